@@ -1,0 +1,304 @@
+"""Configuration: YAML files in ``config/`` loaded into validated, frozen dataclasses.
+
+Every field is declared once, with a German help text (``hilfe``) that is also used
+in error messages. Unknown keys, wrong types and missing fields raise
+:class:`ConfigError` naming the file, the line, the key and the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_DIR = PROJECT_DIR / "config"
+DEFAULT_DB_PATH = PROJECT_DIR / "data" / "fis.duckdb"
+
+
+def hilfe(text: str, default: Any = MISSING) -> Any:
+    """A dataclass field with a help text; without default it is required."""
+    if default is MISSING:
+        return field(metadata={"hilfe": text})
+    if isinstance(default, (list, dict, set)):
+        raise TypeError("mutable defaults are not allowed in frozen config")
+    return field(default=default, metadata={"hilfe": text})
+
+
+class ConfigError(ValueError):
+    """An invalid configuration file; the message is German and names the fix."""
+
+
+# --------------------------------------------------------------------------- schema
+
+Polaritaet = Literal["hoch_gut", "hoch_schlecht", "neutral"]
+Aggregation = Literal["quote", "summe"]
+
+
+@dataclass(frozen=True)
+class Raumebene:
+    ebene: int = hilfe("Nummer der Ebene, 1 = kleinste Einheit (Sozialraum), aufsteigend.")
+    name: str = hilfe("Bezeichnung im Singular, z. B. „Sozialraum“.")
+    plural: str = hilfe("Bezeichnung im Plural, z. B. „Sozialräume“.")
+
+
+@dataclass(frozen=True)
+class Karte:
+    kachel_url: str | None = hilfe(
+        "Optionale URL eines Kachelservers für die Hintergrundkarte "
+        "(z. B. eines eigenen Geodatendienstes). Leer: keine Hintergrundkarte, "
+        "die App lädt dann nichts aus dem Netz.", None)
+    kachel_attribution: str | None = hilfe("Quellenvermerk des Kachelservers.", None)
+
+
+@dataclass(frozen=True)
+class Stadt:
+    name: str = hilfe("Name der Kommune, erscheint im Titel und in Berichten.")
+    land: str = hilfe("Bundesland.")
+    raumebenen: tuple[Raumebene, ...] = hilfe(
+        "Raumebenen von der kleinsten (Ebene 1) zur Gesamtstadt; mindestens zwei.")
+    karte: Karte = hilfe("Einstellungen der Karten.", Karte())
+    geheimhaltung_standard: int = hilfe(
+        "Mindestfallzahl für Indikatoren ohne eigene Angabe: Werte, deren Zähler "
+        "kleiner ist (aber größer als 0), werden unterdrückt.", 3)
+
+
+@dataclass(frozen=True)
+class Indikator:
+    id: str = hilfe("Eindeutige Kennung (Kleinbuchstaben, Ziffern, Unterstrich).")
+    name: str = hilfe("Vollständiger Name des Indikators.")
+    kurzname: str = hilfe("Kurzer Name für Tabellen und Achsen.")
+    handlungsfeld: str = hilfe("Handlungsfeld, z. B. „Arbeit und Einkommen“.")
+    einheit: str = hilfe("Einheit des Werts, z. B. „%“, „je 1.000“, „Anzahl“.")
+    definition: str = hilfe("Definition in einem Satz.")
+    aggregation: Aggregation = hilfe(
+        "„quote“: Wert = Zähler / Nenner × Faktor, aggregiert als ΣZähler / ΣNenner; "
+        "„summe“: Anzahl, aggregiert als Summe.")
+    polaritaet: Polaritaet = hilfe(
+        "„hoch_gut“, „hoch_schlecht“ oder „neutral“: ob ein hoher Wert günstig ist.")
+    quelle: str = hilfe("Datenquelle, z. B. „Bundesagentur für Arbeit“.")
+    zaehler: str | None = hilfe("Definition des Zählers (bei Quoten Pflicht).", None)
+    nenner: str | None = hilfe("Definition des Nenners (bei Quoten Pflicht).", None)
+    faktor: float = hilfe("Faktor der Quote: 100 für %, 1000 für „je 1.000“.", 1.0)
+    periodizitaet: str = hilfe("Erhebungsrhythmus, z. B. „jährlich“.", "jährlich")
+    stichtag_regel: str = hilfe("Stichtag der Erhebung, z. B. „31.12.“.", "31.12.")
+    geheimhaltung: int | None = hilfe(
+        "Mindestfallzahl des Zählers; kleinere Fallzahlen werden unterdrückt. "
+        "Leer: Standard aus stadt.yaml.", None)
+    nachkommastellen: int = hilfe("Nachkommastellen in der Anzeige.", 1)
+
+
+@dataclass(frozen=True)
+class Katalog:
+    indikatoren: tuple[Indikator, ...] = hilfe("Liste der Indikatoren.")
+
+
+@dataclass(frozen=True)
+class HandlungsbedarfRegel:
+    indikatoren: tuple[str, ...] = hilfe("Kennungen der Kernindikatoren, die geprüft werden.")
+    schwelle_index: float = hilfe(
+        "Ein Indikator gilt als auffällig, wenn sein Wert (Stadt = 100) mindestens diesen "
+        "Indexwert erreicht – bei „hoch_gut“-Indikatoren höchstens 10.000 / Schwelle.", 125.0)
+    mindestanzahl: int = hilfe(
+        "So viele Kernindikatoren müssen auffällig sein, damit Handlungsbedarf besteht.", 3)
+
+
+@dataclass(frozen=True)
+class Lagebild:
+    kennzahlen: tuple[str, ...] = hilfe(
+        "Kennungen der Indikatoren, die als Eckwerte der Gesamtstadt gezeigt werden.")
+    handlungsbedarf: HandlungsbedarfRegel = hilfe("Regel für Handlungsbedarf.")
+    vergleich_jahre: int = hilfe("Zweiter Vergleichszeitraum in Jahren (neben dem Vorjahr).", 5)
+
+
+@dataclass(frozen=True)
+class Config:
+    """All configuration of one installation."""
+
+    stadt: Stadt
+    katalog: Katalog
+    lagebild: Lagebild
+    verzeichnis: Path
+
+    def ebene(self, nummer: int) -> Raumebene:
+        for e in self.stadt.raumebenen:
+            if e.ebene == nummer:
+                return e
+        raise KeyError(nummer)
+
+    def indikator(self, indikator_id: str) -> Indikator:
+        for i in self.katalog.indikatoren:
+            if i.id == indikator_id:
+                return i
+        raise KeyError(indikator_id)
+
+
+# Which file holds which part; the order is the load order.
+FILES: dict[str, type] = {
+    "stadt.yaml": Stadt,
+    "indikatoren.yaml": Katalog,
+    "lagebild.yaml": Lagebild,
+}
+
+# --------------------------------------------------------------------------- validation
+
+_TYPE_NAMES = {str: "Text", int: "ganze Zahl", float: "Zahl", bool: "ja/nein (true/false)"}
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        return "einer der Werte " + ", ".join(f"„{a}“" for a in typing.get_args(tp))
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return " oder ".join(_type_name(a) for a in args) + " (oder leer)"
+    if origin is tuple:
+        return f"Liste von {_type_name(typing.get_args(tp)[0])}"
+    if is_dataclass(tp):
+        return "Abschnitt mit Schlüsseln"
+    return _TYPE_NAMES.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+
+    def fail(self, node: yaml.Node | None, where: str, message: str) -> typing.NoReturn:
+        line = f", Zeile {node.start_mark.line + 1}" if node is not None else ""
+        key = f", Schlüssel „{where}“" if where else ""
+        raise ConfigError(f"{self.path.name}{line}{key}: {message}")
+
+    def build(self, tp: Any, node: yaml.Node, where: str) -> Any:
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+                return None
+            return self.build(args[0], node, where)
+        if is_dataclass(tp):
+            return self.build_dataclass(tp, node, where)
+        if origin is tuple:
+            if not isinstance(node, yaml.SequenceNode):
+                self.fail(node, where, f"erwartet wird eine Liste (mit „- “ je Eintrag), "
+                                       f"gefunden: {self._describe(node)}.")
+            item_type = typing.get_args(tp)[0]
+            return tuple(self.build(item_type, item, f"{where}[{i + 1}]")
+                         for i, item in enumerate(node.value))
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, where, f"erwartet wird {_type_name(tp)}, gefunden: {self._describe(node)}.")
+        value = self.loader.construct_object(node)
+        if origin is Literal:
+            choices = typing.get_args(tp)
+            if value not in choices:
+                self.fail(node, where, f"„{value}“ ist nicht erlaubt. Erlaubt sind: "
+                          + ", ".join(f"„{c}“" for c in choices) + ".")
+            return value
+        if tp is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if value is None or not isinstance(value, tp) or (tp is int and isinstance(value, bool)):
+            shown = "leer" if value is None else f"„{value}“"
+            self.fail(node, where, f"erwartet wird {_type_name(tp)}, gefunden: {shown}. "
+                                   "Bitte den Wert korrigieren.")
+        return value
+
+    def build_dataclass(self, cls: type, node: yaml.Node, where: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, where, f"erwartet wird ein Abschnitt mit Schlüsseln "
+                                   f"({', '.join(f.name for f in fields(cls))}), "
+                                   f"gefunden: {self._describe(node)}.")
+        declared = {f.name: f for f in fields(cls)}
+        hints = typing.get_type_hints(cls)
+        seen: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(self.loader.construct_object(key_node))
+            path = f"{where}.{key}" if where else key
+            if key not in declared:
+                self.fail(key_node, path, "unbekannter Schlüssel. Erlaubt sind: "
+                          + ", ".join(declared) + ". Bitte den Tippfehler korrigieren "
+                          "oder den Schlüssel entfernen.")
+            if key in seen:
+                self.fail(key_node, path, "der Schlüssel steht doppelt; bitte einen entfernen.")
+            seen[key] = self.build(hints[key], value_node, path)
+        for name, f in declared.items():
+            if name not in seen and f.default is MISSING:
+                path = f"{where}.{name}" if where else name
+                self.fail(node, path, f"Pflichtangabe fehlt. Bitte ergänzen: "
+                                      f"{f.metadata.get('hilfe', name)}")
+        return cls(**seen)
+
+    @staticmethod
+    def _describe(node: yaml.Node) -> str:
+        if isinstance(node, yaml.MappingNode):
+            return "ein Abschnitt mit Schlüsseln"
+        if isinstance(node, yaml.SequenceNode):
+            return "eine Liste"
+        return f"„{node.value}“" if node.value else "leer"
+
+    def load(self, cls: type) -> Any:
+        try:
+            node = self.loader.get_single_node()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f", Zeile {mark.line + 1}" if mark else ""
+            raise ConfigError(
+                f"{self.path.name}{line}: die Datei ist kein gültiges YAML "
+                f"({getattr(exc, 'problem', exc)}). Bitte Einrückung und Doppelpunkte prüfen."
+            ) from exc
+        if node is None:
+            raise ConfigError(f"{self.path.name}: die Datei ist leer.")
+        return self.build_dataclass(cls, node, "")
+
+
+def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild) -> None:
+    nummern = [e.ebene for e in stadt.raumebenen]
+    if len(nummern) < 2 or sorted(nummern) != list(range(1, len(nummern) + 1)):
+        raise ConfigError(
+            "stadt.yaml, Schlüssel „raumebenen“: die Ebenen müssen lückenlos von 1 an nummeriert "
+            f"sein und mindestens zwei umfassen; gefunden: {nummern}.")
+    ids = [i.id for i in katalog.indikatoren]
+    doppelt = sorted({i for i in ids if ids.count(i) > 1})
+    if doppelt:
+        raise ConfigError(f"indikatoren.yaml: Kennung doppelt vergeben: {', '.join(doppelt)}. "
+                          "Jede Kennung darf nur einmal vorkommen.")
+    for ind in katalog.indikatoren:
+        if ind.aggregation == "quote" and (not ind.zaehler or not ind.nenner):
+            raise ConfigError(f"indikatoren.yaml, Indikator „{ind.id}“: bei aggregation „quote“ "
+                              "müssen „zaehler“ und „nenner“ beschrieben sein.")
+    known = set(ids)
+    for key, values in (("kennzahlen", lagebild.kennzahlen),
+                        ("handlungsbedarf.indikatoren", lagebild.handlungsbedarf.indikatoren)):
+        missing = [v for v in values if v not in known]
+        if missing:
+            raise ConfigError(f"lagebild.yaml, Schlüssel „{key}“: unbekannte Indikatoren "
+                              f"{', '.join(missing)}. Bitte Kennungen aus indikatoren.yaml verwenden.")
+    regel = lagebild.handlungsbedarf
+    if not 1 <= regel.mindestanzahl <= len(regel.indikatoren):
+        raise ConfigError("lagebild.yaml, Schlüssel „handlungsbedarf.mindestanzahl“: muss zwischen 1 "
+                          f"und der Zahl der Kernindikatoren ({len(regel.indikatoren)}) liegen.")
+
+
+def load_config(directory: str | Path | None = None) -> Config:
+    """Load and validate all configuration files of ``directory`` (default: config/)."""
+    directory = Path(directory or os.environ.get("FIS_CONFIG", DEFAULT_CONFIG_DIR))
+    parts = {}
+    for filename, cls in FILES.items():
+        path = directory / filename
+        if not path.exists():
+            raise ConfigError(f"{filename}: Datei fehlt im Konfigurationsordner {directory}.")
+        parts[filename] = _Reader(path).load(cls)
+    stadt, katalog, lagebild = parts["stadt.yaml"], parts["indikatoren.yaml"], parts["lagebild.yaml"]
+    _check_consistency(stadt, katalog, lagebild)
+    return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory)
+
+
+def db_path() -> Path:
+    """The database file: ``FIS_DB`` or data/fis.duckdb."""
+    return Path(os.environ.get("FIS_DB") or DEFAULT_DB_PATH)

@@ -1,0 +1,365 @@
+"""The embedded demo city "Musterstadt", generated deterministically from a seed.
+
+``build_demo(store, config)`` writes Raumgliederung, indicator catalog, 13 years of
+indicator values, goals and the product budget as a series of deliveries, the way
+a real city's data would have arrived: yearly monitoring deliveries, a new Raum
+scheme in 2019, a provisional 2024 delivery partly superseded by a correction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from fis.config import Config
+from fis.demo import raeume as geo
+from fis.demo import werte as model
+from fis.monitoring import compute_aggregate
+from fis.store import Lieferung, Store
+
+SEED = 2024
+DEMO_USER = "demo"
+DATA_DIR = Path(__file__).parent
+
+Progress = Callable[[float, str], None]
+
+ERGEBNISPLAN = [
+    (1, "Steuern und ähnliche Abgaben", "Ertrag", None),
+    (2, "Zuwendungen und allgemeine Umlagen", "Ertrag", None),
+    (3, "Sonstige Transfererträge", "Ertrag", None),
+    (4, "Öffentlich-rechtliche Leistungsentgelte", "Ertrag", None),
+    (5, "Privatrechtliche Leistungsentgelte", "Ertrag", None),
+    (6, "Kostenerstattungen und Kostenumlagen", "Ertrag", None),
+    (7, "Sonstige ordentliche Erträge", "Ertrag", None),
+    (8, "Aktivierte Eigenleistungen", "Ertrag", None),
+    (9, "Bestandsveränderungen", "Ertrag", None),
+    (10, "Ordentliche Erträge", "Summe", "1-9"),
+    (11, "Personalaufwendungen", "Aufwand", None),
+    (12, "Versorgungsaufwendungen", "Aufwand", None),
+    (13, "Aufwendungen für Sach- und Dienstleistungen", "Aufwand", None),
+    (14, "Bilanzielle Abschreibungen", "Aufwand", None),
+    (15, "Transferaufwendungen", "Aufwand", None),
+    (16, "Sonstige ordentliche Aufwendungen", "Aufwand", None),
+    (17, "Ordentliche Aufwendungen", "Summe", "11-16"),
+    (18, "Ergebnis der laufenden Verwaltungstätigkeit", "Summe", "10,17"),
+    (19, "Finanzerträge", "Ertrag", None),
+    (20, "Zinsen und sonstige Finanzaufwendungen", "Aufwand", None),
+    (21, "Finanzergebnis", "Summe", "19,20"),
+    (22, "Ordentliches Ergebnis", "Summe", "18,21"),
+    (23, "Außerordentliche Erträge", "Ertrag", None),
+    (24, "Außerordentliche Aufwendungen", "Aufwand", None),
+    (25, "Außerordentliches Ergebnis", "Summe", "23,24"),
+    (26, "Ergebnis vor Berücksichtigung der internen Leistungsbeziehungen", "Summe", "22,25"),
+    (27, "Erträge aus internen Leistungsbeziehungen", "Ertrag", None),
+    (28, "Aufwendungen aus internen Leistungsbeziehungen", "Aufwand", None),
+    (29, "Ergebnis", "Summe", "26,27,28"),
+]
+
+# Budget years: Ist 2021–2025, Ansatz 2021–2026, Planung 2027–2029; monthly Ist for
+# 2025 (complete, basis of seasonal forecasts) and 2026 up to the reporting month.
+HAUSHALTSJAHR = 2026
+BERICHTSMONAT = 10
+IST_JAHRE = range(2021, 2026)
+ANSATZ_JAHRE = range(2021, 2027)
+PLANUNG_JAHRE = range(2027, 2030)
+KENNZAHL_IST_JAHRE = range(2020, 2026)
+KENNZAHL_ANSATZ_JAHRE = range(2020, 2027)
+
+MONATSPROFIL = {
+    11: [1.0] * 10 + [1.9, 1.0],                                    # Jahressonderzahlung im November
+    13: [0.6, 0.8, 0.9, 1.0, 1.0, 1.0, 0.9, 0.9, 1.0, 1.1, 1.2, 1.8],  # Jahresendeffekt
+    6: [0.2, 0.2, 2.6] * 4,                                          # quartalsweise Erstattungen
+    2: [0.3, 0.3, 2.4] * 4,
+}
+
+BA_KORREKTUR = 1.015  # BA data after the three-month waiting period are ~1.5 % higher
+
+
+def _sha256(frame: pd.DataFrame) -> str:
+    return hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+def _lieferung(store: Store, frame: pd.DataFrame, art: str, bezeichnung: str, dateiname: str,
+               quelle: str, zeitpunkt: datetime) -> int:
+    lid = store.insert_lieferung(Lieferung(
+        art=art, bezeichnung=bezeichnung, dateiname=dateiname, sha256=_sha256(frame),
+        benutzer=DEMO_USER, quelle=quelle, zeitpunkt=zeitpunkt,
+        pruefergebnis={"fehler": 0, "warnungen": 0, "hinweis": "Demo-Daten, erzeugt"}))
+    store.set_lieferung_counts(lid, len(frame), len(frame), 0)
+    store.insert_audit(DEMO_USER, "import", "lieferung", str(lid),
+                       {"bezeichnung": bezeichnung, "datei": dateiname, "zeilen": len(frame)})
+    return lid
+
+
+def katalog_frame(config: Config) -> pd.DataFrame:
+    """The indicator catalog of the configuration as rows of the ``indikator`` table."""
+    rows = []
+    for ind in config.katalog.indikatoren:
+        row = asdict(ind)
+        row["indikator_id"] = row.pop("id")
+        if row["geheimhaltung"] is None:
+            row["geheimhaltung"] = config.stadt.geheimhaltung_standard
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def build_demo(store: Store, config: Config, progress: Progress | None = None) -> dict[str, int]:
+    """Generate Musterstadt into an empty ``store``; returns row counts."""
+    report = progress or (lambda fraction, text: None)
+    if store.count_rows()["raum"]:
+        raise ValueError("Die Datenbank enthält bereits Daten; die Demo wird nur in eine leere "
+                         "Datenbank geschrieben.")
+    rng = np.random.default_rng(SEED)
+
+    report(0.05, "Stadtgebiet und Sozialräume werden erzeugt …")
+    shape, gebiete = geo.generate_gebiete(rng)
+    ost = [g for g in gebiete if g.bezirk_id == "04"]
+    split = max(ost, key=lambda g: g.geometry.area)
+    split_names = (f"{split.name}-Nord", f"{split.name}-Süd")
+    raum, aenderungen, atoms = geo.raum_frame(shape, gebiete, split.raum_id, split_names)
+
+    report(0.2, "Bevölkerung und Indikatoren werden berechnet …")
+    names = dict(zip(raum["raum_id"], raum["name"]))
+    bev = model.population(atoms, names, growth_area=f"{split.raum_id}B", rng=rng)
+    draws = model.draw_numerators(bev, rng)
+    katalog = katalog_frame(config)
+    missing = set(katalog["indikator_id"]) - set(draws)
+    if missing:
+        raise ValueError(f"Für diese Indikatoren des Katalogs kennt die Demo kein Modell: "
+                         f"{', '.join(sorted(missing))}")
+    faktoren = dict(zip(katalog["indikator_id"], katalog["faktor"]))
+    draws = {k: v for k, v in draws.items() if k in faktoren}
+    werte = model.werte_frame(bev, draws, faktoren,
+                              (split.raum_id, (f"{split.raum_id}A", f"{split.raum_id}B")),
+                              geo.SPLIT_DATE.year)
+
+    report(0.45, "Datenlieferungen werden gespeichert …")
+    with store.transaction():
+        schema_2012 = raum[raum["gueltig_von"] == geo.SCHEME_START]
+        lid = _lieferung(store, schema_2012.drop(columns="geometrie"), "raeume",
+                         "Raumgliederung Sozialräume (Ratsbeschluss 2011)", "sozialraeume_2012.geojson",
+                         "Amt für Statistik und Wahlen", datetime(2012, 2, 14, 9, 30))
+        store.insert_raeume(schema_2012.assign(lieferung_id=lid))
+        neu = raum[raum["gueltig_von"] == geo.SPLIT_DATE]
+        lid = _lieferung(store, neu.drop(columns="geometrie"), "raeume",
+                         f"Neuzuschnitt: Teilung von {split.name} zum 1.1.2019",
+                         "sozialraeume_2019.geojson", "Amt für Statistik und Wahlen",
+                         datetime(2019, 1, 8, 11, 0))
+        store.insert_raeume(neu.assign(lieferung_id=lid))
+        store.insert_raum_aenderungen(aenderungen)
+        lid = _lieferung(store, katalog, "katalog", "Indikatorenkatalog Sozialmonitoring",
+                         "indikatoren.yaml", "Sozialplanung", datetime(2013, 3, 1, 10, 0))
+        store.upsert_indikatoren(katalog)
+
+        for year in model.STICHTAGE[:-1]:
+            part = werte[pd.to_datetime(werte["stichtag"]).dt.year == year].assign(status="endgültig")
+            lid = _lieferung(store, part, "werte", f"Sozialmonitoring Stichtag 31.12.{year}",
+                             f"sozialmonitoring_{year}.csv", "Amt für Statistik und Wahlen",
+                             datetime(int(year) + 1, 6, 15, 14, 0))
+            _store_werte(store, part, lid)
+        last = int(model.STICHTAGE[-1])
+        final = werte[pd.to_datetime(werte["stichtag"]).dt.year == last]
+        ba = final["indikator_id"].isin(model.BA_INDICATORS)
+        vorlaeufig = final.copy()
+        # Provisional BA figures undercount; the correction brings the final numbers.
+        vorlaeufig.loc[ba, "zaehler"] = np.rint(final.loc[ba, "zaehler"] / BA_KORREKTUR)
+        vorlaeufig.loc[ba, "wert"] = (vorlaeufig.loc[ba, "zaehler"] / vorlaeufig.loc[ba, "nenner"]
+                                      * vorlaeufig.loc[ba, "indikator_id"].map(faktoren))
+        lid = _lieferung(store, vorlaeufig, "werte", f"Sozialmonitoring Stichtag 31.12.{last} (vorläufig)",
+                         f"sozialmonitoring_{last}_vorlaeufig.csv", "Amt für Statistik und Wahlen",
+                         datetime(last + 1, 3, 20, 9, 15))
+        _store_werte(store, vorlaeufig.assign(status="vorläufig"), lid)
+        korrektur = final[ba].assign(status="endgültig")
+        lid = _lieferung(store, korrektur, "werte",
+                         f"Korrektur Bundesagentur für Arbeit 31.12.{last} (nach Wartezeit, endgültig)",
+                         f"ba_korrektur_{last}.csv", "Bundesagentur für Arbeit",
+                         datetime(last + 1, 7, 10, 8, 45))
+        _store_werte(store, korrektur, lid)
+
+    report(0.65, "Produkthaushalt wird erzeugt …")
+    produkte = yaml.safe_load((DATA_DIR / "produkte.yaml").read_text(encoding="utf-8"))
+    frames = _produkt_frames(produkte, rng)
+    with store.transaction():
+        lid = _lieferung(store, frames["produkt"], "produkte", "Produktdatenblätter Haushalt 2026",
+                         "produktdatenblaetter_2026.xlsx", "Kämmerei", datetime(2025, 11, 20, 10, 0))
+        store.insert_produktbereiche(frames["produktbereich"])
+        store.insert_produktgruppen(frames["produktgruppe"])
+        store.insert_produkte(frames["produkt"])
+        store.insert_produkt_kennzahlen(frames["produkt_kennzahl"])
+        store.insert_produkt_kennzahl_werte(frames["produkt_kennzahl_wert"].assign(lieferung_id=lid))
+        store.insert_ergebnisplan_positionen(pd.DataFrame(
+            ERGEBNISPLAN, columns=["position_nr", "bezeichnung", "art", "summe_aus"]))
+        tep = frames["teilergebnisplan"]
+        lid = _lieferung(store, tep, "haushalt",
+                         f"Teilergebnispläne und Monats-Ist bis {BERICHTSMONAT:02d}/{HAUSHALTSJAHR}",
+                         f"finanzsystem_export_{HAUSHALTSJAHR}_{BERICHTSMONAT:02d}.csv", "Kämmerei (Finanzsystem)",
+                         datetime(HAUSHALTSJAHR, BERICHTSMONAT + 1, 5, 7, 30))
+        store.insert_teilergebnisplan(tep.assign(lieferung_id=lid))
+
+    report(0.85, "Zielsystem wird angelegt …")
+    ziele_spec = yaml.safe_load((DATA_DIR / "ziele.yaml").read_text(encoding="utf-8"))["ziele"]
+    ziele = _ziel_frame(ziele_spec, store, katalog, frames)
+    with store.transaction():
+        _lieferung(store, ziele, "ziele", "Zielsystem Soziales, Jugend und Gesundheit",
+                   "zielsystem.yaml", "Sozialplanung", datetime(2024, 12, 12, 16, 0))
+        store.insert_ziele(ziele)
+        store.set_meta("demo", "Musterstadt")
+        store.set_meta("haushaltsjahr", str(HAUSHALTSJAHR))
+        store.set_meta("berichtsmonat", str(BERICHTSMONAT))
+    report(1.0, "Fertig.")
+    return store.count_rows()
+
+
+def _store_werte(store: Store, frame: pd.DataFrame, lieferung_id: int) -> None:
+    neu, ersetzt = store.insert_werte(frame.assign(lieferung_id=lieferung_id))
+    store.set_lieferung_counts(lieferung_id, len(frame), neu, ersetzt)
+
+
+# --------------------------------------------------------------------------- products
+
+def _produkt_frames(spec: dict, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    text_fields = ("verantwortlich", "organisationseinheit", "gremium", "beschreibung",
+                   "zielsetzung", "zielerreichung", "zielgruppe", "besonderheiten")
+    bereiche, gruppen, produkte, kennzahlen, kwerte, tep = [], [], [], [], [], []
+    for b in spec["bereiche"]:
+        bereiche.append({"nr": b["nr"], "name": b["name"], "verantwortlich": b["verantwortlich"]})
+        for g in b["gruppen"]:
+            gruppen.append({"nr": g["nr"], "bereich_nr": b["nr"], "name": g["name"],
+                            **{f: g.get(f) for f in text_fields}})
+            for p in g["produkte"]:
+                row = {"nr": p["nr"], "gruppe_nr": g["nr"], "name": p["name"],
+                       "rechtsgrundlage": p.get("rechtsgrundlage")}
+                for f in text_fields:  # organisational fields default to the group's
+                    row[f] = p.get(f, g.get(f))
+                produkte.append(row)
+                for k in p.get("kennzahlen", []):
+                    kennzahlen.append({"kennzahl_id": k["id"], "nr": p["nr"], "name": k["name"],
+                                       "einheit": k["einheit"], "art": k["art"],
+                                       "polaritaet": k["polaritaet"],
+                                       "nachkommastellen": k.get("nachkommastellen", 0)})
+                    kwerte += _kennzahl_werte(k, rng)
+                tep += _teilergebnisplan(p["nr"], p["haushalt"], p["wachstum"], rng)
+    return {
+        "produktbereich": pd.DataFrame(bereiche), "produktgruppe": pd.DataFrame(gruppen),
+        "produkt": pd.DataFrame(produkte), "produkt_kennzahl": pd.DataFrame(kennzahlen),
+        "produkt_kennzahl_wert": pd.DataFrame(kwerte), "teilergebnisplan": pd.DataFrame(tep),
+    }
+
+
+def _kennzahl_werte(k: dict, rng: np.random.Generator) -> list[dict]:
+    nk = k.get("nachkommastellen", 0)
+    basis, trend = float(k["basis"]), float(k["trend"])
+    bias = {"hoch_gut": 0.02, "hoch_schlecht": -0.02}.get(k["polaritaet"], 0.0)
+    rows = []
+    for year in KENNZAHL_IST_JAHRE:
+        noise = rng.normal(0, max(abs(trend) * 0.4, abs(basis) * 0.01)) if year > 2020 else 0.0
+        rows.append((year, "Ist", basis + trend * (year - 2020) + noise))
+    for year in KENNZAHL_ANSATZ_JAHRE:
+        rows.append((year, "Ansatz", (basis + trend * (year - 2020)) * (1 + bias)))
+    for year in PLANUNG_JAHRE:
+        rows.append((year, "Planung", (basis + trend * (year - 2020)) * (1 + bias)))
+    return [{"kennzahl_id": k["id"], "jahr": y, "wertart": art, "wert": round(max(v, 0.0), nk)}
+            for y, art, v in rows]
+
+
+def _teilergebnisplan(nr: str, haushalt: dict, wachstum: float, rng: np.random.Generator) -> list[dict]:
+    rows = []
+    for position, amount in haushalt.items():
+        position, amount = int(position), float(amount)
+        aufwand = amount < 0
+        plan_bias = 0.015 if aufwand else -0.015   # plans are cautious on both sides
+
+        def trend(year: int) -> float:
+            return amount * (1 + wachstum) ** (year - 2021)
+
+        ist = {year: round(trend(year) * (1 + (rng.normal(0, 0.015) if year > 2021 else 0)))
+               for year in IST_JAHRE}
+        for year, value in ist.items():
+            rows.append((position, year, 0, "Ist", value))
+        for year in ANSATZ_JAHRE:
+            rows.append((position, year, 0, "Ansatz", round(trend(year) * (1 + plan_bias))))
+        for year in PLANUNG_JAHRE:
+            rows.append((position, year, 0, "Planung", round(trend(year) * (1 + plan_bias))))
+        profile = np.array(MONATSPROFIL.get(position, [1.0] * 12), dtype=float)
+        for year, annual, months in ((2025, ist[2025], 12),
+                                     (HAUSHALTSJAHR, trend(HAUSHALTSJAHR) * (1 + rng.normal(0, 0.02)),
+                                      BERICHTSMONAT)):
+            weights = profile * (1 + rng.normal(0, 0.03, 12))
+            monthly = np.round(annual * weights / weights.sum())
+            if months == 12:  # the months of a closed year add up to its annual Ist exactly
+                monthly[-1] = annual - monthly[:-1].sum()
+            for m in range(months):
+                rows.append((position, year, m + 1, "Ist", float(monthly[m])))
+    return [{"produkt_nr": nr, "position_nr": p, "jahr": y, "monat": m, "wertart": w, "betrag": float(b)}
+            for p, y, m, w, b in rows]
+
+
+# --------------------------------------------------------------------------- goals
+
+def _ziel_frame(spec: list[dict], store: Store, katalog: pd.DataFrame,
+                frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    werte = store.load_werte()
+    raeume = store.load_raeume()
+    levels = {e: compute_aggregate(werte, raeume, katalog, e) for e in (1, 2, 3)}
+    alle = pd.concat(levels.values(), ignore_index=True)
+    alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
+    ind_meta = katalog.set_index("indikator_id")
+    kz = frames["produkt_kennzahl"].set_index("kennzahl_id")
+    kw = frames["produkt_kennzahl_wert"]
+    tep = frames["teilergebnisplan"]
+
+    rows = []
+    for z in spec:
+        row = {"ziel_id": z["id"], "titel": z["titel"], "zielfeld": z["zielfeld"],
+               "zielebene": z["zielebene"], "parent_id": z.get("parent"),
+               "beschreibung": z.get("beschreibung"), "produkt_nr": z.get("produkt"),
+               "basisjahr": z.get("basisjahr"), "zieldatum": z.get("zieldatum"),
+               "richtung": z.get("richtung"), "toleranz": z.get("toleranz"),
+               "band_unten": z.get("band_unten"), "band_oben": z.get("band_oben"),
+               "verantwortlich": z.get("verantwortlich"), "massnahmen": z.get("massnahmen"),
+               "beschlossen_von": z.get("beschlossen", {}).get("von"),
+               "beschlossen_am": z.get("beschlossen", {}).get("am")}
+        k = z.get("kennzahl")
+        ist, nk = None, 2
+        if k and "indikator" in k:
+            row.update(kennzahl_art="indikator", indikator_id=k["indikator"], raum_id=k["raum"],
+                       einheit=ind_meta.at[k["indikator"], "einheit"])
+            nk = int(ind_meta.at[k["indikator"], "nachkommastellen"])
+            hit = alle[(alle["raum_id"] == k["raum"]) & (alle["indikator_id"] == k["indikator"])
+                       & (alle["jahr"] == z["basisjahr"])]
+            ist = float(hit["wert"].iloc[0])
+        elif k and "produktkennzahl" in k:
+            kid = k["produktkennzahl"]
+            row.update(kennzahl_art="produktkennzahl", kennzahl_id=kid, einheit=kz.at[kid, "einheit"])
+            nk = int(kz.at[kid, "nachkommastellen"])
+            hit = kw[(kw["kennzahl_id"] == kid) & (kw["jahr"] == z["basisjahr"]) & (kw["wertart"] == "Ist")]
+            ist = float(hit["wert"].iloc[0])
+        elif k and "haushalt" in k:
+            h = k["haushalt"]
+            row.update(kennzahl_art="haushalt", produkt_nr=h["produkt"], position_nr=h["position"],
+                       einheit="EUR")
+            nk = 0
+            hit = tep[(tep["produkt_nr"] == h["produkt"]) & (tep["position_nr"] == h["position"])
+                      & (tep["jahr"] == z["basisjahr"]) & (tep["monat"] == 0) & (tep["wertart"] == "Ist")]
+            ist = abs(float(hit["betrag"].iloc[0]))   # Aufwand as a positive amount
+        if ist is not None:
+            basis = float(z["basiswert"]) if "basiswert" in z else round(ist, nk)
+            row["basiswert"] = basis
+            if "zielwert" in z:
+                row["zielwert"] = float(z["zielwert"])
+            elif "zielwert_relativ" in z:
+                row["zielwert"] = round(basis * (1 + z["zielwert_relativ"]), nk + 1)
+            elif "zielwert_delta" in z:
+                row["zielwert"] = round(basis + z["zielwert_delta"], nk)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for col in ("zieldatum", "beschlossen_am"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    return frame

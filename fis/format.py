@@ -1,0 +1,49 @@
+"""German number, date and value formatting for pages, reports and exports."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+# Units whose differences are stated in percentage points.
+_PROZENT = {"%"}
+
+
+def fmt_zahl(x: float | None, nachkommastellen: int = 1) -> str:
+    """1234.5 → '1.234,5'; None/NaN → '–'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    text = f"{x:,.{nachkommastellen}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def fmt_wert(x: float | None, einheit: str, nachkommastellen: int = 1) -> str:
+    """A value with its unit: '12,3 %', '4,5 je 1.000', '251.337' (Anzahl)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if einheit == "Anzahl":
+        return fmt_zahl(x, nachkommastellen)
+    return f"{fmt_zahl(x, nachkommastellen)} {einheit}"
+
+
+def fmt_differenz(x: float | None, einheit: str, nachkommastellen: int = 1) -> str:
+    """A signed difference: '+0,4 Pp' for percentages, '−1.234' for counts."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    sign = "+" if x > 0 else ("−" if x < 0 else "±")
+    body = fmt_zahl(abs(x), nachkommastellen)
+    if einheit in _PROZENT:
+        return f"{sign}{body} Pp"
+    if einheit == "Anzahl":
+        return f"{sign}{body}"
+    return f"{sign}{body} {einheit}"
+
+
+def fmt_prozent(x: float | None, nachkommastellen: int = 1) -> str:
+    """A share already in percent: 12.34 → '12,3 %'."""
+    return fmt_wert(x, "%", nachkommastellen)
+
+
+def fmt_datum(d: date | None) -> str:
+    """date(2024, 12, 31) → '31.12.2024'."""
+    return "–" if d is None else d.strftime("%d.%m.%Y")
