@@ -30,8 +30,10 @@ def fmt_differenz(x: float | None, einheit: str, nachkommastellen: int = 1) -> s
     """A signed difference: '+0,4 Pp' for percentages, '−1.234' for counts."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    sign = "+" if x > 0 else ("−" if x < 0 else "±")
-    body = fmt_zahl(abs(x), nachkommastellen)
+    rounded = round(x, nachkommastellen)
+    # Decide the sign on the shown digits, so that −0.03 at one decimal reads "±0,0".
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    body = fmt_zahl(abs(rounded), nachkommastellen)
     if einheit in _PROZENT:
         return f"{sign}{body} Pp"
     if einheit == "Anzahl":

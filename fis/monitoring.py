@@ -111,6 +111,7 @@ class Eckwert:
     veraenderung_vorjahr: float | None
     vergleichsjahr: int
     veraenderung_vergleich: float | None
+    verlauf: tuple[float, ...] = ()   # values of all Stichtage up to this one, oldest first
 
 
 def compute_eckwerte(werte: pd.DataFrame, indikatoren: pd.DataFrame, raum_id: str,
@@ -131,6 +132,8 @@ def compute_eckwerte(werte: pd.DataFrame, indikatoren: pd.DataFrame, raum_id: st
             return None
         return None if pd.isna(v) else (v if col == "status" else float(v))
 
+    past_rows = mine[mine["stichtag"] <= stichtag].sort_values("stichtag")
+    series = {ind: grp["wert"] for ind, grp in past_rows.groupby("indikator_id")}
     out = []
     for ind in indikator_ids:
         m = meta.loc[ind]
@@ -142,6 +145,7 @@ def compute_eckwerte(werte: pd.DataFrame, indikatoren: pd.DataFrame, raum_id: st
             veraenderung_vorjahr=None if now is None or prev is None else now - prev,
             vergleichsjahr=vergleich_tag.year,
             veraenderung_vergleich=None if now is None or past is None else now - past,
+            verlauf=tuple(float(v) for v in series.get(ind, pd.Series(dtype=float)).dropna()),
         ))
     return out
 

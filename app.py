@@ -1,0 +1,41 @@
+"""FIS Sozialplanung — entry point: page config, first start, shared sidebar, navigation."""
+
+import streamlit as st
+
+from fis.config import ConfigError, db_path
+from ui import cache, sidebar
+
+# An emoji favicon is inlined as a data URL; a ":material/…:" icon would load from Google.
+st.set_page_config(page_title="FIS Sozialplanung", page_icon="📊",
+                   layout="wide", initial_sidebar_state="expanded")
+
+try:
+    config = cache.config()
+except ConfigError as exc:
+    st.error(f"Die Konfiguration ist fehlerhaft: {exc}")
+    st.stop()
+
+if not db_path().exists():
+    st.title("FIS Sozialplanung – erster Start")
+    st.write(f"Es gibt noch keine Datenbank unter `{db_path()}`. "
+             "Die Demo-Stadt „Musterstadt“ wird jetzt erzeugt.")
+    bar = st.progress(0.0, text="Demo wird vorbereitet …")
+    cache.create_demo_database(db_path(), lambda f, text: bar.progress(f, text=text))
+    st.rerun()
+
+stichtage = cache.stichtage(cache.data_version())
+if not stichtage:
+    st.title(config.stadt.name)
+    st.warning("Die Datenbank enthält noch keine Indikatorwerte. "
+               "Bitte zuerst eine Datenlieferung importieren (python -m fis import …).")
+    st.stop()
+
+with st.sidebar:
+    st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
+sidebar.draw(config, stichtage)
+
+seiten = {
+    "Lagebild": [st.Page("pages/lagebild.py", title="Lagebild", icon=":material/dashboard:",
+                         default=True)],
+}
+st.navigation(seiten).run()

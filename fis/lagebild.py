@@ -1,0 +1,129 @@
+"""The Lagebild: the city's situation at one Stichtag, on one screen.
+
+Composes monitoring and controlling results for the start page and for reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from fis.config import Config
+from fis.controlling import count_ziele
+from fis.disclosure import apply_suppression, thresholds
+from fis.format import fmt_wert
+from fis.monitoring import (
+    Eckwert,
+    compute_aggregate,
+    compute_eckwerte,
+    describe_handlungsbedarf,
+    flag_handlungsbedarf,
+)
+from fis.store import Store
+
+
+@dataclass(frozen=True)
+class Lagebild:
+    stichtag: date
+    stadt_id: str
+    eckwerte: tuple[Eckwert, ...]
+    handlungsbedarf: pd.DataFrame     # one row per Sozialraum with Handlungsbedarf
+    regel: str                        # the rule as a German sentence
+    anzahl_sozialraeume: int
+    ziele: pd.DataFrame               # counts per Zielfeld
+    raumtabelle: pd.DataFrame         # key indicators for every unit of the chosen level
+    stand: str                        # newest delivery, for the data status line
+
+
+def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int) -> Lagebild:
+    """Everything the Lagebild shows for ``stichtag``; ``ebene`` selects the Raum
+    level of the comparison table. Small counts are suppressed in every table."""
+    indikatoren = store.load_indikatoren()
+    raeume = store.load_raeume()
+    lage = config.lagebild
+    kern = list(lage.handlungsbedarf.indikatoren)
+    wanted = sorted(set(lage.kennzahlen) | set(kern))
+    bis_stichtag = [s for s in store.load_stichtage() if s <= stichtag]
+    werte = store.load_werte(indikator_ids=wanted, stichtage=bis_stichtag)
+    top = max(e.ebene for e in config.stadt.raumebenen)
+    stadt = compute_aggregate(werte, raeume, indikatoren, top)
+    stadt_ids = raeume[raeume["ebene"] == top]["raum_id"].tolist()
+    stadt_id = stadt_ids[0] if stadt_ids else ""
+    eckwerte = compute_eckwerte(stadt, indikatoren, stadt_id, stichtag, list(lage.kennzahlen),
+                                lage.vergleich_jahre)
+
+    schwellen = thresholds(indikatoren, config.stadt.geheimhaltung_standard)
+    now = pd.to_datetime(werte["stichtag"]).dt.date == stichtag
+    sozialraum = compute_aggregate(werte[now], raeume, indikatoren, 1)
+    flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, schwellen)
+    handlungsbedarf = _handlungsbedarf_tabelle(flags, raeume, indikatoren, schwellen)
+
+    level = compute_aggregate(werte[now], raeume, indikatoren, ebene)
+    raumtabelle = _raumtabelle(level, raeume, indikatoren, schwellen, list(lage.kennzahlen))
+
+    ziele = count_ziele(store.load_ziele(), stichtag)
+    lieferungen = store.load_lieferungen()
+    aktiv = lieferungen[(lieferungen["status"] == "aktiv") & (lieferungen["art"] == "werte")]
+    stand = ""
+    if len(aktiv):
+        last = aktiv.iloc[-1]
+        stand = f"{last['bezeichnung']}, geliefert am {last['zeitpunkt']:%d.%m.%Y}"
+    return Lagebild(
+        stichtag=stichtag, stadt_id=stadt_id, eckwerte=tuple(eckwerte),
+        handlungsbedarf=handlungsbedarf,
+        regel=describe_handlungsbedarf(lage.handlungsbedarf, indikatoren, config.ebene(1).name),
+        anzahl_sozialraeume=int(sozialraum["raum_id"].nunique()), ziele=ziele,
+        raumtabelle=raumtabelle, stand=stand,
+    )
+
+
+def _names(raeume: pd.DataFrame) -> pd.Series:
+    return raeume.drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"]
+
+
+def _shown(row: pd.Series, meta: pd.DataFrame) -> str:
+    m = meta.loc[row["indikator_id"]]
+    if row.get("unterdrueckt", False):
+        return f"< {int(row['schwelle'])} Fälle"
+    return fmt_wert(row["wert"], m["einheit"], int(m["nachkommastellen"]))
+
+
+def _handlungsbedarf_tabelle(flags: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
+                             schwellen: pd.Series) -> pd.DataFrame:
+    """Areas with Handlungsbedarf, most conspicuous first; values as display text."""
+    meta = indikatoren.set_index("indikator_id")
+    names = _names(raeume)
+    parents = raeume.drop_duplicates("raum_id", keep="last").set_index("raum_id")["parent_id"]
+    hits = flags[flags["handlungsbedarf"]].copy()
+    if hits.empty:
+        return pd.DataFrame(columns=["raum_id", "Sozialraum", "Bezirk", "auffällig"])
+    # flag_handlungsbedarf already marked small counts; blank them before display.
+    hits["wert"] = hits["wert"].where(~hits["unterdrueckt"])
+    hits["schwelle"] = hits["indikator_id"].map(schwellen)
+    hits["anzeige"] = hits.apply(lambda r: _shown(r, meta), axis=1)
+    hits["anzeige"] = hits["anzeige"].where(~hits["auffaellig"], hits["anzeige"] + " ▲")
+    wide = hits.pivot(index="raum_id", columns="indikator_id", values="anzeige")
+    wide.columns = [meta.at[c, "kurzname"] for c in wide.columns]
+    count = hits.groupby("raum_id")["anzahl_auffaellig"].first()
+    out = wide.reset_index()
+    out.insert(1, "Sozialraum", out["raum_id"].map(names))
+    out.insert(2, "Bezirk", out["raum_id"].map(parents).map(names))
+    out.insert(3, "auffällig", out["raum_id"].map(count))
+    return out.sort_values(["auffällig", "raum_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _raumtabelle(level: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
+                 schwellen: pd.Series, kennzahlen: list[str]) -> pd.DataFrame:
+    """Key indicators (columns) for every unit of one level (rows), as display text."""
+    meta = indikatoren.set_index("indikator_id")
+    rows = apply_suppression(level[level["indikator_id"].isin(kennzahlen)], schwellen)
+    rows["anzeige"] = rows.apply(lambda r: _shown(r, meta), axis=1)
+    rows.loc[rows["status"] == "vorläufig", "anzeige"] += " (v)"
+    wide = rows.pivot(index="raum_id", columns="indikator_id", values="anzeige")
+    wide = wide[[k for k in kennzahlen if k in wide.columns]]
+    wide.columns = [meta.at[c, "kurzname"] for c in wide.columns]
+    out = wide.reset_index()
+    out.insert(1, "Name", out["raum_id"].map(_names(raeume)))
+    return out.rename(columns={"raum_id": "Nr."})

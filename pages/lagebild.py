@@ -1,0 +1,51 @@
+"""Lagebild: the city's headline figures, Sozialräume with Handlungsbedarf, goals."""
+
+import streamlit as st
+
+from fis.format import fmt_datum, fmt_differenz, fmt_wert
+from ui import cache, sidebar
+
+config = cache.config()
+auswahl = sidebar.auswahl()
+lage = cache.lagebild(cache.data_version(), auswahl.stichtag, auswahl.ebene)
+ebene = config.ebene(auswahl.ebene)
+sozialraeume = config.ebene(1).plural
+
+st.title(f"Lagebild {config.stadt.name}")
+st.caption(f"Stichtag {fmt_datum(lage.stichtag)} · Datenstand: {lage.stand}")
+
+st.subheader("Eckwerte der Gesamtstadt")
+FARBE = {"hoch_gut": "normal", "hoch_schlecht": "inverse", "neutral": "off"}
+spalten = st.columns(4)
+for i, e in enumerate(lage.eckwerte):
+    with spalten[i % 4]:
+        st.metric(
+            e.name, fmt_wert(e.wert, e.einheit, e.nachkommastellen),
+            # ASCII minus: Streamlit reads the sign of the text for the arrow.
+            delta=fmt_differenz(e.veraenderung_vorjahr, e.einheit, e.nachkommastellen).replace("−", "-"),
+            delta_color=FARBE[e.polaritaet], delta_description="zum Vorjahr",
+            chart_data=list(e.verlauf) or None, border=True,
+            help=f"Seit {e.vergleichsjahr}: "
+                 f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)}",
+        )
+        status = "vorläufig" if e.status == "vorläufig" else "endgültig"
+        st.caption(f"{status} · seit {e.vergleichsjahr}: "
+                   f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)}")
+
+st.subheader(f"{sozialraeume} mit Handlungsbedarf: {len(lage.handlungsbedarf)} "
+             f"von {lage.anzahl_sozialraeume}")
+st.caption(lage.regel + " ▲ = auffälliger Kernindikator.")
+st.dataframe(lage.handlungsbedarf.drop(columns="raum_id"), hide_index=True,
+             key="lagebild_handlungsbedarf")
+
+st.subheader("Zielsystem")
+spalten = st.columns(4)
+for spalte, (_, z) in zip(spalten, lage.ziele.iterrows()):
+    spalte.metric(z["zielfeld"], f"{z['ziele']} Ziele", border=True,
+                  help="Ziele im Zielfeld nach KGSt")
+    spalte.caption(f"{z['messbar']} messbar · {z['faellig']} mit Zieldatum bis zum Stichtag · "
+                   f"{z['laufend']} laufend")
+
+st.subheader(f"Eckwerte nach {ebene.plural}")
+st.caption("(v) = vorläufiger Wert · „< n Fälle“ = wegen kleiner Fallzahl unterdrückt")
+st.dataframe(lage.raumtabelle, hide_index=True, key="lagebild_raumtabelle")

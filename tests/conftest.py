@@ -1,0 +1,45 @@
+"""Shared fixtures: one demo database per test session (built once, ~3 s)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fis.config import load_config
+from fis.demo import build_demo
+from fis.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory, config) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store = Store.open(path)
+    build_demo(store, config)
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo(demo_db_file) -> Store:
+    """The demo database, opened read-only: tests must not change it."""
+    store = Store.open(demo_db_file, read_only=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def demo_copy(demo_db_file, tmp_path) -> Path:
+    """A private, writable copy of the demo database file."""
+    target = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_file, target)
+    return target

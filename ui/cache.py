@@ -1,0 +1,61 @@
+"""The Streamlit shell around fis: one store per process, cached reads keyed on the
+data version. The only place besides pages that imports streamlit."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from fis.config import Config, db_path, load_config
+from fis.demo import build_demo
+from fis.lagebild import Lagebild, compute_lagebild
+from fis.store import Store
+
+
+@st.cache_resource
+def config() -> Config:
+    return load_config()
+
+
+def create_demo_database(path: Path, progress) -> None:
+    """Build the demo into a temporary file next to ``path`` and move it into place,
+    so that an interrupted first start never leaves a half-written database."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".duckdb", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    store = Store.open(tmp)
+    try:
+        build_demo(store, config(), progress)
+    finally:
+        store.close()
+    os.replace(tmp, path)
+
+
+@st.cache_resource
+def _store(path: str) -> Store:
+    return Store.open(path)
+
+
+def store() -> Store:
+    """A cursor of the process-wide connection for this script run (DuckDB
+    connections are not thread-safe; cursors are)."""
+    return _store(str(db_path())).cursor()
+
+
+def data_version() -> str:
+    return store().data_version()
+
+
+@st.cache_data(show_spinner=False)
+def stichtage(version: str) -> list[date]:
+    return store().load_stichtage()
+
+
+@st.cache_data(show_spinner="Lagebild wird berechnet …")
+def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
+    return compute_lagebild(store(), config(), stichtag, ebene)
