@@ -59,7 +59,7 @@ def compute_aggregate(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd
         zaehler=("zaehler", lambda s: s.sum(min_count=1)),
         nenner=("nenner", lambda s: s.sum(min_count=1)),
         summe=("wert", lambda s: s.sum(min_count=1)),
-        anzahl=("wert", "count"),
+        anzahl=("raum_id", "count"),   # delivered rows: 0/0 (no births) is delivered, not missing
         vorlaeufig=("vorlaeufig", "any"),
     )
     grouped = grouped.join(meta, on="indikator_id")

@@ -1,0 +1,5 @@
+import sys
+
+from fis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,37 @@
+"""House rules that keep the split between core and shell."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_fis_package_never_imports_streamlit():
+    offenders = [p for p in (ROOT / "fis").rglob("*.py") if "streamlit" in _imports(p)]
+    assert offenders == []
+
+
+def test_pages_and_app_contain_no_sql_and_no_duckdb():
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "duckdb" not in _imports(path), path
+        assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\s", text), path
+
+
+def test_pages_stay_short():
+    for path in (ROOT / "pages").glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 150, path
