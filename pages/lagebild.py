@@ -19,11 +19,14 @@ FARBE = {"hoch_gut": "normal", "hoch_schlecht": "inverse", "neutral": "off"}
 spalten = st.columns(4)
 for i, e in enumerate(lage.eckwerte):
     with spalten[i % 4]:
+        unveraendert = (e.veraenderung_vorjahr is not None
+                        and round(e.veraenderung_vorjahr, e.nachkommastellen) == 0)
         st.metric(
             e.name, fmt_wert(e.wert, e.einheit, e.nachkommastellen),
             # ASCII minus: Streamlit reads the sign of the text for the arrow.
             delta=fmt_differenz(e.veraenderung_vorjahr, e.einheit, e.nachkommastellen).replace("−", "-"),
-            delta_color=FARBE[e.polaritaet], delta_description="zum Vorjahr",
+            delta_color="off" if unveraendert else FARBE[e.polaritaet],
+            delta_arrow="off" if unveraendert else "auto", delta_description="zum Vorjahr",
             chart_data=list(e.verlauf) or None, border=True,
             help=f"Seit {e.vergleichsjahr}: "
                  f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)}",
@@ -40,12 +43,12 @@ st.dataframe(lage.handlungsbedarf.drop(columns="raum_id"), hide_index=True,
 
 st.subheader("Zielsystem")
 spalten = st.columns(4)
-for spalte, (_, z) in zip(spalten, lage.ziele.iterrows()):
+for spalte, (_, z) in zip(spalten, lage.ziele.iterrows(), strict=True):
     spalte.metric(z["zielfeld"], f"{z['ziele']} Ziele", border=True,
                   help="Ziele im Zielfeld nach KGSt")
     spalte.caption(f"{z['messbar']} messbar · {z['faellig']} mit Zieldatum bis zum Stichtag · "
                    f"{z['laufend']} laufend")
 
-st.subheader(f"Eckwerte nach {ebene.plural}")
+st.subheader(f"Eckwerte je {ebene.name}")
 st.caption("(v) = vorläufiger Wert · „< n Fälle“ = wegen kleiner Fallzahl unterdrückt")
 st.dataframe(lage.raumtabelle, hide_index=True, key="lagebild_raumtabelle")

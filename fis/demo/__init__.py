@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -126,7 +126,7 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     raum, aenderungen, atoms = geo.raum_frame(shape, gebiete, split.raum_id, split_names)
 
     report(0.2, "Bevölkerung und Indikatoren werden berechnet …")
-    names = dict(zip(raum["raum_id"], raum["name"]))
+    names = dict(zip(raum["raum_id"], raum["name"], strict=True))
     bev = model.population(atoms, names, growth_area=f"{split.raum_id}B", rng=rng)
     draws = model.draw_numerators(bev, rng)
     katalog = katalog_frame(config)
@@ -134,7 +134,7 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     if missing:
         raise ValueError(f"Für diese Indikatoren des Katalogs kennt die Demo kein Modell: "
                          f"{', '.join(sorted(missing))}")
-    faktoren = dict(zip(katalog["indikator_id"], katalog["faktor"]))
+    faktoren = dict(zip(katalog["indikator_id"], katalog["faktor"], strict=True))
     draws = {k: v for k, v in draws.items() if k in faktoren}
     werte = model.werte_frame(bev, draws, faktoren,
                               (split.raum_id, (f"{split.raum_id}A", f"{split.raum_id}B")),
@@ -276,7 +276,7 @@ def _teilergebnisplan(nr: str, haushalt: dict, wachstum: float, rng: np.random.G
         aufwand = amount < 0
         plan_bias = 0.015 if aufwand else -0.015   # plans are cautious on both sides
 
-        def trend(year: int) -> float:
+        def trend(year: int, amount: float = amount) -> float:
             return amount * (1 + wachstum) ** (year - 2021)
 
         ist = {year: round(trend(year) * (1 + (rng.normal(0, 0.015) if year > 2021 else 0)))

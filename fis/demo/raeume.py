@@ -188,7 +188,7 @@ def raum_frame(shape: Polygon, gebiete: list[Gebiet], split_id: str,
                          gueltig_bis=date(SPLIT_DATE.year - 1, 12, 31), ebene=1, name=g.name,
                          parent_id=g.bezirk_id, geometrie=geojson(g.geometry),
                          flaeche_km2=g.geometry.area / 1e6))
-        for suffix, part, name in zip(("A", "B"), split_polygon(g.geometry), split_names):
+        for suffix, part, name in zip(("A", "B"), split_polygon(g.geometry), split_names, strict=True):
             new_id = f"{g.raum_id}{suffix}"
             rows.append(dict(raum_id=new_id, gueltig_von=SPLIT_DATE, gueltig_bis=None, ebene=1,
                              name=name, parent_id=g.bezirk_id, geometrie=geojson(part),

@@ -39,7 +39,7 @@ def _covid(a: float, b: float) -> dict[int, float]:
 
 def _fluecht(f: float) -> dict[int, float]:
     return {y: f * w for y, w in zip(range(2015, 2025),
-                                     (0.3, 0.8, 1.0, 1.0, 0.95, 0.9, 0.85, 1.1, 1.2, 1.2))}
+                                     (0.3, 0.8, 1.0, 1.0, 0.95, 0.9, 0.85, 1.1, 1.2, 1.2), strict=True)}
 
 
 def _merge(*effects: dict[int, float]) -> dict[int, float]:

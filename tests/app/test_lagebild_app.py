@@ -1,0 +1,87 @@
+"""AppTest of the app frame and the Lagebild page on the demo database."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fis.format import fmt_differenz
+from fis.monitoring import compute_aggregate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _app(monkeypatch, db: Path) -> AppTest:
+    monkeypatch.setenv("FIS_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    return at.run()
+
+
+def _metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+@pytest.fixture(scope="module")
+def city_values(demo):
+    indikatoren = demo.load_indikatoren()
+    stadt = compute_aggregate(demo.load_werte(["bev_gesamt", "sgb2_quote"]), demo.load_raeume(),
+                              indikatoren, 3)
+    stadt["stichtag"] = pd.to_datetime(stadt["stichtag"]).dt.date
+    return stadt.set_index(["indikator_id", "stichtag"])["wert"]
+
+
+def test_the_app_opens_on_the_lagebild_of_the_latest_stichtag(monkeypatch, demo_copy, city_values):
+    at = _app(monkeypatch, demo_copy)
+    assert not at.exception
+    assert at.title[0].value == "Lagebild Musterstadt"
+    assert "Stichtag 31.12.2024" in at.caption[0].value
+    bev = city_values[("bev_gesamt", date(2024, 12, 31))]
+    assert _metric(at, "Einwohnerinnen und Einwohner").value == f"{bev:,.0f}".replace(",", ".")
+    sgb2 = city_values[("sgb2_quote", date(2024, 12, 31))]
+    assert _metric(at, "SGB-II-Quote").value == f"{sgb2:.1f} %".replace(".", ",")
+    delta = sgb2 - city_values[("sgb2_quote", date(2023, 12, 31))]
+    expected = fmt_differenz(delta, "%", 1).replace("−", "-")
+    assert _metric(at, "SGB-II-Quote").delta == expected
+    assert any("mit Handlungsbedarf: 14 von 51" in s.value for s in at.subheader)
+    assert [m.label for m in at.metric][-4:] == ["Ergebnis/Wirkung", "Programm/Produkt",
+                                                 "Prozess/Struktur", "Ressourcen"]
+
+
+def test_choosing_another_stichtag_shows_that_years_figures(monkeypatch, demo_copy, city_values):
+    at = _app(monkeypatch, demo_copy)
+    at.sidebar.selectbox(key="_stichtag").set_value(date(2019, 12, 31)).run()
+    assert not at.exception
+    assert "Stichtag 31.12.2019" in at.caption[0].value
+    bev = city_values[("bev_gesamt", date(2019, 12, 31))]
+    assert _metric(at, "Einwohnerinnen und Einwohner").value == f"{bev:,.0f}".replace(",", ".")
+
+
+def test_the_raumebene_decides_the_rows_of_the_comparison_table(monkeypatch, demo_copy):
+    at = _app(monkeypatch, demo_copy)
+    assert len(at.dataframe[-1].value) == 51
+    at.sidebar.selectbox(key="_ebene").set_value(2).run()
+    assert not at.exception
+    bezirke = at.dataframe[-1].value
+    assert len(bezirke) == 8
+    assert "Eckwerte je Stadtbezirk" in [s.value for s in at.subheader]
+
+
+def test_small_counts_are_shown_as_suppressed_not_as_zero(monkeypatch, demo_copy):
+    at = _app(monkeypatch, demo_copy)
+    frame: pd.DataFrame = at.dataframe[-1].value
+    hafen = frame[frame["Name"] == "Hafen"].iloc[0]
+    shown = " ".join(str(v) for v in hafen.to_numpy())
+    assert "< " in shown and "Fälle" in shown
+
+
+def test_the_first_start_builds_the_demo_database(monkeypatch, tmp_path):
+    db = tmp_path / "neu" / "fis.duckdb"
+    at = _app(monkeypatch, db)
+    assert not at.exception
+    assert db.exists()
+    assert at.title[0].value == "Lagebild Musterstadt"
