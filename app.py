@@ -3,6 +3,7 @@
 import streamlit as st
 
 from fis.config import ConfigError, db_path
+from fis.store import StoreError
 from ui import cache, sidebar
 
 # An emoji favicon is inlined as a data URL; a ":material/…:" icon would load from Google.
@@ -23,7 +24,11 @@ if not db_path().exists():
     cache.create_demo_database(db_path(), lambda f, text: bar.progress(f, text=text))
     st.rerun()
 
-stichtage = cache.stichtage(cache.data_version())
+try:
+    stichtage = cache.stichtage(cache.data_version())
+except StoreError as exc:
+    st.error(str(exc))
+    st.stop()
 if not stichtage:
     st.title(config.stadt.name)
     st.warning("Die Datenbank enthält noch keine Indikatorwerte. "

@@ -324,8 +324,9 @@ class Store:
             con = duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as exc:
             raise StoreError(
-                f"Die Datenbank „{path}“ lässt sich nicht öffnen: {exc}. "
-                "Läuft bereits ein anderer Prozess (App oder CLI) mit dieser Datei?"
+                f"Die Datenbank „{path}“ lässt sich nicht öffnen ({exc}). Bitte prüfen, ob die "
+                "Datei eine DuckDB-Datenbank ist und kein anderer Prozess (App oder CLI) sie "
+                "gerade zum Schreiben geöffnet hat."
             ) from exc
         store = cls(con, path)
         if not read_only:

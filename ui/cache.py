@@ -10,15 +10,20 @@ from pathlib import Path
 
 import streamlit as st
 
-from fis.config import Config, db_path, load_config
+from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.demo import build_demo
 from fis.lagebild import Lagebild, compute_lagebild
 from fis.store import Store
 
 
 @st.cache_resource
+def _config(directory: str) -> Config:
+    return load_config(directory)
+
+
 def config() -> Config:
-    return load_config()
+    """The validated configuration (re-read when FIS_CONFIG points elsewhere)."""
+    return _config(str(os.environ.get("FIS_CONFIG") or DEFAULT_CONFIG_DIR))
 
 
 def create_demo_database(path: Path, progress) -> None:

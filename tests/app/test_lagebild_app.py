@@ -85,3 +85,26 @@ def test_the_first_start_builds_the_demo_database(monkeypatch, tmp_path):
     assert not at.exception
     assert db.exists()
     assert at.title[0].value == "Lagebild Musterstadt"
+
+
+def test_a_broken_configuration_shows_a_german_error_instead_of_crashing(monkeypatch, demo_copy, tmp_path):
+    import shutil
+
+    broken = tmp_path / "config"
+    shutil.copytree(ROOT / "config", broken)
+    stadt = broken / "stadt.yaml"
+    stadt.write_text(stadt.read_text(encoding="utf-8").replace("land:", "bundesland:"), encoding="utf-8")
+    monkeypatch.setenv("FIS_CONFIG", str(broken))
+    at = _app(monkeypatch, demo_copy)
+    assert not at.exception
+    assert "Die Konfiguration ist fehlerhaft" in at.error[0].value
+    assert "„bundesland“" in at.error[0].value and "stadt.yaml, Zeile 3" in at.error[0].value
+
+
+def test_a_file_that_is_not_a_database_shows_a_german_error(monkeypatch, tmp_path):
+    db = tmp_path / "kaputt.duckdb"
+    db.write_text("keine Datenbank", encoding="utf-8")
+    at = _app(monkeypatch, db)
+    assert not at.exception
+    assert "lässt sich nicht öffnen" in at.error[0].value
+    assert db.read_text(encoding="utf-8") == "keine Datenbank"
