@@ -10,13 +10,26 @@ from ui import cache, sidebar
 st.set_page_config(page_title="FIS Sozialplanung", page_icon="📊",
                    layout="wide", initial_sidebar_state="expanded")
 
+
+
+def hinweisseite(zeichnen) -> None:
+    """Show only ``zeichnen`` (an error or the first start) as the app's single page.
+
+    Registering it through st.navigation keeps Streamlit from falling back to
+    listing pages/ by itself, which would let users open a page without this frame.
+    """
+    st.navigation([st.Page(zeichnen, title="FIS Sozialplanung", url_path="hinweis")],
+                  position="hidden").run()
+    st.stop()
+
+
 try:
     config = cache.config()
 except ConfigError as exc:
-    st.error(f"Die Konfiguration ist fehlerhaft: {exc}")
-    st.stop()
+    hinweisseite(lambda text=f"Die Konfiguration ist fehlerhaft: {exc}": st.error(text))
 
-if not db_path().exists():
+
+def erster_start() -> None:
     st.title("FIS Sozialplanung – erster Start")
     st.write(f"Es gibt noch keine Datenbank unter `{db_path()}`. "
              "Die Demo-Stadt „Musterstadt“ wird jetzt erzeugt.")
@@ -24,16 +37,18 @@ if not db_path().exists():
     cache.create_demo_database(db_path(), lambda f, text: bar.progress(f, text=text))
     st.rerun()
 
+
+if not db_path().exists():
+    hinweisseite(erster_start)
+
 try:
     stichtage = cache.stichtage(cache.data_version())
 except StoreError as exc:
-    st.error(str(exc))
-    st.stop()
+    hinweisseite(lambda text=str(exc): st.error(text))
 if not stichtage:
-    st.title(config.stadt.name)
-    st.warning("Die Datenbank enthält noch keine Indikatorwerte. "
-               "Bitte zuerst eine Datenlieferung importieren (python -m fis import …).")
-    st.stop()
+    hinweisseite(lambda: st.warning(
+        "Die Datenbank enthält noch keine Indikatorwerte. "
+        "Bitte zuerst eine Datenlieferung importieren (python -m fis import …)."))
 
 with st.sidebar:
     st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")

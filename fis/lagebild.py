@@ -58,9 +58,10 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int) -
     now = pd.to_datetime(werte["stichtag"]).dt.date == stichtag
     sozialraum = compute_aggregate(werte[now], raeume, indikatoren, 1)
     flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, schwellen)
-    handlungsbedarf = _handlungsbedarf_tabelle(flags, raeume, indikatoren, schwellen)
+    handlungsbedarf = _handlungsbedarf_tabelle(flags, raeume, indikatoren,
+                                               config.ebene(1).name, config.ebene(2).name)
 
-    level = compute_aggregate(werte[now], raeume, indikatoren, ebene)
+    level = sozialraum if ebene == 1 else compute_aggregate(werte[now], raeume, indikatoren, ebene)
     raumtabelle = _raumtabelle(level, raeume, indikatoren, schwellen, list(lage.kennzahlen))
 
     ziele = count_ziele(store.load_ziele(), stichtag)
@@ -91,25 +92,23 @@ def _shown(row: pd.Series, meta: pd.DataFrame) -> str:
 
 
 def _handlungsbedarf_tabelle(flags: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
-                             schwellen: pd.Series) -> pd.DataFrame:
-    """Areas with Handlungsbedarf, most conspicuous first; values as display text."""
+                             einheit: str, oberebene: str) -> pd.DataFrame:
+    """Areas with Handlungsbedarf, most conspicuous first; values as display text
+    (suppressed values were already blanked by flag_handlungsbedarf)."""
     meta = indikatoren.set_index("indikator_id")
     names = _names(raeume)
     parents = raeume.drop_duplicates("raum_id", keep="last").set_index("raum_id")["parent_id"]
     hits = flags[flags["handlungsbedarf"]].copy()
     if hits.empty:
-        return pd.DataFrame(columns=["raum_id", "Sozialraum", "Bezirk", "auffällig"])
-    # flag_handlungsbedarf already marked small counts; blank them before display.
-    hits["wert"] = hits["wert"].where(~hits["unterdrueckt"])
-    hits["schwelle"] = hits["indikator_id"].map(schwellen)
+        return pd.DataFrame(columns=["raum_id", einheit, oberebene, "auffällig"])
     hits["anzeige"] = hits.apply(lambda r: _shown(r, meta), axis=1)
     hits["anzeige"] = hits["anzeige"].where(~hits["auffaellig"], hits["anzeige"] + " ▲")
     wide = hits.pivot(index="raum_id", columns="indikator_id", values="anzeige")
     wide.columns = [meta.at[c, "kurzname"] for c in wide.columns]
     count = hits.groupby("raum_id")["anzahl_auffaellig"].first()
     out = wide.reset_index()
-    out.insert(1, "Sozialraum", out["raum_id"].map(names))
-    out.insert(2, "Bezirk", out["raum_id"].map(parents).map(names))
+    out.insert(1, einheit, out["raum_id"].map(names))
+    out.insert(2, oberebene, out["raum_id"].map(parents).map(names))
     out.insert(3, "auffällig", out["raum_id"].map(count))
     return out.sort_values(["auffällig", "raum_id"], ascending=[False, True]).reset_index(drop=True)
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fis.config import HandlungsbedarfRegel
-from fis.disclosure import flag_suppressed
+from fis.disclosure import apply_suppression
 
 WERT_COLUMNS = ["raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner", "status"]
 
@@ -170,12 +170,13 @@ def flag_handlungsbedarf(sozialraum_werte: pd.DataFrame, stadt_werte: pd.DataFra
     """Per Sozialraum and Stichtag: index (city = 100) of each core indicator, whether
     it is conspicuous, and whether the area has Handlungsbedarf.
 
-    Returns raum_id, stichtag, indikator_id, wert, stadtwert, index, auffaellig,
-    unterdrueckt, anzahl_auffaellig, handlungsbedarf (one row per area × indicator).
+    Returns raum_id, stichtag, indikator_id, wert (blank if suppressed), stadtwert, index,
+    auffaellig, unterdrueckt, schwelle, anzahl_auffaellig, handlungsbedarf (one row per
+    area × indicator).
     """
     kern = list(regel.indikatoren)
-    sr = sozialraum_werte[sozialraum_werte["indikator_id"].isin(kern)].copy()
-    sr["unterdrueckt"] = flag_suppressed(sr, schwellen)
+    # Suppressed values are blanked here, so they can neither count nor be shown later.
+    sr = apply_suppression(sozialraum_werte[sozialraum_werte["indikator_id"].isin(kern)], schwellen)
     stadt = stadt_werte[stadt_werte["indikator_id"].isin(kern)][
         ["indikator_id", "stichtag", "wert"]].rename(columns={"wert": "stadtwert"})
     sr = sr.merge(stadt, on=["indikator_id", "stichtag"], how="left")
@@ -189,4 +190,4 @@ def flag_handlungsbedarf(sozialraum_werte: pd.DataFrame, stadt_werte: pd.DataFra
     sr["anzahl_auffaellig"] = counts.astype(int)
     sr["handlungsbedarf"] = sr["anzahl_auffaellig"] >= regel.mindestanzahl
     return sr[["raum_id", "stichtag", "indikator_id", "wert", "stadtwert", "index", "auffaellig",
-               "unterdrueckt", "anzahl_auffaellig", "handlungsbedarf"]].reset_index(drop=True)
+               "unterdrueckt", "schwelle", "anzahl_auffaellig", "handlungsbedarf"]].reset_index(drop=True)
