@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+import zipfile
 from pathlib import Path
+
+import yaml
 
 from fis.config import ConfigError, db_path, load_config
 from fis.demo import build_demo
+from fis.ingest import katalog as katalog_import
+from fis.ingest import raeume as raeume_import
+from fis.ingest import werte as werte_import
+from fis.ingest.lesen import ImportFehler, lies_tabelle
+from fis.ingest.lieferungen import benutzer, lieferungen_tabelle, wert_historie, zuruecknehmen
+from fis.ingest.raeume import GEO_ENDUNGEN, RaumZuordnung
+from fis.ingest.zahlen import parse_stichtag
 from fis.store import Store, StoreError
+
+WARTEN = 120.0   # seconds a command waits while another process writes the database
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -46,6 +59,168 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _art(path: Path, art: str | None) -> str:
+    if art:
+        return art
+    suffix = path.suffix.lower()
+    if suffix in GEO_ENDUNGEN:
+        return "raeume"
+    if suffix in (".yaml", ".yml"):
+        return "katalog"
+    return "werte"
+
+
+def _lade_yaml(path: str | None) -> dict:
+    if not path:
+        return {}
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ImportFehler(f"Zuordnung „{path}“ lässt sich nicht lesen ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise ImportFehler(f"Zuordnung „{path}“: erwartet wird ein Abschnitt mit Schlüsseln.")
+    return data
+
+
+def _fortschritt(fraction: float, text: str) -> None:
+    print(f"[{fraction:4.0%}] {text}", file=sys.stderr, flush=True)
+
+
+def _bericht(bericht, args: argparse.Namespace, path: Path) -> None:
+    print(bericht.als_text())
+    if args.bericht:
+        target = Path(args.bericht)
+        if len(args.dateien) > 1:
+            target = target.with_name(f"{target.stem}_{path.stem}{target.suffix}")
+        target.write_bytes(bericht.als_csv())
+        print(f"Prüfbericht gespeichert: {target}")
+
+
+def _shapefile_zip(path: Path) -> bytes:
+    """The parts of a Shapefile next to ``path`` (same name) packed into one ZIP."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in sorted(path.parent.glob(f"{path.stem}.*")):
+            archive.write(part, part.name)
+    return buffer.getvalue()
+
+
+def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) -> bool:
+    if path.suffix.lower() == ".shp":
+        data, path = _shapefile_zip(path), path.with_suffix(".zip")
+    else:
+        data = path.read_bytes()
+    art = _art(path, args.art)
+    wer = args.benutzer or benutzer()
+    print(f"== {path.name} ({art})")
+    if art == "katalog":
+        v = katalog_import.vorbereiten(store, data, path.name, config.stadt.geheimhaltung_standard, args.blatt)
+        _bericht(v.bericht, args, path)
+        counts = v.vergleich["art"].value_counts().to_dict()
+        print("Vorschau: " + ", ".join(f"{k} {n}" for k, n in counts.items()))
+        if not v.bericht.ok or args.nur_pruefen or v.eintraege.empty:
+            return v.bericht.ok
+        lid = katalog_import.uebernehmen(store, v, wer, args.bezeichnung)
+    elif art == "raeume":
+        spec = _lade_yaml(args.zuordnung)
+        for key in ("ebene", "gueltig_von", "gueltig_bis", "crs"):
+            value = getattr(args, key)
+            if value is not None:
+                spec[key] = value
+        z = RaumZuordnung.aus_dict(spec, args.zuordnung or "Kommandozeile")
+        top = max(e.ebene for e in config.stadt.raumebenen)
+        v = raeume_import.vorbereiten(store, data, path.name, z, top, config.stadt.name)
+        _bericht(v.bericht, args, path)
+        print(f"Vorschau: {len(v.raeume)} Räume, {len(v.schliessungen)} bisherige Räume enden "
+              f"(Koordinatensystem der Datei: {v.crs_quelle})")
+        if not v.uebernehmbar or args.nur_pruefen:
+            return v.bericht.ok
+        lid = raeume_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt)
+    else:
+        spec = _lade_yaml(args.zuordnung)
+        tabelle = lies_tabelle(data, path.name, args.blatt or spec.get("blatt"))
+        z = (werte_import.Zuordnung.aus_dict(spec, args.zuordnung) if spec
+             else werte_import.vorschlag(tabelle, store.load_indikatoren()))
+        if args.fuehrende_nullen:
+            z = werte_import.mit_option(z, fuehrende_nullen=True)
+        stichtag = parse_stichtag(args.stichtag) if args.stichtag else None
+        v = werte_import.vorbereiten(store, tabelle, z, stichtag, args.status)
+        _bericht(v.bericht, args, path)
+        print("Vorschau: " + ", ".join(f"{k} {n:,}".replace(",", ".") for k, n in v.zaehlung.items())
+              + f" (von {len(v.werte):,} Werten)".replace(",", "."))
+        if not v.uebernehmbar or args.nur_pruefen:
+            return v.bericht.ok
+        lid = werte_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt)
+    print(f"Übernommen als Lieferung {lid}.")
+    return True
+
+
+def _import(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    store = Store.open(args.db, warten=WARTEN)
+    ok = True
+    try:
+        for name in args.dateien:
+            path = Path(name)
+            if not path.is_file():
+                print(f"Fehler: Datei „{name}“ gibt es nicht.", file=sys.stderr)
+                ok = False
+                continue
+            try:
+                ok &= _import_datei(store, config, path, args)
+            except ImportFehler as exc:
+                print(f"Fehler: {exc}", file=sys.stderr)
+                ok = False
+    finally:
+        store.close()
+    if not ok:
+        print("Nicht alle Dateien wurden übernommen; Dateien mit Fehlern haben nichts verändert.", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def _lieferungen(args: argparse.Namespace) -> int:
+    store = Store.open(args.db, read_only=True)
+    try:
+        frame = lieferungen_tabelle(store)
+    finally:
+        store.close()
+    if frame.empty:
+        print("Keine Lieferungen.")
+        return 0
+    frame["Geliefert am"] = frame["Geliefert am"].dt.strftime("%d.%m.%Y %H:%M")
+    frame["zurückgenommen am"] = frame["zurückgenommen am"].dt.strftime("%d.%m.%Y").fillna("")
+    print(frame.drop(columns=["SHA-256"]).to_string(index=False, max_colwidth=48))
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    store = Store.open(args.db, warten=WARTEN)
+    try:
+        info = zuruecknehmen(store, args.id, args.benutzer or benutzer(), args.grund)
+    finally:
+        store.close()
+    text = f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ zurückgenommen."
+    if "frueherer_stand" in info:
+        text += (f" {info['frueherer_stand']} Werte gelten wieder in der früheren Fassung, "
+                 f"{info['entfallen']} Werte entfallen.")
+    print(text)
+    return 0
+
+
+def _historie(args: argparse.Namespace) -> int:
+    store = Store.open(args.db, read_only=True)
+    try:
+        frame = wert_historie(store, args.raum, args.indikator, parse_stichtag(args.stichtag))
+    finally:
+        store.close()
+    if frame.empty:
+        print("Zu diesem Schlüssel wurde nie ein Wert geliefert.")
+        return 1
+    frame["Geliefert am"] = frame["Geliefert am"].dt.strftime("%d.%m.%Y %H:%M")
+    print(frame.to_string(index=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fis",
                                      description="FIS Sozialplanung – Befehle für die Kommandozeile")
@@ -58,9 +233,44 @@ def main(argv: list[str] | None = None) -> int:
     status = sub.add_parser("status", help="Schema, Datenversion und Zeilenzahlen anzeigen")
     status.add_argument("--db", default=str(db_path()), help="Pfad der DuckDB-Datei (Standard: FIS_DB)")
     status.set_defaults(func=_status)
+    db_help = "Pfad der DuckDB-Datei (Standard: FIS_DB)"
+    imp = sub.add_parser("import", help="Datenlieferungen prüfen und übernehmen (Werte, Raumgliederung, Katalog)")
+    imp.add_argument("dateien", nargs="+", metavar="DATEI", help="CSV, XLSX, GeoJSON, ZIP (Shapefile), GPKG, YAML")
+    imp.add_argument("--db", default=str(db_path()), help=db_help)
+    imp.add_argument("--art", choices=["werte", "raeume", "katalog"], help="Art der Lieferung (Standard: nach Endung)")
+    imp.add_argument("--zuordnung", help="YAML-Datei mit der Spaltenzuordnung")
+    imp.add_argument("--stichtag", help="Stichtag der Datei (breites Format), z. B. 31.12.2024")
+    imp.add_argument("--status", default="endgültig", choices=list(werte_import.STATUS))
+    imp.add_argument("--blatt", help="Tabellenblatt einer XLSX-Datei")
+    imp.add_argument("--fuehrende-nullen", action="store_true", help="verlorene führende Nullen ergänzen")
+    imp.add_argument("--ebene", type=int, help="Raumebene (Raumgliederung)")
+    imp.add_argument("--gueltig-von", dest="gueltig_von", help="Beginn der Gültigkeit (Raumgliederung)")
+    imp.add_argument("--gueltig-bis", dest="gueltig_bis", help="Ende der Gültigkeit (Raumgliederung)")
+    imp.add_argument("--crs", help="Koordinatensystem, falls die Datei keines nennt, z. B. EPSG:25833")
+    imp.add_argument("--bezeichnung", help="Bezeichnung der Lieferung")
+    imp.add_argument("--quelle", help="liefernde Stelle")
+    imp.add_argument("--benutzer", help="wer liefert (Standard: FIS_BENUTZER oder Systemkonto)")
+    imp.add_argument("--nur-pruefen", action="store_true", help="nur prüfen und Vorschau zeigen, nichts schreiben")
+    imp.add_argument("--bericht", help="Prüfbericht als CSV hierhin schreiben")
+    imp.set_defaults(func=_import)
+    lief = sub.add_parser("lieferungen", help="alle Lieferungen auflisten")
+    lief.add_argument("--db", default=str(db_path()), help=db_help)
+    lief.set_defaults(func=_lieferungen)
+    rb = sub.add_parser("rollback", help="eine Lieferung zurücknehmen (frühere Werte gelten wieder)")
+    rb.add_argument("id", type=int, help="Nummer der Lieferung")
+    rb.add_argument("--db", default=str(db_path()), help=db_help)
+    rb.add_argument("--grund", help="Begründung für das Protokoll")
+    rb.add_argument("--benutzer", help="wer zurücknimmt")
+    rb.set_defaults(func=_rollback)
+    hist = sub.add_parser("historie", help="alle gelieferten Fassungen eines Werts")
+    hist.add_argument("raum")
+    hist.add_argument("indikator")
+    hist.add_argument("stichtag")
+    hist.add_argument("--db", default=str(db_path()), help=db_help)
+    hist.set_defaults(func=_historie)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, StoreError) as exc:
+    except (ConfigError, StoreError, ImportFehler) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2

@@ -91,6 +91,9 @@ class Indikator:
         "Mindestfallzahl des Zählers; kleinere Fallzahlen werden unterdrückt. "
         "Leer: Standard aus stadt.yaml.", None)
     nachkommastellen: int = hilfe("Nachkommastellen in der Anzeige.", 1)
+    negativ_erlaubt: bool = hilfe(
+        "Ob negative Werte und Zähler zulässig sind (Salden, Veränderungen). Sonst weist die "
+        "Datenprüfung negative Werte als Fehler zurück.", False)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ Units of the stored numbers:
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -252,6 +253,94 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        5,
+        "Versionierte Raumgliederung und Katalog, Spaltenzuordnungen",
+        """
+        -- Raum: a delivery may re-deliver a (raum_id, gueltig_von) as a correction; the newest
+        -- active delivery wins. Ending the validity of a scheme is a row of its own.
+        CREATE TABLE raum_neu (
+            raum_id VARCHAR NOT NULL,
+            gueltig_von DATE NOT NULL,
+            gueltig_bis DATE,
+            ebene SMALLINT NOT NULL CHECK (ebene >= 1),
+            name VARCHAR NOT NULL,
+            parent_id VARCHAR,
+            geometrie VARCHAR,
+            flaeche_km2 DOUBLE,
+            lieferung_id INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (raum_id, gueltig_von, lieferung_id)
+        );
+        INSERT INTO raum_neu SELECT raum_id, gueltig_von, gueltig_bis, ebene, name, parent_id,
+            geometrie, flaeche_km2, coalesce(lieferung_id, 0) FROM raum;
+        DROP TABLE raum;
+        ALTER TABLE raum_neu RENAME TO raum;
+        CREATE TABLE raum_schliessung (
+            raum_id VARCHAR NOT NULL,
+            gueltig_von DATE NOT NULL,
+            gueltig_bis DATE NOT NULL,       -- letzter Tag der Gültigkeit
+            lieferung_id INTEGER NOT NULL,
+            PRIMARY KEY (raum_id, gueltig_von, lieferung_id)
+        );
+        CREATE VIEW raum_aktuell AS
+        WITH r AS (
+            SELECT r.* FROM raum r LEFT JOIN lieferung l USING (lieferung_id)
+            WHERE coalesce(l.status, 'aktiv') = 'aktiv'
+            QUALIFY row_number() OVER (PARTITION BY r.raum_id, r.gueltig_von
+                                       ORDER BY r.lieferung_id DESC) = 1),
+        s AS (
+            SELECT s.raum_id, s.gueltig_von, min(s.gueltig_bis) AS ende
+            FROM raum_schliessung s JOIN lieferung l USING (lieferung_id)
+            WHERE l.status = 'aktiv' GROUP BY s.raum_id, s.gueltig_von)
+        SELECT r.raum_id, r.gueltig_von,
+               CASE WHEN s.ende IS NULL THEN r.gueltig_bis
+                    WHEN r.gueltig_bis IS NULL THEN s.ende
+                    ELSE least(r.gueltig_bis, s.ende) END AS gueltig_bis,
+               r.ebene, r.name, r.parent_id, r.geometrie, r.flaeche_km2, r.lieferung_id
+        FROM r LEFT JOIN s USING (raum_id, gueltig_von);
+
+        -- Indikatorenkatalog: every catalog delivery adds versions; the view is the current one.
+        CREATE TABLE indikator_version (
+            indikator_id VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            kurzname VARCHAR NOT NULL,
+            handlungsfeld VARCHAR NOT NULL,
+            einheit VARCHAR NOT NULL,
+            definition VARCHAR NOT NULL,
+            zaehler VARCHAR,
+            nenner VARCHAR,
+            aggregation VARCHAR NOT NULL CHECK (aggregation IN ('quote', 'summe')),
+            faktor DOUBLE NOT NULL DEFAULT 1,
+            polaritaet VARCHAR NOT NULL CHECK (polaritaet IN ('hoch_gut', 'hoch_schlecht', 'neutral')),
+            quelle VARCHAR NOT NULL,
+            periodizitaet VARCHAR NOT NULL,
+            stichtag_regel VARCHAR,
+            geheimhaltung INTEGER NOT NULL DEFAULT 3,
+            nachkommastellen SMALLINT NOT NULL DEFAULT 1,
+            negativ_erlaubt BOOLEAN NOT NULL DEFAULT false,
+            lieferung_id INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (indikator_id, lieferung_id)
+        );
+        INSERT INTO indikator_version SELECT i.*, false,
+            coalesce((SELECT min(lieferung_id) FROM lieferung WHERE art = 'katalog'), 0)
+        FROM indikator i;
+        DROP TABLE indikator;
+        CREATE VIEW indikator AS
+        SELECT v.* EXCLUDE (lieferung_id), v.lieferung_id
+        FROM indikator_version v LEFT JOIN lieferung l USING (lieferung_id)
+        WHERE coalesce(l.status, 'aktiv') = 'aktiv'
+        QUALIFY row_number() OVER (PARTITION BY v.indikator_id ORDER BY v.lieferung_id DESC) = 1;
+
+        -- Remembered column mappings, per source and per header signature.
+        CREATE TABLE zuordnung (
+            name VARCHAR PRIMARY KEY,        -- Quelle, z. B. „Einwohnermelderegister (breit)“
+            signatur VARCHAR NOT NULL,       -- Hash der Spaltenköpfe
+            inhalt VARCHAR NOT NULL,         -- JSON der Zuordnung
+            benutzer VARCHAR NOT NULL,
+            aktualisiert TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -261,9 +350,11 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "raum": ("raum_id", "gueltig_von", "gueltig_bis", "ebene", "name", "parent_id",
              "geometrie", "flaeche_km2", "lieferung_id"),
     "raum_aenderung": ("alt_id", "neu_id", "stichtag", "art", "anteil"),
-    "indikator": ("indikator_id", "name", "kurzname", "handlungsfeld", "einheit", "definition",
-                  "zaehler", "nenner", "aggregation", "faktor", "polaritaet", "quelle",
-                  "periodizitaet", "stichtag_regel", "geheimhaltung", "nachkommastellen"),
+    "raum_schliessung": ("raum_id", "gueltig_von", "gueltig_bis", "lieferung_id"),
+    "indikator_version": ("indikator_id", "name", "kurzname", "handlungsfeld", "einheit", "definition",
+                          "zaehler", "nenner", "aggregation", "faktor", "polaritaet", "quelle",
+                          "periodizitaet", "stichtag_regel", "geheimhaltung", "nachkommastellen",
+                          "negativ_erlaubt", "lieferung_id"),
     "wert": ("raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner", "status",
              "lieferung_id"),
     "ziel": ("ziel_id", "titel", "zielfeld", "zielebene", "parent_id", "beschreibung",
@@ -315,19 +406,29 @@ class Store:
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False) -> Store:
-        """Open (and create or upgrade) the database at ``path``; ':memory:' works too."""
+    def open(cls, path: str | Path, read_only: bool = False, warten: float = 0.0) -> Store:
+        """Open (and create or upgrade) the database at ``path``; ':memory:' works too.
+
+        ``warten``: seconds to wait while another process holds the file (DuckDB
+        allows one writing process), so that two command-line imports queue up.
+        """
         path = str(path)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con = duckdb.connect(path, read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"Die Datenbank „{path}“ lässt sich nicht öffnen ({exc}). Bitte prüfen, ob die "
-                "Datei eine DuckDB-Datenbank ist und kein anderer Prozess (App oder CLI) sie "
-                "gerade zum Schreiben geöffnet hat."
-            ) from exc
+        deadline = time.monotonic() + warten
+        while True:
+            try:
+                con = duckdb.connect(path, read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    continue
+                raise StoreError(
+                    f"Die Datenbank „{path}“ lässt sich nicht öffnen ({exc}). Bitte prüfen, ob die "
+                    "Datei eine DuckDB-Datenbank ist und kein anderer Prozess (App oder CLI) sie "
+                    "gerade zum Schreiben geöffnet hat."
+                ) from exc
         store = cls(con, path)
         if not read_only:
             store.migrate()
@@ -468,6 +569,14 @@ class Store:
             "SELECT * FROM lieferung ORDER BY lieferung_id"
         ).df()
 
+    def load_lieferung(self, lieferung_id: int) -> dict | None:
+        frame = self.con.execute("SELECT * FROM lieferung WHERE lieferung_id = ?", [lieferung_id]).df()
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def find_lieferungen_by_sha256(self, sha256: str) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT * FROM lieferung WHERE sha256 = ? ORDER BY lieferung_id", [sha256]).df()
+
     def set_lieferung_status(self, lieferung_id: int, status: str, benutzer: str) -> None:
         self.con.execute(
             "UPDATE lieferung SET status = ?, zurueckgenommen_am = ?, zurueckgenommen_von = ? "
@@ -493,24 +602,41 @@ class Store:
         geometry = ", geometrie" if with_geometry else ""
         return self.con.execute(
             "SELECT raum_id, gueltig_von, gueltig_bis, ebene, name, parent_id, flaeche_km2"
-            f"{geometry} FROM raum "
+            f"{geometry} FROM raum_aktuell "
             "WHERE (CAST(? AS DATE) IS NULL OR (gueltig_von <= ? AND (gueltig_bis IS NULL OR gueltig_bis >= ?))) "
             "AND (CAST(? AS SMALLINT) IS NULL OR ebene = ?) "
             "ORDER BY ebene DESC, raum_id",
             [stichtag, stichtag, stichtag, ebene, ebene],
         ).df()
 
+    def insert_raum_schliessungen(self, frame: pd.DataFrame) -> int:
+        """End the validity of Raum records (raum_id, gueltig_von, gueltig_bis, lieferung_id)."""
+        return self._insert_frame("raum_schliessung", frame)
+
+    def load_raum_lieferung(self, lieferung_id: int) -> pd.DataFrame:
+        """The Raum records one delivery brought (without geometry)."""
+        return self.con.execute(
+            "SELECT raum_id, gueltig_von, gueltig_bis, ebene, name, parent_id, flaeche_km2 "
+            "FROM raum WHERE lieferung_id = ? ORDER BY raum_id", [lieferung_id]).df()
+
     def load_raum_aenderungen(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM raum_aenderung ORDER BY stichtag, alt_id").df()
 
     # ------------------------------------------------------------------ Indikator
     def upsert_indikatoren(self, frame: pd.DataFrame) -> int:
-        """Insert or replace catalog entries by ``indikator_id``."""
-        self.con.execute(
-            "DELETE FROM indikator WHERE indikator_id IN (SELECT unnest(?::VARCHAR[]))",
-            [list(frame["indikator_id"])],
-        )
-        return self._insert_frame("indikator", frame)
+        """Add catalog versions (``lieferung_id`` in ``frame``); the newest active one is current."""
+        return self._insert_frame("indikator_version", frame)
+
+    def load_indikator_versionen(self, indikator_id: str | None = None) -> pd.DataFrame:
+        """Every version of catalog entries, newest first, with the delivery's status."""
+        return self.con.execute(
+            "SELECT v.*, l.bezeichnung, l.zeitpunkt, l.benutzer, "
+            "coalesce(l.status, 'aktiv') AS lieferung_status "
+            "FROM indikator_version v LEFT JOIN lieferung l USING (lieferung_id) "
+            "WHERE CAST(? AS VARCHAR) IS NULL OR v.indikator_id = ? "
+            "ORDER BY v.indikator_id, v.lieferung_id DESC",
+            [indikator_id, indikator_id],
+        ).df()
 
     def load_indikatoren(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM indikator ORDER BY handlungsfeld, indikator_id").df()
@@ -529,6 +655,10 @@ class Store:
             self.con.unregister(view)
         self._insert_frame("wert", frame)
         return len(frame) - int(ersetzt), int(ersetzt)
+
+    def insert_werte_roh(self, frame: pd.DataFrame) -> int:
+        """Insert rows of one delivery (``lieferung_id`` in ``frame``) without comparing."""
+        return self._insert_frame("wert", frame)
 
     def load_stichtage(self, indikator_id: str | None = None) -> list[date]:
         rows = self.con.execute(
@@ -561,6 +691,158 @@ class Store:
             "ORDER BY w.lieferung_id DESC",
             [raum_id, indikator_id, stichtag],
         ).df()
+
+    # ------------------------------------------------------------------ checks of a delivery
+    @contextmanager
+    def _registered(self, frame: pd.DataFrame, prefix: str) -> Iterator[str]:
+        view = f"_{prefix}_{uuid.uuid4().hex}"
+        self.con.register(view, frame)
+        try:
+            yield view
+        finally:
+            self.con.unregister(view)
+
+    def pruefe_werte(self, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        """The database-side checks of a values delivery, vectorised in SQL.
+
+        ``frame`` has zeile, raum_id, indikator_id, stichtag (date), wert, zaehler,
+        nenner. Returns one frame per finding; empty frames mean no finding.
+        """
+        out: dict[str, pd.DataFrame] = {}
+        with self._registered(frame, "neu") as v:
+            out["raum_unbekannt"] = self.con.execute(
+                f"SELECT n.zeile, n.raum_id FROM {v} n "
+                "WHERE n.raum_id NOT IN (SELECT raum_id FROM raum_aktuell) ORDER BY n.zeile").df()
+            unknown = out["raum_unbekannt"]["raum_id"].drop_duplicates().head(500).tolist()
+            out["raum_vorschlag"] = self.con.execute(
+                "WITH u AS (SELECT unnest(?::VARCHAR[]) AS id), k AS (SELECT DISTINCT raum_id, name FROM raum_aktuell) "
+                "SELECT u.id, k.raum_id AS vorschlag, k.name, "
+                "  (regexp_full_match(u.id, '[0-9]+') "
+                "   AND lpad(u.id, CAST(length(k.raum_id) AS INTEGER), '0') = k.raum_id) AS nullen, "
+                "  lower(trim(u.id)) = lower(k.name) AS ist_name, "
+                "  jaro_winkler_similarity(lower(u.id), lower(k.raum_id)) AS aehnlichkeit "
+                "FROM u CROSS JOIN k "
+                "QUALIFY row_number() OVER (PARTITION BY u.id ORDER BY nullen DESC, ist_name DESC, "
+                "  aehnlichkeit DESC, k.raum_id) = 1",
+                [unknown]).df()
+            out["raum_ungueltig"] = self.con.execute(
+                "WITH g AS (SELECT raum_id, min(gueltig_von) AS von, "
+                "  CASE WHEN bool_or(gueltig_bis IS NULL) THEN NULL ELSE max(gueltig_bis) END AS bis, "
+                "  bool_or(TRUE) AS da FROM raum_aktuell GROUP BY raum_id) "
+                f"SELECT n.zeile, n.raum_id, n.stichtag, g.von, g.bis FROM {v} n JOIN g USING (raum_id) "
+                "WHERE NOT EXISTS (SELECT 1 FROM raum_aktuell r WHERE r.raum_id = n.raum_id "
+                "  AND r.gueltig_von <= n.stichtag AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= n.stichtag)) "
+                "ORDER BY n.zeile").df()
+            out["indikator_unbekannt"] = self.con.execute(
+                f"SELECT n.zeile, n.indikator_id FROM {v} n "
+                "WHERE n.indikator_id NOT IN (SELECT indikator_id FROM indikator) ORDER BY n.zeile").df()
+            unknown = out["indikator_unbekannt"]["indikator_id"].drop_duplicates().head(200).tolist()
+            out["indikator_vorschlag"] = self.con.execute(
+                "WITH u AS (SELECT unnest(?::VARCHAR[]) AS id) "
+                "SELECT u.id, k.indikator_id AS vorschlag, k.name FROM u CROSS JOIN indikator k "
+                "QUALIFY row_number() OVER (PARTITION BY u.id ORDER BY greatest("
+                "  jaro_winkler_similarity(lower(u.id), lower(k.indikator_id)), "
+                "  jaro_winkler_similarity(lower(u.id), lower(k.kurzname)), "
+                "  jaro_winkler_similarity(lower(u.id), lower(k.name))) DESC) = 1",
+                [unknown]).df()
+            out["doppelt"] = self.con.execute(
+                f"SELECT zeile, raum_id, indikator_id, stichtag, "
+                "  min(zeile) OVER (PARTITION BY raum_id, indikator_id, stichtag) AS erste "
+                f"FROM {v} QUALIFY count(*) OVER (PARTITION BY raum_id, indikator_id, stichtag) > 1 "
+                "ORDER BY raum_id, indikator_id, stichtag, zeile").df()
+            out["unmoeglich"] = self.con.execute(
+                f"SELECT n.zeile, n.raum_id, n.indikator_id, n.wert, n.zaehler, n.nenner, i.einheit, "
+                "  CASE WHEN n.nenner < 0 THEN 'negativer Nenner' "
+                "       WHEN NOT i.negativ_erlaubt AND (n.wert < 0 OR n.zaehler < 0) THEN 'negativer Wert' "
+                "       WHEN i.einheit = '%' AND NOT i.negativ_erlaubt AND n.wert > 100 + 1e-9 "
+                "            THEN 'Anteil über 100 %' "
+                "       WHEN i.aggregation = 'quote' AND i.einheit = '%' AND NOT i.negativ_erlaubt "
+                "            AND n.zaehler > n.nenner THEN 'Zähler größer als Nenner' "
+                "       WHEN n.nenner = 0 AND n.zaehler <> 0 THEN 'Nenner 0 bei Zähler ungleich 0' "
+                "  END AS grund "
+                f"FROM {v} n JOIN indikator i USING (indikator_id) WHERE grund IS NOT NULL ORDER BY n.zeile").df()
+            out["widerspruch"] = self.con.execute(
+                f"SELECT n.zeile, n.raum_id, n.indikator_id, n.wert, "
+                "  n.zaehler / n.nenner * i.faktor AS berechnet "
+                f"FROM {v} n JOIN indikator i USING (indikator_id) "
+                "WHERE i.aggregation = 'quote' AND n.nenner > 0 AND n.wert IS NOT NULL AND n.zaehler IS NOT NULL "
+                "  AND abs(n.wert - n.zaehler / n.nenner * i.faktor) > "
+                "      greatest(0.5 * power(10, -i.nachkommastellen), 1e-6 * abs(n.wert)) "
+                "ORDER BY n.zeile").df()
+            out["sprung"] = self.con.execute(
+                "WITH vorher AS ("
+                "  SELECT n.zeile, n.raum_id, n.indikator_id, n.wert, n.zaehler, "
+                "    a.wert AS alt, a.stichtag AS alt_stichtag "
+                f"  FROM {v} n JOIN wert_aktuell a ON a.raum_id = n.raum_id AND a.indikator_id = n.indikator_id "
+                "     AND a.stichtag < n.stichtag "
+                "  QUALIFY row_number() OVER (PARTITION BY n.zeile ORDER BY a.stichtag DESC) = 1) "
+                "SELECT * FROM vorher WHERE alt > 0 AND wert > 0 AND (wert / alt > 2 OR wert / alt < 0.5) "
+                "  AND greatest(abs(coalesce(zaehler, wert)), abs(alt)) >= 20 ORDER BY zeile").df()
+            out["fehlende_raeume"] = self.con.execute(
+                f"WITH geliefert AS (SELECT DISTINCT indikator_id, stichtag FROM {v} "
+                "   WHERE indikator_id IN (SELECT indikator_id FROM indikator)), "
+                "erwartet AS (SELECT g.indikator_id, g.stichtag, r.raum_id, r.name FROM geliefert g "
+                "   JOIN raum_aktuell r ON r.ebene = 1 AND r.gueltig_von <= g.stichtag "
+                "   AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= g.stichtag)) "
+                f"SELECT e.* FROM erwartet e ANTI JOIN {v} n USING (indikator_id, stichtag, raum_id) "
+                "ORDER BY e.indikator_id, e.stichtag, e.raum_id").df()
+        return out
+
+    def vergleiche_werte(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Per delivered row: 'neu', 'geändert' or 'unverändert' against the current state,
+        with the current values (alt_*) for the preview."""
+        with self._registered(frame, "neu") as v:
+            return self.con.execute(
+                f"SELECT n.zeile, n.raum_id, n.indikator_id, n.stichtag, n.wert, n.zaehler, n.nenner, "
+                "  a.wert AS alt_wert, a.zaehler AS alt_zaehler, a.nenner AS alt_nenner, "
+                "  a.status AS alt_status, a.lieferung_id AS alt_lieferung, "
+                "  CASE WHEN a.raum_id IS NULL THEN 'neu' "
+                "       WHEN a.wert IS NOT DISTINCT FROM n.wert AND a.zaehler IS NOT DISTINCT FROM n.zaehler "
+                "        AND a.nenner IS NOT DISTINCT FROM n.nenner AND a.status = n.status THEN 'unverändert' "
+                "       ELSE 'geändert' END AS art "
+                f"FROM {v} n LEFT JOIN wert_aktuell a USING (raum_id, indikator_id, stichtag) "
+                "ORDER BY n.zeile").df()
+
+    def rueckname_wirkung(self, lieferung_id: int) -> dict[str, int]:
+        """What rolling back a delivery would do to the current values: how many keys
+        fall back to an earlier delivery, how many disappear, how many are not current anyway."""
+        rows = self.con.execute(
+            "WITH k AS (SELECT raum_id, indikator_id, stichtag FROM wert WHERE lieferung_id = ?), "
+            "aktuell AS (SELECT k.*, a.lieferung_id AS aktuell FROM k LEFT JOIN wert_aktuell a "
+            "  USING (raum_id, indikator_id, stichtag)), "
+            "frueher AS (SELECT k.raum_id, k.indikator_id, k.stichtag, max(w.lieferung_id) AS vorher "
+            "  FROM k JOIN wert w USING (raum_id, indikator_id, stichtag) JOIN lieferung l USING (lieferung_id) "
+            "  WHERE l.status = 'aktiv' AND w.lieferung_id <> ? GROUP BY ALL) "
+            "SELECT count(*) FILTER (WHERE a.aktuell = ? AND f.vorher IS NOT NULL), "
+            "       count(*) FILTER (WHERE a.aktuell = ? AND f.vorher IS NULL), "
+            "       count(*) FILTER (WHERE a.aktuell IS DISTINCT FROM ?) "
+            "FROM aktuell a LEFT JOIN frueher f USING (raum_id, indikator_id, stichtag)",
+            [lieferung_id, lieferung_id, lieferung_id, lieferung_id, lieferung_id]).fetchall()[0]
+        return {"frueherer_stand": int(rows[0]), "entfallen": int(rows[1]), "nicht_aktuell": int(rows[2])}
+
+    def content_hash(self) -> str:
+        """One hash over the rows of every table: equal hashes, equal contents."""
+        tables = [r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_schema = 'main' ORDER BY table_name").fetchall()]
+        parts = []
+        for table in tables:
+            digest = self._scalar(
+                f"SELECT md5(coalesce(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR)), '')) "
+                f"FROM {table} t")
+            parts.append(f"{table}:{digest}")
+        return "|".join(parts)
+
+    # ------------------------------------------------------------------ column mappings
+    def save_zuordnung(self, name: str, signatur: str, inhalt: dict, benutzer: str) -> None:
+        self.con.execute(
+            "INSERT INTO zuordnung VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+            "signatur = excluded.signatur, inhalt = excluded.inhalt, benutzer = excluded.benutzer, "
+            "aktualisiert = excluded.aktualisiert",
+            [name, signatur, json.dumps(inhalt, ensure_ascii=False), benutzer, datetime.now()])
+
+    def load_zuordnungen(self) -> pd.DataFrame:
+        return self.con.execute("SELECT * FROM zuordnung ORDER BY aktualisiert DESC").df()
 
     # ------------------------------------------------------------------ Ziele
     def insert_ziele(self, frame: pd.DataFrame) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import yaml
 from fis.config import Config
 from fis.demo import raeume as geo
 from fis.demo import werte as model
+from fis.ingest.katalog import aus_config
 from fis.monitoring import compute_aggregate
 from fis.store import Lieferung, Store
 
@@ -99,15 +99,8 @@ def _lieferung(store: Store, frame: pd.DataFrame, art: str, bezeichnung: str, da
 
 
 def katalog_frame(config: Config) -> pd.DataFrame:
-    """The indicator catalog of the configuration as rows of the ``indikator`` table."""
-    rows = []
-    for ind in config.katalog.indikatoren:
-        row = asdict(ind)
-        row["indikator_id"] = row.pop("id")
-        if row["geheimhaltung"] is None:
-            row["geheimhaltung"] = config.stadt.geheimhaltung_standard
-        rows.append(row)
-    return pd.DataFrame(rows)
+    """The indicator catalog of the configuration as rows of the catalog table."""
+    return aus_config(config)
 
 
 def build_demo(store: Store, config: Config, progress: Progress | None = None) -> dict[str, int]:
@@ -156,7 +149,7 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
         store.insert_raum_aenderungen(aenderungen)
         lid = _lieferung(store, katalog, "katalog", "Indikatorenkatalog Sozialmonitoring",
                          "indikatoren.yaml", "Sozialplanung", datetime(2013, 3, 1, 10, 0))
-        store.upsert_indikatoren(katalog)
+        store.upsert_indikatoren(katalog.assign(lieferung_id=lid))
 
         for year in model.STICHTAGE[:-1]:
             part = werte[pd.to_datetime(werte["stichtag"]).dt.year == year].assign(status="endgültig")

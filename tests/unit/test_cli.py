@@ -7,7 +7,7 @@ def test_demo_command_builds_a_database_and_status_reports_it(tmp_path, capsys):
     assert main(["status", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "Demo „Musterstadt“ erzeugt" in out
-    assert "Schema-Version: 4" in out
+    assert "Schema-Version: 5" in out
 
 
 def test_demo_command_refuses_to_overwrite_an_existing_database(tmp_path, capsys):

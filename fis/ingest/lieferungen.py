@@ -1,0 +1,80 @@
+"""The delivery register: list, roll back, trace the history of a value."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date
+
+import pandas as pd
+
+from fis.ingest.lesen import ImportFehler
+from fis.ingest.sperre import schreibsperre
+from fis.store import Store
+
+ARTEN = {"werte": "Indikatorwerte", "raeume": "Raumgliederung", "katalog": "Indikatorenkatalog",
+         "ziele": "Zielsystem", "produkte": "Produkte", "haushalt": "Haushalt"}
+
+
+def benutzer() -> str:
+    """Who acts: FIS_BENUTZER, else the operating-system account."""
+    try:
+        return os.environ.get("FIS_BENUTZER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unbekannt"
+
+
+def lieferungen_tabelle(store: Store) -> pd.DataFrame:
+    """All deliveries, newest first, with German column names for display and export."""
+    frame = store.load_lieferungen().sort_values("lieferung_id", ascending=False)
+    return pd.DataFrame({
+        "Nr.": frame["lieferung_id"],
+        "Art": frame["art"].map(ARTEN).fillna(frame["art"]),
+        "Bezeichnung": frame["bezeichnung"],
+        "Datei": frame["dateiname"].fillna(""),
+        "Geliefert am": frame["zeitpunkt"],
+        "von": frame["benutzer"],
+        "Zeilen": frame["anzahl_zeilen"],
+        "neu": frame["anzahl_neu"],
+        "ersetzt": frame["anzahl_ersetzt"],
+        "Status": frame["status"],
+        "zurückgenommen am": frame["zurueckgenommen_am"],
+        "SHA-256": frame["sha256"].fillna("").str[:12],
+    }).reset_index(drop=True)
+
+
+def zuruecknehmen(store: Store, lieferung_id: int, wer: str, grund: str | None = None) -> dict:
+    """Roll a delivery back: its rows stay stored but no longer count; the previous
+    values become current again. Recorded in the audit log."""
+    lieferung = store.load_lieferung(int(lieferung_id))
+    if lieferung is None:
+        raise ImportFehler(f"Lieferung {lieferung_id} gibt es nicht.")
+    if lieferung["status"] != "aktiv":
+        raise ImportFehler(f"Lieferung {lieferung_id} wurde bereits am "
+                           f"{lieferung['zurueckgenommen_am']:%d.%m.%Y} zurückgenommen.")
+    wirkung = store.rueckname_wirkung(int(lieferung_id)) if lieferung["art"] == "werte" else {}
+    with schreibsperre(store), store.transaction():
+        store.set_lieferung_status(int(lieferung_id), "zurückgenommen", wer)
+        store.insert_audit(wer, "rollback", "lieferung", str(lieferung_id), {
+            "art": lieferung["art"], "bezeichnung": lieferung["bezeichnung"], "grund": grund, **wirkung})
+    return {"lieferung_id": int(lieferung_id), "bezeichnung": lieferung["bezeichnung"], **wirkung}
+
+
+def wert_historie(store: Store, raum_id: str, indikator_id: str, stichtag: date) -> pd.DataFrame:
+    """Every delivered version of one value, newest first, with which one is current."""
+    frame = store.load_wert_historie(raum_id, indikator_id, stichtag)
+    if frame.empty:
+        return frame
+    aktiv = frame[frame["lieferung_status"] == "aktiv"]
+    current = aktiv["lieferung_id"].max() if len(aktiv) else None
+    return pd.DataFrame({
+        "Lieferung": frame["lieferung_id"],
+        "Bezeichnung": frame["bezeichnung"],
+        "Geliefert am": frame["zeitpunkt"],
+        "Wert": frame["wert"],
+        "Zähler": frame["zaehler"],
+        "Nenner": frame["nenner"],
+        "Status": frame["status"],
+        "Lieferung gilt": frame["lieferung_status"].map({"aktiv": "ja", "zurückgenommen": "zurückgenommen"}),
+        "aktuell": frame["lieferung_id"].eq(current).map({True: "✓", False: ""}),
+    })

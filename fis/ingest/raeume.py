@@ -1,0 +1,378 @@
+"""Boundaries: GeoJSON, zipped Shapefile or GeoPackage in any CRS → Raum records.
+
+Geometries are read with pyogrio (GDAL), reprojected to WGS84 with pyproj and
+repaired with shapely's ``make_valid`` when that changes the area by less than
+0.1 %; otherwise they are rejected with the reason. A new scheme gets validity
+dates; the previous records of the level are ended the day before, never deleted.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from fis.ingest.bericht import Pruefbericht
+from fis.ingest.lesen import ImportFehler, sha256
+from fis.ingest.sperre import schreibsperre
+from fis.ingest.zahlen import vortag
+from fis.store import Lieferung, Store
+
+Progress = Callable[[float, str], None]
+GEO_ENDUNGEN = (".geojson", ".json", ".zip", ".gpkg", ".shp")
+_SHAPE_TEILE = (".shp", ".shx", ".dbf")
+DEUTSCHLAND = (5.5, 47.2, 15.5, 55.1)      # lon/lat box for the plausibility warning
+MAX_FLAECHENAENDERUNG = 0.001             # repairs that change the area more are rejected
+
+
+@dataclass(frozen=True)
+class RaumZuordnung:
+    """How a boundary file becomes Raum records of one level."""
+
+    kennung: str                              # column with the id
+    name: str                                 # column with the name
+    ebene: int
+    gueltig_von: date
+    gueltig_bis: date | None = None
+    parent_spalte: str | None = None          # column with the parent id
+    parent_praefix: int | None = None         # parent id = first n characters of the id
+    parent_fest: str | None = None            # one parent for all (e.g. the city)
+    crs: str | None = None                    # e.g. "EPSG:25833" if the file names none
+    kennung_ersetzen: dict[int, str] = field(default_factory=dict)   # feature no. → id
+    bisherige_beenden: bool = True
+    layer: str | None = None
+
+    @classmethod
+    def aus_dict(cls, data: dict, herkunft: str = "Zuordnung") -> RaumZuordnung:
+        from fis.ingest.zahlen import parse_stichtag
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ImportFehler(f"{herkunft}: unbekannte Schlüssel {', '.join(unknown)}. "
+                               f"Erlaubt sind: {', '.join(sorted(known))}.")
+        missing = [k for k in ("kennung", "name", "ebene", "gueltig_von") if not data.get(k)]
+        if missing:
+            raise ImportFehler(f"{herkunft}: bitte angeben: {', '.join(missing)}.")
+        data = dict(data)
+        for key in ("gueltig_von", "gueltig_bis"):
+            if data.get(key) is not None and not isinstance(data[key], date):
+                data[key] = parse_stichtag(str(data[key]))
+        data["kennung_ersetzen"] = {int(k): str(v) for k, v in (data.get("kennung_ersetzen") or {}).items()}
+        data["ebene"] = int(data["ebene"])
+        return cls(**data)
+
+
+@dataclass
+class RaumVorbereitung:
+    dateiname: str
+    sha256: str
+    zuordnung: RaumZuordnung
+    raeume: pd.DataFrame            # rows for the raum table (geometry as GeoJSON)
+    schliessungen: pd.DataFrame     # raum_id, gueltig_von, gueltig_bis of ended records
+    bericht: Pruefbericht
+    crs_quelle: str
+    spalten: list[str]
+
+    @property
+    def uebernehmbar(self) -> bool:
+        return self.bericht.ok and len(self.raeume) > 0
+
+
+# --------------------------------------------------------------------------- reading
+
+def _entpacke(data: bytes, dateiname: str, ziel: Path) -> Path:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]
+    except zipfile.BadZipFile as exc:
+        raise ImportFehler(f"„{dateiname}“ ist kein gültiges ZIP-Archiv (beschädigt oder abgeschnitten).") from exc
+    for name in names:
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise ImportFehler(f"„{dateiname}“ enthält unzulässige Pfade ({name}).")
+    lower = [n.lower() for n in names]
+    shp = [n for n in names if n.lower().endswith(".shp")]
+    gpkg = [n for n in names if n.lower().endswith((".gpkg", ".geojson", ".json"))]
+    if not shp and not gpkg:
+        if any(n.endswith((".dbf", ".shx", ".prj")) for n in lower):
+            raise ImportFehler(f"Im ZIP „{dateiname}“ fehlt die .shp-Datei (vorhanden: "
+                               f"{', '.join(Path(n).name for n in names[:8])}). Ein Shapefile besteht aus "
+                               ".shp, .shx, .dbf und .prj; bitte alle Teile zusammen zippen.")
+        raise ImportFehler(f"Im ZIP „{dateiname}“ liegt keine Geodatei (.shp, .gpkg, .geojson).")
+    if len(shp) > 1:
+        raise ImportFehler(f"Im ZIP „{dateiname}“ liegen mehrere Shapefiles ({', '.join(shp)}); bitte je "
+                           "Raumebene ein ZIP liefern.")
+    if shp:
+        stem = shp[0][:-4]
+        missing = [ext for ext in _SHAPE_TEILE if f"{stem}{ext}".lower() not in lower]
+        if missing:
+            raise ImportFehler(f"Im ZIP „{dateiname}“ fehlen Teile des Shapefiles: {', '.join(missing)}.")
+    archive.extractall(ziel)
+    return ziel / (shp[0] if shp else gpkg[0])
+
+
+def lies_geodaten(data: bytes, dateiname: str, layer: str | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Read a boundary file; returns the frame and the layers the file has."""
+    if not data:
+        raise ImportFehler(f"„{dateiname}“ ist leer.")
+    suffix = Path(dateiname).suffix.lower()
+    if suffix == ".shp":
+        raise ImportFehler("Ein Shapefile besteht aus mehreren Dateien (.shp, .shx, .dbf, .prj). Bitte "
+                           "alle zusammen als ZIP hochladen.")
+    with tempfile.TemporaryDirectory(prefix="fis_geo_") as tmp:
+        if data[:4] == b"PK\x03\x04" or suffix == ".zip":
+            path = _entpacke(data, dateiname, Path(tmp))
+        else:
+            path = Path(tmp) / (Path(dateiname).name or "daten.geojson")
+            path.write_bytes(data)
+        try:
+            layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise ImportFehler(f"„{dateiname}“ ist keine lesbare Geodatei ({str(exc).splitlines()[0][:160]}). "
+                               "Erwartet: GeoJSON, GeoPackage oder ein gezipptes Shapefile.") from exc
+        except Exception as exc:  # GDAL raises many kinds for broken files
+            raise ImportFehler(f"„{dateiname}“ lässt sich nicht lesen ({type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0][:160] if str(exc) else ''}).") from exc
+    if frame.empty:
+        raise ImportFehler(f"„{dateiname}“ enthält keine Flächen.")
+    return frame, layers
+
+
+# --------------------------------------------------------------------------- checks
+
+def _kennungen(frame: gpd.GeoDataFrame, z: RaumZuordnung, bericht: Pruefbericht) -> pd.Series:
+    column = frame[z.kennung]
+    if pd.api.types.is_float_dtype(column):
+        ids = column.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
+    else:
+        ids = column.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    if pd.api.types.is_numeric_dtype(column):
+        bericht.add("Warnung", "Numerische Kennungen",
+                    f"Die Spalte „{z.kennung}“ ist als Zahl gespeichert; führende Nullen können verloren "
+                    "sein. Bitte prüfen, ob die Kennungen zu den Datenlieferungen passen.")
+    ids = ids.str.strip()
+    for nummer, neu in z.kennung_ersetzen.items():
+        if not 1 <= nummer <= len(ids):
+            raise ImportFehler(f"kennung_ersetzen: Objekt {nummer} gibt es nicht (die Datei hat {len(ids)}).")
+        alt = ids.iloc[nummer - 1]
+        ids.iloc[nummer - 1] = neu
+        bericht.add("Hinweis", "Kennung ersetzt", f"Objekt {nummer}: Kennung {alt} → {neu} (laut Zuordnung).")
+    return ids
+
+
+def _geometrien(frame: gpd.GeoDataFrame, bericht: Pruefbericht) -> tuple[pd.Series, pd.Series]:
+    """Repaired polygon geometries and a mask of rejected rows."""
+    geoms = frame.geometry.array
+    rejected = np.zeros(len(frame), dtype=bool)
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    polygonal = shapely.get_type_id(geoms).astype(int)
+    not_polygon = ~empty & ~np.isin(polygonal, (3, 6))
+    rows = frame.index.to_numpy() + 1
+    if empty.any():
+        bericht.add("Fehler", "Leere Geometrie", f"{int(empty.sum())} Objekte haben keine Geometrie.",
+                    pd.DataFrame({"zeile": rows[empty], "hinweis": "keine Geometrie"}))
+    if not_polygon.any():
+        types = pd.Series(shapely.get_type_id(geoms[not_polygon])).map(
+            {0: "Punkt", 1: "Linie", 2: "Ring", 4: "Multipunkt", 5: "Multilinie", 7: "Sammlung"})
+        bericht.add("Fehler", "Keine Fläche",
+                    f"{int(not_polygon.sum())} Objekte sind keine Flächen (z. B. {types.iloc[0]}). Räume brauchen "
+                    "Polygone.", pd.DataFrame({"zeile": rows[not_polygon], "hinweis": types.to_numpy()}))
+    rejected |= empty | not_polygon
+    invalid = ~rejected & ~shapely.is_valid(geoms)
+    fixed = geoms.copy()
+    if invalid.any():
+        reasons = shapely.is_valid_reason(geoms[invalid])
+        repaired = shapely.make_valid(geoms[invalid])
+        polys = []
+        for g in repaired:
+            parts = [p for p in shapely.get_parts(g) if shapely.get_type_id(p) in (3, 6)]
+            polys.append(shapely.union_all(parts) if parts else shapely.Polygon())
+        polys = np.array(polys, dtype=object)
+        before = shapely.area(shapely.buffer(geoms[invalid], 0))
+        after = shapely.area(polys)
+        change = np.abs(after - before) / np.where(before > 0, before, 1)
+        ok = (after > 0) & (change <= MAX_FLAECHENAENDERUNG)
+        idx = np.flatnonzero(invalid)
+        fixed[idx[ok]] = polys[ok]
+        if ok.any():
+            bericht.add("Warnung", "Geometrie repariert",
+                        f"{int(ok.sum())} ungültige Geometrien wurden repariert (Fläche unverändert).",
+                        pd.DataFrame({"zeile": rows[idx[ok]], "hinweis": np.asarray(reasons)[ok]}))
+        if (~ok).any():
+            rejected[idx[~ok]] = True
+            bericht.add("Fehler", "Ungültige Geometrie",
+                        f"{int((~ok).sum())} Geometrien sind ungültig und lassen sich nicht ohne Flächenänderung "
+                        "reparieren (z. B. selbstüberschneidende Ränder). Bitte im GIS korrigieren.",
+                        pd.DataFrame({"zeile": rows[idx[~ok]], "hinweis": np.asarray(reasons)[~ok]}))
+    return pd.Series(fixed, index=frame.index), pd.Series(rejected, index=frame.index)
+
+
+def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, oberste_ebene: int,
+                stadtname: str) -> RaumVorbereitung:
+    """Read, reproject, repair and check a boundary delivery; nothing is written."""
+    bericht = Pruefbericht(einheit="Objekt")
+    frame, _layers = lies_geodaten(data, dateiname, z.layer)
+    spalten = [c for c in frame.columns if c != frame.geometry.name]
+    for role, col in (("Kennung", z.kennung), ("Name", z.name), ("Übergeordnete Einheit", z.parent_spalte)):
+        if col and col not in frame.columns:
+            raise ImportFehler(f"„{dateiname}“ hat keine Spalte „{col}“ ({role}). Vorhanden: {', '.join(spalten)}.")
+    if not 1 <= z.ebene < oberste_ebene:
+        raise ImportFehler(f"Ebene {z.ebene} ist nicht möglich: erlaubt sind 1 bis {oberste_ebene - 1} "
+                           f"(Ebene {oberste_ebene} ist die Gesamtstadt und wird aus den Flächen gebildet).")
+    if z.gueltig_bis and z.gueltig_bis < z.gueltig_von:
+        raise ImportFehler("„gültig bis“ liegt vor „gültig von“.")
+
+    # Coordinate reference system
+    if frame.crs is None and not z.crs:
+        raise ImportFehler(f"„{dateiname}“ nennt kein Koordinatensystem (bei Shapefiles fehlt die .prj-Datei). "
+                           "Bitte das Koordinatensystem angeben, z. B. EPSG:25832 oder EPSG:25833.")
+    try:
+        source = CRS.from_user_input(z.crs) if z.crs else CRS.from_user_input(frame.crs)
+    except CRSError as exc:
+        raise ImportFehler(f"Koordinatensystem „{z.crs}“ ist unbekannt. Beispiel: EPSG:25833.") from exc
+    frame = frame.set_crs(source, allow_override=True)
+    ids = _kennungen(frame, z, bericht)
+    names = frame[z.name].astype(str).str.strip().where(frame[z.name].notna(), "")
+    geoms, rejected = _geometrien(frame, bericht)
+    rows = frame.index.to_numpy() + 1
+
+    projected = gpd.GeoSeries(geoms.where(~rejected, None), crs=source)
+    area_crs = source if source.is_projected else CRS.from_epsg(3035)
+    flaeche = projected.to_crs(area_crs).area / 1e6
+    wgs = projected.to_crs(4326)
+    bounds = wgs[~rejected].total_bounds if (~rejected).any() else np.array([0, 0, 0, 0])
+    if (~rejected).any() and (bounds[0] < -180 or bounds[2] > 180 or bounds[1] < -90 or bounds[3] > 90
+                             or not np.isfinite(bounds).all()):
+        raise ImportFehler(
+            f"Die Koordinaten passen nicht zum Koordinatensystem {source.to_string()} (nach der Umrechnung "
+            "liegen sie außerhalb der Erde). Vermutlich ist das Koordinatensystem falsch angegeben, z. B. "
+            "UTM-Koordinaten in einem GeoJSON ohne Angabe. Bitte das richtige System angeben.")
+    if (~rejected).any() and (bounds[0] < DEUTSCHLAND[0] or bounds[2] > DEUTSCHLAND[2]
+                             or bounds[1] < DEUTSCHLAND[1] or bounds[3] > DEUTSCHLAND[3]):
+        bericht.add("Warnung", "Lage außerhalb Deutschlands",
+                    f"Die Flächen liegen (teilweise) außerhalb Deutschlands (Länge {bounds[0]:.2f}–{bounds[2]:.2f}, "
+                    f"Breite {bounds[1]:.2f}–{bounds[3]:.2f}). Stimmt das Koordinatensystem?")
+
+    missing = (ids == "") | (names == "")
+    if missing.any():
+        bericht.add("Fehler", "Kennung oder Name fehlt", f"{int(missing.sum())} Objekte ohne Kennung oder Name.",
+                    pd.DataFrame({"zeile": rows[missing.to_numpy()], "hinweis": "leer"}))
+    dup = ids.duplicated(keep=False) & (ids != "")
+    if dup.any():
+        centroids = wgs.representative_point()
+        detail = pd.DataFrame({
+            "zeile": rows[dup.to_numpy()], "spalte": z.kennung, "wert": ids[dup].to_numpy(),
+            "hinweis": [f"{n} · Lage {p.x:.3f} O, {p.y:.3f} N" if p is not None and not p.is_empty else n
+                        for n, p in zip(names[dup], centroids[dup], strict=True)]})
+        bericht.add("Fehler", "Doppelte Kennung",
+                    f"{int(dup.sum())} Objekte teilen sich {ids[dup].nunique()} Kennungen "
+                    f"({', '.join(ids[dup].unique()[:5])}). Bitte in der Quelle bereinigen oder in der Zuordnung "
+                    "unter „kennung_ersetzen“ je Objektnummer die richtige Kennung angeben.", detail)
+
+    # Parents
+    if z.parent_spalte:
+        parents = frame[z.parent_spalte].astype(str).str.strip()
+    elif z.parent_praefix:
+        parents = ids.str[:z.parent_praefix]
+    elif z.parent_fest:
+        parents = pd.Series(z.parent_fest, index=frame.index)
+    else:
+        raise ImportFehler("Bitte angeben, wie die übergeordnete Einheit bestimmt wird (Spalte, Präfix der "
+                           "Kennung oder feste Kennung).")
+    bestand = store.load_raeume(stichtag=z.gueltig_von)
+    stadt = store.load_raeume(ebene=oberste_ebene)
+    neue_stadt = None
+    if z.ebene + 1 == oberste_ebene:
+        stadt_ids = set(stadt["raum_id"])
+        wanted = set(parents.unique())
+        if len(wanted) == 1 and not (wanted & stadt_ids):
+            neue_stadt = next(iter(wanted))
+            bericht.add("Hinweis", "Gesamtstadt angelegt",
+                        f"Die Gesamtstadt „{stadtname}“ (Kennung {neue_stadt}) wird aus den Flächen gebildet.")
+    known_parents = set(bestand.loc[bestand["ebene"] == z.ebene + 1, "raum_id"])
+    if neue_stadt:
+        known_parents.add(neue_stadt)
+    bad_parent = ~parents.isin(known_parents) & ~missing
+    if bad_parent.any():
+        bericht.add("Fehler", "Übergeordnete Einheit unbekannt",
+                    f"{int(bad_parent.sum())} Objekte verweisen auf übergeordnete Einheiten, die am "
+                    f"{z.gueltig_von:%d.%m.%Y} auf Ebene {z.ebene + 1} nicht existieren "
+                    f"({', '.join(parents[bad_parent].unique()[:5])}). Bitte zuerst die höhere Ebene liefern.",
+                    pd.DataFrame({"zeile": rows[bad_parent.to_numpy()], "wert": parents[bad_parent].to_numpy(),
+                                  "hinweis": "übergeordnete Einheit fehlt"}))
+    alle = store.load_raeume()
+    other_level = alle[(alle["ebene"] != z.ebene) & alle["raum_id"].isin(ids)]
+    if len(other_level):
+        bericht.add("Fehler", "Kennung auf anderer Ebene",
+                    f"{other_level['raum_id'].nunique()} Kennungen gibt es bereits auf einer anderen Ebene "
+                    f"({', '.join(other_level['raum_id'].unique()[:5])}).")
+
+    ok = ~rejected & ~missing
+    raeume = pd.DataFrame({
+        "raum_id": ids[ok], "gueltig_von": z.gueltig_von, "gueltig_bis": z.gueltig_bis, "ebene": z.ebene,
+        "name": names[ok], "parent_id": parents[ok],
+        "geometrie": shapely.to_geojson(wgs[ok].array), "flaeche_km2": flaeche[ok].round(4)})
+    if neue_stadt:
+        union = shapely.union_all(wgs[ok].array)
+        raeume = pd.concat([raeume, pd.DataFrame([{
+            "raum_id": neue_stadt, "gueltig_von": z.gueltig_von, "gueltig_bis": z.gueltig_bis,
+            "ebene": oberste_ebene, "name": stadtname, "parent_id": None,
+            "geometrie": shapely.to_geojson(union), "flaeche_km2": round(float(flaeche[ok].sum()), 4)}])],
+            ignore_index=True)
+
+    korrektur = alle[(alle["ebene"] == z.ebene) & alle["raum_id"].isin(raeume["raum_id"])
+                     & (pd.to_datetime(alle["gueltig_von"]) == pd.Timestamp(z.gueltig_von))]
+    if len(korrektur):
+        bericht.add("Hinweis", "Korrektur", f"{len(korrektur)} Räume gibt es mit diesem Beginn schon; sie werden "
+                    "durch die neue Fassung ersetzt (die alte bleibt in der Lieferung gespeichert).")
+    schliessungen = pd.DataFrame(columns=["raum_id", "gueltig_von", "gueltig_bis"])
+    if z.bisherige_beenden:
+        offen = alle[(alle["ebene"] == z.ebene) & alle["gueltig_bis"].isna()
+                     & (pd.to_datetime(alle["gueltig_von"]) < pd.Timestamp(z.gueltig_von))]
+        if len(offen):
+            schliessungen = offen[["raum_id", "gueltig_von"]].assign(gueltig_bis=vortag(z.gueltig_von))
+            bericht.add("Hinweis", "Bisheriger Zuschnitt endet",
+                        f"{len(offen)} bisherige Räume der Ebene {z.ebene} gelten bis {vortag(z.gueltig_von):%d.%m.%Y} "
+                        "und bleiben für frühere Stichtage erhalten.")
+    return RaumVorbereitung(dateiname=dateiname, sha256=sha256(data), zuordnung=z, raeume=raeume,
+                            schliessungen=schliessungen, bericht=bericht, crs_quelle=source.to_string(),
+                            spalten=spalten)
+
+
+def uebernehmen(store: Store, v: RaumVorbereitung, benutzer: str, bezeichnung: str | None = None,
+                quelle: str | None = None, progress: Progress | None = None) -> int:
+    if not v.uebernehmbar:
+        raise ImportFehler("Die Raumgliederung hat Fehler und kann nicht übernommen werden:\n" + v.bericht.als_text())
+    report = progress or (lambda f, t: None)
+    frueher = store.find_lieferungen_by_sha256(v.sha256)
+    if (frueher["status"] == "aktiv").any():
+        raise ImportFehler(f"Diese Datei wurde bereits als Lieferung {frueher.iloc[0]['lieferung_id']} übernommen.")
+    name = bezeichnung or f"Raumgliederung Ebene {v.zuordnung.ebene} ab {v.zuordnung.gueltig_von:%d.%m.%Y}"
+    with schreibsperre(store), store.transaction():
+        report(0.1, "Raumgliederung wird gespeichert …")
+        lid = store.insert_lieferung(Lieferung(
+            art="raeume", bezeichnung=name, benutzer=benutzer, dateiname=v.dateiname, sha256=v.sha256,
+            quelle=quelle, pruefergebnis={**v.bericht.zusammenfassung(), "crs": v.crs_quelle}))
+        store.insert_raeume(v.raeume.assign(lieferung_id=lid))
+        if len(v.schliessungen):
+            store.insert_raum_schliessungen(v.schliessungen.assign(lieferung_id=lid))
+        store.set_lieferung_counts(lid, len(v.raeume), len(v.raeume), len(v.schliessungen))
+        store.insert_audit(benutzer, "import", "lieferung", str(lid), {
+            "art": "raeume", "datei": v.dateiname, "raeume": len(v.raeume), "beendet": len(v.schliessungen)})
+    report(1.0, "Übernommen.")
+    return lid
