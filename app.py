@@ -45,17 +45,21 @@ try:
     stichtage = cache.stichtage(cache.data_version())
 except StoreError as exc:
     hinweisseite(lambda text=str(exc): st.error(text))
-if not stichtage:
-    hinweisseite(lambda: st.warning(
-        "Die Datenbank enthält noch keine Indikatorwerte. "
-        "Bitte zuerst eine Datenlieferung importieren (python -m fis import …)."))
-
 with st.sidebar:
     st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
+datenpflege = st.Page("pages/datenpflege.py", title="Datenpflege", icon=":material/upload_file:",
+                      default=not stichtage)
+if not stichtage:
+    # An empty database: only the page that fills it.
+    st.sidebar.info("Die Datenbank enthält noch keine Indikatorwerte. Bitte zuerst Raumgliederung, "
+                    "Katalog und Werte liefern.")
+    st.navigation({"Verwaltung": [datenpflege]}).run()
+    st.stop()
 sidebar.draw(config, stichtage)
 
 seiten = {
     "Lagebild": [st.Page("pages/lagebild.py", title="Lagebild", icon=":material/dashboard:",
                          default=True)],
+    "Verwaltung": [datenpflege],
 }
 st.navigation(seiten).run()

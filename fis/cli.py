@@ -171,6 +171,10 @@ def _import(args: argparse.Namespace) -> int:
             except ImportFehler as exc:
                 print(f"Fehler: {exc}", file=sys.stderr)
                 ok = False
+            except Exception as exc:  # never a traceback for a user's file; nothing was written
+                print(f"Fehler: „{path.name}“ ließ sich nicht verarbeiten ({type(exc).__name__}: {exc}). "
+                      "Es wurde nichts gespeichert. Bitte die Datei prüfen oder den Fehler melden.", file=sys.stderr)
+                ok = False
     finally:
         store.close()
     if not ok:

@@ -144,8 +144,24 @@ def _lies_csv(data: bytes, dateiname: str) -> Tabelle:
                 "ist abgeschnitten. Bitte die Zeile prüfen.") from exc
         raise ImportFehler(f"„{dateiname}“ lässt sich nicht als CSV lesen ({_kurz(exc)}).") from exc
     _pruefe_form(frame, dateiname, longest)
+    _pruefe_letzte_zeile(text, sep, frame.shape[1], dateiname)
     return Tabelle(daten=_saeubere(frame), dateiname=dateiname, sha256=sha256(data), format="csv",
                    kodierung=kodierung, trennzeichen=sep)
+
+
+def _pruefe_letzte_zeile(text: str, sep: str, spalten: int, dateiname: str) -> None:
+    """A file cut off while writing ends in a row with too few fields; pandas would
+    pad it silently, so the last row is checked here."""
+    lines = text.rstrip("\r\n").splitlines()
+    if len(lines) < 2:
+        return
+    try:
+        last = next(csv.reader([lines[-1]], delimiter=sep))
+    except csv.Error:
+        return
+    if 1 < len(last) < spalten or (len(last) == 1 and spalten > 1 and last[0].strip()):
+        raise ImportFehler(f"„{dateiname}“, Zeile {len(lines)}: nur {len(last)} von {spalten} Spalten. Die Datei "
+                           "ist vermutlich abgeschnitten (unvollständig übertragen). Bitte erneut exportieren.")
 
 
 def _zeichen(sep: str) -> str:

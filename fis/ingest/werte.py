@@ -324,8 +324,10 @@ def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str
 
     # Derive what the delivery leaves out: value from numerator/denominator, count as numerator.
     meta = katalog.set_index("indikator_id")
-    agg = frame["indikator_id"].map(meta["aggregation"]) if len(meta) else pd.Series(index=frame.index)
-    faktor = frame["indikator_id"].map(meta["faktor"]) if len(meta) else pd.Series(index=frame.index)
+    agg = frame["indikator_id"].map(meta["aggregation"]).astype(object)
+    faktor = pd.to_numeric(frame["indikator_id"].map(meta["faktor"]), errors="coerce").astype(float)
+    for col in ("wert", "zaehler", "nenner"):
+        frame[col] = frame[col].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         quote = frame["zaehler"] / frame["nenner"].where(frame["nenner"] > 0) * faktor
     frame["wert"] = frame["wert"].where(frame["wert"].notna() | (agg != "quote"), quote)

@@ -77,7 +77,9 @@ EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def parse_datum(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse dates written as 31.12.2024, 2024-12-31, 31.12.24 or a bare year (→ 31.12.).
+    """Parse dates written as 31.12.2024, 2024-12-31 or a bare year (→ 31.12.).
+
+    Two-digit years are refused: „31.12.20“ is as likely a truncated line as a date.
 
     Returns (dates as datetime64 with NaT, mask of invalid cells, Excel serial
     numbers that were found – these are invalid, but the hint names the date).
@@ -87,11 +89,9 @@ def parse_datum(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
                             format="%d.%m.%Y", errors="coerce")
     iso = pd.to_datetime(text.where(text.str.match(r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$")).str[:10],
                          format="%Y-%m-%d", errors="coerce")
-    short = pd.to_datetime(text.where(text.str.match(r"^\d{1,2}\.\d{1,2}\.\d{2}$")),
-                           format="%d.%m.%y", errors="coerce")
     year = text.where(text.str.match(r"^(19|20)\d{2}$"))
     jahr = pd.to_datetime(year + "-12-31", format="%Y-%m-%d", errors="coerce")
-    result = parsed.fillna(iso).fillna(short).fillna(jahr)
+    result = parsed.fillna(iso).fillna(jahr)
     serial = text.str.match(r"^\d{5}(,0+|\.0+)?$")
     serial_dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if serial.any():

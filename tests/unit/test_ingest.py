@@ -1,0 +1,150 @@
+"""Datenpflege: reading, checks, preview, commit, supersede, rollback – hand-computed cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from fis.ingest import katalog as katalog_import
+from fis.ingest import werte as werte_import
+from fis.ingest.lesen import ImportFehler, lies_tabelle
+from fis.ingest.lieferungen import wert_historie, zuruecknehmen
+from fis.ingest.zahlen import dezimalstil, parse_datum, parse_zahlen
+from fis.store import Store
+
+KOPF = "raum;indikator;stichtag;wert;zaehler;nenner\n"
+
+
+@pytest.fixture
+def store(demo_copy):
+    s = Store.open(demo_copy)
+    yield s
+    s.close()
+
+
+def _vorbereiten(store, text: str, encoding="utf-8", **kw):
+    tabelle = lies_tabelle(text.encode(encoding), "lieferung.csv")
+    z = werte_import.vorschlag(tabelle, store.load_indikatoren())
+    return werte_import.vorbereiten(store, tabelle, z, **kw)
+
+
+def test_german_numbers_thousands_dot_and_decimal_comma():
+    numbers, missing, invalid = parse_zahlen(pd.Series(["1.234,5", "12,5", "k.A.", "-", "x1", "1.234.567"]), "komma")
+    assert numbers.tolist()[:2] == [1234.5, 12.5]
+    assert numbers.iloc[5] == 1234567
+    assert missing.tolist() == [False, False, True, True, False, False]
+    assert invalid.tolist() == [False, False, False, False, True, False]
+    assert dezimalstil(pd.Series(["1,5", "2.5"]))[0] == "gemischt"
+    assert dezimalstil(pd.Series(["1.234"]))[0] == "unklar"
+
+
+def test_dates_are_never_read_as_numbers():
+    dates, invalid, serial = parse_datum(pd.Series(["31.12.2024", "2024-12-31", "2024", "45657", "31.12.24"]))
+    assert dates.iloc[0] == dates.iloc[1] == dates.iloc[2] == pd.Timestamp("2024-12-31")
+    assert invalid.tolist() == [False, False, False, True, True]
+    assert serial.iloc[3] == pd.Timestamp("2024-12-31")
+
+
+@pytest.mark.parametrize("encoding,sep", [("utf-8-sig", ";"), ("cp1252", ";"), ("utf-8", "\t")])
+def test_encodings_and_separators(encoding, sep):
+    text = f"Sozialraum{sep}Größe\n0101{sep}1,5\n"
+    tabelle = lies_tabelle(text.encode(encoding), "x.csv")
+    assert tabelle.spalten == ["Sozialraum", "Größe"]
+    assert tabelle.daten.iloc[0].tolist() == ["0101", "1,5"]
+    assert tabelle.daten.index.tolist() == [2]
+
+
+def test_comma_separated_file_with_decimal_point(store):
+    v = _vorbereiten(store, "raum,indikator,stichtag,wert,zaehler,nenner\n0101,sgb2_quote,2025-12-31,12.5,125,1000\n")
+    assert v.bericht.ok, v.bericht.als_text()
+    row = v.werte.iloc[0]
+    assert (row["raum_id"], row["wert"], row["zaehler"], row["nenner"]) == ("0101", 12.5, 125, 1000)
+
+
+def test_value_is_derived_from_numerator_and_denominator(store):
+    v = _vorbereiten(store, KOPF + "0101;sgb2_quote;31.12.2025;;1.234;10.000\n")
+    assert v.werte.iloc[0]["wert"] == pytest.approx(12.34)
+
+
+def test_checks_name_rows_and_suggest_fixes(store):
+    v = _vorbereiten(store, KOPF + "101;sgb2_quote;31.12.2025;1;1;100\n0102;sgb2_qoute;31.12.2025;1;1;100\n"
+                     "0103;anteil_u18;31.12.2025;130;;\n0104;alq;31.12.2025;5;;\n0104;alq;31.12.2025;6;;\n")
+    pruefungen = {p.pruefung: p for p in v.bericht.probleme}
+    assert {"Unbekannter Raum", "Unbekannter Indikator", "Unmöglicher Wert", "Doppelter Schlüssel"} <= set(pruefungen)
+    details = v.bericht.detailtabelle()
+    raum = details[details["pruefung"] == "Unbekannter Raum"].iloc[0]
+    assert raum["zeile"] == 2 and "0101" in raum["hinweis"]
+    ind = details[details["pruefung"] == "Unbekannter Indikator"].iloc[0]
+    assert ind["zeile"] == 3 and "sgb2_quote" in ind["hinweis"]
+    assert details[details["pruefung"] == "Doppelter Schlüssel"]["zeile"].tolist() == [5, 6]
+    assert not v.uebernehmbar
+    csv = v.bericht.als_csv().decode("utf-8-sig")
+    assert csv.splitlines()[0] == "Zeile;Schwere;Prüfung;Spalte;Wert;Hinweis"
+
+
+def test_leading_zeros_can_be_restored(store):
+    tabelle = lies_tabelle((KOPF + "101;alq;31.12.2025;5,0;;\n").encode(), "x.csv")
+    z = werte_import.mit_option(werte_import.vorschlag(tabelle, store.load_indikatoren()), fuehrende_nullen=True)
+    v = werte_import.vorbereiten(store, tabelle, z)
+    assert v.bericht.ok and v.werte["raum_id"].tolist() == ["0101"]
+
+
+def test_commit_supersede_history_and_rollback(store):
+    before = store.content_hash()
+    alt = store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
+    v = _vorbereiten(store, KOPF + f"0101;alq;31.12.2024;{str(round(alt['wert'] + 1, 1)).replace('.', ',')};;\n0101;alq;31.12.2025;5,0;;\n")
+    assert v.bericht.ok, v.bericht.als_text()
+    assert v.zaehlung == {"neu": 1, "geändert": 1, "unverändert": 0}
+    lid = werte_import.uebernehmen(store, v, "test")
+    neu = store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
+    assert neu["wert"] == pytest.approx(round(alt["wert"] + 1, 1)) and neu["lieferung_id"] == lid
+    historie = wert_historie(store, "0101", "alq", date(2024, 12, 31))
+    assert historie["Lieferung"].tolist()[0] == lid and historie["aktuell"].tolist()[0] == "✓"
+    lieferung = store.load_lieferung(lid)
+    assert (lieferung["anzahl_neu"], lieferung["anzahl_ersetzt"], lieferung["benutzer"]) == (1, 1, "test")
+
+    # The same file again is refused.
+    again = _vorbereiten(store, KOPF + f"0101;alq;31.12.2024;{str(round(alt['wert'] + 1, 1)).replace('.', ',')};;\n0101;alq;31.12.2025;5,0;;\n")
+    assert "Datei bereits geliefert" in [p.pruefung for p in again.bericht.fehler]
+
+    info = zuruecknehmen(store, lid, "test", "Tippfehler")
+    assert (info["frueherer_stand"], info["entfallen"]) == (1, 1)
+    back = store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
+    assert back["wert"] == alt["wert"] and back["lieferung_id"] == alt["lieferung_id"]
+    assert store.load_werte(["alq"], [date(2025, 12, 31)]).empty
+    assert store.load_audit().iloc[-1]["aktion"] == "rollback"
+    assert store.content_hash() != before            # the delivery stays stored, as rolled back
+    with pytest.raises(ImportFehler, match="bereits"):
+        zuruecknehmen(store, lid, "test")
+
+
+def test_wide_format_with_numerator_and_denominator_columns(store):
+    tabelle = lies_tabelle(b"Nr;SGB II;EW;Arbeitslose\n0101;125;1.000;50\n0102;0;0;0\n", "breit.csv")
+    z = werte_import.Zuordnung.aus_dict({"format": "breit", "raum": "Nr", "nullzeilen_fehlend": True, "spalten": {
+        "sgb2_quote": {"zaehler": "SGB II", "nenner": "EW"}, "alq": {"wert": "Arbeitslose"}}})
+    v = werte_import.vorbereiten(store, tabelle, z, stichtag=date(2025, 12, 31))
+    assert "Nullzeilen als fehlend" in [p.pruefung for p in v.bericht.hinweise]
+    got = v.werte.set_index("indikator_id")
+    assert got.loc["sgb2_quote", "wert"] == pytest.approx(12.5)
+    assert got.loc["alq", "wert"] == 50 and len(v.werte) == 2
+
+
+def test_catalog_versions_and_rollback(store, config):
+    edited = store.load_indikatoren()[katalog_import.SPALTEN].copy()
+    edited.loc[edited["indikator_id"] == "alq", "geheimhaltung"] = 10
+    v = katalog_import.aus_editor(store, edited, config.stadt.geheimhaltung_standard)
+    assert v.vergleich.set_index("indikator_id").loc["alq", "geaendert"] == "geheimhaltung"
+    lid = katalog_import.uebernehmen(store, v, "test")
+    assert store.load_indikatoren().set_index("indikator_id").at["alq", "geheimhaltung"] == 10
+    assert len(store.load_indikator_versionen("alq")) == 2
+    zuruecknehmen(store, lid, "test")
+    assert store.load_indikatoren().set_index("indikator_id").at["alq", "geheimhaltung"] == 3
+
+
+def test_catalog_import_rejects_bad_yaml(store):
+    with pytest.raises(ImportFehler, match="aggregation"):
+        katalog_import.vorbereiten(store, b"indikatoren:\n  - id: x\n    name: X\n    kurzname: X\n"
+                                   b"    handlungsfeld: A\n    einheit: '%'\n    definition: d\n"
+                                   b"    aggregation: mittel\n    polaritaet: neutral\n    quelle: q\n", "k.yaml", 3)

@@ -1,0 +1,149 @@
+"""Bad input: every file of the corpus gives a German error and changes nothing;
+a killed import leaves the database as before; concurrent imports are serialised."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from fis.cli import main
+from fis.ingest import werte as werte_import
+from fis.ingest.lesen import lies_tabelle
+from fis.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+KORPUS = ROOT / "tests" / "daten" / "schlecht"
+RAUM_ZUORDNUNG = ROOT / "tests" / "daten" / "raum_zuordnung.yaml"
+DATEIEN = sorted(KORPUS.iterdir())
+RAEUME = [f"0{b}0{s}" for b in range(1, 9) for s in range(1, 6) if f"0{b}0{s}" != "0405"]  # 39 valid today
+GERMAN = ("Datei", "Zeile", "Spalte", "bitte", "Bitte", "keine", "nicht", "fehlt", "Objekt")
+
+
+def test_the_corpus_has_at_least_forty_files():
+    assert len(DATEIEN) >= 40
+
+
+@pytest.fixture(scope="module")
+def korpus_db(demo_db_file, tmp_path_factory):
+    import shutil
+    target = tmp_path_factory.mktemp("korpus") / "demo.duckdb"
+    shutil.copy(demo_db_file, target)
+    return target
+
+
+def _hash(path: Path) -> str:
+    store = Store.open(path, read_only=True)
+    try:
+        return store.content_hash()
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("datei", DATEIEN, ids=lambda p: p.name)
+def test_bad_file_is_rejected_in_german_and_changes_nothing(datei, korpus_db, capsys):
+    before = _hash(korpus_db)
+    args = ["import", str(datei), "--db", str(korpus_db)]
+    if datei.suffix in (".geojson", ".zip"):
+        args += ["--zuordnung", str(RAUM_ZUORDNUNG)]
+    assert main(args) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "Fehler" in text and any(word in text for word in GERMAN), text
+    assert "Traceback" not in text
+    assert _hash(korpus_db) == before
+
+
+def test_ten_megabyte_line_is_rejected(korpus_db, tmp_path, capsys):
+    path = tmp_path / "eine_zeile.csv"
+    path.write_bytes(b"raum;wert\n0101;" + b"9" * 10_000_000 + b"\n")
+    before = _hash(korpus_db)
+    assert main(["import", str(path), "--db", str(korpus_db)]) == 1
+    assert "Fehler" in capsys.readouterr().err + ""
+    assert _hash(korpus_db) == before
+
+
+def _grosse_lieferung(path: Path, n_stichtage: int) -> None:
+    """Population values for 39 demo Sozialräume at daily Stichtage from 2012 on (long format)."""
+    import pandas as pd
+    raeume = RAEUME
+    tage = pd.date_range("2012-01-01", periods=n_stichtage, freq="D").strftime("%d.%m.%Y")
+    lines = ["raum;indikator;stichtag;wert"]
+    lines += [f"{r};bev_gesamt;{t};{1000 + i}" for i, t in enumerate(tage) for r in raeume]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_killed_import_leaves_the_database_as_before(demo_copy, tmp_path):
+    datei = tmp_path / "gross.csv"
+    _grosse_lieferung(datei, 5000)          # 195,000 rows
+    before = _hash(demo_copy)
+    proc = subprocess.Popen([sys.executable, "-m", "fis", "import", str(datei), "--db", str(demo_copy)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The progress line is printed inside the transaction, just before the rows are written.
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if "Lieferung wird angelegt" in line:
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+    proc.wait(timeout=120)
+    assert proc.returncode == -signal.SIGKILL, "".join(seen) + proc.stdout.read()[-2000:]
+    assert _hash(demo_copy) == before
+    store = Store.open(demo_copy)
+    try:
+        assert store.count_rows()["lieferung"] == 20
+    finally:
+        store.close()
+
+
+def test_concurrent_imports_are_serialised(demo_copy):
+    store = Store.open(demo_copy)
+    errors: list[Exception] = []
+    ids: list[int] = []
+
+    def run(indikator: str) -> None:
+        try:
+            s = store.cursor()
+            text = "raum;indikator;stichtag;wert\n" + "".join(
+                f"{r};{indikator};31.12.2025;{i % 7 + 1}\n" for i, r in enumerate(RAEUME))
+            tabelle = lies_tabelle(text.encode(), f"{indikator}.csv")
+            v = werte_import.vorbereiten(s, tabelle, werte_import.vorschlag(tabelle, s.load_indikatoren()))
+            ids.append(werte_import.uebernehmen(s, v, indikator))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in ("alq", "alq_u25", "sgb2_quote", "bev_gesamt")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        assert sorted(ids) == [21, 22, 23, 24]
+        assert len(store.load_werte(stichtage=[__import__("datetime").date(2025, 12, 31)])) == 4 * len(RAEUME)
+    finally:
+        store.close()
+
+
+def test_two_processes_queue_for_the_database(demo_copy, tmp_path):
+    files = []
+    for ind in ("alq", "alq_u25"):
+        path = tmp_path / f"{ind}.csv"
+        path.write_text("raum;indikator;stichtag;wert\n" + "".join(
+            f"{r};{ind};31.12.2025;{i % 7 + 1}\n" for i, r in enumerate(RAEUME)), encoding="utf-8")
+        files.append(path)
+    procs = [subprocess.Popen([sys.executable, "-m", "fis", "import", str(f), "--db", str(demo_copy)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
+    results = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    store = Store.open(demo_copy, read_only=True)
+    try:
+        lief = store.load_lieferungen()
+        assert sorted(lief["lieferung_id"].tolist()[-2:]) == [21, 22]
+    finally:
+        store.close()
