@@ -94,7 +94,9 @@ def test_leading_zeros_can_be_restored(store):
 def test_commit_supersede_history_and_rollback(store):
     before = store.content_hash()
     alt = store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
-    v = _vorbereiten(store, KOPF + f"0101;alq;31.12.2024;{str(round(alt['wert'] + 1, 1)).replace('.', ',')};;\n0101;alq;31.12.2025;5,0;;\n")
+    neu_text = str(round(alt["wert"] + 1, 1)).replace(".", ",")
+    text = KOPF + f"0101;alq;31.12.2024;{neu_text};;\n0101;alq;31.12.2025;5,0;;\n"
+    v = _vorbereiten(store, text)
     assert v.bericht.ok, v.bericht.als_text()
     assert v.zaehlung == {"neu": 1, "geändert": 1, "unverändert": 0}
     lid = werte_import.uebernehmen(store, v, "test")
@@ -106,7 +108,7 @@ def test_commit_supersede_history_and_rollback(store):
     assert (lieferung["anzahl_neu"], lieferung["anzahl_ersetzt"], lieferung["benutzer"]) == (1, 1, "test")
 
     # The same file again is refused.
-    again = _vorbereiten(store, KOPF + f"0101;alq;31.12.2024;{str(round(alt['wert'] + 1, 1)).replace('.', ',')};;\n0101;alq;31.12.2025;5,0;;\n")
+    again = _vorbereiten(store, text)
     assert "Datei bereits geliefert" in [p.pruefung for p in again.bericht.fehler]
 
     info = zuruecknehmen(store, lid, "test", "Tippfehler")

@@ -1,0 +1,74 @@
+"""AppTest of the Datenpflege page: register, rollback from the UI, catalog editor, history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from fis.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _app(monkeypatch, db: Path) -> AppTest:
+    monkeypatch.setenv("FIS_DB", str(db))
+    monkeypatch.setenv("FIS_BENUTZER", "apptest")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("pages/datenpflege.py")
+    return at.run()
+
+
+def _tabelle(at: AppTest, spalte: str):
+    return next(d.value for d in at.dataframe if spalte in d.value.columns)
+
+
+def test_register_lists_every_delivery(monkeypatch, demo_copy):
+    at = _app(monkeypatch, demo_copy)
+    assert not at.exception
+    assert at.title[0].value == "Datenpflege"
+    register = _tabelle(at, "SHA-256")
+    assert len(register) == 20 and register["Nr."].iloc[0] == 20
+    assert set(register["Status"]) == {"aktiv"}
+
+
+def test_rollback_from_the_page_restores_the_provisional_values(monkeypatch, demo_copy):
+    at = _app(monkeypatch, demo_copy)
+    # Lieferung 17 is the final BA correction of 2024; rolling it back brings back the provisional values.
+    at.selectbox(key="dp_rb_nr").set_value(17).run()
+    hinweis = [c.value for c in at.caption if "früheren Fassung" in c.value][0]
+    assert hinweis.startswith("Danach gelten 306 Werte wieder")  # 6 BA-Indikatoren × 51 Sozialräume
+    assert at.button(key="dp_rb_ok").disabled
+    at.checkbox(key="dp_rb_sicher").check().run()
+    at.text_input(key="dp_rb_grund").input("Test").run()
+    at.button(key="dp_rb_ok").click().run()
+    assert not at.exception
+    assert "zurückgenommen" in at.success[0].value
+    store = Store.open(demo_copy)
+    try:
+        assert store.load_lieferung(17)["status"] == "zurückgenommen"
+        audit = store.load_audit().iloc[-1]
+        assert (audit["aktion"], audit["benutzer"]) == ("rollback", "apptest")
+    finally:
+        store.close()
+
+
+def test_value_history_shows_both_versions(monkeypatch, demo_copy):
+    at = _app(monkeypatch, demo_copy)
+    at.selectbox(key="dp_h_raum").set_value("0101")
+    at.selectbox(key="dp_h_ind").set_value("alq").run()
+    historie = _tabelle(at, "Lieferung gilt")
+    assert historie["Lieferung"].tolist() == [17, 16]
+    assert historie["aktuell"].tolist() == ["✓", ""]
+
+
+def test_empty_database_opens_on_datenpflege(monkeypatch, tmp_path):
+    db = tmp_path / "leer.duckdb"
+    Store.open(db).close()
+    monkeypatch.setenv("FIS_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Datenpflege"
