@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import sys
 import zipfile
@@ -142,7 +143,7 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
         z = (werte_import.Zuordnung.aus_dict(spec, args.zuordnung) if spec
              else werte_import.vorschlag(tabelle, store.load_indikatoren()))
         if args.fuehrende_nullen:
-            z = werte_import.mit_option(z, fuehrende_nullen=True)
+            z = dataclasses.replace(z, fuehrende_nullen=True)
         stichtag = parse_stichtag(args.stichtag) if args.stichtag else None
         v = werte_import.vorbereiten(store, tabelle, z, stichtag, args.status)
         _bericht(v.bericht, args, path)
@@ -183,11 +184,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _lieferungen(args: argparse.Namespace) -> int:
-    store = Store.open(args.db, read_only=True)
-    try:
+    with Store.open(args.db, read_only=True) as store:
         frame = lieferungen_tabelle(store)
-    finally:
-        store.close()
     if frame.empty:
         print("Keine Lieferungen.")
         return 0
@@ -198,11 +196,8 @@ def _lieferungen(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    store = Store.open(args.db, warten=WARTEN)
-    try:
+    with Store.open(args.db, warten=WARTEN) as store:
         info = zuruecknehmen(store, args.id, args.benutzer or benutzer(), args.grund)
-    finally:
-        store.close()
     text = f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ zurückgenommen."
     if "frueherer_stand" in info:
         text += (f" {info['frueherer_stand']} Werte gelten wieder in der früheren Fassung, "
@@ -212,11 +207,8 @@ def _rollback(args: argparse.Namespace) -> int:
 
 
 def _historie(args: argparse.Namespace) -> int:
-    store = Store.open(args.db, read_only=True)
-    try:
+    with Store.open(args.db, read_only=True) as store:
         frame = wert_historie(store, args.raum, args.indikator, parse_stichtag(args.stichtag))
-    finally:
-        store.close()
     if frame.empty:
         print("Zu diesem Schlüssel wurde nie ein Wert geliefert.")
         return 1

@@ -447,6 +447,12 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def schema_version(self) -> int:
         exists = self._scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
         if not exists:

@@ -26,12 +26,19 @@ def _nach_schreiben(text: str) -> None:
     """After a commit or rollback: drop every cached result and confirm."""
     st.cache_data.clear()
     st.session_state["dp_meldung"] = text
+    # New uploader keys: the committed file is no longer offered (it would only show
+    # "bereits geliefert"), and the next delivery starts from an empty form.
+    st.session_state["dp_upload_nr"] = st.session_state.get("dp_upload_nr", 0) + 1
     st.rerun()
+
+
+def _upload_key(name: str) -> str:
+    return f"{name}_{st.session_state.get('dp_upload_nr', 0)}"
 
 
 def meldung() -> None:
     if text := st.session_state.pop("dp_meldung", None):
-        st.success(text, icon="✅")
+        st.success(text, icon=":material/check_circle:")
 
 
 def bericht(b: Pruefbericht, key: str) -> None:
@@ -55,6 +62,17 @@ def bericht(b: Pruefbericht, key: str) -> None:
                        key=f"{key}_csv", icon=":material/download:")
 
 
+def _geprueft(key: str, pruefen):
+    """The check result for ``key``, computed once: widget changes rerun the page, and
+    a 1,000,000-row check takes seconds. The key includes the data version, so a
+    commit elsewhere invalidates it."""
+    cached = st.session_state.get("dp_pruefung")
+    if cached is None or cached[0] != key:
+        cached = (key, pruefen())
+        st.session_state["dp_pruefung"] = cached
+    return cached[1]
+
+
 def _wahl(label: str, spalten: list[str], vorgabe: str | None, key: str) -> str | None:
     options = [KEIN, *spalten]
     index = options.index(vorgabe) if vorgabe in options else 0
@@ -75,7 +93,7 @@ def _gemerkte_zuordnung(store, signatur: str) -> tuple[str, dict] | None:
 def werte_tab(config) -> None:
     store = cache.store()
     datei = st.file_uploader("Datei mit Indikatorwerten (CSV oder XLSX)", type=["csv", "txt", "xlsx"],
-                             key="dp_werte_datei")
+                             key=_upload_key("dp_werte_datei"))
     if datei is None:
         st.caption("Langes Format: je Zeile Raum, Indikator, Stichtag, Wert (optional Zähler, Nenner, Status). "
                    "Breites Format: je Zeile ein Raum, je Spalte ein Indikator; der Stichtag gilt für die Datei.")
@@ -93,7 +111,8 @@ def werte_tab(config) -> None:
     except ImportFehler as exc:
         st.error(str(exc))
         return
-    gelesen = f"{len(tabelle.daten):,} Zeilen, {len(tabelle.spalten)} Spalten".replace(",", ".")
+    n = len(tabelle.daten)
+    gelesen = f"{n:,} {'Zeile' if n == 1 else 'Zeilen'}, {len(tabelle.spalten)} Spalten".replace(",", ".")
     if tabelle.format == "csv":
         gelesen += f" · Kodierung {tabelle.kodierung} · Trennzeichen „{tabelle.trennzeichen}“"
     st.caption(f"Gelesen: {gelesen}")
@@ -104,7 +123,7 @@ def werte_tab(config) -> None:
     if gemerkt:
         quelle, inhalt = gemerkt
         z = werte_import.Zuordnung.aus_dict(inhalt)
-        st.info(f"Gespeicherte Zuordnung der Quelle „{quelle}“ wird verwendet.", icon="🔁")
+        st.info(f"Gespeicherte Zuordnung der Quelle „{quelle}“ wird verwendet.", icon=":material/history:")
     else:
         quelle, z = "", werte_import.vorschlag(tabelle, katalog)
     key = f"dp_{tabelle.sha256[:10]}"
@@ -117,8 +136,8 @@ def werte_tab(config) -> None:
     sp = tabelle.spalten
     stichtag = None
     if fmt == "lang":
-        c1, c2, c3 = st.columns(3)
         raum = _wahl("Raum-Kennung", sp, z.raum, f"{key}_raum") or ""
+        c1, c2, c3 = st.columns(3)
         with c1:
             indikator = _wahl("Indikator", sp, z.indikator, f"{key}_ind")
             spalte_stichtag = _wahl("Stichtag", sp, z.stichtag, f"{key}_st")
@@ -172,7 +191,8 @@ def werte_tab(config) -> None:
             "zaehler": zaehler, "nenner": nenner, "status": status_spalte, "spalten": spalten,
             "fehlwerte": [f.strip() for f in fehlwerte.split(";") if f.strip()], "fuehrende_nullen": nullen,
             "nullzeilen_fehlend": nullzeilen, "dezimal": dezimal, "blatt": blatt})
-        v = werte_import.vorbereiten(store, tabelle, zuordnung, stichtag, status)
+        pruef_key = json.dumps([tabelle.sha256, zuordnung.als_dict(), str(stichtag), status, cache.data_version()])
+        v = _geprueft(pruef_key, lambda: werte_import.vorbereiten(store, tabelle, zuordnung, stichtag, status))
     except ImportFehler as exc:
         st.error(str(exc))
         return
@@ -209,14 +229,17 @@ def werte_tab(config) -> None:
 def raeume_tab(config) -> None:
     store = cache.store()
     datei = st.file_uploader("Raumgliederung (GeoJSON, gezipptes Shapefile oder GeoPackage)",
-                             type=["geojson", "json", "zip", "gpkg"], key="dp_raum_datei")
+                             type=["geojson", "json", "zip", "gpkg"], key=_upload_key("dp_raum_datei"))
     if datei is None:
         st.caption("Jedes Koordinatensystem wird nach WGS84 umgerechnet. Ein neuer Zuschnitt erhält ein "
                    "Gültigkeitsdatum; der bisherige bleibt für frühere Stichtage erhalten.")
         return
     data = datei.getvalue()
     try:
-        frame, _ = raeume_import.lies_geodaten(data, datei.name)
+        frame, layers = raeume_import.lies_geodaten(data, datei.name)
+        layer = st.selectbox("Ebene der Datei (Layer)", layers, key="dp_layer") if len(layers) > 1 else None
+        if layer and layer != layers[0]:
+            frame, _ = raeume_import.lies_geodaten(data, datei.name, layer)
     except ImportFehler as exc:
         st.error(str(exc))
         return
@@ -245,8 +268,11 @@ def raeume_tab(config) -> None:
         z = raeume_import.RaumZuordnung(
             kennung=kennung, name=name, ebene=int(ebene), gueltig_von=von, gueltig_bis=bis, crs=crs_angabe or None,
             parent_praefix=int(wert) if regel == "Präfix der Kennung" else None,
-            parent_spalte=wert if regel == "Spalte" else None, parent_fest=wert if regel == "feste Kennung" else None)
-        v = raeume_import.vorbereiten(store, data, datei.name, z, top, config.stadt.name)
+            parent_spalte=wert if regel == "Spalte" else None,
+            parent_fest=wert if regel == "feste Kennung" else None, layer=layer)
+        pruef_key = json.dumps([key, str(z), cache.data_version()])
+        v = _geprueft(pruef_key,
+                      lambda: raeume_import.vorbereiten(store, data, datei.name, z, top, config.stadt.name))
     except ImportFehler as exc:
         st.error(str(exc))
         return
@@ -282,7 +308,7 @@ def katalog_tab(config) -> None:
     st.download_button("Katalog als CSV", aktuell.to_csv(sep=";", index=False).encode("utf-8-sig"),
                        file_name="indikatorenkatalog.csv", key="dp_katalog_csv", icon=":material/download:")
     datei = st.file_uploader("Oder Katalog importieren (YAML wie indikatoren.yaml, CSV oder XLSX)",
-                             type=["yaml", "yml", "csv", "xlsx"], key="dp_katalog_datei")
+                             type=["yaml", "yml", "csv", "xlsx"], key=_upload_key("dp_katalog_datei"))
     try:
         v = (katalog_import.vorbereiten(store, datei.getvalue(), datei.name, standard) if datei is not None
              else katalog_import.aus_editor(store, edited, standard))

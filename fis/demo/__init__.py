@@ -98,11 +98,6 @@ def _lieferung(store: Store, frame: pd.DataFrame, art: str, bezeichnung: str, da
     return lid
 
 
-def katalog_frame(config: Config) -> pd.DataFrame:
-    """The indicator catalog of the configuration as rows of the catalog table."""
-    return aus_config(config)
-
-
 def build_demo(store: Store, config: Config, progress: Progress | None = None) -> dict[str, int]:
     """Generate Musterstadt into an empty ``store``; returns row counts."""
     report = progress or (lambda fraction, text: None)
@@ -122,7 +117,7 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     names = dict(zip(raum["raum_id"], raum["name"], strict=True))
     bev = model.population(atoms, names, growth_area=f"{split.raum_id}B", rng=rng)
     draws = model.draw_numerators(bev, rng)
-    katalog = katalog_frame(config)
+    katalog = aus_config(config)
     missing = set(katalog["indikator_id"]) - set(draws)
     if missing:
         raise ValueError(f"Für diese Indikatoren des Katalogs kennt die Demo kein Modell: "

@@ -17,6 +17,7 @@ import pandas as pd
 from fis.config import Config, ConfigError, Indikator, Katalog, _Reader
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, Tabelle, lies_tabelle, sha256
+from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
 from fis.store import Lieferung, Store
 
@@ -25,6 +26,7 @@ SPALTEN = ["indikator_id", "name", "kurzname", "handlungsfeld", "einheit", "defi
            "nachkommastellen", "negativ_erlaubt"]
 _VERGLEICH = [c for c in SPALTEN if c != "indikator_id"]
 _HINTS = typing.get_type_hints(Indikator)
+EDITOR = "Bearbeitung im Katalog"      # the "file name" of edits made in the app
 
 
 def katalog_frame(indikatoren: tuple[Indikator, ...], geheimhaltung_standard: int) -> pd.DataFrame:
@@ -163,6 +165,8 @@ def vorbereiten_frame(store: Store, eintraege: list[dict], standard: int, datein
     if doppelt:
         bericht.add("Fehler", "Doppelte Kennung", f"Kennung mehrfach: {', '.join(doppelt)}.")
     frame = katalog_frame(tuple(checked), standard)
+    if dateiname != EDITOR:
+        pruefe_doppelte_datei(store, digest, bericht)
     vergleich = _vergleiche(frame, store.load_indikatoren())
     keep = vergleich.loc[vergleich["art"] != "unverändert", "indikator_id"]
     if bericht.ok and keep.empty and len(frame):
@@ -201,7 +205,7 @@ def aus_editor(store: Store, frame: pd.DataFrame, standard: int) -> KatalogVorbe
         entry["_zeile"] = i
         eintraege.append(entry)
     digest = sha256(frame.to_csv(index=False).encode("utf-8"))
-    return vorbereiten_frame(store, eintraege, standard, "Bearbeitung im Katalog", digest)
+    return vorbereiten_frame(store, eintraege, standard, EDITOR, digest)
 
 
 def uebernehmen(store: Store, v: KatalogVorbereitung, benutzer: str, bezeichnung: str | None = None) -> int:

@@ -145,7 +145,7 @@ def _lies_csv(data: bytes, dateiname: str) -> Tabelle:
         raise ImportFehler(f"„{dateiname}“ lässt sich nicht als CSV lesen ({_kurz(exc)}).") from exc
     _pruefe_form(frame, dateiname, longest)
     _pruefe_letzte_zeile(text, sep, frame.shape[1], dateiname)
-    return Tabelle(daten=_saeubere(frame), dateiname=dateiname, sha256=sha256(data), format="csv",
+    return Tabelle(daten=_saeubere(frame, dateiname), dateiname=dateiname, sha256=sha256(data), format="csv",
                    kodierung=kodierung, trennzeichen=sep)
 
 
@@ -210,7 +210,7 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None) -> Tabelle:
     columns = _eindeutig(header)
     frame = pd.DataFrame(body, columns=columns, dtype=str) if body else pd.DataFrame(columns=columns, dtype=str)
     _pruefe_form(frame, dateiname, 0)
-    return Tabelle(daten=_saeubere(frame, erste_zeile=first + 2), dateiname=dateiname,
+    return Tabelle(daten=_saeubere(frame, dateiname, erste_zeile=first + 2), dateiname=dateiname,
                    sha256=sha256(data), format="xlsx", blatt=name, blaetter=tuple(blaetter))
 
 
@@ -237,15 +237,13 @@ def _pruefe_form(frame: pd.DataFrame, dateiname: str, longest_line: int) -> None
     if longest_line > MAX_ZELLE * 4 and frame.shape[1] <= 2:
         raise ImportFehler(f"„{dateiname}“ enthält eine Zeile mit {longest_line:,} Zeichen; das ist "
                            "keine Tabelle. Bitte die Datei prüfen.".replace(",", "."))
-    if frame.empty:
-        raise ImportFehler(f"„{dateiname}“ enthält nur Spaltenüberschriften, aber keine Datenzeilen.")
     too_long = [c for c in frame.columns if len(str(c)) > 500]
     if too_long:
         raise ImportFehler(f"„{dateiname}“: eine Spaltenüberschrift ist {len(str(too_long[0])):,} Zeichen "
                            "lang; das ist keine Tabelle.".replace(",", "."))
 
 
-def _saeubere(frame: pd.DataFrame, erste_zeile: int = 2) -> pd.DataFrame:
+def _saeubere(frame: pd.DataFrame, dateiname: str, erste_zeile: int = 2) -> pd.DataFrame:
     frame = frame.copy()
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     for col in frame.columns:
@@ -255,7 +253,7 @@ def _saeubere(frame: pd.DataFrame, erste_zeile: int = 2) -> pd.DataFrame:
     filled = (frame != "").any(axis=1)
     frame = frame[filled]
     if frame.empty:
-        raise ImportFehler("Die Tabelle enthält nur Spaltenüberschriften, aber keine Datenzeilen.")
+        raise ImportFehler(f"„{dateiname}“ enthält nur Spaltenüberschriften, aber keine Datenzeilen.")
     return frame
 
 

@@ -60,6 +60,21 @@ def zuruecknehmen(store: Store, lieferung_id: int, wer: str, grund: str | None =
     return {"lieferung_id": int(lieferung_id), "bezeichnung": lieferung["bezeichnung"], **wirkung}
 
 
+def pruefe_doppelte_datei(store: Store, digest: str, bericht) -> None:
+    """Report a file whose identical content was delivered before: an error while
+    that delivery counts, a note if it was rolled back."""
+    frueher = store.find_lieferungen_by_sha256(digest)
+    aktiv = frueher[frueher["status"] == "aktiv"]
+    if len(aktiv):
+        first = aktiv.iloc[0]
+        bericht.add("Fehler", "Datei bereits geliefert",
+                    f"Diese Datei (gleicher Inhalt) wurde bereits am {first['zeitpunkt']:%d.%m.%Y um %H:%M} "
+                    f"als Lieferung {first['lieferung_id']} „{first['bezeichnung']}“ übernommen.")
+    elif len(frueher):
+        bericht.add("Hinweis", "Datei schon einmal geliefert",
+                    f"Dieselbe Datei war Lieferung {frueher.iloc[-1]['lieferung_id']}, die zurückgenommen wurde.")
+
+
 def wert_historie(store: Store, raum_id: str, indikator_id: str, stichtag: date) -> pd.DataFrame:
     """Every delivered version of one value, newest first, with which one is current."""
     frame = store.load_wert_historie(raum_id, indikator_id, stichtag)

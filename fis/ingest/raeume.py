@@ -27,8 +27,9 @@ from pyproj.exceptions import CRSError
 
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, sha256
+from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
-from fis.ingest.zahlen import vortag
+from fis.ingest.zahlen import parse_stichtag, vortag
 from fis.store import Lieferung, Store
 
 Progress = Callable[[float, str], None]
@@ -57,7 +58,6 @@ class RaumZuordnung:
 
     @classmethod
     def aus_dict(cls, data: dict, herkunft: str = "Zuordnung") -> RaumZuordnung:
-        from fis.ingest.zahlen import parse_stichtag
         known = set(cls.__dataclass_fields__)
         unknown = sorted(set(data) - known)
         if unknown:
@@ -226,7 +226,9 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
                 stadtname: str) -> RaumVorbereitung:
     """Read, reproject, repair and check a boundary delivery; nothing is written."""
     bericht = Pruefbericht(einheit="Objekt")
-    frame, _layers = lies_geodaten(data, dateiname, z.layer)
+    frame, _ = lies_geodaten(data, dateiname, z.layer)
+    digest = sha256(data)
+    pruefe_doppelte_datei(store, digest, bericht)
     spalten = [c for c in frame.columns if c != frame.geometry.name]
     for role, col in (("Kennung", z.kennung), ("Name", z.name), ("Übergeordnete Einheit", z.parent_spalte)):
         if col and col not in frame.columns:
@@ -349,7 +351,7 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
             bericht.add("Hinweis", "Bisheriger Zuschnitt endet",
                         f"{len(offen)} bisherige Räume der Ebene {z.ebene} gelten bis {vortag(z.gueltig_von):%d.%m.%Y} "
                         "und bleiben für frühere Stichtage erhalten.")
-    return RaumVorbereitung(dateiname=dateiname, sha256=sha256(data), zuordnung=z, raeume=raeume,
+    return RaumVorbereitung(dateiname=dateiname, sha256=digest, zuordnung=z, raeume=raeume,
                             schliessungen=schliessungen, bericht=bericht, crs_quelle=source.to_string(),
                             spalten=spalten)
 
@@ -359,9 +361,6 @@ def uebernehmen(store: Store, v: RaumVorbereitung, benutzer: str, bezeichnung: s
     if not v.uebernehmbar:
         raise ImportFehler("Die Raumgliederung hat Fehler und kann nicht übernommen werden:\n" + v.bericht.als_text())
     report = progress or (lambda f, t: None)
-    frueher = store.find_lieferungen_by_sha256(v.sha256)
-    if (frueher["status"] == "aktiv").any():
-        raise ImportFehler(f"Diese Datei wurde bereits als Lieferung {frueher.iloc[0]['lieferung_id']} übernommen.")
     name = bezeichnung or f"Raumgliederung Ebene {v.zuordnung.ebene} ab {v.zuordnung.gueltig_von:%d.%m.%Y}"
     with schreibsperre(store), store.transaction():
         report(0.1, "Raumgliederung wird gespeichert …")

@@ -13,7 +13,7 @@ The path of every values delivery, from the UI and the CLI alike:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import numpy as np
@@ -21,6 +21,8 @@ import pandas as pd
 
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, Tabelle
+from fis.ingest.lieferungen import pruefe_doppelte_datei
+from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import ENGLISH_ONLY, GERMAN_ONLY, dezimalstil, heute, parse_datum, parse_zahlen
 from fis.store import Lieferung, Store
 
@@ -144,7 +146,6 @@ class Vorbereitung:
     vergleich: pd.DataFrame        # per row: art (neu/geändert/unverändert), alt_*
     status: str
     stichtag: date | None
-    frueher: pd.DataFrame          # earlier deliveries of the same file
 
     @property
     def zaehlung(self) -> dict[str, int]:
@@ -371,9 +372,9 @@ def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefberi
              stichtag_heute: date) -> pd.DataFrame:
     """Database checks; returns the frame (leading zeros restored if the mapping says so)."""
     found = store.pruefe_werte(frame)
-    frame = _fuehrende_nullen(frame, found, z, bericht)
-    if z.fuehrende_nullen:
-        found = store.pruefe_werte(frame)
+    restored = _fuehrende_nullen(frame, found, z, bericht)
+    if restored is not frame:
+        frame, found = restored, store.pruefe_werte(restored)
 
     unbekannt = found["raum_unbekannt"]
     if len(unbekannt):
@@ -499,20 +500,11 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
         bericht.add("Hinweis", "Quote ohne Zähler/Nenner",
                     f"{len(quote_ohne)} Anteilswerte kommen ohne Zähler und Nenner. Sie werden gespeichert, "
                     "lassen sich aber nicht zu höheren Raumebenen zusammenfassen.", anzahl=len(quote_ohne))
-    frueher = store.find_lieferungen_by_sha256(tabelle.sha256)
-    aktiv = frueher[frueher["status"] == "aktiv"]
-    if len(aktiv):
-        first = aktiv.iloc[0]
-        bericht.add("Fehler", "Datei bereits geliefert",
-                    f"Diese Datei (gleicher Inhalt) wurde bereits am {first['zeitpunkt']:%d.%m.%Y um %H:%M} "
-                    f"als Lieferung {first['lieferung_id']} „{first['bezeichnung']}“ übernommen.")
-    elif len(frueher):
-        bericht.add("Hinweis", "Datei schon einmal geliefert",
-                    f"Dieselbe Datei war Lieferung {frueher.iloc[-1]['lieferung_id']}, die zurückgenommen wurde.")
+    pruefe_doppelte_datei(store, tabelle.sha256, bericht)
     vergleich = store.vergleiche_werte(frame) if len(frame) and bericht.ok else \
         frame.assign(art=pd.Series(dtype=str))
     return Vorbereitung(tabelle=tabelle, zuordnung=zuordnung, werte=frame, bericht=bericht,
-                        vergleich=vergleich, status=status, stichtag=stichtag, frueher=frueher)
+                        vergleich=vergleich, status=status, stichtag=stichtag)
 
 
 def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: str, bezeichnung: str | None = None,
@@ -528,7 +520,6 @@ def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: str, bezeich
     stichtage = sorted(set(werte["stichtag"]))
     name = bezeichnung or (f"{tabelle.dateiname} (Stichtag {stichtage[0]:%d.%m.%Y})" if len(stichtage) == 1
                            else f"{tabelle.dateiname} ({len(stichtage)} Stichtage)")
-    from fis.ingest.sperre import schreibsperre
     with schreibsperre(store), store.transaction():
         report(0.05, "Lieferung wird angelegt …")
         lid = store.insert_lieferung(Lieferung(
@@ -549,6 +540,3 @@ def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: str, bezeich
     report(1.0, "Übernommen.")
     return lid
 
-
-def mit_option(zuordnung: Zuordnung, **changes) -> Zuordnung:
-    return replace(zuordnung, **changes)

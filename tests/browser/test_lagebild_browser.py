@@ -84,3 +84,32 @@ def test_first_start_builds_the_demo_and_shows_the_lagebild_without_external_req
     assert "SGB-II-Quote" in body
     # data: URLs have no host; everything else must stay on this machine.
     assert hosts <= {"127.0.0.1"} | {h for h in hosts if h.startswith("data:")}, hosts
+
+
+def test_a_bad_upload_is_explained_and_fixed_in_the_datenpflege(server):
+    """As a planner: upload a file whose ids lost their leading zeros, read the report,
+    switch on the repair, commit. Runs after the first-start test (same server)."""
+    from playwright.sync_api import sync_playwright
+
+    url, _ = server
+    bad = ROOT / "tests" / "daten" / "schlecht" / "fuehrende_null_verloren.csv"
+    hosts: set[str] = set()
+    with sync_playwright() as p:
+        browser = _launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url))
+        page.goto(url + "/datenpflege")
+        page.get_by_text("Datei mit Indikatorwerten").wait_for(timeout=90_000)
+        page.locator("input[type=file]").first.set_input_files(str(bad))
+        page.get_by_text("Unbekannter Raum").wait_for(timeout=30_000)
+        body = page.inner_text("body")
+        assert "führende Nullen verloren" in body or "führenden Nullen verloren" in body
+        assert "es wurde nichts gespeichert" in body
+        page.screenshot(path=str(ARTIFACTS / "datenpflege_fehler.png"), full_page=True)
+        page.get_by_text("Optionen").click()
+        page.get_by_text("Führende Nullen der Raum-Kennungen ergänzen").click()
+        page.get_by_role("button", name="Lieferung übernehmen").click(timeout=30_000)
+        page.get_by_text("Lieferung 21 übernommen").wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "datenpflege_uebernommen.png"), full_page=True)
+        browser.close()
+    assert hosts == {"127.0.0.1"}

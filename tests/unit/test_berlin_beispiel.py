@@ -99,3 +99,18 @@ def test_mss_2021_at_december_2020_is_refused_for_the_scheme(berlin, tmp_path):
 def test_berlin_config_is_valid():
     config = load_config(BEISPIEL / "config")
     assert config.stadt.name == "Berlin" and len(config.katalog.indikatoren) == 13
+
+
+def test_the_same_boundary_file_twice_is_reported(berlin, tmp_path):
+    import shutil
+
+    from fis.ingest import raeume as raeume_import
+    copy = tmp_path / "b.duckdb"
+    shutil.copy(berlin, copy)
+    with Store.open(copy) as store:
+        data = (REAL / "berlin-lor-geometrie" / "bezirke" / "berlin-lor-districts.geojson").read_bytes()
+        z = raeume_import.RaumZuordnung.aus_dict(__import__("yaml").safe_load(
+            (BEISPIEL / "zuordnungen" / "bezirke.yaml").read_text(encoding="utf-8")))
+        v = raeume_import.vorbereiten(store, data, "bezirke.geojson", z, 4, "Berlin")
+        assert [p.pruefung for p in v.bericht.fehler] == ["Datei bereits geliefert"]
+        assert not v.uebernehmbar

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -86,7 +87,7 @@ def test_checks_name_rows_and_suggest_fixes(store):
 
 def test_leading_zeros_can_be_restored(store):
     tabelle = lies_tabelle((KOPF + "101;alq;31.12.2025;5,0;;\n").encode(), "x.csv")
-    z = werte_import.mit_option(werte_import.vorschlag(tabelle, store.load_indikatoren()), fuehrende_nullen=True)
+    z = replace(werte_import.vorschlag(tabelle, store.load_indikatoren()), fuehrende_nullen=True)
     v = werte_import.vorbereiten(store, tabelle, z)
     assert v.bericht.ok and v.werte["raum_id"].tolist() == ["0101"]
 
