@@ -60,6 +60,12 @@ sidebar.draw(config, stichtage)
 seiten = {
     "Lagebild": [st.Page("pages/lagebild.py", title="Lagebild", icon=":material/dashboard:",
                          default=True)],
+    "Monitoring": [
+        st.Page("pages/karte.py", title="Karte", icon=":material/map:"),
+        st.Page("pages/zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:"),
+        st.Page("pages/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/person_pin:"),
+        st.Page("pages/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
+    ],
     "Verwaltung": [datenpflege],
 }
 st.navigation(seiten).run()

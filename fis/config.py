@@ -66,6 +66,12 @@ class Stadt:
     geheimhaltung_standard: int = hilfe(
         "Mindestfallzahl für Indikatoren ohne eigene Angabe: Werte, deren Zähler "
         "kleiner ist (aber größer als 0), werden unterdrückt.", 3)
+    mindest_einwohner: int | None = hilfe(
+        "Gebiete mit weniger Einwohnern (z. B. 300 wie in Berlin und Hamburg) zeigen außer der "
+        "Einwohnerzahl keine Werte. Leer: keine solche Regel.", None)
+    einwohner_indikator: str | None = hilfe(
+        "Kennung des Indikators mit der Einwohnerzahl, nach dem „mindest_einwohner“ geprüft wird.",
+        None)
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,10 @@ def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild) -> No
             raise ConfigError(f"indikatoren.yaml, Indikator „{ind.id}“: bei aggregation „quote“ "
                               "müssen „zaehler“ und „nenner“ beschrieben sein.")
     known = set(ids)
+    if stadt.mindest_einwohner and stadt.einwohner_indikator not in known:
+        raise ConfigError("stadt.yaml, Schlüssel „einwohner_indikator“: bei „mindest_einwohner“ muss "
+                          "hier die Kennung des Einwohner-Indikators aus indikatoren.yaml stehen "
+                          f"(gefunden: „{stadt.einwohner_indikator or ''}“).")
     for key, values in (("kennzahlen", lagebild.kennzahlen),
                         ("handlungsbedarf.indikatoren", lagebild.handlungsbedarf.indikatoren)):
         missing = [v for v in values if v not in known]

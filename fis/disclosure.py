@@ -1,15 +1,52 @@
-"""Statistical disclosure control: small counts are never shown.
+"""Statistical disclosure control: small counts are never shown, nor recoverable.
 
-Primary suppression: a value whose numerator (for counts: the value itself) is
-greater than 0 and below the indicator's threshold is suppressed. Its display is
-"< n", never 0. Callers that show totals next to suppressed parts must apply
-secondary suppression (not needed where only ratios of single areas are shown).
+Primary suppression
+    * **Fallzahl**: a value whose case count (numerator; for counts the value itself)
+      is greater than 0 and below the indicator's threshold. Shown as "< n", never 0.
+    * **Einwohner**: every indicator of an area with fewer inhabitants than the
+      configured minimum (e.g. 300 as in Berlin and Hamburg), except the population
+      figure itself.
+
+Secondary suppression
+    The hierarchy makes sums public: a Bezirk's numerator is the sum of its
+    Sozialräume' numerators, the city's the sum of its Bezirke'. If exactly one cell of
+    such an equation (parent and children) is hidden, it follows by differencing. So
+    every equation with one hidden cell gets a second one hidden — the child with the
+    smallest positive case count, else a child with 0 cases, else the parent — and this
+    repeats until no equation has exactly one hidden cell. Secondary cells are shown as
+    "gesperrt", not "< n" (their counts are not small).
+
+:func:`suppress` works on published values of all levels at once (from
+``fis.monitoring.aggregate_levels``); every page, table, tooltip and export uses its
+result, so nothing is shown that it hid.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+GRUND_FALLZAHL = "fallzahl"
+GRUND_EINWOHNER = "einwohner"
+GRUND_SEKUNDAER = "sekundaer"
+
+GRUENDE = {
+    GRUND_FALLZAHL: "weniger als {schwelle} Fälle",
+    GRUND_EINWOHNER: "weniger als {mindest} Einwohner",
+    GRUND_SEKUNDAER: "gesperrt, damit unterdrückte Werte nicht zurückgerechnet werden können",
+}
+
+
+@dataclass(frozen=True)
+class Regeln:
+    """The suppression rules of one installation."""
+
+    schwellen: pd.Series                    # minimum case count per indicator id
+    summe: frozenset[str] = frozenset()     # indicators aggregated as sums (value = cases)
+    mindest_einwohner: int | None = None
+    einwohner_indikator: str | None = None
 
 
 def thresholds(indikatoren: pd.DataFrame, standard: int) -> pd.Series:
@@ -18,21 +55,37 @@ def thresholds(indikatoren: pd.DataFrame, standard: int) -> pd.Series:
     return t.fillna(standard).astype(int)
 
 
-def flag_suppressed(werte: pd.DataFrame, schwellen: pd.Series) -> pd.Series:
-    """Boolean Series aligned with ``werte``: True where the value must be suppressed.
+def regeln(indikatoren: pd.DataFrame, standard: int, mindest_einwohner: int | None = None,
+           einwohner_indikator: str | None = None) -> Regeln:
+    summe = frozenset(indikatoren.loc[indikatoren["aggregation"] == "summe", "indikator_id"])
+    return Regeln(thresholds(indikatoren, standard), summe, mindest_einwohner, einwohner_indikator)
+
+
+def _cases(werte: pd.DataFrame, summe: frozenset[str] = frozenset()) -> np.ndarray:
+    """Case count per row: the numerator, for counts without numerator the value."""
+    cases = werte["zaehler"].to_numpy(dtype=float, na_value=np.nan).copy()
+    if summe and "wert" in werte:
+        is_sum = werte["indikator_id"].isin(summe).to_numpy()
+        fill = is_sum & np.isnan(cases)
+        cases[fill] = werte["wert"].to_numpy(dtype=float, na_value=np.nan)[fill]
+    return cases
+
+
+def flag_suppressed(werte: pd.DataFrame, schwellen: pd.Series,
+                    summe: frozenset[str] = frozenset()) -> pd.Series:
+    """Boolean Series aligned with ``werte``: True where the case count is small.
 
     ``werte`` needs columns indikator_id and zaehler (for counts, zaehler = value).
     """
     limit = werte["indikator_id"].map(schwellen).fillna(0).to_numpy()
-    cases = werte["zaehler"].to_numpy(dtype=float)
     # Negative numerators (migration balances) are not case counts: their magnitude decides.
-    cases = np.abs(cases)
+    cases = np.abs(_cases(werte, summe))
     return pd.Series((cases > 0) & (cases < limit), index=werte.index)
 
 
 def apply_suppression(werte: pd.DataFrame, schwellen: pd.Series) -> pd.DataFrame:
-    """Copy of ``werte`` with suppressed values blanked (wert, zaehler, nenner = NaN),
-    a boolean column ``unterdrueckt`` and the shown threshold ``schwelle``."""
+    """Primary suppression of single areas only (no totals shown beside them): a copy
+    of ``werte`` with small counts blanked, ``unterdrueckt`` and ``schwelle``."""
     out = werte.copy()
     mask = flag_suppressed(out, schwellen)
     out["unterdrueckt"] = mask
@@ -41,3 +94,90 @@ def apply_suppression(werte: pd.DataFrame, schwellen: pd.Series) -> pd.DataFrame
         if col in out:
             out.loc[mask, col] = np.nan
     return out
+
+
+def suppress(werte: pd.DataFrame, regeln: Regeln) -> pd.DataFrame:
+    """Primary and secondary suppression of values of all Raum levels.
+
+    ``werte`` has one row per (raum_id, indikator_id, stichtag) with ebene, parent_id
+    (the parent valid at the Stichtag), wert, zaehler, nenner. Returns a copy with
+    wert/zaehler/nenner blanked where suppressed and the columns ``unterdrueckt``,
+    ``grund`` (fallzahl / einwohner / sekundaer / "") and ``schwelle``.
+    """
+    out = werte.reset_index(drop=True).copy()
+    cases = _cases(out, regeln.summe)
+    grund = np.full(len(out), "", dtype=object)
+    grund[flag_suppressed(out, regeln.schwellen, regeln.summe).to_numpy()] = GRUND_FALLZAHL
+
+    if regeln.mindest_einwohner and regeln.einwohner_indikator:
+        ew = out.loc[out["indikator_id"] == regeln.einwohner_indikator,
+                     ["raum_id", "stichtag", "wert"]].rename(columns={"wert": "_ew"})
+        pop = out[["raum_id", "stichtag"]].merge(ew, on=["raum_id", "stichtag"], how="left")["_ew"]
+        pop = pop.to_numpy(dtype=float, na_value=np.nan)
+        klein = (pop < regeln.mindest_einwohner) & (out["indikator_id"] != regeln.einwohner_indikator)
+        grund[klein.to_numpy() & (grund == "")] = GRUND_EINWOHNER
+
+    hidden = grund != ""
+    hidden = _secondary(out, cases, hidden)
+    grund[hidden & (grund == "")] = GRUND_SEKUNDAER
+
+    out["unterdrueckt"] = hidden
+    out["grund"] = grund
+    out["schwelle"] = out["indikator_id"].map(regeln.schwellen).fillna(0).astype(int)
+    for col in ("wert", "zaehler", "nenner"):
+        if col in out:
+            out.loc[hidden, col] = np.nan
+    return out
+
+
+def _secondary(werte: pd.DataFrame, cases: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """Extend ``hidden`` until no parent–children equation has exactly one hidden cell."""
+    hidden = hidden.copy()
+    known = ~np.isnan(cases)
+    frame = pd.DataFrame({
+        "row": np.arange(len(werte)), "raum_id": werte["raum_id"].to_numpy(),
+        "parent_id": werte["parent_id"].to_numpy(), "indikator_id": werte["indikator_id"].to_numpy(),
+        "stichtag": werte["stichtag"].to_numpy(), "cases": cases,
+    })[known]
+    # Equation members: every cell as child of its parent's equation, every parent of its own.
+    key = ["indikator_id", "stichtag"]
+    kinder = frame.dropna(subset=["parent_id"]).rename(columns={"parent_id": "eq"})
+    kinder = kinder[["row", "eq", "raum_id", "cases", *key]].assign(kind=True)
+    eltern_ids = kinder[["eq", *key]].drop_duplicates()
+    eltern = frame.merge(eltern_ids, left_on=["raum_id", *key], right_on=["eq", *key])
+    eltern = eltern[["row", "eq", "raum_id", "cases", *key]].assign(kind=False)
+    members = pd.concat([kinder, eltern], ignore_index=True)
+    # Only equations whose parent is published are known to a reader.
+    members = members[members.set_index(["eq", *key]).index.isin(
+        eltern.set_index(["eq", *key]).index)]
+    if members.empty:
+        return hidden
+    members["eq_id"] = members.groupby(["eq", *key], sort=False).ngroup()
+    # Candidates in order of preference: smallest positive case count, then zeros, then parent.
+    members["rang"] = np.select(
+        [members["kind"] & (members["cases"].abs() > 0), members["kind"]], [0, 1], 2)
+    members["betrag"] = members["cases"].abs()
+    members = members.sort_values(["eq_id", "rang", "betrag", "raum_id"]).reset_index(drop=True)
+    rows = members["row"].to_numpy()
+    eq = members["eq_id"].to_numpy()
+    n_eq = eq.max() + 1
+    while True:
+        h = hidden[rows]
+        count = np.bincount(eq, weights=h, minlength=n_eq)
+        offen = count[eq] == 1
+        if not offen.any():
+            return hidden
+        # First unhidden member (in preference order) of each equation with one hidden cell.
+        cand = members.loc[offen & ~h, ["eq_id", "row"]].drop_duplicates("eq_id")
+        hidden[cand["row"].to_numpy()] = True
+
+
+def anzeige(row_unterdrueckt: bool, grund: str, schwelle: int) -> str:
+    """The mark shown in place of a suppressed value."""
+    if not row_unterdrueckt:
+        return ""
+    if grund == GRUND_FALLZAHL:
+        return f"< {schwelle} Fälle"
+    if grund == GRUND_EINWOHNER:
+        return "zu wenige Einwohner"
+    return "gesperrt"

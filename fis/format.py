@@ -49,3 +49,8 @@ def fmt_prozent(x: float | None, nachkommastellen: int = 1) -> str:
 def fmt_datum(d: date | None) -> str:
     """date(2024, 12, 31) → '31.12.2024'."""
     return "–" if d is None else d.strftime("%d.%m.%Y")
+
+
+def dativ(plural: str) -> str:
+    """Dative plural of a level name: 'Sozialräume' → 'Sozialräumen'."""
+    return plural if plural.endswith(("n", "s")) else plural + "n"

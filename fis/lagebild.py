@@ -12,14 +12,15 @@ import pandas as pd
 
 from fis.config import Config
 from fis.controlling import count_ziele
-from fis.disclosure import apply_suppression, thresholds
+from fis.disclosure import GRUND_FALLZAHL, anzeige
 from fis.format import fmt_wert
 from fis.monitoring import (
     Eckwert,
-    compute_aggregate,
+    Monitoringdaten,
     compute_eckwerte,
     describe_handlungsbedarf,
     flag_handlungsbedarf,
+    lade_monitoring,
 )
 from fis.store import Store
 
@@ -37,33 +38,25 @@ class Lagebild:
     stand: str                        # newest delivery, for the data status line
 
 
-def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int) -> Lagebild:
+def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
+                     m: Monitoringdaten | None = None) -> Lagebild:
     """Everything the Lagebild shows for ``stichtag``; ``ebene`` selects the Raum
-    level of the comparison table. Small counts are suppressed in every table."""
-    indikatoren = store.load_indikatoren()
-    raeume = store.load_raeume()
+    level of the comparison table. Values come from the published
+    :class:`Monitoringdaten` (primary and secondary suppression applied)."""
+    m = m or lade_monitoring(store, config)
+    indikatoren = m.indikatoren.reset_index()
     lage = config.lagebild
-    kern = list(lage.handlungsbedarf.indikatoren)
-    wanted = sorted(set(lage.kennzahlen) | set(kern))
-    bis_stichtag = [s for s in store.load_stichtage() if s <= stichtag]
-    werte = store.load_werte(indikator_ids=wanted, stichtage=bis_stichtag)
-    top = max(e.ebene for e in config.stadt.raumebenen)
-    stadt = compute_aggregate(werte, raeume, indikatoren, top)
-    stadt_ids = raeume[raeume["ebene"] == top]["raum_id"].tolist()
-    stadt_id = stadt_ids[0] if stadt_ids else ""
+    stadt_id = m.stadt_id(stichtag)
+    bis = m.werte[m.werte["stichtag"] <= stichtag]
+    stadt = bis[bis["ebene"] == m.top]
     eckwerte = compute_eckwerte(stadt, indikatoren, stadt_id, stichtag, list(lage.kennzahlen),
                                 lage.vergleich_jahre)
-
-    schwellen = thresholds(indikatoren, config.stadt.geheimhaltung_standard)
-    now = pd.to_datetime(werte["stichtag"]).dt.date == stichtag
-    sozialraum = compute_aggregate(werte[now], raeume, indikatoren, 1)
-    flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, schwellen)
-    handlungsbedarf = _handlungsbedarf_tabelle(flags, raeume, indikatoren,
+    sozialraum = m.auswahl(stichtag=stichtag, ebene=1)
+    flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, pd.Series(dtype=float))
+    handlungsbedarf = _handlungsbedarf_tabelle(flags, m.raeume, indikatoren,
                                                config.ebene(1).name, config.ebene(2).name)
-
-    level = sozialraum if ebene == 1 else compute_aggregate(werte[now], raeume, indikatoren, ebene)
-    raumtabelle = _raumtabelle(level, raeume, indikatoren, schwellen, list(lage.kennzahlen))
-
+    raumtabelle = _raumtabelle(m.auswahl(stichtag=stichtag, ebene=ebene), m.raeume, indikatoren,
+                               list(lage.kennzahlen))
     ziele = count_ziele(store.load_ziele(), stichtag)
     lieferungen = store.load_lieferungen()
     aktiv = lieferungen[(lieferungen["status"] == "aktiv") & (lieferungen["art"] == "werte")]
@@ -87,7 +80,7 @@ def _names(raeume: pd.DataFrame) -> pd.Series:
 def _shown(row: pd.Series, meta: pd.DataFrame) -> str:
     m = meta.loc[row["indikator_id"]]
     if row.get("unterdrueckt", False):
-        return f"< {int(row['schwelle'])} Fälle"
+        return anzeige(True, row.get("grund", GRUND_FALLZAHL), int(row["schwelle"]))
     return fmt_wert(row["wert"], m["einheit"], int(m["nachkommastellen"]))
 
 
@@ -114,12 +107,12 @@ def _handlungsbedarf_tabelle(flags: pd.DataFrame, raeume: pd.DataFrame, indikato
 
 
 def _raumtabelle(level: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
-                 schwellen: pd.Series, kennzahlen: list[str]) -> pd.DataFrame:
+                 kennzahlen: list[str]) -> pd.DataFrame:
     """Key indicators (columns) for every unit of one level (rows), as display text."""
     meta = indikatoren.set_index("indikator_id")
-    rows = apply_suppression(level[level["indikator_id"].isin(kennzahlen)], schwellen)
+    rows = level[level["indikator_id"].isin(kennzahlen)].copy()
     rows["anzeige"] = rows.apply(lambda r: _shown(r, meta), axis=1)
-    rows.loc[rows["status"] == "vorläufig", "anzeige"] += " (v)"
+    rows.loc[(rows["status"] == "vorläufig") & ~rows["unterdrueckt"], "anzeige"] += " (v)"
     wide = rows.pivot(index="raum_id", columns="indikator_id", values="anzeige")
     wide = wide[[k for k in kennzahlen if k in wide.columns]]
     wide.columns = [meta.at[c, "kurzname"] for c in wide.columns]

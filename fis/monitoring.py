@@ -55,13 +55,12 @@ def compute_aggregate(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd
 
     meta = indikatoren.set_index("indikator_id")[["aggregation", "faktor"]]
     base["vorlaeufig"] = base["status"] == "vorläufig"
-    grouped = base.groupby(["ziel_id", "indikator_id", "stichtag"], as_index=False).agg(
-        zaehler=("zaehler", lambda s: s.sum(min_count=1)),
-        nenner=("nenner", lambda s: s.sum(min_count=1)),
-        summe=("wert", lambda s: s.sum(min_count=1)),
-        anzahl=("raum_id", "count"),   # delivered rows: 0/0 (no births) is delivered, not missing
-        vorlaeufig=("vorlaeufig", "any"),
-    )
+    keys = ["ziel_id", "indikator_id", "stichtag"]
+    g = base.groupby(keys)
+    grouped = g[["zaehler", "nenner", "wert"]].sum(min_count=1).rename(columns={"wert": "summe"})
+    grouped["anzahl"] = g["raum_id"].count()   # delivered rows: 0/0 (no births) is delivered, not missing
+    grouped["vorlaeufig"] = g["vorlaeufig"].any()
+    grouped = grouped.reset_index()
     grouped = grouped.join(meta, on="indikator_id")
     with np.errstate(divide="ignore", invalid="ignore"):
         quote = grouped["zaehler"] / grouped["nenner"].where(grouped["nenner"] > 0) * grouped["faktor"]
@@ -176,7 +175,9 @@ def flag_handlungsbedarf(sozialraum_werte: pd.DataFrame, stadt_werte: pd.DataFra
     """
     kern = list(regel.indikatoren)
     # Suppressed values are blanked here, so they can neither count nor be shown later.
-    sr = apply_suppression(sozialraum_werte[sozialraum_werte["indikator_id"].isin(kern)], schwellen)
+    sr = sozialraum_werte[sozialraum_werte["indikator_id"].isin(kern)]
+    if "unterdrueckt" not in sr:   # already suppressed values (Monitoringdaten) stay as they are
+        sr = apply_suppression(sr, schwellen)
     stadt = stadt_werte[stadt_werte["indikator_id"].isin(kern)][
         ["indikator_id", "stichtag", "wert"]].rename(columns={"wert": "stadtwert"})
     sr = sr.merge(stadt, on=["indikator_id", "stichtag"], how="left")
@@ -191,3 +192,453 @@ def flag_handlungsbedarf(sozialraum_werte: pd.DataFrame, stadt_werte: pd.DataFra
     sr["handlungsbedarf"] = sr["anzahl_auffaellig"] >= regel.mindestanzahl
     return sr[["raum_id", "stichtag", "indikator_id", "wert", "stadtwert", "index", "auffaellig",
                "unterdrueckt", "schwelle", "anzahl_auffaellig", "handlungsbedarf"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- all levels
+
+def hierarchy(raeume: pd.DataFrame, stichtage) -> pd.DataFrame:
+    """The Raum records valid at each Stichtag: raum_id, stichtag, ebene, name, parent_id,
+    gueltig_von (identifies the record, i.e. the boundary version)."""
+    tage = pd.DataFrame({"stichtag": pd.to_datetime(pd.Series(list(stichtage), dtype=object))})
+    cols = ["raum_id", "gueltig_von", "gueltig_bis", "ebene", "name", "parent_id"]
+    grid = raeume[cols].merge(tage, how="cross")
+    grid = grid[_valid_at(grid)]
+    grid["stichtag"] = grid["stichtag"].dt.date
+    return grid.drop(columns="gueltig_bis").drop_duplicates(["raum_id", "stichtag"], keep="last")
+
+
+def aggregate_levels(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
+                     top: int) -> pd.DataFrame:
+    """Values of every level 1 … ``top``: level 1 as delivered, higher levels aggregated
+    from level 1 (Σnumerator / Σdenominator, sums for counts). A value delivered for a
+    higher unit fills in where level 1 cannot be aggregated (no numerators delivered)
+    and is marked ``geliefert``. Each row carries ebene and parent_id at its Stichtag."""
+    werte = werte.copy()
+    werte["stichtag"] = pd.to_datetime(werte["stichtag"]).dt.date
+    frames = []
+    for ebene in range(1, top + 1):
+        agg = compute_aggregate(werte, raeume, indikatoren, ebene)
+        agg["geliefert"] = ebene == 1
+        frames.append(agg)
+    out = pd.concat(frames, ignore_index=True)
+    out["stichtag"] = pd.to_datetime(out["stichtag"]).dt.date
+    hier = hierarchy(raeume, sorted(out["stichtag"].unique()) if len(out) else [])
+    out = out.merge(hier[["raum_id", "stichtag", "ebene", "parent_id"]], on=["raum_id", "stichtag"])
+
+    # Delivered values of higher units where aggregation gives nothing.
+    oben = werte.merge(hier[["raum_id", "stichtag", "ebene", "parent_id"]], on=["raum_id", "stichtag"])
+    oben = oben[oben["ebene"] > 1]
+    if len(oben):
+        key = ["raum_id", "indikator_id", "stichtag"]
+        have = out.dropna(subset=["wert"]).set_index(key).index
+        oben = oben[~oben.set_index(key).index.isin(have)]
+        out = out[~out.set_index(key).index.isin(oben.set_index(key).index)]
+        oben = oben.assign(anzahl=0, vollstaendig=True, geliefert=True)
+        out = pd.concat([out, oben[out.columns]], ignore_index=True)
+    return out.sort_values(["indikator_id", "stichtag", "ebene", "raum_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- published data
+
+@dataclass(frozen=True)
+class Monitoringdaten:
+    """Every value of every level as it may be shown: aggregated and suppressed.
+
+    Pages, tables, tooltips and exports read values only from here, so nothing is shown
+    that :func:`fis.disclosure.suppress` hid.
+    """
+
+    werte: pd.DataFrame          # raum_id, indikator_id, stichtag, wert, zaehler, nenner, status,
+    #                              ebene, parent_id, anzahl, vollstaendig, geliefert,
+    #                              unterdrueckt, grund, schwelle
+    raeume: pd.DataFrame         # hierarchy(): records valid per Stichtag
+    indikatoren: pd.DataFrame    # catalog, indexed by indikator_id
+    stichtage: tuple[date, ...]
+    ebenen: dict[int, tuple[str, str]]   # number → (name, plural)
+    mindest_einwohner: int | None = None
+
+    @property
+    def top(self) -> int:
+        return max(self.ebenen)
+
+    def stadt_id(self, stichtag: date | None = None) -> str:
+        r = self.raeume[self.raeume["ebene"] == self.top]
+        if stichtag is not None and (r["stichtag"] == stichtag).any():
+            r = r[r["stichtag"] == stichtag]
+        return str(r["raum_id"].iloc[-1]) if len(r) else ""
+
+    def namen(self) -> pd.Series:
+        return self.raeume.drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"]
+
+    def meta(self, indikator_id: str) -> pd.Series:
+        return self.indikatoren.loc[indikator_id]
+
+    def auswahl(self, indikator_id: str | None = None, stichtag: date | None = None,
+                ebene: int | None = None) -> pd.DataFrame:
+        w = self.werte
+        mask = np.ones(len(w), dtype=bool)
+        if indikator_id is not None:
+            mask &= (w["indikator_id"] == indikator_id).to_numpy()
+        if stichtag is not None:
+            mask &= (w["stichtag"] == stichtag).to_numpy()
+        if ebene is not None:
+            mask &= (w["ebene"] == ebene).to_numpy()
+        return w[mask]
+
+
+def lade_monitoring(store, config, indikator_ids: list[str] | None = None) -> Monitoringdaten:
+    """Load, aggregate over all levels and suppress (primary and secondary)."""
+    from fis.disclosure import regeln, suppress
+
+    indikatoren = store.load_indikatoren()
+    raeume = store.load_raeume()
+    werte = store.load_werte(indikator_ids=indikator_ids)
+    top = max(e.ebene for e in config.stadt.raumebenen)
+    stadt = config.stadt
+    r = regeln(indikatoren, stadt.geheimhaltung_standard, stadt.mindest_einwohner,
+               stadt.einwohner_indikator)
+    alle = aggregate_levels(werte, raeume, indikatoren, top)
+    pub = suppress(alle, r)
+    stichtage = tuple(sorted(pub["stichtag"].unique()))
+    return Monitoringdaten(
+        werte=pub, raeume=hierarchy(raeume, stichtage),
+        indikatoren=indikatoren.set_index("indikator_id"), stichtage=stichtage,
+        ebenen={e.ebene: (e.name, e.plural) for e in stadt.raumebenen},
+        mindest_einwohner=stadt.mindest_einwohner)
+
+
+def _rang(werte: pd.Series, polaritaet: str) -> pd.Series:
+    """Rank 1 = most unfavourable value (highest, or lowest if high is good)."""
+    return werte.rank(ascending=polaritaet == "hoch_gut", method="min")
+
+
+def karte_werte(m: Monitoringdaten, indikator_id: str, stichtag: date, ebene: int) -> pd.DataFrame:
+    """One value per unit of ``ebene``: raum_id, name, wert, status, unterdrueckt, grund,
+    schwelle, rang (1 = most unfavourable; for neutral indicators: highest), n, stadtwert,
+    index (city = 100)."""
+    meta = m.meta(indikator_id)
+    units = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == ebene)][
+        ["raum_id", "name", "parent_id"]]
+    w = m.auswahl(indikator_id, stichtag, ebene)[
+        ["raum_id", "wert", "status", "unterdrueckt", "grund", "schwelle", "vollstaendig"]]
+    out = units.merge(w, on="raum_id", how="left")
+    out["unterdrueckt"] = out["unterdrueckt"].fillna(False).astype(bool)
+    out["grund"] = out["grund"].fillna("")
+    out["schwelle"] = out["schwelle"].fillna(0).astype(int)
+    out["rang"] = _rang(out["wert"], meta["polaritaet"]).astype("Int64")
+    out["n"] = int(out["wert"].notna().sum())
+    stadt = m.auswahl(indikator_id, stichtag, m.top)["wert"]
+    out["stadtwert"] = float(stadt.iloc[0]) if len(stadt) and pd.notna(stadt.iloc[0]) else np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["index"] = out["wert"] / out["stadtwert"] * 100
+    return out.sort_values("raum_id").reset_index(drop=True)
+
+
+def vergleichbar(m: Monitoringdaten, raum_ids, von: date, bis: date) -> pd.Series:
+    """Whether each unit has the same boundary (the same Raum record) at both dates."""
+    r = m.raeume.set_index(["raum_id", "stichtag"])["gueltig_von"]
+    ids = pd.Index(raum_ids)
+    a = pd.Series([r.get((i, von)) for i in ids], index=ids)
+    b = pd.Series([r.get((i, bis)) for i in ids], index=ids)
+    return a.notna() & b.notna() & (a == b)
+
+
+def veraenderung(m: Monitoringdaten, indikator_id: str, von: date, bis: date, ebene: int) -> pd.DataFrame:
+    """Change of each unit of ``ebene`` (valid at ``bis``) from ``von`` to ``bis``:
+    raum_id, name, wert_von, wert_bis, differenz, vergleichbar, unterdrueckt, hinweis.
+    Units whose boundary changed in between get no difference, only the hinweis; a
+    difference is withheld if either value is suppressed."""
+    a = karte_werte(m, indikator_id, von, ebene).set_index("raum_id")
+    b = karte_werte(m, indikator_id, bis, ebene).set_index("raum_id")
+    out = b[["name"]].copy()
+    out["wert_von"] = a["wert"].reindex(out.index)
+    out["wert_bis"] = b["wert"]
+    out["vergleichbar"] = vergleichbar(m, out.index, von, bis).to_numpy()
+    out["unterdrueckt"] = (b["unterdrueckt"] | a["unterdrueckt"].reindex(out.index).fillna(False)).astype(bool)
+    out["differenz"] = np.where(out["vergleichbar"] & ~out["unterdrueckt"],
+                                out["wert_bis"] - out["wert_von"], np.nan)
+    seit = m.raeume[m.raeume["stichtag"] == bis].set_index("raum_id")["gueltig_von"]
+    out["hinweis"] = ""
+    neu = ~out["vergleichbar"]
+    out.loc[neu, "hinweis"] = [
+        f"nicht vergleichbar: Gebietszuschnitt gilt erst seit {pd.Timestamp(seit.get(i)):%d.%m.%Y}"
+        for i in out.index[neu]]
+    out.loc[out["vergleichbar"] & out["unterdrueckt"], "hinweis"] = "unterdrückt (kleine Fallzahl)"
+    out["rang"] = _rang(out["differenz"], m.meta(indikator_id)["polaritaet"]).astype("Int64")
+    return out.reset_index()
+
+
+def gebietsreformen(m: Monitoringdaten) -> list[date]:
+    """Stichtage-independent dates at which a new Raum scheme started (after the first)."""
+    starts = pd.to_datetime(m.raeume["gueltig_von"]).dt.date
+    first = starts.min() if len(starts) else None
+    return sorted({d for d in starts.unique() if d != first})
+
+
+def zeitreihe_werte(m: Monitoringdaten, indikator_id: str, raum_ids: list[str],
+              mit_oberebenen: bool = True) -> pd.DataFrame:
+    """Time series of ``raum_ids`` (and, if asked, their parents up to the city):
+    raum_id, name, ebene, rolle, stichtag, wert, status, unterdrueckt, grund, schwelle."""
+    ids = set(raum_ids)
+    if mit_oberebenen:
+        parents = m.raeume.set_index("raum_id")["parent_id"]
+        frontier = set(raum_ids)
+        while frontier:
+            up = set(parents[parents.index.isin(frontier)].dropna())
+            frontier = up - ids
+            ids |= up
+    w = m.werte[(m.werte["indikator_id"] == indikator_id) & m.werte["raum_id"].isin(ids)]
+    w = w[["raum_id", "ebene", "stichtag", "wert", "status", "unterdrueckt", "grund", "schwelle"]].copy()
+    w = w.merge(m.raeume[["raum_id", "stichtag", "gueltig_von"]], on=["raum_id", "stichtag"], how="left")
+    w["name"] = w["raum_id"].map(m.namen())
+    w["rolle"] = np.where(w["raum_id"].isin(raum_ids), "Auswahl",
+                          w["ebene"].map(lambda e: m.ebenen[e][0]))
+    return w.sort_values(["ebene", "raum_id", "stichtag"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Trend:
+    raum_id: str
+    steigung: float          # change per year in the indicator's unit
+    r2: float
+    von: date
+    bis: date
+    punkte: int
+
+
+TREND_METHODE = ("Lineare Regression (kleinste Quadrate) über die letzten {n} Stichtage mit "
+                 "gleichem Gebietszuschnitt; Steigung = Veränderung je Jahr.")
+
+
+def trend(reihe: pd.DataFrame, jahre: int = 5) -> list[Trend]:
+    """Linear trend per raum_id over its last ``jahre`` non-missing points (≥ 3 needed)."""
+    out = []
+    for raum_id, grp in reihe.dropna(subset=["wert"]).groupby("raum_id", sort=False):
+        grp = grp.sort_values("stichtag")
+        if "gueltig_von" in grp:   # only points with the boundary of the latest one
+            grp = grp[grp["gueltig_von"] == grp["gueltig_von"].iloc[-1]]
+        grp = grp.tail(jahre)
+        if len(grp) < 3:
+            continue
+        t = pd.to_datetime(grp["stichtag"])
+        x = ((t - t.iloc[0]).dt.days / 365.25).to_numpy()
+        y = grp["wert"].to_numpy(dtype=float)
+        slope, intercept = np.polyfit(x, y, 1)
+        fitted = slope * x + intercept
+        ss_tot = float(((y - y.mean()) ** 2).sum())
+        r2 = 1 - float(((y - fitted) ** 2).sum()) / ss_tot if ss_tot > 0 else 1.0
+        out.append(Trend(raum_id, float(slope), r2, t.iloc[0].date(), t.iloc[-1].date(), len(grp)))
+    return out
+
+
+# --------------------------------------------------------------------------- profile
+
+def _wert_am(m: Monitoringdaten, raum_id: str, tag: date) -> pd.Series:
+    w = m.werte[(m.werte["raum_id"] == raum_id) & (m.werte["stichtag"] == tag)]
+    return w.set_index("indikator_id")
+
+
+def profil(m: Monitoringdaten, raum_id: str, stichtag: date, jahre: int = 5) -> pd.DataFrame:
+    """All indicators of one unit at ``stichtag``, ordered by Handlungsfeld: wert, stadtwert,
+    abweichung (absolute), index (city = 100), rang of n (same level; 1 = most
+    unfavourable), change vs. previous year and vs. ``jahre`` years (only across an
+    unchanged boundary), verlauf (all values up to the Stichtag), status and suppression."""
+    meta = m.indikatoren
+    jetzt = _wert_am(m, raum_id, stichtag)
+    ebene_rows = m.raeume[(m.raeume["raum_id"] == raum_id) & (m.raeume["stichtag"] == stichtag)]
+    if ebene_rows.empty:
+        raise KeyError(raum_id)
+    ebene = int(ebene_rows["ebene"].iloc[0])
+    stadt = _wert_am(m, m.stadt_id(stichtag), stichtag)["wert"]
+    level = m.auswahl(stichtag=stichtag, ebene=ebene)
+    vorjahr, vergleich = stichtag.replace(year=stichtag.year - 1), stichtag.replace(year=stichtag.year - jahre)
+    frueher = {tag: _wert_am(m, raum_id, tag)["wert"] for tag in (vorjahr, vergleich)}
+    ok = {tag: bool(vergleichbar(m, [raum_id], tag, stichtag).iloc[0]) for tag in (vorjahr, vergleich)}
+    reihe = m.werte[(m.werte["raum_id"] == raum_id) & (m.werte["stichtag"] <= stichtag)]
+    verlauf = reihe.sort_values("stichtag").groupby("indikator_id")["wert"].agg(
+        lambda s: [float(v) for v in s.dropna()])
+    rows = []
+    for ind, mi in meta.iterrows():
+        if ind not in jetzt.index:
+            continue
+        r = jetzt.loc[ind]
+        werte_ebene = level[level["indikator_id"] == ind].set_index("raum_id")["wert"]
+        rang = _rang(werte_ebene, mi["polaritaet"]).get(raum_id)
+        sw = stadt.get(ind, np.nan)
+        wert = r["wert"]
+
+        def diff(tag, wert=wert, ind=ind):
+            alt = frueher[tag].get(ind, np.nan)
+            return wert - alt if ok[tag] else np.nan
+
+        rows.append({
+            "indikator_id": ind, "handlungsfeld": mi["handlungsfeld"], "name": mi["kurzname"],
+            "einheit": mi["einheit"], "nachkommastellen": int(mi["nachkommastellen"]),
+            "polaritaet": mi["polaritaet"], "wert": wert, "stadtwert": sw,
+            "abweichung": wert - sw, "index": wert / sw * 100 if sw else np.nan,
+            "rang": None if pd.isna(rang) else int(rang), "n": int(werte_ebene.notna().sum()),
+            "vorjahr": diff(vorjahr), "vergleich": diff(vergleich),
+            "verlauf": verlauf.get(ind, []), "status": r["status"],
+            "unterdrueckt": bool(r["unterdrueckt"]), "grund": r["grund"], "schwelle": int(r["schwelle"]),
+        })
+    out = pd.DataFrame(rows)
+    return out.sort_values(["handlungsfeld", "indikator_id"]).reset_index(drop=True)
+
+
+def aehnliche(m: Monitoringdaten, raum_id: str, stichtag: date, k: int = 5,
+              indikator_ids: list[str] | None = None) -> pd.DataFrame:
+    """The ``k`` units of the same level most similar to ``raum_id``: Euclidean distance
+    in z-standardised indicator space (mean 0, SD 1 across the level's units), over the
+    indicators both units have; counts (aggregation „summe“) are left out, because they
+    measure size, not situation. Returns raum_id, name, abstand, indikatoren (used)."""
+    ebene = int(m.raeume[(m.raeume["raum_id"] == raum_id) & (m.raeume["stichtag"] == stichtag)]["ebene"].iloc[0])
+    level = m.auswahl(stichtag=stichtag, ebene=ebene)
+    quoten = m.indikatoren.index[m.indikatoren["aggregation"] == "quote"]
+    if indikator_ids is not None:
+        quoten = quoten.intersection(indikator_ids)
+    wide = level[level["indikator_id"].isin(quoten)].pivot(index="raum_id", columns="indikator_id", values="wert")
+    wide = wide.loc[:, wide.std(ddof=0) > 0]
+    if raum_id not in wide.index:
+        return pd.DataFrame(columns=["raum_id", "name", "abstand", "indikatoren"])
+    z = (wide - wide.mean()) / wide.std(ddof=0)
+    ziel = z.loc[raum_id]
+    ziel = ziel[ziel.notna()]
+    andere = z.drop(index=raum_id)[ziel.index]
+    diff2 = (andere - ziel) ** 2
+    used = diff2.notna().sum(axis=1)
+    # Mean squared difference over shared indicators, scaled to the full set (missing-aware).
+    abstand = np.sqrt(diff2.mean(axis=1) * len(ziel))
+    out = pd.DataFrame({"raum_id": andere.index, "abstand": abstand.to_numpy(), "indikatoren": used.to_numpy()})
+    out = out[out["indikatoren"] >= max(3, len(ziel) // 2)]
+    out["name"] = out["raum_id"].map(m.namen())
+    out = out.sort_values(["abstand", "raum_id"]).head(k)
+    return out[["raum_id", "name", "abstand", "indikatoren"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- correlation
+
+@dataclass(frozen=True)
+class Zusammenhang:
+    daten: pd.DataFrame      # raum_id, name, x, y (only units with both values, unsuppressed)
+    n: int
+    pearson: float
+    pearson_p: float
+    spearman: float
+    spearman_p: float
+    steigung: float
+    achsenabschnitt: float
+    r2: float
+
+
+def zusammenhang(m: Monitoringdaten, x: str, y: str, stichtag: date, ebene: int) -> Zusammenhang:
+    """Scatter of two indicators across the units of a level, with Pearson and Spearman
+    correlation and the least-squares line y = a + b·x. Suppressed values are left out."""
+    from scipy import stats
+
+    wx = karte_werte(m, x, stichtag, ebene).set_index("raum_id")
+    wy = karte_werte(m, y, stichtag, ebene).set_index("raum_id")
+    d = pd.DataFrame({"name": wx["name"], "x": wx["wert"], "y": wy["wert"].reindex(wx.index)}).dropna()
+    d = d.reset_index()
+    n = len(d)
+    if n < 3 or d["x"].nunique() < 2 or d["y"].nunique() < 2:
+        nan = float("nan")
+        return Zusammenhang(d, n, nan, nan, nan, nan, nan, nan, nan)
+    p = stats.pearsonr(d["x"], d["y"])
+    s = stats.spearmanr(d["x"], d["y"])
+    lr = stats.linregress(d["x"], d["y"])
+    return Zusammenhang(d, n, float(p.statistic), float(p.pvalue), float(s.statistic), float(s.pvalue),
+                        float(lr.slope), float(lr.intercept), float(lr.rvalue ** 2))
+
+
+def beschreibe_korrelation(r: float, gross: bool = False) -> str:
+    """Strength of a correlation coefficient in words (after Cohen)."""
+    if np.isnan(r):
+        return "nicht berechenbar"
+    a = abs(r)
+    staerke = ("kein nennenswerter" if a < 0.1 else "schwacher" if a < 0.3
+               else "mittlerer" if a < 0.5 else "starker")
+    richtung = "" if a < 0.1 else (" positiver" if r > 0 else " negativer")
+    text = f"{staerke}{richtung} Zusammenhang"
+    return text[0].upper() + text[1:] if gross else text
+
+
+def trend_tabelle(m: Monitoringdaten, reihe: pd.DataFrame, indikator_id: str, jahre: int) -> pd.DataFrame:
+    """The trend of every area of ``reihe`` as a German table."""
+    from fis.format import fmt_datum, fmt_differenz, fmt_zahl
+
+    meta = m.meta(indikator_id)
+    einheit, stellen = meta["einheit"], int(meta["nachkommastellen"])
+    namen = reihe.drop_duplicates("raum_id").set_index("raum_id")
+    rows = []
+    for t in trend(reihe, jahre):
+        richtung = "steigend" if round(t.steigung, stellen + 1) > 0 else (
+            "fallend" if round(t.steigung, stellen + 1) < 0 else "gleichbleibend")
+        rows.append({"Gebiet": f"{namen.at[t.raum_id, 'name']} ({t.raum_id})",
+                     "Ebene": m.ebenen[int(namen.at[t.raum_id, "ebene"])][0],
+                     "Zeitraum": f"{fmt_datum(t.von)} – {fmt_datum(t.bis)}", "Stichtage": t.punkte,
+                     "Trend je Jahr": fmt_differenz(t.steigung, einheit, stellen + 1),
+                     "Richtung": richtung, "R²": fmt_zahl(t.r2, 2)})
+    return pd.DataFrame(rows, columns=["Gebiet", "Ebene", "Zeitraum", "Stichtage", "Trend je Jahr",
+                                       "Richtung", "R²"])
+
+
+@dataclass(frozen=True)
+class ProfilBedarf:
+    handlungsbedarf: bool
+    text: str
+
+
+def handlungsbedarf_profil(m: Monitoringdaten, regel: HandlungsbedarfRegel, raum_id: str,
+                           stichtag: date) -> ProfilBedarf:
+    """The Lagebild's Handlungsbedarf rule for one Sozialraum, explained."""
+    from fis.format import fmt_zahl
+
+    sr = m.auswahl(stichtag=stichtag, ebene=1)
+    stadt = m.auswahl(stichtag=stichtag, ebene=m.top)
+    flags = flag_handlungsbedarf(sr[sr["raum_id"] == raum_id], stadt, m.indikatoren.reset_index(), regel,
+                                 pd.Series(dtype=float))
+    if flags.empty:
+        return ProfilBedarf(False, "keine Werte der Kernindikatoren.")
+    auff = flags[flags["auffaellig"]]
+    teile = [f"{m.indikatoren.at[r.indikator_id, 'kurzname']} (Index {fmt_zahl(r.index, 0)})"
+             for r in auff.itertuples()]
+    n = int(flags["anzahl_auffaellig"].iloc[0])
+    text = (f"{n} von {len(regel.indikatoren)} Kernindikatoren auffällig (nötig: {regel.mindestanzahl})"
+            + (": " + ", ".join(teile) if teile else "") + ".")
+    return ProfilBedarf(bool(flags["handlungsbedarf"].iloc[0]), text)
+
+
+def profil_tabelle(daten: pd.DataFrame, jahre: int, vergleich: pd.DataFrame | None = None,
+                   name: str | None = None, vergleich_name: str | None = None) -> pd.DataFrame:
+    """The profile as a German display table; with ``vergleich`` a second area's value
+    and rank are added side by side."""
+    from fis.disclosure import anzeige
+    from fis.format import fmt_differenz, fmt_wert, fmt_zahl
+
+    def wert(r) -> str:
+        if r["unterdrueckt"]:
+            return anzeige(True, r["grund"], r["schwelle"])
+        text = fmt_wert(r["wert"], r["einheit"], r["nachkommastellen"])
+        return text + (" (v)" if r["status"] == "vorläufig" and text != "–" else "")
+
+    out = pd.DataFrame({
+        "Handlungsfeld": daten["handlungsfeld"], "Indikator": daten["name"],
+        name or "Wert": [wert(r) for _, r in daten.iterrows()],
+        "Gesamtstadt": [fmt_wert(r.stadtwert, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
+        "Abweichung": [fmt_differenz(r.abweichung, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
+        "Index": [fmt_zahl(v, 0) if pd.notna(v) else "–" for v in daten["index"]],
+        "Rang": [f"{r.rang} von {r.n}" if r.rang is not None and pd.notna(r.rang) else "–"
+                 for r in daten.itertuples()],
+        "ggü. Vorjahr": [fmt_differenz(r.vorjahr, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
+        f"ggü. {jahre} Jahren": [fmt_differenz(r.vergleich, r.einheit, r.nachkommastellen)
+                                 for r in daten.itertuples()],
+        "Verlauf": daten["verlauf"],
+    })
+    if vergleich is not None:
+        v = vergleich.set_index("indikator_id")
+        col = vergleich_name or "Vergleich"
+        out.insert(3, col, [wert(v.loc[i]) if i in v.index else "–" for i in daten["indikator_id"]])
+        out.insert(4, f"Rang {col}", [f"{v.at[i, 'rang']} von {v.at[i, 'n']}"
+                                      if i in v.index and pd.notna(v.at[i, "rang"]) else "–"
+                                      for i in daten["indikator_id"]])
+    return out

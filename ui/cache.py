@@ -8,11 +8,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.demo import build_demo
 from fis.lagebild import Lagebild, compute_lagebild
+from fis.maps import vereinfachen
+from fis.monitoring import Monitoringdaten, lade_monitoring
 from fis.store import Store
 
 
@@ -63,4 +66,17 @@ def stichtage(version: str) -> list[date]:
 
 @st.cache_data(show_spinner="Lagebild wird berechnet …")
 def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
-    return compute_lagebild(store(), config(), stichtag, ebene)
+    return compute_lagebild(store(), config(), stichtag, ebene, monitoring(version))
+
+
+@st.cache_data(show_spinner="Werte werden zusammengestellt …", max_entries=4)
+def monitoring(version: str) -> Monitoringdaten:
+    """Every published value (aggregated, suppressed) for this data version."""
+    return lade_monitoring(store(), config())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
+    """Simplified display geometries (shapely) of the units of ``ebene`` valid at ``stichtag``."""
+    r = store().load_raeume(stichtag=stichtag, ebene=ebene, with_geometry=True)
+    return vereinfachen(r.drop_duplicates("raum_id", keep="last").set_index("raum_id")["geometrie"])

@@ -1,0 +1,117 @@
+"""Altair chart builders shared by pages and reports: German number and date labels,
+suppressed values marked (never drawn as 0), provisional values and scheme changes
+visible."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from fis.format import fmt_datum, fmt_wert
+
+ROLLEN_STRICH = {"Auswahl": [1, 0], "Bezirk": [6, 3], "Gesamtstadt": [2, 2]}
+
+
+def zahl_label(nachkommastellen: int = 1) -> str:
+    """A Vega label expression that prints numbers the German way (1.234,5)."""
+    f = f",.{nachkommastellen}f"
+    return ("replace(replace(replace(format(datum.value, '" + f + "'), regexp(',', 'g'), '#'), "
+            "regexp('[.]', 'g'), ','), regexp('#', 'g'), '.')")
+
+
+def _achse(titel: str, nachkommastellen: int) -> alt.Axis:
+    return alt.Axis(title=titel, labelExpr=zahl_label(max(0, min(nachkommastellen, 2))))
+
+
+def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: int = 360,
+              titel: str | None = None) -> alt.LayerChart:
+    """Lines of ``reihe`` (from fis.monitoring.zeitreihe): selected units solid, parent
+    levels dashed; provisional values as hollow points, suppressed Stichtage as gaps with
+    a grey mark at the axis; dates of new Raum schemes as vertical rules."""
+    einheit, stellen = meta["einheit"], int(meta["nachkommastellen"])
+    d = reihe.copy()
+    d["datum"] = pd.to_datetime(d["stichtag"])
+    d["Stichtag"] = [fmt_datum(x.date()) for x in d["datum"]]
+    from fis.disclosure import anzeige
+    d["Wert"] = [anzeige(True, g, s) if u else fmt_wert(w, einheit, stellen)
+                 for w, u, g, s in zip(d["wert"], d["unterdrueckt"], d["grund"], d["schwelle"], strict=True)]
+    d["Status"] = d["status"].fillna("")
+    d["Gebiet"] = d["name"] + np.where(d["rolle"] == "Auswahl", "", " (" + d["rolle"] + ")")
+    reihenfolge = list(dict.fromkeys(d.sort_values(["ebene", "name"])["Gebiet"]))
+    farbe = alt.Color("Gebiet:N", sort=reihenfolge, legend=alt.Legend(title=None, orient="bottom", columns=3))
+    strich = alt.StrokeDash("Ebene:N", legend=None)
+    d["Ebene"] = np.where(d["rolle"] == "Auswahl", "Auswahl", "Oberebene")
+    base = alt.Chart(d).encode(
+        x=alt.X("datum:T", title="Stichtag", axis=alt.Axis(format="%Y", labelExpr="timeFormat(datum.value, '%Y')")),
+        y=alt.Y("wert:Q", title=f"{meta['kurzname']} ({einheit})", axis=_achse("", stellen),
+                scale=alt.Scale(zero=False)),
+        color=farbe, tooltip=["Gebiet:N", "Stichtag:N", "Wert:N", "Status:N"])
+    linien = base.mark_line(strokeWidth=2.5).encode(strokeDash=strich)
+    punkte = base.mark_point(filled=True, size=60).encode(
+        shape=alt.Shape("Status:N", scale=alt.Scale(domain=["endgültig", "vorläufig"],
+                                                  range=["circle", "triangle-up"]),
+                        legend=alt.Legend(title="Status", orient="bottom")),
+        fill=alt.condition("datum.Status == 'vorläufig'", alt.value("white"), farbe))
+    layers = [linien, punkte]
+    unter = d[d["unterdrueckt"]]
+    if len(unter):
+        layers.append(alt.Chart(unter).mark_tick(color="#5a5a5a", thickness=3, size=14).encode(
+            x="datum:T", y=alt.value(hoehe - 6), tooltip=["Gebiet:N", "Stichtag:N", "Wert:N"]))
+    if reformen:
+        r = pd.DataFrame({"datum": pd.to_datetime(list(reformen)),
+                          "Hinweis": [f"Neuer Gebietszuschnitt ab {fmt_datum(x)}" for x in reformen]})
+        layers.append(alt.Chart(r).mark_rule(color="#444", strokeDash=[4, 4]).encode(
+            x="datum:T", tooltip=["Hinweis:N"]))
+        layers.append(alt.Chart(r).mark_text(align="left", dx=4, dy=-hoehe / 2 + 10, fontSize=11,
+                                             color="#444").encode(x="datum:T", text=alt.value("neuer Zuschnitt")))
+    chart = alt.layer(*layers).properties(height=hoehe)
+    if titel:
+        chart = chart.properties(title=titel)
+    return chart
+
+
+def sparkline_werte(verlauf) -> list[float]:
+    return [float(v) for v in verlauf]
+
+
+def kleine_vielfache(reihen: dict[str, pd.DataFrame], metas: dict[str, pd.Series],
+                     spalten: int = 3, hoehe: int = 170) -> alt.VConcatChart:
+    """One small chart per indicator (own y-scale), all with the same areas and colours."""
+    charts = [zeitreihe(reihen[i], metas[i], hoehe=hoehe, titel=metas[i]["kurzname"]).properties(width=260)
+              for i in reihen]
+    rows = [alt.hconcat(*charts[i:i + spalten]) for i in range(0, len(charts), spalten)]
+    return alt.vconcat(*rows).resolve_scale(color="shared", shape="shared")
+
+
+def streudiagramm(daten: pd.DataFrame, meta_x: pd.Series, meta_y: pd.Series,
+                  steigung: float, achsenabschnitt: float, markiert: list[str] = (),
+                  hoehe: int = 480) -> alt.LayerChart:
+    """Scatter of units with the regression line; ``markiert`` units highlighted and named."""
+    d = daten.copy()
+    d["X"] = [fmt_wert(v, meta_x["einheit"], int(meta_x["nachkommastellen"])) for v in d["x"]]
+    d["Y"] = [fmt_wert(v, meta_y["einheit"], int(meta_y["nachkommastellen"])) for v in d["y"]]
+    d["Auswahl"] = np.where(d["raum_id"].isin(list(markiert)), "markiert", "übrige")
+    x = alt.X("x:Q", title=f"{meta_x['kurzname']} ({meta_x['einheit']})",
+              axis=_achse(f"{meta_x['kurzname']} ({meta_x['einheit']})", int(meta_x["nachkommastellen"])),
+              scale=alt.Scale(zero=False))
+    y = alt.Y("y:Q", title=f"{meta_y['kurzname']} ({meta_y['einheit']})",
+              axis=_achse(f"{meta_y['kurzname']} ({meta_y['einheit']})", int(meta_y["nachkommastellen"])),
+              scale=alt.Scale(zero=False))
+    punkte = alt.Chart(d).mark_circle(opacity=0.8).encode(
+        x=x, y=y,
+        color=alt.Color("Auswahl:N", scale=alt.Scale(domain=["übrige", "markiert"], range=["#4a78a8", "#c0392b"]),
+                        legend=None),
+        size=alt.condition("datum.Auswahl == 'markiert'", alt.value(160), alt.value(55)),
+        tooltip=[alt.Tooltip("name:N", title="Gebiet"), alt.Tooltip("X:N", title=meta_x["kurzname"]),
+                 alt.Tooltip("Y:N", title=meta_y["kurzname"])])
+    layers = [punkte]
+    if not np.isnan(steigung) and len(d):
+        xs = np.linspace(d["x"].min(), d["x"].max(), 2)
+        linie = pd.DataFrame({"x": xs, "y": achsenabschnitt + steigung * xs})
+        layers.insert(0, alt.Chart(linie).mark_line(color="#333", strokeDash=[6, 3]).encode(x="x:Q", y="y:Q"))
+    namen = d[d["Auswahl"] == "markiert"]
+    if len(namen):
+        layers.append(alt.Chart(namen).mark_text(align="left", dx=8, fontSize=13, fontWeight="bold").encode(
+            x="x:Q", y="y:Q", text="name:N"))
+    return alt.layer(*layers).properties(height=hoehe)

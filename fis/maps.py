@@ -1,0 +1,399 @@
+"""Choropleth maps: class breaks, colour-blind-safe palettes, legends and pydeck decks.
+
+No base map is loaded unless a tile URL is configured (``karte.kachel_url``): the
+boundaries, colours and labels are drawn by deck.gl from data sent with the page.
+Suppressed values get their own greys and legend entries, never a class colour.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+import shapely
+from shapely.geometry import mapping, shape
+
+from fis.disclosure import GRUND_EINWOHNER, GRUND_FALLZAHL, GRUND_SEKUNDAER
+from fis.format import fmt_differenz, fmt_wert, fmt_zahl
+
+METHODEN = {
+    "quantile": "Quantile (gleich viele Gebiete je Klasse)",
+    "jenks": "Natürliche Brüche (Fisher-Jenks)",
+    "gleich": "Gleiche Intervalle",
+    "stdabw": "Standardabweichungen um den Stadtwert",
+}
+STANDARD_METHODE = "quantile"
+
+# ColorBrewer palettes (Cynthia Brewer, Penn State), all marked colour-blind safe.
+YLORRD = {
+    3: ["#ffeda0", "#feb24c", "#f03b20"],
+    4: ["#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"],
+    5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+    6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
+    7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
+}
+BLUES = {
+    3: ["#deebf7", "#9ecae1", "#3182bd"],
+    4: ["#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"],
+    5: ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
+    6: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
+    7: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"],
+}
+RDBU = ["#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6"]   # RdYlBu: red = worse … blue = better
+PUOR = ["#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99"]   # no valuation
+
+GRAU_FALLZAHL = "#8c8c8c"
+GRAU_GESPERRT = "#5a5a5a"
+OHNE_WERT = "#ffffff"            # drawn without fill: the background shows
+RAND = [90, 90, 90, 255]
+
+
+def _rgb(hex_colour: str, alpha: int = 230) -> list[int]:
+    h = hex_colour.lstrip("#")
+    return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def palette(polaritaet: str, k: int) -> list[str]:
+    """Colours from the lowest to the highest class. Dark red always marks the
+    unfavourable end: high values if high is bad, low values if high is good;
+    neutral indicators get a blue scale without valuation."""
+    k = min(max(k, 3), 7)
+    if polaritaet == "hoch_schlecht":
+        return YLORRD[k]
+    if polaritaet == "hoch_gut":
+        return list(reversed(YLORRD[k]))
+    return BLUES[k]
+
+
+def palette_veraenderung(polaritaet: str) -> list[str]:
+    """Five colours from the strongest decrease to the strongest increase."""
+    if polaritaet == "hoch_schlecht":
+        return list(reversed(RDBU))      # increase = worse = red
+    if polaritaet == "hoch_gut":
+        return RDBU[:]                   # decrease = worse = red
+    return PUOR[:]
+
+
+@dataclass(frozen=True)
+class Klassen:
+    grenzen: tuple[float, ...]        # upper bound of each class (inclusive)
+    untergrenze: float                # lowest value
+    methode: str
+    beschriftung: tuple[str, ...]
+
+    def zuordnen(self, werte: np.ndarray) -> np.ndarray:
+        """Class index per value (-1 for missing values)."""
+        werte = np.asarray(werte, dtype=float)
+        idx = np.searchsorted(np.asarray(self.grenzen), werte, side="left")
+        idx = np.clip(idx, 0, len(self.grenzen) - 1)
+        return np.where(np.isnan(werte), -1, idx)
+
+
+def klassen(werte, methode: str = STANDARD_METHODE, k: int = 5, stadtwert: float | None = None,
+            einheit: str = "", nachkommastellen: int = 1) -> Klassen:
+    """Class breaks for the non-missing ``werte`` (mapclassify)."""
+    y = np.asarray(pd.Series(werte, dtype=float).dropna())
+    if len(y) == 0:
+        return Klassen((), np.nan, methode, ())
+    k = int(min(max(k, 2), 7, max(len(np.unique(y)), 1)))
+    if len(np.unique(y)) == 1:
+        bins = np.array([y[0]])
+    elif methode == "quantile":
+        bins = mapclassify.Quantiles(y, k=k).bins
+    elif methode == "jenks":
+        bins = mapclassify.FisherJenks(y, k=k).bins
+    elif methode == "gleich":
+        bins = mapclassify.EqualInterval(y, k=k).bins
+    elif methode == "stdabw":
+        mitte = float(np.mean(y) if stadtwert is None or np.isnan(stadtwert) else stadtwert)
+        sd = float(np.std(y))
+        inner = mitte + np.array([-1.5, -0.5, 0.5, 1.5]) * sd
+        bins = np.append(inner, max(y.max(), inner[-1]))
+    else:
+        raise ValueError(f"unbekannte Klassifizierung „{methode}“")
+    bins = np.unique(np.round(np.asarray(bins, dtype=float), 10))
+    lower = float(y.min())
+    labels = []
+    fmt = lambda v: fmt_wert(v, einheit, nachkommastellen)  # noqa: E731
+    if methode == "stdabw" and len(bins) == 5:
+        names = ["unter −1,5 SD", "−1,5 bis −0,5 SD", "±0,5 SD um den Stadtwert",
+                 "+0,5 bis +1,5 SD", "über +1,5 SD"]
+        edges = [lower, *bins[:-1]]
+        labels = [f"{n} ({fmt(a)} – {fmt(b)})" for n, a, b in zip(names, edges, bins, strict=True)]
+    else:
+        edges = [lower, *bins[:-1]]
+        labels = [fmt(b) if i == 0 and a == b else f"{fmt(a) if i == 0 else 'über ' + fmt(a)} – {fmt(b)}"
+                  for i, (a, b) in enumerate(zip(edges, bins, strict=True))]
+    return Klassen(tuple(float(b) for b in bins), lower, methode, tuple(labels))
+
+
+def klassen_veraenderung(differenzen, einheit: str, nachkommastellen: int) -> Klassen:
+    """Five classes symmetric around 0 (no change) for a change map."""
+    d = np.asarray(pd.Series(differenzen, dtype=float).dropna())
+    a = float(np.max(np.abs(d))) if len(d) else 0.0
+    step = 10.0 ** -nachkommastellen
+    a = max(a, step)
+    bins = np.array([-0.6, -0.2, 0.2, 0.6, 1.0]) * a
+    fmt = lambda v: fmt_differenz(v, einheit, nachkommastellen)  # noqa: E731
+    labels = (f"Abnahme um mehr als {fmt(-bins[0]).lstrip('+')}",
+              f"Abnahme {fmt(-bins[1]).lstrip('+')} bis {fmt(-bins[0]).lstrip('+')}",
+              f"kaum verändert (±{fmt(bins[2]).lstrip('+')})",
+              f"Zunahme {fmt(bins[2])} bis {fmt(bins[3])}",
+              f"Zunahme um mehr als {fmt(bins[3])}")
+    return Klassen(tuple(float(b) for b in bins), -a, "symmetrisch", labels)
+
+
+@dataclass(frozen=True)
+class Legendeneintrag:
+    farbe: str
+    text: str
+    anzahl: int
+
+
+def einfaerben(frame: pd.DataFrame, spalte: str, k: Klassen, farben: list[str],
+               schwelle_text: str = "< n") -> tuple[pd.DataFrame, list[Legendeneintrag]]:
+    """Colour per row of ``frame`` (columns ``spalte``, unterdrueckt, grund) and the legend
+    with counts. Suppressed rows are grey, missing values white."""
+    out = frame.copy()
+    idx = k.zuordnen(out[spalte].to_numpy(dtype=float, na_value=np.nan)) if k.grenzen else np.full(len(out), -1)
+    # Spread a palette of len(k) classes over the available colours.
+    n = len(k.grenzen)
+    farben_n = farben if n == len(farben) else [farben[round(i * (len(farben) - 1) / max(n - 1, 1))]
+                                                for i in range(n)]
+    farbe = np.array([farben_n[i] if i >= 0 else OHNE_WERT for i in idx], dtype=object)
+    grund = out["grund"].fillna("").to_numpy() if "grund" in out else np.full(len(out), "")
+    unterdrueckt = out["unterdrueckt"].fillna(False).to_numpy(dtype=bool)
+    farbe[unterdrueckt & (grund != GRUND_SEKUNDAER)] = GRAU_FALLZAHL
+    farbe[unterdrueckt & (grund == GRUND_SEKUNDAER)] = GRAU_GESPERRT
+    out["farbe"] = farbe
+    legende = [Legendeneintrag(farben_n[i], k.beschriftung[i], int(((idx == i) & ~unterdrueckt).sum()))
+               for i in range(n)]
+    primaer = int((unterdrueckt & (grund != GRUND_SEKUNDAER)).sum())
+    sekundaer = int((unterdrueckt & (grund == GRUND_SEKUNDAER)).sum())
+    ohne = int(((idx < 0) & ~unterdrueckt).sum())
+    if primaer:
+        einwohner = bool((grund == GRUND_EINWOHNER).any())
+        fallzahl = bool((grund == GRUND_FALLZAHL).any())
+        teile = ([schwelle_text] if fallzahl else []) + (["zu wenige Einwohner"] if einwohner else [])
+        legende.append(Legendeneintrag(GRAU_FALLZAHL, f"{' / '.join(teile)} (unterdrückt)", primaer))
+    if sekundaer:
+        legende.append(Legendeneintrag(GRAU_GESPERRT, "gesperrt (Schutz vor Rückrechnung)", sekundaer))
+    if ohne:
+        legende.append(Legendeneintrag(OHNE_WERT, "kein Wert", ohne))
+    return out, legende
+
+
+# --------------------------------------------------------------------------- geometry
+
+def vereinfachen(geometrien: pd.Series, toleranz: float = 0.00005) -> pd.Series:
+    """GeoJSON text → simplified shapely geometries for display (≈ 5 m in WGS84);
+    the stored originals stay untouched."""
+    geoms = [shape(json.loads(g)) if isinstance(g, str) and g else None for g in geometrien]
+    arr = np.array(geoms, dtype=object)
+    ok = np.array([g is not None for g in geoms])
+    if ok.any():
+        arr[ok] = shapely.simplify(arr[ok].astype(object), toleranz, preserve_topology=True)
+    return pd.Series(arr, index=geometrien.index)
+
+
+def _runden(coords, stellen: int = 5):
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(c, stellen) for c in coords]
+    return [_runden(c, stellen) for c in coords]
+
+
+def feature_collection(frame: pd.DataFrame, eigenschaften: list[str]) -> dict:
+    """GeoJSON FeatureCollection from ``frame`` (column ``geometrie``: shapely) with
+    the given property columns; coordinates rounded to 5 decimals (≈ 1 m)."""
+    features = []
+    for row in frame.itertuples(index=False):
+        geom = row.geometrie
+        if geom is None:
+            continue
+        g = mapping(geom)
+        features.append({"type": "Feature",
+                         "geometry": {"type": g["type"], "coordinates": _runden(g["coordinates"])},
+                         "properties": {p: _json_value(getattr(row, p)) for p in eigenschaften}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _json_value(v):
+    if isinstance(v, (list, tuple)):
+        return [_json_value(x) for x in v]
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    return v
+
+
+def ansicht(geoms: pd.Series) -> pdk.ViewState:
+    """A view that shows all geometries."""
+    valid = [g for g in geoms if g is not None]
+    if not valid:
+        return pdk.ViewState(latitude=51.0, longitude=10.0, zoom=5)
+    minx, miny, maxx, maxy = shapely.total_bounds(np.array(valid, dtype=object))
+    span = max(maxx - minx, (maxy - miny) * 1.6, 1e-6)
+    zoom = float(np.clip(np.log2(360 / span) + 0.6, 3, 16))
+    return pdk.ViewState(latitude=(miny + maxy) / 2, longitude=(minx + maxx) / 2, zoom=zoom)
+
+
+def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
+         kachel_url: str | None = None, kachel_attribution: str | None = None,
+         hervorheben: str | None = None, hoehe: int = 640) -> pdk.Deck:
+    """The pydeck map: one GeoJSON layer (id ``gebiete``, pickable for selection) and,
+    if asked, a text layer with the names. ``frame`` needs geometrie, farbe, name,
+    raum_id and the properties the ``tooltip`` text template names."""
+    props = sorted({"raum_id", "name", "farbe_rgba", *[p.strip("{}") for p in _platzhalter(tooltip)]})
+    data = frame.copy()
+    data["farbe_rgba"] = [_rgb(f, 0 if f == OHNE_WERT else 230) for f in data["farbe"]]
+    fc = feature_collection(data, props)
+    layers = [pdk.Layer(
+        "GeoJsonLayer", data=fc, id="gebiete", pickable=True, stroked=True, filled=True,
+        get_fill_color="properties.farbe_rgba", get_line_color=RAND, line_width_min_pixels=0.6,
+        auto_highlight=True, highlight_color=[30, 30, 30, 80])]
+    if hervorheben:
+        sel = data[data["raum_id"] == hervorheben]
+        if len(sel):
+            layers.append(pdk.Layer(
+                "GeoJsonLayer", data=feature_collection(sel, ["raum_id"]), id="auswahl",
+                stroked=True, filled=False, get_line_color=[0, 0, 0, 255], line_width_min_pixels=3))
+    if beschriftung:
+        pts = data[data["geometrie"].notna()]
+        punkte = pd.DataFrame({
+            "name": pts["name"].astype(str),
+            "position": [[round(p.x, 5), round(p.y, 5)] for p in
+                         shapely.point_on_surface(np.array(list(pts["geometrie"]), dtype=object))],
+        })
+        layers.append(pdk.Layer(
+            "TextLayer", data=punkte, id="namen", get_position="position", get_text="name",
+            get_size=12, size_units="pixels", get_color=[20, 20, 20, 255],
+            font_family="DejaVu Sans, Arial, sans-serif", character_set="auto",
+            outline_width=2, outline_color=[255, 255, 255, 220], font_settings={"sdf": True}))
+    map_style = None
+    provider = None
+    if kachel_url:
+        # A raster style for MapLibre: the only network source is the configured server.
+        provider = "carto"
+        map_style = {"version": 8, "sources": {"kacheln": {
+            "type": "raster", "tiles": [kachel_url], "tileSize": 256,
+            "attribution": kachel_attribution or ""}},
+            "layers": [{"id": "kacheln", "type": "raster", "source": "kacheln"}]}
+    return pdk.Deck(layers=layers, initial_view_state=ansicht(data["geometrie"]),
+                    map_provider=provider, map_style=map_style,
+                    tooltip={"text": tooltip, "style": {"fontSize": "14px", "backgroundColor": "#222",
+                                                        "color": "#fff", "maxWidth": "360px"}},
+                    height=hoehe)
+
+
+def _platzhalter(template: str) -> list[str]:
+    import re
+    return re.findall(r"{[a-z_]+}", template)
+
+
+def legende_html(titel: str, eintraege: list[Legendeneintrag]) -> str:
+    """The legend as an HTML list; every text is escaped (units come from the catalog)."""
+    from html import escape
+    zeilen = "".join(
+        f'<li style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
+        f'<span style="display:inline-block;width:1.4em;height:1em;background:{e.farbe};'
+        f'border:1px solid #555"></span><span>{escape(e.text)}</span>'
+        f'<span style="margin-left:auto;color:#444">{fmt_zahl(e.anzahl, 0)}</span></li>'
+        for e in eintraege)
+    return (f'<div role="list" aria-label="Legende"><strong>{escape(titel)}</strong>'
+            f'<ul style="list-style:none;padding:0;margin:.3em 0">{zeilen}</ul></div>')
+
+
+# --------------------------------------------------------------------------- map views
+
+@dataclass(frozen=True)
+class Kartenansicht:
+    daten: pd.DataFrame          # one row per unit: raum_id, name, geometrie, farbe, texts …
+    legende: list[Legendeneintrag]
+    klassen: Klassen
+    titel: str
+    untertitel: str
+    tooltip: str
+
+
+def _anzeige(wert, unterdrueckt, grund, schwelle, einheit, stellen, differenz=False) -> str:
+    from fis.disclosure import anzeige
+    if unterdrueckt:
+        return anzeige(True, grund, int(schwelle))
+    if differenz:
+        return fmt_differenz(wert, einheit, stellen)
+    return fmt_wert(wert, einheit, stellen)
+
+
+def kartenansicht(m, geometrien: pd.Series, indikator_id: str, stichtag, ebene: int,
+                  methode: str = STANDARD_METHODE, k: int = 5, vergleich=None) -> Kartenansicht:
+    """Everything the map of one indicator shows. ``geometrien``: simplified shapely
+    geometries by raum_id. With ``vergleich`` (an earlier Stichtag) it is a change map."""
+    from fis.format import fmt_datum
+    from fis.monitoring import karte_werte, veraenderung
+
+    meta = m.meta(indikator_id)
+    einheit, stellen, pol = meta["einheit"], int(meta["nachkommastellen"]), meta["polaritaet"]
+    werte = karte_werte(m, indikator_id, stichtag, ebene)
+    werte["anzeige"] = [_anzeige(w, u, g, s, einheit, stellen) for w, u, g, s in
+                        zip(werte["wert"], werte["unterdrueckt"], werte["grund"], werte["schwelle"], strict=True)]
+    stadt = fmt_wert(werte["stadtwert"].iloc[0] if len(werte) else np.nan, einheit, stellen)
+    werte["stadt_text"] = f"Gesamtstadt: {stadt}"
+    ebene_name = m.ebenen[ebene][0]
+    schwelle = int(werte["schwelle"].max()) if len(werte) else 0
+    if vergleich is None:
+        werte["rang_text"] = [f"Rang {r} von {n}" if pd.notna(r) else "ohne Rang"
+                              for r, n in zip(werte["rang"], werte["n"], strict=True)]
+        kl = klassen(werte["wert"], methode, k, werte["stadtwert"].iloc[0] if len(werte) else None,
+                     einheit, stellen)
+        daten, legende = einfaerben(werte, "wert", kl, palette(pol, len(kl.grenzen) or k),
+                                    f"< {schwelle} Fälle")
+        titel = f"{meta['name']} ({einheit}) je {ebene_name}, {fmt_datum(stichtag)}"
+        unter = (f"Klassen: {METHODEN[methode]} · Gesamtstadt {stadt} · Rang 1 = "
+                 + ("niedrigster Wert" if pol == "hoch_gut" else "höchster Wert")
+                 + f" · Quelle: {meta['quelle']}")
+        tooltip = "{name} ({raum_id})\n{anzeige}\n{rang_text}\n{stadt_text}"
+    else:
+        d = veraenderung(m, indikator_id, vergleich, stichtag, ebene)
+        werte = werte.merge(d[["raum_id", "differenz", "vergleichbar", "hinweis", "rang"]].rename(
+            columns={"rang": "rang_diff"}), on="raum_id", how="left")
+        werte["unterdrueckt"] = werte["unterdrueckt"] | d.set_index("raum_id")["unterdrueckt"].reindex(
+            werte["raum_id"]).fillna(False).to_numpy(dtype=bool)
+        werte["diff_text"] = [
+            h if pd.isna(x) and h else _anzeige(x, u, g, s, einheit, stellen, differenz=True)
+            for x, u, g, s, h in zip(werte["differenz"], werte["unterdrueckt"], werte["grund"],
+                                     werte["schwelle"], werte["hinweis"].fillna(""), strict=True)]
+        werte["diff_text"] = f"Veränderung seit {fmt_datum(vergleich)}: " + werte["diff_text"]
+        kl = klassen_veraenderung(werte["differenz"], einheit, stellen)
+        daten, legende = einfaerben(werte, "differenz", kl, palette_veraenderung(pol), f"< {schwelle} Fälle")
+        nicht = int((~werte["vergleichbar"].fillna(False).astype(bool)).sum())
+        if nicht:
+            legende = [e for e in legende if e.text != "kein Wert"]
+            ohne = int((daten["differenz"].isna() & ~daten["unterdrueckt"]).sum())
+            legende.append(Legendeneintrag(OHNE_WERT, "nicht vergleichbar (neuer Zuschnitt) oder kein Wert", ohne))
+        titel = (f"Veränderung {meta['name']} je {ebene_name}, "
+                 f"{fmt_datum(vergleich)} → {fmt_datum(stichtag)}")
+        unter = ("Rot = ungünstige Entwicklung, Blau = günstige" if pol != "neutral" else
+                 "Orange = Abnahme, Violett = Zunahme (ohne Wertung)") + f" · Quelle: {meta['quelle']}"
+        tooltip = "{name} ({raum_id})\n{anzeige}\n{diff_text}\n{stadt_text}"
+    daten = daten.merge(geometrien.rename("geometrie"), left_on="raum_id", right_index=True, how="left")
+    return Kartenansicht(daten, legende, kl, titel, unter, tooltip)
+
+
+def kartentabelle(ansicht: Kartenansicht, ebene_name: str) -> pd.DataFrame:
+    """The map's values as a table (display text, suppression marks, no geometry)."""
+    d = ansicht.daten
+    out = pd.DataFrame({"Nr.": d["raum_id"], ebene_name: d["name"], "Wert": d["anzeige"]})
+    if "diff_text" in d:
+        out["Veränderung"] = d["diff_text"].str.replace(r"^Veränderung seit [0-9.]+: ", "", regex=True)
+    else:
+        out["Rang"] = d["rang"]
+        idx = d["index"].where(~d["unterdrueckt"])
+        out["Index (Stadt = 100)"] = [fmt_zahl(v, 0) if pd.notna(v) else "–" for v in idx]
+    return out.sort_values("Nr.").reset_index(drop=True)

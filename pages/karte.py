@@ -1,0 +1,84 @@
+"""Karte: choropleth of one indicator at the chosen level and Stichtag, or its change."""
+
+import streamlit as st
+
+from fis.format import fmt_datum
+from fis.maps import METHODEN, STANDARD_METHODE, deck, kartenansicht, kartentabelle, legende_html
+from ui import cache, monitoring, sidebar
+
+config = cache.config()
+auswahl = sidebar.auswahl()
+version = cache.data_version()
+m = cache.monitoring(version)
+ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
+
+st.title("Karte")
+oben = st.columns([3, 2, 1, 1])
+with oben[0]:
+    ind = monitoring.indikator(m, "Indikator", "karte_indikator",
+                               standard=config.lagebild.handlungsbedarf.indikatoren[0])
+with oben[1]:
+    methode = st.selectbox("Klassenbildung", list(METHODEN), key="karte_methode",
+                           index=list(METHODEN).index(STANDARD_METHODE), format_func=METHODEN.get)
+with oben[2]:
+    k = st.number_input("Klassen", min_value=3, max_value=7, value=5, step=1, key="karte_klassen")
+with oben[3]:
+    namen_an = st.toggle("Namen", key="karte_namen", help="Gebietsnamen auf der Karte zeigen")
+
+stichtage = [s for s in m.stichtage if not m.auswahl(ind, s, auswahl.ebene).empty]
+vergleich = None
+if st.toggle("Veränderungskarte", key="karte_veraenderung",
+             help="Zeigt die Veränderung zwischen zwei Stichtagen statt des Werts."):
+    frueher = [s for s in stichtage if s < auswahl.stichtag]
+    if frueher:
+        ziel = auswahl.stichtag.replace(year=auswahl.stichtag.year - 5)
+        standard = min(frueher, key=lambda s: abs((s - ziel).days))
+        vergleich = st.selectbox("Vergleich mit Stichtag", frueher, index=frueher.index(standard),
+                                 format_func=fmt_datum, key="karte_vergleich")
+    else:
+        st.info("Für den gewählten Stichtag gibt es keinen früheren Stichtag zum Vergleich.")
+
+if auswahl.stichtag not in stichtage:
+    st.warning(f"Für diesen Indikator gibt es am {fmt_datum(auswahl.stichtag)} keine Werte auf der "
+               f"Ebene „{ebene_plural}“. Bitte links einen anderen Stichtag wählen.")
+    st.stop()
+
+geo = cache.geometrien(version, auswahl.stichtag, auswahl.ebene)
+ansicht = kartenansicht(m, geo, ind, auswahl.stichtag, auswahl.ebene, methode, int(k), vergleich)
+gewaehlt = st.session_state.get("profil_raum")
+
+st.subheader(ansicht.titel)
+st.caption(ansicht.untertitel)
+links, rechts = st.columns([4, 1.3])
+with links:
+    ereignis = st.pydeck_chart(
+        deck(ansicht.daten, ansicht.tooltip, beschriftung=namen_an, kachel_url=config.stadt.karte.kachel_url,
+             kachel_attribution=config.stadt.karte.kachel_attribution, hervorheben=gewaehlt, hoehe=620),
+        on_select="rerun", selection_mode="single-object", key="karte_deck", height=620)
+with rechts:
+    st.html(legende_html("Legende (Anzahl Gebiete)", ansicht.legende))
+    st.caption("Gebiet anklicken, um es auszuwählen.")
+
+objekte = (ereignis.selection.get("objects", {}) if ereignis else {}).get("gebiete", [])
+if objekte:
+    feature = objekte[0]
+    gewaehlt = (feature.get("properties") or feature).get("raum_id", gewaehlt)
+    st.session_state["profil_raum"] = gewaehlt
+ids = list(ansicht.daten["raum_id"])
+if ids:
+    namen = ansicht.daten.set_index("raum_id")["name"]
+    spalten = st.columns([3, 1])
+    with spalten[0]:
+        if gewaehlt not in ids:
+            gewaehlt = ids[0]
+        wahl = st.selectbox(f"{ebene_name} für das Profil", ids, index=ids.index(gewaehlt),
+                            format_func=lambda i: f"{namen[i]} ({i})", key="karte_raum")
+    with spalten[1]:
+        st.write("")
+        if st.button(f"Profil von {namen[wahl]} öffnen", key="karte_profil", icon=":material/person_pin:"):
+            monitoring.oeffne_profil(wahl)
+
+with st.expander("Tabelle der Werte", expanded=False):
+    tabelle = kartentabelle(ansicht, ebene_name)
+    st.dataframe(tabelle, hide_index=True, key="karte_tabelle")
+    monitoring.download(tabelle, f"karte_{ind}_{auswahl.stichtag:%Y%m%d}.csv", "karte_csv")

@@ -1,0 +1,70 @@
+"""Sozialraumprofil: every indicator of one area, against the city, with its change."""
+
+import streamlit as st
+
+from fis.format import dativ, fmt_datum
+from fis.monitoring import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
+from ui import cache, monitoring, sidebar
+
+config = cache.config()
+auswahl = sidebar.auswahl()
+m = cache.monitoring(cache.data_version())
+ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
+
+st.title(f"{ebene_name}profil" if auswahl.ebene == 1 else f"Profil {ebene_name}")
+links, rechts = st.columns(2)
+with links:
+    raum = monitoring.raum(m, auswahl.stichtag, auswahl.ebene, ebene_name, "profil_wahl",
+                           standard=st.session_state.get("profil_raum"))
+with rechts:
+    namen = monitoring.raeume_der_ebene(m, auswahl.stichtag, auswahl.ebene)
+    zweiter = st.selectbox("Vergleich mit (optional)", [None, *[i for i in namen.index if i != raum]],
+                           key="profil_vergleich",
+                           format_func=lambda i: "– kein Vergleich –" if i is None else f"{namen[i]} ({i})")
+if raum is None:
+    st.info(f"Am {fmt_datum(auswahl.stichtag)} gibt es keine {ebene_plural}.")
+    st.stop()
+st.session_state["profil_raum"] = raum
+
+jahre = config.lagebild.vergleich_jahre
+daten = profil(m, raum, auswahl.stichtag, jahre)
+st.caption(f"Stichtag {fmt_datum(auswahl.stichtag)} · Rang 1 = ungünstigster Wert unter allen {dativ(ebene_plural)} "
+           "(bei neutralen Indikatoren: höchster) · Index: Gesamtstadt = 100 · (v) = vorläufig · "
+           "„< n Fälle“ / „gesperrt“ = zum Schutz kleiner Fallzahlen nicht ausgewiesen")
+
+if auswahl.ebene == 1:
+    flags = handlungsbedarf_profil(m, config.lagebild.handlungsbedarf, raum, auswahl.stichtag)
+    if flags.handlungsbedarf:
+        st.error(f"**Handlungsbedarf**: {flags.text}", icon=":material/priority_high:")
+    else:
+        st.success(f"Kein Handlungsbedarf nach der Regel des Lagebilds: {flags.text}",
+                   icon=":material/check_circle:")
+
+vergleich = profil(m, zweiter, auswahl.stichtag, jahre) if zweiter else None
+tabelle = profil_tabelle(daten, jahre, vergleich, namen.get(raum), namen.get(zweiter) if zweiter else None)
+spalten = {
+    "Verlauf": st.column_config.LineChartColumn("Verlauf", help="alle Stichtage bis zum gewählten"),
+    "Rang": st.column_config.TextColumn("Rang", help="1 = ungünstigster Wert"),
+}
+for feld, teil in tabelle.groupby("Handlungsfeld", sort=False):
+    st.markdown(f"#### {feld}")
+    st.dataframe(teil.drop(columns="Handlungsfeld"), hide_index=True, column_config=spalten,
+                 key=f"profil_{feld}")
+monitoring.download(tabelle.drop(columns="Verlauf"), f"profil_{raum}_{auswahl.stichtag:%Y%m%d}.csv",
+                    "profil_csv")
+
+st.subheader(f"Ähnliche {ebene_plural}")
+st.caption("Nächste Nachbarn im Raum der standardisierten Quoten-Indikatoren (z-Werte über alle "
+           f"{ebene_plural}; euklidischer Abstand; Anzahlen bleiben außen vor, weil sie die Größe messen).")
+nachbarn = aehnliche(m, raum, auswahl.stichtag, k=5)
+if nachbarn.empty:
+    st.info("Zu wenige vergleichbare Werte für eine Ähnlichkeitsanalyse.")
+else:
+    for row in nachbarn.itertuples():
+        a, b = st.columns([4, 1])
+        a.write(f"**{row.name}** ({row.raum_id}) · Abstand {row.abstand:.2f}".replace(".", ",")
+                + f" über {row.indikatoren} Indikatoren")
+        if b.button("Profil öffnen", key=f"profil_nachbar_{row.raum_id}"):
+            st.session_state["profil_raum"] = row.raum_id
+            st.session_state["profil_wahl"] = row.raum_id
+            st.rerun()

@@ -1,0 +1,53 @@
+"""Zeitreihen: an indicator over time for chosen areas against their parents and the city."""
+
+import streamlit as st
+
+from fis.charts import kleine_vielfache, zeitreihe
+from fis.format import fmt_datum
+from fis.monitoring import TREND_METHODE, gebietsreformen, trend_tabelle, zeitreihe_werte
+from ui import cache, monitoring, sidebar
+
+config = cache.config()
+auswahl = sidebar.auswahl()
+m = cache.monitoring(cache.data_version())
+ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
+
+st.title("Zeitreihen")
+ind = monitoring.indikator(m, "Indikator", "zr_indikator", standard=config.lagebild.kennzahlen[0])
+namen = monitoring.raeume_der_ebene(m, auswahl.stichtag, auswahl.ebene)
+start = [st.session_state["profil_raum"]] if st.session_state.get("profil_raum") in namen.index else []
+if not start and auswahl.ebene < m.top:
+    start = list(namen.index[:2])
+gebiete = st.multiselect(f"{ebene_plural} (Gebietsstand {fmt_datum(auswahl.stichtag)})", list(namen.index),
+                         default=st.session_state.get("zr_gebiete_wahl", start), max_selections=6,
+                         format_func=lambda i: f"{namen[i]} ({i})", key="zr_gebiete")
+st.session_state["zr_gebiete_wahl"] = gebiete
+oberebenen = st.toggle("Übergeordnete Gebiete und Gesamtstadt zeigen", value=True, key="zr_oben")
+if not gebiete:
+    gebiete = [m.stadt_id(auswahl.stichtag)]
+    oberebenen = False
+
+meta = m.meta(ind)
+reihe = zeitreihe_werte(m, ind, gebiete, oberebenen)
+reformen = gebietsreformen(m)
+st.subheader(f"{meta['name']} ({meta['einheit']})")
+st.caption(f"Quelle: {meta['quelle']} · durchgezogen = Auswahl, gestrichelt = übergeordnete Ebenen · "
+           "△ = vorläufiger Wert · graue Striche an der Achse = Wert wegen kleiner Fallzahl unterdrückt · "
+           "senkrechte Linie = neuer Gebietszuschnitt")
+st.altair_chart(zeitreihe(reihe, meta, reformen), key="zr_chart")
+
+jahre = st.slider("Trend über die letzten … Stichtage", 3, 10, 5, key="zr_trend_jahre")
+st.markdown("**Trend je Gebiet**")
+st.caption(TREND_METHODE.format(n=jahre))
+tabelle = trend_tabelle(m, reihe, ind, jahre)
+st.dataframe(tabelle, hide_index=True, key="zr_trend")
+monitoring.download(tabelle, f"trend_{ind}.csv", "zr_csv")
+
+st.subheader("Mehrere Indikatoren im Vergleich")
+weitere = st.multiselect("Indikatoren (kleine Vielfache)", list(m.indikatoren.index),
+                         default=[i for i in config.lagebild.kennzahlen[:3] if i in m.indikatoren.index],
+                         max_selections=9, key="zr_vielfache",
+                         format_func=lambda i: m.indikatoren.at[i, "kurzname"])
+if weitere:
+    reihen = {i: zeitreihe_werte(m, i, gebiete, oberebenen) for i in weitere}
+    st.altair_chart(kleine_vielfache(reihen, {i: m.meta(i) for i in weitere}), key="zr_vielfache_chart")

@@ -1,0 +1,52 @@
+"""Widgets shared by the monitoring pages: indicator and Raum choice, legends, tables.
+
+The chosen Raum travels between pages in ``st.session_state["profil_raum"]``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from fis.export import csv_bytes
+from fis.monitoring import Monitoringdaten
+
+
+def indikator(m: Monitoringdaten, label: str, key: str, standard: str | None = None,
+              nur_quoten: bool = False) -> str:
+    meta = m.indikatoren
+    ids = list(meta.index) if not nur_quoten else list(meta.index[meta["aggregation"] == "quote"])
+    ids = [i for i in ids if i in set(m.werte["indikator_id"])]
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = standard if standard in ids else ids[0]
+    return st.selectbox(label, ids, key=key,
+                        format_func=lambda i: f"{meta.at[i, 'handlungsfeld']} · {meta.at[i, 'name']}")
+
+
+def raeume_der_ebene(m: Monitoringdaten, stichtag: date, ebene: int) -> pd.Series:
+    """Names of the units of ``ebene`` valid at ``stichtag``, by raum_id."""
+    r = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == ebene)]
+    return r.set_index("raum_id")["name"].sort_index()
+
+
+def raum(m: Monitoringdaten, stichtag: date, ebene: int, label: str, key: str,
+         standard: str | None = None) -> str | None:
+    namen = raeume_der_ebene(m, stichtag, ebene)
+    if namen.empty:
+        return None
+    ids = list(namen.index)
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = standard if standard in ids else ids[0]
+    return st.selectbox(label, ids, key=key, format_func=lambda i: f"{namen[i]} ({i})")
+
+
+def oeffne_profil(raum_id: str) -> None:
+    st.session_state["profil_raum"] = raum_id
+    st.switch_page("pages/sozialraumprofil.py")
+
+
+def download(frame: pd.DataFrame, dateiname: str, key: str) -> None:
+    st.download_button("Tabelle als CSV", csv_bytes(frame), file_name=dateiname,
+                       mime="text/csv", key=key, icon=":material/download:")
