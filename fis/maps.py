@@ -8,6 +8,7 @@ Suppressed values get their own greys and legend entries, never a class colour.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 
 import mapclassify
@@ -105,7 +106,9 @@ def klassen(werte, methode: str = STANDARD_METHODE, k: int = 5, stadtwert: float
     elif methode == "quantile":
         bins = mapclassify.Quantiles(y, k=k).bins
     elif methode == "jenks":
-        bins = mapclassify.FisherJenks(y, k=k).bins
+        with warnings.catch_warnings():   # exact Fisher-Jenks; numba would only make it faster
+            warnings.simplefilter("ignore", UserWarning)
+            bins = mapclassify.FisherJenks(y, k=k).bins
     elif methode == "gleich":
         bins = mapclassify.EqualInterval(y, k=k).bins
     elif methode == "stdabw":

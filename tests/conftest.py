@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,17 @@ def demo_copy(demo_db_file, tmp_path) -> Path:
     target = tmp_path / "demo.duckdb"
     shutil.copy(demo_db_file, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def berlin_db(tmp_path_factory) -> Path:
+    """The Berlin example loaded from ../shared/data/real by examples/berlin/laden.sh (~30 s)."""
+    if not (SHARED_DATA / "real").exists():
+        pytest.skip("../shared/data/real fehlt")
+    db = tmp_path_factory.mktemp("berlin") / "berlin.duckdb"
+    env = {**os.environ, "FIS_DB": str(db), "FIS_BENUTZER": "test"}
+    result = subprocess.run([str(ROOT / "examples" / "berlin" / "laden.sh")], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Nicht alle Dateien" not in result.stderr
+    return db

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -24,14 +22,8 @@ pytestmark = pytest.mark.skipif(not REAL.exists(), reason="../shared/data/real f
 
 
 @pytest.fixture(scope="module")
-def berlin(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("berlin") / "berlin.duckdb"
-    env = {**os.environ, "FIS_DB": str(db), "FIS_BENUTZER": "test"}
-    result = subprocess.run([str(BEISPIEL / "laden.sh")], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Nicht alle Dateien" not in result.stderr
-    return db
+def berlin(berlin_db) -> Path:
+    return berlin_db
 
 
 def test_both_lor_schemes_with_validity(berlin):
@@ -114,3 +106,55 @@ def test_the_same_boundary_file_twice_is_reported(berlin, tmp_path):
         v = raeume_import.vorbereiten(store, data, "bezirke.geojson", z, 4, "Berlin")
         assert [p.pruefung for p in v.bericht.fehler] == ["Datei bereits geliefert"]
         assert not v.uebernehmbar
+
+
+@pytest.fixture(scope="module")
+def berlin_monitoring(berlin):
+    from fis.monitoring import lade_monitoring
+
+    config = load_config(BEISPIEL / "config")
+    with Store.open(berlin, read_only=True) as store:
+        return lade_monitoring(store, config)
+
+
+@pytest.mark.parametrize("jahr", range(2015, 2025))
+def test_bezirk_figures_recomputed_from_the_planungsraeume_equal_the_published_ones(berlin_monitoring, jahr):
+    """Σ PLR = the Amt für Statistik's own district table, for inhabitants and the
+    share of foreigners (Σ numerators / Σ denominators)."""
+    tabelle = (REAL / "berlin-einwohner" / f"berlin-lor-population-{jahr}-02-csv"
+               / f"berlin-lor-population-{jahr}-02-t1-districts.csv")
+    amtlich = pd.read_csv(tabelle, dtype={"id": str}).set_index("id")
+    m = berlin_monitoring
+    tag = date(jahr, 12, 31)
+    bez = m.auswahl(stichtag=tag, ebene=3).set_index(["indikator_id", "raum_id"])
+    for bezirk, row in amtlich.iterrows():
+        assert bez.at[("einwohner", bezirk), "wert"] == row["inhabitants"], (jahr, bezirk)
+        assert bez.at[("anteil_auslaender", bezirk), "wert"] == pytest.approx(
+            row["inhabitants_foreigners_percentage"], abs=1e-9)
+    assert len(amtlich) == 12
+
+
+def test_no_suppressed_berlin_value_can_be_recovered_from_the_totals(berlin, berlin_monitoring):
+    from fis.monitoring import aggregate_levels
+    from tests.unit.test_disclosure import _recoverable
+
+    with Store.open(berlin, read_only=True) as store:
+        original = aggregate_levels(store.load_werte(), store.load_raeume(), store.load_indikatoren(), 4)
+    w = berlin_monitoring.werte
+    # PLR under 300 inhabitants show only their population (as the MSS does)
+    assert (w["grund"] == "einwohner").sum() > 100
+    assert (w.loc[w["grund"] == "einwohner", "indikator_id"] != "einwohner").all()
+    assert _recoverable(original, w) == set()
+
+
+def test_the_karte_of_all_542_planungsraeume(berlin, berlin_monitoring):
+    from fis.maps import kartenansicht, vereinfachen
+
+    with Store.open(berlin, read_only=True) as store:
+        r = store.load_raeume(stichtag=date(2024, 12, 31), ebene=1, with_geometry=True)
+    geo = vereinfachen(r.set_index("raum_id")["geometrie"])
+    k = kartenansicht(berlin_monitoring, geo, "anteil_u6", date(2024, 12, 31), 1)
+    assert len(k.daten) == 542 and k.daten["geometrie"].notna().all()
+    assert sum(e.anzahl for e in k.legende) == 542
+    klein = k.daten[k.daten["grund"] == "einwohner"]
+    assert len(klein) and (klein["anzeige"] == "zu wenige Einwohner").all()
