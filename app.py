@@ -16,7 +16,7 @@ def hinweisseite(zeichnen) -> None:
     """Show only ``zeichnen`` (an error or the first start) as the app's single page.
 
     Registering it through st.navigation keeps Streamlit from falling back to
-    listing pages/ by itself, which would let users open a page without this frame.
+    offering its own page list, which would let users open a page without this frame.
     """
     st.navigation([st.Page(zeichnen, title="FIS Sozialplanung", url_path="hinweis")],
                   position="hidden").run()
@@ -47,7 +47,7 @@ except StoreError as exc:
     hinweisseite(lambda text=str(exc): st.error(text))
 with st.sidebar:
     st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
-datenpflege = st.Page("pages/datenpflege.py", title="Datenpflege", icon=":material/upload_file:",
+datenpflege = st.Page("seiten/datenpflege.py", title="Datenpflege", icon=":material/upload_file:",
                       default=not stichtage)
 if not stichtage:
     # An empty database: only the page that fills it.
@@ -58,13 +58,13 @@ if not stichtage:
 sidebar.draw(config, stichtage)
 
 seiten = {
-    "Lagebild": [st.Page("pages/lagebild.py", title="Lagebild", icon=":material/dashboard:",
+    "Lagebild": [st.Page("seiten/lagebild.py", title="Lagebild", icon=":material/dashboard:",
                          default=True)],
     "Monitoring": [
-        st.Page("pages/karte.py", title="Karte", icon=":material/map:"),
-        st.Page("pages/zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:"),
-        st.Page("pages/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/person_pin:"),
-        st.Page("pages/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
+        st.Page("seiten/karte.py", title="Karte", icon=":material/map:"),
+        st.Page("seiten/zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:"),
+        st.Page("seiten/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/person_pin:"),
+        st.Page("seiten/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
     ],
     "Verwaltung": [datenpflege],
 }

@@ -442,7 +442,8 @@ def profil(m: Monitoringdaten, raum_id: str, stichtag: date, jahre: int = 5) -> 
     """All indicators of one unit at ``stichtag``, ordered by Handlungsfeld: wert, stadtwert,
     abweichung (absolute), index (city = 100), rang of n (same level; 1 = most
     unfavourable), change vs. previous year and vs. ``jahre`` years (only across an
-    unchanged boundary), verlauf (all values up to the Stichtag), status and suppression."""
+    unchanged boundary), verlauf (all values up to the Stichtag), status and suppression.
+    Counts get no deviation or index: one area's count against the city total says nothing."""
     meta = m.indikatoren
     jetzt = _wert_am(m, raum_id, stichtag)
     ebene_rows = m.raeume[(m.raeume["raum_id"] == raum_id) & (m.raeume["stichtag"] == stichtag)]
@@ -466,6 +467,8 @@ def profil(m: Monitoringdaten, raum_id: str, stichtag: date, jahre: int = 5) -> 
         rang = _rang(werte_ebene, mi["polaritaet"]).get(raum_id)
         sw = stadt.get(ind, np.nan)
         wert = r["wert"]
+        # A count of one area against the city's total says nothing: no deviation, no index.
+        vergleichbar_mit_stadt = mi["aggregation"] != "summe"
 
         def diff(tag, wert=wert, ind=ind):
             alt = frueher[tag].get(ind, np.nan)
@@ -475,7 +478,8 @@ def profil(m: Monitoringdaten, raum_id: str, stichtag: date, jahre: int = 5) -> 
             "indikator_id": ind, "handlungsfeld": mi["handlungsfeld"], "name": mi["kurzname"],
             "einheit": mi["einheit"], "nachkommastellen": int(mi["nachkommastellen"]),
             "polaritaet": mi["polaritaet"], "wert": wert, "stadtwert": sw,
-            "abweichung": wert - sw, "index": wert / sw * 100 if sw else np.nan,
+            "abweichung": wert - sw if vergleichbar_mit_stadt else np.nan,
+            "index": wert / sw * 100 if sw and vergleichbar_mit_stadt else np.nan,
             "rang": None if pd.isna(rang) else int(rang), "n": int(werte_ebene.notna().sum()),
             "vorjahr": diff(vorjahr), "vergleich": diff(vergleich),
             "verlauf": verlauf.get(ind, []), "status": r["status"],
@@ -586,6 +590,7 @@ def trend_tabelle(m: Monitoringdaten, reihe: pd.DataFrame, indikator_id: str, ja
 class ProfilBedarf:
     handlungsbedarf: bool
     text: str
+    beurteilbar: bool = True
 
 
 def handlungsbedarf_profil(m: Monitoringdaten, regel: HandlungsbedarfRegel, raum_id: str,
@@ -598,7 +603,8 @@ def handlungsbedarf_profil(m: Monitoringdaten, regel: HandlungsbedarfRegel, raum
     flags = flag_handlungsbedarf(sr[sr["raum_id"] == raum_id], stadt, m.indikatoren.reset_index(), regel,
                                  pd.Series(dtype=float))
     if flags.empty:
-        return ProfilBedarf(False, "keine Werte der Kernindikatoren.")
+        return ProfilBedarf(False, "nicht beurteilbar: für diesen Stichtag gibt es keine Werte der "
+                                   "Kernindikatoren.", beurteilbar=False)
     auff = flags[flags["auffaellig"]]
     teile = [f"{m.indikatoren.at[r.indikator_id, 'kurzname']} (Index {fmt_zahl(r.index, 0)})"
              for r in auff.itertuples()]

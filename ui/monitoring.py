@@ -14,13 +14,21 @@ from fis.export import csv_bytes
 from fis.monitoring import Monitoringdaten
 
 
-def indikator(m: Monitoringdaten, label: str, key: str, standard: str | None = None,
-              nur_quoten: bool = False) -> str:
+def indikator(m: Monitoringdaten, label: str, key: str, standard: list[str] | str | None = None,
+              stichtag: date | None = None) -> str:
+    """Indicator choice; the first of ``standard`` with values at ``stichtag`` is preselected."""
     meta = m.indikatoren
-    ids = list(meta.index) if not nur_quoten else list(meta.index[meta["aggregation"] == "quote"])
-    ids = [i for i in ids if i in set(m.werte["indikator_id"])]
+    vorhanden = set(m.werte["indikator_id"])
+    ids = [i for i in meta.index if i in vorhanden]
     if st.session_state.get(key) not in ids:
-        st.session_state[key] = standard if standard in ids else ids[0]
+        kandidaten = [standard] if isinstance(standard, str) else list(standard or [])
+        if stichtag is not None:
+            am_tag = set(m.auswahl(stichtag=stichtag).dropna(subset=["wert"])["indikator_id"])
+            kandidaten = [i for i in kandidaten if i in am_tag] + sorted(am_tag & set(ids))
+        # Shares say more on a map and in comparisons than counts: they come first.
+        kandidaten.sort(key=lambda i: meta.at[i, "aggregation"] == "summe" if i in meta.index else True)
+        kandidaten = [i for i in kandidaten if i in ids]
+        st.session_state[key] = kandidaten[0] if kandidaten else ids[0]
     return st.selectbox(label, ids, key=key,
                         format_func=lambda i: f"{meta.at[i, 'handlungsfeld']} · {meta.at[i, 'name']}")
 
@@ -44,7 +52,7 @@ def raum(m: Monitoringdaten, stichtag: date, ebene: int, label: str, key: str,
 
 def oeffne_profil(raum_id: str) -> None:
     st.session_state["profil_raum"] = raum_id
-    st.switch_page("pages/sozialraumprofil.py")
+    st.switch_page("seiten/sozialraumprofil.py")
 
 
 def download(frame: pd.DataFrame, dateiname: str, key: str) -> None:

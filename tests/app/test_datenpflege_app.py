@@ -17,7 +17,7 @@ def _app(monkeypatch, db: Path) -> AppTest:
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("pages/datenpflege.py")
+    at.switch_page("seiten/datenpflege.py")
     return at.run()
 
 

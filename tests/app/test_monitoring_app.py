@@ -25,7 +25,7 @@ def _page(monkeypatch, db: Path, page: str) -> AppTest:
     monkeypatch.setenv("FIS_DB", str(db))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"seiten/{page}.py").run()
     assert not at.exception, at.exception
     return at
 

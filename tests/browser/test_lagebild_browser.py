@@ -3,62 +3,21 @@ and no request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "browser" / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.browser.helfer import ARTIFACTS, ROOT, launch, streamlit_server
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A Streamlit server on a fresh database path, i.e. a real first start."""
     db = tmp_path_factory.mktemp("browser") / "fis.duckdb"
-    port = _free_port()
-    env = {**os.environ, "FIS_DB": str(db)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("Streamlit server did not start: " + proc.stdout.read().decode())
-    yield url, db
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def _launch(playwright):
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True,
-        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    with streamlit_server({"FIS_DB": str(db)}) as url:
+        yield url, db
 
 
 def test_first_start_builds_the_demo_and_shows_the_lagebild_without_external_requests(server):
@@ -68,7 +27,7 @@ def test_first_start_builds_the_demo_and_shows_the_lagebild_without_external_req
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     hosts: set[str] = set()
     with sync_playwright() as p:
-        browser = _launch(p)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1600, "height": 2300})
         page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url))
         page.goto(url)
@@ -95,7 +54,7 @@ def test_a_bad_upload_is_explained_and_fixed_in_the_datenpflege(server):
     bad = ROOT / "tests" / "daten" / "schlecht" / "fuehrende_null_verloren.csv"
     hosts: set[str] = set()
     with sync_playwright() as p:
-        browser = _launch(p)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url))
         page.goto(url + "/datenpflege")

@@ -122,6 +122,9 @@ def test_profile_gives_index_rank_and_withholds_the_change_across_a_split():
     assert p.at["quote", "abweichung"] == pytest.approx(22.0)
     assert (p.at["quote", "rang"], p.at["quote", "n"]) == (1, 4)
     assert pd.isna(p.at["quote", "vorjahr"])       # b1 did not exist in 2018
+    # a count against the city's total: no deviation, no index, but a rank by size
+    assert p.at["anzahl", "stadtwert"] > p.at["anzahl", "wert"]
+    assert pd.isna(p.at["anzahl", "abweichung"]) and pd.isna(p.at["anzahl", "index"])
     pa = profil(M, "a", T2, jahre=1).set_index("indikator_id")
     assert pa.at["quote", "vorjahr"] == pytest.approx(2.0)
     assert pa.at["quote", "verlauf"] == [10.0, 12.0]

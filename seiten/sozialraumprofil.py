@@ -34,7 +34,9 @@ st.caption(f"Stichtag {fmt_datum(auswahl.stichtag)} · Rang 1 = ungünstigster W
 
 if auswahl.ebene == 1:
     flags = handlungsbedarf_profil(m, config.lagebild.handlungsbedarf, raum, auswahl.stichtag)
-    if flags.handlungsbedarf:
+    if not flags.beurteilbar:
+        st.info(f"Handlungsbedarf nach der Regel des Lagebilds {flags.text}", icon=":material/help:")
+    elif flags.handlungsbedarf:
         st.error(f"**Handlungsbedarf**: {flags.text}", icon=":material/priority_high:")
     else:
         st.success(f"Kein Handlungsbedarf nach der Regel des Lagebilds: {flags.text}",

@@ -16,9 +16,10 @@ kern = list(config.lagebild.handlungsbedarf.indikatoren)
 st.title("Zusammenhänge")
 a, b = st.columns(2)
 with a:
-    x = monitoring.indikator(m, "x-Achse", "zh_x", standard=kern[0])
+    x = monitoring.indikator(m, "x-Achse", "zh_x", kern + list(config.lagebild.kennzahlen), auswahl.stichtag)
 with b:
-    y = monitoring.indikator(m, "y-Achse", "zh_y", standard=kern[1] if len(kern) > 1 else None)
+    y = monitoring.indikator(m, "y-Achse", "zh_y", [k for k in kern + list(config.lagebild.kennzahlen)
+                                                    if k != x], auswahl.stichtag)
 namen = monitoring.raeume_der_ebene(m, auswahl.stichtag, auswahl.ebene)
 start = [r for r in [st.session_state.get("profil_raum")] if r in namen.index]
 markiert = st.multiselect(f"{ebene_plural} hervorheben", list(namen.index), default=start,

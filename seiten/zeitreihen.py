@@ -13,7 +13,7 @@ m = cache.monitoring(cache.data_version())
 ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
 
 st.title("Zeitreihen")
-ind = monitoring.indikator(m, "Indikator", "zr_indikator", standard=config.lagebild.kennzahlen[0])
+ind = monitoring.indikator(m, "Indikator", "zr_indikator", list(config.lagebild.kennzahlen), auswahl.stichtag)
 namen = monitoring.raeume_der_ebene(m, auswahl.stichtag, auswahl.ebene)
 start = [st.session_state["profil_raum"]] if st.session_state.get("profil_raum") in namen.index else []
 if not start and auswahl.ebene < m.top:

@@ -15,8 +15,8 @@ ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
 st.title("Karte")
 oben = st.columns([3, 2, 1, 1])
 with oben[0]:
-    ind = monitoring.indikator(m, "Indikator", "karte_indikator",
-                               standard=config.lagebild.handlungsbedarf.indikatoren[0])
+    kern = [*config.lagebild.handlungsbedarf.indikatoren, *config.lagebild.kennzahlen]
+    ind = monitoring.indikator(m, "Indikator", "karte_indikator", kern, auswahl.stichtag)
 with oben[1]:
     methode = st.selectbox("Klassenbildung", list(METHODEN), key="karte_methode",
                            index=list(METHODEN).index(STANDARD_METHODE), format_func=METHODEN.get)
@@ -39,13 +39,14 @@ if st.toggle("Veränderungskarte", key="karte_veraenderung",
         st.info("Für den gewählten Stichtag gibt es keinen früheren Stichtag zum Vergleich.")
 
 if auswahl.stichtag not in stichtage:
+    andere = ", ".join(fmt_datum(s) for s in stichtage[-4:]) or "keine"
     st.warning(f"Für diesen Indikator gibt es am {fmt_datum(auswahl.stichtag)} keine Werte auf der "
-               f"Ebene „{ebene_plural}“. Bitte links einen anderen Stichtag wählen.")
+               f"Ebene „{ebene_plural}“. Stichtage mit Werten: {andere}. Bitte links einen davon wählen.")
     st.stop()
 
 geo = cache.geometrien(version, auswahl.stichtag, auswahl.ebene)
 ansicht = kartenansicht(m, geo, ind, auswahl.stichtag, auswahl.ebene, methode, int(k), vergleich)
-gewaehlt = st.session_state.get("profil_raum")
+gewaehlt = st.session_state.get("karte_raum") or st.session_state.get("profil_raum")
 
 st.subheader(ansicht.titel)
 st.caption(ansicht.untertitel)
@@ -54,7 +55,8 @@ with links:
     ereignis = st.pydeck_chart(
         deck(ansicht.daten, ansicht.tooltip, beschriftung=namen_an, kachel_url=config.stadt.karte.kachel_url,
              kachel_attribution=config.stadt.karte.kachel_attribution, hervorheben=gewaehlt, hoehe=620),
-        on_select="rerun", selection_mode="single-object", key="karte_deck", height=620)
+        on_select="rerun", selection_mode="single-object", height=620,
+        key=f"karte_deck_{st.session_state.get('karte_klicks', 0)}")
 with rechts:
     st.html(legende_html("Legende (Anzahl Gebiete)", ansicht.legende))
     st.caption("Gebiet anklicken, um es auszuwählen.")
@@ -62,8 +64,13 @@ with rechts:
 objekte = (ereignis.selection.get("objects", {}) if ereignis else {}).get("gebiete", [])
 if objekte:
     feature = objekte[0]
-    gewaehlt = (feature.get("properties") or feature).get("raum_id", gewaehlt)
-    st.session_state["profil_raum"] = gewaehlt
+    geklickt = (feature.get("properties") or feature).get("raum_id")
+    if geklickt:
+        # Take the click over, then draw a fresh chart: Streamlit would fade all other areas,
+        # which falsifies the choropleth colours. The choice is outlined instead.
+        st.session_state["karte_raum"] = st.session_state["profil_raum"] = geklickt
+        st.session_state["karte_klicks"] = st.session_state.get("karte_klicks", 0) + 1
+        st.rerun()
 ids = list(ansicht.daten["raum_id"])
 if ids:
     namen = ansicht.daten.set_index("raum_id")["name"]
@@ -71,8 +78,11 @@ if ids:
     with spalten[0]:
         if gewaehlt not in ids:
             gewaehlt = ids[0]
-        wahl = st.selectbox(f"{ebene_name} für das Profil", ids, index=ids.index(gewaehlt),
+        if st.session_state.get("karte_raum") not in ids:
+            st.session_state["karte_raum"] = gewaehlt
+        wahl = st.selectbox(f"{ebene_name} für das Profil", ids,
                             format_func=lambda i: f"{namen[i]} ({i})", key="karte_raum")
+        st.session_state["profil_raum"] = wahl
     with spalten[1]:
         st.write("")
         if st.button(f"Profil von {namen[wahl]} öffnen", key="karte_profil", icon=":material/person_pin:"):
