@@ -10,8 +10,6 @@ import pandas as pd
 
 from fis.format import fmt_datum, fmt_wert
 
-ROLLEN_STRICH = {"Auswahl": [1, 0], "Bezirk": [6, 3], "Gesamtstadt": [2, 2]}
-
 
 def zahl_label(nachkommastellen: int = 1) -> str:
     """A Vega label expression that prints numbers the German way (1.234,5)."""
@@ -25,7 +23,7 @@ def _achse(titel: str, nachkommastellen: int) -> alt.Axis:
 
 
 def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: int = 360,
-              titel: str | None = None) -> alt.LayerChart:
+              titel: str | None = None, jahresschritt: int = 1) -> alt.LayerChart:
     """Lines of ``reihe`` (from fis.monitoring.zeitreihe): selected units solid, parent
     levels dashed; provisional values as hollow points, suppressed Stichtage as gaps with
     a grey mark at the axis; dates of new Raum schemes as vertical rules."""
@@ -42,17 +40,21 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     farbe = alt.Color("Gebiet:N", sort=reihenfolge, legend=alt.Legend(title=None, orient="bottom", columns=3))
     strich = alt.StrokeDash("Ebene:N", legend=None)
     d["Ebene"] = np.where(d["rolle"] == "Auswahl", "Auswahl", "Oberebene")
+    d = d.drop(columns=["stichtag", "gueltig_von"], errors="ignore")   # plain dates are not JSON; datum is
+    tage = sorted(d["datum"].unique())[::-1][::jahresschritt][::-1]     # ticks at the Stichtage themselves
+    jahresende = all(t.month == 12 and t.day == 31 for t in pd.to_datetime(tage))
+    x = alt.X("datum:T", title="Stichtag", axis=alt.Axis(
+        values=[alt.DateTime(year=t.year, month=t.month, date=t.day) for t in pd.to_datetime(tage)],
+        labelExpr="timeFormat(datum.value, '" + ("%Y" if jahresende else "%m/%Y") + "')", grid=False))
     base = alt.Chart(d).encode(
-        x=alt.X("datum:T", title="Stichtag", axis=alt.Axis(format="%Y", labelExpr="timeFormat(datum.value, '%Y')")),
-        y=alt.Y("wert:Q", title=f"{meta['kurzname']} ({einheit})", axis=_achse("", stellen),
-                scale=alt.Scale(zero=False)),
+        x=x, y=alt.Y("wert:Q", title=f"{meta['kurzname']} ({einheit})", axis=_achse("", stellen),
+                     scale=alt.Scale(zero=False)),
         color=farbe, tooltip=["Gebiet:N", "Stichtag:N", "Wert:N", "Status:N"])
     linien = base.mark_line(strokeWidth=2.5).encode(strokeDash=strich)
-    punkte = base.mark_point(filled=True, size=60).encode(
-        shape=alt.Shape("Status:N", scale=alt.Scale(domain=["endgültig", "vorläufig"],
-                                                  range=["circle", "triangle-up"]),
-                        legend=alt.Legend(title="Status", orient="bottom")),
-        fill=alt.condition("datum.Status == 'vorläufig'", alt.value("white"), farbe))
+    endgueltig = base.transform_filter("datum.Status != 'vorläufig'").mark_point(filled=True, size=45)
+    vorlaeufig = base.transform_filter("datum.Status == 'vorläufig'").mark_point(
+        shape="triangle-up", filled=False, size=80, strokeWidth=2, fill="white", fillOpacity=1)
+    punkte = endgueltig + vorlaeufig
     layers = [linien, punkte]
     unter = d[d["unterdrueckt"]]
     if len(unter):
@@ -71,14 +73,11 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     return chart
 
 
-def sparkline_werte(verlauf) -> list[float]:
-    return [float(v) for v in verlauf]
-
-
 def kleine_vielfache(reihen: dict[str, pd.DataFrame], metas: dict[str, pd.Series],
                      spalten: int = 3, hoehe: int = 170) -> alt.VConcatChart:
     """One small chart per indicator (own y-scale), all with the same areas and colours."""
-    charts = [zeitreihe(reihen[i], metas[i], hoehe=hoehe, titel=metas[i]["kurzname"]).properties(width=260)
+    charts = [zeitreihe(reihen[i], metas[i], hoehe=hoehe, titel=metas[i]["kurzname"], jahresschritt=2)
+              .properties(width=260)
               for i in reihen]
     rows = [alt.hconcat(*charts[i:i + spalten]) for i in range(0, len(charts), spalten)]
     return alt.vconcat(*rows).resolve_scale(color="shared", shape="shared")

@@ -378,9 +378,10 @@ def gebietsreformen(m: Monitoringdaten) -> list[date]:
 def zeitreihe_werte(m: Monitoringdaten, indikator_id: str, raum_ids: list[str],
               mit_oberebenen: bool = True) -> pd.DataFrame:
     """Time series of ``raum_ids`` (and, if asked, their parents up to the city):
-    raum_id, name, ebene, rolle, stichtag, wert, status, unterdrueckt, grund, schwelle."""
+    raum_id, name, ebene, rolle, stichtag, wert, status, unterdrueckt, grund, schwelle.
+    Counts (aggregation „summe“) get no parents: a Bezirk's total is no benchmark for an area."""
     ids = set(raum_ids)
-    if mit_oberebenen:
+    if mit_oberebenen and m.indikatoren.at[indikator_id, "aggregation"] != "summe":
         parents = m.raeume.set_index("raum_id")["parent_id"]
         frontier = set(raum_ids)
         while frontier:
@@ -633,7 +634,7 @@ def profil_tabelle(daten: pd.DataFrame, jahre: int, vergleich: pd.DataFrame | No
         "Gesamtstadt": [fmt_wert(r.stadtwert, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
         "Abweichung": [fmt_differenz(r.abweichung, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
         "Index": [fmt_zahl(v, 0) if pd.notna(v) else "–" for v in daten["index"]],
-        "Rang": [f"{r.rang} von {r.n}" if r.rang is not None and pd.notna(r.rang) else "–"
+        "Rang": [f"{int(r.rang)} von {int(r.n)}" if r.rang is not None and pd.notna(r.rang) else "–"
                  for r in daten.itertuples()],
         "ggü. Vorjahr": [fmt_differenz(r.vorjahr, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
         f"ggü. {jahre} Jahren": [fmt_differenz(r.vergleich, r.einheit, r.nachkommastellen)

@@ -33,7 +33,9 @@ reformen = gebietsreformen(m)
 st.subheader(f"{meta['name']} ({meta['einheit']})")
 st.caption(f"Quelle: {meta['quelle']} · durchgezogen = Auswahl, gestrichelt = übergeordnete Ebenen · "
            "△ = vorläufiger Wert · graue Striche an der Achse = Wert wegen kleiner Fallzahl unterdrückt · "
-           "senkrechte Linie = neuer Gebietszuschnitt")
+           "senkrechte Linie = neuer Gebietszuschnitt"
+           + (" · Anzahl: ohne übergeordnete Gebiete, deren Summen keine Vergleichsgröße sind"
+              if meta["aggregation"] == "summe" and oberebenen else ""))
 st.altair_chart(zeitreihe(reihe, meta, reformen), key="zr_chart")
 
 jahre = st.slider("Trend über die letzten … Stichtage", 3, 10, 5, key="zr_trend_jahre")

@@ -104,6 +104,8 @@ def test_time_series_brings_the_parents_and_the_city():
     z = zeitreihe_werte(M, "quote", ["a"])
     assert set(z["raum_id"]) == {"a", "B1", "S"}
     assert list(z.loc[z["raum_id"] == "S", "rolle"].unique()) == ["Stadt"]
+    # a count is not drawn against its Bezirk's or the city's total
+    assert set(zeitreihe_werte(M, "anzahl", ["a"])["raum_id"]) == {"a"}
 
 
 def test_linear_trend_per_year():
