@@ -25,13 +25,21 @@ def test_the_fis_package_never_imports_streamlit():
     assert offenders == []
 
 
+SEITEN = sorted((ROOT / "seiten").glob("*.py"))
+
+
+def test_the_pages_are_found():
+    assert len(SEITEN) >= 6                      # a renamed folder must not make the checks below vacuous
+    assert not (ROOT / "pages").exists()         # Streamlit would list a pages/ folder on its own
+
+
 def test_pages_and_app_contain_no_sql_and_no_duckdb():
-    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "app.py", *SEITEN]:
         text = path.read_text(encoding="utf-8")
         assert "duckdb" not in _imports(path), path
         assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\s", text), path
 
 
 def test_pages_stay_short():
-    for path in (ROOT / "pages").glob("*.py"):
+    for path in SEITEN:
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 150, path
