@@ -125,6 +125,59 @@ class Lagebild:
     vergleich_jahre: int = hilfe("Zweiter Vergleichszeitraum in Jahren (neben dem Vorjahr).", 5)
 
 
+Ampelfarbe = Literal["grün", "gelb", "rot", "grau"]
+
+
+@dataclass(frozen=True)
+class AmpelRegel:
+    farbe: Ampelfarbe = hilfe("„grün“, „gelb“, „rot“ oder „grau“.")
+    wenn: str = hilfe("Die Regel in Worten; sie erscheint in der Begründung jeder Ampel.")
+    ist_fehlt: bool | None = hilfe(
+        "true: gilt nur, wenn für das Berichtsjahr kein Ist-Wert vorliegt; false: nur, wenn einer "
+        "vorliegt. Leer: egal.", None)
+    abweichung_bis: float | None = hilfe(
+        "Gilt nur, wenn die ungünstige Abweichung vom Soll höchstens so viele Toleranzen beträgt "
+        "(0 = im Soll oder besser). Leer: egal.", None)
+    prognose_erreichbar: bool | None = hilfe(
+        "true: gilt nur, wenn das Ziel auf dem aktuellen Trend erreichbar ist oder keine Prognose "
+        "möglich ist; false: nur, wenn die Prognose das Ziel verfehlt. Leer: egal.", None)
+
+
+@dataclass(frozen=True)
+class Haushaltsregel:
+    methode: Literal["saisonal", "linear"] = hilfe(
+        "Hochrechnung des Monats-Ist auf das Jahresende: „saisonal“ (nach dem Monatsprofil des "
+        "Vorjahres) oder „linear“ (Ist ÷ Monate × 12).", "saisonal")
+    gelb_prozent: float = hilfe("Ab dieser ungünstigen Abweichung der Hochrechnung vom Ansatz "
+                                "(in %) wird eine Haushaltszeile gelb …", 2.0)
+    rot_prozent: float = hilfe("… und ab dieser rot.", 5.0)
+    mindestbetrag: float = hilfe(
+        "Abweichungen unter diesem Betrag in Euro gelten als unwesentlich (grün).", 25000.0)
+
+
+@dataclass(frozen=True)
+class Controlling:
+    ampel: tuple[AmpelRegel, ...] = hilfe(
+        "Regeltabelle der Ziel-Ampel, von oben nach unten geprüft; die erste zutreffende Regel gilt.")
+    rollup: Literal["schlechteste", "eigene"] = hilfe(
+        "Ampel übergeordneter Ziele: „schlechteste“ = die schlechteste Ampel im Teilbaum, "
+        "„eigene“ = nur die eigene Kennzahl.", "schlechteste")
+    prognose_konfidenz: float = hilfe("Breite des Prognosebands als Wahrscheinlichkeit (0,8 = 80 %).", 0.8)
+    prognose_min_jahre: int = hilfe("So viele Ist-Jahre braucht eine Trendprognose mindestens.", 3)
+    haushalt: Haushaltsregel = hilfe("Regeln für Haushaltszeilen.", Haushaltsregel())
+
+
+STANDARD_AMPEL = (
+    AmpelRegel("grau", "kein Ist-Wert für das Berichtsjahr", ist_fehlt=True),
+    AmpelRegel("grün", "im Soll oder höchstens eine Toleranz daneben, Ziel auf Trend erreichbar",
+               abweichung_bis=1.0, prognose_erreichbar=True),
+    AmpelRegel("gelb", "höchstens eine Toleranz neben dem Soll, aber Ziel auf Trend nicht erreichbar",
+               abweichung_bis=1.0),
+    AmpelRegel("gelb", "mehr als eine, höchstens zwei Toleranzen neben dem Soll", abweichung_bis=2.0),
+    AmpelRegel("rot", "mehr als zwei Toleranzen neben dem Soll"),
+)
+
+
 @dataclass(frozen=True)
 class Config:
     """All configuration of one installation."""
@@ -133,6 +186,7 @@ class Config:
     katalog: Katalog
     lagebild: Lagebild
     verzeichnis: Path
+    controlling: Controlling = Controlling(ampel=STANDARD_AMPEL)
 
     def ebene(self, nummer: int) -> Raumebene:
         for e in self.stadt.raumebenen:
@@ -309,7 +363,18 @@ def load_config(directory: str | Path | None = None) -> Config:
         parts[filename] = _Reader(path).load(cls)
     stadt, katalog, lagebild = parts["stadt.yaml"], parts["indikatoren.yaml"], parts["lagebild.yaml"]
     _check_consistency(stadt, katalog, lagebild)
-    return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory)
+    # controlling.yaml is optional: without it the standard Ampel rules apply.
+    pfad = directory / "controlling.yaml"
+    controlling = _Reader(pfad).load(Controlling) if pfad.exists() else Controlling(ampel=STANDARD_AMPEL)
+    if not controlling.ampel or any(r.ist_fehlt is None and r.abweichung_bis is None
+                                    and r.prognose_erreichbar is None for r in controlling.ampel[:-1]):
+        raise ConfigError("controlling.yaml, Schlüssel „ampel“: nur die letzte Regel darf ohne Bedingung "
+                          "sein (sie fängt alle übrigen Fälle); die Regeln dahinter würden nie greifen.")
+    if controlling.ampel[-1].ist_fehlt is not None or controlling.ampel[-1].abweichung_bis is not None:
+        raise ConfigError("controlling.yaml, Schlüssel „ampel“: die letzte Regel muss ohne Bedingung "
+                          "sein, damit jedes Ziel eine Ampel erhält.")
+    return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory,
+                  controlling=controlling)
 
 
 def db_path() -> Path:

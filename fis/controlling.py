@@ -6,9 +6,12 @@ Kennzahl, a base value, a target value (or a band) and a target date.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 ZIELFELDER = ("Ergebnis/Wirkung", "Programm/Produkt", "Prozess/Struktur", "Ressourcen")
 
@@ -33,3 +36,496 @@ def count_ziele(ziele: pd.DataFrame, stichtag: date) -> pd.DataFrame:
            .reindex(list(ZIELFELDER), fill_value=0)
            .rename_axis("zielfeld").reset_index())
     return out.astype({c: int for c in ("ziele", "messbar", "faellig", "laufend")})
+
+
+# =========================================================================== Soll-Ist
+
+AMPEL_RANG = {"grün": 0, "grau": 1, "gelb": 2, "rot": 3}   # for roll-up and sorting: worse = higher
+AMPEL_SYMBOL = {"grün": "● grün", "gelb": "▲ gelb", "rot": "■ rot", "grau": "○ grau"}
+
+
+def soll_pfad(basiswert: float, basisjahr: int, zielwert: float, zieljahr: int, jahr: int,
+              explizit: dict[int, float] | None = None) -> float:
+    """The Soll for ``jahr``: an explicit annual Soll if given, otherwise the straight path
+    from the base value (base year) to the target value (target year), constant after it."""
+    if explizit and jahr in explizit:
+        return float(explizit[jahr])
+    if zieljahr <= basisjahr or jahr >= zieljahr:
+        return float(zielwert)
+    if jahr <= basisjahr:
+        return float(basiswert)
+    return basiswert + (zielwert - basiswert) * (jahr - basisjahr) / (zieljahr - basisjahr)
+
+
+def unguenstige_abweichung(ist: float, soll: float, richtung: str,
+                           band_unten: float | None = None, band_oben: float | None = None) -> float:
+    """How far Ist lies on the wrong side: senken → Ist above Soll, steigern → below,
+    halten → outside the band. 0 when on track or better."""
+    if richtung == "halten":
+        unten = -np.inf if band_unten is None or pd.isna(band_unten) else band_unten
+        oben = np.inf if band_oben is None or pd.isna(band_oben) else band_oben
+        return float(max(unten - ist, ist - oben, 0.0))
+    d = ist - soll if richtung == "senken" else soll - ist
+    return float(max(d, 0.0))
+
+
+def zielerreichungsgrad(ist: float, basiswert: float, zielwert: float) -> float:
+    """Share of the planned change achieved, in % (100 = target reached)."""
+    if pd.isna(zielwert) or zielwert == basiswert:
+        return np.nan
+    return (ist - basiswert) / (zielwert - basiswert) * 100
+
+
+@dataclass(frozen=True)
+class Prognose:
+    methode: str
+    jahre: tuple[int, ...]
+    zieljahr: int
+    wert: float
+    unten: float
+    oben: float
+    steigung: float
+    erreichbar: bool
+    punkte: tuple[tuple[int, float, float, float], ...]   # (jahr, wert, unten, oben) up to the target
+
+
+def prognose(reihe: pd.Series, zieljahr: int, ziel: dict, konfidenz: float = 0.8,
+             min_jahre: int = 3, ab_jahr: int | None = None) -> Prognose | None:
+    """Linear trend projection of annual Ist values (index = year) to ``zieljahr`` with a
+    prediction band (t distribution). Uses the years from ``ab_jahr`` on (the base year),
+    at least ``min_jahre``; None if there are too few years or the target year has passed."""
+    r = reihe.dropna().sort_index()
+    if r.empty or zieljahr <= int(r.index.max()):
+        return None
+    nutz = r[r.index >= ab_jahr] if ab_jahr is not None else r
+    if len(nutz) < min_jahre:
+        nutz = r.iloc[-min_jahre:]
+    if len(nutz) < min_jahre or len(nutz) < 3:
+        return None
+    x = nutz.index.to_numpy(dtype=float)
+    y = nutz.to_numpy(dtype=float)
+    fit = stats.linregress(x, y)
+    n = len(x)
+    resid = y - (fit.intercept + fit.slope * x)
+    s = float(np.sqrt((resid ** 2).sum() / (n - 2)))
+    sxx = float(((x - x.mean()) ** 2).sum())
+    t = float(stats.t.ppf((1 + konfidenz) / 2, n - 2))
+    punkte = []
+    for jahr in range(int(x.max()), zieljahr + 1):
+        yhat = fit.intercept + fit.slope * jahr
+        halb = t * s * np.sqrt(1 + 1 / n + (jahr - x.mean()) ** 2 / sxx)
+        punkte.append((jahr, float(yhat), float(yhat - halb), float(yhat + halb)))
+    _, wert, unten, oben = punkte[-1]
+    tol = 0.0 if pd.isna(ziel.get("toleranz")) else float(ziel["toleranz"])
+    richtung = ziel.get("richtung")
+    if richtung == "halten":
+        erreichbar = unguenstige_abweichung(wert, wert, "halten", ziel.get("band_unten"),
+                                            ziel.get("band_oben")) <= tol
+    else:
+        erreichbar = unguenstige_abweichung(wert, float(ziel["zielwert"]), richtung) <= tol
+    methode = (f"lineare Regression über die Ist-Werte {int(x.min())}–{int(x.max())} ({n} Jahre); "
+               f"Band: {konfidenz * 100:.0f}-%-Prognoseintervall")
+    return Prognose(methode, tuple(int(v) for v in x), zieljahr, float(wert), float(unten), float(oben),
+                    float(fit.slope), bool(erreichbar), tuple(punkte))
+
+
+def ampel_regel(regeln, ist_fehlt: bool, abweichung_toleranzen: float, erreichbar: bool | None):
+    """The first rule of the table that applies (see config.AmpelRegel)."""
+    for regel in regeln:
+        if regel.ist_fehlt is not None and regel.ist_fehlt != ist_fehlt:
+            continue
+        if regel.abweichung_bis is not None and (ist_fehlt or abweichung_toleranzen > regel.abweichung_bis + 1e-9):
+            continue
+        if regel.prognose_erreichbar is True and erreichbar is False:
+            continue
+        if regel.prognose_erreichbar is False and erreichbar is not False:
+            continue
+        return regel
+    raise ValueError("Die Ampel-Regeltabelle hat keine Regel für diesen Fall.")
+
+
+@dataclass(frozen=True)
+class SollIst:
+    ziel_id: str
+    jahr: int | None                 # Ist year used
+    ist: float
+    soll: float
+    abweichung: float                # Ist − Soll
+    abweichung_prozent: float        # (Ist − Soll) / |Soll| × 100
+    unguenstig: float                # unfavourable deviation, ≥ 0
+    zielerreichung: float            # %
+    ampel: str
+    regel: str
+    text: str
+    prognose: Prognose | None
+    status: str | None               # vorläufig / endgültig of the Ist
+
+
+def _stellen(einheit: str, nk: int, *werte) -> int:
+    """Enough decimals to show the tolerance (0,01 Pp needs two)."""
+    for w in werte:
+        if w is None or pd.isna(w) or w == 0:
+            continue
+        text = f"{abs(float(w)):.6f}".rstrip("0")
+        nk = max(nk, len(text.split(".")[1]) if "." in text else 0)
+    return min(nk, 4)
+
+
+def _betrag(x: float, einheit: str, nk: int) -> str:
+    """An unsigned difference; one more decimal where the shown one would read 0."""
+    from fis.format import fmt_differenz
+    while x and round(abs(x), nk) == 0 and nk < 4:
+        nk += 1
+    return fmt_differenz(abs(x), einheit, nk).lstrip("+±")
+
+
+def soll_ist(ziel: dict, reihe: pd.Series, berichtsjahr: int, regeln, explizit: dict[int, float] | None = None,
+             status: pd.Series | None = None, nachkommastellen: int = 1, konfidenz: float = 0.8,
+             min_jahre: int = 3, max_alter: int = 2) -> SollIst:
+    """Soll-Ist of one goal for ``berichtsjahr``: the latest Ist up to that year against the
+    Soll of the same year, the Ampel from the rule table and a German sentence explaining it.
+    An Ist older than ``max_alter`` years (and not from the target year) counts as missing."""
+    from fis.format import fmt_wert
+
+    einheit = (ziel.get("einheit") or "").replace("EUR", "€")
+    r = reihe.dropna().sort_index()
+    r = r[r.index <= berichtsjahr]
+    zieljahr = pd.Timestamp(ziel["zieldatum"]).year
+    nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
+    basisjahr = int(ziel["basisjahr"])
+    band = ziel.get("richtung") == "halten"
+    if r.empty or int(r.index.max()) < min(berichtsjahr - max_alter, zieljahr):
+        jahr = None if r.empty else int(r.index.max())
+        regel = ampel_regel(regeln, True, np.nan, None)
+        letzter = "" if jahr is None else f" (letzter Wert {fmt_wert(r.iloc[-1], einheit, nk)} für {jahr})"
+        return SollIst(ziel["ziel_id"], jahr, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, regel.farbe,
+                       regel.wenn, f"Kein aktueller Ist-Wert{letzter}; {regel.wenn}.", None, None)
+    jahr = int(r.index.max())
+    ist = float(r.iloc[-1])
+    if band:
+        soll = np.nan
+        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
+    else:
+        soll = soll_pfad(float(ziel["basiswert"]), basisjahr, float(ziel["zielwert"]), zieljahr, jahr, explizit)
+        unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
+    tol = ziel.get("toleranz")
+    tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
+    vielfache = 0.0 if unguenstig <= 1e-12 else (unguenstig / tol if tol > 0 else np.inf)
+    prog = prognose(r, zieljahr, ziel, konfidenz, min_jahre, ab_jahr=basisjahr)
+    regel = ampel_regel(regeln, False, vielfache, None if prog is None else prog.erreichbar)
+
+    ist_text = fmt_wert(ist, einheit, nk)
+    if band:
+        grenzen = []
+        if not pd.isna(ziel.get("band_unten")):
+            grenzen.append(f"mindestens {fmt_wert(ziel['band_unten'], einheit, nk)}")
+        if not pd.isna(ziel.get("band_oben")):
+            grenzen.append(f"höchstens {fmt_wert(ziel['band_oben'], einheit, nk)}")
+        bereich = " und ".join(grenzen)
+        satz = (f"Ist {ist_text} ({jahr}) liegt im Zielbereich ({bereich})" if unguenstig == 0 else
+                f"Ist {ist_text} ({jahr}) liegt {_betrag(unguenstig, einheit, nk)} außerhalb des "
+                f"Zielbereichs ({bereich})")
+    else:
+        seite = "über" if ist > soll else ("unter" if ist < soll else "auf")
+        abstand = "" if seite == "auf" else f"{_betrag(ist - soll, einheit, nk)} "
+        pfad = "dem Zielwert" if jahr >= zieljahr else "dem Soll-Pfad"
+        satz = f"Ist {ist_text} liegt {abstand}{seite} {pfad} ({fmt_wert(soll, einheit, nk)} für {jahr})"
+    if unguenstig > 0:
+        satz += (f"; Toleranz {_betrag(tol, einheit, nk)} überschritten" if vielfache > 1 else
+                 f"; innerhalb der Toleranz von {_betrag(tol, einheit, nk)}")
+    elif not band:
+        satz += " – im Soll"
+    if prog is not None:
+        satz += (f"; Trend bis {prog.zieljahr}: {fmt_wert(prog.wert, einheit, nk)}"
+                 + ("" if prog.erreichbar else " – Ziel auf aktuellem Trend nicht erreichbar"))
+    abw = ist - soll
+    st = None if status is None or jahr not in status.index else status.get(jahr)
+    return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
+                   unguenstig, zielerreichungsgrad(ist, float(ziel["basiswert"]), ziel.get("zielwert", np.nan))
+                   if not band else np.nan, regel.farbe, regel.wenn, satz + ".", prog, st)
+
+
+# =========================================================================== data of all goals
+
+@dataclass(frozen=True)
+class Controllingdaten:
+    ziele: pd.DataFrame            # one row per goal, with org columns (dezernat, fachbereich, produkt)
+    reihen: pd.DataFrame           # ziel_id, jahr, ist, status: annual Ist of each goal's Kennzahl
+    soll: pd.DataFrame             # ziel_id, jahr, soll (explicit annual Soll values)
+    nachkommastellen: dict[str, int]
+    tep: pd.DataFrame              # Teilergebnisplan (current deliveries)
+    positionen: pd.DataFrame       # NKF lines
+    produkte: pd.DataFrame
+    org: pd.DataFrame              # per product nr: produkt_name, fachbereich, dezernat
+
+
+def _dezernat(text) -> str:
+    if not isinstance(text, str) or not text:
+        return "ohne Zuordnung"
+    teil = [t.strip() for t in text.split(",") if "Dezernat" in t]
+    return teil[0] if teil else text
+
+
+def lade_controlling(store, m) -> Controllingdaten:
+    """Goals with their Kennzahl series: indicators from the published (suppressed) monitoring
+    values ``m`` at the goal's Raum, product Kennzahlen (Ist), budget lines (annual Ist,
+    expenses as positive amounts)."""
+    ziele = store.load_ziele()
+    produkte = store.load_produkte()
+    bereiche = store.load_produktbereiche().set_index("nr")
+    gruppen = store.load_produktgruppen().set_index("nr")
+    kz = store.load_produkt_kennzahlen()
+    tep = store.load_teilergebnisplan()
+    reihen, nk = [], {}
+    w = m.werte.assign(jahr=pd.to_datetime(m.werte["stichtag"]).dt.year)
+    for z in ziele.itertuples():
+        art = z.kennzahl_art
+        if art == "indikator":
+            hit = w[(w["indikator_id"] == z.indikator_id) & (w["raum_id"] == z.raum_id)]
+            hit = hit.sort_values("stichtag").groupby("jahr").last()
+            for jahr, r in hit.iterrows():
+                reihen.append((z.ziel_id, int(jahr), r["wert"], r["status"]))
+            if z.indikator_id in m.indikatoren.index:
+                nk[z.ziel_id] = int(m.indikatoren.at[z.indikator_id, "nachkommastellen"])
+        elif art == "produktkennzahl":
+            hit = kz[(kz["kennzahl_id"] == z.kennzahl_id) & (kz["wertart"] == "Ist")]
+            reihen += [(z.ziel_id, int(r.jahr), float(r.wert), "endgültig") for r in hit.itertuples()]
+            if len(hit):
+                nk[z.ziel_id] = int(hit["nachkommastellen"].iloc[0])
+        elif art == "haushalt":
+            hit = tep[(tep["produkt_nr"] == z.produkt_nr) & (tep["position_nr"] == z.position_nr)
+                      & (tep["monat"] == 0) & (tep["wertart"] == "Ist")]
+            reihen += [(z.ziel_id, int(r.jahr), abs(float(r.betrag)), "endgültig") for r in hit.itertuples()]
+            nk[z.ziel_id] = 0
+    reihen_df = pd.DataFrame(reihen, columns=["ziel_id", "jahr", "ist", "status"])
+    soll = store.con.execute("SELECT ziel_id, jahr, soll FROM ziel_soll").df() \
+        if hasattr(store, "con") else pd.DataFrame(columns=["ziel_id", "jahr", "soll"])
+
+    # Organisation: the goal's product, else the nearest ancestor's.
+    parent = ziele.set_index("ziel_id")["parent_id"]
+    eigenes = ziele.set_index("ziel_id")["produkt_nr"]
+
+    def produkt_von(zid):
+        seen = set()
+        while zid is not None and not pd.isna(zid) and zid not in seen:
+            seen.add(zid)
+            if isinstance(eigenes.get(zid), str):
+                return eigenes[zid]
+            zid = parent.get(zid)
+        return None
+
+    org_p = pd.DataFrame({
+        "nr": produkte["nr"], "produkt_name": produkte["name"],
+        "fachbereich": [gruppen.at[g, "organisationseinheit"] or gruppen.at[g, "name"] for g in produkte["gruppe_nr"]],
+        "dezernat": [_dezernat(bereiche.at[b, "verantwortlich"]) for b in produkte["bereich_nr"]],
+    }).set_index("nr")
+    org = []
+    for z in ziele.itertuples():
+        nr = produkt_von(z.ziel_id)
+        if nr in org_p.index:
+            org.append((nr, org_p.at[nr, "produkt_name"], org_p.at[nr, "fachbereich"], org_p.at[nr, "dezernat"]))
+        else:
+            org.append((None, None, "ohne Produktbezug", _dezernat(z.verantwortlich)))
+    spalten = ["org_produkt", "org_produkt_name", "fachbereich", "dezernat"]
+    ziele = ziele.assign(**{k: [o[i] for o in org] for i, k in enumerate(spalten)})
+    return Controllingdaten(ziele, reihen_df, soll, nk, tep, store.load_ergebnisplan_positionen(), produkte, org_p)
+
+
+def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
+    """Soll-Ist and Ampel of every goal with a Kennzahl, then the roll-up over the tree.
+    Columns: ziel_id, jahr, ist, soll, abweichung, abweichung_prozent, zielerreichung,
+    ampel_eigen, regel, text, erreichbar, prognose_wert, ampel, ampel_text, status."""
+    rows = []
+    for z in c.ziele.to_dict("records"):
+        if not isinstance(z.get("kennzahl_art"), str) or pd.isna(z.get("basisjahr")) or pd.isna(z.get("zieldatum")):
+            rows.append({"ziel_id": z["ziel_id"], "ampel_eigen": None})
+            continue
+        r = c.reihen[c.reihen["ziel_id"] == z["ziel_id"]].set_index("jahr")
+        explizit = c.soll[c.soll["ziel_id"] == z["ziel_id"]].set_index("jahr")["soll"].to_dict()
+        si = soll_ist(z, r["ist"], berichtsjahr, cfg.ampel, explizit, r["status"],
+                      c.nachkommastellen.get(z["ziel_id"], 1), cfg.prognose_konfidenz, cfg.prognose_min_jahre)
+        rows.append({"ziel_id": si.ziel_id, "jahr": si.jahr, "ist": si.ist, "soll": si.soll,
+                     "abweichung": si.abweichung, "abweichung_prozent": si.abweichung_prozent,
+                     "zielerreichung": si.zielerreichung, "ampel_eigen": si.ampel, "regel": si.regel,
+                     "text": si.text, "erreichbar": None if si.prognose is None else si.prognose.erreichbar,
+                     "prognose_wert": np.nan if si.prognose is None else si.prognose.wert, "status": si.status})
+    b = pd.DataFrame(rows).set_index("ziel_id")
+    b = c.ziele.set_index("ziel_id")[["titel"]].join(b)
+    kinder = c.ziele.groupby("parent_id")["ziel_id"].apply(list).to_dict()
+
+    def teilbaum(zid):
+        out = [zid]
+        for k in kinder.get(zid, []):
+            out += teilbaum(k)
+        return out
+
+    ampel, erklaerung = {}, {}
+    for zid in b.index:
+        eigen = b.at[zid, "ampel_eigen"]
+        if cfg.rollup == "eigene" and isinstance(eigen, str):
+            ampel[zid], erklaerung[zid] = eigen, "eigene Kennzahl"
+            continue
+        farben = [(AMPEL_RANG[b.at[t, "ampel_eigen"]], t) for t in teilbaum(zid)
+                  if isinstance(b.at[t, "ampel_eigen"], str)]
+        if not farben:
+            ampel[zid], erklaerung[zid] = None, "keine messbare Kennzahl im Teilbaum"
+            continue
+        rang, wer = max(farben, key=lambda f: (f[0], f[1] == zid))
+        farbe = b.at[wer, "ampel_eigen"]
+        ampel[zid] = farbe
+        erklaerung[zid] = ("eigene Kennzahl" if wer == zid else
+                           f"schlechteste Ampel im Teilbaum: {wer} ({farbe})")
+    b["ampel"] = pd.Series(ampel)
+    b["ampel_text"] = pd.Series(erklaerung)
+    return b.reset_index()
+
+
+def zielbaum(ziele: pd.DataFrame) -> pd.DataFrame:
+    """Goals in tree order (depth first, by Zielfeld then id) with their depth."""
+    from fis.controlling import ZIELFELDER
+    kinder = ziele.groupby("parent_id")["ziel_id"].apply(sorted).to_dict()
+    wurzeln = ziele[ziele["parent_id"].isna() | ~ziele["parent_id"].isin(ziele["ziel_id"])]
+    ordnung = {f: i for i, f in enumerate(ZIELFELDER)}
+    wurzeln = sorted(wurzeln["ziel_id"], key=lambda z: (ordnung.get(
+        ziele.set_index("ziel_id").at[z, "zielfeld"], 9), z))
+    out = []
+
+    def gehe(zid, tiefe):
+        out.append((zid, tiefe))
+        for k in kinder.get(zid, []):
+            gehe(k, tiefe + 1)
+
+    for w in wurzeln:
+        gehe(w, 0)
+    return pd.DataFrame(out, columns=["ziel_id", "tiefe"])
+
+
+# =========================================================================== budget lines
+
+@dataclass(frozen=True)
+class Hochrechnung:
+    linear: float
+    saisonal: float | None
+    ist_kumuliert: float
+    monate: int
+
+
+def hochrechnung(monate: pd.Series, vorjahr: pd.Series | None = None) -> Hochrechnung:
+    """Year-end projection of monthly Ist (index = month 1..m): linear = Σ Ist ÷ m × 12;
+    seasonal = Σ Ist ÷ (share of the previous year's total reached by month m)."""
+    monate = monate.sort_index()
+    m = int(monate.index.max())
+    kum = float(monate.sum())
+    saisonal = None
+    if vorjahr is not None and len(vorjahr.dropna()) == 12 and vorjahr.sum() != 0:
+        anteil = float(vorjahr.sort_index().loc[:m].sum() / vorjahr.sum())
+        if anteil > 0:
+            saisonal = kum / anteil
+    return Hochrechnung(kum / m * 12, saisonal, kum, m)
+
+
+def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.DataFrame:
+    """Every budget line (product × NKF line) with monthly Ist in ``jahr``: Ist up to
+    ``monat``, year-end projection (configured method) against the Ansatz, Ampel and text.
+    Amounts as in the plan (Erträge +, Aufwendungen −); the deviation is judged by its
+    effect: more expense or less income is unfavourable."""
+    from fis.format import fmt_euro, fmt_prozent
+    t = c.tep
+    pos = c.positionen.set_index("position_nr")
+    ist = t[(t["jahr"] == jahr) & (t["wertart"] == "Ist") & (t["monat"].between(1, monat))]
+    vj = t[(t["jahr"] == jahr - 1) & (t["wertart"] == "Ist") & (t["monat"] >= 1)]
+    ansatz = t[(t["jahr"] == jahr) & (t["wertart"] == "Ansatz") & (t["monat"] == 0)].set_index(
+        ["produkt_nr", "position_nr"])["betrag"]
+    namen = c.produkte.set_index("nr")
+    rows = []
+    for (nr, p), g in ist.groupby(["produkt_nr", "position_nr"]):
+        if int(g["monat"].max()) < monat:
+            continue
+        v = vj[(vj["produkt_nr"] == nr) & (vj["position_nr"] == p)].set_index("monat")["betrag"]
+        h = hochrechnung(g.set_index("monat")["betrag"], v if len(v) == 12 else None)
+        methode = regel.methode if (regel.methode == "linear" or h.saisonal is not None) else "linear"
+        wert = h.saisonal if methode == "saisonal" else h.linear
+        a = ansatz.get((nr, p), np.nan)
+        abw = wert - a
+        unguenstig = max(-abw, 0.0)          # expenses are negative: more negative = worse; income: less = worse
+        prozent = unguenstig / abs(a) * 100 if a else np.nan
+        if pd.isna(a):
+            farbe = "grau"
+        elif unguenstig < regel.mindestbetrag or prozent < regel.gelb_prozent:
+            farbe = "grün"
+        elif prozent < regel.rot_prozent:
+            farbe = "gelb"
+        else:
+            farbe = "rot"
+        art = pos.at[p, "art"] if p in pos.index else ""
+        wort = "Aufwand" if art == "Aufwand" else "Ertrag"
+        richtung = ("über" if abs(wert) > abs(a) else "unter") if not pd.isna(a) else ""
+        mname = "saisonal nach dem Monatsprofil des Vorjahres" if methode == "saisonal" else "linear"
+        text = (f"{wort} hochgerechnet {fmt_euro(abs(wert))} ({mname}; Ist Januar–{MONATE[monat - 1]} "
+                f"{fmt_euro(abs(h.ist_kumuliert))}) liegt {fmt_prozent(abs(abw) / abs(a) * 100)} {richtung} "
+                f"dem Ansatz von {fmt_euro(abs(a))}" if not pd.isna(a) else "kein Ansatz für dieses Jahr")
+        if farbe in ("gelb", "rot"):
+            schwelle = regel.gelb_prozent if farbe == "gelb" else regel.rot_prozent
+            text += f"; Schwelle {fmt_prozent(schwelle)} überschritten"
+        rows.append({"produkt_nr": nr, "produkt": namen.at[nr, "name"] if nr in namen.index else nr,
+                     "position_nr": int(p), "position": pos.at[p, "bezeichnung"] if p in pos.index else str(p),
+                     "art": art, "ist_kumuliert": h.ist_kumuliert, "hochrechnung": wert,
+                     "hochrechnung_linear": h.linear, "hochrechnung_saisonal": h.saisonal,
+                     "methode": methode, "ansatz": a, "abweichung": abw, "abweichung_prozent": prozent,
+                     "ampel": farbe, "text": text + "."})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    return out.assign(fachbereich=out["produkt_nr"].map(c.org["fachbereich"]).fillna("ohne Zuordnung"),
+                      dezernat=out["produkt_nr"].map(c.org["dezernat"]).fillna("ohne Zuordnung"))
+
+
+MONATE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+          "Oktober", "November", "Dezember")
+
+
+# =========================================================================== scenarios
+
+def szenarien(start_jahr: int, start_wert: float, bis_jahr: int,
+              aenderung_je_jahr: dict[str, float]) -> pd.DataFrame:
+    """Szenariotechnik: from the last Ist, one straight line per assumption (change per
+    year) up to ``bis_jahr``. Returns szenario, jahr, wert."""
+    rows = []
+    for name, d in aenderung_je_jahr.items():
+        for jahr in range(start_jahr, bis_jahr + 1):
+            rows.append((name, jahr, start_wert + d * (jahr - start_jahr)))
+    return pd.DataFrame(rows, columns=["szenario", "jahr", "wert"])
+
+
+# =========================================================================== SMART
+
+def smart_pruefung(ziel: dict, basis_ist: float | None = None) -> list[str]:
+    """What a goal lacks to be SMART, in German; an empty list if nothing."""
+    fehlt = []
+    if not isinstance(ziel.get("kennzahl_art"), str):
+        fehlt.append("keine messbare Kennzahl (Indikator, Produktkennzahl oder Haushaltszeile)")
+    if ziel.get("zieldatum") is None or pd.isna(ziel.get("zieldatum")):
+        fehlt.append("kein Zieldatum (nicht terminiert)")
+    if pd.isna(ziel.get("basiswert")) or pd.isna(ziel.get("basisjahr")):
+        fehlt.append("kein Basiswert mit Basisjahr")
+    richtung = ziel.get("richtung")
+    if not isinstance(richtung, str):
+        fehlt.append("keine Richtung (steigern, senken oder halten)")
+    elif richtung == "halten":
+        if pd.isna(ziel.get("band_unten")) and pd.isna(ziel.get("band_oben")):
+            fehlt.append("kein Zielbereich (Unter- oder Obergrenze) für „halten“")
+    elif pd.isna(ziel.get("zielwert")):
+        fehlt.append("kein Zielwert")
+    elif not pd.isna(ziel.get("basiswert")):
+        b, zw = float(ziel["basiswert"]), float(ziel["zielwert"])
+        if (richtung == "senken" and zw >= b) or (richtung == "steigern" and zw <= b):
+            fehlt.append("Ziel schon beim Basiswert erreicht oder Richtung widerspricht dem Zielwert")
+    if pd.isna(ziel.get("toleranz")) and richtung != "halten":
+        fehlt.append("keine Toleranz (jede Abweichung wäre rot)")
+    if not isinstance(ziel.get("verantwortlich"), str) or not ziel.get("verantwortlich"):
+        fehlt.append("keine Verantwortung benannt")
+    b = ziel.get("basisjahr")
+    d = ziel.get("zieldatum")
+    if not pd.isna(b) and d is not None and not pd.isna(d) and pd.Timestamp(d).year <= int(b):
+        fehlt.append("Zieldatum liegt nicht nach dem Basisjahr")
+    return fehlt

@@ -41,6 +41,13 @@ def fmt_differenz(x: float | None, einheit: str, nachkommastellen: int = 1) -> s
     return f"{sign}{body} {einheit}"
 
 
+def fmt_euro(x: float | None, nachkommastellen: int = 0) -> str:
+    """An amount in euro: 1234567 → '1.234.567 €'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{fmt_zahl(x, nachkommastellen)} €"
+
+
 def fmt_prozent(x: float | None, nachkommastellen: int = 1) -> str:
     """A share already in percent: 12.34 → '12,3 %'."""
     return fmt_wert(x, "%", nachkommastellen)
