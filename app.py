@@ -66,6 +66,10 @@ seiten = {
         st.Page("seiten/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/person_pin:"),
         st.Page("seiten/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
     ],
+    "Steuerung": [
+        st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),
+        st.Page("seiten/controlling.py", title="Controlling", icon=":material/report:"),
+    ],
     "Verwaltung": [datenpflege],
 }
 st.navigation(seiten).run()

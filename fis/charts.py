@@ -114,3 +114,57 @@ def streudiagramm(daten: pd.DataFrame, meta_x: pd.Series, meta_y: pd.Series,
         layers.append(alt.Chart(namen).mark_text(align="left", dx=8, fontSize=13, fontWeight="bold").encode(
             x="x:Q", y="y:Q", text="name:N"))
     return alt.layer(*layers).properties(height=hoehe)
+
+
+def zielverlauf(ist: pd.Series, soll: pd.Series, einheit: str, stellen: int, prognose=None,
+                szenarien: pd.DataFrame | None = None, band: tuple[float | None, float | None] = (None, None),
+                zielwert: float | None = None, zieljahr: int | None = None, hoehe: int = 340) -> alt.LayerChart:
+    """A goal over the years: Ist (solid, points), Soll path (dashed), target (diamond),
+    trend forecast with its band (shaded) and scenarios (thin lines), target band for „halten“."""
+    teile = []
+    if len(soll):
+        teile.append(pd.DataFrame({"jahr": soll.index, "wert": soll.values, "Reihe": "Soll-Pfad"}))
+    teile.append(pd.DataFrame({"jahr": ist.index, "wert": ist.values, "Reihe": "Ist"}))
+    if prognose is not None:
+        teile.append(pd.DataFrame({"jahr": [p[0] for p in prognose.punkte], "wert": [p[1] for p in prognose.punkte],
+                                   "Reihe": "Trend"}))
+    if szenarien is not None and len(szenarien):
+        teile.append(szenarien.rename(columns={"szenario": "Reihe"})[["jahr", "wert", "Reihe"]])
+    d = pd.concat(teile, ignore_index=True).dropna(subset=["wert"])
+    d["jahr"] = d["jahr"].astype(int)
+    d["Wert"] = [fmt_wert(v, einheit, stellen) for v in d["wert"]]
+    reihen = list(dict.fromkeys(d["Reihe"]))
+    palette = {"Ist": "#1f4e79", "Soll-Pfad": "#6b6b6b", "Trend": "#c0392b",
+               "best case": "#1a9850", "status quo": "#7f7f7f", "worst case": "#d73027"}
+    striche = {"Ist": [1, 0], "Soll-Pfad": [6, 4], "Trend": [2, 2]}
+    x = alt.X("jahr:Q", title="Jahr", axis=alt.Axis(format="d", tickMinStep=1))
+    y = alt.Y("wert:Q", title=einheit, axis=_achse(einheit, stellen), scale=alt.Scale(zero=False))
+    farbe = alt.Color("Reihe:N", scale=alt.Scale(domain=reihen, range=[palette.get(r, "#999") for r in reihen]),
+                      legend=alt.Legend(title=None, orient="bottom"))
+    strich = alt.StrokeDash("Reihe:N", scale=alt.Scale(domain=reihen, range=[striche.get(r, [4, 2]) for r in reihen]),
+                            legend=None)
+    layers = []
+    if prognose is not None:
+        b = pd.DataFrame(prognose.punkte, columns=["jahr", "wert", "unten", "oben"])
+        layers.append(alt.Chart(b).mark_area(opacity=0.15, color="#c0392b").encode(
+            x="jahr:Q", y="unten:Q", y2="oben:Q"))
+    unten, oben = band
+    if unten is not None or oben is not None:
+        jahre = [int(d["jahr"].min()), int(max(d["jahr"].max(), zieljahr or 0))]
+        g = pd.DataFrame({"jahr": jahre, "unten": [unten if unten is not None else np.nan] * 2,
+                          "oben": [oben if oben is not None else np.nan] * 2})
+        for spalte in ("unten", "oben"):
+            if g[spalte].notna().all():
+                layers.append(alt.Chart(g).mark_line(color="#1a9850", strokeDash=[8, 3]).encode(
+                    x="jahr:Q", y=f"{spalte}:Q"))
+    layers.append(alt.Chart(d).mark_line(strokeWidth=2.5).encode(
+        x=x, y=y, color=farbe, strokeDash=strich, tooltip=["Reihe:N", "jahr:Q", "Wert:N"]))
+    layers.append(alt.Chart(d[d["Reihe"] == "Ist"]).mark_point(filled=True, size=60, color="#1f4e79").encode(
+        x="jahr:Q", y="wert:Q", tooltip=["Reihe:N", "jahr:Q", "Wert:N"]))
+    if zielwert is not None and not pd.isna(zielwert) and zieljahr:
+        z = pd.DataFrame({"jahr": [zieljahr], "wert": [zielwert], "Wert": [fmt_wert(zielwert, einheit, stellen)]})
+        layers.append(alt.Chart(z).mark_point(shape="diamond", size=220, filled=True, color="#1a9850").encode(
+            x="jahr:Q", y="wert:Q", tooltip=[alt.Tooltip("Wert:N", title="Zielwert")]))
+        layers.append(alt.Chart(z).mark_text(dx=12, align="left", fontWeight="bold", color="#1a9850").encode(
+            x="jahr:Q", y="wert:Q", text=alt.value("Ziel")))
+    return alt.layer(*layers).properties(height=hoehe)

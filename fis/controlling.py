@@ -259,11 +259,11 @@ class Controllingdaten:
     org: pd.DataFrame              # per product nr: produkt_name, fachbereich, dezernat
 
 
-def _dezernat(text) -> str:
-    if not isinstance(text, str) or not text:
-        return "ohne Zuordnung"
-    teil = [t.strip() for t in text.split(",") if "Dezernat" in t]
-    return teil[0] if teil else text
+def _dezernat(text) -> str | None:
+    """'Beigeordnete Dr. K. Adler, Dezernat V – Soziales, Jugend und Gesundheit' → 'Dezernat V – …'."""
+    if not isinstance(text, str) or "Dezernat" not in text:
+        return None
+    return text[text.index("Dezernat"):].strip()
 
 
 def lade_controlling(store, m) -> Controllingdaten:
@@ -298,12 +298,12 @@ def lade_controlling(store, m) -> Controllingdaten:
             reihen += [(z.ziel_id, int(r.jahr), abs(float(r.betrag)), "endgültig") for r in hit.itertuples()]
             nk[z.ziel_id] = 0
     reihen_df = pd.DataFrame(reihen, columns=["ziel_id", "jahr", "ist", "status"])
-    soll = store.con.execute("SELECT ziel_id, jahr, soll FROM ziel_soll").df() \
-        if hasattr(store, "con") else pd.DataFrame(columns=["ziel_id", "jahr", "soll"])
+    soll = store.load_ziel_soll()
 
     # Organisation: the goal's product, else the nearest ancestor's.
     parent = ziele.set_index("ziel_id")["parent_id"]
     eigenes = ziele.set_index("ziel_id")["produkt_nr"]
+    verantwortlich = ziele.set_index("ziel_id")["verantwortlich"]
 
     def produkt_von(zid):
         seen = set()
@@ -317,7 +317,8 @@ def lade_controlling(store, m) -> Controllingdaten:
     org_p = pd.DataFrame({
         "nr": produkte["nr"], "produkt_name": produkte["name"],
         "fachbereich": [gruppen.at[g, "organisationseinheit"] or gruppen.at[g, "name"] for g in produkte["gruppe_nr"]],
-        "dezernat": [_dezernat(bereiche.at[b, "verantwortlich"]) for b in produkte["bereich_nr"]],
+        "dezernat": [_dezernat(bereiche.at[b, "verantwortlich"]) or bereiche.at[b, "name"]
+                     for b in produkte["bereich_nr"]],
     }).set_index("nr")
     org = []
     for z in ziele.itertuples():
@@ -325,7 +326,12 @@ def lade_controlling(store, m) -> Controllingdaten:
         if nr in org_p.index:
             org.append((nr, org_p.at[nr, "produkt_name"], org_p.at[nr, "fachbereich"], org_p.at[nr, "dezernat"]))
         else:
-            org.append((None, None, "ohne Produktbezug", _dezernat(z.verantwortlich)))
+            # no product in the chain: the Dezernat named by the goal or an ancestor
+            dez, zid = None, z.ziel_id
+            while dez is None and isinstance(zid, str):
+                dez = _dezernat(verantwortlich.get(zid))
+                zid = parent.get(zid)
+            org.append((None, None, "ohne Produktbezug", dez or "ohne Zuordnung"))
     spalten = ["org_produkt", "org_produkt_name", "fachbereich", "dezernat"]
     ziele = ziele.assign(**{k: [o[i] for o in org] for i, k in enumerate(spalten)})
     return Controllingdaten(ziele, reihen_df, soll, nk, tep, store.load_ergebnisplan_positionen(), produkte, org_p)
@@ -351,6 +357,7 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
                      "prognose_wert": np.nan if si.prognose is None else si.prognose.wert, "status": si.status})
     b = pd.DataFrame(rows).set_index("ziel_id")
     b = c.ziele.set_index("ziel_id")[["titel"]].join(b)
+    b["stellen"] = [c.nachkommastellen.get(z, 1) for z in b.index]
     kinder = c.ziele.groupby("parent_id")["ziel_id"].apply(list).to_dict()
 
     def teilbaum(zid):
@@ -529,3 +536,161 @@ def smart_pruefung(ziel: dict, basis_ist: float | None = None) -> list[str]:
     if not pd.isna(b) and d is not None and not pd.isna(d) and pd.Timestamp(d).year <= int(b):
         fehlt.append("Zieldatum liegt nicht nach dem Basisjahr")
     return fehlt
+
+
+# =========================================================================== the Abweichungsbericht
+
+RHYTHMEN = {"Quartal": "Quartal – Verwaltungsvorstand und Ausschuss (nach Dezernat und Fachbereich)",
+            "Monat": "Monat – Fachbereichsleitung (nach Fachbereich und Produkt)"}
+
+
+def berichtsstand(c: Controllingdaten, rhythmus: str = "Monat") -> tuple[int, int]:
+    """(year, month) of the latest monthly budget Ist; for "Quartal" the last complete quarter."""
+    ist = c.tep[(c.tep["wertart"] == "Ist") & (c.tep["monat"] >= 1)]
+    if ist.empty:
+        heute = date.today()
+        return heute.year, 12
+    jahr = int(ist["jahr"].max())
+    monat = int(ist.loc[ist["jahr"] == jahr, "monat"].max())
+    if rhythmus == "Quartal":
+        monat -= monat % 3
+        if monat == 0:
+            jahr, monat = jahr - 1, 12
+    return jahr, monat
+
+
+def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.DataFrame,
+                       rhythmus: str = "Quartal") -> pd.DataFrame:
+    """Only the deviations: goals (own Kennzahl) and budget lines with a yellow or red Ampel,
+    red first, then by size of the deviation; grouped by Dezernat and Fachbereich (Quartal)
+    or Fachbereich and Produkt (Monat). Goals without current Ist follow as „ohne Ist“."""
+    z = bewertung.merge(c.ziele[["ziel_id", "dezernat", "fachbereich", "org_produkt", "org_produkt_name",
+                                 "verantwortlich", "zielfeld"]], on="ziel_id")
+    z = z[z["ampel_eigen"].isin(["gelb", "rot", "grau"])]
+    ziele = pd.DataFrame({
+        "art": "Ziel", "kennung": z["ziel_id"], "bezeichnung": z["titel"], "ampel": z["ampel_eigen"],
+        "dezernat": z["dezernat"], "fachbereich": z["fachbereich"],
+        "produkt": [f"{n} {p}" if isinstance(n, str) else "ohne Produktbezug"
+                    for n, p in zip(z["org_produkt"], z["org_produkt_name"], strict=True)],
+        "verantwortlich": z["verantwortlich"], "begruendung": z["text"],
+        "schwere": np.abs(z["abweichung_prozent"]).fillna(0.0),
+    })
+    teile = [ziele]
+    if not zeilen.empty:
+        h = zeilen[zeilen["ampel"].isin(["gelb", "rot"])]
+        teile.append(pd.DataFrame({
+            "art": "Haushalt", "kennung": h["produkt_nr"] + " / Zeile " + h["position_nr"].astype(str),
+            "bezeichnung": h["position"] + " – " + h["produkt"], "ampel": h["ampel"],
+            "dezernat": h["dezernat"], "fachbereich": h["fachbereich"],
+            "produkt": h["produkt_nr"] + " " + h["produkt"], "verantwortlich": None,
+            "begruendung": h["text"], "schwere": h["abweichung_prozent"].fillna(0.0)}))
+    out = pd.concat(teile, ignore_index=True)
+    if rhythmus == "Quartal":
+        out["gruppe"], out["untergruppe"] = out["dezernat"], out["fachbereich"]
+    else:
+        out["gruppe"], out["untergruppe"] = out["fachbereich"], out["produkt"]
+    reihenfolge = {"rot": 0, "gelb": 1, "grau": 2}
+    out["_r"] = out["ampel"].map(reihenfolge)
+    out = out.sort_values(["_r", "gruppe", "untergruppe", "schwere"], ascending=[True, True, True, False])
+    return out.drop(columns="_r").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Zieldetail:
+    ziel: dict
+    ist: pd.Series                 # jahr → Ist
+    soll: pd.Series                # jahr → Soll (path or explicit), base year to target year
+    soll_ist: SollIst | None
+    smart: list[str]
+    einheit: str
+    stellen: int
+    szenario_standard: dict[str, float]   # change per year: best case / status quo / worst case
+
+
+def zieldetail(c: Controllingdaten, ziel_id: str, berichtsjahr: int, cfg) -> Zieldetail:
+    """Everything the drill-down of one goal shows."""
+    z = c.ziele.set_index("ziel_id").loc[ziel_id].to_dict() | {"ziel_id": ziel_id}
+    r = c.reihen[c.reihen["ziel_id"] == ziel_id].set_index("jahr")
+    ist = r["ist"].sort_index()
+    einheit = (z.get("einheit") or "").replace("EUR", "€") if isinstance(z.get("einheit"), str) else ""
+    stellen = c.nachkommastellen.get(ziel_id, 1)
+    explizit = c.soll[c.soll["ziel_id"] == ziel_id].set_index("jahr")["soll"].to_dict()
+    messbar = (isinstance(z.get("kennzahl_art"), str) and not pd.isna(z.get("basisjahr"))
+               and z.get("zieldatum") is not None and not pd.isna(z.get("zieldatum")))
+    soll = pd.Series(dtype=float)
+    si = None
+    standard = {"best case": 0.0, "status quo": 0.0, "worst case": 0.0}
+    if messbar:
+        bj, zj = int(z["basisjahr"]), pd.Timestamp(z["zieldatum"]).year
+        if z.get("richtung") != "halten" and not pd.isna(z.get("zielwert")):
+            soll = pd.Series({j: soll_pfad(float(z["basiswert"]), bj, float(z["zielwert"]), zj, j, explizit)
+                              for j in range(bj, zj + 1)})
+        si = soll_ist(z, ist, berichtsjahr, cfg.ampel, explizit, r["status"], stellen,
+                      cfg.prognose_konfidenz, cfg.prognose_min_jahre)
+        if len(ist) and z.get("richtung") != "halten" and not pd.isna(z.get("zielwert")):
+            letzte = int(ist.index.max())
+            noetig = (float(z["zielwert"]) - float(ist.iloc[-1])) / max(zj - letzte, 1)
+            standard = {"best case": round(noetig, stellen + 1), "status quo": 0.0,
+                        "worst case": round(-noetig / 2, stellen + 1)}
+    return Zieldetail(z, ist, soll, si, smart_pruefung(z), einheit, stellen, standard)
+
+
+def baumtabelle(baum: pd.DataFrame) -> pd.DataFrame:
+    """The goal tree as a German display table (indented titles, Ampel with symbol and word)."""
+    from fis.format import fmt_differenz, fmt_wert
+
+    def einheit(e):
+        return e.replace("EUR", "€") if isinstance(e, str) else ""
+
+    def wert(v, e, nk):
+        return fmt_wert(v, einheit(e), nk) if v == v else "–"
+
+    nks = [int(n) if n == n else 1 for n in baum["stellen"]]
+
+    return pd.DataFrame({
+        "Ampel": [AMPEL_SYMBOL.get(a, "–") if isinstance(a, str) else "–" for a in baum["ampel"]],
+        "Ziel": ["    " * t + ("└ " if t else "") + f"{i} {ti}"
+                 for t, i, ti in zip(baum["tiefe"], baum["ziel_id"], baum["titel"], strict=True)],
+        "Zielfeld": baum["zielfeld"],
+        "Ist": [wert(v, e, n) for v, e, n in zip(baum["ist"], baum["einheit"], nks, strict=True)],
+        "Soll": [wert(v, e, n) for v, e, n in zip(baum["soll"], baum["einheit"], nks, strict=True)],
+        "Abweichung": [fmt_differenz(v, einheit(e), n) if v == v else "–"
+                       for v, e, n in zip(baum["abweichung"], baum["einheit"], nks, strict=True)],
+        "Zielerreichung": [fmt_wert(v, "%", 0) if v == v else "–" for v in baum["zielerreichung"]],
+        "Begründung": [t if isinstance(t, str) else f"Ampel: {at}"
+                       for t, at in zip(baum["text"], baum["ampel_text"], strict=True)],
+    })
+
+
+def szenariotabelle(fan: pd.DataFrame, d: Zieldetail) -> pd.DataFrame:
+    """End values of the scenarios against the target."""
+    from fis.format import fmt_wert
+    ende = fan[fan["jahr"] == fan["jahr"].max()]
+    z = d.ziel
+    rows = []
+    tol = 0.0 if pd.isna(z.get("toleranz")) else float(z["toleranz"])
+    for r in ende.itertuples():
+        erreicht = None if pd.isna(z.get("zielwert")) else \
+            unguenstige_abweichung(r.wert, float(z["zielwert"]), z["richtung"]) <= tol
+        rows.append({"Szenario": r.szenario, "Jahr": int(r.jahr), "Wert": fmt_wert(r.wert, d.einheit, d.stellen),
+                     "Ziel erreicht": "–" if erreicht is None else ("ja" if erreicht else "nein")})
+    return pd.DataFrame(rows)
+
+
+def berichtsdatum(jahr: int, monat: int) -> date:
+    """The last day of the reporting month."""
+    import calendar
+    return date(jahr, monat, calendar.monthrange(jahr, monat)[1])
+
+
+def berichtstabelle(bericht: pd.DataFrame, mit_gruppen: bool = False) -> pd.DataFrame:
+    """Rows of the Abweichungsbericht for display and export."""
+    out = pd.DataFrame({
+        "Ampel": bericht["ampel"].map(AMPEL_SYMBOL), "Art": bericht["art"], "Kennung": bericht["kennung"],
+        "Bezeichnung": bericht["bezeichnung"], "Begründung": bericht["begruendung"],
+        "Verantwortlich": bericht["verantwortlich"].fillna("–"),
+    })
+    if mit_gruppen:
+        out.insert(0, "Bereich", bericht["gruppe"])
+        out.insert(1, "Einheit", bericht["untergruppe"])
+    return out

@@ -860,6 +860,9 @@ class Store:
     def load_ziele(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM ziel ORDER BY ziel_id").df()
 
+    def load_ziel_soll(self) -> pd.DataFrame:
+        return self.con.execute("SELECT ziel_id, jahr, soll FROM ziel_soll ORDER BY ziel_id, jahr").df()
+
     # ------------------------------------------------------------------ Produkte
     def insert_produktbereiche(self, frame: pd.DataFrame) -> int:
         return self._insert_frame("produktbereich", frame)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from fis import controlling as ctl
 from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.demo import build_demo
 from fis.lagebild import Lagebild, compute_lagebild
@@ -80,3 +81,20 @@ def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
     """Simplified display geometries (shapely) of the units of ``ebene`` valid at ``stichtag``."""
     r = store().load_raeume(stichtag=stichtag, ebene=ebene, with_geometry=True)
     return vereinfachen(r.drop_duplicates("raum_id", keep="last").set_index("raum_id")["geometrie"])
+
+
+@st.cache_data(show_spinner="Ziele werden bewertet …", max_entries=4)
+def controlling(version: str) -> ctl.Controllingdaten:
+    """Goals with their Kennzahl series and the budget data of this data version."""
+    return ctl.lade_controlling(store(), monitoring(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def bewertung(version: str, jahr: int) -> pd.DataFrame:
+    """Soll-Ist and Ampel of every goal for ``jahr``, rolled up over the tree."""
+    return ctl.bewerte_ziele(controlling(version), jahr, config().controlling)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def haushaltszeilen(version: str, jahr: int, monat: int) -> pd.DataFrame:
+    return ctl.haushaltszeilen(controlling(version), jahr, monat, config().controlling.haushalt)

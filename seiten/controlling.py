@@ -1,0 +1,53 @@
+"""Controlling: the Abweichungsbericht – only the deviations, by severity and organisation."""
+
+import streamlit as st
+
+from fis.controlling import MONATE, RHYTHMEN, abweichungsbericht, berichtsdatum, berichtsstand
+from fis.format import fmt_datum
+from ui import cache, controlling
+
+config = cache.config()
+version = cache.data_version()
+c = cache.controlling(version)
+
+st.title("Controlling")
+rhythmus = st.segmented_control("Bericht", list(RHYTHMEN), default="Quartal", key="ctl_rhythmus",
+                                format_func=lambda r: RHYTHMEN[r]) or "Quartal"
+jahr, monat = berichtsstand(c, rhythmus)
+stand = berichtsdatum(jahr, monat)
+b = cache.bewertung(version, jahr)
+zeilen = cache.haushaltszeilen(version, jahr, monat)
+bericht = abweichungsbericht(c, b, zeilen, rhythmus)
+
+st.subheader(f"Abweichungsbericht zum {fmt_datum(stand)}")
+regel = config.controlling.haushalt
+st.caption(f"Ziele: Soll-Ist des Berichtsjahres {jahr} nach der Ampel-Regeltabelle · Haushalt: Hochrechnung des "
+           f"Monats-Ist Januar–{MONATE[monat - 1]} auf das Jahresende "
+           f"({'saisonal nach dem Vorjahresprofil' if regel.methode == 'saisonal' else 'linear'}) gegen den "
+           f"Ansatz; gelb ab {regel.gelb_prozent:g} %, rot ab {regel.rot_prozent:g} % ungünstiger Abweichung "
+           f"und mindestens {regel.mindestbetrag:,.0f} €".replace(",", "."))
+
+abw = bericht[bericht["ampel"].isin(["rot", "gelb"])]
+k = st.columns(4)
+k[0].metric(f"{controlling.SYMBOL['rot']} Ziele", int(((abw["art"] == "Ziel") & (abw["ampel"] == "rot")).sum()),
+            border=True)
+k[1].metric(f"{controlling.SYMBOL['gelb']} Ziele", int(((abw["art"] == "Ziel") & (abw["ampel"] == "gelb")).sum()),
+            border=True)
+k[2].metric("Haushaltszeilen mit Abweichung", int((abw["art"] == "Haushalt").sum()), border=True,
+            help=f"von {len(zeilen)} Zeilen mit Monats-Ist")
+k[3].metric("Ziele ohne aktuelles Ist", int((bericht["ampel"] == "grau").sum()), border=True)
+
+if abw.empty:
+    st.success("Keine Abweichungen: alle Ziele und Haushaltszeilen liegen im Rahmen.")
+for gruppe, teil in abw.groupby("gruppe", sort=False):
+    st.markdown(f"#### {gruppe}")
+    for untergruppe, zeilen_u in teil.groupby("untergruppe", sort=False):
+        st.markdown(f"**{untergruppe}**")
+        st.table(controlling.berichtstabelle(zeilen_u).set_index("Ampel"))   # full sentences, wrapped
+
+grau = bericht[bericht["ampel"] == "grau"]
+if len(grau):
+    with st.expander(f"Ziele ohne aktuellen Ist-Wert ({len(grau)})"):
+        st.dataframe(controlling.berichtstabelle(grau), hide_index=True, key="ctl_grau")
+controlling.download(controlling.berichtstabelle(bericht, mit_gruppen=True),
+                     f"abweichungsbericht_{stand:%Y%m%d}.csv", "ctl_csv")

@@ -1,0 +1,87 @@
+"""AppTests of the Ziele and Controlling pages on the demo, values checked against fis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fis.controlling import (
+    abweichungsbericht,
+    berichtsstand,
+    bewerte_ziele,
+    haushaltszeilen,
+    lade_controlling,
+)
+from fis.monitoring import lade_monitoring
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def c(demo, config):
+    return lade_controlling(demo, lade_monitoring(demo, config))
+
+
+def _page(monkeypatch, db: Path, page: str) -> AppTest:
+    monkeypatch.setenv("FIS_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page(f"seiten/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_ziele_tree_and_drill_down_to_heimerziehung(monkeypatch, demo_copy, c, config):
+    at = _page(monkeypatch, demo_copy, "ziele")
+    jahr, _ = berichtsstand(c)
+    b = bewerte_ziele(c, jahr, config.controlling).set_index("ziel_id")
+    baum = next(d.value for d in at.dataframe if "Zielerreichung" in d.value.columns)
+    zeilen = {z.strip().lstrip("└ ").split(" ", 1)[0]: r
+              for z, r in zip(baum["Ziel"], baum.to_dict("records"), strict=True)}
+    assert len(zeilen) == len(c.ziele)
+    assert zeilen["H1"]["Ampel"].endswith(b.at["H1", "ampel"])
+    assert zeilen["L1"]["Begründung"].startswith("Ampel: schlechteste Ampel im Teilbaum")
+    assert zeilen["H2"]["Ziel"].startswith("        └ H2")          # child of H1, two levels down
+    # the drill-down opens on the Heimerziehung goal with its explained Ampel
+    assert at.subheader[1].value.startswith("H1: Der Anteil der Heimerziehung")
+    hinweis = (at.error or at.warning or at.success or at.info)[0].value
+    assert b.at["H1", "text"] in hinweis and b.at["H1", "regel"] in hinweis
+    assert at.metric[4].value == "0,30 %" and at.metric[5].value == "0,20 %"
+
+
+def test_ziele_drill_down_with_scenarios(monkeypatch, demo_copy):
+    at = _page(monkeypatch, demo_copy, "ziele")
+    at.selectbox(key="ziel_id").set_value("K1").run()
+    at.toggle(key="ziel_sz_an").set_value(True).run()
+    assert not at.exception
+    sz = at.dataframe[-1].value.set_index("Szenario")
+    assert list(sz.index) == ["best case", "status quo", "worst case"]
+    assert sz.at["best case", "Ziel erreicht"] == "ja"              # the default best case reaches the goal
+    assert sz.at["worst case", "Ziel erreicht"] == "nein"
+    assert sz.at["best case", "Jahr"] == 2027
+
+
+def test_controlling_lists_every_off_track_goal_and_budget_line(monkeypatch, demo_copy, c, config):
+    at = _page(monkeypatch, demo_copy, "controlling")
+    jahr, monat = berichtsstand(c, "Quartal")
+    assert (jahr, monat) == (2026, 9)                  # demo Ist runs to October: last full quarter
+    assert at.subheader[0].value == "Abweichungsbericht zum 30.09.2026"
+    b = bewerte_ziele(c, jahr, config.controlling)
+    h = haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
+    erwartet = abweichungsbericht(c, b, h, "Quartal")
+    erwartet = erwartet[erwartet["ampel"].isin(["rot", "gelb"])]
+    gezeigt = [k for t in at.table for k in t.value["Kennung"]]
+    assert sorted(gezeigt) == sorted(erwartet["kennung"])
+    assert set(b.loc[b["ampel_eigen"].isin(["rot", "gelb"]), "ziel_id"]) <= set(gezeigt)
+    assert at.metric[0].value == str(int(((erwartet["art"] == "Ziel") & (erwartet["ampel"] == "rot")).sum()))
+    assert any(k.startswith("11.") for k in gezeigt)       # at least one budget line deviates
+
+
+def test_controlling_monthly_view_groups_by_fachbereich(monkeypatch, demo_copy):
+    at = _page(monkeypatch, demo_copy, "controlling")
+    at.segmented_control(key="ctl_rhythmus").set_value("Monat").run()
+    assert at.subheader[0].value == "Abweichungsbericht zum 31.10.2026"
+    titel = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert "#### 51 – Amt für Kinder, Jugend und Familie" in titel
