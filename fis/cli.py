@@ -13,6 +13,7 @@ import yaml
 
 from fis.config import ConfigError, db_path, load_config
 from fis.demo import build_demo
+from fis.export import csv_bytes
 from fis.ingest import katalog as katalog_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
@@ -217,6 +218,49 @@ def _historie(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ziele(args: argparse.Namespace) -> int:
+    from fis import ziele
+    path = Path(args.datei)
+    if not path.is_file():
+        print(f"Fehler: Datei „{args.datei}“ gibt es nicht.", file=sys.stderr)
+        return 1
+    with Store.open(args.db, read_only=args.nur_pruefen, warten=WARTEN) as store:
+        try:
+            frame = ziele.pruefen(ziele.einlesen(path.read_bytes(), path.name), ziele.bezugsdaten(store))
+        except ziele.ZielFehler as exc:
+            for f in exc.fehler:
+                print(f"Fehler: {f}", file=sys.stderr)
+            print("Es wurde nichts gespeichert.", file=sys.stderr)
+            return 1
+        print(f"{len(frame)} Ziele geprüft, keine Fehler.")
+        if args.nur_pruefen:
+            return 0
+        n = ziele.uebernehmen(store, frame, args.benutzer or benutzer(), args.bezeichnung or path.name, path.name)
+    print(f"Übernommen: {n['neu']} neu, {n['geaendert']} geändert, {n['unveraendert']} unverändert.")
+    return 0
+
+
+def _abweichungsbericht(args: argparse.Namespace) -> int:
+    from fis import controlling as ctl
+    from fis.monitoring import lade_monitoring
+    config = load_config(args.config)
+    with Store.open(args.db, read_only=True) as store:
+        c = ctl.lade_controlling(store, lade_monitoring(store, config))
+    jahr, monat = ctl.berichtsstand(c, args.rhythmus)
+    b = ctl.bewerte_ziele(c, jahr, config.controlling)
+    h = ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
+    bericht = ctl.abweichungsbericht(c, b, h, args.rhythmus)
+    print(f"Abweichungsbericht zum {ctl.berichtsdatum(jahr, monat):%d.%m.%Y} ({args.rhythmus})")
+    for gruppe, teil in bericht.groupby("gruppe", sort=False):
+        print(f"\n{gruppe}")
+        for r in teil.itertuples():
+            print(f"  {ctl.AMPEL_SYMBOL[r.ampel]:8} {r.kennung:24} {r.bezeichnung}\n  {'':8} {r.begruendung}")
+    if args.csv:
+        Path(args.csv).write_bytes(csv_bytes(ctl.berichtstabelle(bericht, mit_gruppen=True)))
+        print(f"\nCSV geschrieben: {args.csv}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fis",
                                      description="FIS Sozialplanung – Befehle für die Kommandozeile")
@@ -264,6 +308,18 @@ def main(argv: list[str] | None = None) -> int:
     hist.add_argument("stichtag")
     hist.add_argument("--db", default=str(db_path()), help=db_help)
     hist.set_defaults(func=_historie)
+    zi = sub.add_parser("ziele", help="Ziele aus YAML oder Excel prüfen und übernehmen (mit Audit)")
+    zi.add_argument("datei")
+    zi.add_argument("--db", default=str(db_path()), help=db_help)
+    zi.add_argument("--nur-pruefen", action="store_true", help="nur prüfen, nichts speichern")
+    zi.add_argument("--bezeichnung", help="Bezeichnung der Lieferung (Standard: Dateiname)")
+    zi.add_argument("--benutzer", help="wer liefert")
+    zi.set_defaults(func=_ziele)
+    ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")
+    ab.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
+    ab.add_argument("--csv", help="zusätzlich als CSV in diese Datei schreiben")
+    ab.add_argument("--db", default=str(db_path()), help=db_help)
+    ab.set_defaults(func=_abweichungsbericht)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -6,6 +6,7 @@ from fis.charts import zielverlauf
 from fis.controlling import ZIELFELDER, berichtsstand, szenarien, zielbaum, zieldetail
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl
 from ui import cache, controlling
+from ui import ziele as bearbeiten
 
 config = cache.config()
 version = cache.data_version()
@@ -98,4 +99,15 @@ else:
 if d.smart:
     st.warning("**SMART-Prüfung** – es fehlt: " + "; ".join(d.smart) + ".", icon=":material/rule:")
 if d.ziel.get("massnahmen"):
-    st.markdown(f"**Maßnahmen:** {d.ziel['massnahmen']}")
+    st.markdown("**Maßnahmen:**")
+    st.text(d.ziel["massnahmen"])
+
+st.subheader("Ziele pflegen")
+if meldung := st.session_state.pop("ziele_meldung", None):
+    st.success(meldung)
+with st.expander(f"Ziel {ziel_id} bearbeiten"):
+    bearbeiten.formular(c, ziel_id)
+with st.expander("Neues Ziel anlegen"):
+    bearbeiten.formular(c, None)
+with st.expander("Ziele importieren (YAML oder Excel)"):
+    bearbeiten.hochladen()

@@ -21,8 +21,8 @@ from fis.config import Config
 from fis.demo import raeume as geo
 from fis.demo import werte as model
 from fis.ingest.katalog import aus_config
-from fis.monitoring import compute_aggregate
 from fis.store import Lieferung, Store
+from fis.ziele import bezugsdaten, pruefen
 
 SEED = 2024
 DEMO_USER = "demo"
@@ -193,7 +193,7 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
 
     report(0.85, "Zielsystem wird angelegt …")
     ziele_spec = yaml.safe_load((DATA_DIR / "ziele.yaml").read_text(encoding="utf-8"))["ziele"]
-    ziele = _ziel_frame(ziele_spec, store, katalog, frames)
+    ziele = pruefen(ziele_spec, bezugsdaten(store))
     with store.transaction():
         _lieferung(store, ziele, "ziele", "Zielsystem Soziales, Jugend und Gesundheit",
                    "zielsystem.yaml", "Sozialplanung", datetime(2024, 12, 12, 16, 0))
@@ -287,67 +287,3 @@ def _teilergebnisplan(nr: str, haushalt: dict, wachstum: float, rng: np.random.G
                 rows.append((position, year, m + 1, "Ist", float(monthly[m])))
     return [{"produkt_nr": nr, "position_nr": p, "jahr": y, "monat": m, "wertart": w, "betrag": float(b)}
             for p, y, m, w, b in rows]
-
-
-# --------------------------------------------------------------------------- goals
-
-def _ziel_frame(spec: list[dict], store: Store, katalog: pd.DataFrame,
-                frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    werte = store.load_werte()
-    raeume = store.load_raeume()
-    levels = {e: compute_aggregate(werte, raeume, katalog, e) for e in (1, 2, 3)}
-    alle = pd.concat(levels.values(), ignore_index=True)
-    alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
-    ind_meta = katalog.set_index("indikator_id")
-    kz = frames["produkt_kennzahl"].set_index("kennzahl_id")
-    kw = frames["produkt_kennzahl_wert"]
-    tep = frames["teilergebnisplan"]
-
-    rows = []
-    for z in spec:
-        row = {"ziel_id": z["id"], "titel": z["titel"], "zielfeld": z["zielfeld"],
-               "zielebene": z["zielebene"], "parent_id": z.get("parent"),
-               "beschreibung": z.get("beschreibung"), "produkt_nr": z.get("produkt"),
-               "basisjahr": z.get("basisjahr"), "zieldatum": z.get("zieldatum"),
-               "richtung": z.get("richtung"), "toleranz": z.get("toleranz"),
-               "band_unten": z.get("band_unten"), "band_oben": z.get("band_oben"),
-               "verantwortlich": z.get("verantwortlich"), "massnahmen": z.get("massnahmen"),
-               "beschlossen_von": z.get("beschlossen", {}).get("von"),
-               "beschlossen_am": z.get("beschlossen", {}).get("am")}
-        k = z.get("kennzahl")
-        ist, nk = None, 2
-        if k and "indikator" in k:
-            row.update(kennzahl_art="indikator", indikator_id=k["indikator"], raum_id=k["raum"],
-                       einheit=ind_meta.at[k["indikator"], "einheit"])
-            nk = int(ind_meta.at[k["indikator"], "nachkommastellen"])
-            hit = alle[(alle["raum_id"] == k["raum"]) & (alle["indikator_id"] == k["indikator"])
-                       & (alle["jahr"] == z["basisjahr"])]
-            ist = float(hit["wert"].iloc[0])
-        elif k and "produktkennzahl" in k:
-            kid = k["produktkennzahl"]
-            row.update(kennzahl_art="produktkennzahl", kennzahl_id=kid, einheit=kz.at[kid, "einheit"])
-            nk = int(kz.at[kid, "nachkommastellen"])
-            hit = kw[(kw["kennzahl_id"] == kid) & (kw["jahr"] == z["basisjahr"]) & (kw["wertart"] == "Ist")]
-            ist = float(hit["wert"].iloc[0])
-        elif k and "haushalt" in k:
-            h = k["haushalt"]
-            row.update(kennzahl_art="haushalt", produkt_nr=h["produkt"], position_nr=h["position"],
-                       einheit="EUR")
-            nk = 0
-            hit = tep[(tep["produkt_nr"] == h["produkt"]) & (tep["position_nr"] == h["position"])
-                      & (tep["jahr"] == z["basisjahr"]) & (tep["monat"] == 0) & (tep["wertart"] == "Ist")]
-            ist = abs(float(hit["betrag"].iloc[0]))   # Aufwand as a positive amount
-        if ist is not None:
-            basis = float(z["basiswert"]) if "basiswert" in z else round(ist, nk)
-            row["basiswert"] = basis
-            if "zielwert" in z:
-                row["zielwert"] = float(z["zielwert"])
-            elif "zielwert_relativ" in z:
-                row["zielwert"] = round(basis * (1 + z["zielwert_relativ"]), nk + 1)
-            elif "zielwert_delta" in z:
-                row["zielwert"] = round(basis + z["zielwert_delta"], nk)
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    for col in ("zieldatum", "beschlossen_am"):
-        frame[col] = pd.to_datetime(frame[col]).dt.date
-    return frame

@@ -85,3 +85,28 @@ def test_controlling_monthly_view_groups_by_fachbereich(monkeypatch, demo_copy):
     assert at.subheader[0].value == "Abweichungsbericht zum 31.10.2026"
     titel = [m.value for m in at.markdown if m.value.startswith("#### ")]
     assert "#### 51 – Amt für Kinder, Jugend und Familie" in titel
+
+
+def test_ziel_edit_form_saves_with_audit_and_refuses_bad_input(monkeypatch, demo_copy):
+    from fis.store import Store
+
+    at = _page(monkeypatch, demo_copy, "ziele")
+    toleranz = next(n for n in at.number_input if n.label == "Toleranz")
+    assert toleranz.value == 0.01                                 # the H1 form is prefilled
+    toleranz.set_value(0.02)
+    next(b for b in at.button if b.label == "Ziel speichern").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Gespeichert: 0 neu, 1 geändert, 0 unverändert")
+    with Store.open(demo_copy) as store:          # same configuration as the app's connection
+        assert store.load_ziele().set_index("ziel_id").at["H1", "toleranz"] == 0.02
+        audit = store.load_audit()
+    assert audit.iloc[-1]["aktion"] == "ziel_geaendert" and audit.iloc[-1]["objekt_id"] == "H1"
+    # a new goal without title and with an unknown Raum is refused with German reasons
+    neu = [t for t in at.text_input if t.label == "Kennung"][-1]
+    neu.set_value("N1")
+    [r for r in at.radio if r.label == "Kennzahl"][-1].set_value("indikator")
+    [t for t in at.text_input if t.label == "Raum (Kennung)"][-1].set_value("9999")
+    [b for b in at.button if b.label == "Ziel speichern"][-1].click().run()
+    fehler = at.error[-1].value
+    assert "Nicht gespeichert" in fehler and "Ziel N1: „titel“ fehlt." in fehler
+    assert "Ziel N1: Raum „9999“ ist unbekannt." in fehler

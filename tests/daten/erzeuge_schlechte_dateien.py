@@ -28,7 +28,7 @@ def _xlsx(rows: list[list], formula: bool = False) -> bytes:
         if isinstance(v, (int, float)):
             return f'<c r="{ref}"><v>{v}</v></c>'
         return f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>'
-    cols = "ABCDEFGHIJ"
+    cols = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     sheet_rows = "".join(
         f'<row r="{i + 1}">' + "".join(cell(f"{cols[j]}{i + 1}", v) for j, v in enumerate(r)) + "</row>"
         for i, r in enumerate(rows))

@@ -1,0 +1,313 @@
+"""Goals (Zielsystem) from YAML, XLSX or the edit form: read, validate, store with audit.
+
+One goal in the input format (YAML list ``ziele:`` or one XLSX row per goal)::
+
+    id: H1                                  # unique
+    titel: Der Anteil der Heimerziehung sinkt von 0,3 auf 0,2 %
+    zielfeld: Ergebnis/Wirkung              # one of the four KGSt Zielfelder
+    zielebene: Produktgruppenziel           # Leitziel, Produktgruppenziel, Produktziel, Teilziel …
+    parent: L1                              # optional: the goal above
+    kennzahl: {indikator: heimerziehung, raum: "00"}     # or {produktkennzahl: id}
+                                            # or {haushalt: {produkt: "11.06.03.02", position: 11}}
+    basisjahr: 2021
+    basiswert: 0.30                         # optional: else the Ist of the base year
+    zielwert: 0.20                          # or zielwert_relativ: -0.10 / zielwert_delta: -3
+    zieldatum: 2024-12-31
+    richtung: senken                        # steigern, senken, halten (with band_unten/band_oben)
+    toleranz: 0.01
+    produkt: "11.06.03.03"
+    verantwortlich: Sabine Koch
+    massnahmen: …
+    beschlossen: {von: Jugendhilfeausschuss, am: 2021-11-18}
+
+In XLSX the nested keys are flat columns: indikator, raum, produktkennzahl,
+haushalt_produkt, haushalt_position, beschlossen_von, beschlossen_am.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from fis.controlling import ZIELFELDER
+from fis.monitoring import compute_aggregate
+from fis.store import Lieferung
+
+RICHTUNGEN = ("steigern", "senken", "halten")
+SPALTEN = ("id", "titel", "zielfeld", "zielebene", "parent", "beschreibung", "indikator", "raum",
+           "produktkennzahl", "haushalt_produkt", "haushalt_position", "basisjahr", "basiswert", "zielwert",
+           "zielwert_relativ", "zielwert_delta", "zieldatum", "richtung", "toleranz", "band_unten",
+           "band_oben", "produkt", "verantwortlich", "massnahmen", "beschlossen_von", "beschlossen_am")
+
+
+class ZielFehler(ValueError):
+    """Invalid goals; ``fehler`` lists every problem in German."""
+
+    def __init__(self, fehler: list[str]):
+        super().__init__("; ".join(fehler))
+        self.fehler = fehler
+
+
+def _leer(v) -> bool:
+    if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, str) and not v.strip()):
+        return True
+    return isinstance(v, float) and np.isnan(v)
+
+
+def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
+    """Goal specifications from a YAML or XLSX file (nested form as in YAML)."""
+    name = dateiname.lower()
+    if name.endswith((".yaml", ".yml")):
+        try:
+            daten = yaml.safe_load(inhalt.decode("utf-8"))
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ZielFehler([f"{dateiname}: kein gültiges YAML in UTF-8 ({exc})."]) from exc
+        if not isinstance(daten, dict) or not isinstance(daten.get("ziele"), list):
+            raise ZielFehler([f"{dateiname}: erwartet wird eine Liste unter dem Schlüssel „ziele:“."])
+        return [z for z in daten["ziele"] if isinstance(z, dict)] if all(
+            isinstance(z, dict) for z in daten["ziele"]) else _nicht_liste(dateiname)
+    if name.endswith(".xlsx"):
+        try:
+            frame = pd.read_excel(io.BytesIO(inhalt), dtype=object, engine="calamine")
+        except Exception as exc:   # noqa: BLE001 – any unreadable workbook becomes a German message
+            raise ZielFehler([f"{dateiname}: die Excel-Datei lässt sich nicht lesen ({exc})."]) from exc
+        frame.columns = [str(c).strip().lower() for c in frame.columns]
+        fremd = sorted(set(frame.columns) - set(SPALTEN))
+        if fremd:
+            raise ZielFehler([f"{dateiname}: unbekannte Spalten {', '.join(fremd)}. Erlaubt sind: "
+                              + ", ".join(SPALTEN) + "."])
+        return [_verschachteln(r) for r in frame.to_dict("records") if not _leer(r.get("id"))]
+    raise ZielFehler([f"{dateiname}: Ziele werden als YAML (.yaml) oder Excel (.xlsx) geliefert."])
+
+
+def _nicht_liste(dateiname: str):
+    raise ZielFehler([f"{dateiname}: jeder Eintrag unter „ziele:“ muss ein Abschnitt mit Schlüsseln sein."])
+
+
+def _verschachteln(r: dict) -> dict:
+    z = {k: v for k, v in r.items() if not _leer(v) and k in SPALTEN}
+    if "indikator" in z:
+        z["kennzahl"] = {"indikator": z.pop("indikator"), "raum": str(z.pop("raum", ""))}
+    elif "produktkennzahl" in z:
+        z["kennzahl"] = {"produktkennzahl": z.pop("produktkennzahl")}
+    elif "haushalt_produkt" in z:
+        z["kennzahl"] = {"haushalt": {"produkt": str(z.pop("haushalt_produkt")),
+                                      "position": z.pop("haushalt_position", None)}}
+    if "beschlossen_von" in z or "beschlossen_am" in z:
+        z["beschlossen"] = {"von": z.pop("beschlossen_von", None), "am": z.pop("beschlossen_am", None)}
+    return z
+
+
+def _datum(v, wo: str, fehler: list[str]) -> date | None:
+    if _leer(v):
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    try:
+        return pd.Timestamp(str(v)).date()
+    except ValueError:
+        fehler.append(f"{wo}: „{v}“ ist kein Datum (erwartet z. B. 2026-12-31).")
+        return None
+
+
+def _zahl(v, wo: str, fehler: list[str]) -> float | None:
+    if _leer(v):
+        return None
+    try:
+        return float(str(v).replace(",", ".")) if isinstance(v, str) else float(v)
+    except ValueError:
+        fehler.append(f"{wo}: „{v}“ ist keine Zahl.")
+        return None
+
+
+@dataclass(frozen=True)
+class Bezugsdaten:
+    """What goal references are checked against and base values are read from."""
+    indikator_ist: pd.DataFrame      # indikator_id, raum_id, jahr, wert (all levels)
+    indikatoren: pd.DataFrame        # indexed by indikator_id
+    raeume: set
+    kennzahlen: pd.DataFrame         # kennzahl_id, jahr, wertart, wert, einheit, nachkommastellen
+    tep: pd.DataFrame
+    produkte: set
+    vorhandene: set                  # goal ids already stored
+
+
+def bezugsdaten(store) -> Bezugsdaten:
+    werte, raeume, katalog = store.load_werte(), store.load_raeume(), store.load_indikatoren()
+    ebenen = sorted(raeume["ebene"].unique()) if len(raeume) else []
+    alle = pd.concat([compute_aggregate(werte, raeume, katalog, int(e)) for e in ebenen], ignore_index=True) \
+        if ebenen else pd.DataFrame(columns=["indikator_id", "raum_id", "stichtag", "wert"])
+    alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
+    return Bezugsdaten(alle, katalog.set_index("indikator_id"), set(raeume["raum_id"]),
+                       store.load_produkt_kennzahlen(), store.load_teilergebnisplan(),
+                       set(store.load_produkte()["nr"]), set(store.load_ziele()["ziel_id"]))
+
+
+def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
+    """Goal rows for the ``ziel`` table, or :class:`ZielFehler` with every problem.
+    Missing base values are the Ist of the base year; relative and delta targets are
+    resolved against the base value."""
+    fehler: list[str] = []
+    rows = []
+    ids = [str(z.get("id", "")).strip() for z in specs]
+    for nr, z in enumerate(specs, start=1):
+        zid = ids[nr - 1]
+        wo = f"Ziel {zid or f'Nr. {nr}'}"
+        if not zid:
+            fehler.append(f"Ziel Nr. {nr}: „id“ fehlt.")
+            continue
+        if ids.count(zid) > 1 and ids.index(zid) == nr - 1:
+            fehler.append(f"{wo}: die Kennung kommt mehrfach vor.")
+        for pflicht in ("titel", "zielfeld", "zielebene"):
+            if _leer(z.get(pflicht)):
+                fehler.append(f"{wo}: „{pflicht}“ fehlt.")
+        if not _leer(z.get("zielfeld")) and z["zielfeld"] not in ZIELFELDER:
+            fehler.append(f"{wo}: Zielfeld „{z['zielfeld']}“ gibt es nicht; erlaubt: " + ", ".join(ZIELFELDER) + ".")
+        parent = None if _leer(z.get("parent")) else str(z["parent"]).strip()
+        if parent and parent not in ids and parent not in bezug.vorhandene:
+            fehler.append(f"{wo}: übergeordnetes Ziel „{parent}“ ist unbekannt.")
+        if parent == zid:
+            fehler.append(f"{wo}: ein Ziel kann nicht sein eigenes übergeordnetes Ziel sein.")
+        richtung = None if _leer(z.get("richtung")) else str(z["richtung"]).strip()
+        if richtung and richtung not in RICHTUNGEN:
+            fehler.append(f"{wo}: Richtung „{richtung}“ gibt es nicht; erlaubt: steigern, senken, halten.")
+        produkt = None if _leer(z.get("produkt")) else str(z["produkt"]).strip()
+        if produkt and produkt not in bezug.produkte:
+            fehler.append(f"{wo}: Produkt „{produkt}“ ist nicht im Produkthaushalt.")
+        row = {"ziel_id": zid, "titel": z.get("titel"), "zielfeld": z.get("zielfeld"),
+               "zielebene": z.get("zielebene"), "parent_id": parent, "beschreibung": z.get("beschreibung"),
+               "produkt_nr": produkt, "richtung": richtung,
+               "basisjahr": None, "zieldatum": _datum(z.get("zieldatum"), wo, fehler),
+               "toleranz": _zahl(z.get("toleranz"), wo, fehler),
+               "band_unten": _zahl(z.get("band_unten"), wo, fehler),
+               "band_oben": _zahl(z.get("band_oben"), wo, fehler),
+               "verantwortlich": z.get("verantwortlich"), "massnahmen": z.get("massnahmen")}
+        beschluss = z.get("beschlossen") or {}
+        row["beschlossen_von"] = beschluss.get("von")
+        row["beschlossen_am"] = _datum(beschluss.get("am"), wo, fehler)
+        bj = _zahl(z.get("basisjahr"), wo, fehler)
+        row["basisjahr"] = None if bj is None else int(bj)
+        ist, nk = _kennzahl(z.get("kennzahl"), row, bezug, wo, fehler)
+        basis = _zahl(z.get("basiswert"), wo, fehler)
+        if basis is None and ist is not None:
+            basis = round(ist, nk)
+        row["basiswert"] = basis
+        zw = _zahl(z.get("zielwert"), wo, fehler)
+        rel, delta = _zahl(z.get("zielwert_relativ"), wo, fehler), _zahl(z.get("zielwert_delta"), wo, fehler)
+        if zw is None and basis is not None:
+            if rel is not None:
+                zw = round(basis * (1 + rel), nk + 1)
+            elif delta is not None:
+                zw = round(basis + delta, nk)
+        row["zielwert"] = zw
+        rows.append(row)
+    if fehler:
+        raise ZielFehler(fehler)
+    frame = pd.DataFrame(rows)
+    frame["basisjahr"] = frame["basisjahr"].astype("Int16")
+    if "position_nr" in frame:
+        frame["position_nr"] = frame["position_nr"].astype("Int16")
+    return frame
+
+
+def _kennzahl(k, row: dict, bezug: Bezugsdaten, wo: str, fehler: list[str]) -> tuple[float | None, int]:
+    """Fill the Kennzahl columns of ``row``; returns the Ist of the base year (or None) and decimals."""
+    if not k:
+        return None, 2
+    if not isinstance(k, dict):
+        fehler.append(f"{wo}: „kennzahl“ muss ein Abschnitt sein, z. B. {{indikator: kinderarmut, raum: \"00\"}}.")
+        return None, 2
+    jahr = row["basisjahr"]
+    if "indikator" in k:
+        ind, raum = str(k["indikator"]), str(k.get("raum", "")).strip()
+        if ind not in bezug.indikatoren.index:
+            fehler.append(f"{wo}: Indikator „{ind}“ steht nicht im Katalog.")
+            return None, 2
+        if raum not in bezug.raeume:
+            fehler.append(f"{wo}: Raum „{raum}“ ist unbekannt.")
+            return None, 2
+        row.update(kennzahl_art="indikator", indikator_id=ind, raum_id=raum,
+                   einheit=bezug.indikatoren.at[ind, "einheit"])
+        a = bezug.indikator_ist
+        hit = a[(a["indikator_id"] == ind) & (a["raum_id"] == raum) & (a["jahr"] == jahr)]["wert"].dropna()
+        return (float(hit.iloc[-1]) if len(hit) else None), int(bezug.indikatoren.at[ind, "nachkommastellen"])
+    if "produktkennzahl" in k:
+        kid = str(k["produktkennzahl"])
+        kz = bezug.kennzahlen[bezug.kennzahlen["kennzahl_id"] == kid]
+        if kz.empty:
+            fehler.append(f"{wo}: Produktkennzahl „{kid}“ ist unbekannt.")
+            return None, 2
+        row.update(kennzahl_art="produktkennzahl", kennzahl_id=kid, einheit=kz["einheit"].iloc[0])
+        hit = kz[(kz["jahr"] == jahr) & (kz["wertart"] == "Ist")]["wert"]
+        return (float(hit.iloc[0]) if len(hit) else None), int(kz["nachkommastellen"].iloc[0])
+    if "haushalt" in k and isinstance(k["haushalt"], dict):
+        nr, pos = str(k["haushalt"].get("produkt", "")), k["haushalt"].get("position")
+        try:
+            pos = int(pos)
+        except (TypeError, ValueError):
+            fehler.append(f"{wo}: Haushaltsposition „{pos}“ ist keine Zeilennummer des Teilergebnisplans.")
+            return None, 0
+        if nr not in bezug.produkte:
+            fehler.append(f"{wo}: Produkt „{nr}“ der Haushaltszeile ist nicht im Produkthaushalt.")
+            return None, 0
+        row.update(kennzahl_art="haushalt", produkt_nr=nr, position_nr=pos, einheit="EUR")
+        t = bezug.tep
+        hit = t[(t["produkt_nr"] == nr) & (t["position_nr"] == pos) & (t["jahr"] == jahr)
+                & (t["monat"] == 0) & (t["wertart"] == "Ist")]["betrag"]
+        return (abs(float(hit.iloc[0])) if len(hit) else None), 0
+    fehler.append(f"{wo}: „kennzahl“ braucht „indikator“ (mit „raum“), „produktkennzahl“ oder „haushalt“.")
+    return None, 2
+
+
+def _gleich(a, b) -> bool:
+    if _leer(a) and _leer(b):
+        return True
+    if _leer(a) or _leer(b):
+        return False
+    if isinstance(a, (date, pd.Timestamp)) or isinstance(b, (date, pd.Timestamp)):
+        return pd.Timestamp(a) == pd.Timestamp(b)
+    if isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number)):
+        return bool(np.isclose(float(a), float(b)))
+    return str(a) == str(b)
+
+
+def uebernehmen(store, frame: pd.DataFrame, benutzer: str, bezeichnung: str, dateiname: str | None = None) -> dict:
+    """Store new and changed goals in one transaction, with a register entry and one audit
+    entry per goal (before and after). Unchanged goals are left alone."""
+    alt = store.load_ziele().set_index("ziel_id")
+    neu, geaendert, gleich = [], [], []
+    for r in frame.to_dict("records"):
+        if r["ziel_id"] not in alt.index:
+            neu.append(r)
+            continue
+        vorher = alt.loc[r["ziel_id"]].to_dict()
+        diff = {k: (vorher.get(k), v) for k, v in r.items() if k != "ziel_id" and not _gleich(vorher.get(k), v)}
+        (geaendert if diff else gleich).append((r, diff))
+    schreiben = pd.DataFrame(neu + [r for r, _ in geaendert])
+    if schreiben.empty:
+        return {"neu": 0, "geaendert": 0, "unveraendert": len(gleich)}
+    with store.transaction():
+        lid = store.insert_lieferung(Lieferung(
+            art="ziele", bezeichnung=bezeichnung, dateiname=dateiname or "Eingabe", sha256=_sha(schreiben),
+            benutzer=benutzer, quelle="Zielsystem", zeitpunkt=datetime.now(),
+            pruefergebnis={"fehler": 0, "warnungen": 0}))
+        store.set_lieferung_counts(lid, len(frame), len(neu), len(geaendert))
+        store.upsert_ziele(schreiben)
+        for r in neu:
+            store.insert_audit(benutzer, "ziel_angelegt", "ziel", r["ziel_id"], {"titel": r["titel"]})
+        for r, diff in geaendert:
+            store.insert_audit(benutzer, "ziel_geaendert", "ziel", r["ziel_id"],
+                               {k: {"vorher": a, "nachher": b} for k, (a, b) in diff.items()})
+    return {"neu": len(neu), "geaendert": len(geaendert), "unveraendert": len(gleich)}
+
+
+def _sha(frame: pd.DataFrame) -> str:
+    import hashlib
+    return hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
