@@ -860,11 +860,15 @@ class Store:
     def load_ziele(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM ziel ORDER BY ziel_id").df()
 
-    def upsert_ziele(self, frame: pd.DataFrame) -> None:
-        """Replace the goals of ``frame`` (by ziel_id) and insert new ones; call inside a transaction."""
+    def upsert_ziele(self, frame: pd.DataFrame, soll: pd.DataFrame | None = None) -> None:
+        """Replace the goals of ``frame`` (by ziel_id) and their annual Soll values; insert
+        new ones. Call inside a transaction."""
         for zid in frame["ziel_id"]:
             self.con.execute("DELETE FROM ziel WHERE ziel_id = ?", [zid])
+            self.con.execute("DELETE FROM ziel_soll WHERE ziel_id = ?", [zid])
         self._insert_frame("ziel", frame)
+        if soll is not None and len(soll):
+            self._insert_frame("ziel_soll", soll)
 
     def load_ziel_soll(self) -> pd.DataFrame:
         return self.con.execute("SELECT ziel_id, jahr, soll FROM ziel_soll ORDER BY ziel_id, jahr").df()

@@ -19,9 +19,11 @@ One goal in the input format (YAML list ``ziele:`` or one XLSX row per goal)::
     verantwortlich: Sabine Koch
     massnahmen: …
     beschlossen: {von: Jugendhilfeausschuss, am: 2021-11-18}
+    soll: {2022: 0.27, 2023: 0.24}          # optional: explicit annual Soll instead of the straight path
 
 In XLSX the nested keys are flat columns: indikator, raum, produktkennzahl,
-haushalt_produkt, haushalt_position, beschlossen_von, beschlossen_am.
+haushalt_produkt, haushalt_position, beschlossen_von, beschlossen_am, and soll_2023,
+soll_2024, … for annual Soll values.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
         except Exception as exc:   # noqa: BLE001 – any unreadable workbook becomes a German message
             raise ZielFehler([f"{dateiname}: die Excel-Datei lässt sich nicht lesen ({exc})."]) from exc
         frame.columns = [str(c).strip().lower() for c in frame.columns]
-        fremd = sorted(set(frame.columns) - set(SPALTEN))
+        fremd = sorted(c for c in set(frame.columns) - set(SPALTEN)
+                       if not (c.startswith("soll_") and c[5:].isdigit()))
         if fremd:
             raise ZielFehler([f"{dateiname}: unbekannte Spalten {', '.join(fremd)}. Erlaubt sind: "
                               + ", ".join(SPALTEN) + "."])
@@ -91,6 +94,9 @@ def _nicht_liste(dateiname: str):
 
 def _verschachteln(r: dict) -> dict:
     z = {k: v for k, v in r.items() if not _leer(v) and k in SPALTEN}
+    soll = {int(k[5:]): v for k, v in r.items() if k.startswith("soll_") and k[5:].isdigit() and not _leer(v)}
+    if soll:
+        z["soll"] = soll
     if "indikator" in z:
         z["kennzahl"] = {"indikator": z.pop("indikator"), "raum": str(z.pop("raum", ""))}
     elif "produktkennzahl" in z:
@@ -207,6 +213,17 @@ def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
             elif delta is not None:
                 zw = round(basis + delta, nk)
         row["zielwert"] = zw
+        soll = z.get("soll") or {}
+        if not isinstance(soll, dict):
+            fehler.append(f"{wo}: „soll“ muss Jahr: Wert-Paare enthalten, z. B. {{2023: 0.24}}.")
+            soll = {}
+        row["_soll"] = {}
+        for j, v in soll.items():
+            wert = _zahl(v, f"{wo}, Soll {j}", fehler)
+            if not str(j).isdigit():
+                fehler.append(f"{wo}: Soll-Jahr „{j}“ ist keine Jahreszahl.")
+            elif wert is not None:
+                row["_soll"][int(j)] = wert
         rows.append(row)
     if fehler:
         raise ZielFehler(fehler)
@@ -282,13 +299,18 @@ def uebernehmen(store, frame: pd.DataFrame, benutzer: str, bezeichnung: str, dat
     """Store new and changed goals in one transaction, with a register entry and one audit
     entry per goal (before and after). Unchanged goals are left alone."""
     alt = store.load_ziele().set_index("ziel_id")
+    soll_alt = {zid: dict(zip(g["jahr"].astype(int), g["soll"], strict=True))
+                for zid, g in store.load_ziel_soll().groupby("ziel_id")}
     neu, geaendert, gleich = [], [], []
     for r in frame.to_dict("records"):
         if r["ziel_id"] not in alt.index:
             neu.append(r)
             continue
         vorher = alt.loc[r["ziel_id"]].to_dict()
-        diff = {k: (vorher.get(k), v) for k, v in r.items() if k != "ziel_id" and not _gleich(vorher.get(k), v)}
+        diff = {k: (vorher.get(k), v) for k, v in r.items()
+                if k not in ("ziel_id", "_soll") and not _gleich(vorher.get(k), v)}
+        if not _soll_gleich(soll_alt.get(r["ziel_id"], {}), r.get("_soll", {})):
+            diff["soll"] = (soll_alt.get(r["ziel_id"], {}), r.get("_soll", {}))
         (geaendert if diff else gleich).append((r, diff))
     schreiben = pd.DataFrame(neu + [r for r, _ in geaendert])
     if schreiben.empty:
@@ -299,13 +321,23 @@ def uebernehmen(store, frame: pd.DataFrame, benutzer: str, bezeichnung: str, dat
             benutzer=benutzer, quelle="Zielsystem", zeitpunkt=datetime.now(),
             pruefergebnis={"fehler": 0, "warnungen": 0}))
         store.set_lieferung_counts(lid, len(frame), len(neu), len(geaendert))
-        store.upsert_ziele(schreiben)
+        store.upsert_ziele(schreiben.drop(columns="_soll"), soll_werte(schreiben))
         for r in neu:
             store.insert_audit(benutzer, "ziel_angelegt", "ziel", r["ziel_id"], {"titel": r["titel"]})
         for r, diff in geaendert:
             store.insert_audit(benutzer, "ziel_geaendert", "ziel", r["ziel_id"],
                                {k: {"vorher": a, "nachher": b} for k, (a, b) in diff.items()})
     return {"neu": len(neu), "geaendert": len(geaendert), "unveraendert": len(gleich)}
+
+
+def soll_werte(frame: pd.DataFrame) -> pd.DataFrame:
+    """The explicit annual Soll values of checked goals as ``ziel_soll`` rows."""
+    return pd.DataFrame([(r["ziel_id"], j, w) for r in frame.to_dict("records") for j, w in r["_soll"].items()],
+                        columns=["ziel_id", "jahr", "soll"])
+
+
+def _soll_gleich(a: dict, b: dict) -> bool:
+    return set(a) == set(b) and all(np.isclose(float(a[j]), float(b[j])) for j in a)
 
 
 def _sha(frame: pd.DataFrame) -> str:

@@ -86,7 +86,9 @@ def formular(c, ziel_id: str | None) -> None:
                 "richtung": richtung, "toleranz": toleranz, "band_unten": band_unten, "band_oben": band_oben,
                 "verantwortlich": verantwortlich or None, "produkt": produkt or None,
                 "massnahmen": massnahmen or None, "beschreibung": _wert(z, "beschreibung"),
-                "beschlossen": {"von": _wert(z, "beschlossen_von"), "am": _wert(z, "beschlossen_am")}}
+                "beschlossen": {"von": _wert(z, "beschlossen_von"), "am": _wert(z, "beschlossen_am")},
+                # the form does not show annual Soll values: keep the stored ones
+                "soll": c.soll[c.soll["ziel_id"] == ziel_id].set_index("jahr")["soll"].to_dict() if ziel_id else {}}
         if art == "indikator":
             spec["kennzahl"] = {"indikator": ind, "raum": raum}
         elif art == "produktkennzahl":

@@ -22,7 +22,7 @@ from fis.demo import raeume as geo
 from fis.demo import werte as model
 from fis.ingest.katalog import aus_config
 from fis.store import Lieferung, Store
-from fis.ziele import bezugsdaten, pruefen
+from fis.ziele import bezugsdaten, pruefen, soll_werte
 
 SEED = 2024
 DEMO_USER = "demo"
@@ -197,7 +197,7 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     with store.transaction():
         _lieferung(store, ziele, "ziele", "Zielsystem Soziales, Jugend und Gesundheit",
                    "zielsystem.yaml", "Sozialplanung", datetime(2024, 12, 12, 16, 0))
-        store.insert_ziele(ziele)
+        store.upsert_ziele(ziele.drop(columns="_soll"), soll_werte(ziele))
         store.set_meta("demo", "Musterstadt")
         store.set_meta("haushaltsjahr", str(HAUSHALTSJAHR))
         store.set_meta("berichtsmonat", str(BERICHTSMONAT))

@@ -44,6 +44,12 @@ def test_a_new_goal_gets_its_base_from_the_ist_and_is_audited(demo_copy):
         assert list(letzte["aktion"]) == ["ziel_angelegt", "ziel_geaendert"]
         assert json.loads(letzte["details"].iloc[-1]) == {"toleranz": {"vorher": 0.5, "nachher": 0.3}}
         assert store.load_ziele().set_index("ziel_id").at["Z1", "toleranz"] == 0.3
+        # explicit annual Soll values replace the straight path and are audited too
+        mit_soll = ziele.pruefen([{**NEU, "toleranz": 0.3, "soll": {2025: 20.0, 2026: 19.5}}], ziele.bezugsdaten(store))
+        assert ziele.uebernehmen(store, mit_soll, "planer", "Test")["geaendert"] == 1
+        assert store.load_ziel_soll().query("ziel_id == 'Z1'")["soll"].tolist() == [20.0, 19.5]
+        assert json.loads(store.load_audit()["details"].iloc[-1]) == {
+            "soll": {"vorher": {}, "nachher": {"2025": 20.0, "2026": 19.5}}}
 
 
 def test_every_problem_is_named_and_nothing_is_written(demo_copy):
@@ -88,12 +94,13 @@ def test_excel_rows_are_read_like_yaml(demo):
     zeile = {"id": "Z9", "titel": "Wartezeit Wohngeld unter 5 Wochen", "zielfeld": "Prozess/Struktur",
              "zielebene": "Produktziel", "produktkennzahl": "wg_dauer", "basisjahr": 2023, "zielwert": 5,
              "zieldatum": "2027-12-31", "richtung": "senken", "toleranz": 0.5,
-             "beschlossen_von": "Sozialausschuss", "beschlossen_am": "2024-03-01"}
+             "beschlossen_von": "Sozialausschuss", "beschlossen_am": "2024-03-01", "soll_2025": 6.5}
     specs = ziele.einlesen(_xlsx([list(zeile), list(zeile.values())]), "ziele.xlsx")
     assert specs[0]["kennzahl"] == {"produktkennzahl": "wg_dauer"}
     frame = ziele.pruefen(specs, ziele.bezugsdaten(demo))
     assert frame.at[0, "kennzahl_art"] == "produktkennzahl" and frame.at[0, "einheit"] == "Wochen"
     assert frame.at[0, "beschlossen_von"] == "Sozialausschuss"
+    assert frame.at[0, "_soll"] == {2025: 6.5}
     with pytest.raises(ziele.ZielFehler, match="unbekannte Spalten farbe"):
         ziele.einlesen(_xlsx([[*zeile, "farbe"], [*zeile.values(), "rot"]]), "ziele.xlsx")
 
