@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from fis.controlling import (
     abweichungsbericht,
@@ -15,8 +12,7 @@ from fis.controlling import (
     lade_controlling,
 )
 from fis.monitoring import lade_monitoring
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.app.helfer import seite
 
 
 @pytest.fixture(scope="module")
@@ -24,17 +20,10 @@ def c(demo, config):
     return lade_controlling(demo, lade_monitoring(demo, config))
 
 
-def _page(monkeypatch, db: Path, page: str) -> AppTest:
-    monkeypatch.setenv("FIS_DB", str(db))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page(f"seiten/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_ziele_tree_and_drill_down_to_heimerziehung(monkeypatch, demo_copy, c, config):
-    at = _page(monkeypatch, demo_copy, "ziele")
+    at = seite(monkeypatch, demo_copy, "ziele")
     jahr, _ = berichtsstand(c)
     b = bewerte_ziele(c, jahr, config.controlling).set_index("ziel_id")
     baum = next(d.value for d in at.dataframe if "Zielerreichung" in d.value.columns)
@@ -52,7 +41,7 @@ def test_ziele_tree_and_drill_down_to_heimerziehung(monkeypatch, demo_copy, c, c
 
 
 def test_ziele_drill_down_with_scenarios(monkeypatch, demo_copy):
-    at = _page(monkeypatch, demo_copy, "ziele")
+    at = seite(monkeypatch, demo_copy, "ziele")
     at.selectbox(key="ziel_id").set_value("K1").run()
     at.toggle(key="ziel_sz_an").set_value(True).run()
     assert not at.exception
@@ -64,7 +53,7 @@ def test_ziele_drill_down_with_scenarios(monkeypatch, demo_copy):
 
 
 def test_controlling_lists_every_off_track_goal_and_budget_line(monkeypatch, demo_copy, c, config):
-    at = _page(monkeypatch, demo_copy, "controlling")
+    at = seite(monkeypatch, demo_copy, "controlling")
     jahr, monat = berichtsstand(c, "Quartal")
     assert (jahr, monat) == (2026, 9)                  # demo Ist runs to October: last full quarter
     assert at.subheader[0].value == "Abweichungsbericht zum 30.09.2026"
@@ -80,7 +69,7 @@ def test_controlling_lists_every_off_track_goal_and_budget_line(monkeypatch, dem
 
 
 def test_controlling_monthly_view_groups_by_fachbereich(monkeypatch, demo_copy):
-    at = _page(monkeypatch, demo_copy, "controlling")
+    at = seite(monkeypatch, demo_copy, "controlling")
     at.segmented_control(key="ctl_rhythmus").set_value("Monat").run()
     assert at.subheader[0].value == "Abweichungsbericht zum 31.10.2026"
     titel = [m.value for m in at.markdown if m.value.startswith("#### ")]
@@ -90,7 +79,7 @@ def test_controlling_monthly_view_groups_by_fachbereich(monkeypatch, demo_copy):
 def test_ziel_edit_form_saves_with_audit_and_refuses_bad_input(monkeypatch, demo_copy):
     from fis.store import Store
 
-    at = _page(monkeypatch, demo_copy, "ziele")
+    at = seite(monkeypatch, demo_copy, "ziele")
     toleranz = next(n for n in at.number_input if n.label == "Toleranz")
     assert toleranz.value == 0.01                                 # the H1 form is prefilled
     toleranz.set_value(0.02)

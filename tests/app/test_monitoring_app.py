@@ -4,15 +4,13 @@ on the demo database, with values checked against fis."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl
 from fis.monitoring import karte_werte, lade_monitoring, trend, zeitreihe_werte, zusammenhang
+from tests.app.helfer import seite
 
-ROOT = Path(__file__).resolve().parents[2]
 T = date(2024, 12, 31)
 
 
@@ -21,21 +19,14 @@ def m(demo, config):
     return lade_monitoring(demo, config)
 
 
-def _page(monkeypatch, db: Path, page: str) -> AppTest:
-    monkeypatch.setenv("FIS_DB", str(db))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page(f"seiten/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
-def _table(at: AppTest, column: str):
+def _table(at, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 def test_karte_shows_child_poverty_with_ranks_and_suppression(monkeypatch, demo_copy, m):
-    at = _page(monkeypatch, demo_copy, "karte")
+    at = seite(monkeypatch, demo_copy, "karte")
     assert at.subheader[0].value == "Kinderarmut (%) je Sozialraum, 31.12.2024"
     erwartet = karte_werte(m, "kinderarmut", T, 1).set_index("raum_id")
     stadt = fmt_wert(erwartet["stadtwert"].iloc[0], "%", 1)
@@ -52,7 +43,7 @@ def test_karte_shows_child_poverty_with_ranks_and_suppression(monkeypatch, demo_
 
 
 def test_karte_change_map_withholds_areas_with_a_new_boundary(monkeypatch, demo_copy):
-    at = _page(monkeypatch, demo_copy, "karte")
+    at = seite(monkeypatch, demo_copy, "karte")
     at.toggle(key="karte_veraenderung").set_value(True).run()
     assert not at.exception
     assert at.subheader[0].value.startswith("Veränderung Kinderarmut je Sozialraum, 31.12.2019 → 31.12.2024")
@@ -64,7 +55,7 @@ def test_karte_change_map_withholds_areas_with_a_new_boundary(monkeypatch, demo_
 
 
 def test_karte_button_opens_the_profile_of_the_chosen_area(monkeypatch, demo_copy):
-    at = _page(monkeypatch, demo_copy, "karte")
+    at = seite(monkeypatch, demo_copy, "karte")
     at.selectbox(key="karte_raum").set_value("0103").run()
     at.button(key="karte_profil").click().run()
     assert not at.exception
@@ -73,7 +64,7 @@ def test_karte_button_opens_the_profile_of_the_chosen_area(monkeypatch, demo_cop
 
 
 def test_zeitreihen_trend_table_matches_fis(monkeypatch, demo_copy, m):
-    at = _page(monkeypatch, demo_copy, "zeitreihen")
+    at = seite(monkeypatch, demo_copy, "zeitreihen")
     at.selectbox(key="zr_indikator").set_value("sgb2_quote").run()
     at.multiselect(key="zr_gebiete").set_value(["0103"]).run()
     assert not at.exception
@@ -87,7 +78,7 @@ def test_zeitreihen_trend_table_matches_fis(monkeypatch, demo_copy, m):
 
 
 def test_profil_shows_value_index_rank_and_handlungsbedarf(monkeypatch, demo_copy, m):
-    at = _page(monkeypatch, demo_copy, "sozialraumprofil")
+    at = seite(monkeypatch, demo_copy, "sozialraumprofil")
     at.selectbox(key="profil_wahl").set_value("0103").run()
     assert not at.exception
     k = karte_werte(m, "kinderarmut", T, 1).set_index("raum_id")
@@ -102,7 +93,7 @@ def test_profil_shows_value_index_rank_and_handlungsbedarf(monkeypatch, demo_cop
 
 
 def test_profil_side_by_side_with_a_second_area(monkeypatch, demo_copy, m):
-    at = _page(monkeypatch, demo_copy, "sozialraumprofil")
+    at = seite(monkeypatch, demo_copy, "sozialraumprofil")
     at.selectbox(key="profil_wahl").set_value("0103").run()
     at.selectbox(key="profil_vergleich").set_value("0101").run()
     assert not at.exception
@@ -112,7 +103,7 @@ def test_profil_side_by_side_with_a_second_area(monkeypatch, demo_copy, m):
 
 
 def test_zusammenhaenge_metrics_match_fis(monkeypatch, demo_copy, m, config):
-    at = _page(monkeypatch, demo_copy, "zusammenhaenge")
+    at = seite(monkeypatch, demo_copy, "zusammenhaenge")
     kern = config.lagebild.handlungsbedarf.indikatoren
     z = zusammenhang(m, kern[0], kern[1], T, 1)
     werte = {x.label: x.value for x in at.metric}

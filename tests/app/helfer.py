@@ -1,0 +1,19 @@
+"""Shared piece of the AppTests: the whole app (frame, sidebar, navigation) opened on one page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def seite(monkeypatch, db: Path, page: str) -> AppTest:
+    """Run app.py on database ``db``, switch to ``seiten/<page>.py``; fails on any exception."""
+    monkeypatch.setenv("FIS_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page(f"seiten/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
