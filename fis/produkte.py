@@ -1,0 +1,286 @@
+"""Produkthaushalt (NKF): Teilergebnisplan with its sums, Kennzahlen per year with derived
+figures, and the instruments of the Produktkritik (ABC analysis, portfolio,
+Wirkungsbeitragsanalyse) and SROI.
+
+Amounts follow the plan: Erträge positive, Aufwendungen negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+WERTARTEN = ("Ist", "Ansatz", "Planung")
+
+
+# =========================================================================== Teilergebnisplan
+
+def _summe_aus(text: str) -> list[int]:
+    """'1-9' → [1, …, 9]; '10,17' → [10, 17]."""
+    out: list[int] = []
+    for teil in str(text).split(","):
+        if "-" in teil:
+            a, b = teil.split("-")
+            out += list(range(int(a), int(b) + 1))
+        elif teil.strip():
+            out.append(int(teil))
+    return out
+
+
+def ergebnisplan(zeilen: pd.DataFrame, positionen: pd.DataFrame) -> pd.DataFrame:
+    """All NKF lines with their sums. ``zeilen``: position_nr plus one column per
+    period (amounts); sum lines are computed from ``positionen.summe_aus`` in line order
+    (so that 18 = 10 + 17 uses the computed 10 and 17). Returns position_nr, bezeichnung,
+    art and the period columns, one row per line."""
+    perioden = [c for c in zeilen.columns if c != "position_nr"]
+    werte = zeilen.groupby("position_nr")[perioden].sum()
+    out = {}
+    for p in positionen.sort_values("position_nr").itertuples():
+        if p.art == "Summe":
+            out[p.position_nr] = sum((out.get(q, pd.Series(0.0, index=perioden)) for q in _summe_aus(p.summe_aus)),
+                                     pd.Series(0.0, index=perioden))
+        else:
+            out[p.position_nr] = werte.loc[p.position_nr] if p.position_nr in werte.index else \
+                pd.Series(0.0, index=perioden)
+    frame = pd.DataFrame(out).T.reindex(columns=perioden)
+    frame.index.name = "position_nr"
+    meta = positionen.set_index("position_nr")[["bezeichnung", "art"]]
+    return meta.join(frame).reset_index()
+
+
+def perioden(tep: pd.DataFrame, haushaltsjahr: int, planjahre: int = 3) -> list[tuple[int, str]]:
+    """The columns of a Produktdatenblatt: Ist of the previous year, Ansatz of the budget
+    year (and the year before, if present), Planung of the following years."""
+    out = []
+    vorjahr = haushaltsjahr - 1
+    if ((tep["jahr"] == vorjahr) & (tep["wertart"] == "Ist") & (tep["monat"] == 0)).any():
+        out.append((vorjahr, "Ist"))
+    for jahr in (vorjahr, haushaltsjahr):
+        if ((tep["jahr"] == jahr) & (tep["wertart"] == "Ansatz")).any():
+            out.append((jahr, "Ansatz"))
+    for jahr in range(haushaltsjahr + 1, haushaltsjahr + 1 + planjahre):
+        if ((tep["jahr"] == jahr) & (tep["wertart"] == "Planung")).any():
+            out.append((jahr, "Planung"))
+    return out
+
+
+def spaltenname(jahr: int, wertart: str) -> str:
+    return f"{wertart} {jahr}"
+
+
+def teilergebnisplan(tep: pd.DataFrame, positionen: pd.DataFrame, produkt_nrs: list[str],
+                     spalten: list[tuple[int, str]]) -> pd.DataFrame:
+    """The Teilergebnisplan of one or more products (a group: all its products) for the
+    given (year, Wertart) columns, annual values only."""
+    t = tep[tep["produkt_nr"].isin(produkt_nrs) & (tep["monat"] == 0)]
+    breit = pd.DataFrame({"position_nr": sorted(set(t["position_nr"]) | set(positionen["position_nr"]))})
+    for jahr, art in spalten:
+        s = t[(t["jahr"] == jahr) & (t["wertart"] == art)].groupby("position_nr")["betrag"].sum()
+        breit[spaltenname(jahr, art)] = breit["position_nr"].map(s).fillna(0.0)
+    return ergebnisplan(breit, positionen)
+
+
+def konsistenz(tep: pd.DataFrame, produkte: pd.DataFrame, toleranz: float = 0.5) -> pd.DataFrame:
+    """Lines where a delivered group or area total differs from the sum of its parts.
+    ``tep`` may carry rows for group numbers (11.05.01) and area numbers (11.05) next to
+    products; returns ebene, nr, position_nr, jahr, monat, wertart, geliefert, summe_teile,
+    differenz for every mismatch (empty if consistent or no totals were delivered)."""
+    gruppe_von = produkte.set_index("nr")["gruppe_nr"].to_dict()
+    bereich_von = produkte.drop_duplicates("gruppe_nr").set_index("gruppe_nr")["bereich_nr"].to_dict()
+    schluessel = ["position_nr", "jahr", "monat", "wertart"]
+    rows = []
+    for ebene, zuordnung in (("Produktgruppe", gruppe_von), ("Produktbereich", bereich_von)):
+        teile = tep[tep["produkt_nr"].isin(zuordnung)]
+        summe = teile.assign(nr=teile["produkt_nr"].map(zuordnung)).groupby(["nr", *schluessel])["betrag"].sum()
+        geliefert = tep[tep["produkt_nr"].isin(set(zuordnung.values()))].rename(columns={"produkt_nr": "nr"})
+        if geliefert.empty:
+            continue
+        v = geliefert.set_index(["nr", *schluessel])["betrag"].to_frame("geliefert").join(
+            summe.rename("summe_teile"), how="left").fillna({"summe_teile": 0.0})
+        v["differenz"] = v["geliefert"] - v["summe_teile"]
+        v = v[v["differenz"].abs() > toleranz].reset_index()
+        rows.append(v.assign(ebene=ebene))
+    if not rows:
+        return pd.DataFrame(columns=["ebene", "nr", *schluessel, "geliefert", "summe_teile", "differenz"])
+    return pd.concat(rows, ignore_index=True)[["ebene", "nr", *schluessel, "geliefert", "summe_teile", "differenz"]]
+
+
+# =========================================================================== Kennzahlen
+
+def kennzahlen(kz: pd.DataFrame, nrs: list[str], spalten: list[tuple[int, str]]) -> pd.DataFrame:
+    """Product Kennzahlen (from Store.load_produkt_kennzahlen) of ``nrs`` with one column
+    per (year, Wertart): kennzahl_id, name, einheit, nachkommastellen and the values."""
+    k = kz[kz["nr"].isin(nrs)]
+    basis = k.drop_duplicates("kennzahl_id")[["kennzahl_id", "name", "einheit", "nachkommastellen"]]
+    for jahr, art in spalten:
+        s = k[(k["jahr"] == jahr) & (k["wertart"] == art)].set_index("kennzahl_id")["wert"]
+        basis[spaltenname(jahr, art)] = basis["kennzahl_id"].map(s)
+    return basis.reset_index(drop=True)
+
+
+def abgeleitete_kennzahlen(plan: pd.DataFrame, gesamt: pd.DataFrame, einwohner: dict[int, float],
+                           spalten: list[tuple[int, str]]) -> pd.DataFrame:
+    """The derived Kennzahlen of the Bielefeld Produktdatenblatt for each column:
+    Aufwand pro 1.000 Einwohner (EUR), Aufwand / Gesamtaufwand (%), Ertrag / Aufwand (%).
+    ``plan`` and ``gesamt`` are Teilergebnispläne (from :func:`teilergebnisplan`) of the
+    product (group) and of the whole budget; Aufwand = ordentliche Aufwendungen (line 17)."""
+    def zeile(frame, nr):
+        return frame.set_index("position_nr").loc[nr]
+
+    aufwand, ertrag, gesamt_aufwand = zeile(plan, 17), zeile(plan, 10), zeile(gesamt, 17)
+    rows = {"Aufwand pro 1.000 Einwohner": ("EUR", 2), "Aufwand / Gesamtaufwand": ("%", 2),
+            "Ertrag / Aufwand": ("%", 2)}
+    out = pd.DataFrame({"kennzahl_id": ["aufwand_je_1000_ew", "anteil_gesamtaufwand", "ertrag_je_aufwand"],
+                        "name": list(rows), "einheit": [e for e, _ in rows.values()],
+                        "nachkommastellen": [n for _, n in rows.values()]})
+    for jahr, art in spalten:
+        c = spaltenname(jahr, art)
+        a = -float(aufwand[c])
+        ew = einwohner.get(jahr) or einwohner.get(max([j for j in einwohner if j <= jahr], default=-1))
+        out[c] = [a / ew * 1000 if ew and a else np.nan,
+                  a / -float(gesamt_aufwand[c]) * 100 if float(gesamt_aufwand[c]) and a else np.nan,
+                  float(ertrag[c]) / a * 100 if a else np.nan]
+    return out
+
+
+# =========================================================================== ABC analysis
+
+def abc_analyse(aufwand: pd.Series, grenzen: tuple[float, float] = (80.0, 95.0)) -> pd.DataFrame:
+    """Products ranked by Aufwand (positive amounts), cumulative share and class: A up to
+    ``grenzen[0]`` % of the total, B up to ``grenzen[1]`` %, C the rest. The product that
+    crosses a threshold still belongs to the lower class (80/15/5 → grenzen 80, 95)."""
+    a = aufwand.abs().sort_values(ascending=False)
+    total = a.sum()
+    anteil = a / total * 100 if total else a * 0
+    kum = anteil.cumsum()
+    vorher = kum - anteil
+    klasse = np.where(vorher < grenzen[0] - 1e-9, "A", np.where(vorher < grenzen[1] - 1e-9, "B", "C"))
+    return pd.DataFrame({"nr": a.index, "aufwand": a.values, "anteil": anteil.values, "kumuliert": kum.values,
+                         "klasse": klasse, "rang": np.arange(1, len(a) + 1)})
+
+
+# =========================================================================== Wirkungsbeitrag and portfolio
+
+def wirkungsbeitrag(gewichte: pd.Series, beitraege: pd.DataFrame) -> pd.Series:
+    """Weighted sum per product: Σ_goals weight × contribution score. ``beitraege`` has one
+    row per product and one column per strategic goal (index: product nr); weights are
+    normalised to sum 1."""
+    g = gewichte.reindex(beitraege.columns).fillna(0.0)
+    if g.sum() <= 0:
+        raise ValueError("Die Gewichte der strategischen Ziele müssen zusammen größer als 0 sein.")
+    return (beitraege.fillna(0.0) * (g / g.sum())).sum(axis=1)
+
+
+@dataclass(frozen=True)
+class Portfoliofeld:
+    zeile: int          # 0 = low Wirkungsbeitrag … n−1 = high
+    spalte: int         # 0 = low Ressourcenverbrauch … n−1 = high
+    name: str
+    strategie: str
+
+
+def portfolio(ressourcen: pd.Series, wirkung: pd.Series, felder: list[Portfoliofeld], n: int = 2,
+              grenzen_x: list[float] | None = None, grenzen_y: list[float] | None = None) -> pd.DataFrame:
+    """Place products in an n × n matrix (n = 2 or 3) by Ressourcenverbrauch (x) and
+    Wirkungsbeitrag (y). Boundaries default to the medians (n = 2) or terciles (n = 3) of
+    the products. Returns nr, x, y, spalte, zeile, feld, strategie."""
+    x, y = ressourcen.astype(float), wirkung.reindex(ressourcen.index).astype(float)
+    qs = [i / n for i in range(1, n)]
+    gx = grenzen_x if grenzen_x is not None else [float(x.quantile(q)) for q in qs]
+    gy = grenzen_y if grenzen_y is not None else [float(y.quantile(q)) for q in qs]
+    spalte = np.searchsorted(gx, x.to_numpy(), side="right")
+    zeile = np.searchsorted(gy, y.to_numpy(), side="right")
+    lookup = {(f.zeile, f.spalte): f for f in felder}
+    feld = [lookup.get((int(z), int(s))) for z, s in zip(zeile, spalte, strict=True)]
+    return pd.DataFrame({"nr": x.index, "x": x.values, "y": y.values, "spalte": spalte, "zeile": zeile,
+                         "feld": [f.name if f else "" for f in feld],
+                         "strategie": [f.strategie if f else "" for f in feld]})
+
+
+# =========================================================================== SROI
+
+@dataclass(frozen=True)
+class Wirkung:
+    """One line of the impact map (Wirkungskette) of a measure."""
+    stakeholder: str
+    aktivitaet: str
+    output: str
+    outcome: str
+    indikator: str
+    menge: float              # how many units of the outcome per year
+    proxy: float              # financial proxy in € per unit
+    mitnahme: float = 0.0     # deadweight: share that would have happened anyway
+    zurechnung: float = 0.0   # attribution: share due to others
+    verdraengung: float = 0.0 # displacement: share merely moved elsewhere
+    abnahme: float = 0.0      # drop-off per year after the first
+    dauer: int = 1            # years the outcome lasts
+
+
+@dataclass(frozen=True)
+class Sroi:
+    input: float
+    barwert: float
+    netto_barwert: float
+    quote: float
+    je_jahr: pd.DataFrame      # stakeholder × year values (undiscounted)
+    je_wirkung: pd.DataFrame   # per line: impact in year 1 and present value
+
+
+def wirkung_je_jahr(w: Wirkung) -> list[float]:
+    """Impact per year: quantity × proxy × (1 − deadweight) × (1 − attribution) ×
+    (1 − displacement), falling by the drop-off rate each year after the first."""
+    jahr1 = w.menge * w.proxy * (1 - w.mitnahme) * (1 - w.zurechnung) * (1 - w.verdraengung)
+    return [jahr1 * (1 - w.abnahme) ** t for t in range(w.dauer)]
+
+
+def sroi(wirkungen: list[Wirkung], input_euro: float, zinssatz: float = 0.035) -> Sroi:
+    """Social Return on Investment: present value of all impacts (discounted at the end of
+    each year) ÷ input."""
+    if input_euro <= 0:
+        raise ValueError("Der Input (eingesetzte Mittel in €) muss größer als 0 sein.")
+    rows, je = [], []
+    for i, w in enumerate(wirkungen):
+        werte = wirkung_je_jahr(w)
+        bw = sum(v / (1 + zinssatz) ** (t + 1) for t, v in enumerate(werte))
+        je.append({"nr": i, "stakeholder": w.stakeholder, "outcome": w.outcome,
+                   "wirkung_jahr1": werte[0] if werte else 0.0, "barwert": bw})
+        rows += [{"stakeholder": w.stakeholder, "jahr": t + 1, "wert": v} for t, v in enumerate(werte)]
+    barwert = sum(r["barwert"] for r in je)
+    je_jahr = pd.DataFrame(rows).pivot_table(index="stakeholder", columns="jahr", values="wert", aggfunc="sum") \
+        if rows else pd.DataFrame()
+    return Sroi(input_euro, barwert, barwert - input_euro, barwert / input_euro, je_jahr, pd.DataFrame(je))
+
+
+def sroi_sensitivitaet(wirkungen: list[Wirkung], input_euro: float, zinssatz: float = 0.035,
+                       spanne: float = 0.2) -> pd.DataFrame:
+    """Which assumption moves the ratio most: each factor (proxy, quantity, deadweight,
+    attribution, displacement, drop-off of every line, the duration, the discount rate)
+    changed by ±``spanne`` (relative; shares and rates capped to [0, 1]), sorted by the
+    width of the resulting ratio range."""
+    from dataclasses import replace
+    basis = sroi(wirkungen, input_euro, zinssatz).quote
+    rows = []
+    felder = {"proxy": "Finanzieller Proxy", "menge": "Menge", "mitnahme": "Mitnahmeeffekt",
+              "zurechnung": "Zurechnung", "verdraengung": "Verdrängung", "abnahme": "Abnahme"}
+    for i, w in enumerate(wirkungen):
+        for feld, name in felder.items():
+            wert = getattr(w, feld)
+            if wert == 0 and feld not in ("proxy", "menge"):
+                tief, hoch = 0.0, min(spanne, 1.0)          # an assumption of 0 is tested against +spanne
+            else:
+                tief, hoch = wert * (1 - spanne), wert * (1 + spanne)
+            if feld not in ("proxy", "menge"):
+                tief, hoch = max(tief, 0.0), min(hoch, 1.0)
+            q = [sroi([*wirkungen[:i], replace(w, **{feld: v}), *wirkungen[i + 1:]], input_euro, zinssatz).quote
+                 for v in (tief, hoch)]
+            rows.append({"annahme": f"{name} – {w.stakeholder}: {w.outcome}", "wert": wert, "tief": tief,
+                         "hoch": hoch, "quote_tief": q[0], "quote_hoch": q[1]})
+    q = [sroi(wirkungen, input_euro, r).quote for r in (zinssatz * (1 - spanne), zinssatz * (1 + spanne))]
+    rows.append({"annahme": "Diskontierungszins", "wert": zinssatz, "tief": zinssatz * (1 - spanne),
+                 "hoch": zinssatz * (1 + spanne), "quote_tief": q[0], "quote_hoch": q[1]})
+    out = pd.DataFrame(rows)
+    out["spanne"] = (out["quote_hoch"] - out["quote_tief"]).abs()
+    out["basis"] = basis
+    return out.sort_values("spanne", ascending=False).reset_index(drop=True)
