@@ -70,6 +70,9 @@ seiten = {
         st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),
         st.Page("seiten/controlling.py", title="Controlling", icon=":material/report:"),
     ],
+    "Produkthaushalt": [
+        st.Page("seiten/produktdatenblatt.py", title="Produktdatenblatt", icon=":material/description:"),
+    ],
     "Verwaltung": [datenpflege],
 }
 st.navigation(seiten).run()

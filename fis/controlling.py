@@ -355,7 +355,9 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
                      "zielerreichung": si.zielerreichung, "ampel_eigen": si.ampel, "regel": si.regel,
                      "text": si.text, "erreichbar": None if si.prognose is None else si.prognose.erreichbar,
                      "prognose_wert": np.nan if si.prognose is None else si.prognose.wert, "status": si.status})
-    b = pd.DataFrame(rows).set_index("ziel_id")
+    spalten = ["ziel_id", "jahr", "ist", "soll", "abweichung", "abweichung_prozent", "zielerreichung",
+               "ampel_eigen", "regel", "text", "erreichbar", "prognose_wert", "status"]
+    b = pd.DataFrame(rows, columns=spalten).set_index("ziel_id")
     b = c.ziele.set_index("ziel_id")[["titel"]].join(b)
     b["stellen"] = [c.nachkommastellen.get(z, 1) for z in b.index]
     kinder = c.ziele.groupby("parent_id")["ziel_id"].apply(list).to_dict()

@@ -649,3 +649,13 @@ def profil_tabelle(daten: pd.DataFrame, jahre: int, vergleich: pd.DataFrame | No
                                       if i in v.index and pd.notna(v.at[i, "rang"]) else "–"
                                       for i in daten["indikator_id"]])
     return out
+
+
+def einwohner_je_jahr(m: Monitoringdaten, indikator_id: str | None) -> dict[int, float]:
+    """The city's population per year (last Stichtag of each year) from the population
+    indicator; empty if there is none."""
+    if not indikator_id or indikator_id not in m.indikatoren.index:
+        return {}
+    w = m.werte[(m.werte["indikator_id"] == indikator_id) & (m.werte["ebene"] == m.top)].dropna(subset=["wert"])
+    w = w.assign(jahr=pd.to_datetime(w["stichtag"]).dt.year).sort_values("stichtag")
+    return {int(j): float(v) for j, v in w.groupby("jahr")["wert"].last().items()}

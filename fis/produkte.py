@@ -284,3 +284,112 @@ def sroi_sensitivitaet(wirkungen: list[Wirkung], input_euro: float, zinssatz: fl
     out["spanne"] = (out["quote_hoch"] - out["quote_tief"]).abs()
     out["basis"] = basis
     return out.sort_values("spanne", ascending=False).reset_index(drop=True)
+
+
+# =========================================================================== the Produktdatenblatt
+
+@dataclass(frozen=True)
+class Produktdaten:
+    produkte: pd.DataFrame        # with gruppe_name, bereich_nr, bereich_name
+    gruppen: pd.DataFrame
+    bereiche: pd.DataFrame
+    kennzahlen: pd.DataFrame      # Store.load_produkt_kennzahlen()
+    tep: pd.DataFrame
+    positionen: pd.DataFrame
+
+    def haushaltsjahr(self) -> int:
+        """The latest year with an Ansatz."""
+        a = self.tep[self.tep["wertart"] == "Ansatz"]
+        return int(a["jahr"].max()) if len(a) else pd.Timestamp.today().year
+
+    def auswahl(self) -> dict[str, str]:
+        """nr → label of every Produktgruppe and Produkt, in numbering order."""
+        out = {}
+        for g in self.gruppen.sort_values("nr").itertuples():
+            out[g.nr] = f"{g.nr} {g.name} (Produktgruppe)"
+            for p in self.produkte[self.produkte["gruppe_nr"] == g.nr].sort_values("nr").itertuples():
+                out[p.nr] = f"{p.nr} {p.name}"
+        return out
+
+    def teile(self, nr: str) -> list[str]:
+        """The product numbers a number stands for (a group: all its products)."""
+        if nr in set(self.produkte["nr"]):
+            return [nr]
+        return list(self.produkte.loc[self.produkte["gruppe_nr"] == nr, "nr"])
+
+
+def lade_produkte(store) -> Produktdaten:
+    return Produktdaten(store.load_produkte(), store.load_produktgruppen(), store.load_produktbereiche(),
+                        store.load_produkt_kennzahlen(), store.load_teilergebnisplan(),
+                        store.load_ergebnisplan_positionen())
+
+
+@dataclass(frozen=True)
+class Datenblatt:
+    nr: str
+    ist_gruppe: bool
+    kopf: dict                    # numbers, names, responsibilities, committee
+    texte: dict                   # Beschreibung, Zielsetzung, Zielerreichung, Zielgruppe, Besonderheiten
+    spalten: list[tuple[int, str]]
+    kennzahlen: pd.DataFrame      # own and derived, one column per (year, Wertart)
+    teilergebnisplan: pd.DataFrame
+    produkte: pd.DataFrame        # for a group: its products (nr, name, beschreibung)
+
+
+TEXTE = {"beschreibung": "Beschreibung", "zielsetzung": "Zielsetzung", "zielerreichung": "Zielerreichung",
+         "zielgruppe": "Zielgruppe", "besonderheiten": "Besonderheiten im Haushaltsjahr"}
+
+
+def datenblatt(p: Produktdaten, nr: str, haushaltsjahr: int, einwohner: dict[int, float]) -> Datenblatt:
+    """Everything of one Produktdatenblatt (handbook Abb. 20) for a product or a group."""
+    ist_gruppe = nr not in set(p.produkte["nr"])
+    if ist_gruppe:
+        g = p.gruppen.set_index("nr").loc[nr]
+        quelle = g
+        gruppe_nr, gruppe_name = nr, g["name"]
+    else:
+        quelle = p.produkte.set_index("nr").loc[nr]
+        gruppe_nr = quelle["gruppe_nr"]
+        gruppe_name = quelle["gruppe_name"]
+    gruppe = p.gruppen.set_index("nr").loc[gruppe_nr]
+    bereich = p.bereiche.set_index("nr").loc[gruppe["bereich_nr"]]
+    kopf = {"Produktbereich": f"{gruppe['bereich_nr']} {bereich['name']}",
+            "Produktbereichsverantwortliche/r": bereich.get("verantwortlich") or "–",
+            "Produktgruppe": f"{gruppe_nr} {gruppe_name}",
+            "Organisationseinheit": quelle.get("organisationseinheit") or gruppe.get("organisationseinheit") or "–",
+            "Politisches Gremium": quelle.get("gremium") or gruppe.get("gremium") or "–",
+            "Verantwortlich": quelle.get("verantwortlich") or "–"}
+    if not ist_gruppe:
+        kopf["Produkt"] = f"{nr} {quelle['name']}"
+        if isinstance(quelle.get("rechtsgrundlage"), str):
+            kopf["Rechtsgrundlage"] = quelle["rechtsgrundlage"]
+    texte = {titel: quelle.get(k) for k, titel in TEXTE.items() if isinstance(quelle.get(k), str) and quelle.get(k)}
+    spalten = perioden(p.tep, haushaltsjahr)
+    teile = p.teile(nr)
+    plan = teilergebnisplan(p.tep, p.positionen, teile, spalten)
+    gesamt = teilergebnisplan(p.tep, p.positionen, list(p.produkte["nr"]), spalten)
+    kz = kennzahlen(p.kennzahlen, [nr, *teile] if ist_gruppe else [nr], spalten)
+    abgeleitet = abgeleitete_kennzahlen(plan, gesamt, einwohner, spalten)
+    produkte = p.produkte[p.produkte["nr"].isin(teile)][["nr", "name", "beschreibung"]] if ist_gruppe else \
+        pd.DataFrame(columns=["nr", "name", "beschreibung"])
+    return Datenblatt(nr, ist_gruppe, kopf, texte, spalten, pd.concat([kz, abgeleitet], ignore_index=True),
+                      plan, produkte.reset_index(drop=True))
+
+
+def datenblatt_tabellen(d: Datenblatt) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Kennzahlen and Teilergebnisplan as German display tables (as printed in Abb. 20)."""
+    from fis.format import fmt_zahl
+    cols = [spaltenname(j, a) for j, a in d.spalten]
+    k = pd.DataFrame({"Kennzahl": [f"{n} ({e})" for n, e in zip(d.kennzahlen["name"], d.kennzahlen["einheit"],
+                                                                 strict=True)]})
+    for c in cols:
+        k[c] = [fmt_zahl(v, int(nk)) if v == v else "–"
+                for v, nk in zip(d.kennzahlen[c], d.kennzahlen["nachkommastellen"], strict=True)]
+    zeichen = {"Ertrag": "+ ", "Aufwand": "- ", "Summe": "= "}
+    t = pd.DataFrame({"Nr.": d.teilergebnisplan["position_nr"].astype(int),
+                      "Ertrags- und Aufwandsarten": [(zeichen[a] if n > 1 else "") + b for n, a, b in zip(
+                          d.teilergebnisplan["position_nr"], d.teilergebnisplan["art"],
+                          d.teilergebnisplan["bezeichnung"], strict=True)]})
+    for c in cols:
+        t[c] = [fmt_zahl(v, 0) for v in d.teilergebnisplan[c]]
+    return k, t

@@ -11,6 +11,9 @@ version = cache.data_version()
 c = cache.controlling(version)
 
 st.title("Controlling")
+if c.ziele.empty and c.tep.empty:
+    st.info("Es sind weder Ziele noch Haushaltsdaten erfasst; beides wird in der Datenpflege geliefert.")
+    st.stop()
 rhythmus = st.segmented_control("Bericht", list(RHYTHMEN), default="Quartal", key="ctl_rhythmus",
                                 format_func=lambda r: RHYTHMEN[r]) or "Quartal"
 jahr, monat = berichtsstand(c, rhythmus)

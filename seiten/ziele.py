@@ -13,7 +13,10 @@ version = cache.data_version()
 c = cache.controlling(version)
 st.title("Ziele")
 if c.ziele.empty:
-    st.info("Es sind noch keine Ziele erfasst. Ziele werden in der Datenpflege geliefert.")
+    st.info("Es sind noch keine Ziele erfasst. Hier importieren (YAML oder Excel) oder einzeln anlegen.")
+    bearbeiten.hochladen()
+    with st.expander("Neues Ziel anlegen"):
+        bearbeiten.formular(c, None)
     st.stop()
 
 jahr_standard, _ = berichtsstand(c)

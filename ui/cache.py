@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import controlling as ctl
+from fis import produkte as prd
 from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.demo import build_demo
 from fis.lagebild import Lagebild, compute_lagebild
@@ -98,3 +99,9 @@ def bewertung(version: str, jahr: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def haushaltszeilen(version: str, jahr: int, monat: int) -> pd.DataFrame:
     return ctl.haushaltszeilen(controlling(version), jahr, monat, config().controlling.haushalt)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def produkte(version: str) -> prd.Produktdaten:
+    """Products, Kennzahlen and Teilergebnispläne of this data version."""
+    return prd.lade_produkte(store())
