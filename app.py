@@ -72,6 +72,7 @@ seiten = {
     ],
     "Produkthaushalt": [
         st.Page("seiten/produktdatenblatt.py", title="Produktdatenblatt", icon=":material/description:"),
+        st.Page("seiten/produktkritik.py", title="Produktkritik", icon=":material/leaderboard:"),
     ],
     "Verwaltung": [datenpflege],
 }

@@ -168,3 +168,63 @@ def zielverlauf(ist: pd.Series, soll: pd.Series, einheit: str, stellen: int, pro
         layers.append(alt.Chart(z).mark_text(dx=12, align="left", fontWeight="bold", color="#1a9850").encode(
             x="jahr:Q", y="wert:Q", text=alt.value("Ziel")))
     return alt.layer(*layers).properties(height=hoehe)
+
+
+def pareto(abc: pd.DataFrame, namen: dict[str, str], grenzen: tuple[float, float], hoehe: int = 320) -> alt.LayerChart:
+    """ABC analysis as a Pareto chart: Aufwand per product (bars, by class) and the
+    cumulative share (line) with the class thresholds."""
+    d = abc.copy()
+    d["Produkt"] = [f"{nr} {namen.get(nr, '')}" for nr in d["nr"]]
+    d["Aufwand"] = [fmt_wert(v, "€", 0) for v in d["aufwand"]]
+    d["Kumuliert"] = [fmt_wert(v, "%", 1) for v in d["kumuliert"]]
+    x = alt.X("Produkt:N", sort=list(d["Produkt"]), title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160))
+    balken = alt.Chart(d).mark_bar().encode(
+        x=x, y=alt.Y("aufwand:Q", title="Aufwand (€)", axis=alt.Axis(labelExpr=zahl_label(0))),
+        color=alt.Color("klasse:N", title="Klasse", scale=alt.Scale(domain=["A", "B", "C"],
+                                                                     range=["#08519c", "#6baed6", "#c6dbef"])),
+        tooltip=["Produkt:N", "Aufwand:N", "klasse:N", "Kumuliert:N"])
+    linie = alt.Chart(d).mark_line(point=True, color="#c0392b").encode(
+        x=x, y=alt.Y("kumuliert:Q", title="kumulierter Anteil (%)", scale=alt.Scale(domain=[0, 100])),
+        tooltip=["Produkt:N", "Kumuliert:N"])
+    regeln = alt.Chart(pd.DataFrame({"g": list(grenzen)})).mark_rule(strokeDash=[4, 4], color="#555").encode(
+        y=alt.Y("g:Q", scale=alt.Scale(domain=[0, 100])))
+    return alt.layer(balken, alt.layer(linie, regeln)).resolve_scale(y="independent").properties(height=hoehe)
+
+
+def portfoliomatrix(pf: pd.DataFrame, namen: dict[str, str], grenzen_x: list[float], grenzen_y: list[float],
+                    felder, soll: pd.DataFrame | None = None, hoehe: int = 480) -> alt.LayerChart:
+    """Portfolio: Ressourcenverbrauch (log scale) × Wirkungsbeitrag with the field
+    boundaries and names; with ``soll`` (nr, x, y) arrows from today to the intended position."""
+    d = pf.copy()
+    d["Produkt"] = [f"{nr} {namen.get(nr, '')}" for nr in d["nr"]]
+    d["Aufwand"] = [fmt_wert(v, "€", 0) for v in d["x"]]
+    d["Wirkung"] = [fmt_wert(v, "Punkte", 0) for v in d["y"]]
+    xmin, xmax = float(d["x"].min()) * 0.7, float(d["x"].max()) * 1.4
+    x = alt.X("x:Q", title="Ressourcenverbrauch: Aufwand (€, logarithmisch)",
+              scale=alt.Scale(type="log", domain=[xmin, xmax]), axis=alt.Axis(labelExpr=zahl_label(0)))
+    y = alt.Y("y:Q", title="Wirkungsbeitrag (Punkte von 100)", scale=alt.Scale(domain=[0, 100]))
+    layers = []
+    for g in grenzen_x:
+        layers.append(alt.Chart(pd.DataFrame({"x": [g]})).mark_rule(color="#888", strokeDash=[5, 4]).encode(x=x))
+    for g in grenzen_y:
+        layers.append(alt.Chart(pd.DataFrame({"y": [g]})).mark_rule(color="#888", strokeDash=[5, 4]).encode(y=y))
+    n = len(grenzen_x) + 1
+    xs = [xmin, *grenzen_x, xmax]
+    ys = [0, *grenzen_y, 100]
+    beschriftung = pd.DataFrame([{"x": float(np.sqrt(xs[f.spalte] * xs[f.spalte + 1])), "y": ys[f.zeile + 1] - 3,
+                                  "text": f"{f.name}: {f.strategie}"} for f in felder if f.spalte < n and f.zeile < n])
+    if len(beschriftung):
+        layers.append(alt.Chart(beschriftung).mark_text(fontSize=11, color="#666", fontStyle="italic").encode(
+            x=x, y=y, text="text:N"))
+    if soll is not None and len(soll):
+        pfeile = d[["nr", "x", "y"]].merge(soll.rename(columns={"x": "x2", "y": "y2"}), on="nr")
+        pfeile = pfeile[(pfeile["x"] != pfeile["x2"]) | (pfeile["y"] != pfeile["y2"])]
+        layers.append(alt.Chart(pfeile).mark_rule(color="#c0392b", strokeWidth=1.5).encode(
+            x=x, y=y, x2="x2:Q", y2="y2:Q"))
+        layers.append(alt.Chart(pfeile).mark_point(shape="triangle", color="#c0392b", filled=True, size=50).encode(
+            x=alt.X("x2:Q", scale=alt.Scale(type="log", domain=[xmin, xmax])),
+            y=alt.Y("y2:Q", scale=alt.Scale(domain=[0, 100]))))
+    layers.append(alt.Chart(d).mark_circle(size=110, color="#1f4e79", opacity=0.85).encode(
+        x=x, y=y, tooltip=["Produkt:N", "Aufwand:N", "Wirkung:N", "feld:N", "strategie:N"]))
+    layers.append(alt.Chart(d).mark_text(align="left", dx=6, dy=-9, fontSize=10).encode(x=x, y=y, text="nr:N"))
+    return alt.layer(*layers).properties(height=hoehe)

@@ -167,6 +167,40 @@ class Controlling:
     haushalt: Haushaltsregel = hilfe("Regeln für Haushaltszeilen.", Haushaltsregel())
 
 
+@dataclass(frozen=True)
+class PortfolioFeld:
+    zeile: int = hilfe("Zeile: 0 = geringer Wirkungsbeitrag … 1 (2) = hoher.")
+    spalte: int = hilfe("Spalte: 0 = geringer Ressourcenverbrauch … 1 (2) = hoher.")
+    name: str = hilfe("Bezeichnung des Feldes.")
+    strategie: str = hilfe("Strategische Richtung für Produkte in diesem Feld.")
+
+
+@dataclass(frozen=True)
+class Produktkritik:
+    abc_a: float = hilfe("Klasse A bis zu diesem kumulierten Anteil am Aufwand (in %).", 80.0)
+    abc_b: float = hilfe("Klasse B bis zu diesem kumulierten Anteil (in %); der Rest ist C.", 95.0)
+    portfolio_4: tuple[PortfolioFeld, ...] = hilfe("Die vier Felder der 2×2-Portfoliomatrix.", ())
+    portfolio_9: tuple[PortfolioFeld, ...] = hilfe("Die neun Felder der 3×3-Portfoliomatrix.", ())
+
+
+def _felder(n: int) -> tuple[PortfolioFeld, ...]:
+    if n == 2:
+        return (PortfolioFeld(1, 0, "Effiziente Wirkung", "sichern und ausbauen"),
+                PortfolioFeld(1, 1, "Wirkungsschwerpunkt", "Wirkung sichern, Kosten prüfen"),
+                PortfolioFeld(0, 0, "Randbereich", "Notwendigkeit und Ausgestaltung prüfen"),
+                PortfolioFeld(0, 1, "Problemfeld", "umsteuern: Wirkung erhöhen oder Mittel umschichten"))
+    namen = {(2, 0): ("Effiziente Wirkung", "ausbauen"), (2, 1): ("Tragende Wirkung", "sichern"),
+             (2, 2): ("Wirkungsschwerpunkt", "sichern, Effizienz steigern"),
+             (1, 0): ("Solider Beitrag", "halten"), (1, 1): ("Mittelfeld", "Wirkung schärfen"),
+             (1, 2): ("Kostenintensiv", "Effizienz prüfen"),
+             (0, 0): ("Randbereich", "Notwendigkeit prüfen"), (0, 1): ("Schwacher Beitrag", "umgestalten"),
+             (0, 2): ("Problemfeld", "umsteuern oder Mittel umschichten")}
+    return tuple(PortfolioFeld(z, s_, n_, st_) for (z, s_), (n_, st_) in namen.items())
+
+
+STANDARD_PRODUKTKRITIK = Produktkritik(portfolio_4=_felder(2), portfolio_9=_felder(3))
+
+
 STANDARD_AMPEL = (
     AmpelRegel("grau", "kein Ist-Wert für das Berichtsjahr", ist_fehlt=True),
     AmpelRegel("grün", "im Soll oder höchstens eine Toleranz daneben, Ziel auf Trend erreichbar",
@@ -187,6 +221,7 @@ class Config:
     lagebild: Lagebild
     verzeichnis: Path
     controlling: Controlling = Controlling(ampel=STANDARD_AMPEL)
+    produktkritik: Produktkritik = STANDARD_PRODUKTKRITIK
 
     def ebene(self, nummer: int) -> Raumebene:
         for e in self.stadt.raumebenen:
@@ -373,8 +408,17 @@ def load_config(directory: str | Path | None = None) -> Config:
     if controlling.ampel[-1].ist_fehlt is not None or controlling.ampel[-1].abweichung_bis is not None:
         raise ConfigError("controlling.yaml, Schlüssel „ampel“: die letzte Regel muss ohne Bedingung "
                           "sein, damit jedes Ziel eine Ampel erhält.")
+    pfad = directory / "produktkritik.yaml"
+    kritik = STANDARD_PRODUKTKRITIK
+    if pfad.exists():
+        kritik = _Reader(pfad).load(Produktkritik)
+        kritik = Produktkritik(kritik.abc_a, kritik.abc_b, kritik.portfolio_4 or _felder(2),
+                               kritik.portfolio_9 or _felder(3))
+        if not 0 < kritik.abc_a < kritik.abc_b < 100:
+            raise ConfigError("produktkritik.yaml: es muss 0 < abc_a < abc_b < 100 gelten "
+                              f"(gefunden: {kritik.abc_a:g} und {kritik.abc_b:g}).")
     return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory,
-                  controlling=controlling)
+                  controlling=controlling, produktkritik=kritik)
 
 
 def db_path() -> Path:

@@ -173,19 +173,12 @@ def wirkungsbeitrag(gewichte: pd.Series, beitraege: pd.DataFrame) -> pd.Series:
     return (beitraege.fillna(0.0) * (g / g.sum())).sum(axis=1)
 
 
-@dataclass(frozen=True)
-class Portfoliofeld:
-    zeile: int          # 0 = low Wirkungsbeitrag … n−1 = high
-    spalte: int         # 0 = low Ressourcenverbrauch … n−1 = high
-    name: str
-    strategie: str
-
-
-def portfolio(ressourcen: pd.Series, wirkung: pd.Series, felder: list[Portfoliofeld], n: int = 2,
+def portfolio(ressourcen: pd.Series, wirkung: pd.Series, felder, n: int = 2,
               grenzen_x: list[float] | None = None, grenzen_y: list[float] | None = None) -> pd.DataFrame:
     """Place products in an n × n matrix (n = 2 or 3) by Ressourcenverbrauch (x) and
     Wirkungsbeitrag (y). Boundaries default to the medians (n = 2) or terciles (n = 3) of
-    the products. Returns nr, x, y, spalte, zeile, feld, strategie."""
+    the products. ``felder``: config.PortfolioFeld (zeile, spalte, name, strategie).
+    Returns nr, x, y, spalte, zeile, feld, strategie."""
     x, y = ressourcen.astype(float), wirkung.reindex(ressourcen.index).astype(float)
     qs = [i / n for i in range(1, n)]
     gx = grenzen_x if grenzen_x is not None else [float(x.quantile(q)) for q in qs]
@@ -393,3 +386,103 @@ def datenblatt_tabellen(d: Datenblatt) -> tuple[pd.DataFrame, pd.DataFrame]:
     for c in cols:
         t[c] = [fmt_zahl(v, 0) for v in d.teilergebnisplan[c]]
     return k, t
+
+
+# =========================================================================== Produktkritik
+
+SKALA = {0: "kein", 1: "gering", 2: "mittel", 3: "hoch"}
+
+
+def wirkung_pruefen(gewichte: pd.Series, beitraege: pd.DataFrame) -> list[str]:
+    """German problems of a weight vector and a contribution matrix (scores 0–3)."""
+    fehler = []
+    if (gewichte < 0).any() or gewichte.isna().any():
+        fehler.append("Gewichte müssen Zahlen ab 0 sein.")
+    if gewichte.fillna(0).sum() <= 0:
+        fehler.append("Mindestens ein strategisches Ziel braucht ein Gewicht größer als 0.")
+    werte = beitraege.to_numpy(dtype=float, na_value=np.nan)
+    if np.isnan(werte).any():
+        fehler.append("Jeder Beitrag braucht einen Wert von 0 (kein) bis 3 (hoch).")
+    elif ((werte < 0) | (werte > 3) | (werte != np.round(werte))).any():
+        fehler.append("Beiträge sind ganze Zahlen von 0 (kein) bis 3 (hoch).")
+    return fehler
+
+
+def wirkung_speichern(store, gewichte: pd.Series, ist: pd.DataFrame, soll: pd.DataFrame, benutzer: str) -> int:
+    """Store weights and the Ist/Soll contribution matrices (index: product nr, columns:
+    goal ids) in one transaction with an audit entry listing every changed cell. Returns
+    the number of changed cells; raises ValueError with German problems."""
+    fehler = wirkung_pruefen(gewichte, ist) + wirkung_pruefen(gewichte, soll)
+    if fehler:
+        raise ValueError(" ".join(dict.fromkeys(fehler)))
+    alt_g, alt_b = store.load_wirkung()
+    alt_g = alt_g.set_index("ziel_id")["gewicht"]
+    alt_b = alt_b.set_index(["produkt_nr", "ziel_id"])
+    aenderungen = {}
+    for z, g in gewichte.items():
+        if z not in alt_g.index or not np.isclose(alt_g[z], g):
+            aenderungen[f"Gewicht {z}"] = {"vorher": None if z not in alt_g.index else float(alt_g[z]),
+                                           "nachher": float(g)}
+    rows = []
+    for nr in ist.index:
+        for z in ist.columns:
+            b, bs = int(ist.at[nr, z]), int(soll.at[nr, z])
+            rows.append((nr, z, b, bs))
+            vorher = alt_b.loc[(nr, z)] if (nr, z) in alt_b.index else None
+            for feld, neu in (("beitrag", b), ("beitrag_soll", bs)):
+                alt = None if vorher is None or pd.isna(vorher[feld]) else int(vorher[feld])
+                if alt != neu:
+                    aenderungen[f"{feld} {nr} {z}"] = {"vorher": alt, "nachher": neu}
+    if not aenderungen:
+        return 0
+    with store.transaction():
+        store.replace_wirkung(pd.DataFrame({"ziel_id": gewichte.index, "gewicht": gewichte.values.astype(float)}),
+                              pd.DataFrame(rows, columns=["produkt_nr", "ziel_id", "beitrag", "beitrag_soll"]))
+        store.insert_audit(benutzer, "wirkungsbeitrag_geaendert", "wirkungsbeitrag", None, aenderungen)
+    return len(aenderungen)
+
+
+def wirkungsmatrix(store, p: Produktdaten, ziele: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
+    """Weights and Ist/Soll matrices for all products × strategic goals (the Leitziele);
+    cells not yet stored are 0, weights not yet stored are equal."""
+    leit = ziele[ziele["zielebene"] == "Leitziel"]["ziel_id"].tolist()
+    g, b = store.load_wirkung()
+    gewichte = g.set_index("ziel_id")["gewicht"].reindex(leit)
+    if gewichte.isna().all():
+        gewichte = pd.Series(1.0, index=leit)
+    gewichte = gewichte.fillna(0.0)
+    nrs = list(p.produkte["nr"])
+    ist = b.pivot(index="produkt_nr", columns="ziel_id", values="beitrag") if len(b) else pd.DataFrame()
+    soll = b.pivot(index="produkt_nr", columns="ziel_id", values="beitrag_soll") if len(b) else pd.DataFrame()
+    ist = ist.reindex(index=nrs, columns=leit).fillna(0).astype(int)
+    soll = soll.reindex(index=nrs, columns=leit)
+    soll = soll.fillna(ist).astype(int)
+    return gewichte, ist, soll
+
+
+def produktkritik(p: Produktdaten, gewichte: pd.Series, ist: pd.DataFrame, soll: pd.DataFrame,
+                  jahr_ist: tuple[int, str], jahr_soll: tuple[int, str], grenzen: tuple[float, float]) -> pd.DataFrame:
+    """One row per product: Aufwand (all expense lines, positive) now and planned,
+    Wirkungsbeitrag now and intended in points (0–100: weighted score ÷ 3 × 100),
+    Wirkungsbeitrag per 1.000 € and per 1 Mio. € Aufwand, ranks, ABC class."""
+    def aufwand(jahr, art):
+        t = p.tep[(p.tep["jahr"] == jahr) & (p.tep["wertart"] == art) & (p.tep["monat"] == 0)]
+        arten = p.positionen.set_index("position_nr")["art"]
+        t = t[t["position_nr"].map(arten) == "Aufwand"]
+        return -t.groupby("produkt_nr")["betrag"].sum()
+
+    a_ist, a_soll = aufwand(*jahr_ist), aufwand(*jahr_soll)
+    wb, wb_soll = wirkungsbeitrag(gewichte, ist), wirkungsbeitrag(gewichte, soll)
+    out = p.produkte[["nr", "name", "gruppe_nr"]].copy()
+    out["aufwand"] = out["nr"].map(a_ist).fillna(0.0)
+    out["aufwand_soll"] = out["nr"].map(a_soll).fillna(0.0)
+    # Wirkungsbeitrag in points: the weighted score as a share of the maximum (3 = hoch everywhere)
+    out["wirkungsbeitrag"] = out["nr"].map(wb).fillna(0.0) / 3 * 100
+    out["wirkungsbeitrag_soll"] = out["nr"].map(wb_soll).fillna(0.0) / 3 * 100
+    out["je_1000_euro"] = np.where(out["aufwand"] > 0, out["wirkungsbeitrag"] / out["aufwand"] * 1000, np.nan)
+    out["je_mio_euro"] = out["je_1000_euro"] * 1000
+    out["rang_wirkung"] = out["wirkungsbeitrag"].rank(ascending=False, method="min").astype(int)
+    out["rang_je_euro"] = out["je_1000_euro"].rank(ascending=False, method="min").astype("Int64")
+    abc = abc_analyse(out.set_index("nr")["aufwand"], grenzen).set_index("nr")
+    out = out.join(abc[["anteil", "kumuliert", "klasse"]], on="nr")
+    return out.sort_values("rang_je_euro").reset_index(drop=True)

@@ -341,6 +341,25 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        6,
+        "Wirkungsbeitragsanalyse",
+        """
+        -- Weights of the strategic goals (Leitziele) and each product's contribution to them
+        -- (0 = kein, 1 = gering, 2 = mittel, 3 = hoch), now (Ist) and intended (Soll).
+        CREATE TABLE IF NOT EXISTS wirkung_gewicht (
+            ziel_id VARCHAR PRIMARY KEY,
+            gewicht DOUBLE NOT NULL CHECK (gewicht >= 0)
+        );
+        CREATE TABLE IF NOT EXISTS wirkung_beitrag (
+            produkt_nr VARCHAR NOT NULL,
+            ziel_id VARCHAR NOT NULL,
+            beitrag SMALLINT NOT NULL CHECK (beitrag BETWEEN 0 AND 3),
+            beitrag_soll SMALLINT CHECK (beitrag_soll BETWEEN 0 AND 3),
+            PRIMARY KEY (produkt_nr, ziel_id)
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -374,6 +393,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                          "nachkommastellen"),
     "produkt_kennzahl_wert": ("kennzahl_id", "jahr", "wertart", "wert", "lieferung_id"),
     "ergebnisplan_position": ("position_nr", "bezeichnung", "art", "summe_aus"),
+    "wirkung_gewicht": ("ziel_id", "gewicht"),
+    "wirkung_beitrag": ("produkt_nr", "ziel_id", "beitrag", "beitrag_soll"),
     "teilergebnisplan": ("produkt_nr", "position_nr", "jahr", "monat", "wertart", "betrag",
                          "lieferung_id"),
 }
@@ -927,6 +948,20 @@ class Store:
             "ORDER BY produkt_nr, jahr, monat, wertart, position_nr",
             [produkt_nrs, produkt_nrs],
         ).df()
+
+    # ------------------------------------------------------------------ Wirkungsbeitrag
+    def load_wirkung(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(weights per strategic goal, contributions per product and goal)."""
+        return (self.con.execute("SELECT ziel_id, gewicht FROM wirkung_gewicht ORDER BY ziel_id").df(),
+                self.con.execute("SELECT produkt_nr, ziel_id, beitrag, beitrag_soll FROM wirkung_beitrag "
+                                 "ORDER BY produkt_nr, ziel_id").df())
+
+    def replace_wirkung(self, gewichte: pd.DataFrame, beitraege: pd.DataFrame) -> None:
+        """Replace weights and contributions; call inside a transaction."""
+        self.con.execute("DELETE FROM wirkung_gewicht")
+        self.con.execute("DELETE FROM wirkung_beitrag")
+        self._insert_frame("wirkung_gewicht", gewichte)
+        self._insert_frame("wirkung_beitrag", beitraege)
 
     # ------------------------------------------------------------------ audit
     def insert_audit(self, benutzer: str, aktion: str, objekt_typ: str,

@@ -198,6 +198,13 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
         _lieferung(store, ziele, "ziele", "Zielsystem Soziales, Jugend und Gesundheit",
                    "zielsystem.yaml", "Sozialplanung", datetime(2024, 12, 12, 16, 0))
         store.upsert_ziele(ziele.drop(columns="_soll"), soll_werte(ziele))
+        wirkung = yaml.safe_load((DATA_DIR / "wirkung.yaml").read_text(encoding="utf-8"))
+        leit = list(wirkung["gewichte"])
+        store.replace_wirkung(
+            pd.DataFrame({"ziel_id": leit, "gewicht": [float(g) for g in wirkung["gewichte"].values()]}),
+            pd.DataFrame([(nr, z, b["ist"][i], (b.get("soll") or b["ist"])[i])
+                          for nr, b in wirkung["beitraege"].items() for i, z in enumerate(leit)],
+                         columns=["produkt_nr", "ziel_id", "beitrag", "beitrag_soll"]))
         store.set_meta("demo", "Musterstadt")
         store.set_meta("haushaltsjahr", str(HAUSHALTSJAHR))
         store.set_meta("berichtsmonat", str(BERICHTSMONAT))

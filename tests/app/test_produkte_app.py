@@ -45,3 +45,43 @@ def test_produktdatenblatt_of_a_product(monkeypatch, demo_copy):
     assert at.subheader[0].value.startswith("11.06.03.03 ")
     texte = [m.value for m in at.markdown]
     assert "**Produkt**" in texte and "**Zielsetzung**" in texte
+
+
+def test_produktkritik_ranks_by_wirkungsbeitrag_per_euro(monkeypatch, demo_copy, demo, config, p):
+    from fis.controlling import lade_controlling
+    from fis.produkte import produktkritik, wirkungsmatrix
+
+    at = seite(monkeypatch, demo_copy, "produktkritik")
+    assert [s.value for s in at.subheader] == ["ABC-Analyse nach Aufwand (Ist 2025)", "Wirkungsbeitragsanalyse",
+                                               "Portfolio"]
+    c = lade_controlling(demo, lade_monitoring(demo, config))
+    g, ist, soll = wirkungsmatrix(demo, p, c.ziele)
+    assert g.to_dict() == {"L1": 0.4, "L2": 0.35, "L3": 0.25}
+    k = produktkritik(p, g, ist, soll, (2025, "Ist"), (2029, "Planung"), (80.0, 95.0))
+    rang = next(d.value for d in at.dataframe if "Rang je €" in d.value.columns)
+    assert rang["Produkt"].iloc[0] == f"{k['nr'].iloc[0]} {k['name'].iloc[0]}"
+    assert rang["Wirkungsbeitrag"].iloc[0] == fmt_zahl(k["wirkungsbeitrag"].iloc[0], 0)
+    # Sozialkonzept: (0,4·2 + 0,35·2 + 0,25·2) / 3 × 100 = 66,7 points
+    assert k.set_index("nr").at["11.05.05.01", "wirkungsbeitrag"] == pytest.approx(200 / 3)
+    felder = next(d.value for d in at.dataframe if "Strategische Richtung" in d.value.columns)
+    assert set(felder["Feld"]) <= {"Effiziente Wirkung", "Wirkungsschwerpunkt", "Randbereich", "Problemfeld"}
+
+
+def test_wirkungsbeitrag_edits_are_validated_and_audited(demo_copy):
+    from fis.produkte import wirkung_speichern, wirkungsmatrix
+    from fis.store import Store
+
+    with Store.open(demo_copy) as store:
+        p = lade_produkte(store)
+        g, ist, soll = wirkungsmatrix(store, p, store.load_ziele())
+        ist.loc["11.06.03.03", "L2"] = 2
+        assert wirkung_speichern(store, g, ist, soll, "planerin") == 1
+        audit = store.load_audit().iloc[-1]
+        assert audit["aktion"] == "wirkungsbeitrag_geaendert"
+        assert '"beitrag 11.06.03.03 L2": {"vorher": 0, "nachher": 2}' in audit["details"]
+        ist.loc["11.06.03.03", "L2"] = 5
+        with pytest.raises(ValueError, match="ganze Zahlen von 0 .kein. bis 3 .hoch."):
+            wirkung_speichern(store, g, ist, soll, "planerin")
+        with pytest.raises(ValueError, match="Gewicht größer als 0"):
+            wirkung_speichern(store, g * 0, soll, soll, "planerin")
+        assert wirkungsmatrix(store, p, store.load_ziele())[1].at["11.06.03.03", "L2"] == 2

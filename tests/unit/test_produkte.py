@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from fis.config import PortfolioFeld as Portfoliofeld
 from fis.demo import ERGEBNISPLAN
 from fis.format import fmt_zahl
 from fis.produkte import (
-    Portfoliofeld,
     Wirkung,
     abc_analyse,
     abgeleitete_kennzahlen,
