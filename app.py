@@ -73,6 +73,7 @@ seiten = {
     "Produkthaushalt": [
         st.Page("seiten/produktdatenblatt.py", title="Produktdatenblatt", icon=":material/description:"),
         st.Page("seiten/produktkritik.py", title="Produktkritik", icon=":material/leaderboard:"),
+        st.Page("seiten/sroi.py", title="SROI", icon=":material/savings:"),
     ],
     "Verwaltung": [datenpflege],
 }

@@ -228,3 +228,20 @@ def portfoliomatrix(pf: pd.DataFrame, namen: dict[str, str], grenzen_x: list[flo
         x=x, y=y, tooltip=["Produkt:N", "Aufwand:N", "Wirkung:N", "feld:N", "strategie:N"]))
     layers.append(alt.Chart(d).mark_text(align="left", dx=6, dy=-9, fontSize=10).encode(x=x, y=y, text="nr:N"))
     return alt.layer(*layers).properties(height=hoehe)
+
+
+def tornado(sens: pd.DataFrame, n: int = 10, hoehe: int = 300) -> alt.LayerChart:
+    """Sensitivity of the SROI ratio: for the ``n`` assumptions that move it most, the range
+    between the low and the high variant around the base ratio."""
+    d = sens.head(n).copy()
+    d["links"] = d[["quote_tief", "quote_hoch"]].min(axis=1)
+    d["rechts"] = d[["quote_tief", "quote_hoch"]].max(axis=1)
+    d["Spanne"] = [f"{fmt_wert(a, 'Anzahl', 2)} bis {fmt_wert(b, 'Anzahl', 2)}"
+                   for a, b in zip(d["links"], d["rechts"], strict=True)]
+    y = alt.Y("annahme:N", sort=list(d["annahme"]), title=None, axis=alt.Axis(labelLimit=420))
+    balken = alt.Chart(d).mark_bar(color="#4a78a8").encode(
+        x=alt.X("links:Q", title="SROI-Quote (€ je eingesetztem €)", axis=alt.Axis(labelExpr=zahl_label(2)),
+                scale=alt.Scale(zero=False)),
+        x2="rechts:Q", y=y, tooltip=["annahme:N", "Spanne:N"])
+    basis = alt.Chart(pd.DataFrame({"b": [float(sens["basis"].iloc[0])]})).mark_rule(color="#c0392b").encode(x="b:Q")
+    return alt.layer(balken, basis).properties(height=hoehe)

@@ -486,3 +486,66 @@ def produktkritik(p: Produktdaten, gewichte: pd.Series, ist: pd.DataFrame, soll:
     abc = abc_analyse(out.set_index("nr")["aufwand"], grenzen).set_index("nr")
     out = out.join(abc[["anteil", "kumuliert", "klasse"]], on="nr")
     return out.sort_values("rang_je_euro").reset_index(drop=True)
+
+
+# =========================================================================== SROI analyses (stored)
+
+WIRKUNG_SPALTEN = ("stakeholder", "aktivitaet", "output", "outcome", "indikator", "menge", "proxy",
+                   "proxy_quelle", "mitnahme", "zurechnung", "verdraengung", "abnahme", "dauer")
+ANTEILE = ("mitnahme", "zurechnung", "verdraengung", "abnahme")
+
+
+def wirkungen_aus(frame: pd.DataFrame) -> list[Wirkung]:
+    """Impact map rows (columns as WIRKUNG_SPALTEN) → Wirkung objects."""
+    return [Wirkung(str(r.stakeholder), str(r.aktivitaet or ""), str(r.output or ""), str(r.outcome),
+                    str(r.indikator or ""), float(r.menge), float(r.proxy), float(r.mitnahme or 0),
+                    float(r.zurechnung or 0), float(r.verdraengung or 0), float(r.abnahme or 0), int(r.dauer or 1))
+            for r in frame.itertuples()]
+
+
+def sroi_pruefen(name: str, input_euro, zinssatz, frame: pd.DataFrame) -> list[str]:
+    """German problems of an SROI analysis before it is stored or computed."""
+    fehler = []
+    if not str(name or "").strip():
+        fehler.append("Die Analyse braucht einen Namen.")
+    if input_euro is None or not input_euro > 0:
+        fehler.append("Der Input (eingesetzte Mittel in €) muss größer als 0 sein.")
+    if zinssatz is None or not 0 <= zinssatz < 1:
+        fehler.append("Der Diskontierungszins muss zwischen 0 und 1 liegen (z. B. 0,035 für 3,5 %).")
+    if frame.empty:
+        fehler.append("Die Wirkungskette braucht mindestens eine Zeile.")
+    for i, r in enumerate(frame.to_dict("records"), start=1):
+        if not str(r.get("stakeholder") or "").strip() or not str(r.get("outcome") or "").strip():
+            fehler.append(f"Zeile {i}: Stakeholder und Outcome sind Pflicht.")
+        for feld in ("menge", "proxy"):
+            v = r.get(feld)
+            if v is None or pd.isna(v) or v < 0:
+                fehler.append(f"Zeile {i}: „{feld}“ muss eine Zahl ab 0 sein.")
+        for feld in ANTEILE:
+            v = r.get(feld)
+            if v is not None and not pd.isna(v) and not 0 <= v <= 1:
+                fehler.append(f"Zeile {i}: „{feld}“ ist ein Anteil zwischen 0 und 1 (z. B. 0,25 für 25 %).")
+        d = r.get("dauer")
+        if d is None or pd.isna(d) or d < 1 or d != int(d):
+            fehler.append(f"Zeile {i}: „dauer“ ist eine ganze Zahl von Jahren ab 1.")
+    return fehler
+
+
+def sroi_speichern(store, analyse_id: str, name: str, produkt_nr: str | None, beschreibung: str | None,
+                   input_euro: float, zinssatz: float, frame: pd.DataFrame, benutzer: str) -> None:
+    """Store one analysis (validated first) with an audit entry."""
+    fehler = sroi_pruefen(name, input_euro, zinssatz, frame)
+    if fehler:
+        raise ValueError(" ".join(fehler))
+    analyse = pd.DataFrame([{"analyse_id": analyse_id, "name": name, "produkt_nr": produkt_nr,
+                             "beschreibung": beschreibung, "input_euro": float(input_euro),
+                             "zinssatz": float(zinssatz)}])
+    zeilen = frame[list(WIRKUNG_SPALTEN)].copy()
+    zeilen[list(ANTEILE)] = zeilen[list(ANTEILE)].fillna(0.0)
+    zeilen.insert(0, "nr", range(1, len(zeilen) + 1))
+    zeilen.insert(0, "analyse_id", analyse_id)
+    with store.transaction():
+        store.replace_sroi(analyse, zeilen)
+        store.insert_audit(benutzer, "sroi_gespeichert", "sroi", analyse_id,
+                           {"name": name, "input_euro": float(input_euro), "zeilen": len(zeilen),
+                            "quote": round(sroi(wirkungen_aus(zeilen), float(input_euro), float(zinssatz)).quote, 4)})

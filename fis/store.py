@@ -360,6 +360,38 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        7,
+        "SROI-Analysen",
+        """
+        CREATE TABLE IF NOT EXISTS sroi_analyse (
+            analyse_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            produkt_nr VARCHAR,
+            beschreibung VARCHAR,
+            input_euro DOUBLE NOT NULL CHECK (input_euro > 0),
+            zinssatz DOUBLE NOT NULL CHECK (zinssatz >= 0 AND zinssatz < 1)
+        );
+        CREATE TABLE IF NOT EXISTS sroi_wirkung (
+            analyse_id VARCHAR NOT NULL,
+            nr SMALLINT NOT NULL,
+            stakeholder VARCHAR NOT NULL,
+            aktivitaet VARCHAR,
+            output VARCHAR,
+            outcome VARCHAR NOT NULL,
+            indikator VARCHAR,
+            menge DOUBLE NOT NULL,
+            proxy DOUBLE NOT NULL,
+            proxy_quelle VARCHAR,
+            mitnahme DOUBLE NOT NULL DEFAULT 0,
+            zurechnung DOUBLE NOT NULL DEFAULT 0,
+            verdraengung DOUBLE NOT NULL DEFAULT 0,
+            abnahme DOUBLE NOT NULL DEFAULT 0,
+            dauer SMALLINT NOT NULL DEFAULT 1,
+            PRIMARY KEY (analyse_id, nr)
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -395,6 +427,9 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "ergebnisplan_position": ("position_nr", "bezeichnung", "art", "summe_aus"),
     "wirkung_gewicht": ("ziel_id", "gewicht"),
     "wirkung_beitrag": ("produkt_nr", "ziel_id", "beitrag", "beitrag_soll"),
+    "sroi_analyse": ("analyse_id", "name", "produkt_nr", "beschreibung", "input_euro", "zinssatz"),
+    "sroi_wirkung": ("analyse_id", "nr", "stakeholder", "aktivitaet", "output", "outcome", "indikator", "menge",
+                     "proxy", "proxy_quelle", "mitnahme", "zurechnung", "verdraengung", "abnahme", "dauer"),
     "teilergebnisplan": ("produkt_nr", "position_nr", "jahr", "monat", "wertart", "betrag",
                          "lieferung_id"),
 }
@@ -962,6 +997,21 @@ class Store:
         self.con.execute("DELETE FROM wirkung_beitrag")
         self._insert_frame("wirkung_gewicht", gewichte)
         self._insert_frame("wirkung_beitrag", beitraege)
+
+    # ------------------------------------------------------------------ SROI
+    def load_sroi(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(analyses, impact map lines of all analyses)."""
+        return (self.con.execute("SELECT * FROM sroi_analyse ORDER BY analyse_id").df(),
+                self.con.execute("SELECT * FROM sroi_wirkung ORDER BY analyse_id, nr").df())
+
+    def replace_sroi(self, analyse: pd.DataFrame, wirkungen: pd.DataFrame) -> None:
+        """Replace one analysis (by analyse_id) with its lines; call inside a transaction."""
+        aid = str(analyse["analyse_id"].iloc[0])
+        self.con.execute("DELETE FROM sroi_wirkung WHERE analyse_id = ?", [aid])
+        self.con.execute("DELETE FROM sroi_analyse WHERE analyse_id = ?", [aid])
+        self._insert_frame("sroi_analyse", analyse)
+        if len(wirkungen):
+            self._insert_frame("sroi_wirkung", wirkungen)
 
     # ------------------------------------------------------------------ audit
     def insert_audit(self, benutzer: str, aktion: str, objekt_typ: str,

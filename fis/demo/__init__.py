@@ -205,6 +205,12 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
             pd.DataFrame([(nr, z, b["ist"][i], (b.get("soll") or b["ist"])[i])
                           for nr, b in wirkung["beitraege"].items() for i, z in enumerate(leit)],
                          columns=["produkt_nr", "ziel_id", "beitrag", "beitrag_soll"]))
+        a = yaml.safe_load((DATA_DIR / "sroi.yaml").read_text(encoding="utf-8"))
+        zeilen = pd.DataFrame(a["wirkungen"])
+        zeilen.insert(0, "nr", range(1, len(zeilen) + 1))
+        store.replace_sroi(pd.DataFrame([{k: a[k] for k in ("analyse_id", "name", "produkt_nr", "beschreibung",
+                                                             "input_euro", "zinssatz")}]),
+                           zeilen.assign(analyse_id=a["analyse_id"]))
         store.set_meta("demo", "Musterstadt")
         store.set_meta("haushaltsjahr", str(HAUSHALTSJAHR))
         store.set_meta("berichtsmonat", str(BERICHTSMONAT))

@@ -85,3 +85,20 @@ def test_wirkungsbeitrag_edits_are_validated_and_audited(demo_copy):
         with pytest.raises(ValueError, match="Gewicht größer als 0"):
             wirkung_speichern(store, g * 0, soll, soll, "planerin")
         assert wirkungsmatrix(store, p, store.load_ziele())[1].at["11.06.03.03", "L2"] == 2
+
+
+def test_sroi_page_computes_the_demo_analysis_and_refuses_bad_input(monkeypatch, demo_copy, demo):
+    from fis.produkte import sroi, wirkungen_aus
+
+    at = seite(monkeypatch, demo_copy, "sroi")
+    analysen, zeilen = demo.load_sroi()
+    r = sroi(wirkungen_aus(zeilen), float(analysen.at[0, "input_euro"]), float(analysen.at[0, "zinssatz"]))
+    assert at.metric[0].value == f"{fmt_zahl(r.quote, 2)} €"
+    assert at.metric[1].value == f"{fmt_zahl(r.barwert, 0)} €"
+    sens = next(d.value for d in at.dataframe if "Spanne" in d.value.columns)
+    assert sens["Annahme"].iloc[0].startswith(("Finanzieller Proxy – Stadt", "Menge – Stadt"))
+    # doubling the input halves the ratio
+    at.number_input(key="sroi_input_familienhebammen").set_value(2 * float(analysen.at[0, "input_euro"])).run()
+    assert at.metric[0].value == f"{fmt_zahl(r.quote / 2, 2)} €"
+    at.text_input(key="sroi_name_familienhebammen").set_value("").run()
+    assert "Die Analyse braucht einen Namen." in at.warning[0].value

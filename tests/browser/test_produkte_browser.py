@@ -1,4 +1,4 @@
-"""A Produktdatenblatt in a real browser (screenshot to look at)."""
+"""Produktdatenblatt, Produktkritik and SROI in a real browser (screenshots to look at)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.browser.helfer import ARTIFACTS, launch, nur_lokal, streamlit_server
 pytestmark = pytest.mark.browser
 
 
-def test_produktdatenblatt(demo_db_file):
+def test_produktdatenblatt_produktkritik_sroi(demo_db_file):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -27,5 +27,15 @@ def test_produktdatenblatt(demo_db_file):
         assert "11.05.01 Grundsicherung für Arbeit" in body and "Besonderheiten im Haushaltsjahr" in body
         assert "Aufwand pro 1.000 Einwohner (EUR)" in body
         page.screenshot(path=str(ARTIFACTS / "produktdatenblatt.png"))
+        page.get_by_role("link", name="Produktkritik").click()
+        page.get_by_text("Soll-Ist-Portfolio").wait_for(timeout=60_000)
+        page.get_by_text("Soll-Ist-Portfolio").click()
+        page.wait_for_timeout(3000)
+        assert "Klasse A:" in page.inner_text("body")
+        page.screenshot(path=str(ARTIFACTS / "produktkritik.png"))
+        page.get_by_role("link", name="SROI").click()
+        page.get_by_text("Sensitivität: welche Annahme").wait_for(timeout=60_000)
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(ARTIFACTS / "sroi.png"))
         browser.close()
     assert nur_lokal(hosts), hosts

@@ -139,3 +139,27 @@ def test_sroi_by_hand():
     assert s.iloc[0]["annahme"].startswith(("Finanzieller Proxy", "Menge"))   # proportional: ±20 %
     assert s.iloc[0]["spanne"] == pytest.approx(0.4 * r.quote)
     assert s.set_index("annahme").loc["Diskontierungszins", "spanne"] < s.iloc[0]["spanne"]
+
+
+def test_sroi_analysis_is_validated_stored_and_audited(demo_copy):
+    from fis.produkte import sroi_pruefen, sroi_speichern
+    from fis.store import Store
+
+    kette = pd.DataFrame([{"stakeholder": "Stadt", "aktivitaet": "Beratung", "output": "50 Fälle",
+                           "outcome": "weniger Heimunterbringung", "indikator": "Fälle", "menge": 2.0,
+                           "proxy": 49_752.0, "proxy_quelle": "Bielefeld", "mitnahme": 0.25, "zurechnung": 0.2,
+                           "verdraengung": 0.0, "abnahme": 0.5, "dauer": 2}])
+    assert sroi_pruefen("", 0, 1.5, kette.assign(mitnahme=25, dauer=0)) == [
+        "Die Analyse braucht einen Namen.",
+        "Der Input (eingesetzte Mittel in €) muss größer als 0 sein.",
+        "Der Diskontierungszins muss zwischen 0 und 1 liegen (z. B. 0,035 für 3,5 %).",
+        "Zeile 1: „mitnahme“ ist ein Anteil zwischen 0 und 1 (z. B. 0,25 für 25 %).",
+        "Zeile 1: „dauer“ ist eine ganze Zahl von Jahren ab 1."]
+    with Store.open(demo_copy) as store:
+        sroi_speichern(store, "test", "Test", None, None, 40_000, 0.05, kette, "planerin")
+        analysen, zeilen = store.load_sroi()
+        assert "test" in set(analysen["analyse_id"]) and len(zeilen[zeilen["analyse_id"] == "test"]) == 1
+        audit = store.load_audit().iloc[-1]
+        assert audit["aktion"] == "sroi_gespeichert" and '"quote": 2.0984' in audit["details"]
+        with pytest.raises(ValueError, match="Namen"):
+            sroi_speichern(store, "test", "", None, None, 40_000, 0.05, kette, "planerin")
