@@ -9,13 +9,15 @@ st.title("Datenpflege")
 st.caption("Jede Datei wird vollständig geprüft, bevor etwas gespeichert wird. Übernommene Lieferungen "
            "ersetzen frühere Werte, ohne sie zu löschen, und lassen sich zurücknehmen.")
 datenpflege.meldung()
-werte, raeume, katalog, lieferungen = st.tabs(
-    ["Indikatorwerte", "Raumgliederung", "Indikatorenkatalog", "Lieferungen und Historie"])
+werte, raeume, katalog, haushalt, lieferungen = st.tabs(
+    ["Indikatorwerte", "Raumgliederung", "Indikatorenkatalog", "Haushalt", "Lieferungen und Historie"])
 with werte:
     datenpflege.werte_tab(config)
 with raeume:
     datenpflege.raeume_tab(config)
 with katalog:
     datenpflege.katalog_tab(config)
+with haushalt:
+    datenpflege.haushalt_tab(config)
 with lieferungen:
     datenpflege.lieferungen_tab(config)

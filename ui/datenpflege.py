@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
@@ -369,3 +370,33 @@ def lieferungen_tab(config) -> None:
     with st.expander("Protokoll (Audit-Log)"):
         st.dataframe(store.load_audit().sort_values("audit_id", ascending=False).head(500), hide_index=True,
                      width="stretch", key="dp_audit")
+
+
+def haushalt_tab(config) -> None:
+    """A finance-system export (Teilergebnisplan per product, year, month and Wertart)."""
+    store = cache.store()
+    datei = st.file_uploader("Export des Finanzsystems (CSV oder Excel)", type=["csv", "txt", "xlsx"],
+                             key=_upload_key("dp_haushalt_datei"))
+    if datei is None:
+        st.caption("Spalten: Produkt, Position (Zeile des Teilergebnisplans), Jahr, Monat (0 oder leer = ganzes "
+                   "Jahr), Wertart (Ansatz, Planung, Ist, Prognose), Betrag (Erträge +, Aufwendungen −). Summen "
+                   "für Produktgruppen, -bereiche und Summenzeilen werden gegen ihre Teile geprüft.")
+        return
+    try:
+        tabelle = lies_tabelle(datei.getvalue(), datei.name)
+    except ImportFehler as exc:
+        st.error(str(exc))
+        return
+    key = f"dp_h_{tabelle.sha256[:10]}_{cache.data_version()}"
+    v = _geprueft(key, lambda: haushalt_import.vorbereiten(store, tabelle))
+    bericht(v.bericht, "dp_haushalt")
+    if len(v.abweichungen):
+        st.dataframe(v.abweichungen.rename(columns={"ebene": "Ebene", "nr": "Nummer", "position_nr": "Zeile",
+                                                    "jahr": "Jahr", "monat": "Monat", "wertart": "Wertart",
+                                                    "geliefert": "geliefert", "summe_teile": "Summe der Teile",
+                                                    "differenz": "Differenz"}),
+                     hide_index=True, key="dp_haushalt_abw")
+    st.caption(f"Vorschau: {len(v.zeilen)} Beträge werden gespeichert, {len(v.summen)} Summen wurden geprüft.")
+    if v.uebernehmbar and st.button("Haushaltsdaten übernehmen", type="primary", key="dp_haushalt_ok"):
+        lid = haushalt_import.uebernehmen(store, v, benutzer())
+        _nach_schreiben(f"Haushaltsdaten übernommen (Lieferung {lid}, {len(v.zeilen)} Beträge).")

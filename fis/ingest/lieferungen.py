@@ -52,6 +52,10 @@ def zuruecknehmen(store: Store, lieferung_id: int, wer: str, grund: str | None =
     if lieferung["status"] != "aktiv":
         raise ImportFehler(f"Lieferung {lieferung_id} wurde bereits am "
                            f"{lieferung['zurueckgenommen_am']:%d.%m.%Y} zurückgenommen.")
+    if lieferung["art"] == "ziele":
+        raise ImportFehler(f"Lieferung {lieferung_id} enthält Ziele; Ziele werden nicht versioniert und lassen "
+                           "sich nicht zurücknehmen. Jede Änderung steht mit vorher/nachher im Audit-Log; bitte "
+                           "das Ziel auf der Seite „Ziele“ wieder ändern.")
     wirkung = store.rueckname_wirkung(int(lieferung_id)) if lieferung["art"] == "werte" else {}
     with schreibsperre(store), store.transaction():
         store.set_lieferung_status(int(lieferung_id), "zurückgenommen", wer)
