@@ -16,6 +16,7 @@ from fis.demo import build_demo
 from fis.export import csv_bytes
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
+from fis.ingest import produkte as produkte_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
 from fis.ingest.lesen import ImportFehler, lies_tabelle
@@ -132,6 +133,14 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
         if not v.uebernehmbar or args.nur_pruefen:
             return v.bericht.ok
         lid = haushalt_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle)
+    elif art == "produkte":
+        v = produkte_import.vorbereiten(store, lies_tabelle(data, path.name, args.blatt))
+        _bericht(v.bericht, args, path)
+        print(f"Vorschau: {len(v.aenderungen)} Änderungen in "
+              + ", ".join(f"{len(f)} {e}" for e, f in v.zeilen.items()))
+        if not v.uebernehmbar or args.nur_pruefen:
+            return v.bericht.ok
+        lid = produkte_import.uebernehmen(store, v, wer, args.bezeichnung)
     elif art == "raeume":
         spec = _lade_yaml(args.zuordnung)
         for key in ("ebene", "gueltig_von", "gueltig_bis", "crs"):
@@ -286,8 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="Datenlieferungen prüfen und übernehmen (Werte, Raumgliederung, Katalog)")
     imp.add_argument("dateien", nargs="+", metavar="DATEI", help="CSV, XLSX, GeoJSON, ZIP (Shapefile), GPKG, YAML")
     imp.add_argument("--db", default=str(db_path()), help=db_help)
-    imp.add_argument("--art", choices=["werte", "raeume", "katalog", "haushalt"],
-                     help="Art der Lieferung (Standard: nach Endung; Finanzsystem-Export: haushalt)")
+    imp.add_argument("--art", choices=["werte", "raeume", "katalog", "haushalt", "produkte"],
+                     help="Art der Lieferung (Standard: nach Endung; Finanzsystem-Export: haushalt; "
+                          "Produkte und Texte: produkte)")
     imp.add_argument("--zuordnung", help="YAML-Datei mit der Spaltenzuordnung")
     imp.add_argument("--stichtag", help="Stichtag der Datei (breites Format), z. B. 31.12.2024")
     imp.add_argument("--status", default="endgültig", choices=list(werte_import.STATUS))

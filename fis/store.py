@@ -951,6 +951,16 @@ class Store:
     def insert_teilergebnisplan(self, frame: pd.DataFrame) -> int:
         return self._insert_frame("teilergebnisplan", frame)
 
+    def upsert_produktstamm(self, ebene: str, frame: pd.DataFrame) -> None:
+        """Replace rows of ``produktbereich``, ``produktgruppe`` or ``produkt`` by number; call
+        inside a transaction."""
+        if ebene not in ("produktbereich", "produktgruppe", "produkt"):
+            raise StoreError(f"Unbekannte Produktebene {ebene}")
+        for nr in frame["nr"]:
+            # The table name is one of three fixed names checked above, never user input.
+            self.con.execute(f"DELETE FROM {ebene} WHERE nr = ?", [nr])
+        self._insert_frame(ebene, frame)
+
     def load_produkte(self) -> pd.DataFrame:
         """Products with their group and area names (one row per product)."""
         return self.con.execute(

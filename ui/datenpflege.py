@@ -13,6 +13,7 @@ import streamlit as st
 
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
+from fis.ingest import produkte as produkte_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
 from fis.ingest.bericht import Pruefbericht
@@ -373,8 +374,13 @@ def lieferungen_tab(config) -> None:
 
 
 def haushalt_tab(config) -> None:
-    """A finance-system export (Teilergebnisplan per product, year, month and Wertart)."""
+    """A finance-system export (Teilergebnisplan per product, year, month and Wertart) or
+    product master data with the texts of the Produktdatenblatt."""
     store = cache.store()
+    if st.radio("Lieferung", ["Beträge aus dem Finanzsystem", "Produkte und Texte"], horizontal=True,
+                key="dp_haushalt_art") == "Produkte und Texte":
+        _produkte(store)
+        return
     datei = st.file_uploader("Export des Finanzsystems (CSV oder Excel)", type=["csv", "txt", "xlsx"],
                              key=_upload_key("dp_haushalt_datei"))
     if datei is None:
@@ -400,3 +406,28 @@ def haushalt_tab(config) -> None:
     if v.uebernehmbar and st.button("Haushaltsdaten übernehmen", type="primary", key="dp_haushalt_ok"):
         lid = haushalt_import.uebernehmen(store, v, benutzer())
         _nach_schreiben(f"Haushaltsdaten übernommen (Lieferung {lid}, {len(v.zeilen)} Beträge).")
+
+
+def _produkte(store) -> None:
+    datei = st.file_uploader("Produkte mit Texten (CSV oder Excel)", type=["csv", "txt", "xlsx"],
+                             key=_upload_key("dp_produkte_datei"))
+    if datei is None:
+        st.caption("Eine Zeile je Produktbereich (11.05), Produktgruppe (11.05.01) oder Produkt (11.05.01.01): "
+                   "nr, name und wahlweise verantwortlich, organisationseinheit, gremium, beschreibung, "
+                   "zielsetzung, zielerreichung, zielgruppe, besonderheiten, rechtsgrundlage. Leere Zellen "
+                   "behalten den gespeicherten Text.")
+        return
+    try:
+        tabelle = lies_tabelle(datei.getvalue(), datei.name)
+    except ImportFehler as exc:
+        st.error(str(exc))
+        return
+    v = _geprueft(f"dp_p_{tabelle.sha256[:10]}_{cache.data_version()}",
+                  lambda: produkte_import.vorbereiten(store, tabelle))
+    bericht(v.bericht, "dp_produkte")
+    if v.aenderungen:
+        st.dataframe(pd.DataFrame(v.aenderungen).rename(columns=str.capitalize), hide_index=True,
+                     key="dp_produkte_aenderungen")
+    if v.uebernehmbar and st.button("Produkte übernehmen", type="primary", key="dp_produkte_ok"):
+        lid = produkte_import.uebernehmen(store, v, benutzer())
+        _nach_schreiben(f"Produkte übernommen (Lieferung {lid}, {len(v.aenderungen)} Änderungen).")

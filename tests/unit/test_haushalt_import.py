@@ -93,3 +93,28 @@ def test_unreadable_exports_never_crash(demo, inhalt):
         assert str(exc)                              # a German message from the shared reader
     else:
         assert not v.uebernehmbar
+
+
+def test_product_texts_are_updated_with_audit_and_checked(demo_copy):
+    from fis.ingest import produkte
+
+    datei = ("nr;name;zielgruppe;beschreibung\n"
+             "11.05.05.01;Sozialkonzept und Sozialmonitoring;Rat, Ausschüsse und Verwaltung;\n"
+             "11.05.05.04;Sozialberichterstattung;Öffentlichkeit;Jährlicher Sozialbericht\n").encode()
+    with Store.open(demo_copy) as store:
+        v = produkte.vorbereiten(store, lies_tabelle(datei, "produkte.csv"))
+        assert v.uebernehmbar
+        felder = {(a["nr"], a["feld"]) for a in v.aenderungen}
+        assert ("11.05.05.01", "zielgruppe") in felder and ("11.05.05.04", "name") in felder
+        assert ("11.05.05.01", "beschreibung") not in felder       # an empty cell keeps the text
+        alt = store.load_produkte().set_index("nr").at["11.05.05.01", "beschreibung"]
+        produkte.uebernehmen(store, v, "kaemmerei")
+        p = store.load_produkte().set_index("nr")
+        assert p.at["11.05.05.01", "zielgruppe"] == "Rat, Ausschüsse und Verwaltung"
+        assert p.at["11.05.05.01", "beschreibung"] == alt
+        assert p.at["11.05.05.04", "gruppe_nr"] == "11.05.05"
+        assert (store.load_audit()["aktion"] == "produkt_geaendert").sum() >= 3
+        schlecht = produkte.vorbereiten(store, lies_tabelle(
+            "nr;name\n11.5;X\n11.99.01.01;Y\n11.05.05.01;\n".encode(), "p.csv"))
+    assert {p.pruefung for p in schlecht.bericht.fehler} == {"Ungültige Nummer", "Übergeordnete Nummer fehlt",
+                                                             "Name fehlt"}
