@@ -381,17 +381,11 @@ def haushalt_tab(config) -> None:
                 key="dp_haushalt_art") == "Produkte und Texte":
         _produkte(store)
         return
-    datei = st.file_uploader("Export des Finanzsystems (CSV oder Excel)", type=["csv", "txt", "xlsx"],
-                             key=_upload_key("dp_haushalt_datei"))
-    if datei is None:
-        st.caption("Spalten: Produkt, Position (Zeile des Teilergebnisplans), Jahr, Monat (0 oder leer = ganzes "
-                   "Jahr), Wertart (Ansatz, Planung, Ist, Prognose), Betrag (Erträge +, Aufwendungen −). Summen "
-                   "für Produktgruppen, -bereiche und Summenzeilen werden gegen ihre Teile geprüft.")
-        return
-    try:
-        tabelle = lies_tabelle(datei.getvalue(), datei.name)
-    except ImportFehler as exc:
-        st.error(str(exc))
+    tabelle = _tabelle("Export des Finanzsystems (CSV oder Excel)", "dp_haushalt_datei",
+                       "Spalten: Produkt, Position (Zeile des Teilergebnisplans), Jahr, Monat (0 oder leer = "
+                       "ganzes Jahr), Wertart (Ansatz, Planung, Ist, Prognose), Betrag (Erträge +, Aufwendungen −). "
+                       "Summen für Produktgruppen, -bereiche und Summenzeilen werden gegen ihre Teile geprüft.")
+    if tabelle is None:
         return
     key = f"dp_h_{tabelle.sha256[:10]}_{cache.data_version()}"
     v = _geprueft(key, lambda: haushalt_import.vorbereiten(store, tabelle))
@@ -408,19 +402,26 @@ def haushalt_tab(config) -> None:
         _nach_schreiben(f"Haushaltsdaten übernommen (Lieferung {lid}, {len(v.zeilen)} Beträge).")
 
 
-def _produkte(store) -> None:
-    datei = st.file_uploader("Produkte mit Texten (CSV oder Excel)", type=["csv", "txt", "xlsx"],
-                             key=_upload_key("dp_produkte_datei"))
+def _tabelle(label: str, key: str, hilfe: str):
+    """An uploaded CSV/Excel table, or None (with the format help or the German read error)."""
+    datei = st.file_uploader(label, type=["csv", "txt", "xlsx"], key=_upload_key(key))
     if datei is None:
-        st.caption("Eine Zeile je Produktbereich (11.05), Produktgruppe (11.05.01) oder Produkt (11.05.01.01): "
-                   "nr, name und wahlweise verantwortlich, organisationseinheit, gremium, beschreibung, "
-                   "zielsetzung, zielerreichung, zielgruppe, besonderheiten, rechtsgrundlage. Leere Zellen "
-                   "behalten den gespeicherten Text.")
-        return
+        st.caption(hilfe)
+        return None
     try:
-        tabelle = lies_tabelle(datei.getvalue(), datei.name)
+        return lies_tabelle(datei.getvalue(), datei.name)
     except ImportFehler as exc:
         st.error(str(exc))
+        return None
+
+
+def _produkte(store) -> None:
+    tabelle = _tabelle("Produkte mit Texten (CSV oder Excel)", "dp_produkte_datei",
+                       "Eine Zeile je Produktbereich (11.05), Produktgruppe (11.05.01) oder Produkt (11.05.01.01): "
+                       "nr, name und wahlweise verantwortlich, organisationseinheit, gremium, beschreibung, "
+                       "zielsetzung, zielerreichung, zielgruppe, besonderheiten, rechtsgrundlage. Leere Zellen "
+                       "behalten den gespeicherten Text.")
+    if tabelle is None:
         return
     v = _geprueft(f"dp_p_{tabelle.sha256[:10]}_{cache.data_version()}",
                   lambda: produkte_import.vorbereiten(store, tabelle))

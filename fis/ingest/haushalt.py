@@ -54,6 +54,12 @@ class HaushaltVorbereitung:
         return self.bericht.ok and not self.zeilen.empty
 
 
+def _eintraege(maske: pd.Series, einzahl: str, mehrzahl: str) -> str:
+    """'1 Eintrag hat' / '3 Einträge haben'."""
+    n = int(maske.sum())
+    return f"1 Eintrag {einzahl}" if n == 1 else f"{n} Einträge {mehrzahl}"
+
+
 def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     """Read and check a finance export; nothing is written."""
     bericht = Pruefbericht()
@@ -82,7 +88,7 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
         falsch = werte.isna() | (werte < lo) | (werte > hi) | (werte != werte.round())
         if falsch.any():
             bericht.add("Fehler", f"Ungültige Angabe „{rolle}“",
-                        f"{int(falsch.sum())} Einträge haben in „{rolle}“ keine ganze Zahl von {lo} bis {hi}.",
+                        f"{_eintraege(falsch, 'hat', 'haben')} in „{rolle}“ keine ganze Zahl von {lo} bis {hi}.",
                         pd.DataFrame({"zeile": zeile[falsch], "spalte": spalten.get(rolle, rolle),
                                       "wert": text[falsch]}))
         return werte
@@ -94,7 +100,7 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     frame["wertart"] = art.str.lower().map(WERTARTEN)
     falsch = frame["wertart"].isna()
     if falsch.any():
-        bericht.add("Fehler", "Unbekannte Wertart", f"{int(falsch.sum())} Einträge haben eine unbekannte Wertart; "
+        bericht.add("Fehler", "Unbekannte Wertart", f"{_eintraege(falsch, 'hat', 'haben')} eine unbekannte Wertart; "
                     "erlaubt sind Ansatz, Planung, Ist und Prognose.",
                     pd.DataFrame({"zeile": zeile[falsch], "spalte": spalten["wertart"], "wert": art[falsch]}))
     text = d[spalten["betrag"]].astype(str)
@@ -103,7 +109,7 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     frame["betrag"] = betrag
     schlecht = fehlt | ungueltig
     if schlecht.any():
-        bericht.add("Fehler", "Kein Betrag", f"{int(schlecht.sum())} Einträge haben keinen lesbaren Betrag.",
+        bericht.add("Fehler", "Kein Betrag", f"{_eintraege(schlecht, 'hat', 'haben')} keinen lesbaren Betrag.",
                     pd.DataFrame({"zeile": zeile[schlecht], "spalte": spalten["betrag"], "wert": text[schlecht]}))
 
     produkte = store.load_produkte()
@@ -113,19 +119,20 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     unbekannt = ~frame["produkt_nr"].isin(set(produkte["nr"]) | gruppen)
     if unbekannt.any():
         bericht.add("Fehler", "Unbekanntes Produkt",
-                    f"{int(unbekannt.sum())} Einträge nennen eine Nummer, die weder Produkt noch Produktgruppe noch "
-                    "Produktbereich ist. Bitte zuerst die Produkte liefern oder die Nummer korrigieren.",
+                    f"{_eintraege(unbekannt, 'nennt', 'nennen')} eine Nummer, die weder Produkt noch "
+                    "Produktgruppe noch Produktbereich ist. Bitte zuerst die Produkte liefern oder die Nummer "
+                    "korrigieren.",
                     pd.DataFrame({"zeile": zeile[unbekannt], "spalte": spalten["produkt"],
                                   "wert": frame.loc[unbekannt, "produkt_nr"]}))
     pos_unbekannt = frame["position_nr"].notna() & ~frame["position_nr"].isin(set(positionen["position_nr"]))
     if pos_unbekannt.any():
-        bericht.add("Fehler", "Unbekannte Zeile", f"{int(pos_unbekannt.sum())} Einträge nennen eine Position, "
+        bericht.add("Fehler", "Unbekannte Zeile", f"{_eintraege(pos_unbekannt, 'nennt', 'nennen')} eine Position, "
                     "die der Teilergebnisplan (NKF) nicht kennt.",
                     pd.DataFrame({"zeile": zeile[pos_unbekannt], "spalte": spalten["position"],
                                   "wert": frame.loc[pos_unbekannt, "position_nr"]}))
     doppelt = frame.duplicated(SCHLUESSEL, keep=False) & frame[SCHLUESSEL].notna().all(axis=1)
     if doppelt.any():
-        bericht.add("Fehler", "Doppelte Zeile", f"{int(doppelt.sum())} Einträge nennen denselben Betrag "
+        bericht.add("Fehler", "Doppelte Zeile", f"{_eintraege(doppelt, 'nennt', 'nennen')} denselben Betrag "
                     "(Produkt, Zeile, Jahr, Monat, Wertart) mehrfach.",
                     pd.DataFrame({"zeile": zeile[doppelt], "spalte": "", "wert": frame.loc[doppelt, "produkt_nr"]}))
     if not bericht.ok:

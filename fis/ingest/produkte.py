@@ -43,6 +43,12 @@ class ProduktVorbereitung:
         return self.bericht.ok and bool(self.aenderungen)
 
 
+def _eintraege(maske: pd.Series, einzahl: str, mehrzahl: str) -> str:
+    """'1 Eintrag hat' / '3 Einträge haben'."""
+    n = int(maske.sum())
+    return f"1 Eintrag {einzahl}" if n == 1 else f"{n} Einträge {mehrzahl}"
+
+
 def vorbereiten(store: Store, tabelle: Tabelle) -> ProduktVorbereitung:
     bericht = Pruefbericht()
     pruefe_doppelte_datei(store, tabelle.sha256, bericht)
@@ -61,16 +67,16 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> ProduktVorbereitung:
     nr = d["nr"].astype(str).str.strip()
     falsch = ~nr.str.match(NUMMER)
     if falsch.any():
-        bericht.add("Fehler", "Ungültige Nummer", f"{int(falsch.sum())} Einträge haben keine NKF-Nummer wie 11.05, "
+        bericht.add("Fehler", "Ungültige Nummer", f"{_eintraege(falsch, 'hat', 'haben')} keine NKF-Nummer wie 11.05, "
                     "11.05.01 oder 11.05.01.01.", pd.DataFrame({"zeile": zeile[falsch], "spalte": "nr",
                                                                   "wert": nr[falsch]}))
     ohne_name = d["name"].astype(str).str.strip() == ""
     if ohne_name.any():
-        bericht.add("Fehler", "Name fehlt", f"{int(ohne_name.sum())} Einträge haben keinen Namen.",
+        bericht.add("Fehler", "Name fehlt", f"{_eintraege(ohne_name, 'hat', 'haben')} keinen Namen.",
                     pd.DataFrame({"zeile": zeile[ohne_name], "spalte": "name", "wert": nr[ohne_name]}))
     doppelt = nr.duplicated(keep=False)
     if doppelt.any():
-        bericht.add("Fehler", "Doppelte Nummer", f"{int(doppelt.sum())} Einträge nennen dieselbe Nummer mehrfach.",
+        bericht.add("Fehler", "Doppelte Nummer", f"{_eintraege(doppelt, 'nennt', 'nennen')} dieselbe Nummer mehrfach.",
                     pd.DataFrame({"zeile": zeile[doppelt], "spalte": "nr", "wert": nr[doppelt]}))
     alt = {"produktbereich": store.load_produktbereiche(), "produktgruppe": store.load_produktgruppen(),
            "produkt": store.load_produkte()}

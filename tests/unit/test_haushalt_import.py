@@ -115,6 +115,6 @@ def test_product_texts_are_updated_with_audit_and_checked(demo_copy):
         assert p.at["11.05.05.04", "gruppe_nr"] == "11.05.05"
         assert (store.load_audit()["aktion"] == "produkt_geaendert").sum() >= 3
         schlecht = produkte.vorbereiten(store, lies_tabelle(
-            "nr;name\n11.5;X\n11.99.01.01;Y\n11.05.05.01;\n".encode(), "p.csv"))
+            b"nr;name\n11.5;X\n11.99.01.01;Y\n11.05.05.01;\n", "p.csv"))
     assert {p.pruefung for p in schlecht.bericht.fehler} == {"Ungültige Nummer", "Übergeordnete Nummer fehlt",
                                                              "Name fehlt"}
