@@ -279,6 +279,38 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index(args: argparse.Namespace) -> int:
+    from fis.indizes import export_tabelle, lade_indexdaten
+    config = load_config(args.config)
+    if not config.indizes.indizes:
+        print("Fehler: in indizes.yaml ist kein Index konfiguriert.", file=sys.stderr)
+        return 1
+    stichtag = parse_stichtag(args.stichtag)
+    with Store.open(args.db, read_only=True) as store:
+        daten = lade_indexdaten(store, config)
+    try:
+        tabelle = export_tabelle(config, daten, stichtag)
+    except KeyError:
+        print(f"Fehler: für den {stichtag:%d.%m.%Y} lässt sich kein konfigurierter Index berechnen "
+              "(es fehlen Werte der Komponenten).", file=sys.stderr)
+        return 1
+    if args.index:
+        namen = {args.index, f"{args.index}_wert", f"{args.index}_klasse"}
+        behalten = ["raum_id", *[c for c in tabelle.columns if c in namen]]
+        if len(behalten) == 1:
+            print(f"Fehler: Index „{args.index}“ ist nicht konfiguriert oder am Stichtag nicht berechenbar.",
+                  file=sys.stderr)
+            return 1
+        tabelle = tabelle[behalten]
+    daten = tabelle.to_csv(index=False, sep=";", decimal=",", float_format="%.5f")
+    if args.csv:
+        Path(args.csv).write_text(daten, encoding="utf-8")
+        print(f"{len(tabelle)} Gebiete geschrieben: {args.csv}")
+    else:
+        print(daten, end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fis",
                                      description="FIS Sozialplanung – Befehle für die Kommandozeile")
@@ -335,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     zi.add_argument("--bezeichnung", help="Bezeichnung der Lieferung (Standard: Dateiname)")
     zi.add_argument("--benutzer", help="wer liefert")
     zi.set_defaults(func=_ziele)
+    ix = sub.add_parser("index", help="konfigurierte Indizes für einen Stichtag als CSV (je Gebiet eine Zeile)")
+    ix.add_argument("--stichtag", required=True, help="z. B. 31.12.2018")
+    ix.add_argument("--index", help="nur dieser Index (Kennung aus indizes.yaml) oder diese Kombination")
+    ix.add_argument("--csv", help="in diese Datei schreiben (sonst auf die Standardausgabe)")
+    ix.add_argument("--db", default=str(db_path()), help=db_help)
+    ix.set_defaults(func=_index)
     ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")
     ab.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
     ab.add_argument("--csv", help="zusätzlich als CSV in diese Datei schreiben")

@@ -201,6 +201,60 @@ def _felder(n: int) -> tuple[PortfolioFeld, ...]:
 STANDARD_PRODUKTKRITIK = Produktkritik(portfolio_4=_felder(2), portfolio_9=_felder(3))
 
 
+@dataclass(frozen=True)
+class IndexKomponente:
+    indikator: str = hilfe("Kennung des Indikators aus indikatoren.yaml.")
+    gewicht: float = hilfe("Gewicht der Komponente (relativ).", 1.0)
+    polaritaet: Polaritaet | None = hilfe(
+        "„hoch_schlecht“: ein hoher Wert erhöht den Index (mehr Belastung), „hoch_gut“: senkt ihn. "
+        "Leer: Polarität des Indikators.", None)
+
+
+@dataclass(frozen=True)
+class IndexKlasse:
+    label: str = hilfe("Kurzbezeichnung der Klasse, z. B. „1“ oder „+“.")
+    name: str = hilfe("Name der Klasse, z. B. „hoch“.")
+    bis: float | None = hilfe("Obergrenze (einschließlich) des Indexwerts; leer bei der letzten Klasse.", None)
+
+
+@dataclass(frozen=True)
+class IndexAusschluss:
+    mindest_einwohner: int | None = hilfe(
+        "Gebiete mit weniger Einwohnern (Einwohner-Indikator aus stadt.yaml) bleiben außen vor.", None)
+    liste: tuple[str, ...] = hilfe("Raum-Kennungen, die ausdrücklich ausgeschlossen sind (Ausreißer, "
+                                   "Sondergebiete).", ())
+
+
+@dataclass(frozen=True)
+class Index:
+    id: str = hilfe("Eindeutige Kennung des Index.")
+    name: str = hilfe("Name des Index.")
+    komponenten: tuple[IndexKomponente, ...] = hilfe("Die Indikatoren des Index.")
+    ebene: int = hilfe("Raumebene, auf der der Index gebildet wird (1 = Sozialräume).", 1)
+    standardisierung: Literal["zwert", "minmax", "rang"] = hilfe(
+        "„zwert“ (Mittel 0, Standardabweichung 1 der Grundgesamtheit), „minmax“ (0 bis 1) oder „rang“ "
+        "(Perzentilrang 0 bis 1).", "zwert")
+    kombination: Literal["summe", "mittel"] = hilfe("Gewichtete Summe oder gewichtetes Mittel.", "summe")
+    restandardisierung: Literal["zwert", "keine"] = hilfe(
+        "Das Ergebnis noch einmal standardisieren (z-Wert) oder nicht.", "keine")
+    klassen: tuple[IndexKlasse, ...] = hilfe("Klassen von niedrigen zu hohen Indexwerten.", ())
+    ausschluss: IndexAusschluss = hilfe("Welche Gebiete nicht bewertet werden.", IndexAusschluss())
+    quelle: str | None = hilfe("Quelle oder Vorbild der Methode.", None)
+
+
+@dataclass(frozen=True)
+class Gesamtindex:
+    id: str = hilfe("Kennung des kombinierten Index.")
+    name: str = hilfe("Name, z. B. „Gesamtindex Soziale Ungleichheit“.")
+    aus: tuple[str, ...] = hilfe("Kennungen der Indizes, deren Klassen-Labels aneinandergehängt werden.")
+
+
+@dataclass(frozen=True)
+class Indizes:
+    indizes: tuple[Index, ...] = hilfe("Die Indizes.")
+    kombinationen: tuple[Gesamtindex, ...] = hilfe("Kombinierte Indizes (z. B. Status × Dynamik).", ())
+
+
 STANDARD_AMPEL = (
     AmpelRegel("grau", "kein Ist-Wert für das Berichtsjahr", ist_fehlt=True),
     AmpelRegel("grün", "im Soll oder höchstens eine Toleranz daneben, Ziel auf Trend erreichbar",
@@ -222,6 +276,7 @@ class Config:
     verzeichnis: Path
     controlling: Controlling = Controlling(ampel=STANDARD_AMPEL)
     produktkritik: Produktkritik = STANDARD_PRODUKTKRITIK
+    indizes: Indizes = Indizes(indizes=())
 
     def ebene(self, nummer: int) -> Raumebene:
         for e in self.stadt.raumebenen:
@@ -417,8 +472,35 @@ def load_config(directory: str | Path | None = None) -> Config:
         if not 0 < kritik.abc_a < kritik.abc_b < 100:
             raise ConfigError("produktkritik.yaml: es muss 0 < abc_a < abc_b < 100 gelten "
                               f"(gefunden: {kritik.abc_a:g} und {kritik.abc_b:g}).")
+    pfad = directory / "indizes.yaml"
+    indizes = _Reader(pfad).load(Indizes) if pfad.exists() else Indizes(indizes=())
+    _pruefe_indizes(indizes, {i.id for i in katalog.indikatoren}, len(stadt.raumebenen))
     return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory,
-                  controlling=controlling, produktkritik=kritik)
+                  controlling=controlling, produktkritik=kritik, indizes=indizes)
+
+
+def _pruefe_indizes(indizes: Indizes, bekannt: set[str], ebenen: int) -> None:
+    ids = [i.id for i in indizes.indizes]
+    for ix in indizes.indizes:
+        wo = f"indizes.yaml, Index „{ix.id}“"
+        fehlt = [k.indikator for k in ix.komponenten if k.indikator not in bekannt]
+        if fehlt:
+            raise ConfigError(f"{wo}: unbekannte Indikatoren {', '.join(fehlt)}. Bitte Kennungen aus "
+                              "indikatoren.yaml verwenden.")
+        if not ix.komponenten:
+            raise ConfigError(f"{wo}: mindestens eine Komponente ist nötig.")
+        if not 1 <= ix.ebene <= ebenen:
+            raise ConfigError(f"{wo}: die Ebene {ix.ebene} gibt es nicht (1 bis {ebenen}).")
+        grenzen = [k.bis for k in ix.klassen]
+        if ix.klassen and (grenzen[-1] is not None or None in grenzen[:-1] or grenzen[:-1] != sorted(grenzen[:-1])):
+            raise ConfigError(f"{wo}: die Klassen brauchen aufsteigende Obergrenzen „bis“; nur die letzte "
+                              "Klasse ist ohne Obergrenze.")
+    if len(set(ids)) != len(ids):
+        raise ConfigError("indizes.yaml: eine Index-Kennung ist doppelt vergeben.")
+    for k in indizes.kombinationen:
+        fehlt = [a for a in k.aus if a not in ids]
+        if fehlt:
+            raise ConfigError(f"indizes.yaml, Kombination „{k.id}“: unbekannte Indizes {', '.join(fehlt)}.")
 
 
 def db_path() -> Path:

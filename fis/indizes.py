@@ -1,0 +1,159 @@
+"""Composite indices (Sozialindex, Bildungsindex, MSS Status and Dynamik) defined in YAML.
+
+For one index and one Stichtag: the component values of the areas of the index's level
+are taken from the published monitoring values; areas are left out if a component is
+missing, if they fall below the minimum population or are listed explicitly. Components
+are standardised over the included areas (z-score with the population standard deviation,
+min-max or percentile rank), signed by polarity (a high value raises the index = more
+Belastung), weighted, summed or averaged, optionally re-standardised, and classed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from fis.config import Config, Index
+
+
+@dataclass(frozen=True)
+class Indexergebnis:
+    index: Index
+    stichtag: date
+    werte: pd.DataFrame          # raum_id, wert, klasse, klasse_name, einbezogen, grund
+    beitraege: pd.DataFrame      # raum_id × indikator: weighted standardised contribution
+
+
+def _standardisieren(spalte: pd.Series, art: str) -> pd.Series:
+    if art == "zwert":
+        sd = spalte.std(ddof=0)
+        return (spalte - spalte.mean()) / sd if sd > 0 else spalte * 0.0
+    if art == "minmax":
+        spanne = spalte.max() - spalte.min()
+        return (spalte - spalte.min()) / spanne if spanne > 0 else spalte * 0.0
+    return (spalte.rank(method="average") - 1) / max(len(spalte) - 1, 1)
+
+
+def klasse(wert: float, klassen) -> tuple[str | None, str | None]:
+    """The first class whose upper bound (inclusive) is at least ``wert``."""
+    if wert is None or pd.isna(wert) or not klassen:
+        return None, None
+    for k in klassen:
+        if k.bis is None or wert <= k.bis:
+            return k.label, k.name
+    return None, None
+
+
+def berechne(ix: Index, werte: pd.DataFrame, polaritaet: dict[str, str], einwohner: pd.Series | None = None,
+             stichtag: date | None = None) -> Indexergebnis:
+    """``werte``: raum_id × indikator_id (one Stichtag, the index's level). ``einwohner``:
+    population per raum_id for the minimum-population rule (None: rule not applied)."""
+    ids = [k.indikator for k in ix.komponenten]
+    breit = werte.reindex(columns=ids)
+    grund = pd.Series("", index=breit.index, dtype=object)
+    fehlt = breit.isna().any(axis=1)
+    for raum in breit.index[fehlt]:
+        grund[raum] = "Komponente fehlt (" + ", ".join(c for c in ids if pd.isna(breit.at[raum, c])) + ")"
+    aus = ix.ausschluss
+    if aus.mindest_einwohner and einwohner is not None:
+        ew = einwohner.reindex(breit.index)
+        klein = ew.notna() & (ew < aus.mindest_einwohner) & (grund == "")
+        grund[klein] = [f"weniger als {aus.mindest_einwohner} Einwohner ({int(v)})" for v in ew[klein]]
+    gelistet = breit.index.isin(list(aus.liste)) & (grund == "")
+    grund[gelistet] = "ausdrücklich ausgeschlossen"
+    drin = grund == ""
+    basis = breit[drin]
+    gewichte = np.array([k.gewicht for k in ix.komponenten], dtype=float)
+    vorzeichen = np.array([-1.0 if (k.polaritaet or polaritaet.get(k.indikator)) == "hoch_gut" else 1.0
+                           for k in ix.komponenten])
+    z = basis.apply(lambda s: _standardisieren(s, ix.standardisierung))
+    beitraege = z * vorzeichen * gewichte
+    if ix.kombination == "mittel":
+        beitraege = beitraege / gewichte.sum()
+    roh = beitraege.sum(axis=1)
+    wert = _standardisieren(roh, "zwert") if ix.restandardisierung == "zwert" else roh
+    klassen = [klasse(v, ix.klassen) for v in wert]
+    out = pd.DataFrame({"raum_id": breit.index, "einbezogen": drin.values, "grund": grund.values})
+    out = out.merge(pd.DataFrame({"raum_id": wert.index, "wert": wert.values, "roh": roh.values,
+                                  "klasse": [k[0] for k in klassen], "klasse_name": [k[1] for k in klassen]}),
+                    on="raum_id", how="left")
+    return Indexergebnis(ix, stichtag, out.sort_values("raum_id").reset_index(drop=True), beitraege)
+
+
+def index_nach_id(config: Config, index_id: str) -> Index:
+    for ix in config.indizes.indizes:
+        if ix.id == index_id:
+            return ix
+    raise KeyError(index_id)
+
+
+@dataclass(frozen=True)
+class Indexdaten:
+    """The internal (not suppressed) values of all levels: indices are computed from them;
+    pages and exports show only index values, classes and standardised contributions."""
+    werte: pd.DataFrame          # raum_id, indikator_id, stichtag, ebene, wert
+    raeume: pd.DataFrame         # raum_id, stichtag, ebene, name (fis.monitoring.hierarchy)
+    polaritaet: dict[str, str]
+
+
+def lade_indexdaten(store, config: Config) -> Indexdaten:
+    from fis.monitoring import aggregate_levels, hierarchy
+    indikatoren = store.load_indikatoren()
+    raeume = store.load_raeume()
+    top = max(e.ebene for e in config.stadt.raumebenen)
+    alle = aggregate_levels(store.load_werte(), raeume, indikatoren, top)
+    stichtage_ = sorted(alle["stichtag"].unique())
+    return Indexdaten(alle[["raum_id", "indikator_id", "stichtag", "ebene", "wert"]], hierarchy(raeume, stichtage_),
+                      indikatoren.set_index("indikator_id")["polaritaet"].to_dict())
+
+
+def stichtage(m: Indexdaten, ix: Index) -> list[date]:
+    """Stichtage at which every component has values at the index's level."""
+    w = m.werte[(m.werte["ebene"] == ix.ebene) & m.werte["indikator_id"].isin([k.indikator for k in ix.komponenten])]
+    w = w.dropna(subset=["wert"])
+    je = w.groupby("stichtag")["indikator_id"].nunique()
+    return sorted(je[je == len({k.indikator for k in ix.komponenten})].index)
+
+
+def berechne_aus(m: Indexdaten, config: Config, ix: Index, stichtag: date) -> Indexergebnis:
+    """The index at ``stichtag`` from the internal values."""
+    w = m.werte[(m.werte["stichtag"] == stichtag) & (m.werte["ebene"] == ix.ebene)]
+    breit = w.pivot_table(index="raum_id", columns="indikator_id", values="wert", aggfunc="first")
+    raeume = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == ix.ebene)]["raum_id"]
+    breit = breit.reindex(sorted(set(raeume)))
+    ew_id = config.stadt.einwohner_indikator
+    einwohner = breit[ew_id] if ew_id and ew_id in breit.columns else None
+    return berechne(ix, breit, m.polaritaet, einwohner, stichtag)
+
+
+def gesamtindex(ergebnisse: list[Indexergebnis]) -> pd.DataFrame:
+    """Status × Dynamik and similar: the class labels joined (e.g. „2“ + „+/-“ = „2+/-“)
+    where every part has a class."""
+    teile = [e.werte.set_index("raum_id")["klasse"] for e in ergebnisse]
+    df = pd.concat(teile, axis=1)
+    label = df.apply(lambda r: "".join(r) if r.notna().all() else None, axis=1)
+    return pd.DataFrame({"raum_id": df.index, "klasse": label.values})
+
+
+def export_tabelle(config: Config, m: Indexdaten, stichtag: date) -> pd.DataFrame:
+    """One row per area of the first index's level: raum_id, per index value and class label,
+    per combination its label (the CLI export)."""
+    tabellen = []
+    ergebnisse = {}
+    for ix in config.indizes.indizes:
+        if stichtag not in stichtage(m, ix):
+            continue
+        e = berechne_aus(m, config, ix, stichtag)
+        ergebnisse[ix.id] = e
+        tabellen.append(e.werte.set_index("raum_id")[["wert", "klasse"]].rename(
+            columns={"wert": f"{ix.id}_wert", "klasse": f"{ix.id}_klasse"}))
+    if not tabellen:
+        raise KeyError(stichtag)
+    out = pd.concat(tabellen, axis=1)
+    for k in config.indizes.kombinationen:
+        if all(a in ergebnisse for a in k.aus):
+            out[k.id] = gesamtindex([ergebnisse[a] for a in k.aus]).set_index("raum_id")["klasse"]
+    return out.reset_index().rename(columns={"index": "raum_id"})
