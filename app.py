@@ -65,6 +65,7 @@ seiten = {
         st.Page("seiten/zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:"),
         st.Page("seiten/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/person_pin:"),
         st.Page("seiten/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
+        st.Page("seiten/sozialindex.py", title="Sozialindex", icon=":material/stacked_bar_chart:"),
     ],
     "Steuerung": [
         st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),

@@ -157,3 +157,67 @@ def export_tabelle(config: Config, m: Indexdaten, stichtag: date) -> pd.DataFram
         if all(a in ergebnisse for a in k.aus):
             out[k.id] = gesamtindex([ergebnisse[a] for a in k.aus]).set_index("raum_id")["klasse"]
     return out.reset_index().rename(columns={"index": "raum_id"})
+
+
+# =========================================================================== presentation
+
+def vorheriger_stichtag(m: Indexdaten, ix: Index, stichtag: date) -> date | None:
+    frueher = [t for t in stichtage(m, ix) if t < stichtag]
+    return frueher[-1] if frueher else None
+
+
+def klassenwechsel(aktuell: Indexergebnis, vorher: Indexergebnis | None) -> pd.Series:
+    """Per area: „besser“, „schlechter“, „gleich“ against the previous edition (class order
+    as configured: later classes = more Belastung), „neu“ without a previous class."""
+    if vorher is None:
+        return pd.Series("–", index=aktuell.werte["raum_id"])
+    ordnung = {k.label: i for i, k in enumerate(aktuell.index.klassen)}
+    a = aktuell.werte.set_index("raum_id")["klasse"].map(ordnung)
+    v = vorher.werte.set_index("raum_id")["klasse"].map(ordnung).reindex(a.index)
+    out = pd.Series("neu", index=a.index)
+    out[a.isna()] = "–"
+    beide = a.notna() & v.notna()
+    out[beide & (a < v)] = "besser"
+    out[beide & (a > v)] = "schlechter"
+    out[beide & (a == v)] = "gleich"
+    return out
+
+
+def indextabelle(e: Indexergebnis, namen: dict[str, str], vorher: Indexergebnis | None) -> pd.DataFrame:
+    """The index as a German display table, most Belastung first; excluded areas last with
+    their reason."""
+    from fis.format import fmt_zahl
+    w = e.werte.copy()
+    w["Wechsel"] = klassenwechsel(e, vorher).reindex(w["raum_id"]).values
+    vorige = vorher.werte.set_index("raum_id")["klasse"] if vorher is not None else pd.Series(dtype=object)
+    w = w.sort_values(["einbezogen", "wert"], ascending=[False, False])
+    return pd.DataFrame({
+        "Gebiet": [f"{namen.get(r, r)} ({r})" for r in w["raum_id"]],
+        "Indexwert": [fmt_zahl(v, 2) if v == v else "–" for v in w["wert"]],
+        "Klasse": [f"{k} {n}" if isinstance(k, str) else "nicht bewertet" for k, n in zip(w["klasse"], w["klasse_name"],
+                                                                                             strict=True)],
+        "Klasse zuvor": [vorige.get(r) if isinstance(vorige.get(r), str) else "–" for r in w["raum_id"]],
+        "Veränderung": w["Wechsel"].values,
+        "Hinweis": w["grund"].values,
+    })
+
+
+def kartendaten(e: Indexergebnis, geometrien: pd.Series, namen: dict[str, str]):
+    """Rows for fis.maps.deck (one colour per class, grey for areas not rated) and the legend."""
+    from fis.format import fmt_zahl
+    from fis.maps import GRAU_FALLZAHL, YLORRD, Legendeneintrag
+    klassen = e.index.klassen
+    farben = YLORRD[min(max(len(klassen), 3), 7)][:len(klassen)] if len(klassen) >= 3 else ["#ffeda0", "#f03b20"]
+    farbe_von = {k.label: f for k, f in zip(klassen, farben, strict=False)}
+    w = e.werte.set_index("raum_id")
+    d = pd.DataFrame({"raum_id": geometrien.index, "geometrie": geometrien.values})
+    d["name"] = d["raum_id"].map(namen).fillna(d["raum_id"])
+    d["klasse"] = d["raum_id"].map(w["klasse"])
+    d["farbe"] = [farbe_von.get(k, GRAU_FALLZAHL) if isinstance(k, str) else GRAU_FALLZAHL for k in d["klasse"]]
+    d["anzeige"] = [f"Klasse {k} – {w.at[r, 'klasse_name']} (Index {fmt_zahl(w.at[r, 'wert'], 2)})"
+                    if isinstance(k, str) else f"nicht bewertet: {w['grund'].get(r) or 'kein Wert'}"
+                    for r, k in zip(d["raum_id"], d["klasse"], strict=True)]
+    legende = [Legendeneintrag(farbe_von[k.label], f"{k.label} {k.name}", int((d["klasse"] == k.label).sum()))
+               for k in klassen]
+    legende.append(Legendeneintrag(GRAU_FALLZAHL, "nicht bewertet", int(d["klasse"].isna().sum())))
+    return d, legende

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import controlling as ctl
+from fis import indizes as idx
 from fis import produkte as prd
 from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.demo import build_demo
@@ -105,3 +106,9 @@ def haushaltszeilen(version: str, jahr: int, monat: int) -> pd.DataFrame:
 def produkte(version: str) -> prd.Produktdaten:
     """Products, Kennzahlen and Teilergebnispläne of this data version."""
     return prd.lade_produkte(store())
+
+
+@st.cache_data(show_spinner="Indizes werden berechnet …", max_entries=4)
+def indexdaten(version: str) -> idx.Indexdaten:
+    """Internal values of all levels for the indices (only index results are shown)."""
+    return idx.lade_indexdaten(store(), config())

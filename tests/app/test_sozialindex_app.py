@@ -1,0 +1,26 @@
+"""AppTest of the Sozialindex page: the Köln Sozialindex on the demo, values as in fis."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fis.config import load_config
+from fis.format import fmt_zahl
+from fis.indizes import berechne_aus, index_nach_id, lade_indexdaten
+from tests.app.helfer import seite
+
+
+def test_sozialindex_map_table_and_drivers(monkeypatch, demo_copy, demo):
+    at = seite(monkeypatch, demo_copy, "sozialindex")
+    config = load_config()
+    e = berechne_aus(lade_indexdaten(demo, config), config, index_nach_id(config, "sozialindex"), date(2024, 12, 31))
+    tabelle = at.dataframe[0].value
+    spitze = e.werte.sort_values("wert", ascending=False).iloc[0]
+    assert tabelle["Indexwert"].iloc[0] == fmt_zahl(spitze["wert"], 2)
+    assert tabelle["Klasse"].iloc[0] == f"{spitze['klasse']} {spitze['klasse_name']}"
+    ausgeschlossen = tabelle[tabelle["Klasse"] == "nicht bewertet"]
+    assert set(ausgeschlossen["Hinweis"].str[:20]) == {"weniger als 1000 Ein"}
+    assert any(m.value.startswith("**Gegenüber 31.12.2023:**") for m in at.markdown)
+    assert at.selectbox(key="si_raum").value == spitze["raum_id"]
+    at.selectbox(key="si_index").set_value("bildungsindex").run()
+    assert not at.exception and "Bildungsindex" in at.html[0].value
