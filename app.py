@@ -66,6 +66,7 @@ seiten = {
         st.Page("seiten/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/person_pin:"),
         st.Page("seiten/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
         st.Page("seiten/sozialindex.py", title="Sozialindex", icon=":material/stacked_bar_chart:"),
+        st.Page("seiten/typisierung.py", title="Typisierung", icon=":material/category:"),
     ],
     "Steuerung": [
         st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),
@@ -78,4 +79,4 @@ seiten = {
     ],
     "Verwaltung": [datenpflege],
 }
-st.navigation(seiten).run()
+st.navigation(seiten, expanded=True).run()

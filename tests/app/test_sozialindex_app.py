@@ -24,3 +24,23 @@ def test_sozialindex_map_table_and_drivers(monkeypatch, demo_copy, demo):
     assert at.selectbox(key="si_raum").value == spitze["raum_id"]
     at.selectbox(key="si_index").set_value("bildungsindex").run()
     assert not at.exception and "Bildungsindex" in at.html[0].value
+
+
+def test_typisierung_page_types_and_loadings(monkeypatch, demo_copy, demo):
+    from fis.typologie import matrix, typisieren
+
+    at = seite(monkeypatch, demo_copy, "typisierung")
+    config = load_config()
+    daten = lade_indexdaten(demo, config)
+    inds = list(dict.fromkeys(k.indikator for ix in config.indizes.indizes for k in ix.komponenten))
+    assert at.multiselect(key="ty_ind").value == inds
+    t = typisieren(matrix(daten.werte, date(2024, 12, 31), 1, inds), None, "ward", None,
+                   {}, daten.polaritaet)
+    beschreibung = at.dataframe[0].value
+    assert len(beschreibung) == t.k
+    assert beschreibung["Gebiete"].sum() == len(t.typen)
+    at.selectbox(key="ty_methode").set_value("kmeans").run()
+    at.toggle(key="ty_auto").set_value(False).run()
+    at.number_input(key="ty_k").set_value(4).run()
+    assert not at.exception and len(at.dataframe[0].value) == 4
+    assert "Hauptkomponenten" in [s.value for s in at.subheader]

@@ -1,0 +1,91 @@
+"""Typisierung: cluster analysis of areas on standardised indicators, and principal components."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from fis.format import fmt_datum, fmt_zahl
+from fis.indizes import berechne_aus, stichtage
+from fis.maps import YLORRD, Legendeneintrag, deck, legende_html
+from fis.typologie import METHODEN, hauptkomponenten, matrix, typisieren
+from ui import cache, controlling, sidebar
+
+config = cache.config()
+auswahl = sidebar.auswahl()
+version = cache.data_version()
+daten = cache.indexdaten(version)
+m = cache.monitoring(version)
+st.title("Typisierung der Gebiete")
+kurz = m.indikatoren["kurzname"].to_dict()
+quoten = [i for i in m.indikatoren.index if m.indikatoren.at[i, "aggregation"] == "quote"]
+vorgabe = [k.indikator for ix in config.indizes.indizes for k in ix.komponenten if k.indikator in quoten] or quoten[:6]
+indikatoren = st.multiselect("Indikatoren", quoten, default=list(dict.fromkeys(vorgabe)), format_func=kurz.get,
+                             key="ty_ind")
+a = st.columns(4)
+methode = a[0].selectbox("Verfahren", list(METHODEN), format_func=METHODEN.get, key="ty_methode")
+auto = a[1].toggle("Anzahl nach Silhouette", value=True, key="ty_auto")
+k = None if auto else a[2].number_input("Anzahl Typen", 2, 10, 4, key="ty_k")
+indizes = {ix.id: ix for ix in config.indizes.indizes}
+ordnung_id = a[3].selectbox("Typen ordnen nach", ["", *indizes], key="ty_ordnung",
+                            format_func=lambda i: indizes[i].name if i else "mittlerer Belastung")
+if len(indikatoren) < 2:
+    st.info("Bitte mindestens zwei Indikatoren wählen.")
+    st.stop()
+ebene = 1
+tage = sorted({t for t in daten.werte["stichtag"] if t <= auswahl.stichtag})
+x = pd.DataFrame()
+for stichtag in reversed(tage):
+    x = matrix(daten.werte, stichtag, ebene, indikatoren)
+    if len(x) >= 6:
+        break
+if len(x) < 6:
+    st.warning("Zu wenige Gebiete mit Werten aller gewählten Indikatoren.")
+    st.stop()
+ordnung = None
+if ordnung_id and stichtag in stichtage(daten, indizes[ordnung_id]):
+    e = berechne_aus(daten, config, indizes[ordnung_id], stichtag)
+    drin = e.werte[e.werte["einbezogen"]].set_index("raum_id")["wert"]
+    x, ordnung = x.loc[x.index.intersection(drin.index)], drin
+t = typisieren(x, k, methode, ordnung, kurz, daten.polaritaet)
+st.caption(f"Stichtag {fmt_datum(stichtag)} · {len(x)} Gebiete mit allen Indikatoren · z-standardisiert · "
+           f"{METHODEN[methode]} · {t.k} Typen, Silhouette {fmt_zahl(t.silhouette, 2)} · Typ 1 = geringste Belastung")
+
+links, rechts = st.columns([4, 1.4])
+farben = YLORRD[min(max(t.k, 3), 7)][:t.k] if t.k >= 3 else ["#fecc5c", "#e31a1c"]
+geo = cache.geometrien(version, stichtag, ebene)
+namen = m.namen()
+typ = t.typen.set_index("raum_id")["typ"]
+karte = pd.DataFrame({"raum_id": geo.index, "geometrie": geo.values})
+karte["name"] = karte["raum_id"].map(namen).fillna(karte["raum_id"])
+karte["typ"] = karte["raum_id"].map(typ)
+karte["farbe"] = [farben[int(v) - 1] if v == v else "#8c8c8c" for v in karte["typ"]]
+karte["anzeige"] = [f"Typ {int(v)}: {t.beschreibung[int(v)]}" if v == v else "nicht typisiert" for v in karte["typ"]]
+with links:
+    st.pydeck_chart(deck(karte, "{name} ({raum_id})\n{anzeige}", hoehe=520), height=520, key="ty_karte")
+with rechts:
+    st.html(legende_html("Typen", [Legendeneintrag(f, f"Typ {i + 1}", int((karte["typ"] == i + 1).sum()))
+                                   for i, f in enumerate(farben)]
+                         + [Legendeneintrag("#8c8c8c", "nicht typisiert", int(karte["typ"].isna().sum()))]))
+
+st.subheader("Typen und ihre kennzeichnenden Indikatoren")
+profil = t.profile.rename(columns=kurz)
+st.dataframe(pd.DataFrame({"Typ": profil.index, "Gebiete": [int((typ == i).sum()) for i in profil.index],
+                           "Kennzeichen": [t.beschreibung[int(i)] for i in profil.index]}), hide_index=True,
+             key="ty_beschreibung")
+st.dataframe(profil.map(lambda v: fmt_zahl(v, 2)), key="ty_profile")
+st.caption("Mittlere z-Werte je Typ: positiv = über dem Durchschnitt der Gebiete.")
+g = t.guete.melt("k", var_name="Maß", value_name="Wert")
+st.altair_chart(alt.Chart(g).mark_line(point=True).encode(
+    x=alt.X("k:O", title="Anzahl Typen"), y=alt.Y("Wert:Q", title=None),
+    color=alt.Color("Maß:N", legend=None), tooltip=["k:O", "Maß:N", alt.Tooltip("Wert:Q", format=".3f")]
+).properties(height=180).facet(column=alt.Column("Maß:N", title=None)).resolve_scale(y="independent"),
+    key="ty_guete")
+st.caption("Silhouette (höher = trennschärfer) und Summe der quadrierten Abstände innerhalb der Typen (Ellbogen).")
+typen_tabelle = pd.DataFrame({"Gebiet": [f"{namen.get(r, r)} ({r})" for r in typ.index], "Typ": typ.values})
+controlling.download(typen_tabelle, f"typen_{stichtag:%Y%m%d}.csv", "ty_csv")
+
+st.subheader("Hauptkomponenten")
+h = hauptkomponenten(x)
+st.caption("Ladungen = Korrelation von Indikator und Komponente; Komponenten mit Eigenwert ≥ 1 (Kaiser). Erklärt: "
+           + ", ".join(f"{c} {fmt_zahl(v * 100, 1)} %" for c, v in h.erklaert.items()))
+st.dataframe(h.ladungen.rename(index=kurz).map(lambda v: fmt_zahl(v, 2)), key="ty_ladungen")
