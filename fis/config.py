@@ -115,6 +115,12 @@ class HandlungsbedarfRegel:
         "Indexwert erreicht – bei „hoch_gut“-Indikatoren höchstens 10.000 / Schwelle.", 125.0)
     mindestanzahl: int = hilfe(
         "So viele Kernindikatoren müssen auffällig sein, damit Handlungsbedarf besteht.", 3)
+    index: str | None = hilfe(
+        "Optional: Kennung eines Index aus indizes.yaml; Gebiete in den Klassen „index_klassen“ haben "
+        "dann ebenfalls Handlungsbedarf.", None)
+    index_klassen: tuple[str, ...] = hilfe("Klassen-Labels des Index, die Handlungsbedarf bedeuten.", ())
+    verknuepfung: Literal["oder", "und"] = hilfe(
+        "„oder“: Kernindikatoren-Regel oder Index-Regel genügt; „und“: beide müssen zutreffen.", "oder")
 
 
 @dataclass(frozen=True)
@@ -475,6 +481,16 @@ def load_config(directory: str | Path | None = None) -> Config:
     pfad = directory / "indizes.yaml"
     indizes = _Reader(pfad).load(Indizes) if pfad.exists() else Indizes(indizes=())
     _pruefe_indizes(indizes, {i.id for i in katalog.indikatoren}, len(stadt.raumebenen))
+    regel = lagebild.handlungsbedarf
+    if regel.index:
+        ix = next((i for i in indizes.indizes if i.id == regel.index), None)
+        if ix is None:
+            raise ConfigError(f"lagebild.yaml, Schlüssel „handlungsbedarf.index“: „{regel.index}“ ist in "
+                              "indizes.yaml nicht definiert.")
+        fremd = [k for k in regel.index_klassen if k not in {kl.label for kl in ix.klassen}]
+        if fremd or not regel.index_klassen:
+            raise ConfigError("lagebild.yaml, Schlüssel „handlungsbedarf.index_klassen“: bitte Klassen-Labels "
+                              f"des Index „{ix.id}“ angeben ({', '.join(k.label for k in ix.klassen)}).")
     return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory,
                   controlling=controlling, produktkritik=kritik, indizes=indizes)
 

@@ -221,3 +221,15 @@ def kartendaten(e: Indexergebnis, geometrien: pd.Series, namen: dict[str, str]):
                for k in klassen]
     legende.append(Legendeneintrag(GRAU_FALLZAHL, "nicht bewertet", int(d["klasse"].isna().sum())))
     return d, legende
+
+
+def handlungsbedarf_klassen(m: Indexdaten, config: Config, stichtag: date) -> pd.Series | None:
+    """raum_id → class of the Handlungsbedarf index (lagebild.yaml) at ``stichtag``; None if
+    no index rule is configured or the index cannot be computed for that Stichtag."""
+    regel = config.lagebild.handlungsbedarf
+    if not regel.index:
+        return None
+    ix = index_nach_id(config, regel.index)
+    if stichtag not in stichtage(m, ix):
+        return None
+    return berechne_aus(m, config, ix, stichtag).werte.set_index("raum_id")["klasse"]

@@ -39,10 +39,12 @@ class Lagebild:
 
 
 def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
-                     m: Monitoringdaten | None = None) -> Lagebild:
+                     m: Monitoringdaten | None = None, indexklassen: pd.Series | None = None) -> Lagebild:
     """Everything the Lagebild shows for ``stichtag``; ``ebene`` selects the Raum
     level of the comparison table. Values come from the published
-    :class:`Monitoringdaten` (primary and secondary suppression applied)."""
+    :class:`Monitoringdaten` (primary and secondary suppression applied). With an index
+    rule in lagebild.yaml, ``indexklassen`` (raum_id → class, fis.indizes.handlungsbedarf_klassen)
+    marks areas too; computed here if not given."""
     m = m or lade_monitoring(store, config)
     indikatoren = m.indikatoren.reset_index()
     lage = config.lagebild
@@ -53,8 +55,28 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
                                 lage.vergleich_jahre)
     sozialraum = m.auswahl(stichtag=stichtag, ebene=1)
     flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, pd.Series(dtype=float))
+    regel = lage.handlungsbedarf
+    if regel.index and indexklassen is None:
+        from fis.indizes import handlungsbedarf_klassen, lade_indexdaten
+        indexklassen = handlungsbedarf_klassen(lade_indexdaten(store, config), config, stichtag)
+    if regel.index and indexklassen is not None:
+        markiert = set(indexklassen[indexklassen.isin(regel.index_klassen)].index)
+        nach_regel = set(flags.loc[flags["handlungsbedarf"], "raum_id"])
+        gesamt = nach_regel | markiert if regel.verknuepfung == "oder" else nach_regel & markiert
+        flags = flags.assign(handlungsbedarf=flags["raum_id"].isin(gesamt))
     handlungsbedarf = _handlungsbedarf_tabelle(flags, m.raeume, indikatoren,
                                                config.ebene(1).name, config.ebene(2).name)
+    if regel.index and indexklassen is not None:
+        # areas marked by the index alone, without any core-indicator value, still appear
+        fehlen = sorted(gesamt - set(handlungsbedarf["raum_id"]))
+        if fehlen:
+            namen = _names(m.raeume)
+            eltern = m.raeume.drop_duplicates("raum_id", keep="last").set_index("raum_id")["parent_id"]
+            handlungsbedarf = pd.concat([handlungsbedarf, pd.DataFrame({
+                "raum_id": fehlen, config.ebene(1).name: [namen.get(r) for r in fehlen],
+                config.ebene(2).name: [namen.get(eltern.get(r)) for r in fehlen], "auffällig": 0})],
+                ignore_index=True)
+        handlungsbedarf.insert(4, "Indexklasse", handlungsbedarf["raum_id"].map(indexklassen).fillna("–"))
     raumtabelle = _raumtabelle(m.auswahl(stichtag=stichtag, ebene=ebene), m.raeume, indikatoren,
                                list(lage.kennzahlen))
     ziele = count_ziele(store.load_ziele(), stichtag)

@@ -259,7 +259,7 @@ def ansicht(geoms: pd.Series, breite: int = 640, hoehe: int = 600) -> pdk.ViewSt
 
 def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
          kachel_url: str | None = None, kachel_attribution: str | None = None,
-         hervorheben: str | None = None, hoehe: int = 640) -> pdk.Deck:
+         hervorheben: str | None = None, hoehe: int = 640, markiert: list[str] | None = None) -> pdk.Deck:
     """The pydeck map: one GeoJSON layer (id ``gebiete``, pickable for selection) and,
     if asked, a text layer with the names. ``frame`` needs geometrie, farbe, name,
     raum_id and the properties the ``tooltip`` text template names."""
@@ -271,6 +271,12 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
         "GeoJsonLayer", data=fc, id="gebiete", pickable=True, stroked=True, filled=True,
         get_fill_color="properties.farbe_rgba", get_line_color=RAND, line_width_min_pixels=0.6,
         auto_highlight=True, highlight_color=[30, 30, 30, 80])]
+    if markiert:
+        sel = data[data["raum_id"].isin(list(markiert))]
+        if len(sel):
+            layers.append(pdk.Layer(
+                "GeoJsonLayer", data=feature_collection(sel, ["raum_id"]), id="handlungsbedarf",
+                stroked=True, filled=False, get_line_color=[123, 0, 160, 255], line_width_min_pixels=3.5))
     if hervorheben:
         sel = data[data["raum_id"] == hervorheben]
         if len(sel):

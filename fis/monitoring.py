@@ -160,7 +160,17 @@ def describe_handlungsbedarf(regel: HandlungsbedarfRegel, indikatoren: pd.DataFr
             f"ungünstiger sind als der Wert der Gesamtstadt (Stadt = 100; Index ≥ "
             f"{regel.schwelle_index:.0f}, bei Indikatoren, für die hoch günstig ist, ≤ "
             f"{10000 / regel.schwelle_index:.0f}). Bei neutralen Indikatoren zählt ein hoher "
-            "Wert als Bedarf. Unterdrückte Werte (kleine Fallzahlen) zählen nicht.")
+            "Wert als Bedarf. Unterdrückte Werte (kleine Fallzahlen) zählen nicht."
+            + _index_satz(regel, sozialraum))
+
+
+def _index_satz(regel: HandlungsbedarfRegel, sozialraum: str) -> str:
+    if not regel.index:
+        return ""
+    klassen = " oder ".join(regel.index_klassen)
+    if regel.verknuepfung == "und":
+        return f" Zusätzlich muss der {sozialraum} im Index „{regel.index}“ in Klasse {klassen} liegen."
+    return f" Außerdem hat jeder {sozialraum} Handlungsbedarf, der im Index „{regel.index}“ in Klasse {klassen} liegt."
 
 
 def flag_handlungsbedarf(sozialraum_werte: pd.DataFrame, stadt_werte: pd.DataFrame,

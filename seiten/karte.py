@@ -24,6 +24,9 @@ with oben[2]:
     k = st.number_input("Klassen", min_value=3, max_value=7, value=5, step=1, key="karte_klassen")
 with oben[3]:
     namen_an = st.toggle("Namen", key="karte_namen", help="Gebietsnamen auf der Karte zeigen")
+    bedarf_an = auswahl.ebene == 1 and st.toggle(
+        "Handlungsbedarf", key="karte_bedarf", help="Sozialräume mit Handlungsbedarf nach der Regel des Lagebilds "
+        "violett umranden")
 
 stichtage = [s for s in m.stichtage if not m.auswahl(ind, s, auswahl.ebene).empty]
 vergleich = None
@@ -54,11 +57,15 @@ links, rechts = st.columns([4, 1.3])
 with links:
     ereignis = st.pydeck_chart(
         deck(ansicht.daten, ansicht.tooltip, beschriftung=namen_an, kachel_url=config.stadt.karte.kachel_url,
-             kachel_attribution=config.stadt.karte.kachel_attribution, hervorheben=gewaehlt, hoehe=620),
+             kachel_attribution=config.stadt.karte.kachel_attribution, hervorheben=gewaehlt, hoehe=620,
+             markiert=list(cache.lagebild(version, auswahl.stichtag, 1).handlungsbedarf["raum_id"])
+             if bedarf_an else None),
         on_select="rerun", selection_mode="single-object", height=620,
         key=f"karte_deck_{st.session_state.get('karte_klicks', 0)}")
 with rechts:
     st.html(legende_html("Legende (Anzahl Gebiete)", ansicht.legende))
+    if bedarf_an:
+        st.caption("Violett umrandet: Handlungsbedarf nach der Regel des Lagebilds.")
     st.caption("Gebiet anklicken, um es auszuwählen.")
 
 objekte = (ereignis.selection.get("objects", {}) if ereignis else {}).get("gebiete", [])

@@ -69,7 +69,9 @@ def stichtage(version: str) -> list[date]:
 
 @st.cache_data(show_spinner="Lagebild wird berechnet …")
 def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
-    return compute_lagebild(store(), config(), stichtag, ebene, monitoring(version))
+    klassen = idx.handlungsbedarf_klassen(indexdaten(version), config(), stichtag) \
+        if config().lagebild.handlungsbedarf.index else None
+    return compute_lagebild(store(), config(), stichtag, ebene, monitoring(version), klassen)
 
 
 @st.cache_data(show_spinner="Werte werden zusammengestellt …", max_entries=4)

@@ -106,3 +106,27 @@ def test_bad_index_configuration_is_named(tmp_path, aenderung, meldung):
     (tmp_path / "indizes.yaml").write_text(yaml.safe_dump(daten, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=meldung):
         load_config(tmp_path)
+
+
+def test_handlungsbedarf_by_index_class_combines_with_the_indicator_rule(demo, config):
+    import dataclasses
+    from datetime import date
+
+    from fis.indizes import handlungsbedarf_klassen, lade_indexdaten
+    from fis.lagebild import compute_lagebild
+
+    tag = date(2024, 12, 31)
+    klassen = handlungsbedarf_klassen(lade_indexdaten(demo, config), config, tag)
+    d = set(klassen[klassen == "D"].index)
+    ohne = dataclasses.replace(config.lagebild.handlungsbedarf, index=None, index_klassen=())
+    regel = set(compute_lagebild(demo, dataclasses.replace(
+        config, lagebild=dataclasses.replace(config.lagebild, handlungsbedarf=ohne)), tag, 1)
+        .handlungsbedarf["raum_id"])
+    oder = compute_lagebild(demo, config, tag, 1).handlungsbedarf
+    assert set(oder["raum_id"]) == regel | d
+    assert oder.set_index("raum_id").loc[sorted(d), "Indexklasse"].eq("D").all()
+    und = dataclasses.replace(config.lagebild.handlungsbedarf, verknuepfung="und")
+    l_und = compute_lagebild(demo, dataclasses.replace(
+        config, lagebild=dataclasses.replace(config.lagebild, handlungsbedarf=und)), tag, 1)
+    assert set(l_und.handlungsbedarf["raum_id"]) == regel & d
+    assert "Zusätzlich muss der Sozialraum im Index „sozialindex“ in Klasse D liegen." in l_und.regel
