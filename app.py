@@ -77,6 +77,7 @@ seiten = {
         st.Page("seiten/produktkritik.py", title="Produktkritik", icon=":material/leaderboard:"),
         st.Page("seiten/sroi.py", title="SROI", icon=":material/savings:"),
     ],
+    "Berichte": [st.Page("seiten/berichte.py", title="Berichte", icon=":material/picture_as_pdf:")],
     "Verwaltung": [datenpflege],
 }
 st.navigation(seiten, expanded=True).run()

@@ -311,6 +311,34 @@ def _index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from fis import controlling as ctl
+    from fis.berichte import pdf
+    from fis.berichte.inhalte import abweichungsbericht, steckbrief
+    from fis.monitoring import lade_monitoring
+    config = load_config(args.config)
+    with Store.open(args.db, read_only=True) as store:
+        m = lade_monitoring(store, config)
+        if args.art == "abweichungsbericht":
+            c = ctl.lade_controlling(store, m)
+            jahr, monat = ctl.berichtsstand(c, args.rhythmus)
+            b = abweichungsbericht(store, config, c, ctl.bewerte_ziele(c, jahr, config.controlling),
+                                   ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt), args.rhythmus)
+        else:
+            stichtag = parse_stichtag(args.stichtag) if args.stichtag else m.stichtage[-1]
+            gueltig = m.raeume[m.raeume["stichtag"] == stichtag]
+            if not args.raum or args.raum not in set(gueltig["raum_id"]):
+                print(f"Fehler: Raum „{args.raum}“ gibt es am {stichtag:%d.%m.%Y} nicht.", file=sys.stderr)
+                return 1
+            ebene = int(gueltig.loc[gueltig["raum_id"] == args.raum, "ebene"].iloc[0])
+            raeume = [args.raum] if ebene == 1 else sorted(
+                gueltig[(gueltig["ebene"] == 1) & (gueltig["parent_id"] == args.raum)]["raum_id"])
+            b = steckbrief(store, config, m, raeume, stichtag)
+    Path(args.out).write_bytes(pdf(b))
+    print(f"„{b.titel}“ geschrieben: {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fis",
                                      description="FIS Sozialplanung – Befehle für die Kommandozeile")
@@ -373,6 +401,14 @@ def main(argv: list[str] | None = None) -> int:
     ix.add_argument("--csv", help="in diese Datei schreiben (sonst auf die Standardausgabe)")
     ix.add_argument("--db", default=str(db_path()), help=db_help)
     ix.set_defaults(func=_index)
+    rp = sub.add_parser("report", help="PDF-Bericht erzeugen (für regelmäßige Läufe)")
+    rp.add_argument("art", choices=["abweichungsbericht", "steckbrief"])
+    rp.add_argument("--out", required=True, help="Zieldatei (.pdf)")
+    rp.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
+    rp.add_argument("--raum", help="Steckbrief: Kennung eines Sozialraums oder eines Bezirks (alle seine Sozialräume)")
+    rp.add_argument("--stichtag", help="Steckbrief: Stichtag (Standard: der neueste)")
+    rp.add_argument("--db", default=str(db_path()), help=db_help)
+    rp.set_defaults(func=_report)
     ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")
     ab.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
     ab.add_argument("--csv", help="zusätzlich als CSV in diese Datei schreiben")
