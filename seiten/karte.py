@@ -5,6 +5,7 @@ import streamlit as st
 from fis.format import fmt_datum
 from fis.maps import METHODEN, STANDARD_METHODE, deck, kartenansicht, kartentabelle, legende_html
 from ui import cache, monitoring, sidebar
+from ui import links as deeplinks
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -14,6 +15,8 @@ ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
 
 st.title("Karte")
 oben = st.columns([3, 2, 1, 1])
+deeplinks.uebernehmen("indikator", "karte_indikator")
+deeplinks.uebernehmen("raum", "karte_raum")
 with oben[0]:
     kern = [*config.lagebild.handlungsbedarf.indikatoren, *config.lagebild.kennzahlen]
     ind = monitoring.indikator(m, "Indikator", "karte_indikator", kern, auswahl.stichtag)
@@ -25,7 +28,7 @@ with oben[2]:
 with oben[3]:
     namen_an = st.toggle("Namen", key="karte_namen", help="Gebietsnamen auf der Karte zeigen")
     bedarf_an = auswahl.ebene == 1 and st.toggle(
-        "Handlungsbedarf", key="karte_bedarf", help="Sozialräume mit Handlungsbedarf nach der Regel des Lagebilds "
+        "Bedarf", key="karte_bedarf", help="Sozialräume mit Handlungsbedarf nach der Regel des Lagebilds "
         "violett umranden")
 
 stichtage = [s for s in m.stichtage if not m.auswahl(ind, s, auswahl.ebene).empty]
@@ -95,6 +98,8 @@ if ids:
         if st.button(f"Profil von {namen[wahl]} öffnen", key="karte_profil", icon=":material/person_pin:"):
             monitoring.oeffne_profil(wahl)
 
+deeplinks.merken(indikator=ind, raum=st.session_state.get("karte_raum"))
+deeplinks.teilen()
 with st.expander("Tabelle der Werte", expanded=False):
     tabelle = kartentabelle(ansicht, ebene_name)
     st.dataframe(tabelle, hide_index=True, key="karte_tabelle")

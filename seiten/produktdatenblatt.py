@@ -9,7 +9,7 @@ from fis.controlling import AMPEL_SYMBOL, berichtsstand
 from fis.format import fmt_euro
 from fis.monitoring import einwohner_je_jahr
 from fis.produkte import datenblatt, datenblatt_tabellen, spaltenname
-from ui import cache, controlling
+from ui import cache, controlling, links
 
 config = cache.config()
 version = cache.data_version()
@@ -20,12 +20,17 @@ if p.produkte.empty:
     st.stop()
 
 auswahl = p.auswahl()
+links.uebernehmen("nr", "pdb_nr")
+if st.session_state.get("pdb_nr") not in auswahl:
+    st.session_state.pop("pdb_nr", None)
 oben = st.columns([3, 1])
 nr = oben[0].selectbox("Produkt oder Produktgruppe", list(auswahl), format_func=auswahl.get, key="pdb_nr")
 hj_standard = p.haushaltsjahr()
 hj = oben[1].selectbox("Haushaltsjahr", list(range(hj_standard - 3, hj_standard + 1)), index=3, key="pdb_jahr")
 m = cache.monitoring(version)
 d = datenblatt(p, nr, hj, einwohner_je_jahr(m, config.stadt.einwohner_indikator))
+links.merken(nr=nr)
+links.teilen()
 
 st.subheader(auswahl[nr].removesuffix(" (Produktgruppe)"))
 kopf = st.columns(2)

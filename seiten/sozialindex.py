@@ -9,6 +9,7 @@ from fis.format import dativ, fmt_datum, fmt_zahl
 from fis.indizes import berechne_aus, indextabelle, kartendaten, stichtage, vorheriger_stichtag
 from fis.maps import deck, legende_html
 from ui import cache, controlling, sidebar
+from ui import links as deeplinks
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -20,6 +21,7 @@ if not config.indizes.indizes:
 daten = cache.indexdaten(version)
 m = cache.monitoring(version)
 indizes = {ix.id: ix for ix in config.indizes.indizes}
+deeplinks.uebernehmen("index", "si_index")
 oben = st.columns([2, 1])
 ix = indizes[oben[0].selectbox("Index", list(indizes), format_func=lambda i: indizes[i].name, key="si_index")]
 tage = stichtage(daten, ix)
@@ -51,6 +53,8 @@ with links:
 with rechts:
     st.html(legende_html(f"{ix.name}, {fmt_datum(stichtag)}", legende))
 
+deeplinks.merken(index=ix.id)
+deeplinks.teilen()
 tabelle = indextabelle(e, namen, e_vor)
 if e_vor is not None:
     wechsel = tabelle["Veränderung"].value_counts()

@@ -5,6 +5,7 @@ import streamlit as st
 from fis.format import dativ, fmt_datum
 from fis.monitoring import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 from ui import cache, monitoring, sidebar
+from ui import links as deeplinks
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -12,6 +13,7 @@ m = cache.monitoring(cache.data_version())
 ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
 
 st.title(f"{ebene_name}profil" if auswahl.ebene == 1 else f"Profil {ebene_name}")
+deeplinks.uebernehmen("raum", "profil_raum")
 links, rechts = st.columns(2)
 with links:
     raum = monitoring.raum(m, auswahl.stichtag, auswahl.ebene, ebene_name, "profil_wahl",
@@ -25,6 +27,8 @@ if raum is None:
     st.info(f"Am {fmt_datum(auswahl.stichtag)} gibt es keine {ebene_plural}.")
     st.stop()
 st.session_state["profil_raum"] = raum
+deeplinks.merken(raum=raum)
+deeplinks.teilen()
 
 jahre = config.lagebild.vergleich_jahre
 daten = profil(m, raum, auswahl.stichtag, jahre)

@@ -5,7 +5,7 @@ import streamlit as st
 from fis.charts import kleine_vielfache, zeitreihe
 from fis.format import fmt_datum
 from fis.monitoring import TREND_METHODE, gebietsreformen, trend_tabelle, zeitreihe_werte
-from ui import cache, monitoring, sidebar
+from ui import cache, links, monitoring, sidebar
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -13,6 +13,7 @@ m = cache.monitoring(cache.data_version())
 ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
 
 st.title("Zeitreihen")
+links.uebernehmen("indikator", "zr_indikator")
 ind = monitoring.indikator(m, "Indikator", "zr_indikator", list(config.lagebild.kennzahlen), auswahl.stichtag)
 namen = monitoring.raeume_der_ebene(m, auswahl.stichtag, auswahl.ebene)
 start = [st.session_state["profil_raum"]] if st.session_state.get("profil_raum") in namen.index else []
@@ -38,6 +39,8 @@ st.caption(f"Quelle: {meta['quelle']} · durchgezogen = Auswahl, gestrichelt = �
               if meta["aggregation"] == "summe" and oberebenen else ""))
 st.altair_chart(zeitreihe(reihe, meta, reformen), key="zr_chart")
 
+links.merken(indikator=ind)
+links.teilen()
 jahre = st.slider("Trend über die letzten … Stichtage", 3, 10, 5, key="zr_trend_jahre")
 st.markdown("**Trend je Gebiet**")
 st.caption(TREND_METHODE.format(n=jahre))

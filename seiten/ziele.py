@@ -5,7 +5,7 @@ import streamlit as st
 from fis.charts import zielverlauf
 from fis.controlling import ZIELFELDER, berichtsstand, szenarien, zielbaum, zieldetail
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl
-from ui import cache, controlling
+from ui import cache, controlling, links
 from ui import ziele as bearbeiten
 
 config = cache.config()
@@ -48,6 +48,7 @@ auswahl = st.dataframe(tabelle, hide_index=True, on_select="rerun", selection_mo
 controlling.download(tabelle, f"zielbaum_{jahr}.csv", "ziele_csv")
 
 ids = list(baum["ziel_id"])
+links.uebernehmen("ziel", "ziel_id")
 zeilen = auswahl.selection.rows if auswahl else []
 if zeilen:
     st.session_state["ziel_id"] = ids[zeilen[0]]
@@ -58,6 +59,8 @@ if not ids:
 titel = c.ziele.set_index("ziel_id")["titel"]
 ziel_id = st.selectbox("Ziel im Detail", ids, key="ziel_id", format_func=lambda i: f"{i} – {titel[i]}")
 d = zieldetail(c, ziel_id, jahr, config.controlling)
+links.merken(ziel=ziel_id)
+links.teilen()
 
 st.subheader(f"{ziel_id}: {d.ziel['titel']}")
 st.caption(f"{d.ziel['zielfeld']} · {d.ziel['zielebene']} · verantwortlich: {d.ziel.get('verantwortlich') or '–'}"

@@ -5,7 +5,7 @@ import streamlit as st
 from fis.charts import streudiagramm
 from fis.format import fmt_datum, fmt_zahl
 from fis.monitoring import beschreibe_korrelation, zusammenhang
-from ui import cache, monitoring, sidebar
+from ui import cache, links, monitoring, sidebar
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -16,6 +16,8 @@ kern = list(config.lagebild.handlungsbedarf.indikatoren)
 st.title("Zusammenhänge")
 a, b = st.columns(2)
 with a:
+    links.uebernehmen("x", "zh_x")
+    links.uebernehmen("y", "zh_y")
     x = monitoring.indikator(m, "x-Achse", "zh_x", kern + list(config.lagebild.kennzahlen), auswahl.stichtag)
 with b:
     y = monitoring.indikator(m, "y-Achse", "zh_y", [k for k in kern + list(config.lagebild.kennzahlen)
@@ -45,6 +47,8 @@ st.caption(f"{beschreibe_korrelation(z.pearson, gross=True)} (Pearson) · Regres
            f"{fmt_zahl(abs(z.steigung), 3)} × {mx['kurzname']} · Ein Zusammenhang ist kein Beleg für eine "
            f"Ursache. Quellen: {mx['quelle']}; {my['quelle']}")
 st.altair_chart(streudiagramm(z.daten, mx, my, z.steigung, z.achsenabschnitt, markiert), key="zh_chart")
+links.merken(x=x, y=y)
+links.teilen()
 tabelle = z.daten.rename(columns={"raum_id": "Nr.", "name": ebene_name, "x": mx["kurzname"],
                                   "y": my["kurzname"]})
 with st.expander("Tabelle der Werte"):

@@ -13,6 +13,7 @@ import streamlit as st
 
 from fis.config import Config
 from fis.format import fmt_datum
+from ui import links
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Auswahl:
 
 def draw(config: Config, stichtage: list[date]) -> Auswahl:
     ebenen = sorted(config.stadt.raumebenen, key=lambda e: e.ebene)
+    links.uebernehmen("stichtag", "auswahl_stichtag", date.fromisoformat)
+    links.uebernehmen("ebene", "auswahl_ebene", int)
     if st.session_state.get("auswahl_stichtag") not in stichtage:
         st.session_state["auswahl_stichtag"] = stichtage[-1]
     if st.session_state.get("auswahl_ebene") not in [e.ebene for e in ebenen]:
@@ -36,7 +39,9 @@ def draw(config: Config, stichtage: list[date]) -> Auswahl:
                      index=nummern.index(st.session_state["auswahl_ebene"]),
                      format_func=lambda n: config.ebene(n).plural,
                      on_change=_copy, args=("_ebene", "auswahl_ebene"))
-    return auswahl()
+    gewaehlt = auswahl()
+    links.merken(stichtag=gewaehlt.stichtag, ebene=gewaehlt.ebene)
+    return gewaehlt
 
 
 def _copy(source: str, target: str) -> None:
