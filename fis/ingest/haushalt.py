@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fis.ingest.bericht import Pruefbericht
+from fis.ingest.bericht import Pruefbericht, eintraege
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
@@ -54,11 +54,6 @@ class HaushaltVorbereitung:
         return self.bericht.ok and not self.zeilen.empty
 
 
-def _eintraege(maske: pd.Series, einzahl: str, mehrzahl: str) -> str:
-    """'1 Eintrag hat' / '3 Einträge haben'."""
-    n = int(maske.sum())
-    return f"1 Eintrag {einzahl}" if n == 1 else f"{n} Einträge {mehrzahl}"
-
 
 def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     """Read and check a finance export; nothing is written."""
@@ -88,7 +83,7 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
         falsch = werte.isna() | (werte < lo) | (werte > hi) | (werte != werte.round())
         if falsch.any():
             bericht.add("Fehler", f"Ungültige Angabe „{rolle}“",
-                        f"{_eintraege(falsch, 'hat', 'haben')} in „{rolle}“ keine ganze Zahl von {lo} bis {hi}.",
+                        f"{eintraege(falsch, 'hat', 'haben')} in „{rolle}“ keine ganze Zahl von {lo} bis {hi}.",
                         pd.DataFrame({"zeile": zeile[falsch], "spalte": spalten.get(rolle, rolle),
                                       "wert": text[falsch]}))
         return werte
@@ -100,7 +95,7 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     frame["wertart"] = art.str.lower().map(WERTARTEN)
     falsch = frame["wertart"].isna()
     if falsch.any():
-        bericht.add("Fehler", "Unbekannte Wertart", f"{_eintraege(falsch, 'hat', 'haben')} eine unbekannte Wertart; "
+        bericht.add("Fehler", "Unbekannte Wertart", f"{eintraege(falsch, 'hat', 'haben')} eine unbekannte Wertart; "
                     "erlaubt sind Ansatz, Planung, Ist und Prognose.",
                     pd.DataFrame({"zeile": zeile[falsch], "spalte": spalten["wertart"], "wert": art[falsch]}))
     text = d[spalten["betrag"]].astype(str)
@@ -109,7 +104,7 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     frame["betrag"] = betrag
     schlecht = fehlt | ungueltig
     if schlecht.any():
-        bericht.add("Fehler", "Kein Betrag", f"{_eintraege(schlecht, 'hat', 'haben')} keinen lesbaren Betrag.",
+        bericht.add("Fehler", "Kein Betrag", f"{eintraege(schlecht, 'hat', 'haben')} keinen lesbaren Betrag.",
                     pd.DataFrame({"zeile": zeile[schlecht], "spalte": spalten["betrag"], "wert": text[schlecht]}))
 
     produkte = store.load_produkte()
@@ -119,20 +114,20 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     unbekannt = ~frame["produkt_nr"].isin(set(produkte["nr"]) | gruppen)
     if unbekannt.any():
         bericht.add("Fehler", "Unbekanntes Produkt",
-                    f"{_eintraege(unbekannt, 'nennt', 'nennen')} eine Nummer, die weder Produkt noch "
+                    f"{eintraege(unbekannt, 'nennt', 'nennen')} eine Nummer, die weder Produkt noch "
                     "Produktgruppe noch Produktbereich ist. Bitte zuerst die Produkte liefern oder die Nummer "
                     "korrigieren.",
                     pd.DataFrame({"zeile": zeile[unbekannt], "spalte": spalten["produkt"],
                                   "wert": frame.loc[unbekannt, "produkt_nr"]}))
     pos_unbekannt = frame["position_nr"].notna() & ~frame["position_nr"].isin(set(positionen["position_nr"]))
     if pos_unbekannt.any():
-        bericht.add("Fehler", "Unbekannte Zeile", f"{_eintraege(pos_unbekannt, 'nennt', 'nennen')} eine Position, "
+        bericht.add("Fehler", "Unbekannte Zeile", f"{eintraege(pos_unbekannt, 'nennt', 'nennen')} eine Position, "
                     "die der Teilergebnisplan (NKF) nicht kennt.",
                     pd.DataFrame({"zeile": zeile[pos_unbekannt], "spalte": spalten["position"],
                                   "wert": frame.loc[pos_unbekannt, "position_nr"]}))
     doppelt = frame.duplicated(SCHLUESSEL, keep=False) & frame[SCHLUESSEL].notna().all(axis=1)
     if doppelt.any():
-        bericht.add("Fehler", "Doppelte Zeile", f"{_eintraege(doppelt, 'nennt', 'nennen')} denselben Betrag "
+        bericht.add("Fehler", "Doppelte Zeile", f"{eintraege(doppelt, 'nennt', 'nennen')} denselben Betrag "
                     "(Produkt, Zeile, Jahr, Monat, Wertart) mehrfach.",
                     pd.DataFrame({"zeile": zeile[doppelt], "spalte": "", "wert": frame.loc[doppelt, "produkt_nr"]}))
     if not bericht.ok:

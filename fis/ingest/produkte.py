@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from fis.ingest.bericht import Pruefbericht
+from fis.ingest.bericht import Pruefbericht, eintraege
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.store import Lieferung, Store
@@ -43,11 +43,6 @@ class ProduktVorbereitung:
         return self.bericht.ok and bool(self.aenderungen)
 
 
-def _eintraege(maske: pd.Series, einzahl: str, mehrzahl: str) -> str:
-    """'1 Eintrag hat' / '3 Einträge haben'."""
-    n = int(maske.sum())
-    return f"1 Eintrag {einzahl}" if n == 1 else f"{n} Einträge {mehrzahl}"
-
 
 def vorbereiten(store: Store, tabelle: Tabelle) -> ProduktVorbereitung:
     bericht = Pruefbericht()
@@ -67,16 +62,16 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> ProduktVorbereitung:
     nr = d["nr"].astype(str).str.strip()
     falsch = ~nr.str.match(NUMMER)
     if falsch.any():
-        bericht.add("Fehler", "Ungültige Nummer", f"{_eintraege(falsch, 'hat', 'haben')} keine NKF-Nummer wie 11.05, "
+        bericht.add("Fehler", "Ungültige Nummer", f"{eintraege(falsch, 'hat', 'haben')} keine NKF-Nummer wie 11.05, "
                     "11.05.01 oder 11.05.01.01.", pd.DataFrame({"zeile": zeile[falsch], "spalte": "nr",
                                                                   "wert": nr[falsch]}))
     ohne_name = d["name"].astype(str).str.strip() == ""
     if ohne_name.any():
-        bericht.add("Fehler", "Name fehlt", f"{_eintraege(ohne_name, 'hat', 'haben')} keinen Namen.",
+        bericht.add("Fehler", "Name fehlt", f"{eintraege(ohne_name, 'hat', 'haben')} keinen Namen.",
                     pd.DataFrame({"zeile": zeile[ohne_name], "spalte": "name", "wert": nr[ohne_name]}))
     doppelt = nr.duplicated(keep=False)
     if doppelt.any():
-        bericht.add("Fehler", "Doppelte Nummer", f"{_eintraege(doppelt, 'nennt', 'nennen')} dieselbe Nummer mehrfach.",
+        bericht.add("Fehler", "Doppelte Nummer", f"{eintraege(doppelt, 'nennt', 'nennen')} dieselbe Nummer mehrfach.",
                     pd.DataFrame({"zeile": zeile[doppelt], "spalte": "nr", "wert": nr[doppelt]}))
     alt = {"produktbereich": store.load_produktbereiche(), "produktgruppe": store.load_produktgruppen(),
            "produkt": store.load_produkte()}
