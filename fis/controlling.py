@@ -391,7 +391,6 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
 
 def zielbaum(ziele: pd.DataFrame) -> pd.DataFrame:
     """Goals in tree order (depth first, by Zielfeld then id) with their depth."""
-    from fis.controlling import ZIELFELDER
     kinder = ziele.groupby("parent_id")["ziel_id"].apply(sorted).to_dict()
     wurzeln = ziele[ziele["parent_id"].isna() | ~ziele["parent_id"].isin(ziele["ziel_id"])]
     ordnung = {f: i for i, f in enumerate(ZIELFELDER)}

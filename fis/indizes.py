@@ -27,7 +27,8 @@ class Indexergebnis:
     beitraege: pd.DataFrame      # raum_id × indikator: weighted standardised contribution
 
 
-def _standardisieren(spalte: pd.Series, art: str) -> pd.Series:
+def standardisieren(spalte: pd.Series, art: str = "zwert") -> pd.Series:
+    """One column standardised over its values: z-score (population SD), min-max or percentile rank."""
     if art == "zwert":
         sd = spalte.std(ddof=0)
         return (spalte - spalte.mean()) / sd if sd > 0 else spalte * 0.0
@@ -69,12 +70,12 @@ def berechne(ix: Index, werte: pd.DataFrame, polaritaet: dict[str, str], einwohn
     gewichte = np.array([k.gewicht for k in ix.komponenten], dtype=float)
     vorzeichen = np.array([-1.0 if (k.polaritaet or polaritaet.get(k.indikator)) == "hoch_gut" else 1.0
                            for k in ix.komponenten])
-    z = basis.apply(lambda s: _standardisieren(s, ix.standardisierung))
+    z = basis.apply(lambda s: standardisieren(s, ix.standardisierung))
     beitraege = z * vorzeichen * gewichte
     if ix.kombination == "mittel":
         beitraege = beitraege / gewichte.sum()
     roh = beitraege.sum(axis=1)
-    wert = _standardisieren(roh, "zwert") if ix.restandardisierung == "zwert" else roh
+    wert = standardisieren(roh, "zwert") if ix.restandardisierung == "zwert" else roh
     klassen = [klasse(v, ix.klassen) for v in wert]
     out = pd.DataFrame({"raum_id": breit.index, "einbezogen": drin.values, "grund": grund.values})
     out = out.merge(pd.DataFrame({"raum_id": wert.index, "wert": wert.values, "roh": roh.values,

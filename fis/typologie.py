@@ -18,6 +18,8 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
+from fis.indizes import standardisieren as z_wert
+
 METHODEN = {"ward": "hierarchisch (Ward)", "kmeans": "k-means"}
 
 
@@ -29,8 +31,8 @@ def matrix(werte: pd.DataFrame, stichtag: date, ebene: int, indikatoren: list[st
 
 
 def standardisieren(x: pd.DataFrame) -> pd.DataFrame:
-    sd = x.std(ddof=0).replace(0, np.nan)
-    return ((x - x.mean()) / sd).fillna(0.0)
+    """z-scores per column, as for the indices (fis.indizes.standardisieren)."""
+    return x.apply(lambda spalte: z_wert(spalte, "zwert"))
 
 
 def cluster(z: pd.DataFrame, k: int, methode: str = "ward", seed: int = 0) -> np.ndarray:

@@ -71,8 +71,9 @@ def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
             raise ZielFehler([f"{dateiname}: kein gültiges YAML in UTF-8 ({exc})."]) from exc
         if not isinstance(daten, dict) or not isinstance(daten.get("ziele"), list):
             raise ZielFehler([f"{dateiname}: erwartet wird eine Liste unter dem Schlüssel „ziele:“."])
-        return [z for z in daten["ziele"] if isinstance(z, dict)] if all(
-            isinstance(z, dict) for z in daten["ziele"]) else _nicht_liste(dateiname)
+        if not all(isinstance(z, dict) for z in daten["ziele"]):
+            raise ZielFehler([f"{dateiname}: jeder Eintrag unter „ziele:“ muss ein Abschnitt mit Schlüsseln sein."])
+        return daten["ziele"]
     if name.endswith(".xlsx"):
         try:
             frame = pd.read_excel(io.BytesIO(inhalt), dtype=object, engine="calamine")
@@ -86,10 +87,6 @@ def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
                               + ", ".join(SPALTEN) + "."])
         return [_verschachteln(r) for r in frame.to_dict("records") if not _leer(r.get("id"))]
     raise ZielFehler([f"{dateiname}: Ziele werden als YAML (.yaml) oder Excel (.xlsx) geliefert."])
-
-
-def _nicht_liste(dateiname: str):
-    raise ZielFehler([f"{dateiname}: jeder Eintrag unter „ziele:“ muss ein Abschnitt mit Schlüsseln sein."])
 
 
 def _verschachteln(r: dict) -> dict:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from fis.controlling import AMPEL_SYMBOL as SYMBOL
 from fis.controlling import baumtabelle, berichtstabelle, szenariotabelle
-from fis.export import csv_bytes
+from ui.monitoring import download  # one CSV button for every page
 
 __all__ = ["SYMBOL", "ampel_hinweis", "baumtabelle", "berichtstabelle", "download", "szenariotabelle"]
 
@@ -16,8 +15,3 @@ def ampel_hinweis(farbe: str, text: str) -> None:
     """The Ampel as a coloured box that also names the colour (never colour alone)."""
     zeigen = {"rot": st.error, "gelb": st.warning, "grün": st.success, "grau": st.info}[farbe]
     zeigen(f"{SYMBOL[farbe]}: {text}")
-
-
-def download(frame: pd.DataFrame, dateiname: str, key: str) -> None:
-    st.download_button("Tabelle als CSV", csv_bytes(frame), file_name=dateiname,
-                       mime="text/csv", key=key, icon=":material/download:")
