@@ -245,3 +245,21 @@ def tornado(sens: pd.DataFrame, n: int = 10, hoehe: int = 300) -> alt.LayerChart
         x2="rechts:Q", y=y, tooltip=["annahme:N", "Spanne:N"])
     basis = alt.Chart(pd.DataFrame({"b": [float(sens["basis"].iloc[0])]})).mark_rule(color="#c0392b").encode(x="b:Q")
     return alt.layer(balken, basis).properties(height=hoehe)
+
+
+def ertrag_aufwand(d, hoehe: int = 280) -> alt.Chart:
+    """Ordentliche Erträge (line 10) and Aufwendungen (line 17) of a Produktdatenblatt
+    (fis.produkte.Datenblatt) per column, side by side."""
+    from fis.format import fmt_euro
+    from fis.produkte import spaltenname
+    zeilen = d.teilergebnisplan.set_index("position_nr")
+    grafik = pd.DataFrame([{"Spalte": spaltenname(j, a), "Art": art,
+                            "Betrag": abs(float(zeilen.at[pos, spaltenname(j, a)]))}
+                           for j, a in d.spalten
+                           for pos, art in ((10, "Ordentliche Erträge"), (17, "Ordentliche Aufwendungen"))])
+    grafik["Euro"] = grafik["Betrag"].map(fmt_euro)
+    return alt.Chart(grafik).mark_bar().encode(
+        x=alt.X("Spalte:N", sort=None, title=None), xOffset="Art:N",
+        y=alt.Y("Betrag:Q", title="Euro", axis=alt.Axis(labelExpr=zahl_label(0))),
+        color=alt.Color("Art:N", scale=alt.Scale(range=["#4a78a8", "#c0392b"]), legend=alt.Legend(orient="bottom")),
+        tooltip=["Spalte:N", "Art:N", "Euro:N"]).properties(height=hoehe)

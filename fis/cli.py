@@ -313,8 +313,8 @@ def _index(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from fis import controlling as ctl
-    from fis.berichte import pdf
-    from fis.berichte.inhalte import abweichungsbericht, steckbrief
+    from fis.berichte import inhalte, pdf
+    from fis.maps import anzeige_geometrien
     from fis.monitoring import lade_monitoring
     config = load_config(args.config)
     with Store.open(args.db, read_only=True) as store:
@@ -322,8 +322,45 @@ def _report(args: argparse.Namespace) -> int:
         if args.art == "abweichungsbericht":
             c = ctl.lade_controlling(store, m)
             jahr, monat = ctl.berichtsstand(c, args.rhythmus)
-            b = abweichungsbericht(store, config, c, ctl.bewerte_ziele(c, jahr, config.controlling),
-                                   ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt), args.rhythmus)
+            b = inhalte.abweichungsbericht(store, config, c, ctl.bewerte_ziele(c, jahr, config.controlling),
+                                           ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt),
+                                           args.rhythmus)
+        elif args.art == "monitoring":
+            stichtag = parse_stichtag(args.stichtag) if args.stichtag else m.stichtage[-1]
+            if stichtag not in m.stichtage:
+                print(f"Fehler: Für den {stichtag:%d.%m.%Y} gibt es keine Werte.", file=sys.stderr)
+                return 1
+            b = inhalte.monitoringbericht(store, config, m, anzeige_geometrien(store, stichtag, 1), stichtag)
+        elif args.art == "sozialindex":
+            from fis.indizes import lade_indexdaten, stichtage
+            indizes = {ix.id: ix for ix in config.indizes.indizes}
+            ix = indizes.get(args.index or next(iter(indizes), ""))
+            if ix is None:
+                print(f"Fehler: Index „{args.index}“ ist nicht konfiguriert (vorhanden: "
+                      f"{', '.join(indizes) or 'keiner'}).", file=sys.stderr)
+                return 1
+            daten = lade_indexdaten(store, config)
+            tage = stichtage(daten, ix)
+            stichtag = parse_stichtag(args.stichtag) if args.stichtag else (tage or [None])[-1]
+            if stichtag not in tage:
+                print(f"Fehler: Der Index „{ix.name}“ lässt sich am {args.stichtag or '–'} nicht berechnen "
+                      f"(Stichtage: {', '.join(f'{t:%d.%m.%Y}' for t in tage) or 'keine'}).", file=sys.stderr)
+                return 1
+            b = inhalte.indexbericht(store, config, daten, m, anzeige_geometrien(store, stichtag, ix.ebene),
+                                     ix.id, stichtag)
+        elif args.art == "produktdatenblatt":
+            from fis.monitoring import einwohner_je_jahr
+            from fis.produkte import lade_produkte
+            p = lade_produkte(store)
+            if args.produkt not in p.auswahl():
+                print(f"Fehler: Produkt oder Produktgruppe „{args.produkt}“ gibt es nicht "
+                      f"(z. B. {', '.join(list(p.auswahl())[:3]) or 'keine geliefert'}).", file=sys.stderr)
+                return 1
+            c = ctl.lade_controlling(store, m)
+            jahr, _ = ctl.berichtsstand(c)
+            b = inhalte.produktdatenblatt(store, config, p, c, ctl.bewerte_ziele(c, jahr, config.controlling),
+                                          args.produkt, args.jahr or p.haushaltsjahr(),
+                                          einwohner_je_jahr(m, config.stadt.einwohner_indikator))
         else:
             stichtag = parse_stichtag(args.stichtag) if args.stichtag else m.stichtage[-1]
             gueltig = m.raeume[m.raeume["stichtag"] == stichtag]
@@ -333,7 +370,7 @@ def _report(args: argparse.Namespace) -> int:
             ebene = int(gueltig.loc[gueltig["raum_id"] == args.raum, "ebene"].iloc[0])
             raeume = [args.raum] if ebene == 1 else sorted(
                 gueltig[(gueltig["ebene"] == 1) & (gueltig["parent_id"] == args.raum)]["raum_id"])
-            b = steckbrief(store, config, m, raeume, stichtag)
+            b = inhalte.steckbrief(store, config, m, raeume, stichtag)
     Path(args.out).write_bytes(pdf(b))
     print(f"„{b.titel}“ geschrieben: {args.out}")
     return 0
@@ -402,11 +439,15 @@ def main(argv: list[str] | None = None) -> int:
     ix.add_argument("--db", default=str(db_path()), help=db_help)
     ix.set_defaults(func=_index)
     rp = sub.add_parser("report", help="PDF-Bericht erzeugen (für regelmäßige Läufe)")
-    rp.add_argument("art", choices=["abweichungsbericht", "steckbrief"])
+    rp.add_argument("art", choices=["abweichungsbericht", "steckbrief", "monitoring", "sozialindex",
+                                    "produktdatenblatt"])
     rp.add_argument("--out", required=True, help="Zieldatei (.pdf)")
     rp.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
     rp.add_argument("--raum", help="Steckbrief: Kennung eines Sozialraums oder eines Bezirks (alle seine Sozialräume)")
-    rp.add_argument("--stichtag", help="Steckbrief: Stichtag (Standard: der neueste)")
+    rp.add_argument("--stichtag", help="Steckbrief, Monitoring, Sozialindex: Stichtag (Standard: der neueste)")
+    rp.add_argument("--index", help="Sozialindex: Kennung aus indizes.yaml (Standard: der erste)")
+    rp.add_argument("--produkt", help="Produktdatenblatt: Nummer eines Produkts oder einer Produktgruppe")
+    rp.add_argument("--jahr", type=int, help="Produktdatenblatt: Haushaltsjahr (Standard: das aktuelle)")
     rp.add_argument("--db", default=str(db_path()), help=db_help)
     rp.set_defaults(func=_report)
     ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")

@@ -162,6 +162,19 @@ def export_tabelle(config: Config, m: Indexdaten, stichtag: date) -> pd.DataFram
 
 # =========================================================================== presentation
 
+STANDARDISIERUNG = {"zwert": "z-Werte", "minmax": "Min-Max-Skalierung", "rang": "Perzentilränge"}
+
+
+def methode_text(ix: Index, kurznamen: dict[str, str]) -> str:
+    """The index method in one German line (components, standardisation, combination)."""
+    return (f"{len(ix.komponenten)} Indikatoren: " + ", ".join(kurznamen.get(k.indikator, k.indikator)
+                                                             for k in ix.komponenten)
+            + " · " + STANDARDISIERUNG[ix.standardisierung]
+            + (", gewichtete Summe" if ix.kombination == "summe" else ", gewichtetes Mittel")
+            + (", erneut z-standardisiert" if ix.restandardisierung == "zwert" else "")
+            + " · hohe Werte = hohe Belastung" + (f" · Vorbild: {ix.quelle}" if ix.quelle else ""))
+
+
 def vorheriger_stichtag(m: Indexdaten, ix: Index, stichtag: date) -> date | None:
     frueher = [t for t in stichtage(m, ix) if t < stichtag]
     return frueher[-1] if frueher else None

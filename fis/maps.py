@@ -210,6 +210,13 @@ def vereinfachen(geometrien: pd.Series, toleranz: float | None = None) -> pd.Ser
     return pd.Series(arr, index=geometrien.index)
 
 
+def anzeige_geometrien(store, stichtag, ebene: int) -> pd.Series:
+    """Simplified display geometries (shapely) by raum_id of the units of ``ebene`` valid at
+    ``stichtag``; the stored originals stay untouched."""
+    r = store.load_raeume(stichtag=stichtag, ebene=ebene, with_geometry=True)
+    return vereinfachen(r.drop_duplicates("raum_id", keep="last").set_index("raum_id")["geometrie"])
+
+
 def _runden(coords, stellen: int = 5):
     if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
         return [round(c, stellen) for c in coords]

@@ -388,6 +388,21 @@ def datenblatt_tabellen(d: Datenblatt) -> tuple[pd.DataFrame, pd.DataFrame]:
     return k, t
 
 
+def ziele_tabelle(ziele: pd.DataFrame, bewertung: pd.DataFrame) -> pd.DataFrame:
+    """The goals linked to a product with their Ampel and its explaining sentence
+    (``bewertung``: fis.controlling.bewerte_ziele). Column „Ampel“ holds the colour word."""
+    b = bewertung.set_index("ziel_id")
+
+    def feld(z, spalte):
+        v = b[spalte].get(z)
+        return v if isinstance(v, str) else None
+
+    return pd.DataFrame({
+        "Ampel": [feld(z, "ampel") or "–" for z in ziele["ziel_id"]],
+        "Ziel": (ziele["ziel_id"] + " " + ziele["titel"]).tolist(), "Zielfeld": ziele["zielfeld"].tolist(),
+        "Begründung": [feld(z, "text") or feld(z, "ampel_text") or "–" for z in ziele["ziel_id"]]})
+
+
 # =========================================================================== Produktkritik
 
 SKALA = {0: "kein", 1: "gering", 2: "mittel", 3: "hoch"}

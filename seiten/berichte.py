@@ -3,9 +3,10 @@
 import streamlit as st
 
 from fis import controlling as ctl
-from fis.berichte import pdf
-from fis.berichte.inhalte import abweichungsbericht, steckbrief
+from fis.berichte import inhalte, pdf
 from fis.format import fmt_datum
+from fis.indizes import stichtage
+from fis.monitoring import einwohner_je_jahr
 from ui import cache, sidebar
 
 config = cache.config()
@@ -15,7 +16,9 @@ m = cache.monitoring(version)
 st.title("Berichte")
 st.caption("PDF mit Titelblatt (Stadt, Stichtag, Datenstand, letzte Lieferung), Inhaltsverzeichnis, Seitenzahlen, "
            "Quellen und Hinweisen zur Geheimhaltung. Für regelmäßige Läufe: python -m fis report …")
-arten = {"abweichung": "Abweichungsbericht (Controlling)", "steckbrief": "Sozialraum-Steckbrief"}
+arten = {"abweichung": "Abweichungsbericht (Controlling)", "steckbrief": "Sozialraum-Steckbrief",
+         "monitoring": "Monitoringbericht (Karten und Zeitreihen)", "index": "Sozialindex",
+         "produkt": "Produktdatenblatt"}
 art = st.radio("Bericht", list(arten), format_func=arten.get, horizontal=True, key="ber_art")
 if art == "abweichung":
     rhythmus = st.segmented_control("Rhythmus", list(ctl.RHYTHMEN), default="Quartal", key="ber_rhythmus",
@@ -24,7 +27,7 @@ if art == "abweichung":
     jahr, monat = ctl.berichtsstand(c, rhythmus)
     dateiname = f"abweichungsbericht_{ctl.berichtsdatum(jahr, monat):%Y%m%d}.pdf"
     st.caption(f"Berichtsstand: {fmt_datum(ctl.berichtsdatum(jahr, monat))}")
-else:
+elif art == "steckbrief":
     ebenen = sorted(e for e in m.ebenen if e < m.top)
     ebene_wahl = st.selectbox("Umfang", ebenen, key="ber_ebene",
                               format_func=lambda e: "ein Gebiet" if e == 1 else f"alle Gebiete eines {m.ebenen[e][0]}s")
@@ -36,16 +39,68 @@ else:
     raeume = [raum] if ebene_wahl == 1 else sorted(unter[unter["parent_id"] == raum]["raum_id"])
     dateiname = f"steckbrief_{raum}_{auswahl.stichtag:%Y%m%d}.pdf"
     st.caption(f"{len(raeume)} Gebiete, Stichtag {fmt_datum(auswahl.stichtag)} (links wählbar)")
+elif art == "monitoring":
+    kern = list(dict.fromkeys([*config.lagebild.handlungsbedarf.indikatoren, *config.lagebild.kennzahlen]))
+    am_tag = set(m.auswahl(stichtag=auswahl.stichtag, ebene=1).dropna(subset=["wert"])["indikator_id"])
+    moeglich = [i for i in m.indikatoren.index if i in am_tag]
+    gewaehlt = st.multiselect("Indikatoren (je einer Karte und Zeitreihe)", moeglich,
+                              default=[i for i in kern if i in moeglich], key="ber_indikatoren",
+                              format_func=lambda i: f"{m.indikatoren.at[i, 'handlungsfeld']} · "
+                                                    f"{m.indikatoren.at[i, 'name']}")
+    dateiname = f"monitoring_{auswahl.stichtag:%Y%m%d}.pdf"
+    st.caption(f"Stichtag {fmt_datum(auswahl.stichtag)} (links wählbar); je Indikator etwa eine Seite.")
+elif art == "index":
+    if not config.indizes.indizes:
+        st.info("Es ist kein Index konfiguriert (indizes.yaml im Konfigurationsordner).")
+        st.stop()
+    indizes = {ix.id: ix for ix in config.indizes.indizes}
+    daten = cache.indexdaten(version)
+    spalten = st.columns([2, 1])
+    ix = indizes[spalten[0].selectbox("Index", list(indizes), format_func=lambda i: indizes[i].name,
+                                      key="ber_index")]
+    tage = stichtage(daten, ix)
+    if not tage:
+        st.warning("Für diesen Index fehlen an jedem Stichtag Werte einer Komponente.")
+        st.stop()
+    vorgabe = max([t for t in tage if t <= auswahl.stichtag] or tage[:1])
+    index_tag = spalten[1].selectbox("Stichtag", tage, index=tage.index(vorgabe), format_func=fmt_datum,
+                                     key="ber_index_tag")
+    dateiname = f"{ix.id}_{index_tag:%Y%m%d}.pdf"
+else:
+    p = cache.produkte(version)
+    if p.produkte.empty:
+        st.info("Es ist noch kein Produkthaushalt geliefert.")
+        st.stop()
+    produkte = p.auswahl()
+    spalten = st.columns([3, 1])
+    nr = spalten[0].selectbox("Produkt oder Produktgruppe (mit allen ihren Produkten)", list(produkte),
+                              format_func=produkte.get, key="ber_produkt")
+    hj_standard = p.haushaltsjahr()
+    hj = spalten[1].selectbox("Haushaltsjahr", list(range(hj_standard - 3, hj_standard + 1)), index=3,
+                              key="ber_jahr")
+    dateiname = f"produktdatenblatt_{nr}_{hj}.pdf"
 
 if st.button("PDF erstellen", type="primary", icon=":material/picture_as_pdf:", key="ber_los"):
     fortschritt = st.progress(0.0, text="Daten werden zusammengestellt …")
     store = cache.store()
     if art == "abweichung":
-        b = abweichungsbericht(store, config, c, cache.bewertung(version, jahr),
-                               cache.haushaltszeilen(version, jahr, monat), rhythmus)
+        b = inhalte.abweichungsbericht(store, config, c, cache.bewertung(version, jahr),
+                                       cache.haushaltszeilen(version, jahr, monat), rhythmus)
+    elif art == "steckbrief":
+        b = inhalte.steckbrief(store, config, m, raeume, auswahl.stichtag)
+    elif art == "monitoring":
+        b = inhalte.monitoringbericht(
+            store, config, m, cache.geometrien(version, auswahl.stichtag, 1), auswahl.stichtag, gewaehlt,
+            cache.lagebild(version, auswahl.stichtag, 1),
+            lambda anteil, name: fortschritt.progress(0.8 * anteil, text=f"Karte und Zeitreihe: {name} …"))
+    elif art == "index":
+        b = inhalte.indexbericht(store, config, daten, m, cache.geometrien(version, index_tag, ix.ebene), ix.id,
+                                 index_tag)
     else:
-        b = steckbrief(store, config, m, raeume, auswahl.stichtag)
-    fortschritt.progress(0.6, text="PDF wird gesetzt …")
+        c = cache.controlling(version)
+        b = inhalte.produktdatenblatt(store, config, p, c, cache.bewertung(version, ctl.berichtsstand(c)[0]), nr, hj,
+                                      einwohner_je_jahr(m, config.stadt.einwohner_indikator))
+    fortschritt.progress(0.85, text="PDF wird gesetzt …")
     st.session_state["ber_pdf"] = (dateiname, pdf(b), b.titel)
     fortschritt.progress(1.0, text="Fertig.")
 if ergebnis := st.session_state.get("ber_pdf"):

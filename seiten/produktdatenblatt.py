@@ -1,14 +1,11 @@
 """Produktdatenblatt: a product or Produktgruppe laid out like the Bielefeld example (Abb. 20)."""
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from fis.charts import zahl_label
+from fis.charts import ertrag_aufwand
 from fis.controlling import AMPEL_SYMBOL, berichtsstand
-from fis.format import fmt_euro
 from fis.monitoring import einwohner_je_jahr
-from fis.produkte import datenblatt, datenblatt_tabellen, spaltenname
+from fis.produkte import datenblatt, datenblatt_tabellen, ziele_tabelle
 from ui import cache, controlling, links
 
 config = cache.config()
@@ -52,13 +49,9 @@ if ziele.empty:
     st.caption("Mit diesem Produkt sind keine Ziele verknüpft.")
 else:
     jahr, _ = berichtsstand(c)
-    b = cache.bewertung(version, jahr).set_index("ziel_id")
-    st.dataframe(pd.DataFrame({
-        "Ampel": [AMPEL_SYMBOL.get(b.at[z, "ampel"], "–") if isinstance(b.at[z, "ampel"], str) else "–"
-                  for z in ziele["ziel_id"]],
-        "Ziel": ziele["ziel_id"] + " " + ziele["titel"], "Zielfeld": ziele["zielfeld"],
-        "Begründung": [b.at[z, "text"] if isinstance(b.at[z, "text"], str) else b.at[z, "ampel_text"]
-                       for z in ziele["ziel_id"]]}), hide_index=True, key="pdb_ziele")
+    tabelle = ziele_tabelle(ziele, cache.bewertung(version, jahr))
+    tabelle["Ampel"] = tabelle["Ampel"].map(lambda a: AMPEL_SYMBOL.get(a, a))
+    st.dataframe(tabelle, hide_index=True, key="pdb_ziele")
     st.caption(f"Bewertet für {jahr}; Einzelheiten auf der Seite „Ziele“.")
 
 kz, tep = datenblatt_tabellen(d)
@@ -77,14 +70,4 @@ st.dataframe(tep.style.apply(lambda r: ["font-weight: bold" if r["Nr."] in summe
 st.caption("Beträge in Euro; Erträge positiv, Aufwendungen negativ.")
 controlling.download(tep, f"teilergebnisplan_{nr}_{hj}.csv", "pdb_tep_csv")
 
-zeilen = d.teilergebnisplan.set_index("position_nr")
-grafik = pd.DataFrame([{"Spalte": spaltenname(j, a), "Art": art,
-                        "Betrag": abs(float(zeilen.at[pos, spaltenname(j, a)]))}
-                       for j, a in d.spalten
-                       for pos, art in ((10, "Ordentliche Erträge"), (17, "Ordentliche Aufwendungen"))])
-grafik["Euro"] = grafik["Betrag"].map(fmt_euro)
-st.altair_chart(alt.Chart(grafik).mark_bar().encode(
-    x=alt.X("Spalte:N", sort=None, title=None), xOffset="Art:N",
-    y=alt.Y("Betrag:Q", title="Euro", axis=alt.Axis(labelExpr=zahl_label(0))),
-    color=alt.Color("Art:N", scale=alt.Scale(range=["#4a78a8", "#c0392b"]), legend=alt.Legend(orient="bottom")),
-    tooltip=["Spalte:N", "Art:N", "Euro:N"]).properties(height=280), key="pdb_chart")
+st.altair_chart(ertrag_aufwand(d), key="pdb_chart")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from fis.charts import zahl_label
 from fis.format import dativ, fmt_datum, fmt_zahl
-from fis.indizes import berechne_aus, indextabelle, kartendaten, stichtage, vorheriger_stichtag
+from fis.indizes import berechne_aus, indextabelle, kartendaten, methode_text, stichtage, vorheriger_stichtag
 from fis.maps import deck, legende_html
 from ui import cache, controlling, sidebar
 from ui import links as deeplinks
@@ -39,12 +39,7 @@ if e_vor is not None and not set(e_vor.werte["raum_id"]) & set(e.werte["raum_id"
 namen = m.namen()
 ebene_name, ebene_plural = m.ebenen[ix.ebene]
 
-st.caption(f"{len(ix.komponenten)} Indikatoren: " + ", ".join(m.indikatoren.at[k.indikator, "kurzname"]
-                                                           for k in ix.komponenten)
-           + " · " + {"zwert": "z-Werte", "minmax": "Min-Max-Skalierung", "rang": "Perzentilränge"}[ix.standardisierung]
-           + (", gewichtete Summe" if ix.kombination == "summe" else ", gewichtetes Mittel")
-           + (", erneut z-standardisiert" if ix.restandardisierung == "zwert" else "")
-           + " · hohe Werte = hohe Belastung" + (f" · Vorbild: {ix.quelle}" if ix.quelle else ""))
+st.caption(methode_text(ix, m.indikatoren["kurzname"].to_dict()))
 geo = cache.geometrien(version, stichtag, ix.ebene)
 karte, legende = kartendaten(e, geo, namen)
 links, rechts = st.columns([4, 1.3])

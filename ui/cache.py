@@ -17,7 +17,7 @@ from fis import produkte as prd
 from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.demo import build_demo
 from fis.lagebild import Lagebild, compute_lagebild
-from fis.maps import vereinfachen
+from fis.maps import anzeige_geometrien
 from fis.monitoring import Monitoringdaten, lade_monitoring
 from fis.store import Store
 
@@ -83,8 +83,7 @@ def monitoring(version: str) -> Monitoringdaten:
 @st.cache_data(show_spinner=False, max_entries=16)
 def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
     """Simplified display geometries (shapely) of the units of ``ebene`` valid at ``stichtag``."""
-    r = store().load_raeume(stichtag=stichtag, ebene=ebene, with_geometry=True)
-    return vereinfachen(r.drop_duplicates("raum_id", keep="last").set_index("raum_id")["geometrie"])
+    return anzeige_geometrien(store(), stichtag, ebene)
 
 
 @st.cache_data(show_spinner="Ziele werden bewertet …", max_entries=4)

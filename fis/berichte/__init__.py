@@ -2,8 +2,9 @@
 fis functions as the pages. Content is handed to the template as JSON, so names and texts
 from deliveries are always set as text, never evaluated as markup.
 
-Reports: Abweichungsbericht (controlling), Sozialraum-Steckbrief (one area, or all areas of
-a parent unit in one file).
+Reports (fis.berichte.inhalte): Abweichungsbericht (controlling), Sozialraum-Steckbrief (one
+area, or all areas of a parent unit in one file), Monitoringbericht with static maps and trend
+charts, Sozialindex-Bericht, Produktdatenblatt (one product or a whole Produktgruppe).
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ class Tabelle:
     breiten: list[str] | None = None      # Typst column widths, e.g. "auto", "1fr", "3cm"
     rechts: list[int] = field(default_factory=list)
     ampel_spalte: int | None = None       # cells hold „rot“/„gelb“/„grün“/„grau“ → coloured
+    fett: list[int] = field(default_factory=list)   # row numbers (0 = first data row) set in bold
+
+
+@dataclass
+class Bild:
+    titel: str
+    png: bytes
+    breite: str = "100%"                  # of the text width
 
 
 @dataclass
@@ -41,7 +50,7 @@ class Abschnitt:
     absaetze: list[str] = field(default_factory=list)
     tabellen: list[Tabelle] = field(default_factory=list)
     ampel: dict | None = None             # farbe, wort, text
-    bilder: list[tuple[str, bytes]] = field(default_factory=list)   # (caption, PNG bytes)
+    bilder: list[Bild] = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +64,7 @@ class Bericht:
     abschnitte: list[Abschnitt]
     quellen: list[str]
     hinweise: list[str]
+    inhalt_tiefe: int = 2                 # heading levels in the table of contents
 
 
 def _text(v) -> str:
@@ -70,21 +80,22 @@ def _kompilieren(bericht: Bericht, fmt: str = "pdf", ppi: int | None = None):
         abschnitte = []
         for i, a in enumerate(bericht.abschnitte):
             bilder = []
-            for j, (titel, png) in enumerate(a.bilder):
+            for j, bild in enumerate(a.bilder):
                 datei = f"bild_{i}_{j}.png"
-                (root / datei).write_bytes(png)
-                bilder.append({"titel": titel, "datei": datei})
+                (root / datei).write_bytes(bild.png)
+                bilder.append({"titel": bild.titel, "datei": datei, "breite": bild.breite})
             abschnitte.append({
                 "titel": a.titel, "ebene": a.ebene, "absaetze": a.absaetze, "ampel": a.ampel, "bilder": bilder,
                 "tabellen": [{"titel": t.titel, "kopf": [str(c) for c in t.frame.columns],
                               "zeilen": [[_text(v) for v in zeile] for zeile in t.frame.itertuples(index=False)],
                               "breiten": t.breiten or ["auto"] * len(t.frame.columns), "rechts": t.rechts,
-                              "ampel_spalte": t.ampel_spalte} for t in a.tabellen]})
+                              "ampel_spalte": t.ampel_spalte, "fett": t.fett} for t in a.tabellen]})
         daten = {"titel": bericht.titel, "untertitel": bericht.untertitel, "stadt": bericht.stadt,
                  "stichtag": fmt_datum(bericht.stichtag), "datenstand": bericht.datenstand,
                  "lieferung": bericht.lieferung, "erstellt": f"{datetime.now():%d.%m.%Y %H:%M}",
                  "hinweis_titel": "Erstellt mit FIS Sozialplanung. " + GEHEIMHALTUNG,
-                 "abschnitte": abschnitte, "quellen": bericht.quellen, "hinweise": bericht.hinweise}
+                 "abschnitte": abschnitte, "quellen": bericht.quellen, "hinweise": bericht.hinweise,
+                 "inhalt_tiefe": bericht.inhalt_tiefe}
         (root / "daten.json").write_text(json.dumps(daten, ensure_ascii=False), encoding="utf-8")
         kwargs = {"format": fmt, "ppi": ppi} if fmt == "png" else {}
         return typst.compile(str(root / "vorlage.typ"), root=str(root), ignore_system_fonts=True, **kwargs)

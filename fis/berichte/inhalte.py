@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Tabelle
+from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle
 from fis.format import fmt_datum
 
 
@@ -107,3 +107,194 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         quellen=sorted({str(q) for q in m.indikatoren["quelle"].dropna()}),
         hinweise=[GEHEIMHALTUNG, "Rang 1 = ungünstigster Wert unter allen Gebieten der Ebene; Index: "
                                  "Gesamtstadt = 100; (v) = vorläufig."])
+
+
+def _ampel_wort(farbe: str) -> str:
+    return farbe if farbe in ("rot", "gelb", "grün", "grau") else "–"
+
+
+def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
+                      indikatoren: list[str] | None = None, lage=None, fortschritt=None) -> Bericht:
+    """The monitoring report of a Stichtag: Eckwerte, Sozialräume with Handlungsbedarf, and
+    per key indicator a static map (published, suppressed values) and the trend of the
+    Gesamtstadt and its second-level units. ``geometrien``: display geometries of the
+    Sozialräume at ``stichtag``; ``indikatoren``: default the Lagebild's core indicators
+    and Kennzahlen."""
+    from fis.berichte.grafik import karte, png
+    from fis.charts import zeitreihe
+    from fis.format import fmt_differenz, fmt_wert
+    from fis.lagebild import compute_lagebild
+    from fis.maps import kartenansicht
+    from fis.monitoring import gebietsreformen, zeitreihe_werte
+
+    lage = lage or compute_lagebild(store, config, stichtag, 1, m)
+    einheit, plural = m.ebenen[1]
+    bezirk_plural = m.ebenen[2][1] if 2 in m.ebenen and 2 < m.top else None
+    eck = pd.DataFrame({
+        "Kennzahl": [e.name for e in lage.eckwerte],
+        "Wert": [fmt_wert(e.wert, e.einheit, e.nachkommastellen) + (" (v)" if e.status == "vorläufig" else "")
+                 for e in lage.eckwerte],
+        "ggü. Vorjahr": [fmt_differenz(e.veraenderung_vorjahr, e.einheit, e.nachkommastellen)
+                         for e in lage.eckwerte],
+        "ggü. Vergleichsjahr": [f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)} "
+                                f"(seit {e.vergleichsjahr})" for e in lage.eckwerte]})
+    bedarf = lage.handlungsbedarf.drop(columns="raum_id")
+    abschnitte = [
+        Abschnitt("Überblick", absaetze=[
+            f"Stichtag {fmt_datum(stichtag)}: {lage.anzahl_sozialraeume} {plural}, davon "
+            f"{len(lage.handlungsbedarf)} mit Handlungsbedarf. Regel: {lage.regel}"],
+            tabellen=[Tabelle("Eckwerte der Gesamtstadt", eck, ["1.6fr", "auto", "auto", "auto"],
+                              rechts=[1, 2, 3])]),
+        Abschnitt(f"{plural} mit Handlungsbedarf", tabellen=[Tabelle(
+            "", bedarf, ["1.2fr", "1fr"] + ["auto"] * (len(bedarf.columns) - 2),
+            rechts=[i for i, c in enumerate(bedarf.columns) if c == "auffällig"])] if len(bedarf) else [],
+            absaetze=[] if len(bedarf) else [f"Kein {einheit} erfüllt die Regel am {fmt_datum(stichtag)}."])]
+    kandidaten = indikatoren or list(dict.fromkeys([*config.lagebild.handlungsbedarf.indikatoren,
+                                                    *config.lagebild.kennzahlen]))
+    am_tag = set(m.auswahl(stichtag=stichtag, ebene=1).dropna(subset=["wert"])["indikator_id"])
+    gewaehlt = [i for i in kandidaten if i in m.indikatoren.index and i in am_tag]
+    oben = sorted(m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == 2)]["raum_id"]) \
+        if bezirk_plural else [lage.stadt_id]
+    reformen = gebietsreformen(m)
+    for n, ind in enumerate(gewaehlt):
+        if fortschritt:
+            fortschritt(n / max(len(gewaehlt), 1), m.indikatoren.at[ind, "name"])
+        meta = m.meta(ind)
+        ansicht = kartenansicht(m, geometrien, ind, stichtag, 1)
+        d = ansicht.daten
+        sichtbar = d[~d["unterdrueckt"] & d["wert"].notna()]
+        richtung = sichtbar["wert"] if meta["polaritaet"] != "hoch_gut" else -sichtbar["wert"]
+        hoch = sichtbar.loc[richtung.sort_values(ascending=False).index[:3]]
+        stadt = fmt_wert(d["stadtwert"].iloc[0] if len(d) else None, meta["einheit"], int(meta["nachkommastellen"]))
+        absaetze = [f"{m.ebenen[m.top][0]}: {stadt}. "
+                    + ("Ungünstigste Werte: " if meta["polaritaet"] != "neutral" else "Höchste Werte: ")
+                    + ", ".join(f"{r.name} ({r.anzeige})" for r in hoch.itertuples()) + ". "
+                    + f"{int(d['unterdrueckt'].sum())} {plural} mit geschütztem Wert."]
+        reihe = zeitreihe_werte(m, ind, oben)
+        verlauf = zeitreihe(reihe, meta, reformen, hoehe=230, jahresschritt=2).properties(width=460)
+        bilder = [Bild(ansicht.titel, png(karte(d, ansicht.legende, breite=360, hoehe=330))),
+                  Bild(f"Zeitreihe {meta['name']}: {m.ebenen[m.top][0]}"
+                       + (f" und {bezirk_plural}" if bezirk_plural else ""), png(verlauf), "85%")]
+        abschnitte.append(Abschnitt(f"{meta['handlungsfeld']}: {meta['name']}", absaetze=absaetze, bilder=bilder))
+    _, lieferung = _stand(store)
+    status = set(m.auswahl(stichtag=stichtag)["status"].dropna())
+    return Bericht(
+        titel=f"Sozialmonitoring {fmt_datum(stichtag)}", untertitel=f"Bericht über {len(gewaehlt)} Kernindikatoren "
+        f"je {einheit}", stadt=config.stadt.name, stichtag=stichtag,
+        datenstand="enthält vorläufige Werte (v)" if "vorläufig" in status else "endgültig", lieferung=lieferung,
+        abschnitte=abschnitte, quellen=sorted({str(m.indikatoren.at[i, "quelle"]) for i in gewaehlt
+                                               if isinstance(m.indikatoren.at[i, "quelle"], str)}),
+        hinweise=[GEHEIMHALTUNG, "Karten: Klassen nach natürlichen Brüchen (Fisher-Jenks) bzw. der Voreinstellung "
+                                 "der Seite „Karte“; graue Flächen = geschützter Wert, weiß = kein Wert."])
+
+
+def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, stichtag: date) -> Bericht:
+    """The Sozialindex report: method, class map, class counts and changes against the
+    previous edition, and the full table (most Belastung first)."""
+    from fis.berichte.grafik import karte, png
+    from fis.format import fmt_zahl
+    from fis.indizes import (
+        berechne_aus,
+        index_nach_id,
+        indextabelle,
+        kartendaten,
+        methode_text,
+        vorheriger_stichtag,
+    )
+
+    ix = index_nach_id(config, index_id)
+    e = berechne_aus(daten, config, ix, stichtag)
+    vor = vorheriger_stichtag(daten, ix, stichtag)
+    e_vor = berechne_aus(daten, config, ix, vor) if vor else None
+    vergleich_satz = ""
+    if e_vor is not None and not set(e_vor.werte["raum_id"]) & set(e.werte["raum_id"]):
+        vergleich_satz = (f"Die vorige Ausgabe ({fmt_datum(vor)}) hat einen anderen Gebietszuschnitt: "
+                          "kein Klassenvergleich.")
+        e_vor = None
+    namen = m.namen()
+    tabelle = indextabelle(e, namen, e_vor)
+    plan, legende = kartendaten(e, geometrien, namen)
+    komponenten = pd.DataFrame({
+        "Indikator": [m.indikatoren.at[k.indikator, "name"] if k.indikator in m.indikatoren.index else k.indikator
+                      for k in ix.komponenten],
+        "Gewicht": [fmt_zahl(k.gewicht, 2) for k in ix.komponenten],
+        "Richtung": ["hoher Wert = geringe Belastung" if (k.polaritaet or m.indikatoren["polaritaet"].get(
+            k.indikator)) == "hoch_gut" else "hoher Wert = hohe Belastung" for k in ix.komponenten]})
+    klassen = pd.DataFrame({"Klasse": [f"{k.label} {k.name}" for k in ix.klassen],
+                            "Gebiete": [str(int((e.werte["klasse"] == k.label).sum())) for k in ix.klassen]})
+    absaetze = [methode_text(ix, m.indikatoren["kurzname"].to_dict()) + "."]
+    if e_vor is not None:
+        w = tabelle["Veränderung"].value_counts()
+        absaetze.append(f"Gegenüber {fmt_datum(vor)}: " + ", ".join(
+            f"{int(w.get(n, 0))} {n}" for n in ("besser", "gleich", "schlechter", "neu")) + ".")
+    elif vergleich_satz:
+        absaetze.append(vergleich_satz)
+    ausgeschlossen = int((~e.werte["einbezogen"]).sum())
+    absaetze.append(f"{int(e.werte['einbezogen'].sum())} Gebiete bewertet, {ausgeschlossen} nicht bewertet "
+                    "(Gründe in der Tabelle).")
+    abschnitte = [
+        Abschnitt("Methode und Ergebnis", absaetze=absaetze, tabellen=[
+            Tabelle("Komponenten", komponenten, ["1fr", "auto", "auto"], rechts=[1]),
+            Tabelle("Klassen", klassen, ["1fr", "auto"], rechts=[1])],
+            bilder=[Bild(f"{ix.name}, {fmt_datum(stichtag)}", png(karte(plan, legende, breite=380, hoehe=350)))]),
+        Abschnitt(f"{ix.name} je {m.ebenen[ix.ebene][0]}", tabellen=[Tabelle(
+            "", tabelle, ["1.5fr", "auto", "1fr", "auto", "auto", "1fr"], rechts=[1])])]
+    _, lieferung = _stand(store)
+    return Bericht(
+        titel=f"{ix.name} {fmt_datum(stichtag)}", untertitel="Sozialindex und Klassenwechsel",
+        stadt=config.stadt.name, stichtag=stichtag, datenstand="berechnet aus den gelieferten Indikatorwerten",
+        lieferung=lieferung, abschnitte=abschnitte,
+        quellen=sorted({str(m.indikatoren.at[k.indikator, "quelle"]) for k in ix.komponenten
+                        if k.indikator in m.indikatoren.index
+                        and isinstance(m.indikatoren.at[k.indikator, "quelle"], str)})
+        + ([f"Methode nach: {ix.quelle}"] if ix.quelle else []),
+        hinweise=["Der Index wird aus den internen, nicht unterdrückten Werten berechnet; ausgewiesen werden nur "
+                  "Indexwerte und Klassen, aus denen sich keine Fallzahlen zurückrechnen lassen.", GEHEIMHALTUNG])
+
+
+def produktdatenblatt(store, config, p, c, bewertung: pd.DataFrame, nr: str, haushaltsjahr: int,
+                      einwohner: dict[int, float]) -> Bericht:
+    """Produktdatenblätter as in the handbook (Abb. 20): for a product one chapter; for a
+    Produktgruppe the group first, then every product of the group."""
+    from fis.berichte.grafik import png
+    from fis.charts import ertrag_aufwand
+    from fis.produkte import datenblatt, datenblatt_tabellen, ziele_tabelle
+
+    auswahl = p.auswahl()
+    nrs = [nr] + (p.teile(nr) if nr not in set(p.produkte["nr"]) else [])
+    abschnitte = []
+    for teil in nrs:
+        d = datenblatt(p, teil, haushaltsjahr, einwohner)
+        name = auswahl.get(teil, teil)
+        kopf = pd.DataFrame({"Feld": list(d.kopf), "Angabe": [str(v) for v in d.kopf.values()]})
+        abschnitte.append(Abschnitt(name, tabellen=[Tabelle("", kopf, ["auto", "1fr"])]))
+        for titel, text in d.texte.items():
+            abschnitte.append(Abschnitt(titel, ebene=2, absaetze=[t for t in str(text).split("\n") if t.strip()]))
+        ziele = c.ziele[c.ziele["org_produkt"].isin(p.teile(teil))]
+        if len(ziele):
+            abschnitte.append(Abschnitt("Ziele und Zielerreichung", ebene=2, tabellen=[Tabelle(
+                "", ziele_tabelle(ziele, bewertung), ["auto", "1.2fr", "auto", "2fr"], ampel_spalte=0)]))
+        kz, tep = datenblatt_tabellen(d)
+        zahlen = list(range(1, len(kz.columns)))
+        summen = [i for i, art in enumerate(d.teilergebnisplan["art"]) if art == "Summe"]
+        abschnitte.append(Abschnitt("Kennzahlen", ebene=2, tabellen=[
+            Tabelle("", kz, ["1.5fr"] + ["auto"] * (len(kz.columns) - 1), rechts=zahlen)]))
+        abschnitte.append(Abschnitt("Teilergebnisplan", ebene=2, absaetze=[
+            "Beträge in Euro; Erträge positiv, Aufwendungen negativ; Summenzeilen fett."], tabellen=[
+            Tabelle("", tep, ["auto", "1.6fr"] + ["auto"] * (len(tep.columns) - 2),
+                    rechts=[0, *range(2, len(tep.columns))], fett=summen)],
+            bilder=[Bild("Ordentliche Erträge und Aufwendungen", png(ertrag_aufwand(d, hoehe=200)
+                                                                      .properties(width=420)), "80%")]))
+    _, lieferung = _stand(store, "haushalt")
+    gruppe = len(nrs) > 1
+    return Bericht(
+        titel=("Produktdatenblätter " if gruppe else "Produktdatenblatt ") + auswahl.get(nr, nr).removesuffix(
+            " (Produktgruppe)"),
+        untertitel=f"Haushaltsjahr {haushaltsjahr}" + (f" · Produktgruppe mit {len(nrs) - 1} Produkten" if gruppe
+                                                       else ""),
+        stadt=config.stadt.name, stichtag=date(haushaltsjahr, 12, 31),
+        datenstand=f"Ansätze und Planung {haushaltsjahr}; Ist bis {haushaltsjahr - 1}", lieferung=lieferung,
+        abschnitte=abschnitte, quellen=["Finanzsystem: Teilergebnispläne", "Produktbuch (Datenpflege „Haushalt“)",
+                                        "Zielsystem und Kennzahlen"],
+        hinweise=["Aufwand = ordentliche Aufwendungen (Zeile 17); Gesamtaufwand = alle erfassten Produkte; "
+                  "Einwohner: letzter Stichtag des Jahres oder davor.", GEHEIMHALTUNG], inhalt_tiefe=1)

@@ -11,13 +11,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import shapely
 from pypdf import PdfReader
 
 from fis import controlling as ctl
 from fis.berichte import Abschnitt, Bericht, Tabelle, pdf, png_seiten
-from fis.berichte.inhalte import abweichungsbericht, steckbrief
-from fis.format import fmt_zahl
-from fis.monitoring import lade_monitoring, profil
+from fis.berichte.grafik import karte
+from fis.berichte.inhalte import abweichungsbericht, indexbericht, monitoringbericht, produktdatenblatt, steckbrief
+from fis.format import fmt_wert, fmt_zahl
+from fis.indizes import berechne_aus, lade_indexdaten
+from fis.lagebild import compute_lagebild
+from fis.maps import GRAU_FALLZAHL, GRAU_GESPERRT, anzeige_geometrien, kartenansicht
+from fis.monitoring import einwohner_je_jahr, lade_monitoring, profil
+from fis.produkte import datenblatt, datenblatt_tabellen, lade_produkte
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "browser" / "artifacts"
@@ -87,3 +93,106 @@ def test_cli_writes_a_report(demo_db_file, tmp_path):
     r = subprocess.run([sys.executable, "-m", "fis", "report", "steckbrief", "--raum", "9999", "--out",
                         str(tmp_path / "x.pdf"), "--db", str(demo_db_file)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 1 and "Raum „9999“ gibt es" in r.stderr
+
+
+def test_monitoringbericht_with_static_maps_and_trends(demo, config, m):
+    tag = date(2024, 12, 31)
+    geo = anzeige_geometrien(demo, tag, 1)
+    schritte = []
+    b = monitoringbericht(demo, config, m, geo, tag, ["kinderarmut", "alq_u25"],
+                          fortschritt=lambda anteil, name: schritte.append(name))
+    daten = pdf(b)
+    text, seiten = _text(daten)
+    flach = text.replace("\n", " ")
+    lage = compute_lagebild(demo, config, tag, 1, m)
+    assert "Sozialmonitoring 31.12.2024" in text and "Eckwerte der Gesamtstadt" in text
+    assert f"51 Sozialräume, davon {len(lage.handlungsbedarf)} mit Handlungsbedarf" in flach
+    stadt = m.auswahl("kinderarmut", tag, m.top)["wert"].iloc[0]
+    assert f"Gesamtstadt: {fmt_wert(stadt, '%', 1)}" in flach
+    # the three least favourable visible areas, most burdened first (Nordweststadt 53,8 %)
+    assert "Ungünstigste Werte: Nordweststadt (53,8 %)" in flach
+    assert schritte == ["Kinderarmut", "Arbeitslosenanteil unter 25-Jähriger"]
+    bilder = sum(len(p.images) for p in PdfReader(io.BytesIO(daten)).pages)
+    assert bilder == 4 and 5 <= seiten <= 8                      # a map and a trend per indicator
+    (ARTIFACTS / "monitoringbericht_s4.png").write_bytes(png_seiten(b, 60)[3])
+
+
+def test_static_map_keeps_colours_and_winds_rings_for_d3(demo, config, m):
+    tag = date(2024, 12, 31)
+    a = kartenansicht(m, anzeige_geometrien(demo, tag, 1), "kinderarmut", tag, 1)
+    spec = karte(a.daten, a.legende).to_dict()
+    features = spec["hconcat"][0]["data"]["values"]
+    assert len(features) == 51
+    farben = a.daten.set_index("raum_id")["farbe"]
+    assert sorted(f["properties"]["farbe"] for f in features) == sorted(farben)
+    # suppressed areas are grey on the static map too, never coloured by a value
+    geschuetzt = a.daten.loc[a.daten["unterdrueckt"], "farbe"]
+    assert len(geschuetzt) == 4 and geschuetzt.isin([GRAU_FALLZAHL, GRAU_GESPERRT]).all()
+    ring = shapely.geometry.shape(features[0]["geometry"])
+    ring = ring.geoms[0] if ring.geom_type == "MultiPolygon" else ring
+    assert not ring.exterior.is_ccw                               # clockwise for d3-geo
+    legende = [x["text"] for d in spec["datasets"].values() for x in d if isinstance(x, dict) and "text" in x]
+    assert legende == [f"{e.text} ({e.anzahl})" for e in a.legende]
+
+
+def test_indexbericht(demo, config, m):
+    daten = lade_indexdaten(demo, config)
+    tag = date(2024, 12, 31)
+    b = indexbericht(demo, config, daten, m, anzeige_geometrien(demo, tag, 1), "sozialindex", tag)
+    text, seiten = _text(pdf(b))
+    flach = text.replace("\n", " ")
+    e = berechne_aus(daten, config, next(i for i in config.indizes.indizes if i.id == "sozialindex"), tag)
+    bewertet = int(e.werte["einbezogen"].sum())
+    assert "Sozialindex (Kölner Modell) 31.12.2024" in text and seiten >= 4
+    assert f"{bewertet} Gebiete bewertet, {len(e.werte) - bewertet} nicht bewertet" in flach
+    assert "Gegenüber 31.12.2023:" in flach and "Kita-Kinder mit beitragsbefreiten Eltern" in flach
+    hoechster = e.werte.sort_values("wert", ascending=False).iloc[0]
+    assert fmt_zahl(hoechster["wert"], 2) in text and f"({hoechster['raum_id']})" in text
+    assert "D hohe Belastung" in text
+
+
+def test_produktdatenblatt_of_a_group_contains_each_product(demo, config, m):
+    p = lade_produkte(demo)
+    c = ctl.lade_controlling(demo, m)
+    jahr, _ = ctl.berichtsstand(c)
+    bew = ctl.bewerte_ziele(c, jahr, config.controlling)
+    ew = einwohner_je_jahr(m, config.stadt.einwohner_indikator)
+    hj = p.haushaltsjahr()
+    b = produktdatenblatt(demo, config, p, c, bew, "11.05.01", hj, ew)
+    text, _ = _text(pdf(b))
+    flach = text.replace("\n", " ")
+    assert "Produktdatenblätter 11.05.01 Grundsicherung für Arbeit" in flach
+    for nr in p.teile("11.05.01"):
+        assert nr in text
+    kz, tep = datenblatt_tabellen(datenblatt(p, "11.05.01", hj, ew))
+    for wert in [*kz.iloc[0, 1:], *tep[tep["Nr."] == 18].iloc[0, 2:]]:   # Kennzahl 1, Ordentliches Ergebnis
+        assert wert in text
+    assert "■ rot" not in text and "A1 Die SGB-II-Quote sinkt" in flach    # Ampel cell: coloured, with the word
+    einzeln = produktdatenblatt(demo, config, p, c, bew, "11.05.01.01", hj, ew)
+    assert einzeln.titel.startswith("Produktdatenblatt 11.05.01.01") and len(_text(pdf(einzeln))[0]) < len(text)
+
+
+@pytest.mark.parametrize("art, extra, titel", [
+    ("monitoring", ["--stichtag", "31.12.2023"], "Sozialmonitoring 31.12.2023"),
+    ("sozialindex", ["--index", "bildungsindex"], "Bildungsindex"),
+    ("produktdatenblatt", ["--produkt", "11.05.01.02"], "Produktdatenblatt 11.05.01.02"),
+])
+def test_cli_further_reports(demo_db_file, tmp_path, art, extra, titel):
+    ziel = tmp_path / "b.pdf"
+    r = subprocess.run([sys.executable, "-m", "fis", "report", art, *extra, "--out", str(ziel),
+                        "--db", str(demo_db_file)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert titel in _text(ziel.read_bytes())[0]
+
+
+def test_cli_report_errors_are_german(demo_db_file, tmp_path):
+    def lauf(*args):
+        return subprocess.run([sys.executable, "-m", "fis", "report", *args, "--out", str(tmp_path / "x.pdf"),
+                               "--db", str(demo_db_file)], cwd=ROOT, capture_output=True, text=True)
+    r = lauf("produktdatenblatt", "--produkt", "'); DROP TABLE produkt; --")
+    assert r.returncode == 1 and "gibt es nicht" in r.stderr
+    r = lauf("sozialindex", "--index", "gibtsnicht")
+    assert r.returncode == 1 and "vorhanden: sozialindex, bildungsindex" in r.stderr
+    r = lauf("monitoring", "--stichtag", "31.12.1990")
+    assert r.returncode == 1 and "keine Werte" in r.stderr
+    assert not (tmp_path / "x.pdf").exists()
