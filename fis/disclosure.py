@@ -28,6 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+HINWEIS_GEHEIMHALTUNG = (
+    "Kleine Fallzahlen sind zum Schutz der Betroffenen nicht ausgewiesen: „< n Fälle“ = Zähler unter der "
+    "Mindestfallzahl, „zu wenige Einwohner“ = Gebiet unter der Mindestbevölkerung, „gesperrt“ = ein weiterer "
+    "Wert, der sonst die Rückrechnung erlaubte.")
+
 GRUND_FALLZAHL = "fallzahl"
 GRUND_EINWOHNER = "einwohner"
 GRUND_SEKUNDAER = "sekundaer"

@@ -53,4 +53,5 @@ if len(grau):
     with st.expander(f"Ziele ohne aktuellen Ist-Wert ({len(grau)})"):
         st.dataframe(controlling.berichtstabelle(grau), hide_index=True, key="ctl_grau")
 controlling.download(controlling.berichtstabelle(bericht, mit_gruppen=True),
-                     f"abweichungsbericht_{stand:%Y%m%d}.csv", "ctl_csv")
+                     f"abweichungsbericht_{stand:%Y%m%d}.csv", "ctl_csv",
+                     titel=f"Abweichungsbericht {fmt_datum(stand)}")

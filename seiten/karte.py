@@ -103,4 +103,5 @@ deeplinks.teilen()
 with st.expander("Tabelle der Werte", expanded=False):
     tabelle = kartentabelle(ansicht, ebene_name)
     st.dataframe(tabelle, hide_index=True, key="karte_tabelle")
-    monitoring.download(tabelle, f"karte_{ind}_{auswahl.stichtag:%Y%m%d}.csv", "karte_csv")
+    monitoring.download(tabelle, f"karte_{ind}_{auswahl.stichtag:%Y%m%d}.csv", "karte_csv", titel=ansicht.titel,
+                        quellen=[str(m.indikatoren.at[ind, "quelle"])])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from fis.format import fmt_datum, fmt_differenz, fmt_wert
-from ui import cache, sidebar
+from ui import cache, monitoring, sidebar
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -40,6 +40,9 @@ st.subheader(f"{sozialraeume} mit Handlungsbedarf: {len(lage.handlungsbedarf)} "
 st.caption(lage.regel + " ▲ = auffälliger Kernindikator.")
 st.dataframe(lage.handlungsbedarf.drop(columns="raum_id"), hide_index=True,
              key="lagebild_handlungsbedarf")
+monitoring.download(lage.handlungsbedarf.drop(columns="raum_id"),
+                    f"handlungsbedarf_{auswahl.stichtag:%Y%m%d}.csv", "lagebild_hb_csv",
+                    titel=f"{sozialraeume} mit Handlungsbedarf {fmt_datum(auswahl.stichtag)}")
 
 st.subheader("Zielsystem")
 spalten = st.columns(4)
@@ -52,3 +55,5 @@ for spalte, (_, z) in zip(spalten, lage.ziele.iterrows(), strict=True):
 st.subheader(f"Eckwerte je {ebene.name}")
 st.caption("(v) = vorläufiger Wert · „< n Fälle“ = wegen kleiner Fallzahl unterdrückt")
 st.dataframe(lage.raumtabelle, hide_index=True, key="lagebild_raumtabelle")
+monitoring.download(lage.raumtabelle, f"eckwerte_{auswahl.stichtag:%Y%m%d}.csv", "lagebild_raum_csv",
+                    titel=f"Eckwerte je {ebene.name} {fmt_datum(auswahl.stichtag)}")

@@ -56,7 +56,7 @@ if e_vor is not None:
     st.markdown(f"**Gegenüber {fmt_datum(vor)}:** " + " · ".join(
         f"{n} {int(wechsel.get(n, 0))}" for n in ("besser", "gleich", "schlechter", "neu")))
 st.dataframe(tabelle, hide_index=True, key="si_tabelle")
-controlling.download(tabelle, f"{ix.id}_{stichtag:%Y%m%d}.csv", "si_csv")
+controlling.download(tabelle, f"{ix.id}_{stichtag:%Y%m%d}.csv", "si_csv", titel=f"{ix.name} {fmt_datum(stichtag)}")
 
 st.subheader("Was den Wert treibt")
 bewertet = e.werte[e.werte["einbezogen"]].sort_values("wert", ascending=False)["raum_id"].tolist()

@@ -46,7 +46,8 @@ st.markdown("**Trend je Gebiet**")
 st.caption(TREND_METHODE.format(n=jahre))
 tabelle = trend_tabelle(m, reihe, ind, jahre)
 st.dataframe(tabelle, hide_index=True, key="zr_trend")
-monitoring.download(tabelle, f"trend_{ind}.csv", "zr_csv")
+monitoring.download(tabelle, f"trend_{ind}.csv", "zr_csv", titel=f"Trend {meta['name']}",
+                    quellen=[str(meta["quelle"])])
 
 st.subheader("Mehrere Indikatoren im Vergleich")
 weitere = st.multiselect("Indikatoren (kleine Vielfache)", list(m.indikatoren.index),

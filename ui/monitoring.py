@@ -10,8 +10,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from fis.export import csv_bytes
+from fis.disclosure import HINWEIS_GEHEIMHALTUNG
+from fis.export import csv_bytes, xlsx_bytes
 from fis.monitoring import Monitoringdaten
+from ui.cache import config
 
 
 def indikator(m: Monitoringdaten, label: str, key: str, standard: list[str] | str | None = None,
@@ -55,6 +57,17 @@ def oeffne_profil(raum_id: str) -> None:
     st.switch_page("seiten/sozialraumprofil.py")
 
 
-def download(frame: pd.DataFrame, dateiname: str, key: str) -> None:
-    st.download_button("Tabelle als CSV", csv_bytes(frame), file_name=dateiname,
-                       mime="text/csv", key=key, icon=":material/download:")
+def download(frame: pd.DataFrame, dateiname: str, key: str, titel: str | None = None,
+             quellen: list[str] | None = None) -> None:
+    """The table as CSV and as Excel (German number formats, frozen header, a sheet with
+    sources and the suppression note), side by side."""
+    stamm = dateiname.removesuffix(".csv")
+    links, rechts, _ = st.columns([1, 1, 3])
+    links.download_button("CSV", csv_bytes(frame), file_name=f"{stamm}.csv", mime="text/csv", key=key,
+                          icon=":material/download:", help="Semikolon-getrennt, Dezimalkomma, UTF-8")
+    rechts.download_button(
+        "Excel", xlsx_bytes({titel or stamm: frame}, titel or stamm,
+                            quellen or [f"FIS Sozialplanung {config().stadt.name}"], [HINWEIS_GEHEIMHALTUNG]),
+        file_name=f"{stamm}.xlsx", key=f"{key}_xlsx", icon=":material/table_view:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help="Zahlen als Zahlen, deutsches Format, mit Blatt „Quellen und Hinweise“")

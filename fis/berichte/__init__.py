@@ -18,12 +18,11 @@ from pathlib import Path
 import pandas as pd
 import typst
 
+from fis.disclosure import HINWEIS_GEHEIMHALTUNG
 from fis.format import fmt_datum
 
 VORLAGE = Path(__file__).with_name("vorlage.typ")
-GEHEIMHALTUNG = ("Kleine Fallzahlen sind zum Schutz der Betroffenen nicht ausgewiesen: „< n Fälle“ = Zähler unter "
-                 "der Mindestfallzahl, „zu wenige Einwohner“ = Gebiet unter der Mindestbevölkerung, „gesperrt“ = "
-                 "ein weiterer Wert, der sonst die Rückrechnung erlaubte.")
+GEHEIMHALTUNG = HINWEIS_GEHEIMHALTUNG
 
 
 @dataclass

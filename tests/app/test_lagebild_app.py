@@ -108,3 +108,11 @@ def test_a_file_that_is_not_a_database_shows_a_german_error(monkeypatch, tmp_pat
     assert not at.exception
     assert "lässt sich nicht öffnen" in at.error[0].value
     assert db.read_text(encoding="utf-8") == "keine Datenbank"
+
+
+def test_every_lagebild_table_downloads_as_csv_and_excel(monkeypatch, demo_copy):
+    at = _app(monkeypatch, demo_copy)
+    knoepfe = {b.proto.id.rsplit("-", 1)[-1]: b.proto for b in at.get("download_button")}
+    assert set(knoepfe) == {"lagebild_hb_csv", "lagebild_hb_csv_xlsx", "lagebild_raum_csv", "lagebild_raum_csv_xlsx"}
+    assert knoepfe["lagebild_hb_csv_xlsx"].label == "Excel" and knoepfe["lagebild_hb_csv_xlsx"].url.endswith(".xlsx")
+    assert knoepfe["lagebild_raum_csv"].url.endswith(".csv")
