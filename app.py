@@ -1,5 +1,7 @@
 """FIS Sozialplanung — entry point: page config, first start, shared sidebar, navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from fis.config import ConfigError, db_path
@@ -9,6 +11,7 @@ from ui import cache, sidebar
 # An emoji favicon is inlined as a data URL; a ":material/…:" icon would load from Google.
 st.set_page_config(page_title="FIS Sozialplanung", page_icon="📊",
                    layout="wide", initial_sidebar_state="expanded")
+st.html(f"<style>{(Path(__file__).parent / 'ui' / 'barrierefrei.css').read_text(encoding='utf-8')}</style>")
 
 
 
@@ -55,8 +58,6 @@ if not stichtage:
                     "Katalog und Werte liefern.")
     st.navigation({"Verwaltung": [datenpflege]}).run()
     st.stop()
-sidebar.draw(config, stichtage)
-
 seiten = {
     "Lagebild": [st.Page("seiten/lagebild.py", title="Lagebild", icon=":material/dashboard:",
                          default=True)],
@@ -77,7 +78,13 @@ seiten = {
         st.Page("seiten/produktkritik.py", title="Produktkritik", icon=":material/leaderboard:"),
         st.Page("seiten/sroi.py", title="SROI", icon=":material/savings:"),
     ],
-    "Berichte": [st.Page("seiten/berichte.py", title="Berichte", icon=":material/picture_as_pdf:")],
+    "Berichte": [st.Page("seiten/berichte.py", title="Berichte", icon=":material/picture_as_pdf:"),
+                 praesentation := st.Page("seiten/praesentation.py", title="Präsentation",
+                                          icon=":material/co_present:")],
     "Verwaltung": [datenpflege],
 }
-st.navigation(seiten, expanded=True).run()
+seite = st.navigation(seiten, expanded=True)
+if seite.url_path != praesentation.url_path:
+    # the presentation shows no controls: no sidebar (it is hidden there, too)
+    sidebar.draw(config, stichtage)
+seite.run()

@@ -261,6 +261,37 @@ class Indizes:
     kombinationen: tuple[Gesamtindex, ...] = hilfe("Kombinierte Indizes (z. B. Status × Dynamik).", ())
 
 
+Ansichtsart = Literal["eckwerte", "karte", "zeitreihe", "sozialindex", "ziele", "profil"]
+
+
+@dataclass(frozen=True)
+class Folie:
+    ansicht: Ansichtsart = hilfe(
+        "„eckwerte“ (Lagebild der Gesamtstadt), „karte“ und „zeitreihe“ (eines Indikators), "
+        "„sozialindex“, „ziele“ (Ampeln des Zielsystems) oder „profil“ (eines Sozialraums).")
+    titel: str | None = hilfe("Überschrift der Folie (Standard: aus der Ansicht gebildet).", None)
+    aussage: str | None = hilfe("Kernaussage in einem Satz unter der Überschrift.", None)
+    indikator: str | None = hilfe("Kennung des Indikators (für „karte“ und „zeitreihe“).", None)
+    index: str | None = hilfe("Kennung aus indizes.yaml (für „sozialindex“; Standard: der erste).", None)
+    raum: str | None = hilfe("Kennung des Sozialraums (für „profil“).", None)
+
+
+@dataclass(frozen=True)
+class Praesentation:
+    folien: tuple[Folie, ...] = hilfe("Die Ansichten in der Reihenfolge der Sitzung.")
+
+
+def standard_praesentation(lagebild: Lagebild, indizes: Indizes) -> Praesentation:
+    """Without praesentation.yaml: Eckwerte, map and trend of the first core indicator, the
+    index (if one is configured) and the goal Ampeln."""
+    kern = lagebild.handlungsbedarf.indikatoren[0]
+    folien = [Folie("eckwerte"), Folie("karte", indikator=kern), Folie("zeitreihe", indikator=kern)]
+    if indizes.indizes:
+        folien.append(Folie("sozialindex", index=indizes.indizes[0].id))
+    folien.append(Folie("ziele"))
+    return Praesentation(tuple(folien))
+
+
 STANDARD_AMPEL = (
     AmpelRegel("grau", "kein Ist-Wert für das Berichtsjahr", ist_fehlt=True),
     AmpelRegel("grün", "im Soll oder höchstens eine Toleranz daneben, Ziel auf Trend erreichbar",
@@ -283,6 +314,7 @@ class Config:
     controlling: Controlling = Controlling(ampel=STANDARD_AMPEL)
     produktkritik: Produktkritik = STANDARD_PRODUKTKRITIK
     indizes: Indizes = Indizes(indizes=())
+    praesentation: Praesentation = Praesentation(folien=())
 
     def ebene(self, nummer: int) -> Raumebene:
         for e in self.stadt.raumebenen:
@@ -491,8 +523,32 @@ def load_config(directory: str | Path | None = None) -> Config:
         if fremd or not regel.index_klassen:
             raise ConfigError("lagebild.yaml, Schlüssel „handlungsbedarf.index_klassen“: bitte Klassen-Labels "
                               f"des Index „{ix.id}“ angeben ({', '.join(k.label for k in ix.klassen)}).")
+    pfad = directory / "praesentation.yaml"
+    praesentation = (_Reader(pfad).load(Praesentation) if pfad.exists()
+                     else standard_praesentation(lagebild, indizes))
+    _pruefe_praesentation(praesentation, {i.id for i in katalog.indikatoren}, {i.id for i in indizes.indizes})
     return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory,
-                  controlling=controlling, produktkritik=kritik, indizes=indizes)
+                  controlling=controlling, produktkritik=kritik, indizes=indizes, praesentation=praesentation)
+
+
+def _pruefe_praesentation(p: Praesentation, indikatoren: set[str], indizes: set[str]) -> None:
+    if not p.folien:
+        raise ConfigError("praesentation.yaml, Schlüssel „folien“: bitte mindestens eine Folie angeben.")
+    for n, f in enumerate(p.folien, start=1):
+        wo = f"praesentation.yaml, Folie {n} („{f.ansicht}“)"
+        if f.ansicht in ("karte", "zeitreihe"):
+            if not f.indikator:
+                raise ConfigError(f"{wo}: Schlüssel „indikator“ fehlt.")
+            if f.indikator not in indikatoren:
+                raise ConfigError(f"{wo}: Indikator „{f.indikator}“ steht nicht in indikatoren.yaml.")
+        if f.ansicht == "sozialindex":
+            if not indizes:
+                raise ConfigError(f"{wo}: es ist kein Index konfiguriert (indizes.yaml).")
+            if f.index and f.index not in indizes:
+                raise ConfigError(f"{wo}: Index „{f.index}“ steht nicht in indizes.yaml "
+                                  f"(vorhanden: {', '.join(sorted(indizes))}).")
+        if f.ansicht == "profil" and not f.raum:
+            raise ConfigError(f"{wo}: Schlüssel „raum“ (Kennung des Sozialraums) fehlt.")
 
 
 def _pruefe_indizes(indizes: Indizes, bekannt: set[str], ebenen: int) -> None:
