@@ -81,3 +81,4 @@ st.caption(f"Grenzen: {'Median' if n == 2 else 'Terzile'} der Produkte – Aufwa
 felder_tabelle = pd.DataFrame({"Produkt": [f"{nr} {namen[nr]}" for nr in pf["nr"]], "Feld": pf["feld"],
                                "Strategische Richtung": pf["strategie"]}).sort_values("Feld")
 st.dataframe(felder_tabelle, hide_index=True, key="pk_felder")
+controlling.download(felder_tabelle, "portfolio.csv", "pk_felder_csv", titel="Portfolio der Produkte")

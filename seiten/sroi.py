@@ -85,5 +85,6 @@ sens_tabelle = pd.DataFrame({"Annahme": sens["annahme"], "Quote tief": [fmt_zahl
                              "Quote hoch": [fmt_zahl(v, 2) for v in sens["quote_hoch"]],
                              "Spanne": [fmt_zahl(v, 2) for v in sens["spanne"]]})
 st.dataframe(sens_tabelle, hide_index=True, key="sroi_sens")
+controlling.download(sens_tabelle, f"sroi_sensitivitaet_{aid}.csv", "sroi_sens_csv", titel=f"Sensitivität {name}")
 export = pd.concat([kette.assign(analyse=name), tabelle.add_prefix("Ergebnis ")], axis=1)
 controlling.download(export, f"sroi_{aid}.csv", "sroi_csv")

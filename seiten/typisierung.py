@@ -73,6 +73,8 @@ st.dataframe(pd.DataFrame({"Typ": profil.index, "Gebiete": [int((typ == i).sum()
                            "Kennzeichen": [t.beschreibung[int(i)] for i in profil.index]}), hide_index=True,
              key="ty_beschreibung")
 st.dataframe(profil.map(lambda v: fmt_zahl(v, 2)), key="ty_profile")
+controlling.download(profil.map(lambda v: fmt_zahl(v, 2)).reset_index(), f"typenprofile_{stichtag:%Y%m%d}.csv",
+                     "ty_profile_csv", titel="Mittlere z-Werte je Typ")
 st.caption("Mittlere z-Werte je Typ: positiv = über dem Durchschnitt der Gebiete.")
 g = t.guete.melt("k", var_name="Maß", value_name="Wert")
 st.altair_chart(alt.Chart(g).mark_line(point=True).encode(
@@ -89,3 +91,5 @@ h = hauptkomponenten(x)
 st.caption("Ladungen = Korrelation von Indikator und Komponente; Komponenten mit Eigenwert ≥ 1 (Kaiser). Erklärt: "
            + ", ".join(f"{c} {fmt_zahl(v * 100, 1)} %" for c, v in h.erklaert.items()))
 st.dataframe(h.ladungen.rename(index=kurz).map(lambda v: fmt_zahl(v, 2)), key="ty_ladungen")
+controlling.download(h.ladungen.rename(index=kurz).map(lambda v: fmt_zahl(v, 2)).rename_axis("Indikator").reset_index(),
+                     f"ladungen_{stichtag:%Y%m%d}.csv", "ty_ladungen_csv", titel="Ladungen der Hauptkomponenten")

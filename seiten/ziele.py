@@ -102,6 +102,8 @@ else:
         st.caption(f"Prognose: {si.prognose.methode}.")
     if fan is not None:
         st.dataframe(controlling.szenariotabelle(fan, d), hide_index=True, key="ziel_sz_tabelle")
+        controlling.download(controlling.szenariotabelle(fan, d), f"szenarien_{ziel_id}.csv", "ziel_sz_csv",
+                             titel=f"Szenarien Ziel {ziel_id}")
 if d.smart:
     st.warning("**SMART-Prüfung** – es fehlt: " + "; ".join(d.smart) + ".", icon=":material/rule:")
 if d.ziel.get("massnahmen"):
