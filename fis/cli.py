@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import io
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -376,6 +377,45 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from fis.zugang import ROLLEN, Benutzerdatei, BenutzerFehler
+    datei = Benutzerdatei(args.datei)
+
+    def passwort() -> str:
+        if args.passwort_stdin:
+            return sys.stdin.readline().rstrip("\n")
+        erstes = getpass.getpass("Passwort: ")
+        if getpass.getpass("Passwort wiederholen: ") != erstes:
+            raise BenutzerFehler("Die beiden Eingaben stimmen nicht überein.")
+        return erstes
+
+    if args.aktion != "list" and not args.name:
+        print("Fehler: bitte den Benutzernamen angeben.", file=sys.stderr)
+        return 1
+    if args.aktion == "add" and not args.rolle:
+        print("Fehler: bitte die Rolle angeben (--rolle leitung|planung|admin|ausschuss).", file=sys.stderr)
+        return 1
+    try:
+        if args.aktion == "add":
+            b = datei.hinzufuegen(args.name, args.rolle, passwort())
+            print(f"Benutzer „{b.name}“ mit der Rolle {ROLLEN[b.rolle]} angelegt ({datei.pfad}).")
+        elif args.aktion == "remove":
+            datei.entfernen(args.name)
+            print(f"Benutzer „{args.name}“ entfernt.")
+        elif args.aktion == "passwd":
+            datei.passwort_setzen(args.name, passwort())
+            print(f"Passwort von „{args.name}“ geändert.")
+        else:
+            for b in datei.liste():
+                print(f"{b.name}\t{ROLLEN[b.rolle]}")
+    except BenutzerFehler as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fis",
                                      description="FIS Sozialplanung – Befehle für die Kommandozeile")
@@ -450,6 +490,14 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--jahr", type=int, help="Produktdatenblatt: Haushaltsjahr (Standard: das aktuelle)")
     rp.add_argument("--db", default=str(db_path()), help=db_help)
     rp.set_defaults(func=_report)
+    us = sub.add_parser("user", help="lokale Benutzer verwalten (Passwörter als argon2id-Hash)")
+    us.add_argument("aktion", choices=["add", "remove", "passwd", "list"])
+    us.add_argument("name", nargs="?", help="Benutzername (für add, remove, passwd)")
+    us.add_argument("--rolle", choices=["leitung", "planung", "admin", "ausschuss"], help="Rolle (für add)")
+    us.add_argument("--datei", default=os.environ.get("FIS_BENUTZER", "data/benutzer.json"),
+                    help="Benutzerdatei (Standard: FIS_BENUTZER oder data/benutzer.json)")
+    us.add_argument("--passwort-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen")
+    us.set_defaults(func=_user)
     ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")
     ab.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
     ab.add_argument("--csv", help="zusätzlich als CSV in diese Datei schreiben")
