@@ -6,7 +6,7 @@ import streamlit as st
 
 from fis.config import ConfigError, db_path
 from fis.store import StoreError
-from ui import cache, sidebar
+from ui import cache, sidebar, zugang
 
 # An emoji favicon is inlined as a data URL; a ":material/…:" icon would load from Google.
 st.set_page_config(page_title="FIS Sozialplanung", page_icon="📊",
@@ -44,18 +44,25 @@ def erster_start() -> None:
 if not db_path().exists():
     hinweisseite(erster_start)
 
+benutzer = zugang.aktuell()
+if benutzer is None:
+    hinweisseite(zugang.anmeldeseite)
+
 try:
     stichtage = cache.stichtage(cache.data_version())
 except StoreError as exc:
     hinweisseite(lambda text=str(exc): st.error(text))
 with st.sidebar:
     st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
+zugang.seitenleiste(benutzer)
 datenpflege = st.Page("seiten/datenpflege.py", title="Datenpflege", icon=":material/upload_file:",
                       default=not stichtage)
 if not stichtage:
     # An empty database: only the page that fills it.
     st.sidebar.info("Die Datenbank enthält noch keine Indikatorwerte. Bitte zuerst Raumgliederung, "
                     "Katalog und Werte liefern.")
+    if not zugang.darf_aktuell("hochladen"):
+        hinweisseite(lambda: st.info("Es sind noch keine Daten veröffentlicht."))
     st.navigation({"Verwaltung": [datenpflege]}).run()
     st.stop()
 seiten = {
@@ -83,6 +90,13 @@ seiten = {
                                           icon=":material/co_present:")],
     "Verwaltung": [datenpflege],
 }
+# Pages a role may not use are not registered at all, so no URL reaches them.
+if not zugang.darf_aktuell("controlling_lesen"):
+    for bereich in ("Steuerung", "Produkthaushalt", "Berichte"):
+        seiten.pop(bereich)
+    seiten["Präsentation"] = [praesentation]
+if not zugang.darf_aktuell("hochladen"):
+    seiten.pop("Verwaltung")
 seite = st.navigation(seiten, expanded=True)
 if seite.url_path != praesentation.url_path:
     # the presentation shows no controls: no sidebar (it is hidden there, too)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import io
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -380,8 +379,9 @@ def _report(args: argparse.Namespace) -> int:
 def _user(args: argparse.Namespace) -> int:
     import getpass
 
+    from fis.config import benutzerdatei_pfad
     from fis.zugang import ROLLEN, Benutzerdatei, BenutzerFehler
-    datei = Benutzerdatei(args.datei)
+    datei = Benutzerdatei(args.datei or benutzerdatei_pfad())
 
     def passwort() -> str:
         if args.passwort_stdin:
@@ -494,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     us.add_argument("aktion", choices=["add", "remove", "passwd", "list"])
     us.add_argument("name", nargs="?", help="Benutzername (für add, remove, passwd)")
     us.add_argument("--rolle", choices=["leitung", "planung", "admin", "ausschuss"], help="Rolle (für add)")
-    us.add_argument("--datei", default=os.environ.get("FIS_BENUTZER", "data/benutzer.json"),
-                    help="Benutzerdatei (Standard: FIS_BENUTZER oder data/benutzer.json)")
+    us.add_argument("--datei", default=None,
+                    help="Benutzerdatei (Standard: FIS_BENUTZERDATEI oder benutzer.json neben der Datenbank)")
     us.add_argument("--passwort-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen")
     us.set_defaults(func=_user)
     ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")

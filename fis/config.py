@@ -575,6 +575,11 @@ def _pruefe_indizes(indizes: Indizes, bekannt: set[str], ebenen: int) -> None:
             raise ConfigError(f"indizes.yaml, Kombination „{k.id}“: unbekannte Indizes {', '.join(fehlt)}.")
 
 
+def benutzerdatei_pfad() -> Path:
+    """The local user file: ``FIS_BENUTZERDATEI``, else benutzer.json next to the database."""
+    return Path(os.environ.get("FIS_BENUTZERDATEI") or db_path().parent / "benutzer.json")
+
+
 def db_path() -> Path:
     """The database file: ``FIS_DB`` or data/fis.duckdb."""
     return Path(os.environ.get("FIS_DB") or DEFAULT_DB_PATH)

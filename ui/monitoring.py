@@ -61,6 +61,9 @@ def download(frame: pd.DataFrame, dateiname: str, key: str, titel: str | None = 
              quellen: list[str] | None = None) -> None:
     """The table as CSV and as Excel (German number formats, frozen header, a sheet with
     sources and the suppression note), side by side."""
+    from ui.zugang import darf_aktuell
+    if not darf_aktuell("rohdaten_herunterladen"):
+        return
     stamm = dateiname.removesuffix(".csv")
     links, rechts, _ = st.columns([1, 1, 3])
     links.download_button("CSV", csv_bytes(frame), file_name=f"{stamm}.csv", mime="text/csv", key=key,
