@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fis.zugang import Benutzer, handelnder
+
 WERTARTEN = ("Ist", "Ansatz", "Planung")
 
 
@@ -423,10 +425,12 @@ def wirkung_pruefen(gewichte: pd.Series, beitraege: pd.DataFrame) -> list[str]:
     return fehler
 
 
-def wirkung_speichern(store, gewichte: pd.Series, ist: pd.DataFrame, soll: pd.DataFrame, benutzer: str) -> int:
+def wirkung_speichern(store, gewichte: pd.Series, ist: pd.DataFrame, soll: pd.DataFrame,
+                      benutzer: Benutzer | str) -> int:
     """Store weights and the Ist/Soll contribution matrices (index: product nr, columns:
     goal ids) in one transaction with an audit entry listing every changed cell. Returns
     the number of changed cells; raises ValueError with German problems."""
+    benutzer = handelnder(benutzer, "produkte_bearbeiten")
     fehler = wirkung_pruefen(gewichte, ist) + wirkung_pruefen(gewichte, soll)
     if fehler:
         raise ValueError(" ".join(dict.fromkeys(fehler)))
@@ -547,8 +551,9 @@ def sroi_pruefen(name: str, input_euro, zinssatz, frame: pd.DataFrame) -> list[s
 
 
 def sroi_speichern(store, analyse_id: str, name: str, produkt_nr: str | None, beschreibung: str | None,
-                   input_euro: float, zinssatz: float, frame: pd.DataFrame, benutzer: str) -> None:
+                   input_euro: float, zinssatz: float, frame: pd.DataFrame, benutzer: Benutzer | str) -> None:
     """Store one analysis (validated first) with an audit entry."""
+    benutzer = handelnder(benutzer, "produkte_bearbeiten")
     fehler = sroi_pruefen(name, input_euro, zinssatz, frame)
     if fehler:
         raise ValueError(" ".join(fehler))

@@ -39,6 +39,7 @@ import yaml
 from fis.controlling import ZIELFELDER
 from fis.monitoring import compute_aggregate
 from fis.store import Lieferung
+from fis.zugang import Benutzer, handelnder
 
 RICHTUNGEN = ("steigern", "senken", "halten")
 SPALTEN = ("id", "titel", "zielfeld", "zielebene", "parent", "beschreibung", "indikator", "raum",
@@ -63,6 +64,11 @@ def _leer(v) -> bool:
 
 def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
     """Goal specifications from a YAML or XLSX file (nested form as in YAML)."""
+    from fis.ingest.lesen import ImportFehler, pruefe_datei
+    try:
+        dateiname = pruefe_datei(inhalt, dateiname)          # size; the type is checked below
+    except ImportFehler as exc:
+        raise ZielFehler([str(exc)]) from exc
     name = dateiname.lower()
     if name.endswith((".yaml", ".yml")):
         try:
@@ -292,9 +298,11 @@ def _gleich(a, b) -> bool:
     return str(a) == str(b)
 
 
-def uebernehmen(store, frame: pd.DataFrame, benutzer: str, bezeichnung: str, dateiname: str | None = None) -> dict:
+def uebernehmen(store, frame: pd.DataFrame, benutzer: Benutzer | str, bezeichnung: str,
+                dateiname: str | None = None) -> dict:
     """Store new and changed goals in one transaction, with a register entry and one audit
     entry per goal (before and after). Unchanged goals are left alone."""
+    benutzer = handelnder(benutzer, "ziele_bearbeiten")
     alt = store.load_ziele().set_index("ziel_id")
     soll_alt = {zid: dict(zip(g["jahr"].astype(int), g["soll"], strict=True))
                 for zid, g in store.load_ziel_soll().groupby("ziel_id")}

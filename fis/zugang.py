@@ -50,6 +50,17 @@ RECHTE: dict[str, frozenset[str]] = {
 }
 
 
+# A local installation without any user: one person at their own computer, with every right.
+EINZELPLATZ_ROLLE = "einzelplatz"
+RECHTE[EINZELPLATZ_ROLLE] = frozenset(AKTIONEN)
+
+
+@dataclass(frozen=True)
+class Benutzer:
+    name: str
+    rolle: str
+
+
 class KeinZugriff(PermissionError):
     """A role tried an action it may not do (German message for the user)."""
 
@@ -65,6 +76,48 @@ def pruefe(rolle: str, aktion: str) -> None:
         raise KeinZugriff(f"Die Rolle „{ROLLEN.get(rolle, rolle)}“ darf nicht {AKTIONEN[aktion]}.")
 
 
+def handelnder(wer: Benutzer | str, aktion: str) -> str:
+    """Check that ``wer`` may do ``aktion`` and return the name for the audit log.
+
+    Every writing fis function calls this first, so a role's limits hold whatever page, CLI
+    command or script calls it. A plain string is the operating-system account of the command
+    line (it holds the database file) and acts with the rights of Planung.
+    """
+    b = wer if isinstance(wer, Benutzer) else Benutzer(str(wer), "planung")
+    pruefe(b.rolle, aktion)
+    return b.name
+
+
+# --------------------------------------------------------------------------- identity provider
+
+ROLLEN_VORRANG = ("planung", "leitung", "admin", "ausschuss")
+
+
+def benutzer_aus_claims(claims: dict, oidc) -> Benutzer | None:
+    """The user an identity provider vouched for: name from ``oidc.name_claim`` (else email,
+    else sub), role from the first of planung, leitung, admin, ausschuss whose configured groups
+    meet the ``oidc.rollen_claim`` values. None when no group matches (no role, no access).
+
+    Group values are compared without case and without a leading path (Keycloak sends
+    ``/fis-planung`` for the group ``fis-planung`` when full paths are on)."""
+    if not claims or not claims.get("is_logged_in", True):
+        return None
+    name = next((str(claims[k]) for k in (oidc.name_claim, "email", "sub") if claims.get(k)), None)
+    if not name:
+        return None
+    roh = claims.get(oidc.rollen_claim) or []
+    if isinstance(roh, str):
+        roh = re.split(r"[,\s]+", roh)
+
+    def norm(g) -> str:
+        return str(g).strip().lstrip("/").lower()
+    gruppen = {norm(g) for g in roh if str(g).strip()}
+    for rolle in ROLLEN_VORRANG:
+        if gruppen & {norm(g) for g in getattr(oidc, rolle)}:
+            return Benutzer(name[:80], rolle)
+    return None
+
+
 # --------------------------------------------------------------------------- local users
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -73,12 +126,6 @@ MINDESTLAENGE = 12
 
 class BenutzerFehler(ValueError):
     """A user-file operation that cannot be done (German message)."""
-
-
-@dataclass(frozen=True)
-class Benutzer:
-    name: str
-    rolle: str
 
 
 def _hasher():

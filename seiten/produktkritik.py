@@ -8,6 +8,7 @@ from fis.format import fmt_wert, fmt_zahl
 from fis.produkte import abc_analyse, perioden, portfolio, produktkritik, spaltenname, wirkungsmatrix
 from ui import cache, controlling
 from ui import produktkritik as editor
+from ui.zugang import darf_aktuell
 
 config = cache.config()
 version = cache.data_version()
@@ -52,8 +53,9 @@ st.subheader("Wirkungsbeitragsanalyse")
 if meldung := st.session_state.pop("pk_meldung", None):
     st.success(meldung)
 titel = c.ziele.set_index("ziel_id")["titel"].to_dict()
-with st.expander("Gewichte und Beiträge bearbeiten", expanded=False):
-    editor.editoren(p, gewichte, ist, soll, titel)
+if darf_aktuell("produkte_bearbeiten"):
+    with st.expander("Gewichte und Beiträge bearbeiten", expanded=False):
+        editor.editoren(p, gewichte, ist, soll, titel)
 rangliste = pd.DataFrame({
     "Rang je €": k["rang_je_euro"], "Produkt": [f"{n} {namen[n]}" for n in k["nr"]],
     "Wirkungsbeitrag": [fmt_zahl(v, 0) for v in k["wirkungsbeitrag"]],

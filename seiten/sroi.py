@@ -5,9 +5,10 @@ import streamlit as st
 
 from fis.charts import tornado
 from fis.format import fmt_euro, fmt_zahl
-from fis.ingest.lieferungen import benutzer
 from fis.produkte import WIRKUNG_SPALTEN, sroi, sroi_pruefen, sroi_sensitivitaet, sroi_speichern, wirkungen_aus
 from ui import cache, controlling
+from ui.zugang import aktuell as angemeldet
+from ui.zugang import darf_aktuell
 
 version = cache.data_version()
 p = cache.produkte(version)
@@ -67,12 +68,14 @@ tabelle = pd.DataFrame({"Stakeholder": je["stakeholder"], "Outcome": je["outcome
                         "Anteil": [fmt_zahl(v / ergebnis.barwert * 100 if ergebnis.barwert else 0, 1) + " %"
                                    for v in je["barwert"]]})
 st.dataframe(tabelle, hide_index=True, key="sroi_ergebnis")
-if st.button("Analyse speichern", icon=":material/save:", key="sroi_speichern"):
+if not darf_aktuell("produkte_bearbeiten"):
+    st.caption("Analysen speichern darf die Rolle Planung; hier lässt sich jede Annahme durchrechnen.")
+elif st.button("Analyse speichern", icon=":material/save:", key="sroi_speichern"):
     neu_id = aid if aid != "neu" else "".join(ch if ch.isalnum() else "_" for ch in name.lower())[:40]
     while aid == "neu" and neu_id in namen:          # never overwrite another analysis
         neu_id += "_2"
     sroi_speichern(cache.store(), neu_id, name, produkt or None, beschreibung or None, eingesetzt, zins, kette,
-                   benutzer())
+                   angemeldet())
     st.session_state["sroi_meldung"] = f"„{name}“ gespeichert (im Audit-Log vermerkt)."
     st.rerun()
 

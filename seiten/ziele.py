@@ -4,15 +4,20 @@ import streamlit as st
 
 from fis.charts import zielverlauf
 from fis.controlling import ZIELFELDER, berichtsstand, szenarien, zielbaum, zieldetail
-from fis.format import fmt_differenz, fmt_wert, fmt_zahl
+from fis.format import fmt_differenz, fmt_wert, fmt_zahl, md
 from ui import cache, controlling, links
 from ui import ziele as bearbeiten
+from ui.zugang import darf_aktuell
 
 config = cache.config()
 version = cache.data_version()
 c = cache.controlling(version)
 st.title("Ziele")
+pflegen = darf_aktuell("ziele_bearbeiten")
 if c.ziele.empty:
+    if not pflegen:
+        st.info("Es sind noch keine Ziele erfasst.")
+        st.stop()
     st.info("Es sind noch keine Ziele erfasst. Hier importieren (YAML oder Excel) oder einzeln anlegen.")
     bearbeiten.hochladen()
     with st.expander("Neues Ziel anlegen"):
@@ -62,7 +67,7 @@ d = zieldetail(c, ziel_id, jahr, config.controlling)
 links.merken(ziel=ziel_id)
 links.teilen()
 
-st.subheader(f"{ziel_id}: {d.ziel['titel']}")
+st.subheader(f"{md(ziel_id)}: {md(d.ziel['titel'])}")
 st.caption(f"{d.ziel['zielfeld']} · {d.ziel['zielebene']} · verantwortlich: {d.ziel.get('verantwortlich') or '–'}"
            + (f" · beschlossen von {d.ziel['beschlossen_von']}" if d.ziel.get("beschlossen_von") else ""))
 zeile = b.set_index("ziel_id").loc[ziel_id]
@@ -110,6 +115,8 @@ if d.ziel.get("massnahmen"):
     st.markdown("**Maßnahmen:**")
     st.text(d.ziel["massnahmen"])
 
+if not pflegen:
+    st.stop()
 st.subheader("Ziele pflegen")
 if meldung := st.session_state.pop("ziele_meldung", None):
     st.success(meldung)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from fis.ingest.lieferungen import benutzer
 from fis.produkte import SKALA, wirkung_speichern
 from ui import cache
+from ui.zugang import aktuell as angemeldet
 
 
 def editoren(p, gewichte: pd.Series, ist: pd.DataFrame, soll: pd.DataFrame, titel: dict[str, str]) -> None:
@@ -33,7 +33,7 @@ def editoren(p, gewichte: pd.Series, ist: pd.DataFrame, soll: pd.DataFrame, tite
     if st.button("Bewertung speichern", key="pk_speichern", icon=":material/save:"):
         neue_gewichte = pd.Series(g["Gewicht"].to_numpy(dtype=float), index=gewichte.index)
         try:
-            n = wirkung_speichern(cache.store(), neue_gewichte, bearbeitet[0], bearbeitet[1], benutzer())
+            n = wirkung_speichern(cache.store(), neue_gewichte, bearbeitet[0], bearbeitet[1], angemeldet())
         except ValueError as exc:
             st.error(f"Nicht gespeichert: {exc}")
             return

@@ -8,8 +8,8 @@ import streamlit as st
 
 from fis import ziele
 from fis.controlling import ZIELFELDER
-from fis.ingest.lieferungen import benutzer
 from ui import cache
+from ui.zugang import aktuell as angemeldet
 
 EBENEN = ("Leitziel", "Produktgruppenziel", "Produktziel", "Teilziel")
 ARTEN = {"indikator": "Indikator in einem Raum", "produktkennzahl": "Produktkennzahl",
@@ -28,7 +28,7 @@ def _uebernehmen(specs: list[dict], quelle: str, dateiname: str | None) -> None:
     except ziele.ZielFehler as exc:
         st.error("Nicht gespeichert – bitte korrigieren:\n\n" + "\n".join(f"- {f}" for f in exc.fehler))
         return
-    n = ziele.uebernehmen(store, frame, benutzer(), quelle, dateiname)
+    n = ziele.uebernehmen(store, frame, angemeldet(), quelle, dateiname)
     st.session_state["ziele_meldung"] = (f"Gespeichert: {n['neu']} neu, {n['geaendert']} geändert, "
                                          f"{n['unveraendert']} unverändert (im Audit-Log vermerkt).")
     st.rerun()

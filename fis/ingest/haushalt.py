@@ -26,6 +26,7 @@ from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, parse_zahlen
 from fis.produkte import konsistenz
 from fis.store import Lieferung, Store
+from fis.zugang import Benutzer, handelnder
 
 ROLLEN = {"produkt": ("produkt", "produkt_nr", "produktnummer", "produkt nr", "nr", "numerik"),
           "position": ("position", "position_nr", "zeile", "rd nr", "rd. nr.", "rdnr", "nkf zeile"),
@@ -178,9 +179,10 @@ def _abweichungen(alle: pd.DataFrame, produkte: pd.DataFrame, positionen: pd.Dat
                                                  "geliefert", "summe_teile", "differenz"]]
 
 
-def uebernehmen(store: Store, v: HaushaltVorbereitung, benutzer: str, bezeichnung: str | None = None,
+def uebernehmen(store: Store, v: HaushaltVorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None,
                 quelle: str | None = None) -> int:
     """Write the checked amounts atomically as one delivery (rollback-able like every delivery)."""
+    benutzer = handelnder(benutzer, "hochladen")
     if not v.uebernehmbar:
         raise ImportFehler("Die Lieferung hat Fehler oder keine Beträge und wird nicht übernommen.")
     with schreibsperre(store), store.transaction():

@@ -18,6 +18,7 @@ from fis.ingest.bericht import Pruefbericht, eintraege
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.store import Lieferung, Store
+from fis.zugang import Benutzer, handelnder
 
 TEXTE = ("verantwortlich", "organisationseinheit", "gremium", "beschreibung", "zielsetzung", "zielerreichung",
          "zielgruppe", "besonderheiten", "rechtsgrundlage")
@@ -118,7 +119,8 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> ProduktVorbereitung:
     return ProduktVorbereitung(tabelle, zeilen, aenderungen, bericht)
 
 
-def uebernehmen(store: Store, v: ProduktVorbereitung, benutzer: str, bezeichnung: str | None = None) -> int:
+def uebernehmen(store: Store, v: ProduktVorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None) -> int:
+    benutzer = handelnder(benutzer, "hochladen")
     if not v.uebernehmbar:
         raise ImportFehler("Die Lieferung hat Fehler oder ändert nichts und wird nicht übernommen.")
     with store.transaction():

@@ -25,6 +25,7 @@ from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import ENGLISH_ONLY, GERMAN_ONLY, dezimalstil, heute, parse_datum, parse_zahlen
 from fis.store import Lieferung, Store
+from fis.zugang import Benutzer, handelnder
 
 Progress = Callable[[float, str], None]
 STATUS = ("endgültig", "vorläufig")
@@ -507,9 +508,10 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
                         vergleich=vergleich, status=status, stichtag=stichtag)
 
 
-def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: str, bezeichnung: str | None = None,
+def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None,
                 quelle: str | None = None, progress: Progress | None = None) -> int:
     """Write a checked delivery in one transaction; returns the new Lieferung's id."""
+    benutzer = handelnder(benutzer, "hochladen")
     if not vorbereitung.bericht.ok:
         raise ImportFehler("Die Lieferung hat Fehler und kann nicht übernommen werden:\n"
                            + vorbereitung.bericht.als_text())
