@@ -20,10 +20,11 @@ from fis.ingest import produkte as produkte_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
 from fis.ingest.lesen import ImportFehler, lies_tabelle
-from fis.ingest.lieferungen import benutzer, lieferungen_tabelle, wert_historie, zuruecknehmen
+from fis.ingest.lieferungen import benutzer, lieferungen_tabelle, veroeffentlichen, wert_historie, zuruecknehmen
 from fis.ingest.raeume import GEO_ENDUNGEN, RaumZuordnung
 from fis.ingest.zahlen import parse_stichtag
 from fis.store import Store, StoreError
+from fis.zugang import KeinZugriff
 
 WARTEN = 120.0   # seconds a command waits while another process writes the database
 
@@ -172,6 +173,11 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
             return v.bericht.ok
         lid = werte_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt)
     print(f"Übernommen als Lieferung {lid}.")
+    if args.veroeffentlichen:
+        veroeffentlichen(store, lid, wer)
+        print(f"Lieferung {lid} veröffentlicht.")
+    else:
+        print(f"Sie ist vorläufig, bis sie veröffentlicht wird: python -m fis publish {lid}")
     return True
 
 
@@ -222,6 +228,32 @@ def _rollback(args: argparse.Namespace) -> int:
         text += (f" {info['frueherer_stand']} Werte gelten wieder in der früheren Fassung, "
                  f"{info['entfallen']} Werte entfallen.")
     print(text)
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    with Store.open(args.db, warten=WARTEN) as store:
+        for nr in args.ids:
+            info = veroeffentlichen(store, nr, args.benutzer or benutzer())
+            print(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ veröffentlicht.")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from fis.audit import protokoll
+    from fis.export import csv_bytes
+    from fis.zugang import Benutzer
+    with Store.open(args.db, read_only=True) as store:
+        # whoever holds the database file reads its log (as Administration would)
+        frame = protokoll(store, Benutzer(args.benutzer or benutzer(), "admin"),
+                          parse_stichtag(args.von) if args.von else None,
+                          parse_stichtag(args.bis) if args.bis else None, args.wer, args.aktion)
+    frame["Zeitpunkt"] = frame["Zeitpunkt"].dt.strftime("%d.%m.%Y %H:%M:%S")
+    if args.csv:
+        Path(args.csv).write_bytes(csv_bytes(frame))
+        print(f"{len(frame)} Einträge geschrieben: {args.csv}")
+    else:
+        print(frame.to_string(index=False, max_colwidth=60) if len(frame) else "Keine Einträge.")
     return 0
 
 
@@ -318,6 +350,7 @@ def _report(args: argparse.Namespace) -> int:
     from fis.monitoring import lade_monitoring
     config = load_config(args.config)
     with Store.open(args.db, read_only=True) as store:
+        store.nur_veroeffentlicht = args.nur_veroeffentlicht
         m = lade_monitoring(store, config)
         if args.art == "abweichungsbericht":
             c = ctl.lade_controlling(store, m)
@@ -401,12 +434,15 @@ def _user(args: argparse.Namespace) -> int:
         if args.aktion == "add":
             b = datei.hinzufuegen(args.name, args.rolle, passwort())
             print(f"Benutzer „{b.name}“ mit der Rolle {ROLLEN[b.rolle]} angelegt ({datei.pfad}).")
+            _vermerk_benutzer(args, "benutzer_angelegt", {"rolle": b.rolle})
         elif args.aktion == "remove":
             datei.entfernen(args.name)
             print(f"Benutzer „{args.name}“ entfernt.")
+            _vermerk_benutzer(args, "benutzer_entfernt", None)
         elif args.aktion == "passwd":
             datei.passwort_setzen(args.name, passwort())
             print(f"Passwort von „{args.name}“ geändert.")
+            _vermerk_benutzer(args, "passwort_gesetzt", None)
         else:
             for b in datei.liste():
                 print(f"{b.name}\t{ROLLEN[b.rolle]}")
@@ -414,6 +450,21 @@ def _user(args: argparse.Namespace) -> int:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _vermerk_benutzer(args: argparse.Namespace, aktion: str, details: dict | None) -> None:
+    """User administration goes into the database's audit log when there is one."""
+    from fis.audit import vermerken
+    if not Path(args.db).exists():
+        return
+    try:
+        with Store.open(args.db, warten=5) as store:
+            ok = vermerken(store, benutzer(), aktion, "benutzer", args.name, details)
+    except StoreError:
+        ok = False
+    if not ok:
+        print("Hinweis: der Eintrag ins Audit-Log war nicht möglich (Datenbank belegt oder schreibgeschützt).",
+              file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -449,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--benutzer", help="wer liefert (Standard: FIS_BENUTZER oder Systemkonto)")
     imp.add_argument("--nur-pruefen", action="store_true", help="nur prüfen und Vorschau zeigen, nichts schreiben")
     imp.add_argument("--bericht", help="Prüfbericht als CSV hierhin schreiben")
+    imp.add_argument("--veroeffentlichen", action="store_true",
+                     help="die Lieferung gleich veröffentlichen (sonst bleibt sie vorläufig)")
     imp.set_defaults(func=_import)
     lief = sub.add_parser("lieferungen", help="alle Lieferungen auflisten")
     lief.add_argument("--db", default=str(db_path()), help=db_help)
@@ -459,6 +512,20 @@ def main(argv: list[str] | None = None) -> int:
     rb.add_argument("--grund", help="Begründung für das Protokoll")
     rb.add_argument("--benutzer", help="wer zurücknimmt")
     rb.set_defaults(func=_rollback)
+    pub = sub.add_parser("publish", help="Lieferungen veröffentlichen (Ausschuss und Öffentlichkeit sehen sie dann)")
+    pub.add_argument("ids", type=int, nargs="+", help="Nummern der Lieferungen")
+    pub.add_argument("--db", default=str(db_path()), help=db_help)
+    pub.add_argument("--benutzer", help="wer veröffentlicht")
+    pub.set_defaults(func=_publish)
+    au = sub.add_parser("audit", help="Audit-Log anzeigen oder als CSV schreiben")
+    au.add_argument("--von", help="ab diesem Tag, z. B. 01.01.2026")
+    au.add_argument("--bis", help="bis zu diesem Tag")
+    au.add_argument("--wer", help="nur Einträge dieses Benutzers")
+    au.add_argument("--aktion", help="nur diese Aktion (import, veroeffentlicht, rollback, ziel_geaendert, …)")
+    au.add_argument("--csv", help="als CSV in diese Datei schreiben")
+    au.add_argument("--benutzer", help="wer liest (für das Protokoll)")
+    au.add_argument("--db", default=str(db_path()), help=db_help)
+    au.set_defaults(func=_audit)
     hist = sub.add_parser("historie", help="alle gelieferten Fassungen eines Werts")
     hist.add_argument("raum")
     hist.add_argument("indikator")
@@ -488,6 +555,8 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--index", help="Sozialindex: Kennung aus indizes.yaml (Standard: der erste)")
     rp.add_argument("--produkt", help="Produktdatenblatt: Nummer eines Produkts oder einer Produktgruppe")
     rp.add_argument("--jahr", type=int, help="Produktdatenblatt: Haushaltsjahr (Standard: das aktuelle)")
+    rp.add_argument("--nur-veroeffentlicht", action="store_true",
+                    help="nur veröffentlichte Lieferungen (für Ausschuss und Öffentlichkeit)")
     rp.add_argument("--db", default=str(db_path()), help=db_help)
     rp.set_defaults(func=_report)
     us = sub.add_parser("user", help="lokale Benutzer verwalten (Passwörter als argon2id-Hash)")
@@ -497,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     us.add_argument("--datei", default=None,
                     help="Benutzerdatei (Standard: FIS_BENUTZERDATEI oder benutzer.json neben der Datenbank)")
     us.add_argument("--passwort-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen")
+    us.add_argument("--db", default=str(db_path()), help=db_help + " (für das Audit-Log)")
     us.set_defaults(func=_user)
     ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")
     ab.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
@@ -506,6 +576,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, StoreError, ImportFehler) as exc:
+    except (ConfigError, StoreError, ImportFehler, KeinZugriff) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2

@@ -392,6 +392,28 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        8,
+        "Veröffentlichungsstatus der Lieferungen",
+        """
+        -- A delivery is vorläufig until Planung publishes it; Ausschuss and public see only
+        -- published deliveries. Deliveries from before this version were already in use and
+        -- count as published at their delivery time.
+        ALTER TABLE lieferung ADD COLUMN veroeffentlicht_am TIMESTAMP;
+        ALTER TABLE lieferung ADD COLUMN veroeffentlicht_von VARCHAR;
+        UPDATE lieferung SET veroeffentlicht_am = zeitpunkt, veroeffentlicht_von = benutzer;
+        -- What the public may see: per key the value of the newest published, not rolled back
+        -- delivery (an unpublished correction leaves the published value in place).
+        CREATE OR REPLACE VIEW wert_veroeffentlicht AS
+        SELECT w.raum_id, w.indikator_id, w.stichtag, w.wert, w.zaehler, w.nenner,
+               w.status, w.lieferung_id
+        FROM wert w JOIN lieferung l USING (lieferung_id)
+        WHERE l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL
+        QUALIFY row_number() OVER (
+            PARTITION BY w.raum_id, w.indikator_id, w.stichtag
+            ORDER BY w.lieferung_id DESC) = 1;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -456,9 +478,17 @@ class Lieferung:
 class Store:
     """A DuckDB connection (or cursor) with the project's schema and queries."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: str | None = None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str | None = None,
+                 nur_veroeffentlicht: bool = False):
         self.con = con
         self.path = path
+        # True for Ausschuss and public: every read of values sees published deliveries only.
+        self.nur_veroeffentlicht = nur_veroeffentlicht
+
+    @property
+    def _werte(self) -> str:
+        """The view values are read from (a name from this module, never from users)."""
+        return "wert_veroeffentlicht" if self.nur_veroeffentlicht else "wert_aktuell"
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -496,9 +526,11 @@ class Store:
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0][0] if rows else None
 
-    def cursor(self) -> Store:
-        """A store on a new cursor of the same database, for one thread or session."""
-        return Store(self.con.cursor(), self.path)
+    def cursor(self, nur_veroeffentlicht: bool | None = None) -> Store:
+        """A store on a new cursor of the same database, for one thread or session;
+        ``nur_veroeffentlicht`` None keeps this store's setting."""
+        sicht = self.nur_veroeffentlicht if nur_veroeffentlicht is None else nur_veroeffentlicht
+        return Store(self.con.cursor(), self.path, sicht)
 
     def close(self) -> None:
         self.con.close()
@@ -627,8 +659,10 @@ class Store:
         )
 
     def load_lieferungen(self) -> pd.DataFrame:
+        """The delivery register (only published deliveries for a public store)."""
         return self.con.execute(
-            "SELECT * FROM lieferung ORDER BY lieferung_id"
+            "SELECT * FROM lieferung WHERE NOT ? OR veroeffentlicht_am IS NOT NULL ORDER BY lieferung_id",
+            [self.nur_veroeffentlicht],
         ).df()
 
     def load_lieferung(self, lieferung_id: int) -> dict | None:
@@ -649,6 +683,13 @@ class Store:
                 benutzer if status == "zurückgenommen" else None,
                 lieferung_id,
             ],
+        )
+
+    def set_lieferung_veroeffentlicht(self, lieferung_id: int, benutzer: str,
+                                      zeitpunkt: datetime | None = None) -> None:
+        self.con.execute(
+            "UPDATE lieferung SET veroeffentlicht_am = ?, veroeffentlicht_von = ? WHERE lieferung_id = ?",
+            [zeitpunkt or datetime.now(), benutzer, lieferung_id],
         )
 
     # ------------------------------------------------------------------ Raum
@@ -724,7 +765,7 @@ class Store:
 
     def load_stichtage(self, indikator_id: str | None = None) -> list[date]:
         rows = self.con.execute(
-            "SELECT DISTINCT stichtag FROM wert_aktuell "
+            f"SELECT DISTINCT stichtag FROM {self._werte} "
             "WHERE CAST(? AS VARCHAR) IS NULL OR indikator_id = ? ORDER BY stichtag",
             [indikator_id, indikator_id],
         ).fetchall()
@@ -733,10 +774,11 @@ class Store:
     def load_werte(self, indikator_ids: list[str] | None = None,
                    stichtage: list[date] | None = None,
                    raum_ids: list[str] | None = None) -> pd.DataFrame:
-        """Current values (``wert_aktuell``), filtered by the given lists (None: all)."""
+        """Current values (``wert_aktuell``; ``wert_veroeffentlicht`` for a public store),
+        filtered by the given lists (None: all)."""
         return self.con.execute(
             "SELECT raum_id, indikator_id, stichtag, wert, zaehler, nenner, status, lieferung_id "
-            "FROM wert_aktuell "
+            f"FROM {self._werte} "
             "WHERE (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], indikator_id)) "
             "AND (CAST(? AS DATE[]) IS NULL OR list_contains(?::DATE[], stichtag)) "
             "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], raum_id)) "
@@ -747,11 +789,12 @@ class Store:
     def load_wert_historie(self, raum_id: str, indikator_id: str, stichtag: date) -> pd.DataFrame:
         """Every delivered version of one value, newest first, with its delivery."""
         return self.con.execute(
-            "SELECT w.*, l.bezeichnung, l.zeitpunkt, l.status AS lieferung_status "
+            "SELECT w.*, l.bezeichnung, l.zeitpunkt, l.status AS lieferung_status, l.veroeffentlicht_am "
             "FROM wert w JOIN lieferung l USING (lieferung_id) "
             "WHERE w.raum_id = ? AND w.indikator_id = ? AND w.stichtag = ? "
+            "AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) "
             "ORDER BY w.lieferung_id DESC",
-            [raum_id, indikator_id, stichtag],
+            [raum_id, indikator_id, stichtag, self.nur_veroeffentlicht],
         ).df()
 
     # ------------------------------------------------------------------ checks of a delivery
@@ -1033,8 +1076,18 @@ class Store:
              json.dumps(details, ensure_ascii=False, default=str) if details else None],
         )
 
-    def load_audit(self) -> pd.DataFrame:
-        return self.con.execute("SELECT * FROM audit_log ORDER BY audit_id").df()
+    def load_audit(self, von: date | None = None, bis: date | None = None, benutzer: str | None = None,
+                   aktion: str | None = None) -> pd.DataFrame:
+        """Audit entries in order, optionally of one day range, user and action."""
+        return self.con.execute(
+            "SELECT * FROM audit_log "
+            "WHERE (CAST(? AS DATE) IS NULL OR CAST(zeitpunkt AS DATE) >= ?) "
+            "AND (CAST(? AS DATE) IS NULL OR CAST(zeitpunkt AS DATE) <= ?) "
+            "AND (CAST(? AS VARCHAR) IS NULL OR benutzer = ?) "
+            "AND (CAST(? AS VARCHAR) IS NULL OR aktion = ?) "
+            "ORDER BY audit_id",
+            [von, von, bis, bis, benutzer, benutzer, aktion, aktion],
+        ).df()
 
     # ------------------------------------------------------------------ overview
     def count_rows(self) -> dict[str, int]:

@@ -9,7 +9,7 @@ import streamlit as st
 from fis import controlling as ctl
 from fis.charts import zeitreihe
 from fis.controlling import AMPEL_SYMBOL
-from fis.format import fmt_datum, fmt_differenz, fmt_wert
+from fis.format import fmt_datum, fmt_differenz, fmt_wert, md
 from fis.indizes import berechne_aus, kartendaten, stichtage
 from fis.maps import deck, kartenansicht, legende_html
 from fis.monitoring import gebietsreformen, profil, profil_tabelle, zeitreihe_werte
@@ -18,10 +18,13 @@ from ui import cache
 
 st.html(f"<style>{Path(__file__).parents[1].joinpath('ui', 'praesentation.css').read_text(encoding='utf-8')}</style>")
 config = cache.config()
-version = cache.data_version()
+# the committee sees published deliveries only, whoever runs the projector
+version = cache.data_version(oeffentlich=True)
 m = cache.monitoring(version)
 folien = config.praesentation.folien
-stichtag = st.session_state.get("auswahl_stichtag") or m.stichtage[-1]
+stichtag = st.session_state.get("auswahl_stichtag")
+if stichtag not in m.stichtage:
+    stichtag = m.stichtage[-1]
 
 try:
     start = int(st.query_params.get("folie", "1")) - 1
@@ -43,7 +46,7 @@ elif folie.ansicht == "sozialindex":
     ix = next(i for i in config.indizes.indizes if i.id == (folie.index or config.indizes.indizes[0].id))
     index_name = ix.name
 k = kopf(folie, config, m, stichtag, lage=lage, bewertung=bewertung, index_name=index_name)
-st.title(k.titel)
+st.title(md(k.titel))
 if k.aussage:
     st.markdown(f"**{k.aussage}**")
 

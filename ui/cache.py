@@ -52,44 +52,64 @@ def _store(path: str) -> Store:
     return Store.open(path)
 
 
+def _oeffentlich() -> bool:
+    """True when the signed-in role may see published deliveries only (Ausschuss/Öffentlich)."""
+    from ui.zugang import darf_aktuell
+    return not darf_aktuell("unveroeffentlicht_lesen")
+
+
 def store() -> Store:
     """A cursor of the process-wide connection for this script run (DuckDB
-    connections are not thread-safe; cursors are)."""
+    connections are not thread-safe; cursors are); public roles read published values only."""
+    return _store(str(db_path())).cursor(nur_veroeffentlicht=_oeffentlich())
+
+
+def protokoll_store() -> Store:
+    """A cursor for audit entries around sign-in (no role is known yet, none is needed)."""
     return _store(str(db_path())).cursor()
 
 
-def data_version() -> str:
-    return store().data_version()
+def data_version(oeffentlich: bool = False) -> str:
+    """The cache key of every read: the data version plus what the role may see, so that a
+    committee session never gets a result computed from unpublished deliveries.
+    ``oeffentlich``: published deliveries only, whatever the role (the presentation mode)."""
+    sicht = "veroeffentlicht" if oeffentlich or _oeffentlich() else "alle"
+    return f"{_store(str(db_path())).cursor().data_version()}|{sicht}"
+
+
+def _leser(version: str) -> Store:
+    """The store a cached read uses: its scope follows the version key, not the caller."""
+    return _store(str(db_path())).cursor(nur_veroeffentlicht=version.endswith("|veroeffentlicht"))
 
 
 @st.cache_data(show_spinner=False)
 def stichtage(version: str) -> list[date]:
-    return store().load_stichtage()
+    return _leser(version).load_stichtage()
 
 
 @st.cache_data(show_spinner="Lagebild wird berechnet …")
 def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
     klassen = idx.handlungsbedarf_klassen(indexdaten(version), config(), stichtag) \
         if config().lagebild.handlungsbedarf.index else None
-    return compute_lagebild(store(), config(), stichtag, ebene, monitoring(version), klassen)
+    return compute_lagebild(_leser(version), config(), stichtag, ebene, monitoring(version), klassen)
 
 
 @st.cache_data(show_spinner="Werte werden zusammengestellt …", max_entries=4)
 def monitoring(version: str) -> Monitoringdaten:
     """Every published value (aggregated, suppressed) for this data version."""
-    return lade_monitoring(store(), config())
+    return lade_monitoring(_leser(version), config())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
     """Simplified display geometries (shapely) of the units of ``ebene`` valid at ``stichtag``."""
-    return anzeige_geometrien(store(), stichtag, ebene)
+    return anzeige_geometrien(_leser(version), stichtag, ebene)
 
 
 @st.cache_data(show_spinner="Ziele werden bewertet …", max_entries=4)
 def controlling(version: str) -> ctl.Controllingdaten:
     """Goals with their Kennzahl series and the budget data of this data version."""
-    return ctl.lade_controlling(store(), monitoring(version))
+    return ctl.lade_controlling(_leser(version), monitoring(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -106,10 +126,10 @@ def haushaltszeilen(version: str, jahr: int, monat: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def produkte(version: str) -> prd.Produktdaten:
     """Products, Kennzahlen and Teilergebnispläne of this data version."""
-    return prd.lade_produkte(store())
+    return prd.lade_produkte(_leser(version))
 
 
 @st.cache_data(show_spinner="Indizes werden berechnet …", max_entries=4)
 def indexdaten(version: str) -> idx.Indexdaten:
     """Internal values of all levels for the indices (only index results are shown)."""
-    return idx.lade_indexdaten(store(), config())
+    return idx.lade_indexdaten(_leser(version), config())

@@ -18,8 +18,15 @@ from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, excel_blaetter, ist_excel, lies_tabelle
-from fis.ingest.lieferungen import benutzer, lieferungen_tabelle, wert_historie, zuruecknehmen
+from fis.ingest.lieferungen import (
+    lieferungen_tabelle,
+    unveroeffentlicht,
+    veroeffentlichen,
+    wert_historie,
+    zuruecknehmen,
+)
 from ui import cache
+from ui.zugang import aktuell as angemeldet
 
 KEIN = "—"
 
@@ -220,10 +227,11 @@ def werte_tab(config) -> None:
     bezeichnung = st.text_input("Bezeichnung der Lieferung", f"{datei.name}", key=f"{key}_bez")
     if st.button("Lieferung übernehmen", type="primary", key=f"{key}_ok", icon=":material/check:"):
         bar = st.progress(0.0, "Übernahme läuft …")
-        wer = benutzer()
+        wer = angemeldet()
         lid = werte_import.uebernehmen(store, v, wer, bezeichnung, quelle, lambda f, t: bar.progress(f, t))
-        store.save_zuordnung(quelle, tabelle.signatur(), zuordnung.als_dict(), wer)
-        _nach_schreiben(f"Lieferung {lid} übernommen: {n['neu']} neue, {n['geändert']} geänderte Werte.")
+        store.save_zuordnung(quelle, tabelle.signatur(), zuordnung.als_dict(), wer.name)
+        _nach_schreiben(f"Lieferung {lid} übernommen: {n['neu']} neue, {n['geändert']} geänderte Werte. Sie ist "
+                        "vorläufig, bis sie im Reiter „Lieferungen und Historie“ veröffentlicht wird.")
 
 
 # --------------------------------------------------------------------------- boundaries
@@ -286,7 +294,7 @@ def raeume_tab(config) -> None:
     st.dataframe(v.raeume.drop(columns=["geometrie"]).head(500), hide_index=True, width="stretch",
                  key=f"{key}_vorschau")
     if st.button("Raumgliederung übernehmen", type="primary", key=f"{key}_ok", icon=":material/check:"):
-        lid = raeume_import.uebernehmen(store, v, benutzer(), quelle=None)
+        lid = raeume_import.uebernehmen(store, v, angemeldet(), quelle=None)
         _nach_schreiben(f"Raumgliederung übernommen (Lieferung {lid}, {len(v.raeume)} Räume).")
 
 
@@ -325,7 +333,7 @@ def katalog_tab(config) -> None:
         namen = {"indikator_id": "Kennung", "art": "Art", "geaendert": "geänderte Felder"}
         st.dataframe(aenderungen.rename(columns=namen), hide_index=True, key="dp_katalog_aenderungen")
     if v.uebernehmbar and st.button("Katalogänderungen übernehmen", type="primary", key="dp_katalog_ok"):
-        lid = katalog_import.uebernehmen(store, v, benutzer())
+        lid = katalog_import.uebernehmen(store, v, angemeldet())
         _nach_schreiben(f"Katalog übernommen (Lieferung {lid}, {len(v.eintraege)} Einträge).")
 
 
@@ -338,6 +346,19 @@ def lieferungen_tab(config) -> None:
                  column_config={"Geliefert am": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm"),
                                 "zurückgenommen am": st.column_config.DatetimeColumn(format="DD.MM.YYYY")})
     aktiv = tabelle[tabelle["Status"] == "aktiv"]
+    st.markdown("#### Lieferungen veröffentlichen")
+    offen = unveroeffentlicht(store)
+    if offen.empty:
+        st.caption("Alle aktiven Lieferungen sind veröffentlicht.")
+    else:
+        st.caption("Eine Lieferung ist vorläufig, bis sie veröffentlicht wird: Ausschuss und Öffentlichkeit sehen "
+                   "bis dahin die zuletzt veröffentlichten Werte.")
+        wahl = st.multiselect("Vorläufige Lieferungen", offen["lieferung_id"].tolist(), key="dp_pub_nr",
+                              format_func=lambda n: f"{n} – {offen.set_index('lieferung_id').at[n, 'bezeichnung']}")
+        if st.button("Veröffentlichen", disabled=not wahl, key="dp_pub_ok", icon=":material/publish:"):
+            for n in wahl:
+                veroeffentlichen(store, int(n), angemeldet())
+            _nach_schreiben(f"Veröffentlicht: Lieferung {', '.join(str(n) for n in wahl)}.")
     st.markdown("#### Lieferung zurücknehmen")
     if aktiv.empty:
         st.caption("Keine aktive Lieferung.")
@@ -350,7 +371,7 @@ def lieferungen_tab(config) -> None:
         grund = st.text_input("Grund (für das Protokoll)", key="dp_rb_grund")
         sicher = st.checkbox("Ich möchte diese Lieferung zurücknehmen.", key="dp_rb_sicher")
         if st.button("Zurücknehmen", disabled=not sicher, key="dp_rb_ok", icon=":material/undo:"):
-            info = zuruecknehmen(store, int(nr), benutzer(), grund or None)
+            info = zuruecknehmen(store, int(nr), angemeldet(), grund or None)
             _nach_schreiben(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ zurückgenommen.")
     st.markdown("#### Werthistorie")
     c1, c2, c3 = st.columns(3)
@@ -368,9 +389,6 @@ def lieferungen_tab(config) -> None:
         st.caption("Für diesen Raum wurde zu diesem Stichtag kein Wert geliefert.")
     else:
         st.dataframe(historie, hide_index=True, width="stretch", key="dp_historie")
-    with st.expander("Protokoll (Audit-Log)"):
-        st.dataframe(store.load_audit().sort_values("audit_id", ascending=False).head(500), hide_index=True,
-                     width="stretch", key="dp_audit")
 
 
 def haushalt_tab(config) -> None:
@@ -398,7 +416,7 @@ def haushalt_tab(config) -> None:
                      hide_index=True, key="dp_haushalt_abw")
     st.caption(f"Vorschau: {len(v.zeilen)} Beträge werden gespeichert, {len(v.summen)} Summen wurden geprüft.")
     if v.uebernehmbar and st.button("Haushaltsdaten übernehmen", type="primary", key="dp_haushalt_ok"):
-        lid = haushalt_import.uebernehmen(store, v, benutzer())
+        lid = haushalt_import.uebernehmen(store, v, angemeldet())
         _nach_schreiben(f"Haushaltsdaten übernommen (Lieferung {lid}, {len(v.zeilen)} Beträge).")
 
 
@@ -430,5 +448,5 @@ def _produkte(store) -> None:
         st.dataframe(pd.DataFrame(v.aenderungen).rename(columns=str.capitalize), hide_index=True,
                      key="dp_produkte_aenderungen")
     if v.uebernehmbar and st.button("Produkte übernehmen", type="primary", key="dp_produkte_ok"):
-        lid = produkte_import.uebernehmen(store, v, benutzer())
+        lid = produkte_import.uebernehmen(store, v, angemeldet())
         _nach_schreiben(f"Produkte übernommen (Lieferung {lid}, {len(v.aenderungen)} Änderungen).")

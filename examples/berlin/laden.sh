@@ -8,7 +8,7 @@ export FIS_CONFIG="examples/berlin/config"
 DB="${FIS_DB:-data/berlin.duckdb}"
 DATEN="${BERLIN_DATEN:-../shared/data/real}"
 Z="examples/berlin/zuordnungen"
-imp() { python -m fis --config "$FIS_CONFIG" import --db "$DB" --quelle "${QUELLE:-}" "$@"; }
+imp() { python -m fis --config "$FIS_CONFIG" import --db "$DB" --veroeffentlichen --quelle "${QUELLE:-}" "$@"; }
 
 # 1. Katalog
 imp "$FIS_CONFIG/indikatoren.yaml" --bezeichnung "Indikatorenkatalog Berlin-Beispiel"

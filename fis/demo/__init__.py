@@ -95,6 +95,9 @@ def _lieferung(store: Store, frame: pd.DataFrame, art: str, bezeichnung: str, da
     store.set_lieferung_counts(lid, len(frame), len(frame), 0)
     store.insert_audit(DEMO_USER, "import", "lieferung", str(lid),
                        {"bezeichnung": bezeichnung, "datei": dateiname, "zeilen": len(frame)})
+    # the demo's history was published as it was delivered
+    store.set_lieferung_veroeffentlicht(lid, DEMO_USER, zeitpunkt)
+    store.insert_audit(DEMO_USER, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": bezeichnung})
     return lid
 
 

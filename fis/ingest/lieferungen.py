@@ -11,6 +11,7 @@ import pandas as pd
 from fis.ingest.lesen import ImportFehler
 from fis.ingest.sperre import schreibsperre
 from fis.store import Store
+from fis.zugang import Benutzer, handelnder
 
 ARTEN = {"werte": "Indikatorwerte", "raeume": "Raumgliederung", "katalog": "Indikatorenkatalog",
          "ziele": "Zielsystem", "produkte": "Produkte", "haushalt": "Haushalt"}
@@ -38,14 +39,50 @@ def lieferungen_tabelle(store: Store) -> pd.DataFrame:
         "neu": frame["anzahl_neu"],
         "ersetzt": frame["anzahl_ersetzt"],
         "Status": frame["status"],
+        "Veröffentlicht": [veroeffentlicht_text(a, v) for a, v in
+                           zip(frame["veroeffentlicht_am"], frame["veroeffentlicht_von"], strict=True)],
         "zurückgenommen am": frame["zurueckgenommen_am"],
         "SHA-256": frame["sha256"].fillna("").str[:12],
     }).reset_index(drop=True)
 
 
-def zuruecknehmen(store: Store, lieferung_id: int, wer: str, grund: str | None = None) -> dict:
+def veroeffentlicht_text(am, von) -> str:
+    """„vorläufig“ or „12.03.2026 (name)“ for the register."""
+    if am is None or pd.isna(am):
+        return "vorläufig – nicht veröffentlicht"
+    return f"{pd.Timestamp(am):%d.%m.%Y} ({von})"
+
+
+def unveroeffentlicht(store: Store) -> pd.DataFrame:
+    """Active deliveries nobody has published yet, oldest first."""
+    lief = store.load_lieferungen()
+    return lief[(lief["status"] == "aktiv") & lief["veroeffentlicht_am"].isna()]
+
+
+def veroeffentlichen(store: Store, lieferung_id: int, wer: Benutzer | str) -> dict:
+    """Publish a delivery: from now on Ausschuss and public see its values (Planung only).
+    Recorded in the audit log."""
+    wer = handelnder(wer, "veroeffentlichen")
+    lieferung = store.load_lieferung(int(lieferung_id))
+    if lieferung is None:
+        raise ImportFehler(f"Lieferung {lieferung_id} gibt es nicht.")
+    if lieferung["status"] != "aktiv":
+        raise ImportFehler(f"Lieferung {lieferung_id} ist zurückgenommen und kann nicht veröffentlicht werden.")
+    if not pd.isna(lieferung["veroeffentlicht_am"]):
+        raise ImportFehler(f"Lieferung {lieferung_id} wurde bereits am "
+                           f"{lieferung['veroeffentlicht_am']:%d.%m.%Y} von {lieferung['veroeffentlicht_von']} "
+                           "veröffentlicht.")
+    with schreibsperre(store), store.transaction():
+        store.set_lieferung_veroeffentlicht(int(lieferung_id), wer)
+        store.insert_audit(wer, "veroeffentlicht", "lieferung", str(lieferung_id), {
+            "art": lieferung["art"], "bezeichnung": lieferung["bezeichnung"]})
+    return {"lieferung_id": int(lieferung_id), "bezeichnung": lieferung["bezeichnung"]}
+
+
+def zuruecknehmen(store: Store, lieferung_id: int, wer: Benutzer | str, grund: str | None = None) -> dict:
     """Roll a delivery back: its rows stay stored but no longer count; the previous
     values become current again. Recorded in the audit log."""
+    wer = handelnder(wer, "zuruecknehmen")
     lieferung = store.load_lieferung(int(lieferung_id))
     if lieferung is None:
         raise ImportFehler(f"Lieferung {lieferung_id} gibt es nicht.")
@@ -95,5 +132,6 @@ def wert_historie(store: Store, raum_id: str, indikator_id: str, stichtag: date)
         "Nenner": frame["nenner"],
         "Status": frame["status"],
         "Lieferung gilt": frame["lieferung_status"].map({"aktiv": "ja", "zurückgenommen": "zurückgenommen"}),
+        "veröffentlicht": frame["veroeffentlicht_am"].notna().map({True: "ja", False: "vorläufig"}),
         "aktuell": frame["lieferung_id"].eq(current).map({True: "✓", False: ""}),
     })
