@@ -41,12 +41,47 @@ def erster_start() -> None:
     st.rerun()
 
 
+def seitenliste(datenpflege_zuerst: bool = False) -> dict[str, list]:
+    """Every page of the app by section; which of them a role gets is decided below."""
+    datenpflege = st.Page("seiten/datenpflege.py", title="Datenpflege", icon=":material/upload_file:",
+                          default=datenpflege_zuerst)
+    return {
+        "Lagebild": [st.Page("seiten/lagebild.py", title="Lagebild", icon=":material/dashboard:",
+                             default=not datenpflege_zuerst)],
+        "Monitoring": [
+            st.Page("seiten/karte.py", title="Karte", icon=":material/map:"),
+            st.Page("seiten/zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:"),
+            st.Page("seiten/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/person_pin:"),
+            st.Page("seiten/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
+            st.Page("seiten/sozialindex.py", title="Sozialindex", icon=":material/stacked_bar_chart:"),
+            st.Page("seiten/typisierung.py", title="Typisierung", icon=":material/category:"),
+        ],
+        "Steuerung": [
+            st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),
+            st.Page("seiten/controlling.py", title="Controlling", icon=":material/report:"),
+        ],
+        "Produkthaushalt": [
+            st.Page("seiten/produktdatenblatt.py", title="Produktdatenblatt", icon=":material/description:"),
+            st.Page("seiten/produktkritik.py", title="Produktkritik", icon=":material/leaderboard:"),
+            st.Page("seiten/sroi.py", title="SROI", icon=":material/savings:"),
+        ],
+        "Berichte": [st.Page("seiten/berichte.py", title="Berichte", icon=":material/picture_as_pdf:"),
+                     st.Page("seiten/praesentation.py", title="Präsentation", icon=":material/co_present:")],
+        "Verwaltung": [datenpflege,
+                       st.Page("seiten/audit.py", title="Audit-Log", icon=":material/policy:")],
+    }
+
+
 if not db_path().exists():
     hinweisseite(erster_start)
 
 benutzer = zugang.aktuell()
 if benutzer is None:
-    hinweisseite(zugang.anmeldeseite)
+    # Every page is registered (hidden) and none runs: the address of a shared link stays valid
+    # through the sign-in, and the linked view opens right after it (if the role may see it).
+    st.navigation(seitenliste(), position="hidden")
+    zugang.anmeldeseite()
+    st.stop()
 
 try:
     stichtage = cache.stichtage(cache.data_version())
@@ -55,8 +90,9 @@ except StoreError as exc:
 with st.sidebar:
     st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
 zugang.seitenleiste(benutzer)
-datenpflege = st.Page("seiten/datenpflege.py", title="Datenpflege", icon=":material/upload_file:",
-                      default=not stichtage)
+seiten = seitenliste(datenpflege_zuerst=not stichtage)
+datenpflege = seiten["Verwaltung"][0]
+praesentation = seiten["Berichte"][1]
 if not stichtage:
     # An empty database: only the page that fills it.
     st.sidebar.info("Die Datenbank enthält noch keine Indikatorwerte. Bitte zuerst Raumgliederung, "
@@ -65,37 +101,14 @@ if not stichtage:
         hinweisseite(lambda: st.info("Es sind noch keine Daten veröffentlicht."))
     st.navigation({"Verwaltung": [datenpflege]}).run()
     st.stop()
-seiten = {
-    "Lagebild": [st.Page("seiten/lagebild.py", title="Lagebild", icon=":material/dashboard:",
-                         default=True)],
-    "Monitoring": [
-        st.Page("seiten/karte.py", title="Karte", icon=":material/map:"),
-        st.Page("seiten/zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:"),
-        st.Page("seiten/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/person_pin:"),
-        st.Page("seiten/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
-        st.Page("seiten/sozialindex.py", title="Sozialindex", icon=":material/stacked_bar_chart:"),
-        st.Page("seiten/typisierung.py", title="Typisierung", icon=":material/category:"),
-    ],
-    "Steuerung": [
-        st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),
-        st.Page("seiten/controlling.py", title="Controlling", icon=":material/report:"),
-    ],
-    "Produkthaushalt": [
-        st.Page("seiten/produktdatenblatt.py", title="Produktdatenblatt", icon=":material/description:"),
-        st.Page("seiten/produktkritik.py", title="Produktkritik", icon=":material/leaderboard:"),
-        st.Page("seiten/sroi.py", title="SROI", icon=":material/savings:"),
-    ],
-    "Berichte": [st.Page("seiten/berichte.py", title="Berichte", icon=":material/picture_as_pdf:"),
-                 praesentation := st.Page("seiten/praesentation.py", title="Präsentation",
-                                          icon=":material/co_present:")],
-    "Verwaltung": [datenpflege],
-}
 # Pages a role may not use are not registered at all, so no URL reaches them.
 if not zugang.darf_aktuell("controlling_lesen"):
     for bereich in ("Steuerung", "Produkthaushalt", "Berichte"):
         seiten.pop(bereich)
     seiten["Präsentation"] = [praesentation]
-if not zugang.darf_aktuell("hochladen"):
+seiten["Verwaltung"] = [p for p, aktion in zip(seiten["Verwaltung"], ("hochladen", "audit_lesen"), strict=True)
+                        if zugang.darf_aktuell(aktion)]
+if not seiten["Verwaltung"]:
     seiten.pop("Verwaltung")
 seite = st.navigation(seiten, expanded=True)
 if seite.url_path != praesentation.url_path:

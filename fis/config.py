@@ -292,6 +292,26 @@ def standard_praesentation(lagebild: Lagebild, indizes: Indizes) -> Praesentatio
     return Praesentation(tuple(folien))
 
 
+@dataclass(frozen=True)
+class Oidc:
+    anbieter: str | None = hilfe(
+        "Name des Abschnitts [auth.<name>] in .streamlit/secrets.toml; leer: der Abschnitt [auth] selbst.", None)
+    name_claim: str = hilfe("Claim mit dem Benutzernamen für Anzeige und Audit-Log.", "preferred_username")
+    rollen_claim: str = hilfe("Claim mit den Gruppen oder Rollen der Person (Liste oder Text).", "groups")
+    planung: tuple[str, ...] = hilfe("Gruppen, die die Rolle Planung erhalten.", ())
+    leitung: tuple[str, ...] = hilfe("Gruppen, die die Rolle Leitung erhalten.", ())
+    admin: tuple[str, ...] = hilfe("Gruppen, die die Rolle Administration erhalten.", ())
+    ausschuss: tuple[str, ...] = hilfe("Gruppen, die die Rolle Ausschuss/Öffentlich erhalten.", ())
+
+
+@dataclass(frozen=True)
+class Zugang:
+    anmeldung: Literal["lokal", "oidc"] = hilfe(
+        "„lokal“: Benutzerdatei (python -m fis user …); „oidc“: Anmeldung beim Identitätsanbieter der Stadt "
+        "(Keycloak, ADFS, Entra ID …) über st.login.", "lokal")
+    oidc: Oidc = hilfe("Anbindung an den Identitätsanbieter (nur für anmeldung: oidc).", Oidc())
+
+
 STANDARD_AMPEL = (
     AmpelRegel("grau", "kein Ist-Wert für das Berichtsjahr", ist_fehlt=True),
     AmpelRegel("grün", "im Soll oder höchstens eine Toleranz daneben, Ziel auf Trend erreichbar",
@@ -315,6 +335,7 @@ class Config:
     produktkritik: Produktkritik = STANDARD_PRODUKTKRITIK
     indizes: Indizes = Indizes(indizes=())
     praesentation: Praesentation = Praesentation(folien=())
+    zugang: Zugang = Zugang()
 
     def ebene(self, nummer: int) -> Raumebene:
         for e in self.stadt.raumebenen:
@@ -527,8 +548,15 @@ def load_config(directory: str | Path | None = None) -> Config:
     praesentation = (_Reader(pfad).load(Praesentation) if pfad.exists()
                      else standard_praesentation(lagebild, indizes))
     _pruefe_praesentation(praesentation, {i.id for i in katalog.indikatoren}, {i.id for i in indizes.indizes})
+    pfad = directory / "zugang.yaml"
+    zugang = _Reader(pfad).load(Zugang) if pfad.exists() else Zugang()
+    if zugang.anmeldung == "oidc" and not any((zugang.oidc.planung, zugang.oidc.leitung, zugang.oidc.admin,
+                                               zugang.oidc.ausschuss)):
+        raise ConfigError("zugang.yaml, Schlüssel „oidc“: bitte mindestens einer Rolle (planung, leitung, admin, "
+                          "ausschuss) Gruppen des Identitätsanbieters zuordnen; sonst käme niemand hinein.")
     return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory,
-                  controlling=controlling, produktkritik=kritik, indizes=indizes, praesentation=praesentation)
+                  controlling=controlling, produktkritik=kritik, indizes=indizes, praesentation=praesentation,
+                  zugang=zugang)
 
 
 def _pruefe_praesentation(p: Praesentation, indikatoren: set[str], indizes: set[str]) -> None:

@@ -1,26 +1,51 @@
-"""Sign-in with the local user file; the signed-in user and role live in the session.
+"""Sign-in: with the city's identity provider (OIDC through st.login) or the local user file;
+the signed-in user and role live in the session.
 
-Without any user (no file, or an empty one) the app runs as a local single-user installation
-with all rights – bound to 127.0.0.1 by .streamlit/config.toml – and says so in the sidebar.
+Without an identity provider and without any local user the app runs as a local single-user
+installation with all rights (role ``einzelplatz``) – bound to 127.0.0.1 by
+.streamlit/config.toml – and says so in the sidebar.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken
 from fis.config import benutzerdatei_pfad
-from fis.zugang import ROLLEN, Benutzer, Benutzerdatei, darf
+from fis.format import md
+from fis.ingest.lieferungen import benutzer as systemkonto
+from fis.zugang import EINZELPLATZ_ROLLE, ROLLEN, Benutzer, Benutzerdatei, benutzer_aus_claims, darf
 
-EINZELPLATZ = Benutzer("lokal", "planung")
+# The single user of a local installation acts under the operating-system account's name.
+EINZELPLATZ = Benutzer(systemkonto(), EINZELPLATZ_ROLLE)
 
 
 def datei() -> Benutzerdatei:
     return Benutzerdatei(benutzerdatei_pfad())
 
 
+def _zugang():
+    from ui import cache
+    return cache.config().zugang
+
+
+def _claims() -> dict:
+    """What the identity provider said about the signed-in person ({} if nobody)."""
+    return st.user.to_dict() if st.user.get("is_logged_in") else {}
+
+
 def aktuell() -> Benutzer | None:
-    """The signed-in user; in single-user mode a local user with the Planung role; None if a
-    user file exists and nobody has signed in yet."""
+    """The signed-in user; in single-user mode a local user with every right; None if nobody
+    (with a role) has signed in yet."""
+    zugang = _zugang()
+    if zugang.anmeldung == "oidc":
+        b = benutzer_aus_claims(_claims(), zugang.oidc)
+        if b is not None and st.session_state.get("zugang_vermerkt") != b:
+            from ui import cache
+            st.session_state["zugang_vermerkt"] = b
+            vermerken(cache.protokoll_store(), b.name, "anmeldung", "sitzung", b.name,
+                      {"rolle": b.rolle, "über": "OIDC"})
+        return b
     if not datei().vorhanden():
         return EINZELPLATZ
     return st.session_state.get("zugang_benutzer")
@@ -28,30 +53,70 @@ def aktuell() -> Benutzer | None:
 
 def darf_aktuell(aktion: str) -> bool:
     b = aktuell()
-    return b is not None and (b is EINZELPLATZ or darf(b.rolle, aktion))
+    return b is not None and darf(b.rolle, aktion)
 
 
 def anmeldeseite() -> None:
+    zugang = _zugang()
     st.title("FIS Sozialplanung – Anmeldung")
+    if zugang.anmeldung == "oidc":
+        _oidc_anmeldung(zugang.oidc)
+    else:
+        _lokale_anmeldung()
+
+
+def _oidc_anmeldung(oidc) -> None:
+    claims = _claims()
+    if claims:
+        # signed in at the identity provider, but none of the configured groups
+        name = next((str(claims[k]) for k in (oidc.name_claim, "email", "sub") if claims.get(k)), "unbekannt")
+        st.error(f"Die Kennung „{md(name)}“ ist angemeldet, hat aber keine Rolle im FIS. Bitte bei der "
+                 "Administration die Aufnahme in eine der FIS-Gruppen beantragen.")
+        if st.button("Abmelden", key="zugang_oidc_abmelden", icon=":material/logout:"):
+            st.logout()
+        return
+    st.write("Die Anmeldung erfolgt über das Dienstkonto der Verwaltung (Single Sign-on).")
+    if st.button("Anmelden", type="primary", key="zugang_oidc_anmelden", icon=":material/login:"):
+        if oidc.anbieter:
+            st.login(oidc.anbieter)
+        else:
+            st.login()
+
+
+def _lokale_anmeldung() -> None:
+    from ui import cache
     with st.form("zugang_form"):
-        name = st.text_input("Benutzername", key="zugang_name")
-        passwort = st.text_input("Passwort", type="password", key="zugang_passwort")
+        name = st.text_input("Benutzername", key="zugang_name", max_chars=40)
+        passwort = st.text_input("Passwort", type="password", key="zugang_passwort", max_chars=200)
         if st.form_submit_button("Anmelden", type="primary"):
-            b = datei().anmelden(name.strip(), passwort)
+            name = name.strip().lower()
+            store = cache.protokoll_store()
+            if anmeldung_gesperrt(store, name):
+                st.error(f"Zu viele Fehlversuche: die Anmeldung als „{md(name)}“ ist für {SPERRE_MINUTEN} Minuten "
+                         "gesperrt.")
+                return
+            b = datei().anmelden(name, passwort)
             if b is None:
+                vermerken(store, name, "anmeldung_fehlgeschlagen", "sitzung", name)
                 st.error("Benutzername oder Passwort ist falsch.")
             else:
+                vermerken(store, b.name, "anmeldung", "sitzung", b.name, {"rolle": b.rolle})
                 st.session_state["zugang_benutzer"] = b
                 st.rerun()
 
 
 def seitenleiste(b: Benutzer) -> None:
     with st.sidebar:
-        if b is EINZELPLATZ:
+        if b.rolle == EINZELPLATZ_ROLLE:
             st.caption("Lokaler Einzelplatzmodus: ohne Anmeldung, nur auf diesem Rechner erreichbar "
                        "(127.0.0.1). Benutzer anlegen: python -m fis user add …")
-        else:
-            st.caption(f"Angemeldet: {b.name} ({ROLLEN[b.rolle]})")
-            if st.button("Abmelden", key="zugang_abmelden", icon=":material/logout:"):
-                st.session_state.pop("zugang_benutzer", None)
-                st.rerun()
+            return
+        st.caption(f"Angemeldet: {md(b.name)} ({ROLLEN[b.rolle]})")
+        if st.button("Abmelden", key="zugang_abmelden", icon=":material/logout:"):
+            from ui import cache
+            vermerken(cache.protokoll_store(), b.name, "abmeldung", "sitzung", b.name)
+            st.session_state.pop("zugang_benutzer", None)
+            st.session_state.pop("zugang_vermerkt", None)
+            if _zugang().anmeldung == "oidc":
+                st.logout()
+            st.rerun()

@@ -1,0 +1,111 @@
+"""The audit log for reading: who uploaded, published, rolled back or edited what, and when.
+
+Every writing fis function adds its entry in the same transaction as the change; sign-ins and
+user administration add theirs here. Reading it is for Leitung and Administration
+(:func:`protokoll` checks the role).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pandas as pd
+
+from fis.zugang import Benutzer, handelnder
+
+AKTIONEN = {
+    "import": "Lieferung übernommen",
+    "veroeffentlicht": "Lieferung veröffentlicht",
+    "rollback": "Lieferung zurückgenommen",
+    "ziel_angelegt": "Ziel angelegt",
+    "ziel_geaendert": "Ziel geändert",
+    "produkt_geaendert": "Produktstamm geändert",
+    "wirkungsbeitrag_geaendert": "Wirkungsbeiträge geändert",
+    "sroi_gespeichert": "SROI-Analyse gespeichert",
+    "anmeldung": "Anmeldung",
+    "anmeldung_fehlgeschlagen": "Anmeldung fehlgeschlagen",
+    "abmeldung": "Abmeldung",
+    "benutzer_angelegt": "Benutzer angelegt",
+    "benutzer_entfernt": "Benutzer entfernt",
+    "passwort_gesetzt": "Passwort neu gesetzt",
+}
+
+OBJEKTE = {"lieferung": "Lieferung", "ziel": "Ziel", "produkt": "Produkt", "produktgruppe": "Produktgruppe",
+           "produktbereich": "Produktbereich", "wirkungsbeitrag": "Wirkungsbeiträge", "sroi": "SROI-Analyse",
+           "sitzung": "Sitzung", "benutzer": "Benutzer"}
+
+
+def _einzelheiten(details) -> str:
+    """The JSON details as one readable line ("schlüssel: wert; …"), never as markup."""
+    if details is None or (isinstance(details, float) and pd.isna(details)):
+        return ""
+    try:
+        inhalt = json.loads(details)
+    except ValueError:
+        return str(details)
+    if not isinstance(inhalt, dict):
+        return str(inhalt)
+    teile = []
+    for k, v in inhalt.items():
+        if v is None or v == "" or v == [] or v == {}:
+            continue
+        text = json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v)
+        teile.append(f"{k}: {text if len(text) <= 300 else text[:299] + '…'}")
+    return "; ".join(teile)
+
+
+def protokoll(store, wer: Benutzer | str, von: date | None = None, bis: date | None = None,
+              benutzer: str | None = None, aktion: str | None = None) -> pd.DataFrame:
+    """The audit log, newest first, with German column names for display and export."""
+    handelnder(wer, "audit_lesen")
+    frame = store.load_audit(von, bis, benutzer or None, aktion or None).iloc[::-1]
+    return pd.DataFrame({
+        "Nr.": frame["audit_id"].astype(int),
+        "Zeitpunkt": pd.to_datetime(frame["zeitpunkt"]),
+        "Benutzer": frame["benutzer"],
+        "Aktion": frame["aktion"].map(AKTIONEN).fillna(frame["aktion"]),
+        "Objekt": frame["objekt_typ"].map(OBJEKTE).fillna(frame["objekt_typ"]),
+        "Kennung": frame["objekt_id"].fillna(""),
+        "Einzelheiten": [_einzelheiten(d) for d in frame["details"]],
+    }).reset_index(drop=True)
+
+
+def benutzer_im_protokoll(store) -> list[str]:
+    return sorted(store.load_audit()["benutzer"].dropna().unique().tolist())
+
+
+def vermerken(store, benutzer: str, aktion: str, objekt_typ: str, objekt_id: str | None = None,
+              details: dict | None = None) -> bool:
+    """An entry outside a data change (sign-in, user administration). Returns False when the
+    database cannot take it (read-only or busy) so the caller can say so; a sign-in is not
+    refused because of that."""
+    if aktion not in AKTIONEN:
+        raise KeyError(aktion)
+    try:
+        store.insert_audit(benutzer, aktion, objekt_typ, objekt_id, details)
+    except duckdb.Error:
+        return False
+    return True
+
+
+SPERRE_VERSUCHE = 5
+SPERRE_MINUTEN = 15
+
+
+def anmeldung_gesperrt(store, name: str, jetzt: datetime | None = None) -> bool:
+    """True after SPERRE_VERSUCHE failed sign-ins for ``name`` within SPERRE_MINUTEN minutes
+    (and no successful one since): slows down password guessing across sessions."""
+    jetzt = jetzt or datetime.now()
+    zeilen = store.con.execute(
+        "SELECT aktion FROM audit_log WHERE objekt_typ = 'sitzung' AND objekt_id = ? AND zeitpunkt >= ? "
+        "AND aktion IN ('anmeldung', 'anmeldung_fehlgeschlagen') ORDER BY audit_id DESC",
+        [name, jetzt - timedelta(minutes=SPERRE_MINUTEN)],
+    ).fetchall()
+    fehl = 0
+    for (aktion,) in zeilen:
+        if aktion == "anmeldung":
+            break
+        fehl += 1
+    return fehl >= SPERRE_VERSUCHE
