@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 # Units whose differences are stated in percentage points.
@@ -61,3 +62,32 @@ def fmt_datum(d: date | None) -> str:
 def dativ(plural: str) -> str:
     """Dative plural of a level name: 'Sozialräume' → 'Sozialräumen'."""
     return plural if plural.endswith(("n", "s")) else plural + "n"
+
+
+def dateiname_sicher(stamm: str, ersatz: str = "export") -> str:
+    """A download file name from parts that may come from data (ids, names): only letters,
+    digits, dot, hyphen and underscore; never a path, never hidden, at most 120 characters."""
+    import unicodedata
+    text = str(stamm).replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9._-]+", "_", text)
+    text = re.sub(r"_{2,}", "_", text).strip("._-")[:120]
+    return text or ersatz
+
+
+def upload_name(dateiname: str | None) -> str:
+    """The name of an uploaded file as it is shown and stored: the last path component only,
+    without control characters, at most 200 characters. It is never used as a path."""
+    name = re.split(r"[\\/]", str(dateiname or ""))[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()[:200]
+    return name if name not in ("", ".", "..") else "Datei"
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>~:$|])")
+
+
+def md(text) -> str:
+    """A text from data (a name, a goal title, a file name) for a Streamlit markdown element:
+    every markdown character escaped, so it shows exactly as delivered and never becomes a
+    link, formatting, a colour directive or an icon. (Raw HTML is never rendered anyway.)"""
+    return _MARKDOWN.sub(r"\\\1", str(text))

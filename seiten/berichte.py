@@ -4,7 +4,7 @@ import streamlit as st
 
 from fis import controlling as ctl
 from fis.berichte import inhalte, pdf
-from fis.format import fmt_datum
+from fis.format import dateiname_sicher, fmt_datum, md
 from fis.indizes import stichtage
 from fis.monitoring import einwohner_je_jahr
 from ui import cache, sidebar
@@ -105,6 +105,6 @@ if st.button("PDF erstellen", type="primary", icon=":material/picture_as_pdf:", 
     fortschritt.progress(1.0, text="Fertig.")
 if ergebnis := st.session_state.get("ber_pdf"):
     name, daten, titel = ergebnis
-    st.success(f"„{titel}“ ist fertig ({len(daten) // 1024} kB).")
-    st.download_button("PDF herunterladen", daten, file_name=name, mime="application/pdf", key="ber_download",
-                       icon=":material/download:")
+    st.success(f"„{md(titel)}“ ist fertig ({len(daten) // 1024} kB).")
+    st.download_button("PDF herunterladen", daten, file_name=dateiname_sicher(name.removesuffix(".pdf")) + ".pdf",
+                       mime="application/pdf", key="ber_download", icon=":material/download:")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from fis.charts import ertrag_aufwand
 from fis.controlling import AMPEL_SYMBOL, berichtsstand
+from fis.format import md
 from fis.monitoring import einwohner_je_jahr
 from fis.produkte import datenblatt, datenblatt_tabellen, ziele_tabelle
 from ui import cache, controlling, links
@@ -35,7 +36,7 @@ for i, (feld, wert) in enumerate(d.kopf.items()):
     kopf[i % 2].markdown(f"**{feld}**")
     kopf[i % 2].text(wert)
 for titel, text in d.texte.items():
-    st.markdown(f"**{titel}**")
+    st.markdown(f"**{md(titel)}**")
     st.text(text)
 if d.ist_gruppe and len(d.produkte):
     with st.expander(f"Produkte der Gruppe ({len(d.produkte)})"):

@@ -12,6 +12,7 @@ import streamlit as st
 
 from fis.disclosure import HINWEIS_GEHEIMHALTUNG
 from fis.export import csv_bytes, xlsx_bytes
+from fis.format import dateiname_sicher
 from fis.monitoring import Monitoringdaten
 from ui.cache import config
 
@@ -64,7 +65,7 @@ def download(frame: pd.DataFrame, dateiname: str, key: str, titel: str | None = 
     from ui.zugang import darf_aktuell
     if not darf_aktuell("rohdaten_herunterladen"):
         return
-    stamm = dateiname.removesuffix(".csv")
+    stamm = dateiname_sicher(dateiname.removesuffix(".csv"))
     links, rechts, _ = st.columns([1, 1, 3])
     links.download_button("CSV", csv_bytes(frame), file_name=f"{stamm}.csv", mime="text/csv", key=key,
                           icon=":material/download:", help="Semikolon-getrennt, Dezimalkomma, UTF-8")

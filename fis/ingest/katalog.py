@@ -16,10 +16,11 @@ import pandas as pd
 
 from fis.config import Config, ConfigError, Indikator, Katalog, _Reader
 from fis.ingest.bericht import Pruefbericht
-from fis.ingest.lesen import ImportFehler, Tabelle, lies_tabelle, sha256
+from fis.ingest.lesen import TABELLEN_ENDUNGEN, ImportFehler, Tabelle, lies_tabelle, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
 from fis.store import Lieferung, Store
+from fis.zugang import Benutzer, handelnder
 
 SPALTEN = ["indikator_id", "name", "kurzname", "handlungsfeld", "einheit", "definition", "zaehler", "nenner",
            "aggregation", "faktor", "polaritaet", "quelle", "periodizitaet", "stichtag_regel", "geheimhaltung",
@@ -180,6 +181,7 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, standard: int, blatt:
     """Read and check a catalog file (YAML as indikatoren.yaml, or CSV/XLSX with one
     column per field); nothing is written."""
     bericht = Pruefbericht()
+    dateiname = pruefe_datei(data, dateiname, (".yaml", ".yml", *TABELLEN_ENDUNGEN))
     if dateiname.lower().endswith((".yaml", ".yml")):
         eintraege = [{k: v for k, v in asdict(i).items()} for i in _aus_yaml(data, dateiname)]
     else:
@@ -208,7 +210,8 @@ def aus_editor(store: Store, frame: pd.DataFrame, standard: int) -> KatalogVorbe
     return vorbereiten_frame(store, eintraege, standard, EDITOR, digest)
 
 
-def uebernehmen(store: Store, v: KatalogVorbereitung, benutzer: str, bezeichnung: str | None = None) -> int:
+def uebernehmen(store: Store, v: KatalogVorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None) -> int:
+    benutzer = handelnder(benutzer, "hochladen")
     if not v.uebernehmbar:
         raise ImportFehler("Der Katalog kann nicht übernommen werden:\n" + v.bericht.als_text())
     counts = v.vergleich["art"].value_counts()

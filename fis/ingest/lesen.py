@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -25,6 +26,32 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 class ImportFehler(ValueError):
     """A delivery that cannot be read or imported; the message is German."""
+
+
+TABELLEN_ENDUNGEN = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+
+
+def max_bytes() -> int:
+    """Largest accepted file: FIS_MAX_UPLOAD_MB megabytes (default 200, like the app's upload limit)."""
+    try:
+        return int(float(os.environ.get("FIS_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+    except ValueError:
+        return 200 * 1024 * 1024
+
+
+def pruefe_datei(data: bytes, dateiname: str | None, endungen: tuple[str, ...] | None = None) -> str:
+    """Size and type of a delivered file, before anything else looks at it; returns the name
+    to show and store (never a path)."""
+    from fis.format import upload_name
+    name = upload_name(dateiname)
+    grenze = max_bytes()
+    if len(data) > grenze:
+        raise ImportFehler(f"„{name}“ ist {len(data) / 1024 / 1024:.0f} MB groß; erlaubt sind höchstens "
+                           f"{grenze / 1024 / 1024:.0f} MB (FIS_MAX_UPLOAD_MB). Bitte die Lieferung teilen.")
+    endung = os.path.splitext(name)[1].lower()
+    if endungen is not None and endung and endung not in endungen:
+        raise ImportFehler(f"„{name}“ hat die Endung {endung}; erwartet: {', '.join(endungen)}.")
+    return name
 
 
 @dataclass(frozen=True)
@@ -67,6 +94,7 @@ def excel_blaetter(data: bytes) -> list[str]:
 
 def lies_tabelle(data: bytes, dateiname: str, blatt: str | None = None) -> Tabelle:
     """Read a CSV or XLSX file given as bytes."""
+    dateiname = pruefe_datei(data, dateiname, TABELLEN_ENDUNGEN)
     if not data or not data.strip():
         raise ImportFehler(f"„{dateiname}“ ist leer. Bitte die Datei erneut exportieren.")
     if data[:4] == _OLE_MAGIC:

@@ -26,11 +26,12 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from fis.ingest.bericht import Pruefbericht
-from fis.ingest.lesen import ImportFehler, sha256
+from fis.ingest.lesen import ImportFehler, max_bytes, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import parse_stichtag, vortag
 from fis.store import Lieferung, Store
+from fis.zugang import Benutzer, handelnder
 
 Progress = Callable[[float, str], None]
 GEO_ENDUNGEN = (".geojson", ".json", ".zip", ".gpkg", ".shp")
@@ -100,8 +101,12 @@ def _entpacke(data: bytes, dateiname: str, ziel: Path) -> Path:
     except zipfile.BadZipFile as exc:
         raise ImportFehler(f"„{dateiname}“ ist kein gültiges ZIP-Archiv (beschädigt oder abgeschnitten).") from exc
     for name in names:
-        if Path(name).is_absolute() or ".." in Path(name).parts:
+        if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name or ":" in name:
             raise ImportFehler(f"„{dateiname}“ enthält unzulässige Pfade ({name}).")
+    entpackt = sum(i.file_size for i in archive.infolist())
+    if entpackt > 10 * max_bytes():
+        raise ImportFehler(f"„{dateiname}“ wäre entpackt {entpackt / 1024 / 1024:.0f} MB groß; das ist mehr als "
+                           "das Zehnfache der erlaubten Dateigröße.")
     lower = [n.lower() for n in names]
     shp = [n for n in names if n.lower().endswith(".shp")]
     gpkg = [n for n in names if n.lower().endswith((".gpkg", ".geojson", ".json"))]
@@ -125,6 +130,7 @@ def _entpacke(data: bytes, dateiname: str, ziel: Path) -> Path:
 
 def lies_geodaten(data: bytes, dateiname: str, layer: str | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Read a boundary file; returns the frame and the layers the file has."""
+    dateiname = pruefe_datei(data, dateiname, GEO_ENDUNGEN)
     if not data:
         raise ImportFehler(f"„{dateiname}“ ist leer.")
     suffix = Path(dateiname).suffix.lower()
@@ -135,7 +141,8 @@ def lies_geodaten(data: bytes, dateiname: str, layer: str | None = None) -> tupl
         if data[:4] == b"PK\x03\x04" or suffix == ".zip":
             path = _entpacke(data, dateiname, Path(tmp))
         else:
-            path = Path(tmp) / (Path(dateiname).name or "daten.geojson")
+            # the file name only chooses the driver by its ending; it is never part of the path
+            path = Path(tmp) / f"daten{suffix if suffix in ('.gpkg', '.json', '.geojson') else '.geojson'}"
             path.write_bytes(data)
         try:
             layers = [str(row[0]) for row in pyogrio.list_layers(path)]
@@ -227,6 +234,7 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
     """Read, reproject, repair and check a boundary delivery; nothing is written."""
     bericht = Pruefbericht(einheit="Objekt")
     frame, _ = lies_geodaten(data, dateiname, z.layer)
+    dateiname = pruefe_datei(data, dateiname)
     digest = sha256(data)
     pruefe_doppelte_datei(store, digest, bericht)
     spalten = [c for c in frame.columns if c != frame.geometry.name]
@@ -356,8 +364,9 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
                             spalten=spalten)
 
 
-def uebernehmen(store: Store, v: RaumVorbereitung, benutzer: str, bezeichnung: str | None = None,
+def uebernehmen(store: Store, v: RaumVorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None,
                 quelle: str | None = None, progress: Progress | None = None) -> int:
+    benutzer = handelnder(benutzer, "hochladen")
     if not v.uebernehmbar:
         raise ImportFehler("Die Raumgliederung hat Fehler und kann nicht übernommen werden:\n" + v.bericht.als_text())
     report = progress or (lambda f, t: None)
