@@ -16,8 +16,10 @@ from fis.format import md
 from fis.ingest.lieferungen import benutzer as systemkonto
 from fis.zugang import EINZELPLATZ_ROLLE, ROLLEN, Benutzer, Benutzerdatei, benutzer_aus_claims, darf
 
-# The single user of a local installation acts under the operating-system account's name.
-EINZELPLATZ = Benutzer(systemkonto(), EINZELPLATZ_ROLLE)
+
+def einzelplatz() -> Benutzer:
+    """The single user of a local installation: the operating-system account (or FIS_BENUTZER)."""
+    return Benutzer(systemkonto(), EINZELPLATZ_ROLLE)
 
 
 def datei() -> Benutzerdatei:
@@ -47,7 +49,7 @@ def aktuell() -> Benutzer | None:
                       {"rolle": b.rolle, "über": "OIDC"})
         return b
     if not datei().vorhanden():
-        return EINZELPLATZ
+        return einzelplatz()
     return st.session_state.get("zugang_benutzer")
 
 
