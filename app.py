@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from fis.config import ConfigError, db_path
+from fis.ingest.lieferungen import unveroeffentlicht
 from fis.store import StoreError
 from ui import cache, sidebar, zugang
 
@@ -90,6 +91,12 @@ except StoreError as exc:
 with st.sidebar:
     st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
 zugang.seitenleiste(benutzer)
+if zugang.darf_aktuell("veroeffentlichen"):
+    offen = unveroeffentlicht(cache.store())
+    if len(offen):
+        st.sidebar.warning(f"{len(offen)} {'Lieferung ist' if len(offen) == 1 else 'Lieferungen sind'} vorläufig: "
+                           "Ausschuss und Öffentlichkeit sehen sie erst nach der Veröffentlichung "
+                           "(Datenpflege → Lieferungen und Historie).", icon=":material/visibility_off:")
 seiten = seitenliste(datenpflege_zuerst=not stichtage)
 datenpflege = seiten["Verwaltung"][0]
 praesentation = seiten["Berichte"][1]

@@ -71,6 +71,7 @@ def test_planung_publishes_and_only_then_the_committee_sees_the_new_stichtag(mon
 
     planung = _als(monkeypatch, demo_copy, "p.planer", "planung")
     assert "31.12.2025" in _stichtage(planung)
+    assert planung.sidebar.warning[0].value.startswith("1 Lieferung ist vorläufig")
     planung.switch_page("seiten/praesentation.py").run()                # the projector: published only
     assert not planung.exception and planung.title[0].value == "Lagebild Musterstadt 31.12.2024"
     planung.switch_page("seiten/datenpflege.py").run()
@@ -80,6 +81,7 @@ def test_planung_publishes_and_only_then_the_committee_sees_the_new_stichtag(mon
     planung = planung.button(key="dp_pub_ok").click().run()
     assert not planung.exception
     assert planung.success[0].value == f"Veröffentlicht: Lieferung {lid}."
+    assert not planung.sidebar.warning
 
     ausschuss = _als(monkeypatch, demo_copy, "a.ausschuss", "ausschuss")
     assert "31.12.2025" in _stichtage(ausschuss)
