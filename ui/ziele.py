@@ -18,7 +18,8 @@ ARTEN = {"indikator": "Indikator in einem Raum", "produktkennzahl": "Produktkenn
 
 def _wert(z: dict, key: str, default=None):
     v = z.get(key, default)
-    return default if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v
+    # None, NaN, NA and NaT (a goal without Zieldatum, e.g. a Leitziel) all mean "not set"
+    return default if v is None or (not isinstance(v, list | tuple | dict) and pd.isna(v)) else v
 
 
 def _uebernehmen(specs: list[dict], quelle: str, dateiname: str | None) -> None:

@@ -52,6 +52,15 @@ def test_ziele_drill_down_with_scenarios(monkeypatch, demo_copy):
     assert sz.at["best case", "Jahr"] == 2027
 
 
+def test_a_leitziel_without_zieldatum_opens_with_its_edit_form(monkeypatch, demo_copy):
+    """Found by the benchmark city, whose first goal is a Leitziel: the form crashed on NaT."""
+    at = seite(monkeypatch, demo_copy, "ziele")
+    at.selectbox(key="ziel_id").set_value("L1").run()
+    assert not at.exception
+    assert at.subheader[1].value.startswith("L1: Alle Kinder in Musterstadt")
+    assert [d for d in at.date_input if d.label == "Zieldatum"][0].value is None
+
+
 def test_controlling_lists_every_off_track_goal_and_budget_line(monkeypatch, demo_copy, c, config):
     at = seite(monkeypatch, demo_copy, "controlling")
     jahr, monat = berichtsstand(c, "Quartal")
