@@ -34,9 +34,12 @@ eingesetzt = k[2].number_input("Input (€)", min_value=0.0, value=float(a.get("
 zins = k[3].number_input("Diskontierungszins", 0.0, 0.5, float(a.get("zinssatz", 0.035)), 0.005, format="%.3f",
                          key=f"sroi_zins_{aid}")
 beschreibung = st.text_area("Beschreibung", value=a.get("beschreibung") or "", key=f"sroi_text_{aid}")
+TEXTSPALTEN = ["stakeholder", "aktivitaet", "output", "outcome", "indikator", "proxy_quelle"]
 vorlage = zeilen[zeilen["analyse_id"] == aid][list(WIRKUNG_SPALTEN)] if aid != "neu" else \
-    pd.DataFrame([{"stakeholder": "", "outcome": "", "menge": 0.0, "proxy": 0.0, "dauer": 1}],
-                 columns=list(WIRKUNG_SPALTEN))
+    pd.DataFrame([{**dict.fromkeys(TEXTSPALTEN, ""), "menge": 0.0, "proxy": 0.0, "mitnahme": 0.0, "zurechnung": 0.0,
+                   "verdraengung": 0.0, "abnahme": 0.0, "dauer": 1}], columns=list(WIRKUNG_SPALTEN))
+# text columns stay text even when every cell is empty (the editor refuses a float column as text)
+vorlage = vorlage.astype(dict.fromkeys(TEXTSPALTEN, "object"))
 st.markdown("**Wirkungskette** (Anteile als Dezimalzahl: 0,25 = 25 %)")
 kette = st.data_editor(vorlage.reset_index(drop=True), num_rows="dynamic", hide_index=True, key=f"sroi_kette_{aid}",
                        column_config={

@@ -102,3 +102,12 @@ def test_sroi_page_computes_the_demo_analysis_and_refuses_bad_input(monkeypatch,
     assert at.metric[0].value == f"{fmt_zahl(r.quote / 2, 2)} €"
     at.text_input(key="sroi_name_familienhebammen").set_value("").run()
     assert "Die Analyse braucht einen Namen." in at.warning[0].value
+
+
+def test_a_new_sroi_analysis_opens_with_an_empty_editable_chain(monkeypatch, demo_copy):
+    """Found by the benchmark city, which has no stored analysis: the empty chain's text columns
+    were float columns, which the editor refused."""
+    at = seite(monkeypatch, demo_copy, "sroi")
+    at.selectbox(key="sroi_id").set_value("neu").run()
+    assert not at.exception
+    assert any("braucht einen Namen" in w.value for w in at.warning)
