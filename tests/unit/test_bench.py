@@ -1,0 +1,51 @@
+"""The benchmark's smoke run (size small) and the determinism of the generated city. Nothing here
+asserts a time: speed is measured by ``python -m bench --size large``, not by tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pandas as pd
+
+from bench.grossstadt import GROESSEN, raster, werte_csv
+from tests.conftest import ROOT
+
+
+def test_generated_city_is_deterministic_and_has_the_issues_shape():
+    g = GROESSEN["large"]
+    groesse = (g.sozialraeume, g.bezirke, g.indikatoren, g.stichtage, g.ziele, g.produkte)
+    assert groesse == (1000, 25, 250, 20, 2000, 300)
+    assert g.sozialraeume * g.indikatoren * g.stichtage == 5_000_000
+    bezirke, sozialraeume = raster(g)
+    assert len(bezirke) == 25 and len(sozialraeume) == 1000
+    assert len({f["properties"]["id"] for f in sozialraeume}) == 1000
+    assert all(f["properties"]["id"][:2] in {b["properties"]["id"] for b in bezirke} for f in sozialraeume)
+    katalog = pd.DataFrame({"indikator_id": ["bev_gesamt", "a", "b"], "aggregation": ["summe", "quote", "quote"]})
+    eins = werte_csv(katalog, ["0101", "0102"], date(2024, 12, 31), 3, 7)
+    assert eins == werte_csv(katalog, ["0101", "0102"], date(2024, 12, 31), 3, 7)
+    zeilen = eins.decode().splitlines()
+    assert zeilen[0] == "raum;indikator;stichtag;wert;zaehler;nenner" and len(zeilen) == 1 + 2 * 3
+    assert zeilen[1].startswith("0101;bev_gesamt;31.12.2024;") and zeilen[1].endswith(";;")
+
+
+def test_small_benchmark_runs_end_to_end(tmp_path):
+    ergebnis = subprocess.run([sys.executable, "-m", "bench", "--size", "small", "--ausgabe", str(tmp_path)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert ergebnis.returncode == 0, ergebnis.stderr[-3000:]
+    r = json.loads((tmp_path / "bench_small.json").read_text(encoding="utf-8"))
+    assert r["import"]["werte"] == 100 * 40 * 4 == 16_000
+    assert r["import"]["fis_zeilen_je_s"] > 0 and r["import"]["roh_zeilen_je_s"] > 0
+    f = r["funktionen"]
+    assert (f["ziele"], f["produkte"], f["index_gebiete"]) == (100, 30, 100)
+    assert f["pdf_abweichungsbericht_bytes"] > 10_000
+    from bench.__main__ import SEITEN
+    assert set(r["seiten"]) == {"triviale_seite", *SEITEN}
+    assert all(v["erster_lauf_s"] > 0 and v["wiederholung_s"] > 0 for v in r["seiten"].values())
+    assert r["seiten"]["karte"]["karten_nutzlast_bytes"] > 10_000
+    assert r["speicher"]["spitze_mb"] > 100
+    assert len(r["budgets"]) == 1 + 2 * len(SEITEN) + 2
+    md = (tmp_path / "bench_small.md").read_text(encoding="utf-8")
+    assert md.startswith("# Benchmark small") and "| Budget | gemessen | erfüllt |" in md
