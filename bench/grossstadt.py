@@ -249,7 +249,7 @@ def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
     """Generate the city into ``ziel`` (configuration, files, database) and load it."""
     from fis import ziele as ziele_mod
     from fis.config import load_config
-    from fis.demo import ERGEBNISPLAN, _produkt_frames
+    from fis.demo import _produkt_frames, speichere_produkthaushalt
     from fis.ingest import raeume as raeume_import
     from fis.ingest import werte as werte_import
     from fis.ingest.katalog import aus_config
@@ -304,16 +304,10 @@ def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
     t = time.perf_counter()
     frames = _produkt_frames(produkt_spec(g), np.random.default_rng([SEED, 5]))
     with store.transaction():
-        lid = store.insert_lieferung(Lieferung(art="produkte", bezeichnung="Produkte (Benchmark)", benutzer=BENUTZER))
-        store.insert_produktbereiche(frames["produktbereich"])
-        store.insert_produktgruppen(frames["produktgruppe"])
-        store.insert_produkte(frames["produkt"])
-        store.insert_produkt_kennzahlen(frames["produkt_kennzahl"])
-        store.insert_produkt_kennzahl_werte(frames["produkt_kennzahl_wert"].assign(lieferung_id=lid))
-        store.insert_ergebnisplan_positionen(pd.DataFrame(
-            ERGEBNISPLAN, columns=["position_nr", "bezeichnung", "art", "summe_aus"]))
-        lid = store.insert_lieferung(Lieferung(art="haushalt", bezeichnung="Haushalt (Benchmark)", benutzer=BENUTZER))
-        store.insert_teilergebnisplan(frames["teilergebnisplan"].assign(lieferung_id=lid))
+        speichere_produkthaushalt(
+            store, frames,
+            store.insert_lieferung(Lieferung(art="produkte", bezeichnung="Produkte (Benchmark)", benutzer=BENUTZER)),
+            store.insert_lieferung(Lieferung(art="haushalt", bezeichnung="Haushalt (Benchmark)", benutzer=BENUTZER)))
         store.con.execute("UPDATE lieferung SET veroeffentlicht_am = ?, veroeffentlicht_von = ?",
                           [datetime.now(), BENUTZER])
     zeiten["produkte_s"] = time.perf_counter() - t

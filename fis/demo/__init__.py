@@ -178,21 +178,13 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     produkte = yaml.safe_load((DATA_DIR / "produkte.yaml").read_text(encoding="utf-8"))
     frames = _produkt_frames(produkte, rng)
     with store.transaction():
-        lid = _lieferung(store, frames["produkt"], "produkte", "Produktdatenblätter Haushalt 2026",
-                         "produktdatenblaetter_2026.xlsx", "Kämmerei", datetime(2025, 11, 20, 10, 0))
-        store.insert_produktbereiche(frames["produktbereich"])
-        store.insert_produktgruppen(frames["produktgruppe"])
-        store.insert_produkte(frames["produkt"])
-        store.insert_produkt_kennzahlen(frames["produkt_kennzahl"])
-        store.insert_produkt_kennzahl_werte(frames["produkt_kennzahl_wert"].assign(lieferung_id=lid))
-        store.insert_ergebnisplan_positionen(pd.DataFrame(
-            ERGEBNISPLAN, columns=["position_nr", "bezeichnung", "art", "summe_aus"]))
-        tep = frames["teilergebnisplan"]
-        lid = _lieferung(store, tep, "haushalt",
-                         f"Teilergebnispläne und Monats-Ist bis {BERICHTSMONAT:02d}/{HAUSHALTSJAHR}",
-                         f"finanzsystem_export_{HAUSHALTSJAHR}_{BERICHTSMONAT:02d}.csv", "Kämmerei (Finanzsystem)",
-                         datetime(HAUSHALTSJAHR, BERICHTSMONAT + 1, 5, 7, 30))
-        store.insert_teilergebnisplan(tep.assign(lieferung_id=lid))
+        produkte_lid = _lieferung(store, frames["produkt"], "produkte", "Produktdatenblätter Haushalt 2026",
+                                  "produktdatenblaetter_2026.xlsx", "Kämmerei", datetime(2025, 11, 20, 10, 0))
+        haushalt_lid = _lieferung(store, frames["teilergebnisplan"], "haushalt",
+                                  f"Teilergebnispläne und Monats-Ist bis {BERICHTSMONAT:02d}/{HAUSHALTSJAHR}",
+                                  f"finanzsystem_export_{HAUSHALTSJAHR}_{BERICHTSMONAT:02d}.csv",
+                                  "Kämmerei (Finanzsystem)", datetime(HAUSHALTSJAHR, BERICHTSMONAT + 1, 5, 7, 30))
+        speichere_produkthaushalt(store, frames, produkte_lid, haushalt_lid)
 
     report(0.85, "Zielsystem wird angelegt …")
     ziele_spec = yaml.safe_load((DATA_DIR / "ziele.yaml").read_text(encoding="utf-8"))["ziele"]
@@ -219,6 +211,19 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
         store.set_meta("berichtsmonat", str(BERICHTSMONAT))
     report(1.0, "Fertig.")
     return store.count_rows()
+
+
+def speichere_produkthaushalt(store: Store, frames: dict[str, pd.DataFrame], produkte_lid: int,
+                              haushalt_lid: int) -> None:
+    """Write the frames of :func:`_produkt_frames` and the NKF lines (inside a transaction)."""
+    store.insert_produktbereiche(frames["produktbereich"])
+    store.insert_produktgruppen(frames["produktgruppe"])
+    store.insert_produkte(frames["produkt"])
+    store.insert_produkt_kennzahlen(frames["produkt_kennzahl"])
+    store.insert_produkt_kennzahl_werte(frames["produkt_kennzahl_wert"].assign(lieferung_id=produkte_lid))
+    store.insert_ergebnisplan_positionen(pd.DataFrame(
+        ERGEBNISPLAN, columns=["position_nr", "bezeichnung", "art", "summe_aus"]))
+    store.insert_teilergebnisplan(frames["teilergebnisplan"].assign(lieferung_id=haushalt_lid))
 
 
 def _store_werte(store: Store, frame: pd.DataFrame, lieferung_id: int) -> None:
