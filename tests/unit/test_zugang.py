@@ -82,11 +82,13 @@ def test_bad_users_are_refused_in_german(tmp_path, name, rolle, passwort, meldun
 
 
 def test_user_cli(tmp_path):
-    datei = tmp_path / "benutzer.json"
+    from fis.store import Store
+    datei, db = tmp_path / "benutzer.json", tmp_path / "fis.duckdb"
+    Store.open(db).close()
 
     def lauf(*args, eingabe=""):
-        return subprocess.run([sys.executable, "-m", "fis", "user", *args, "--datei", str(datei)], cwd=ROOT,
-                              input=eingabe, capture_output=True, text=True)
+        return subprocess.run([sys.executable, "-m", "fis", "user", *args, "--datei", str(datei), "--db", str(db)],
+                              cwd=ROOT, input=eingabe, capture_output=True, text=True)
 
     r = lauf("add", "a.admin", "--rolle", "admin", "--passwort-stdin", eingabe="Verwaltung-2026!\n")
     assert r.returncode == 0, r.stderr
@@ -99,3 +101,8 @@ def test_user_cli(tmp_path):
     assert r.returncode == 0 and Benutzerdatei(datei).anmelden("a.admin", "Noch-ein-Passwort-1")
     r = lauf("remove", "a.admin")
     assert r.returncode == 0 and Benutzerdatei(datei).liste() == []
+    # user administration is in the audit log (the refused second "add" is not)
+    with Store.open(db, read_only=True) as store:
+        audit = store.load_audit()
+    assert audit["aktion"].tolist() == ["benutzer_angelegt", "passwort_gesetzt", "benutzer_entfernt"]
+    assert set(audit["objekt_id"]) == {"a.admin"}
