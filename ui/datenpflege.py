@@ -354,6 +354,7 @@ def lieferungen_tab(config) -> None:
         st.caption("Eine Lieferung ist vorläufig, bis sie veröffentlicht wird: Ausschuss und Öffentlichkeit sehen "
                    "bis dahin die zuletzt veröffentlichten Werte.")
         wahl = st.multiselect("Vorläufige Lieferungen", offen["lieferung_id"].tolist(), key="dp_pub_nr",
+                              placeholder="Lieferungen zum Veröffentlichen wählen",
                               format_func=lambda n: f"{n} – {offen.set_index('lieferung_id').at[n, 'bezeichnung']}")
         if st.button("Veröffentlichen", disabled=not wahl, key="dp_pub_ok", icon=":material/publish:"):
             for n in wahl:
