@@ -171,6 +171,13 @@ def _lies_csv(data: bytes, dateiname: str) -> Tabelle:
                 f"ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen, oder die Datei "
                 "ist abgeschnitten. Bitte die Zeile prüfen.") from exc
         raise ImportFehler(f"„{dateiname}“ lässt sich nicht als CSV lesen ({_kurz(exc)}).") from exc
+    if not isinstance(frame.index, pd.RangeIndex):
+        # The first data row had more fields than the header: pandas would silently take the extra
+        # leading fields as an index and shift every value of the file by that many columns.
+        spalten = frame.shape[1]
+        raise ImportFehler(
+            f"„{dateiname}“, Zeile 2: {spalten + frame.index.nlevels} statt {spalten} Spalten. Vermutlich enthält "
+            f"ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen. Bitte die Zeile prüfen.")
     _pruefe_form(frame, dateiname, longest)
     _pruefe_letzte_zeile(text, sep, frame.shape[1], dateiname)
     return Tabelle(daten=_saeubere(frame, dateiname), dateiname=dateiname, sha256=sha256(data), format="csv",

@@ -27,7 +27,6 @@ from fis.ingest.lieferungen import (
     zuruecknehmen,
 )
 from fis.monitoring import lade_monitoring
-from fis.store import Store
 from fis.zugang import Benutzer, KeinZugriff
 
 KOPF = "raum;indikator;stichtag;wert;zaehler;nenner\n"
@@ -37,13 +36,6 @@ ADMIN = Benutzer("a.admin", "admin")
 AUSSCHUSS = Benutzer("ausschuss", "ausschuss")
 SQL = "'); DROP TABLE wert; --"
 HTML = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture
-def store(demo_copy):
-    s = Store.open(demo_copy)
-    yield s
-    s.close()
 
 
 def _liefern(store, text: str, wer=PLANUNG) -> int:
@@ -180,11 +172,14 @@ def test_malicious_ids_are_data_never_sql(store):
     tabellen = store.count_rows()
     assert store.load_werte(raum_ids=[SQL]).empty and store.load_werte(indikator_ids=[SQL]).empty
     assert store.load_wert_historie(SQL, SQL, date(2024, 12, 31)).empty
-    tabelle = lies_tabelle((KOPF + f"{SQL};alq;31.12.2024;5,0;;\n0101;{SQL};31.12.2024;5,0;;\n").encode(), "x.csv")
+    # quoted as a CSV export writes a value containing the separator
+    tabelle = lies_tabelle((KOPF + f'"{SQL}";alq;31.12.2024;5,0;;\n0101;"{SQL}";31.12.2024;5,0;;\n').encode(),
+                           "x.csv")
+    assert tabelle.daten["raum"].iloc[0] == SQL and tabelle.daten["indikator"].iloc[1] == SQL
     v = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
     assert not v.bericht.ok
     assert {p.pruefung for p in v.bericht.fehler} >= {"Unbekannter Raum", "Unbekannter Indikator"}
-    k = katalog_import.vorbereiten(store, f"indikator_id;name\n{SQL};Böse\n".encode(), "k.csv", 3)
+    k = katalog_import.vorbereiten(store, f'indikator_id;name\n"{SQL}";Böse\n'.encode(), "k.csv", 3)
     assert not k.uebernehmbar
     assert store.count_rows() == tabellen
     assert store.load_werte(["alq"]).shape[0] > 0
@@ -258,6 +253,17 @@ def test_size_and_type_limits(monkeypatch):
         raeume_import.lies_geodaten(b"%PDF-1.7", "karte.pdf")
     with pytest.raises(ImportFehler):
         raeume_import.lies_geodaten(b'{"type": "FeatureCollection", "features": []}', "..")
+
+
+@pytest.mark.parametrize("inhalt", [
+    KOPF + f"{SQL};alq;31.12.2024;5,0;;\n",                      # the separator inside an unquoted id
+    "raum;indikator;stichtag;wert\nx;y;0102;alq;31.12.2024;6,0\n0101;alq;31.12.2024;5,0\n"])
+def test_extra_fields_in_the_first_row_are_an_error_not_a_shifted_file(inhalt):
+    """pandas would take the extra leading fields as an index and shift every value."""
+    with pytest.raises(ImportFehler, match=r"Zeile 2: \d+ statt \d+ Spalten.*Trennzeichen „;“"):
+        lies_tabelle(inhalt.encode(), "x.csv")
+    quotiert = KOPF + f'"{SQL}";alq;31.12.2024;5,0;;\n'              # quoted, it is a plain value
+    assert lies_tabelle(quotiert.encode(), "x.csv").daten.iloc[0]["raum"] == SQL
 
 
 def test_zip_with_path_traversal_or_bomb_is_refused(monkeypatch):
