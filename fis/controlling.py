@@ -610,7 +610,9 @@ class Zieldetail:
 
 def zieldetail(c: Controllingdaten, ziel_id: str, berichtsjahr: int, cfg) -> Zieldetail:
     """Everything the drill-down of one goal shows."""
-    z = c.ziele.set_index("ziel_id").loc[ziel_id].to_dict() | {"ziel_id": ziel_id}
+    # missing fields (NaN, NaT) become None, so that pages and reports never show "nan"
+    z = {k: None if pd.isna(v) else v for k, v in c.ziele.set_index("ziel_id").loc[ziel_id].items()} \
+        | {"ziel_id": ziel_id}
     r = c.reihen[c.reihen["ziel_id"] == ziel_id].set_index("jahr")
     ist = r["ist"].sort_index()
     einheit = (z.get("einheit") or "").replace("EUR", "€") if isinstance(z.get("einheit"), str) else ""

@@ -59,6 +59,7 @@ def test_a_leitziel_without_zieldatum_opens_with_its_edit_form(monkeypatch, demo
     assert not at.exception
     assert at.subheader[1].value.startswith("L1: Alle Kinder in Musterstadt")
     assert [d for d in at.date_input if d.label == "Zieldatum"][0].value is None
+    assert "nan" not in [t.value for t in at.text] and "Maßnahmen" not in [m.value.strip("*:") for m in at.markdown]
 
 
 def test_controlling_lists_every_off_track_goal_and_budget_line(monkeypatch, demo_copy, c, config):
