@@ -47,6 +47,14 @@ def demo_copy(demo_db_file, tmp_path) -> Path:
     return target
 
 
+@pytest.fixture
+def store(demo_copy) -> Store:
+    """A writable store on a private copy of the demo database."""
+    s = Store.open(demo_copy)
+    yield s
+    s.close()
+
+
 @pytest.fixture(scope="session")
 def berlin_db(tmp_path_factory) -> Path:
     """The Berlin example loaded from ../shared/data/real by examples/berlin/laden.sh (~30 s)."""

@@ -77,7 +77,7 @@ def _oidc_anmeldung(oidc) -> None:
         if st.button("Abmelden", key="zugang_oidc_abmelden", icon=":material/logout:"):
             st.logout()
         return
-    st.write("Die Anmeldung erfolgt über das Dienstkonto der Verwaltung (Single Sign-on).")
+    st.write("Angemeldet wird mit dem Dienstkonto der Verwaltung (Single Sign-on).")
     if st.button("Anmelden", type="primary", key="zugang_oidc_anmelden", icon=":material/login:"):
         if oidc.anbieter:
             st.login(oidc.anbieter)

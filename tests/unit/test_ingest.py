@@ -13,16 +13,8 @@ from fis.ingest import werte as werte_import
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import wert_historie, zuruecknehmen
 from fis.ingest.zahlen import dezimalstil, parse_datum, parse_zahlen
-from fis.store import Store
 
 KOPF = "raum;indikator;stichtag;wert;zaehler;nenner\n"
-
-
-@pytest.fixture
-def store(demo_copy):
-    s = Store.open(demo_copy)
-    yield s
-    s.close()
 
 
 def _vorbereiten(store, text: str, encoding="utf-8", **kw):
