@@ -66,8 +66,17 @@ def test_a_bad_upload_is_explained_and_fixed_in_the_datenpflege(server):
         assert "es wurde nichts gespeichert" in body
         page.screenshot(path=str(ARTIFACTS / "datenpflege_fehler.png"), full_page=True)
         page.get_by_text("Optionen").click()
-        page.get_by_text("Führende Nullen der Raum-Kennungen ergänzen").click()
-        page.get_by_role("button", name="Lieferung übernehmen").click(timeout=30_000)
+        # A click during the expander's opening animation can miss the box: click the label
+        # until the (visually hidden) input is ticked; the file is then checked again.
+        box = page.get_by_role("checkbox", name="Führende Nullen der Raum-Kennungen ergänzen")
+        for _ in range(5):
+            if box.is_checked():
+                break
+            page.get_by_text("Führende Nullen der Raum-Kennungen ergänzen").click()
+            page.wait_for_timeout(1000)
+        assert box.is_checked()
+        page.get_by_text("Vorschau").wait_for(timeout=90_000)
+        page.get_by_role("button", name="Lieferung übernehmen").click(timeout=60_000)
         page.get_by_text("Lieferung 21 übernommen").wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "datenpflege_uebernommen.png"), full_page=True)
         browser.close()
