@@ -146,7 +146,10 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
             tabellen=[Tabelle("Eckwerte der Gesamtstadt", eck, ["1.6fr", "auto", "auto", "auto"],
                               rechts=[1, 2, 3])]),
         Abschnitt(f"{plural} mit Handlungsbedarf", tabellen=[Tabelle(
-            "", bedarf, ["1.2fr", "1fr"] + ["auto"] * (len(bedarf.columns) - 2),
+            # names get fixed widths: fr columns only get what auto columns leave, and with many
+            # indicator columns that was nothing, so the names overlapped
+            "", bedarf, ["3cm", "2.2cm"] + ["auto" if c in ("auffällig", "Indexklasse") else "1fr"
+                                            for c in bedarf.columns[2:]],
             rechts=[i for i, c in enumerate(bedarf.columns) if c == "auffällig"])] if len(bedarf) else [],
             absaetze=[] if len(bedarf) else [f"Kein {einheit} erfüllt die Regel am {fmt_datum(stichtag)}."])]
     kandidaten = indikatoren or list(dict.fromkeys([*config.lagebild.handlungsbedarf.indikatoren,
