@@ -195,6 +195,8 @@ def test_cli_report_errors_are_german(demo_db_file, tmp_path):
                                "--db", str(demo_db_file)], cwd=ROOT, capture_output=True, text=True)
     r = lauf("produktdatenblatt", "--produkt", "'); DROP TABLE produkt; --")
     assert r.returncode == 1 and "gibt es nicht" in r.stderr
+    r = lauf("produktdatenblatt")
+    assert r.returncode == 1 and "Bitte mit --produkt ein Produkt oder eine Produktgruppe nennen" in r.stderr
     r = lauf("sozialindex", "--index", "gibtsnicht")
     assert r.returncode == 1 and "vorhanden: sozialindex, bildungsindex" in r.stderr
     r = lauf("monitoring", "--stichtag", "31.12.1990")
