@@ -386,10 +386,10 @@ def _report(args: argparse.Namespace) -> int:
             from fis.produkte import lade_produkte
             p = lade_produkte(store)
             if args.produkt not in p.auswahl():
+                fehler = (f"Produkt oder Produktgruppe „{args.produkt}“ gibt es nicht" if args.produkt
+                          else "Bitte mit --produkt ein Produkt oder eine Produktgruppe nennen")
                 beispiele = ", ".join(list(p.auswahl())[:3]) or "keine geliefert"
-                print("Fehler: " + (f"Produkt oder Produktgruppe „{args.produkt}“ gibt es nicht" if args.produkt
-                                    else "Bitte mit --produkt ein Produkt oder eine Produktgruppe nennen")
-                      + f" (z. B. {beispiele}).", file=sys.stderr)
+                print(f"Fehler: {fehler} (z. B. {beispiele}).", file=sys.stderr)
                 return 1
             c = ctl.lade_controlling(store, m)
             jahr, _ = ctl.berichtsstand(c)
