@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -94,26 +95,50 @@ def prognose(reihe: pd.Series, zieljahr: int, ziel: dict, konfidenz: float = 0.8
     """Linear trend projection of annual Ist values (index = year) to ``zieljahr`` with a
     prediction band (t distribution). Uses the years from ``ab_jahr`` on (the base year),
     at least ``min_jahre``; None if there are too few years or the target year has passed."""
-    r = reihe.dropna().sort_index()
-    if r.empty or zieljahr <= int(r.index.max()):
+    jahre, werte = _jahre_werte(reihe)
+    return _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, ab_jahr)
+
+
+def _jahre_werte(reihe: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Years and values of an annual series, missing values dropped, sorted by year."""
+    jahre = reihe.index.to_numpy(dtype=float)
+    werte = reihe.to_numpy(dtype=float, na_value=np.nan)
+    ok = ~np.isnan(werte)
+    reihenfolge = np.argsort(jahre[ok], kind="stable")
+    return jahre[ok][reihenfolge], werte[ok][reihenfolge]
+
+
+@lru_cache(maxsize=256)
+def _t_quantil(konfidenz: float, freiheitsgrade: int) -> float:
+    return float(stats.t.ppf((1 + konfidenz) / 2, freiheitsgrade))
+
+
+def _prognose(jahre: np.ndarray, werte: np.ndarray, zieljahr: int, ziel: dict, konfidenz: float,
+              min_jahre: int, ab_jahr: int | None) -> Prognose | None:
+    """:func:`prognose` on sorted years and values without gaps (numpy: thousands of goals per second)."""
+    if not len(jahre) or zieljahr <= int(jahre[-1]):
         return None
-    nutz = r[r.index >= ab_jahr] if ab_jahr is not None else r
-    if len(nutz) < min_jahre:
-        nutz = r.iloc[-min_jahre:]
-    if len(nutz) < min_jahre or len(nutz) < 3:
+    if ab_jahr is not None:
+        nutz = jahre >= ab_jahr
+        x, y = jahre[nutz], werte[nutz]
+    else:
+        x, y = jahre, werte
+    if len(x) < min_jahre:
+        x, y = jahre[-min_jahre:], werte[-min_jahre:]
+    if len(x) < min_jahre or len(x) < 3:
         return None
-    x = nutz.index.to_numpy(dtype=float)
-    y = nutz.to_numpy(dtype=float)
-    fit = stats.linregress(x, y)
     n = len(x)
-    resid = y - (fit.intercept + fit.slope * x)
+    xm, ym = x.mean(), y.mean()
+    sxx = float(((x - xm) ** 2).sum())
+    steigung = float(((x - xm) * (y - ym)).sum() / sxx)
+    achse = float(ym - steigung * xm)
+    resid = y - (achse + steigung * x)
     s = float(np.sqrt((resid ** 2).sum() / (n - 2)))
-    sxx = float(((x - x.mean()) ** 2).sum())
-    t = float(stats.t.ppf((1 + konfidenz) / 2, n - 2))
+    t = _t_quantil(konfidenz, n - 2)
     punkte = []
     for jahr in range(int(x.max()), zieljahr + 1):
-        yhat = fit.intercept + fit.slope * jahr
-        halb = t * s * np.sqrt(1 + 1 / n + (jahr - x.mean()) ** 2 / sxx)
+        yhat = achse + steigung * jahr
+        halb = t * s * np.sqrt(1 + 1 / n + (jahr - xm) ** 2 / sxx)
         punkte.append((jahr, float(yhat), float(yhat - halb), float(yhat + halb)))
     _, wert, unten, oben = punkte[-1]
     tol = 0.0 if pd.isna(ziel.get("toleranz")) else float(ziel["toleranz"])
@@ -126,7 +151,7 @@ def prognose(reihe: pd.Series, zieljahr: int, ziel: dict, konfidenz: float = 0.8
     methode = (f"lineare Regression über die Ist-Werte {int(x.min())}–{int(x.max())} ({n} Jahre); "
                f"Band: {konfidenz * 100:.0f}-%-Prognoseintervall")
     return Prognose(methode, tuple(int(v) for v in x), zieljahr, float(wert), float(unten), float(oben),
-                    float(fit.slope), bool(erreichbar), tuple(punkte))
+                    steigung, bool(erreichbar), tuple(punkte))
 
 
 def ampel_regel(regeln, ist_fehlt: bool, abweichung_toleranzen: float, erreichbar: bool | None):
@@ -185,23 +210,32 @@ def soll_ist(ziel: dict, reihe: pd.Series, berichtsjahr: int, regeln, explizit: 
     """Soll-Ist of one goal for ``berichtsjahr``: the latest Ist up to that year against the
     Soll of the same year, the Ampel from the rule table and a German sentence explaining it.
     An Ist older than ``max_alter`` years (and not from the target year) counts as missing."""
+    jahre, werte = _jahre_werte(reihe)
+    return _soll_ist(ziel, jahre, werte, berichtsjahr, regeln, explizit,
+                     None if status is None else status.to_dict(), nachkommastellen, konfidenz, min_jahre, max_alter)
+
+
+def _soll_ist(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, regeln,
+              explizit: dict[int, float] | None, status: dict | None, nachkommastellen: int, konfidenz: float,
+              min_jahre: int, max_alter: int) -> SollIst:
+    """:func:`soll_ist` on sorted years and values without gaps."""
     from fis.format import fmt_wert
 
     einheit = (ziel.get("einheit") or "").replace("EUR", "€")
-    r = reihe.dropna().sort_index()
-    r = r[r.index <= berichtsjahr]
+    bis = jahre <= berichtsjahr
+    jahre, werte = jahre[bis], werte[bis]
     zieljahr = pd.Timestamp(ziel["zieldatum"]).year
     nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
     basisjahr = int(ziel["basisjahr"])
     band = ziel.get("richtung") == "halten"
-    if r.empty or int(r.index.max()) < min(berichtsjahr - max_alter, zieljahr):
-        jahr = None if r.empty else int(r.index.max())
+    if not len(jahre) or int(jahre[-1]) < min(berichtsjahr - max_alter, zieljahr):
+        jahr = None if not len(jahre) else int(jahre[-1])
         regel = ampel_regel(regeln, True, np.nan, None)
-        letzter = "" if jahr is None else f" (letzter Wert {fmt_wert(r.iloc[-1], einheit, nk)} für {jahr})"
+        letzter = "" if jahr is None else f" (letzter Wert {fmt_wert(float(werte[-1]), einheit, nk)} für {jahr})"
         return SollIst(ziel["ziel_id"], jahr, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, regel.farbe,
                        regel.wenn, f"Kein aktueller Ist-Wert{letzter}; {regel.wenn}.", None, None)
-    jahr = int(r.index.max())
-    ist = float(r.iloc[-1])
+    jahr = int(jahre[-1])
+    ist = float(werte[-1])
     if band:
         soll = np.nan
         unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
@@ -211,7 +245,7 @@ def soll_ist(ziel: dict, reihe: pd.Series, berichtsjahr: int, regeln, explizit: 
     tol = ziel.get("toleranz")
     tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
     vielfache = 0.0 if unguenstig <= 1e-12 else (unguenstig / tol if tol > 0 else np.inf)
-    prog = prognose(r, zieljahr, ziel, konfidenz, min_jahre, ab_jahr=basisjahr)
+    prog = _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, basisjahr)
     regel = ampel_regel(regeln, False, vielfache, None if prog is None else prog.erreichbar)
 
     ist_text = fmt_wert(ist, einheit, nk)
@@ -239,7 +273,7 @@ def soll_ist(ziel: dict, reihe: pd.Series, berichtsjahr: int, regeln, explizit: 
         satz += (f"; Trend bis {prog.zieljahr}: {fmt_wert(prog.wert, einheit, nk)}"
                  + ("" if prog.erreichbar else " – Ziel auf aktuellem Trend nicht erreichbar"))
     abw = ist - soll
-    st = None if status is None or jahr not in status.index else status.get(jahr)
+    st = None if status is None else status.get(jahr)
     return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
                    unguenstig, zielerreichungsgrad(ist, float(ziel["basiswert"]), ziel.get("zielwert", np.nan))
                    if not band else np.nan, regel.farbe, regel.wenn, satz + ".", prog, st)
@@ -266,6 +300,23 @@ def _dezernat(text) -> str | None:
     return text[text.index("Dezernat"):].strip()
 
 
+def _indikator_reihen(ziele: pd.DataFrame, werte: pd.DataFrame) -> dict[str, list[tuple]]:
+    """Per goal on an indicator: (ziel_id, jahr, wert, status) of the last Stichtag of each year,
+    from one join of the goals with the values (not a filter of all values per goal)."""
+    schluessel = ziele.loc[ziele["kennzahl_art"] == "indikator", ["ziel_id", "indikator_id", "raum_id"]]
+    if schluessel.empty:
+        return {}
+    w = werte[werte["indikator_id"].isin(schluessel["indikator_id"]) & werte["raum_id"].isin(schluessel["raum_id"])]
+    w = w[["indikator_id", "raum_id", "stichtag", "wert", "status"]].astype({"indikator_id": str, "raum_id": str})
+    hit = schluessel.merge(w, on=["indikator_id", "raum_id"])
+    hit["jahr"] = pd.to_datetime(hit["stichtag"]).dt.year
+    hit = hit.sort_values("stichtag", kind="stable").groupby(["ziel_id", "jahr"]).last().reset_index()
+    out: dict[str, list[tuple]] = {}
+    for r in hit.itertuples():
+        out.setdefault(r.ziel_id, []).append((r.ziel_id, int(r.jahr), r.wert, r.status))
+    return out
+
+
 def lade_controlling(store, m) -> Controllingdaten:
     """Goals with their Kennzahl series: indicators from the published (suppressed) monitoring
     values ``m`` at the goal's Raum, product Kennzahlen (Ist), budget lines (annual Ist,
@@ -277,24 +328,23 @@ def lade_controlling(store, m) -> Controllingdaten:
     kz = store.load_produkt_kennzahlen()
     tep = store.load_teilergebnisplan()
     reihen, nk = [], {}
-    w = m.werte.assign(jahr=pd.to_datetime(m.werte["stichtag"]).dt.year)
+    ist_je_ziel = _indikator_reihen(ziele, m.werte)
+    tep_ist = tep[(tep["monat"] == 0) & (tep["wertart"] == "Ist")]
+    tep_ist = {k: g for k, g in tep_ist.groupby(["produkt_nr", "position_nr"], sort=False)}
+    kz_ist = {k: g for k, g in kz[kz["wertart"] == "Ist"].groupby("kennzahl_id", sort=False)}
     for z in ziele.itertuples():
         art = z.kennzahl_art
         if art == "indikator":
-            hit = w[(w["indikator_id"] == z.indikator_id) & (w["raum_id"] == z.raum_id)]
-            hit = hit.sort_values("stichtag").groupby("jahr").last()
-            for jahr, r in hit.iterrows():
-                reihen.append((z.ziel_id, int(jahr), r["wert"], r["status"]))
+            reihen += ist_je_ziel.get(z.ziel_id, [])
             if z.indikator_id in m.indikatoren.index:
                 nk[z.ziel_id] = int(m.indikatoren.at[z.indikator_id, "nachkommastellen"])
         elif art == "produktkennzahl":
-            hit = kz[(kz["kennzahl_id"] == z.kennzahl_id) & (kz["wertart"] == "Ist")]
+            hit = kz_ist.get(z.kennzahl_id, kz.iloc[:0])
             reihen += [(z.ziel_id, int(r.jahr), float(r.wert), "endgültig") for r in hit.itertuples()]
             if len(hit):
                 nk[z.ziel_id] = int(hit["nachkommastellen"].iloc[0])
         elif art == "haushalt":
-            hit = tep[(tep["produkt_nr"] == z.produkt_nr) & (tep["position_nr"] == z.position_nr)
-                      & (tep["monat"] == 0) & (tep["wertart"] == "Ist")]
+            hit = tep_ist.get((z.produkt_nr, z.position_nr), tep.iloc[:0])
             reihen += [(z.ziel_id, int(r.jahr), abs(float(r.betrag)), "endgültig") for r in hit.itertuples()]
             nk[z.ziel_id] = 0
     reihen_df = pd.DataFrame(reihen, columns=["ziel_id", "jahr", "ist", "status"])
@@ -337,19 +387,41 @@ def lade_controlling(store, m) -> Controllingdaten:
     return Controllingdaten(ziele, reihen_df, soll, nk, tep, store.load_ergebnisplan_positionen(), produkte, org_p)
 
 
+def _reihen_je_ziel(reihen: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray, dict]]:
+    """Per goal: sorted years and values without gaps, and the status per year, from one sort of
+    all series (a filter per goal would cost seconds for thousands of goals)."""
+    r = reihen.sort_values(["ziel_id", "jahr"], kind="stable")
+    ids = r["ziel_id"].to_numpy()
+    jahre = r["jahr"].to_numpy(dtype=float)
+    werte = r["ist"].to_numpy(dtype=float, na_value=np.nan)
+    status = r["status"].to_numpy(dtype=object)
+    if not len(ids):
+        return {}
+    grenzen = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+    out = {}
+    for a, b in zip(np.r_[0, grenzen], np.r_[grenzen, len(ids)], strict=True):
+        j, w = jahre[a:b], werte[a:b]
+        out[ids[a]] = (j[~np.isnan(w)], w[~np.isnan(w)], dict(zip(j.astype(int).tolist(), status[a:b], strict=True)))
+    return out
+
+
 def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
     """Soll-Ist and Ampel of every goal with a Kennzahl, then the roll-up over the tree.
     Columns: ziel_id, jahr, ist, soll, abweichung, abweichung_prozent, zielerreichung,
     ampel_eigen, regel, text, erreichbar, prognose_wert, ampel, ampel_text, status."""
     rows = []
+    reihen = _reihen_je_ziel(c.reihen)
+    leer = (np.empty(0), np.empty(0), {})
+    soll: dict[str, dict] = {}
+    for zid, jahr, wert in c.soll[["ziel_id", "jahr", "soll"]].itertuples(index=False):
+        soll.setdefault(zid, {})[int(jahr)] = wert
     for z in c.ziele.to_dict("records"):
         if not isinstance(z.get("kennzahl_art"), str) or pd.isna(z.get("basisjahr")) or pd.isna(z.get("zieldatum")):
             rows.append({"ziel_id": z["ziel_id"], "ampel_eigen": None})
             continue
-        r = c.reihen[c.reihen["ziel_id"] == z["ziel_id"]].set_index("jahr")
-        explizit = c.soll[c.soll["ziel_id"] == z["ziel_id"]].set_index("jahr")["soll"].to_dict()
-        si = soll_ist(z, r["ist"], berichtsjahr, cfg.ampel, explizit, r["status"],
-                      c.nachkommastellen.get(z["ziel_id"], 1), cfg.prognose_konfidenz, cfg.prognose_min_jahre)
+        jahre, werte, status = reihen.get(z["ziel_id"], leer)
+        si = _soll_ist(z, jahre, werte, berichtsjahr, cfg.ampel, soll.get(z["ziel_id"], {}), status,
+                       c.nachkommastellen.get(z["ziel_id"], 1), cfg.prognose_konfidenz, cfg.prognose_min_jahre, 2)
         rows.append({"ziel_id": si.ziel_id, "jahr": si.jahr, "ist": si.ist, "soll": si.soll,
                      "abweichung": si.abweichung, "abweichung_prozent": si.abweichung_prozent,
                      "zielerreichung": si.zielerreichung, "ampel_eigen": si.ampel, "regel": si.regel,

@@ -101,14 +101,16 @@ class Indexdaten:
 
 
 def lade_indexdaten(store, config: Config) -> Indexdaten:
-    from fis.monitoring import aggregate_levels, hierarchy
-    indikatoren = store.load_indikatoren()
-    raeume = store.load_raeume()
-    top = max(e.ebene for e in config.stadt.raumebenen)
-    alle = aggregate_levels(store.load_werte(), raeume, indikatoren, top)
-    stichtage_ = sorted(alle["stichtag"].unique())
-    return Indexdaten(alle[["raum_id", "indikator_id", "stichtag", "ebene", "wert"]], hierarchy(raeume, stichtage_),
-                      indikatoren.set_index("indikator_id")["polaritaet"].to_dict())
+    from fis.monitoring import lade_aggregat
+    return indexdaten_aus(lade_aggregat(store, config))
+
+
+def indexdaten_aus(a) -> Indexdaten:
+    """The index inputs from a :class:`fis.monitoring.Aggregat` (internal values, all levels)."""
+    from fis.monitoring import hierarchy
+    return Indexdaten(a.werte[["raum_id", "indikator_id", "stichtag", "ebene", "wert"]],
+                      hierarchy(a.raeume, a.stichtage),
+                      a.indikatoren.set_index("indikator_id")["polaritaet"].to_dict())
 
 
 def stichtage(m: Indexdaten, ix: Index) -> list[date]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -283,38 +284,80 @@ class Monitoringdaten:
     def meta(self, indikator_id: str) -> pd.Series:
         return self.indikatoren.loc[indikator_id]
 
+    # Row positions per indicator, Raum and Stichtag, built once per (shared, cached) object: a
+    # selection then touches only its rows, not a mask over millions of values on every rerun.
+    @cached_property
+    def _zeilen_indikator(self) -> dict[str, np.ndarray]:
+        return self.werte.groupby("indikator_id", sort=False).indices
+
+    @cached_property
+    def _zeilen_raum(self) -> dict[str, np.ndarray]:
+        return self.werte.groupby("raum_id", sort=False).indices
+
+    @cached_property
+    def _zeilen_stichtag(self) -> dict[date, np.ndarray]:
+        return self.werte.groupby("stichtag", sort=False).indices
+
+    @property
+    def indikatoren_mit_werten(self) -> set[str]:
+        return set(self._zeilen_indikator)
+
     def auswahl(self, indikator_id: str | None = None, stichtag: date | None = None,
-                ebene: int | None = None) -> pd.DataFrame:
+                ebene: int | None = None, raum_id: str | None = None) -> pd.DataFrame:
+        """The rows of one indicator, Stichtag, level and/or Raum (None: all), in stored order."""
         w = self.werte
-        mask = np.ones(len(w), dtype=bool)
-        if indikator_id is not None:
-            mask &= (w["indikator_id"] == indikator_id).to_numpy()
-        if stichtag is not None:
-            mask &= (w["stichtag"] == stichtag).to_numpy()
+        zeilen = None
+        for wert, index in ((indikator_id, "_zeilen_indikator"), (raum_id, "_zeilen_raum"),
+                            (stichtag, "_zeilen_stichtag")):
+            if wert is None:
+                continue
+            z = getattr(self, index).get(wert, np.empty(0, dtype=np.intp))
+            zeilen = z if zeilen is None else np.intersect1d(zeilen, z, assume_unique=True)
+        if zeilen is not None:
+            w = w.iloc[zeilen]
         if ebene is not None:
-            mask &= (w["ebene"] == ebene).to_numpy()
-        return w[mask]
+            w = w[(w["ebene"] == ebene).to_numpy()]
+        return w
+
+
+@dataclass(frozen=True)
+class Aggregat:
+    """The internal (not suppressed) values of every level: what both the published
+    :class:`Monitoringdaten` and the indices (fis.indizes.Indexdaten) are computed from, so that
+    a page needing both aggregates the city once."""
+
+    werte: pd.DataFrame          # aggregate_levels()
+    raeume: pd.DataFrame         # the Raum records (store.load_raeume)
+    indikatoren: pd.DataFrame    # the catalog (store.load_indikatoren)
+    stichtage: tuple[date, ...]
+
+
+def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggregat:
+    """Load the current values and aggregate them over all levels (nothing suppressed yet)."""
+    indikatoren = store.load_indikatoren()
+    raeume = store.load_raeume()
+    top = max(e.ebene for e in config.stadt.raumebenen)
+    alle = aggregate_levels(store.load_werte(indikator_ids=indikator_ids), raeume, indikatoren, top)
+    return Aggregat(alle, raeume, indikatoren, tuple(sorted(alle["stichtag"].unique())))
+
+
+def monitoring_aus(a: Aggregat, config) -> Monitoringdaten:
+    """Suppress (primary and secondary) the aggregate: the values as they may be shown."""
+    from fis.disclosure import regeln, suppress
+
+    stadt = config.stadt
+    r = regeln(a.indikatoren, stadt.geheimhaltung_standard, stadt.mindest_einwohner, stadt.einwohner_indikator)
+    pub = suppress(a.werte, r)
+    return Monitoringdaten(
+        werte=pub, raeume=hierarchy(a.raeume, a.stichtage),
+        indikatoren=a.indikatoren.set_index("indikator_id"), stichtage=a.stichtage,
+        ebenen={e.ebene: (e.name, e.plural) for e in stadt.raumebenen},
+        mindest_einwohner=stadt.mindest_einwohner)
 
 
 def lade_monitoring(store, config, indikator_ids: list[str] | None = None) -> Monitoringdaten:
     """Load, aggregate over all levels and suppress (primary and secondary)."""
-    from fis.disclosure import regeln, suppress
-
-    indikatoren = store.load_indikatoren()
-    raeume = store.load_raeume()
-    werte = store.load_werte(indikator_ids=indikator_ids)
-    top = max(e.ebene for e in config.stadt.raumebenen)
-    stadt = config.stadt
-    r = regeln(indikatoren, stadt.geheimhaltung_standard, stadt.mindest_einwohner,
-               stadt.einwohner_indikator)
-    alle = aggregate_levels(werte, raeume, indikatoren, top)
-    pub = suppress(alle, r)
-    stichtage = tuple(sorted(pub["stichtag"].unique()))
-    return Monitoringdaten(
-        werte=pub, raeume=hierarchy(raeume, stichtage),
-        indikatoren=indikatoren.set_index("indikator_id"), stichtage=stichtage,
-        ebenen={e.ebene: (e.name, e.plural) for e in stadt.raumebenen},
-        mindest_einwohner=stadt.mindest_einwohner)
+    return monitoring_aus(lade_aggregat(store, config, indikator_ids), config)
 
 
 def _rang(werte: pd.Series, polaritaet: str) -> pd.Series:
@@ -398,7 +441,8 @@ def zeitreihe_werte(m: Monitoringdaten, indikator_id: str, raum_ids: list[str],
             up = set(parents[parents.index.isin(frontier)].dropna())
             frontier = up - ids
             ids |= up
-    w = m.werte[(m.werte["indikator_id"] == indikator_id) & m.werte["raum_id"].isin(ids)]
+    w = m.auswahl(indikator_id)
+    w = w[w["raum_id"].isin(ids)]
     w = w[["raum_id", "ebene", "stichtag", "wert", "status", "unterdrueckt", "grund", "schwelle"]].copy()
     w = w.merge(m.raeume[["raum_id", "stichtag", "gueltig_von"]], on=["raum_id", "stichtag"], how="left")
     w["name"] = w["raum_id"].map(m.namen())
@@ -445,8 +489,7 @@ def trend(reihe: pd.DataFrame, jahre: int = 5) -> list[Trend]:
 # --------------------------------------------------------------------------- profile
 
 def _wert_am(m: Monitoringdaten, raum_id: str, tag: date) -> pd.Series:
-    w = m.werte[(m.werte["raum_id"] == raum_id) & (m.werte["stichtag"] == tag)]
-    return w.set_index("indikator_id")
+    return m.auswahl(stichtag=tag, raum_id=raum_id).set_index("indikator_id")
 
 
 def profil(m: Monitoringdaten, raum_id: str, stichtag: date, jahre: int = 5) -> pd.DataFrame:
@@ -466,7 +509,8 @@ def profil(m: Monitoringdaten, raum_id: str, stichtag: date, jahre: int = 5) -> 
     vorjahr, vergleich = stichtag.replace(year=stichtag.year - 1), stichtag.replace(year=stichtag.year - jahre)
     frueher = {tag: _wert_am(m, raum_id, tag)["wert"] for tag in (vorjahr, vergleich)}
     ok = {tag: bool(vergleichbar(m, [raum_id], tag, stichtag).iloc[0]) for tag in (vorjahr, vergleich)}
-    reihe = m.werte[(m.werte["raum_id"] == raum_id) & (m.werte["stichtag"] <= stichtag)]
+    reihe = m.auswahl(raum_id=raum_id)
+    reihe = reihe[reihe["stichtag"] <= stichtag]
     verlauf = reihe.sort_values("stichtag").groupby("indikator_id")["wert"].agg(
         lambda s: [float(v) for v in s.dropna()])
     rows = []
@@ -666,6 +710,6 @@ def einwohner_je_jahr(m: Monitoringdaten, indikator_id: str | None) -> dict[int,
     indicator; empty if there is none."""
     if not indikator_id or indikator_id not in m.indikatoren.index:
         return {}
-    w = m.werte[(m.werte["indikator_id"] == indikator_id) & (m.werte["ebene"] == m.top)].dropna(subset=["wert"])
+    w = m.auswahl(indikator_id, ebene=m.top).dropna(subset=["wert"])
     w = w.assign(jahr=pd.to_datetime(w["stichtag"]).dt.year).sort_values("stichtag")
     return {int(j): float(v) for j, v in w.groupby("jahr")["wert"].last().items()}

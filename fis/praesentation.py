@@ -27,8 +27,8 @@ def stadtwert_satz(m, indikator_id: str, stichtag: date) -> str:
     """„Gesamtstadt 17,7 % am 31.12.2024, −0,4 Pp zum Vorjahr.“ from the published values."""
     meta = m.meta(indikator_id)
     einheit, stellen = meta["einheit"], int(meta["nachkommastellen"])
-    stadt = m.werte[(m.werte["indikator_id"] == indikator_id) & (m.werte["ebene"] == m.top)
-                    & (m.werte["stichtag"] <= stichtag)].sort_values("stichtag")
+    stadt = m.auswahl(indikator_id, ebene=m.top)
+    stadt = stadt[stadt["stichtag"] <= stichtag].sort_values("stichtag")
     name = m.ebenen[m.top][0]
     if stadt.empty or pd.isna(stadt["wert"].iloc[-1]):
         return f"Für die {name} liegt kein Wert vor."

@@ -29,7 +29,7 @@ soll_2024, … for annual Soll values.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
@@ -146,6 +146,14 @@ class Bezugsdaten:
     tep: pd.DataFrame
     produkte: set
     vorhandene: set                  # goal ids already stored
+    ist_je_jahr: dict = field(default_factory=dict)   # (indikator_id, raum_id, jahr) → last known wert
+
+
+def _ist_je_jahr(alle: pd.DataFrame) -> dict:
+    """The last non-missing value per indicator, Raum and year: one pass instead of a filter per goal."""
+    w = alle.dropna(subset=["wert"]).sort_values("stichtag", kind="stable")
+    letzte = w.groupby(["indikator_id", "raum_id", "jahr"], sort=False)["wert"].last()
+    return letzte.to_dict()
 
 
 def bezugsdaten(store) -> Bezugsdaten:
@@ -156,7 +164,7 @@ def bezugsdaten(store) -> Bezugsdaten:
     alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
     return Bezugsdaten(alle, katalog.set_index("indikator_id"), set(raeume["raum_id"]),
                        store.load_produkt_kennzahlen(), store.load_teilergebnisplan(),
-                       set(store.load_produkte()["nr"]), set(store.load_ziele()["ziel_id"]))
+                       set(store.load_produkte()["nr"]), set(store.load_ziele()["ziel_id"]), _ist_je_jahr(alle))
 
 
 def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
@@ -255,9 +263,8 @@ def _kennzahl(k, row: dict, bezug: Bezugsdaten, wo: str, fehler: list[str]) -> t
             return None, 2
         row.update(kennzahl_art="indikator", indikator_id=ind, raum_id=raum,
                    einheit=bezug.indikatoren.at[ind, "einheit"])
-        a = bezug.indikator_ist
-        hit = a[(a["indikator_id"] == ind) & (a["raum_id"] == raum) & (a["jahr"] == jahr)]["wert"].dropna()
-        return (float(hit.iloc[-1]) if len(hit) else None), int(bezug.indikatoren.at[ind, "nachkommastellen"])
+        ist = bezug.ist_je_jahr.get((ind, raum, jahr))
+        return (None if ist is None else float(ist)), int(bezug.indikatoren.at[ind, "nachkommastellen"])
     if "produktkennzahl" in k:
         kid = str(k["produktkennzahl"])
         kz = bezug.kennzahlen[bezug.kennzahlen["kennzahl_id"] == kid]

@@ -18,7 +18,7 @@ from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.demo import build_demo
 from fis.lagebild import Lagebild, compute_lagebild
 from fis.maps import anzeige_geometrien
-from fis.monitoring import Monitoringdaten, lade_monitoring
+from fis.monitoring import Monitoringdaten, lade_aggregat, monitoring_aus
 from fis.store import Store
 
 
@@ -94,10 +94,20 @@ def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
     return compute_lagebild(_leser(version), config(), stichtag, ebene, monitoring(version), klassen)
 
 
-@st.cache_data(show_spinner="Werte werden zusammengestellt …", max_entries=4)
+# The large results (millions of values) are cached as resources: every session and rerun shares
+# one object instead of unpickling a copy (st.cache_data), which cost a large city about a second
+# per rerun and a copy per session. Nobody may change them in place (pandas copy-on-write makes
+# every derived frame a copy). Two entries: the current version for both Sichten.
+@st.cache_resource(show_spinner="Werte werden zusammengestellt …", max_entries=2)
+def _daten(version: str) -> tuple[Monitoringdaten, idx.Indexdaten]:
+    """One aggregation of the city for both the published values and the indices."""
+    a = lade_aggregat(_leser(version), config())
+    return monitoring_aus(a, config()), idx.indexdaten_aus(a)
+
+
 def monitoring(version: str) -> Monitoringdaten:
     """Every published value (aggregated, suppressed) for this data version."""
-    return lade_monitoring(_leser(version), config())
+    return _daten(version)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -106,7 +116,7 @@ def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
     return anzeige_geometrien(_leser(version), stichtag, ebene)
 
 
-@st.cache_data(show_spinner="Ziele werden bewertet …", max_entries=4)
+@st.cache_resource(show_spinner="Ziele werden bewertet …", max_entries=2)
 def controlling(version: str) -> ctl.Controllingdaten:
     """Goals with their Kennzahl series and the budget data of this data version."""
     return ctl.lade_controlling(_leser(version), monitoring(version))
@@ -123,13 +133,19 @@ def haushaltszeilen(version: str, jahr: int, monat: int) -> pd.DataFrame:
     return ctl.haushaltszeilen(controlling(version), jahr, monat, config().controlling.haushalt)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def produkte(version: str) -> prd.Produktdaten:
     """Products, Kennzahlen and Teilergebnispläne of this data version."""
     return prd.lade_produkte(_leser(version))
 
 
-@st.cache_data(show_spinner="Indizes werden berechnet …", max_entries=4)
 def indexdaten(version: str) -> idx.Indexdaten:
     """Internal values of all levels for the indices (only index results are shown)."""
-    return idx.lade_indexdaten(_leser(version), config())
+    return _daten(version)[1]
+
+
+def verwerfen() -> None:
+    """After a commit or rollback: drop every cached result (not the connection or the configuration)."""
+    st.cache_data.clear()
+    for f in (_daten, controlling, produkte):
+        f.clear()

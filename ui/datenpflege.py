@@ -33,7 +33,7 @@ KEIN = "—"
 
 def _nach_schreiben(text: str) -> None:
     """After a commit or rollback: drop every cached result and confirm."""
-    st.cache_data.clear()
+    cache.verwerfen()
     st.session_state["dp_meldung"] = text
     # New uploader keys: the committed file is no longer offered (it would only show
     # "bereits geliefert"), and the next delivery starts from an empty form.

@@ -21,7 +21,7 @@ def indikator(m: Monitoringdaten, label: str, key: str, standard: list[str] | st
               stichtag: date | None = None) -> str:
     """Indicator choice; the first of ``standard`` with values at ``stichtag`` is preselected."""
     meta = m.indikatoren
-    vorhanden = set(m.werte["indikator_id"])
+    vorhanden = m.indikatoren_mit_werten
     ids = [i for i in meta.index if i in vorhanden]
     if st.session_state.get(key) not in ids:
         kandidaten = [standard] if isinstance(standard, str) else list(standard or [])
