@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -99,6 +100,28 @@ class Indexdaten:
     raeume: pd.DataFrame         # raum_id, stichtag, ebene, name (fis.monitoring.hierarchy)
     polaritaet: dict[str, str]
 
+    # Row positions per Stichtag and indicator, built once per (shared, cached) object.
+    @cached_property
+    def _zeilen_stichtag(self) -> dict[date, np.ndarray]:
+        return self.werte.groupby("stichtag", sort=False).indices
+
+    @cached_property
+    def _zeilen_indikator(self) -> dict[str, np.ndarray]:
+        return self.werte.groupby("indikator_id", sort=False).indices
+
+    def auswahl(self, stichtag: date | None = None, ebene: int | None = None,
+                indikatoren: list[str] | None = None) -> pd.DataFrame:
+        """The rows of one Stichtag, level and/or set of indicators (None: all), in stored order."""
+        zeilen = None
+        if indikatoren is not None:
+            leer = np.empty(0, dtype=np.intp)
+            zeilen = np.sort(np.concatenate([leer, *(self._zeilen_indikator.get(i, leer) for i in set(indikatoren))]))
+        if stichtag is not None:
+            z = self._zeilen_stichtag.get(stichtag, np.empty(0, dtype=np.intp))
+            zeilen = z if zeilen is None else np.intersect1d(zeilen, z, assume_unique=True)
+        w = self.werte if zeilen is None else self.werte.iloc[zeilen]
+        return w if ebene is None else w[(w["ebene"] == ebene).to_numpy()]
+
 
 def lade_indexdaten(store, config: Config) -> Indexdaten:
     from fis.monitoring import lade_aggregat
@@ -115,7 +138,7 @@ def indexdaten_aus(a) -> Indexdaten:
 
 def stichtage(m: Indexdaten, ix: Index) -> list[date]:
     """Stichtage at which every component has values at the index's level."""
-    w = m.werte[(m.werte["ebene"] == ix.ebene) & m.werte["indikator_id"].isin([k.indikator for k in ix.komponenten])]
+    w = m.auswahl(ebene=ix.ebene, indikatoren=[k.indikator for k in ix.komponenten])
     w = w.dropna(subset=["wert"])
     je = w.groupby("stichtag")["indikator_id"].nunique()
     return sorted(je[je == len({k.indikator for k in ix.komponenten})].index)
@@ -123,7 +146,7 @@ def stichtage(m: Indexdaten, ix: Index) -> list[date]:
 
 def berechne_aus(m: Indexdaten, config: Config, ix: Index, stichtag: date) -> Indexergebnis:
     """The index at ``stichtag`` from the internal values."""
-    w = m.werte[(m.werte["stichtag"] == stichtag) & (m.werte["ebene"] == ix.ebene)]
+    w = m.auswahl(stichtag, ix.ebene)
     breit = w.pivot_table(index="raum_id", columns="indikator_id", values="wert", aggfunc="first")
     raeume = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == ix.ebene)]["raum_id"]
     breit = breit.reindex(sorted(set(raeume)))

@@ -305,16 +305,18 @@ class Monitoringdaten:
     def auswahl(self, indikator_id: str | None = None, stichtag: date | None = None,
                 ebene: int | None = None, raum_id: str | None = None) -> pd.DataFrame:
         """The rows of one indicator, Stichtag, level and/or Raum (None: all), in stored order."""
+        kriterien = [(spalte, wert, index) for spalte, wert, index in (
+            ("indikator_id", indikator_id, "_zeilen_indikator"), ("raum_id", raum_id, "_zeilen_raum"),
+            ("stichtag", stichtag, "_zeilen_stichtag")) if wert is not None]
         w = self.werte
-        zeilen = None
-        for wert, index in ((indikator_id, "_zeilen_indikator"), (raum_id, "_zeilen_raum"),
-                            (stichtag, "_zeilen_stichtag")):
-            if wert is None:
-                continue
-            z = getattr(self, index).get(wert, np.empty(0, dtype=np.intp))
-            zeilen = z if zeilen is None else np.intersect1d(zeilen, z, assume_unique=True)
-        if zeilen is not None:
-            w = w.iloc[zeilen]
+        if kriterien:
+            # the rows of the most selective criterion, then the others on those rows only
+            zeilen = [getattr(self, index).get(wert, np.empty(0, dtype=np.intp)) for _, wert, index in kriterien]
+            kleinste = int(np.argmin([len(z) for z in zeilen]))
+            w = w.iloc[zeilen[kleinste]]
+            for n, (spalte, wert, _) in enumerate(kriterien):
+                if n != kleinste:
+                    w = w[(w[spalte] == wert).to_numpy()]
         if ebene is not None:
             w = w[(w["ebene"] == ebene).to_numpy()]
         return w

@@ -32,10 +32,10 @@ if len(indikatoren) < 2:
     st.info("Bitte mindestens zwei Indikatoren wählen.")
     st.stop()
 ebene = 1
-tage = sorted(t for t in daten.werte["stichtag"].unique() if t <= auswahl.stichtag)
+tage = sorted(t for t in daten.auswahl(indikatoren=indikatoren)["stichtag"].unique() if t <= auswahl.stichtag)
 x = pd.DataFrame()
 for stichtag in reversed(tage):
-    x = matrix(daten.werte, stichtag, ebene, indikatoren)
+    x = matrix(daten.auswahl(stichtag, ebene, indikatoren), stichtag, ebene, indikatoren)
     if len(x) >= 6:
         break
 if len(x) < 6:

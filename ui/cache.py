@@ -110,7 +110,7 @@ def monitoring(version: str) -> Monitoringdaten:
     return _daten(version)[0]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
     """Simplified display geometries (shapely) of the units of ``ebene`` valid at ``stichtag``."""
     return anzeige_geometrien(_leser(version), stichtag, ebene)
@@ -144,8 +144,14 @@ def indexdaten(version: str) -> idx.Indexdaten:
     return _daten(version)[1]
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def rueckname_wirkung(version: str, lieferung_id: int) -> dict[str, int]:
+    """What rolling back a delivery would do (a query over the value history: seconds in a large city)."""
+    return _leser(version).rueckname_wirkung(lieferung_id)
+
+
 def verwerfen() -> None:
     """After a commit or rollback: drop every cached result (not the connection or the configuration)."""
     st.cache_data.clear()
-    for f in (_daten, controlling, produkte):
+    for f in (_daten, controlling, produkte, geometrien):
         f.clear()

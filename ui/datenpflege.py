@@ -366,7 +366,7 @@ def lieferungen_tab(config) -> None:
     else:
         nr = st.selectbox("Lieferung", aktiv["Nr."].tolist(), key="dp_rb_nr",
                           format_func=lambda n: f"{n} – {aktiv.set_index('Nr.').at[n, 'Bezeichnung']}")
-        wirkung = store.rueckname_wirkung(int(nr))
+        wirkung = cache.rueckname_wirkung(cache.data_version(), int(nr))
         st.caption(f"Danach gelten {wirkung['frueherer_stand']} Werte wieder in der früheren Fassung, "
                    f"{wirkung['entfallen']} Werte entfallen. Die Daten der Lieferung bleiben gespeichert.")
         grund = st.text_input("Grund (für das Protokoll)", key="dp_rb_grund")

@@ -69,9 +69,10 @@ def download(frame: pd.DataFrame, dateiname: str, key: str, titel: str | None = 
     links, rechts, _ = st.columns([1, 1, 3])
     links.download_button("CSV", csv_bytes(frame), file_name=f"{stamm}.csv", mime="text/csv", key=key,
                           icon=":material/download:", help="Semikolon-getrennt, Dezimalkomma, UTF-8")
+    blatt, herkunft = titel or stamm, quellen or [f"FIS Sozialplanung {config().stadt.name}"]
+    # Excel is built on click only (deferred): writing a workbook on every rerun cost more than the page.
     rechts.download_button(
-        "Excel", xlsx_bytes({titel or stamm: frame}, titel or stamm,
-                            quellen or [f"FIS Sozialplanung {config().stadt.name}"], [HINWEIS_GEHEIMHALTUNG]),
+        "Excel", lambda: xlsx_bytes({blatt: frame}, blatt, herkunft, [HINWEIS_GEHEIMHALTUNG]),
         file_name=f"{stamm}.xlsx", key=f"{key}_xlsx", icon=":material/table_view:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help="Zahlen als Zahlen, deutsches Format, mit Blatt „Quellen und Hinweise“")

@@ -81,3 +81,26 @@ def test_a_bad_upload_is_explained_and_fixed_in_the_datenpflege(server):
         page.screenshot(path=str(ARTIFACTS / "datenpflege_uebernommen.png"), full_page=True)
         browser.close()
     assert hosts == {"127.0.0.1"}
+
+
+def test_the_excel_download_is_written_on_click_and_opens(server, tmp_path):
+    """The workbook is built only when the button is clicked (deferred download): it must still
+    arrive in the browser as a real XLSX with the table's rows."""
+    from playwright.sync_api import sync_playwright
+    from python_calamine import CalamineWorkbook
+
+    url, _ = server
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400}, accept_downloads=True)
+        page.goto(url)
+        page.get_by_text("mit Handlungsbedarf").first.wait_for(timeout=90_000)
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="Excel").first.click()
+        ziel = tmp_path / info.value.suggested_filename
+        info.value.save_as(ziel)
+        browser.close()
+    assert ziel.suffix == ".xlsx" and ziel.read_bytes()[:2] == b"PK"
+    buch = CalamineWorkbook.from_path(str(ziel))
+    zeilen = buch.get_sheet_by_index(0).to_python()
+    assert len(zeilen) > 5 and "Quellen und Hinweise" in buch.sheet_names
