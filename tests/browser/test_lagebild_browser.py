@@ -45,6 +45,29 @@ def test_first_start_builds_the_demo_and_shows_the_lagebild_without_external_req
     assert hosts <= {"127.0.0.1"} | {h for h in hosts if h.startswith("data:")}, hosts
 
 
+def test_the_excel_download_is_written_on_click_and_opens(server, tmp_path):
+    """The workbook is built only when the button is clicked (deferred download): it must still
+    arrive in the browser as a real XLSX with the table's rows (the demo's 14 areas with
+    Handlungsbedarf: runs before the upload test changes the data)."""
+    from playwright.sync_api import sync_playwright
+    from python_calamine import CalamineWorkbook
+
+    url, _ = server
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400}, accept_downloads=True)
+        page.goto(url)
+        page.get_by_text("mit Handlungsbedarf").first.wait_for(timeout=90_000)
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="Excel").first.click()
+        ziel = tmp_path / info.value.suggested_filename
+        info.value.save_as(ziel)
+        browser.close()
+    assert ziel.suffix == ".xlsx" and ziel.read_bytes()[:2] == b"PK"
+    buch = CalamineWorkbook.from_path(str(ziel))
+    zeilen = buch.get_sheet_by_index(0).to_python()
+    assert len(zeilen) == 1 + 14 and "Quellen und Hinweise" in buch.sheet_names
+
 def test_a_bad_upload_is_explained_and_fixed_in_the_datenpflege(server):
     """As a planner: upload a file whose ids lost their leading zeros, read the report,
     switch on the repair, commit. Runs after the first-start test (same server)."""
@@ -82,25 +105,3 @@ def test_a_bad_upload_is_explained_and_fixed_in_the_datenpflege(server):
         browser.close()
     assert hosts == {"127.0.0.1"}
 
-
-def test_the_excel_download_is_written_on_click_and_opens(server, tmp_path):
-    """The workbook is built only when the button is clicked (deferred download): it must still
-    arrive in the browser as a real XLSX with the table's rows."""
-    from playwright.sync_api import sync_playwright
-    from python_calamine import CalamineWorkbook
-
-    url, _ = server
-    with sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1400}, accept_downloads=True)
-        page.goto(url)
-        page.get_by_text("mit Handlungsbedarf").first.wait_for(timeout=90_000)
-        with page.expect_download(timeout=60_000) as info:
-            page.get_by_role("button", name="Excel").first.click()
-        ziel = tmp_path / info.value.suggested_filename
-        info.value.save_as(ziel)
-        browser.close()
-    assert ziel.suffix == ".xlsx" and ziel.read_bytes()[:2] == b"PK"
-    buch = CalamineWorkbook.from_path(str(ziel))
-    zeilen = buch.get_sheet_by_index(0).to_python()
-    assert len(zeilen) > 5 and "Quellen und Hinweise" in buch.sheet_names
