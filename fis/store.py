@@ -771,6 +771,19 @@ class Store:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def load_wertebestand(self) -> pd.DataFrame:
+        """Which indicator has values at which Stichtag: indikator_id, stichtag, mit_wert (some
+        value or numerator delivered). Read from the deliveries directly, without choosing each
+        key's current version: a fraction of a second where the current values of a large city take
+        seconds. For choosing what to show, not for figures."""
+        frame = self.con.execute(
+            "SELECT w.indikator_id, w.stichtag, bool_or(w.wert IS NOT NULL OR w.zaehler IS NOT NULL) AS mit_wert "
+            "FROM wert w JOIN lieferung l USING (lieferung_id) "
+            "WHERE l.status = 'aktiv' AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) "
+            "GROUP BY ALL ORDER BY ALL", [self.nur_veroeffentlicht]).df()
+        frame["stichtag"] = pd.to_datetime(frame["stichtag"]).dt.date
+        return frame
+
     def load_werte(self, indikator_ids: list[str] | None = None,
                    stichtage: list[date] | None = None,
                    raum_ids: list[str] | None = None) -> pd.DataFrame:

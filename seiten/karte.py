@@ -10,8 +10,7 @@ from ui import links as deeplinks
 config = cache.config()
 auswahl = sidebar.auswahl()
 version = cache.data_version()
-m = cache.monitoring(version)
-ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
+ebene_name, ebene_plural = config.ebene(auswahl.ebene).name, config.ebene(auswahl.ebene).plural
 
 st.title("Karte")
 oben = st.columns([3, 2, 1, 1])
@@ -19,7 +18,7 @@ deeplinks.uebernehmen("indikator", "karte_indikator")
 deeplinks.uebernehmen("raum", "karte_raum")
 with oben[0]:
     kern = [*config.lagebild.handlungsbedarf.indikatoren, *config.lagebild.kennzahlen]
-    ind = monitoring.indikator(m, "Indikator", "karte_indikator", kern, auswahl.stichtag)
+    ind = monitoring.indikator(cache.katalog(version), "Indikator", "karte_indikator", kern, auswahl.stichtag)
 with oben[1]:
     methode = st.selectbox("Klassenbildung", list(METHODEN), key="karte_methode",
                            index=list(METHODEN).index(STANDARD_METHODE), format_func=METHODEN.get)
@@ -31,6 +30,7 @@ with oben[3]:
         "Bedarf", key="karte_bedarf", help="Sozialräume mit Handlungsbedarf nach der Regel des Lagebilds "
         "violett umranden")
 
+m = cache.monitoring(version, [ind])          # only this indicator: a large city need not wait for all
 stichtage = [s for s in m.stichtage if not m.auswahl(ind, s, auswahl.ebene).empty]
 vergleich = None
 if st.toggle("Veränderungskarte", key="karte_veraenderung",

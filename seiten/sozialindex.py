@@ -18,8 +18,9 @@ st.title("Sozialindex")
 if not config.indizes.indizes:
     st.info("Es ist kein Index konfiguriert (indizes.yaml im Konfigurationsordner).")
     st.stop()
-daten = cache.indexdaten(version)
-m = cache.monitoring(version)
+# the components of the configured indices only: a large city need not wait for all indicators
+daten = cache.indexdaten(version, cache.index_indikatoren())
+m = cache.monitoring(version, cache.index_indikatoren())
 indizes = {ix.id: ix for ix in config.indizes.indizes}
 deeplinks.uebernehmen("index", "si_index")
 oben = st.columns([2, 1])

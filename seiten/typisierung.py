@@ -13,11 +13,10 @@ from ui import cache, controlling, sidebar
 config = cache.config()
 auswahl = sidebar.auswahl()
 version = cache.data_version()
-daten = cache.indexdaten(version)
-m = cache.monitoring(version)
+katalog = cache.katalog(version)
 st.title("Typisierung der Gebiete")
-kurz = m.indikatoren["kurzname"].to_dict()
-quoten = [i for i in m.indikatoren.index if m.indikatoren.at[i, "aggregation"] == "quote"]
+kurz = katalog["kurzname"].to_dict()
+quoten = [i for i in katalog.index if katalog.at[i, "aggregation"] == "quote"]
 vorgabe = [k.indikator for ix in config.indizes.indizes for k in ix.komponenten if k.indikator in quoten] or quoten[:6]
 indikatoren = st.multiselect("Indikatoren", quoten, default=list(dict.fromkeys(vorgabe)), format_func=kurz.get,
                              key="ty_ind")
@@ -32,6 +31,9 @@ if len(indikatoren) < 2:
     st.info("Bitte mindestens zwei Indikatoren wählen.")
     st.stop()
 ebene = 1
+# the chosen indicators and the index components only: a large city need not wait for all
+daten = cache.indexdaten(version, [*indikatoren, *cache.index_indikatoren()])
+m = cache.monitoring(version, [*indikatoren, *cache.index_indikatoren()])
 tage = sorted(t for t in daten.auswahl(indikatoren=indikatoren)["stichtag"].unique() if t <= auswahl.stichtag)
 x = pd.DataFrame()
 for stichtag in reversed(tage):

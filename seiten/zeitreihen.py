@@ -9,12 +9,14 @@ from ui import cache, links, monitoring, sidebar
 
 config = cache.config()
 auswahl = sidebar.auswahl()
-m = cache.monitoring(cache.data_version())
-ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
+version = cache.data_version()
+katalog = cache.katalog(version)
+ebene_name, ebene_plural = config.ebene(auswahl.ebene).name, config.ebene(auswahl.ebene).plural
 
 st.title("Zeitreihen")
 links.uebernehmen("indikator", "zr_indikator")
-ind = monitoring.indikator(m, "Indikator", "zr_indikator", list(config.lagebild.kennzahlen), auswahl.stichtag)
+ind = monitoring.indikator(katalog, "Indikator", "zr_indikator", list(config.lagebild.kennzahlen), auswahl.stichtag)
+m = cache.monitoring(version, [ind])          # only this indicator: a large city need not wait for all
 namen = monitoring.raeume_der_ebene(m, auswahl.stichtag, auswahl.ebene)
 start = [st.session_state["profil_raum"]] if st.session_state.get("profil_raum") in namen.index else []
 if not start and auswahl.ebene < m.top:
@@ -50,10 +52,11 @@ monitoring.download(tabelle, f"trend_{ind}.csv", "zr_csv", titel=f"Trend {meta['
                     quellen=[str(meta["quelle"])])
 
 st.subheader("Mehrere Indikatoren im Vergleich")
-weitere = st.multiselect("Indikatoren (kleine Vielfache)", list(m.indikatoren.index),
-                         default=[i for i in config.lagebild.kennzahlen[:3] if i in m.indikatoren.index],
+weitere = st.multiselect("Indikatoren (kleine Vielfache)", list(katalog.index),
+                         default=[i for i in config.lagebild.kennzahlen[:3] if i in katalog.index],
                          max_selections=9, key="zr_vielfache",
-                         format_func=lambda i: m.indikatoren.at[i, "kurzname"])
+                         format_func=lambda i: katalog.at[i, "kurzname"])
 if weitere:
-    reihen = {i: zeitreihe_werte(m, i, gebiete, oberebenen) for i in weitere}
-    st.altair_chart(kleine_vielfache(reihen, {i: m.meta(i) for i in weitere}), key="zr_vielfache_chart")
+    mw = cache.monitoring(version, weitere)
+    reihen = {i: zeitreihe_werte(mw, i, gebiete, oberebenen) for i in weitere}
+    st.altair_chart(kleine_vielfache(reihen, {i: mw.meta(i) for i in weitere}), key="zr_vielfache_chart")

@@ -9,8 +9,9 @@ from ui import cache, links, monitoring, sidebar
 
 config = cache.config()
 auswahl = sidebar.auswahl()
-m = cache.monitoring(cache.data_version())
-ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
+version = cache.data_version()
+katalog = cache.katalog(version)
+ebene_name, ebene_plural = config.ebene(auswahl.ebene).name, config.ebene(auswahl.ebene).plural
 kern = list(config.lagebild.handlungsbedarf.indikatoren)
 
 st.title("Zusammenhänge")
@@ -18,10 +19,11 @@ a, b = st.columns(2)
 with a:
     links.uebernehmen("x", "zh_x")
     links.uebernehmen("y", "zh_y")
-    x = monitoring.indikator(m, "x-Achse", "zh_x", kern + list(config.lagebild.kennzahlen), auswahl.stichtag)
+    x = monitoring.indikator(katalog, "x-Achse", "zh_x", kern + list(config.lagebild.kennzahlen), auswahl.stichtag)
 with b:
-    y = monitoring.indikator(m, "y-Achse", "zh_y", [k for k in kern + list(config.lagebild.kennzahlen)
+    y = monitoring.indikator(katalog, "y-Achse", "zh_y", [k for k in kern + list(config.lagebild.kennzahlen)
                                                     if k != x], auswahl.stichtag)
+m = cache.monitoring(version, [x, y])         # only these two: a large city need not wait for all
 namen = monitoring.raeume_der_ebene(m, auswahl.stichtag, auswahl.ebene)
 start = [r for r in [st.session_state.get("profil_raum")] if r in namen.index]
 markiert = st.multiselect(f"{ebene_plural} hervorheben", list(namen.index), default=start,

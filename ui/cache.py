@@ -89,9 +89,12 @@ def stichtage(version: str) -> list[date]:
 
 @st.cache_data(show_spinner="Lagebild wird berechnet …")
 def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
-    klassen = idx.handlungsbedarf_klassen(indexdaten(version), config(), stichtag) \
-        if config().lagebild.handlungsbedarf.index else None
-    return compute_lagebild(_leser(version), config(), stichtag, ebene, monitoring(version), klassen)
+    lage = config().lagebild
+    regel = lage.handlungsbedarf
+    klassen = idx.handlungsbedarf_klassen(indexdaten(version, index_indikatoren()), config(), stichtag) \
+        if regel.index else None
+    m = monitoring(version, [*lage.kennzahlen, *regel.indikatoren])
+    return compute_lagebild(_leser(version), config(), stichtag, ebene, m, klassen)
 
 
 # The large results (millions of values) are cached as resources: every session and rerun shares
@@ -105,9 +108,38 @@ def _daten(version: str) -> tuple[Monitoringdaten, idx.Indexdaten]:
     return monitoring_aus(a, config()), idx.indexdaten_aus(a)
 
 
-def monitoring(version: str) -> Monitoringdaten:
-    """Every published value (aggregated, suppressed) for this data version."""
-    return _daten(version)[0]
+@st.cache_resource(show_spinner="Werte werden zusammengestellt …", max_entries=32)
+def _teil(version: str, indikatoren: tuple[str, ...]) -> tuple[Monitoringdaten, idx.Indexdaten]:
+    """The same for some indicators only: aggregation and suppression work per indicator (the
+    population indicator comes along for the minimum-population rule), so the values are exactly
+    those of the whole city; a page showing a few indicators of a large city need not wait for all."""
+    a = lade_aggregat(_leser(version), config(), list(indikatoren))
+    return monitoring_aus(a, config()), idx.indexdaten_aus(a)
+
+
+def _teilmenge(indikatoren) -> tuple[str, ...]:
+    ew = config().stadt.einwohner_indikator
+    return tuple(sorted({str(i) for i in indikatoren} | ({ew} if ew else set())))
+
+
+def monitoring(version: str, indikatoren=None) -> Monitoringdaten:
+    """Published values (aggregated, suppressed) for this data version: of every indicator, or
+    of the given ones (plus the population indicator; none given and no population indicator
+    configured: all)."""
+    teil = None if indikatoren is None else _teilmenge(indikatoren)
+    return _teil(version, teil)[0] if teil else _daten(version)[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def katalog(version: str) -> pd.DataFrame:
+    """The indicator catalog, indexed by indikator_id."""
+    return _leser(version).load_indikatoren().set_index("indikator_id")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def bestand(version: str) -> pd.DataFrame:
+    """Which indicator has values at which Stichtag (for choosing, not for figures)."""
+    return _leser(version).load_wertebestand()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -119,7 +151,9 @@ def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
 @st.cache_resource(show_spinner="Ziele werden bewertet …", max_entries=2)
 def controlling(version: str) -> ctl.Controllingdaten:
     """Goals with their Kennzahl series and the budget data of this data version."""
-    return ctl.lade_controlling(_leser(version), monitoring(version))
+    ziele = _leser(version).load_ziele()
+    # only the indicators goals are measured on: a large city need not wait for all
+    return ctl.lade_controlling(_leser(version), monitoring(version, ziele["indikator_id"].dropna().unique()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -139,9 +173,17 @@ def produkte(version: str) -> prd.Produktdaten:
     return prd.lade_produkte(_leser(version))
 
 
-def indexdaten(version: str) -> idx.Indexdaten:
-    """Internal values of all levels for the indices (only index results are shown)."""
-    return _daten(version)[1]
+def indexdaten(version: str, indikatoren=None) -> idx.Indexdaten:
+    """Internal values of all levels for the indices (only index results are shown): of every
+    indicator, or of the given ones."""
+    teil = None if indikatoren is None else _teilmenge(indikatoren)
+    return _teil(version, teil)[1] if teil else _daten(version)[1]
+
+
+def index_indikatoren(index_ids=None) -> list[str]:
+    """The components of the configured indices (all, or the given ids)."""
+    return sorted({k.indikator for ix in config().indizes.indizes if index_ids is None or ix.id in index_ids
+                   for k in ix.komponenten})
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -153,5 +195,5 @@ def rueckname_wirkung(version: str, lieferung_id: int) -> dict[str, int]:
 def verwerfen() -> None:
     """After a commit or rollback: drop every cached result (not the connection or the configuration)."""
     st.cache_data.clear()
-    for f in (_daten, controlling, produkte, geometrien):
+    for f in (_daten, _teil, controlling, produkte, geometrien):
         f.clear()

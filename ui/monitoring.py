@@ -14,19 +14,21 @@ from fis.disclosure import HINWEIS_GEHEIMHALTUNG
 from fis.export import csv_bytes, xlsx_bytes
 from fis.format import dateiname_sicher
 from fis.monitoring import Monitoringdaten
-from ui.cache import config
+from ui.cache import bestand, config, data_version
 
 
-def indikator(m: Monitoringdaten, label: str, key: str, standard: list[str] | str | None = None,
+def indikator(katalog: pd.DataFrame, label: str, key: str, standard: list[str] | str | None = None,
               stichtag: date | None = None) -> str:
-    """Indicator choice; the first of ``standard`` with values at ``stichtag`` is preselected."""
-    meta = m.indikatoren
-    vorhanden = m.indikatoren_mit_werten
+    """Indicator choice among the indicators with values (``katalog``: indexed by indikator_id);
+    the first of ``standard`` with values at ``stichtag`` is preselected."""
+    meta = katalog
+    vorrat = bestand(data_version())
+    vorhanden = set(vorrat["indikator_id"])
     ids = [i for i in meta.index if i in vorhanden]
     if st.session_state.get(key) not in ids:
         kandidaten = [standard] if isinstance(standard, str) else list(standard or [])
         if stichtag is not None:
-            am_tag = set(m.auswahl(stichtag=stichtag).dropna(subset=["wert"])["indikator_id"])
+            am_tag = set(vorrat.loc[(vorrat["stichtag"] == stichtag) & vorrat["mit_wert"], "indikator_id"])
             kandidaten = [i for i in kandidaten if i in am_tag] + sorted(am_tag & set(ids))
         # Shares say more on a map and in comparisons than counts: they come first.
         kandidaten.sort(key=lambda i: meta.at[i, "aggregation"] == "summe" if i in meta.index else True)

@@ -38,7 +38,7 @@ def _uebernehmen(specs: list[dict], quelle: str, dateiname: str | None) -> None:
 def formular(c, ziel_id: str | None) -> None:
     """The edit form, prefilled with ``ziel_id`` (or empty for a new goal)."""
     z = c.ziele.set_index("ziel_id").loc[ziel_id].to_dict() | {"ziel_id": ziel_id} if ziel_id else {}
-    m = cache.monitoring(cache.data_version())
+    m = cache.monitoring(cache.data_version(), [])      # catalog and city id; values are not needed here
     kz = cache.store().load_produkt_kennzahlen().drop_duplicates("kennzahl_id")
     with st.form(f"ziel_form_{ziel_id or 'neu'}"):
         a = st.columns([1, 3])

@@ -180,3 +180,20 @@ def test_each_equation_has_zero_or_at_least_two_hidden_cells(demo, config, ebene
     parents = w[w["ebene"] == ebene + 1].set_index(["raum_id", "indikator_id", "stichtag"])["unterdrueckt"]
     total = counts.add(parents.reindex(counts.index).fillna(False).astype(int), fill_value=0)
     assert not (total == 1).any()
+
+
+def test_some_indicators_alone_give_exactly_the_published_values_of_the_whole_city(demo, config):
+    """Pages showing a few indicators load only those (plus the population for the minimum-
+    population rule): aggregation and both suppression steps work per indicator, so nothing may
+    differ from the whole city, suppressed cells and reasons included."""
+    ganz = lade_monitoring(demo, config)
+    grund = ganz.werte[ganz.werte["unterdrueckt"]].groupby("indikator_id")["grund"].agg(set)
+    # indicators whose cells are hidden for each reason: small counts with complements, and population
+    gewaehlt = [grund[grund.apply(lambda g: "sekundaer" in g)].index[0],
+                grund[grund.apply(lambda g: "einwohner" in g)].index[0]]
+    ids = sorted({*gewaehlt, config.stadt.einwohner_indikator})
+    teil = lade_monitoring(demo, config, ids)
+    erwartet = ganz.werte[ganz.werte["indikator_id"].isin(ids)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(teil.werte.reset_index(drop=True), erwartet)
+    assert {"fallzahl", "sekundaer", "einwohner"} <= set(erwartet["grund"])
+    assert teil.auswahl(gewaehlt[0], ganz.stichtage[-1], 1).equals(ganz.auswahl(gewaehlt[0], ganz.stichtage[-1], 1))
