@@ -76,13 +76,21 @@ def _cases(werte: pd.DataFrame, summe: frozenset[str] = frozenset()) -> np.ndarr
     return cases
 
 
+def je_indikator(ids: pd.Series, werte: pd.Series) -> np.ndarray:
+    """``werte`` (by indikator_id) for every row of ``ids``, 0 where none is given: one lookup
+    per distinct indicator instead of one per row (millions of rows in a large city)."""
+    codes, eindeutig = pd.factorize(ids)
+    je = werte.reindex(eindeutig).fillna(0).to_numpy()
+    return np.where(codes >= 0, je[np.maximum(codes, 0)] if len(je) else 0, 0)
+
+
 def flag_suppressed(werte: pd.DataFrame, schwellen: pd.Series,
                     summe: frozenset[str] = frozenset()) -> pd.Series:
     """Boolean Series aligned with ``werte``: True where the case count is small.
 
     ``werte`` needs columns indikator_id and zaehler (for counts, zaehler = value).
     """
-    limit = werte["indikator_id"].map(schwellen).fillna(0).to_numpy()
+    limit = je_indikator(werte["indikator_id"], schwellen)
     # Negative numerators (migration balances) are not case counts: their magnitude decides.
     cases = np.abs(_cases(werte, summe))
     return pd.Series((cases > 0) & (cases < limit), index=werte.index)
@@ -128,7 +136,7 @@ def suppress(werte: pd.DataFrame, regeln: Regeln) -> pd.DataFrame:
 
     out["unterdrueckt"] = hidden
     out["grund"] = grund
-    out["schwelle"] = out["indikator_id"].map(regeln.schwellen).fillna(0).astype(int)
+    out["schwelle"] = je_indikator(out["indikator_id"], regeln.schwellen).astype(int)
     for col in ("wert", "zaehler", "nenner"):
         if col in out:
             out.loc[hidden, col] = np.nan
@@ -139,10 +147,12 @@ def _secondary(werte: pd.DataFrame, cases: np.ndarray, hidden: np.ndarray) -> np
     """Extend ``hidden`` until no parent–children equation has exactly one hidden cell."""
     hidden = hidden.copy()
     known = ~np.isnan(cases)
+    # the columns as they are (no conversion of millions of strings to Python objects)
     frame = pd.DataFrame({
-        "row": np.arange(len(werte)), "raum_id": werte["raum_id"].to_numpy(),
-        "parent_id": werte["parent_id"].to_numpy(), "indikator_id": werte["indikator_id"].to_numpy(),
-        "stichtag": werte["stichtag"].to_numpy(), "cases": cases,
+        "row": np.arange(len(werte)), "raum_id": werte["raum_id"].reset_index(drop=True),
+        "parent_id": werte["parent_id"].reset_index(drop=True),
+        "indikator_id": werte["indikator_id"].reset_index(drop=True),
+        "stichtag": werte["stichtag"].reset_index(drop=True), "cases": cases,
     })[known]
     # Equation members: every cell as child of its parent's equation, every parent of its own.
     key = ["indikator_id", "stichtag"]
@@ -162,7 +172,9 @@ def _secondary(werte: pd.DataFrame, cases: np.ndarray, hidden: np.ndarray) -> np
     members["rang"] = np.select(
         [members["kind"] & (members["cases"].abs() > 0), members["kind"]], [0, 1], 2)
     members["betrag"] = members["cases"].abs()
-    members = members.sort_values(["eq_id", "rang", "betrag", "raum_id"]).reset_index(drop=True)
+    # raum_id by its rank among the sorted ids: sorting numbers, not strings, in the same order
+    members["raum_rang"] = pd.factorize(members["raum_id"], sort=True)[0]
+    members = members.sort_values(["eq_id", "rang", "betrag", "raum_rang"]).reset_index(drop=True)
     rows = members["row"].to_numpy()
     eq = members["eq_id"].to_numpy()
     n_eq = eq.max() + 1

@@ -36,18 +36,32 @@ def compute_aggregate(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd
     ('vorläufig' if any part is provisional), anzahl (contributing units) and
     vollstaendig (every unit valid at the Stichtag contributed a value).
     """
-    base = werte.merge(raeume[["raum_id", "gueltig_von", "gueltig_bis", "ebene", "parent_id"]],
-                       on="raum_id")
-    base = base[(base["ebene"] == 1) & _valid_at(base)].copy()
+    base = _basis(werte, raeume)
+    for _ in range(1, ebene):
+        base = _hoch(base, raeume)
+    return _gruppiere(base, raeume, indikatoren, ebene)
+
+
+def _basis(werte: pd.DataFrame, raeume: pd.DataFrame) -> pd.DataFrame:
+    """The values of ebene-1 units valid at their Stichtag, each with its unit as ``ziel_id``."""
+    eins = raeume.loc[raeume["ebene"] == 1, ["raum_id", "gueltig_von", "gueltig_bis", "ebene", "parent_id"]]
+    base = werte.merge(eins, on="raum_id")
+    base = base[_valid_at(base)].copy()
     base["ziel_id"] = base["raum_id"]
-    level = 1
+    return base
+
+
+def _hoch(base: pd.DataFrame, raeume: pd.DataFrame) -> pd.DataFrame:
+    """One level up: ``ziel_id`` becomes the parent valid at the Stichtag."""
     parents = raeume[["raum_id", "gueltig_von", "gueltig_bis", "parent_id"]].rename(
         columns={"raum_id": "ziel_id", "parent_id": "neu_id"})
-    while level < ebene:
-        step = base.drop(columns=["gueltig_von", "gueltig_bis"]).merge(parents, on="ziel_id")
-        step = step[_valid_at(step)]
-        base = step.drop(columns=["ziel_id"]).rename(columns={"neu_id": "ziel_id"})
-        level += 1
+    step = base.drop(columns=["gueltig_von", "gueltig_bis"]).merge(parents, on="ziel_id")
+    step = step[_valid_at(step)]
+    return step.drop(columns=["ziel_id"]).rename(columns={"neu_id": "ziel_id"})
+
+
+def _gruppiere(base: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame, ebene: int) -> pd.DataFrame:
+    """Sum the ebene-1 values in ``base`` per ``ziel_id`` (units of ``ebene``)."""
     if ebene == 1:
         out = base[WERT_COLUMNS].copy()
         out["anzahl"] = 1
@@ -55,7 +69,7 @@ def compute_aggregate(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd
         return out.reset_index(drop=True)
 
     meta = indikatoren.set_index("indikator_id")[["aggregation", "faktor"]]
-    base["vorlaeufig"] = base["status"] == "vorläufig"
+    base = base.assign(vorlaeufig=base["status"] == "vorläufig")
     keys = ["ziel_id", "indikator_id", "stichtag"]
     g = base.groupby(keys)
     grouped = g[["zaehler", "nenner", "wert"]].sum(min_count=1).rename(columns={"wert": "summe"})
@@ -225,10 +239,14 @@ def aggregate_levels(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.
     higher unit fills in where level 1 cannot be aggregated (no numerators delivered)
     and is marked ``geliefert``. Each row carries ebene and parent_id at its Stichtag."""
     werte = werte.copy()
-    werte["stichtag"] = pd.to_datetime(werte["stichtag"]).dt.date
+    # datetime64 while aggregating (the validity checks compare millions of dates), dates at the end
+    werte["stichtag"] = pd.to_datetime(werte["stichtag"])
     frames = []
+    base = _basis(werte, raeume)
     for ebene in range(1, top + 1):
-        agg = compute_aggregate(werte, raeume, indikatoren, ebene)
+        if ebene > 1:
+            base = _hoch(base, raeume)           # climb once per level, not from level 1 each time
+        agg = _gruppiere(base, raeume, indikatoren, ebene)
         agg["geliefert"] = ebene == 1
         frames.append(agg)
     out = pd.concat(frames, ignore_index=True)
@@ -237,7 +255,9 @@ def aggregate_levels(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.
     out = out.merge(hier[["raum_id", "stichtag", "ebene", "parent_id"]], on=["raum_id", "stichtag"])
 
     # Delivered values of higher units where aggregation gives nothing.
-    oben = werte.merge(hier[["raum_id", "stichtag", "ebene", "parent_id"]], on=["raum_id", "stichtag"])
+    oben = werte[werte["raum_id"].isin(raeume.loc[raeume["ebene"] > 1, "raum_id"])]
+    oben = oben.assign(stichtag=oben["stichtag"].dt.date)
+    oben = oben.merge(hier[["raum_id", "stichtag", "ebene", "parent_id"]], on=["raum_id", "stichtag"])
     oben = oben[oben["ebene"] > 1]
     if len(oben):
         key = ["raum_id", "indikator_id", "stichtag"]
