@@ -12,7 +12,8 @@ from ui import cache, sidebar
 config = cache.config()
 auswahl = sidebar.auswahl()
 version = cache.data_version()
-m = cache.monitoring(version)
+# levels, areas and names; each report loads the values it needs when it is built
+m = cache.monitoring(version, [])
 st.title("Berichte")
 st.caption("PDF mit Titelblatt (Stadt, Stichtag, Datenstand, letzte Lieferung), Inhaltsverzeichnis, Seitenzahlen, "
            "Quellen und Hinweisen zur Geheimhaltung. Für regelmäßige Läufe: python -m fis report …")
@@ -41,7 +42,8 @@ elif art == "steckbrief":
     st.caption(f"{len(raeume)} Gebiete, Stichtag {fmt_datum(auswahl.stichtag)} (links wählbar)")
 elif art == "monitoring":
     kern = list(dict.fromkeys([*config.lagebild.handlungsbedarf.indikatoren, *config.lagebild.kennzahlen]))
-    am_tag = set(m.auswahl(stichtag=auswahl.stichtag, ebene=1).dropna(subset=["wert"])["indikator_id"])
+    vorrat = cache.bestand(version)
+    am_tag = set(vorrat.loc[(vorrat["stichtag"] == auswahl.stichtag) & vorrat["mit_wert"], "indikator_id"])
     moeglich = [i for i in m.indikatoren.index if i in am_tag]
     gewaehlt = st.multiselect("Indikatoren (je einer Karte und Zeitreihe)", moeglich,
                               default=[i for i in kern if i in moeglich], key="ber_indikatoren",
@@ -54,7 +56,7 @@ elif art == "index":
         st.info("Es ist kein Index konfiguriert (indizes.yaml im Konfigurationsordner).")
         st.stop()
     indizes = {ix.id: ix for ix in config.indizes.indizes}
-    daten = cache.indexdaten(version)
+    daten = cache.indexdaten(version, cache.index_indikatoren())
     spalten = st.columns([2, 1])
     ix = indizes[spalten[0].selectbox("Index", list(indizes), format_func=lambda i: indizes[i].name,
                                       key="ber_index")]
@@ -87,14 +89,16 @@ if st.button("PDF erstellen", type="primary", icon=":material/picture_as_pdf:", 
         b = inhalte.abweichungsbericht(store, config, c, cache.bewertung(version, jahr),
                                        cache.haushaltszeilen(version, jahr, monat), rhythmus)
     elif art == "steckbrief":
-        b = inhalte.steckbrief(store, config, m, raeume, auswahl.stichtag)
+        b = inhalte.steckbrief(store, config, cache.monitoring(version), raeume, auswahl.stichtag)
     elif art == "monitoring":
         b = inhalte.monitoringbericht(
-            store, config, m, cache.geometrien(version, auswahl.stichtag, 1), auswahl.stichtag, gewaehlt,
+            store, config, cache.monitoring(version, [*gewaehlt, *kern]),
+            cache.geometrien(version, auswahl.stichtag, 1), auswahl.stichtag, gewaehlt,
             cache.lagebild(version, auswahl.stichtag, 1),
             lambda anteil, name: fortschritt.progress(0.8 * anteil, text=f"Karte und Zeitreihe: {name} …"))
     elif art == "index":
-        b = inhalte.indexbericht(store, config, daten, m, cache.geometrien(version, index_tag, ix.ebene), ix.id,
+        b = inhalte.indexbericht(store, config, daten, cache.monitoring(version, cache.index_indikatoren()),
+                                 cache.geometrien(version, index_tag, ix.ebene), ix.id,
                                  index_tag)
     else:
         c = cache.controlling(version)

@@ -20,12 +20,7 @@ st.html(f"<style>{Path(__file__).parents[1].joinpath('ui', 'praesentation.css').
 config = cache.config()
 # the committee sees published deliveries only, whoever runs the projector
 version = cache.data_version(oeffentlich=True)
-m = cache.monitoring(version)
 folien = config.praesentation.folien
-stichtag = st.session_state.get("auswahl_stichtag")
-if stichtag not in m.stichtage:
-    stichtag = m.stichtage[-1]
-
 try:
     start = int(st.query_params.get("folie", "1")) - 1
 except ValueError:
@@ -35,6 +30,13 @@ if "pr_folie" not in st.session_state:
 nr = st.session_state["pr_folie"]
 folie = folien[nr]
 st.query_params["folie"] = str(nr + 1)
+# the values this slide needs (a profile shows every indicator): a large city need not wait for all
+m = cache.monitoring(version) if folie.ansicht == "profil" else \
+    cache.monitoring(version, [*([folie.indikator] if folie.indikator else []), *config.lagebild.kennzahlen,
+                               *config.lagebild.handlungsbedarf.indikatoren, *cache.index_indikatoren()])
+stichtag = st.session_state.get("auswahl_stichtag")
+if stichtag not in m.stichtage:
+    stichtag = m.stichtage[-1]
 
 lage = bewertung = index_name = None
 if folie.ansicht == "eckwerte":
@@ -74,7 +76,7 @@ elif folie.ansicht == "zeitreihe":
                                       labelColor="#000"), theme=None, key="pr_zeitreihe")
     st.caption(f"Quelle: {m.meta(folie.indikator)['quelle']} · gestrichelt = {m.ebenen[m.top][0]}")
 elif folie.ansicht == "sozialindex":
-    daten = cache.indexdaten(version)
+    daten = cache.indexdaten(version, cache.index_indikatoren())
     tage = [t for t in stichtage(daten, ix) if t <= stichtag] or stichtage(daten, ix)
     e = berechne_aus(daten, config, ix, tage[-1])
     karte, legende = kartendaten(e, cache.geometrien(version, tage[-1], ix.ebene), m.namen())
