@@ -329,9 +329,12 @@ def lade_controlling(store, m) -> Controllingdaten:
     tep = store.load_teilergebnisplan()
     reihen, nk = [], {}
     ist_je_ziel = _indikator_reihen(ziele, m.werte)
-    tep_ist = tep[(tep["monat"] == 0) & (tep["wertart"] == "Ist")]
-    tep_ist = {k: g for k, g in tep_ist.groupby(["produkt_nr", "position_nr"], sort=False)}
-    kz_ist = {k: g for k, g in kz[kz["wertart"] == "Ist"].groupby("kennzahl_id", sort=False)}
+    # row positions per key (one pass), taken only for the goals that need them
+    tep_ist = tep[(tep["monat"] == 0) & (tep["wertart"] == "Ist")].reset_index(drop=True)
+    tep_zeilen = tep_ist.groupby(["produkt_nr", "position_nr"], sort=False).indices
+    kz_ist = kz[kz["wertart"] == "Ist"].reset_index(drop=True)
+    kz_zeilen = kz_ist.groupby("kennzahl_id", sort=False).indices
+    keine = np.empty(0, dtype=np.intp)
     for z in ziele.itertuples():
         art = z.kennzahl_art
         if art == "indikator":
@@ -339,12 +342,12 @@ def lade_controlling(store, m) -> Controllingdaten:
             if z.indikator_id in m.indikatoren.index:
                 nk[z.ziel_id] = int(m.indikatoren.at[z.indikator_id, "nachkommastellen"])
         elif art == "produktkennzahl":
-            hit = kz_ist.get(z.kennzahl_id, kz.iloc[:0])
+            hit = kz_ist.iloc[kz_zeilen.get(z.kennzahl_id, keine)]
             reihen += [(z.ziel_id, int(r.jahr), float(r.wert), "endgültig") for r in hit.itertuples()]
             if len(hit):
                 nk[z.ziel_id] = int(hit["nachkommastellen"].iloc[0])
         elif art == "haushalt":
-            hit = tep_ist.get((z.produkt_nr, z.position_nr), tep.iloc[:0])
+            hit = tep_ist.iloc[tep_zeilen.get((z.produkt_nr, z.position_nr), keine)]
             reihen += [(z.ziel_id, int(r.jahr), abs(float(r.betrag)), "endgültig") for r in hit.itertuples()]
             nk[z.ziel_id] = 0
     reihen_df = pd.DataFrame(reihen, columns=["ziel_id", "jahr", "ist", "status"])

@@ -272,6 +272,15 @@ def ansicht(geoms: pd.Series, breite: int = 640, hoehe: int = 600) -> pdk.ViewSt
     return pdk.ViewState(latitude=mitte, longitude=(minx + maxx) / 2, zoom=float(np.clip(zoom, 3, 16)))
 
 
+class KompaktDeck(pdk.Deck):
+    """A pydeck Deck serialised without indentation: pydeck indents by two spaces, which made a
+    map of 1,000 Sozialräume 3.5 MB instead of 0.8 MB on the way to every browser."""
+
+    def to_json(self) -> str:
+        from pydeck.bindings.json_tools import default_serialize
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
          kachel_url: str | None = None, kachel_attribution: str | None = None,
          hervorheben: str | None = None, hoehe: int = 640, markiert: list[str] | None = None) -> pdk.Deck:
@@ -321,7 +330,7 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
             "layers": [{"id": "kacheln", "type": "raster", "source": "kacheln"}]}
         basis = {"map_provider": "carto", "map_style": "data:application/json;base64,"
                  + base64.b64encode(json.dumps(style).encode()).decode()}
-    return pdk.Deck(layers=layers, initial_view_state=ansicht(data["geometrie"], hoehe=hoehe - 30), **basis,
+    return KompaktDeck(layers=layers, initial_view_state=ansicht(data["geometrie"], hoehe=hoehe - 30), **basis,
                     tooltip={"text": tooltip, "style": {"fontSize": "14px", "backgroundColor": "#222",
                                                         "color": "#fff", "maxWidth": "360px"}},
                     height=hoehe)
