@@ -18,7 +18,7 @@ if p.produkte.empty:
     st.info("Es ist noch kein Produkthaushalt geliefert.")
     st.stop()
 
-c = cache.controlling(version)
+ziele = cache.ziele(version)                   # the goals only: no Ist series are needed here
 spalten = perioden(p.tep, p.haushaltsjahr())
 ist_spalten = [s for s in spalten if s[1] == "Ist"] or spalten[:1]
 oben = st.columns(4)
@@ -30,7 +30,7 @@ a_grenze = oben[2].number_input("Klasse A bis (% des Aufwands)", 50.0, 95.0, con
                                 format="%.0f", key="pk_a")
 b_grenze = oben[3].number_input("Klasse B bis (%)", a_grenze + 1, 99.0, max(config.produktkritik.abc_b, a_grenze + 1),
                                 1.0, format="%.0f", key="pk_b")
-gewichte, ist, soll = wirkungsmatrix(cache.store(), p, c.ziele)
+gewichte, ist, soll = wirkungsmatrix(cache.store(), p, ziele)
 k = produktkritik(p, gewichte, ist, soll, basis, ziel, (a_grenze, b_grenze))
 namen = p.produkte.set_index("nr")["name"].to_dict()
 
@@ -52,7 +52,7 @@ with st.expander("Tabelle der ABC-Analyse"):
 st.subheader("Wirkungsbeitragsanalyse")
 if meldung := st.session_state.pop("pk_meldung", None):
     st.success(meldung)
-titel = c.ziele.set_index("ziel_id")["titel"].to_dict()
+titel = ziele.set_index("ziel_id")["titel"].to_dict()
 if darf_aktuell("produkte_bearbeiten"):
     with st.expander("Gewichte und Beiträge bearbeiten", expanded=False):
         editor.editoren(p, gewichte, ist, soll, titel)

@@ -131,6 +131,12 @@ def monitoring(version: str, indikatoren=None) -> Monitoringdaten:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def ziele(version: str) -> pd.DataFrame:
+    """The goals as stored (without their Ist series: see controlling)."""
+    return _leser(version).load_ziele()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def katalog(version: str) -> pd.DataFrame:
     """The indicator catalog, indexed by indikator_id."""
     return _leser(version).load_indikatoren().set_index("indikator_id")
