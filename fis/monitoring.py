@@ -535,12 +535,15 @@ def profil(m: Monitoringdaten, raum_id: str, stichtag: date, jahre: int = 5) -> 
     reihe = reihe[reihe["stichtag"] <= stichtag]
     verlauf = reihe.sort_values("stichtag").groupby("indikator_id")["wert"].agg(
         lambda s: [float(v) for v in s.dropna()])
+    # the level's values per indicator in one pass (a filter per indicator cost a second for 250)
+    je_indikator = {i: g.set_index("raum_id")["wert"] for i, g in level.groupby("indikator_id", sort=False)}
+    leer = pd.Series(dtype=float)
     rows = []
     for ind, mi in meta.iterrows():
         if ind not in jetzt.index:
             continue
         r = jetzt.loc[ind]
-        werte_ebene = level[level["indikator_id"] == ind].set_index("raum_id")["wert"]
+        werte_ebene = je_indikator.get(ind, leer)
         rang = _rang(werte_ebene, mi["polaritaet"]).get(raum_id)
         sw = stadt.get(ind, np.nan)
         wert = r["wert"]

@@ -377,8 +377,9 @@ def lieferungen_tab(config) -> None:
     st.markdown("#### Werthistorie")
     c1, c2, c3 = st.columns(3)
     raeume = store.load_raeume()
-    raum = c1.selectbox("Raum", raeume["raum_id"].drop_duplicates().tolist(), key="dp_h_raum",
-                        format_func=lambda r: f"{r} {raeume.set_index('raum_id')['name'].get(r, '')}")
+    raum_namen = raeume.drop_duplicates("raum_id").set_index("raum_id")["name"].to_dict()
+    raum = c1.selectbox("Raum", list(raum_namen), key="dp_h_raum",
+                        format_func=lambda r: f"{r} {raum_namen.get(r, '')}")
     ind = c2.selectbox("Indikator", store.load_indikatoren()["indikator_id"].tolist(), key="dp_h_ind")
     tage = store.load_stichtage(ind)
     if not tage:
