@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from fis.config import Config, Index
+from fis.monitoring import KEINE_ZEILEN, Zeilenindex
 
 
 @dataclass(frozen=True)
@@ -93,31 +93,22 @@ def index_nach_id(config: Config, index_id: str) -> Index:
 
 
 @dataclass(frozen=True)
-class Indexdaten:
+class Indexdaten(Zeilenindex):
     """The internal (not suppressed) values of all levels: indices are computed from them;
     pages and exports show only index values, classes and standardised contributions."""
     werte: pd.DataFrame          # raum_id, indikator_id, stichtag, ebene, wert
     raeume: pd.DataFrame         # raum_id, stichtag, ebene, name (fis.monitoring.hierarchy)
     polaritaet: dict[str, str]
 
-    # Row positions per Stichtag and indicator, built once per (shared, cached) object.
-    @cached_property
-    def _zeilen_stichtag(self) -> dict[date, np.ndarray]:
-        return self.werte.groupby("stichtag", sort=False).indices
-
-    @cached_property
-    def _zeilen_indikator(self) -> dict[str, np.ndarray]:
-        return self.werte.groupby("indikator_id", sort=False).indices
-
     def auswahl(self, stichtag: date | None = None, ebene: int | None = None,
                 indikatoren: list[str] | None = None) -> pd.DataFrame:
         """The rows of one Stichtag, level and/or set of indicators (None: all), in stored order."""
         zeilen = None
         if indikatoren is not None:
-            leer = np.empty(0, dtype=np.intp)
-            zeilen = np.sort(np.concatenate([leer, *(self._zeilen_indikator.get(i, leer) for i in set(indikatoren))]))
+            je = self.zeilen("indikator_id")
+            zeilen = np.sort(np.concatenate([KEINE_ZEILEN, *(je.get(i, KEINE_ZEILEN) for i in set(indikatoren))]))
         if stichtag is not None:
-            z = self._zeilen_stichtag.get(stichtag, np.empty(0, dtype=np.intp))
+            z = self.zeilen("stichtag").get(stichtag, KEINE_ZEILEN)
             zeilen = z if zeilen is None else np.intersect1d(zeilen, z, assume_unique=True)
         w = self.werte if zeilen is None else self.werte.iloc[zeilen]
         return w if ebene is None else w[(w["ebene"] == ebene).to_numpy()]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -271,8 +270,23 @@ def aggregate_levels(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.
 
 # --------------------------------------------------------------------------- published data
 
+KEINE_ZEILEN = np.empty(0, dtype=np.intp)
+
+
+class Zeilenindex:
+    """Row positions of ``self.werte`` per value of a column, built once per (shared, cached)
+    object: a selection then touches only its rows, not a mask over millions of values on every
+    rerun. For frozen dataclasses holding ``werte``, which nobody changes in place."""
+
+    def zeilen(self, spalte: str) -> dict:
+        index = self.__dict__.setdefault("_zeilenindex", {})
+        if spalte not in index:
+            index[spalte] = self.werte.groupby(spalte, sort=False).indices
+        return index[spalte]
+
+
 @dataclass(frozen=True)
-class Monitoringdaten:
+class Monitoringdaten(Zeilenindex):
     """Every value of every level as it may be shown: aggregated and suppressed.
 
     Pages, tables, tooltips and exports read values only from here, so nothing is shown
@@ -304,37 +318,22 @@ class Monitoringdaten:
     def meta(self, indikator_id: str) -> pd.Series:
         return self.indikatoren.loc[indikator_id]
 
-    # Row positions per indicator, Raum and Stichtag, built once per (shared, cached) object: a
-    # selection then touches only its rows, not a mask over millions of values on every rerun.
-    @cached_property
-    def _zeilen_indikator(self) -> dict[str, np.ndarray]:
-        return self.werte.groupby("indikator_id", sort=False).indices
-
-    @cached_property
-    def _zeilen_raum(self) -> dict[str, np.ndarray]:
-        return self.werte.groupby("raum_id", sort=False).indices
-
-    @cached_property
-    def _zeilen_stichtag(self) -> dict[date, np.ndarray]:
-        return self.werte.groupby("stichtag", sort=False).indices
-
     @property
     def indikatoren_mit_werten(self) -> set[str]:
-        return set(self._zeilen_indikator)
+        return set(self.zeilen("indikator_id"))
 
     def auswahl(self, indikator_id: str | None = None, stichtag: date | None = None,
                 ebene: int | None = None, raum_id: str | None = None) -> pd.DataFrame:
         """The rows of one indicator, Stichtag, level and/or Raum (None: all), in stored order."""
-        kriterien = [(spalte, wert, index) for spalte, wert, index in (
-            ("indikator_id", indikator_id, "_zeilen_indikator"), ("raum_id", raum_id, "_zeilen_raum"),
-            ("stichtag", stichtag, "_zeilen_stichtag")) if wert is not None]
+        kriterien = [(spalte, wert) for spalte, wert in (
+            ("indikator_id", indikator_id), ("raum_id", raum_id), ("stichtag", stichtag)) if wert is not None]
         w = self.werte
         if kriterien:
             # the rows of the most selective criterion, then the others on those rows only
-            zeilen = [getattr(self, index).get(wert, np.empty(0, dtype=np.intp)) for _, wert, index in kriterien]
+            zeilen = [self.zeilen(spalte).get(wert, KEINE_ZEILEN) for spalte, wert in kriterien]
             kleinste = int(np.argmin([len(z) for z in zeilen]))
             w = w.iloc[zeilen[kleinste]]
-            for n, (spalte, wert, _) in enumerate(kriterien):
+            for n, (spalte, wert) in enumerate(kriterien):
                 if n != kleinste:
                     w = w[(w[spalte] == wert).to_numpy()]
         if ebene is not None:
