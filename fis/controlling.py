@@ -204,9 +204,12 @@ def _betrag(x: float, einheit: str, nk: int) -> str:
     return fmt_differenz(abs(x), einheit, nk).lstrip("+±")
 
 
+IST_MAX_ALTER = 2    # years an Ist may lag behind the report year before it counts as missing
+
+
 def soll_ist(ziel: dict, reihe: pd.Series, berichtsjahr: int, regeln, explizit: dict[int, float] | None = None,
              status: pd.Series | None = None, nachkommastellen: int = 1, konfidenz: float = 0.8,
-             min_jahre: int = 3, max_alter: int = 2) -> SollIst:
+             min_jahre: int = 3, max_alter: int = IST_MAX_ALTER) -> SollIst:
     """Soll-Ist of one goal for ``berichtsjahr``: the latest Ist up to that year against the
     Soll of the same year, the Ampel from the rule table and a German sentence explaining it.
     An Ist older than ``max_alter`` years (and not from the target year) counts as missing."""
@@ -303,14 +306,14 @@ def _dezernat(text) -> str | None:
 def _indikator_reihen(ziele: pd.DataFrame, werte: pd.DataFrame) -> dict[str, list[tuple]]:
     """Per goal on an indicator: (ziel_id, jahr, wert, status) of the last Stichtag of each year,
     from one join of the goals with the values (not a filter of all values per goal)."""
+    from fis.monitoring import jahreswerte
+
     schluessel = ziele.loc[ziele["kennzahl_art"] == "indikator", ["ziel_id", "indikator_id", "raum_id"]]
     if schluessel.empty:
         return {}
     w = werte[werte["indikator_id"].isin(schluessel["indikator_id"]) & werte["raum_id"].isin(schluessel["raum_id"])]
-    w = w[["indikator_id", "raum_id", "stichtag", "wert", "status"]].astype({"indikator_id": str, "raum_id": str})
-    hit = schluessel.merge(w, on=["indikator_id", "raum_id"])
-    hit["jahr"] = pd.to_datetime(hit["stichtag"]).dt.year
-    hit = hit.sort_values("stichtag", kind="stable").groupby(["ziel_id", "jahr"]).last().reset_index()
+    jahre = jahreswerte(w).astype({"indikator_id": str, "raum_id": str})
+    hit = schluessel.merge(jahre, on=["indikator_id", "raum_id"]).sort_values(["ziel_id", "jahr"], kind="stable")
     out: dict[str, list[tuple]] = {}
     for r in hit.itertuples():
         out.setdefault(r.ziel_id, []).append((r.ziel_id, int(r.jahr), r.wert, r.status))
@@ -424,7 +427,8 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
             continue
         jahre, werte, status = reihen.get(z["ziel_id"], leer)
         si = _soll_ist(z, jahre, werte, berichtsjahr, cfg.ampel, soll.get(z["ziel_id"], {}), status,
-                       c.nachkommastellen.get(z["ziel_id"], 1), cfg.prognose_konfidenz, cfg.prognose_min_jahre, 2)
+                       c.nachkommastellen.get(z["ziel_id"], 1), cfg.prognose_konfidenz, cfg.prognose_min_jahre,
+                       IST_MAX_ALTER)
         rows.append({"ziel_id": si.ziel_id, "jahr": si.jahr, "ist": si.ist, "soll": si.soll,
                      "abweichung": si.abweichung, "abweichung_prozent": si.abweichung_prozent,
                      "zielerreichung": si.zielerreichung, "ampel_eigen": si.ampel, "regel": si.regel,

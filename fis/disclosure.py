@@ -79,9 +79,8 @@ def _cases(werte: pd.DataFrame, summe: frozenset[str] = frozenset()) -> np.ndarr
 def je_indikator(ids: pd.Series, werte: pd.Series) -> np.ndarray:
     """``werte`` (by indikator_id) for every row of ``ids``, 0 where none is given: one lookup
     per distinct indicator instead of one per row (millions of rows in a large city)."""
-    codes, eindeutig = pd.factorize(ids)
-    je = werte.reindex(eindeutig).fillna(0).to_numpy()
-    return np.where(codes >= 0, je[np.maximum(codes, 0)] if len(je) else 0, 0)
+    codes, eindeutig = pd.factorize(ids)                # a missing id gets code −1: the appended 0
+    return np.append(werte.reindex(eindeutig).fillna(0).to_numpy(), 0)[codes]
 
 
 def flag_suppressed(werte: pd.DataFrame, schwellen: pd.Series,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fis.config import Config, Index
-from fis.monitoring import KEINE_ZEILEN, Zeilenindex
+from fis.monitoring import Zeilenindex
 
 
 @dataclass(frozen=True)
@@ -103,15 +103,8 @@ class Indexdaten(Zeilenindex):
     def auswahl(self, stichtag: date | None = None, ebene: int | None = None,
                 indikatoren: list[str] | None = None) -> pd.DataFrame:
         """The rows of one Stichtag, level and/or set of indicators (None: all), in stored order."""
-        zeilen = None
-        if indikatoren is not None:
-            je = self.zeilen("indikator_id")
-            zeilen = np.sort(np.concatenate([KEINE_ZEILEN, *(je.get(i, KEINE_ZEILEN) for i in set(indikatoren))]))
-        if stichtag is not None:
-            z = self.zeilen("stichtag").get(stichtag, KEINE_ZEILEN)
-            zeilen = z if zeilen is None else np.intersect1d(zeilen, z, assume_unique=True)
-        w = self.werte if zeilen is None else self.werte.iloc[zeilen]
-        return w if ebene is None else w[(w["ebene"] == ebene).to_numpy()]
+        return self._waehle({"indikator_id": None if indikatoren is None else list(indikatoren),
+                             "stichtag": stichtag}, ebene)
 
 
 def lade_indexdaten(store, config: Config) -> Indexdaten:

@@ -268,6 +268,14 @@ def aggregate_levels(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.
     return out.sort_values(["indikator_id", "stichtag", "ebene", "raum_id"]).reset_index(drop=True)
 
 
+def jahreswerte(werte: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, Raum and year the last known value of the year (the latest Stichtag with a
+    value; columns wert and status): the annual Ist that goals are measured on."""
+    w = werte.dropna(subset=["wert"])
+    w = w.assign(jahr=pd.to_datetime(w["stichtag"]).dt.year).sort_values("stichtag", kind="stable")
+    return w.groupby(["indikator_id", "raum_id", "jahr"], sort=False)[["wert", "status"]].last().reset_index()
+
+
 # --------------------------------------------------------------------------- published data
 
 KEINE_ZEILEN = np.empty(0, dtype=np.intp)
@@ -283,6 +291,27 @@ class Zeilenindex:
         if spalte not in index:
             index[spalte] = self.werte.groupby(spalte, sort=False).indices
         return index[spalte]
+
+    def _waehle(self, kriterien: dict, ebene: int | None = None) -> pd.DataFrame:
+        """The rows whose column equals the value (a list: one of the values) for every criterion
+        that is not None, in stored order: the rows of the most selective criterion, then the
+        others checked on those rows only."""
+        gesetzt = {k: v for k, v in kriterien.items() if v is not None}
+        w = self.werte
+        if gesetzt:
+            def positionen(spalte, wert):
+                je = self.zeilen(spalte)
+                if not isinstance(wert, (list, tuple, set)):
+                    return je.get(wert, KEINE_ZEILEN)
+                return np.sort(np.concatenate([KEINE_ZEILEN, *(je.get(v, KEINE_ZEILEN) for v in set(wert))]))
+            zeilen = {k: positionen(k, v) for k, v in gesetzt.items()}
+            kleinste = min(zeilen, key=lambda k: len(zeilen[k]))
+            w = w.iloc[zeilen[kleinste]]
+            for spalte, wert in gesetzt.items():
+                if spalte != kleinste:
+                    treffer = w[spalte].isin(list(wert)) if isinstance(wert, (list, tuple, set)) else w[spalte] == wert
+                    w = w[treffer.to_numpy()]
+        return w if ebene is None else w[(w["ebene"] == ebene).to_numpy()]
 
 
 @dataclass(frozen=True)
@@ -325,20 +354,7 @@ class Monitoringdaten(Zeilenindex):
     def auswahl(self, indikator_id: str | None = None, stichtag: date | None = None,
                 ebene: int | None = None, raum_id: str | None = None) -> pd.DataFrame:
         """The rows of one indicator, Stichtag, level and/or Raum (None: all), in stored order."""
-        kriterien = [(spalte, wert) for spalte, wert in (
-            ("indikator_id", indikator_id), ("raum_id", raum_id), ("stichtag", stichtag)) if wert is not None]
-        w = self.werte
-        if kriterien:
-            # the rows of the most selective criterion, then the others on those rows only
-            zeilen = [self.zeilen(spalte).get(wert, KEINE_ZEILEN) for spalte, wert in kriterien]
-            kleinste = int(np.argmin([len(z) for z in zeilen]))
-            w = w.iloc[zeilen[kleinste]]
-            for n, (spalte, wert) in enumerate(kriterien):
-                if n != kleinste:
-                    w = w[(w[spalte] == wert).to_numpy()]
-        if ebene is not None:
-            w = w[(w["ebene"] == ebene).to_numpy()]
-        return w
+        return self._waehle({"indikator_id": indikator_id, "raum_id": raum_id, "stichtag": stichtag}, ebene)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ import pandas as pd
 import yaml
 
 from fis.controlling import ZIELFELDER
-from fis.monitoring import compute_aggregate
+from fis.monitoring import aggregate_levels, jahreswerte
 from fis.store import Lieferung
 from fis.zugang import Benutzer, handelnder
 
@@ -149,22 +149,17 @@ class Bezugsdaten:
     ist_je_jahr: dict = field(default_factory=dict)   # (indikator_id, raum_id, jahr) → last known wert
 
 
-def _ist_je_jahr(alle: pd.DataFrame) -> dict:
-    """The last non-missing value per indicator, Raum and year: one pass instead of a filter per goal."""
-    w = alle.dropna(subset=["wert"]).sort_values("stichtag", kind="stable")
-    letzte = w.groupby(["indikator_id", "raum_id", "jahr"], sort=False)["wert"].last()
-    return letzte.to_dict()
-
-
 def bezugsdaten(store) -> Bezugsdaten:
     werte, raeume, katalog = store.load_werte(), store.load_raeume(), store.load_indikatoren()
-    ebenen = sorted(raeume["ebene"].unique()) if len(raeume) else []
-    alle = pd.concat([compute_aggregate(werte, raeume, katalog, int(e)) for e in ebenen], ignore_index=True) \
-        if ebenen else pd.DataFrame(columns=["indikator_id", "raum_id", "stichtag", "wert"])
+    top = int(raeume["ebene"].max()) if len(raeume) else 0
+    # the same aggregation the monitoring uses (all levels in one climb), before suppression
+    alle = aggregate_levels(werte, raeume, katalog, top) if top and len(werte) else \
+        pd.DataFrame(columns=["indikator_id", "raum_id", "stichtag", "wert", "status"])
     alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
     return Bezugsdaten(alle, katalog.set_index("indikator_id"), set(raeume["raum_id"]),
                        store.load_produkt_kennzahlen(), store.load_teilergebnisplan(),
-                       set(store.load_produkte()["nr"]), set(store.load_ziele()["ziel_id"]), _ist_je_jahr(alle))
+                       set(store.load_produkte()["nr"]), set(store.load_ziele()["ziel_id"]),
+                       jahreswerte(alle).set_index(["indikator_id", "raum_id", "jahr"])["wert"].to_dict())
 
 
 def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:

@@ -41,7 +41,7 @@ elif art == "steckbrief":
     dateiname = f"steckbrief_{raum}_{auswahl.stichtag:%Y%m%d}.pdf"
     st.caption(f"{len(raeume)} Gebiete, Stichtag {fmt_datum(auswahl.stichtag)} (links wählbar)")
 elif art == "monitoring":
-    kern = list(dict.fromkeys([*config.lagebild.handlungsbedarf.indikatoren, *config.lagebild.kennzahlen]))
+    kern = cache.lagebild_indikatoren()
     vorrat = cache.bestand(version)
     am_tag = set(vorrat.loc[(vorrat["stichtag"] == auswahl.stichtag) & vorrat["mit_wert"], "indikator_id"])
     moeglich = [i for i in m.indikatoren.index if i in am_tag]

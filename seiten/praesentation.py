@@ -32,8 +32,8 @@ folie = folien[nr]
 st.query_params["folie"] = str(nr + 1)
 # the values this slide needs (a profile shows every indicator): a large city need not wait for all
 m = cache.monitoring(version) if folie.ansicht == "profil" else \
-    cache.monitoring(version, [*([folie.indikator] if folie.indikator else []), *config.lagebild.kennzahlen,
-                               *config.lagebild.handlungsbedarf.indikatoren, *cache.index_indikatoren()])
+    cache.monitoring(version, [*([folie.indikator] if folie.indikator else []), *cache.lagebild_indikatoren(),
+                               *cache.index_indikatoren()])
 stichtag = st.session_state.get("auswahl_stichtag")
 if stichtag not in m.stichtage:
     stichtag = m.stichtage[-1]

@@ -89,11 +89,9 @@ def stichtage(version: str) -> list[date]:
 
 @st.cache_data(show_spinner="Lagebild wird berechnet …")
 def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
-    lage = config().lagebild
-    regel = lage.handlungsbedarf
     klassen = idx.handlungsbedarf_klassen(indexdaten(version, index_indikatoren()), config(), stichtag) \
-        if regel.index else None
-    m = monitoring(version, [*lage.kennzahlen, *regel.indikatoren])
+        if config().lagebild.handlungsbedarf.index else None
+    m = monitoring(version, lagebild_indikatoren())
     return compute_lagebild(_leser(version), config(), stichtag, ebene, m, klassen)
 
 
@@ -101,33 +99,40 @@ def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
 # one object instead of unpickling a copy (st.cache_data), which cost a large city about a second
 # per rerun and a copy per session. Nobody may change them in place (pandas copy-on-write makes
 # every derived frame a copy). Two entries: the current version for both Sichten.
+def _berechne(version: str, indikatoren: tuple[str, ...] | None) -> tuple[Monitoringdaten, idx.Indexdaten]:
+    """One aggregation for both the published values and the indices."""
+    a = lade_aggregat(_leser(version), config(), None if indikatoren is None else list(indikatoren))
+    return monitoring_aus(a, config()), idx.indexdaten_aus(a)
+
+
 @st.cache_resource(show_spinner="Werte werden zusammengestellt …", max_entries=2)
 def _daten(version: str) -> tuple[Monitoringdaten, idx.Indexdaten]:
-    """One aggregation of the city for both the published values and the indices."""
-    a = lade_aggregat(_leser(version), config())
-    return monitoring_aus(a, config()), idx.indexdaten_aus(a)
+    """The whole city (two entries: the current version for both Sichten)."""
+    return _berechne(version, None)
 
 
 @st.cache_resource(show_spinner="Werte werden zusammengestellt …", max_entries=32)
 def _teil(version: str, indikatoren: tuple[str, ...]) -> tuple[Monitoringdaten, idx.Indexdaten]:
-    """The same for some indicators only: aggregation and suppression work per indicator (the
-    population indicator comes along for the minimum-population rule), so the values are exactly
-    those of the whole city; a page showing a few indicators of a large city need not wait for all."""
-    a = lade_aggregat(_leser(version), config(), list(indikatoren))
-    return monitoring_aus(a, config()), idx.indexdaten_aus(a)
+    """Some indicators only: aggregation and suppression work per indicator (the population
+    indicator comes along for the minimum-population rule), so the values are exactly those of
+    the whole city; a page showing a few indicators of a large city need not wait for all."""
+    return _berechne(version, indikatoren)
 
 
-def _teilmenge(indikatoren) -> tuple[str, ...]:
+def _werte(version: str, indikatoren) -> tuple[Monitoringdaten, idx.Indexdaten]:
+    """Of every indicator (None), or of the given ones plus the population indicator; none
+    given and no population indicator configured: all."""
+    if indikatoren is None:
+        return _daten(version)
     ew = config().stadt.einwohner_indikator
-    return tuple(sorted({str(i) for i in indikatoren} | ({ew} if ew else set())))
+    teil = tuple(sorted({str(i) for i in indikatoren} | ({ew} if ew else set())))
+    return _teil(version, teil) if teil else _daten(version)
 
 
 def monitoring(version: str, indikatoren=None) -> Monitoringdaten:
     """Published values (aggregated, suppressed) for this data version: of every indicator, or
-    of the given ones (plus the population indicator; none given and no population indicator
-    configured: all)."""
-    teil = None if indikatoren is None else _teilmenge(indikatoren)
-    return _teil(version, teil)[0] if teil else _daten(version)[0]
+    of the given ones (see _werte)."""
+    return _werte(version, indikatoren)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -157,9 +162,9 @@ def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
 @st.cache_resource(show_spinner="Ziele werden bewertet …", max_entries=2)
 def controlling(version: str) -> ctl.Controllingdaten:
     """Goals with their Kennzahl series and the budget data of this data version."""
-    ziele = _leser(version).load_ziele()
     # only the indicators goals are measured on: a large city need not wait for all
-    return ctl.lade_controlling(_leser(version), monitoring(version, ziele["indikator_id"].dropna().unique()))
+    gemessen = ziele(version)["indikator_id"].dropna().unique()
+    return ctl.lade_controlling(_leser(version), monitoring(version, gemessen))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -181,15 +186,19 @@ def produkte(version: str) -> prd.Produktdaten:
 
 def indexdaten(version: str, indikatoren=None) -> idx.Indexdaten:
     """Internal values of all levels for the indices (only index results are shown): of every
-    indicator, or of the given ones."""
-    teil = None if indikatoren is None else _teilmenge(indikatoren)
-    return _teil(version, teil)[1] if teil else _daten(version)[1]
+    indicator, or of the given ones (see _werte)."""
+    return _werte(version, indikatoren)[1]
 
 
-def index_indikatoren(index_ids=None) -> list[str]:
-    """The components of the configured indices (all, or the given ids)."""
-    return sorted({k.indikator for ix in config().indizes.indizes if index_ids is None or ix.id in index_ids
-                   for k in ix.komponenten})
+def index_indikatoren() -> list[str]:
+    """The components of the configured indices."""
+    return sorted({k.indikator for ix in config().indizes.indizes for k in ix.komponenten})
+
+
+def lagebild_indikatoren() -> list[str]:
+    """The Lagebild's Eckwerte and Handlungsbedarf indicators (also its report and slide)."""
+    lage = config().lagebild
+    return list(dict.fromkeys([*lage.handlungsbedarf.indikatoren, *lage.kennzahlen]))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
