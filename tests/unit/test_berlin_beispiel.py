@@ -13,12 +13,12 @@ from fis.ingest import werte as werte_import
 from fis.ingest.lesen import lies_tabelle
 from fis.monitoring import compute_aggregate
 from fis.store import Store
+from tests.echtdaten import REAL, nur_mit_echtdaten
 
 ROOT = Path(__file__).resolve().parents[2]
-REAL = ROOT.parent / "shared" / "data" / "real"
 BEISPIEL = ROOT / "examples" / "berlin"
 
-pytestmark = pytest.mark.skipif(not REAL.exists(), reason="../shared/data/real fehlt")
+pytestmark = nur_mit_echtdaten
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,13 @@ import pytest
 from fis.config import load_config
 from fis.indizes import berechne_aus, export_tabelle, index_nach_id, lade_indexdaten
 from fis.store import Store
+from tests.echtdaten import REAL, nur_mit_echtdaten
 
 ROOT = Path(__file__).resolve().parents[2]
-REAL = ROOT.parent / "shared" / "data" / "real"
 AUSGABEN = REAL / "berlin-mss" / "editions_2013-2021"
 CONFIG = ROOT / "examples" / "berlin" / "config"
 
-pytestmark = pytest.mark.skipif(not REAL.exists(), reason="../shared/data/real fehlt")
+pytestmark = nur_mit_echtdaten
 
 
 @pytest.fixture(scope="module")
