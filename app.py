@@ -1,11 +1,13 @@
 """FIS Sozialplanung — entry point: page config, first start, shared sidebar, navigation."""
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
 from fis.config import ConfigError, db_path
 from fis.ingest.lieferungen import unveroeffentlicht
+from fis.protokoll import fehler_protokollieren, fehlertext
 from fis.store import StoreError
 from ui import cache, sidebar, zugang
 
@@ -85,9 +87,10 @@ if benutzer is None:
     st.stop()
 
 try:
-    stichtage = cache.stichtage(cache.data_version())
+    staende = cache.stichtagsstaende(cache.data_version())
 except StoreError as exc:
     hinweisseite(lambda text=str(exc): st.error(text))
+stichtage = [s.stichtag for s in staende]
 with st.sidebar:
     st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
 zugang.seitenleiste(benutzer)
@@ -120,5 +123,12 @@ if not seiten["Verwaltung"]:
 seite = st.navigation(seiten, expanded=True)
 if seite.url_path != praesentation.url_path:
     # the presentation shows no controls: no sidebar (it is hidden there, too)
-    sidebar.draw(config, stichtage)
-seite.run()
+    gewaehlt = sidebar.draw(config, staende, cache.standard_stichtag(cache.data_version()))
+    sidebar.hinweis(config, staende, gewaehlt.stichtag)
+try:
+    seite.run()
+except Exception as exc:  # no traceback for users: a German sentence and a reference; details in the log
+    ref = fehler_protokollieren(exc, f"Seite {seite.title}")
+    if os.environ.get("FIS_FEHLER_DURCHREICHEN"):
+        raise                      # tests see every error as an exception
+    st.error(fehlertext(ref), icon=":material/error:")

@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from fis.format import fmt_datum, fmt_wert
+from fis.format import fmt_anzeige, fmt_datum, fmt_wert
 
 
 def zahl_label(nachkommastellen: int = 1) -> str:
@@ -31,10 +31,13 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     d = reihe.copy()
     d["datum"] = pd.to_datetime(d["stichtag"])
     d["Stichtag"] = [fmt_datum(x.date()) for x in d["datum"]]
-    from fis.disclosure import anzeige
-    d["Wert"] = [anzeige(True, g, s) if u else fmt_wert(w, einheit, stellen)
-                 for w, u, g, s in zip(d["wert"], d["unterdrueckt"], d["grund"], d["schwelle"], strict=True)]
-    d["Status"] = d["status"].fillna("")
+    abdeckung = d["abdeckung"].fillna("") if "abdeckung" in d else pd.Series("", index=d.index)
+    d["Wert"] = [fmt_anzeige(w, einheit, stellen, unterdrueckt=u, grund=g, schwelle=s, abdeckung=a)
+                 for w, u, g, s, a in zip(d["wert"], d["unterdrueckt"], d["grund"], d["schwelle"], abdeckung,
+                                          strict=True)]
+    d["Status"] = d["status"].fillna("").where(abdeckung == "", "unvollständig")
+    # an incomplete sum is a hollow point of its own: no line leads to it
+    d["linie"] = d["wert"].where(abdeckung == "")
     d["Gebiet"] = d["name"] + np.where(d["rolle"] == "Auswahl", "", " (" + d["rolle"] + ")")
     reihenfolge = list(dict.fromkeys(d.sort_values(["ebene", "name"])["Gebiet"]))
     farbe = alt.Color("Gebiet:N", sort=reihenfolge, legend=alt.Legend(title=None, orient="bottom", columns=3))
@@ -46,15 +49,18 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     x = alt.X("datum:T", title="Stichtag", axis=alt.Axis(
         values=[alt.DateTime(year=t.year, month=t.month, date=t.day) for t in pd.to_datetime(tage)],
         labelExpr="timeFormat(datum.value, '" + ("%Y" if jahresende else "%m/%Y") + "')", grid=False))
-    base = alt.Chart(d).encode(
-        x=x, y=alt.Y("wert:Q", title=f"{meta['kurzname']} ({einheit})", axis=_achse("", stellen),
-                     scale=alt.Scale(zero=False)),
-        color=farbe, tooltip=["Gebiet:N", "Stichtag:N", "Wert:N", "Status:N"])
-    linien = base.mark_line(strokeWidth=2.5).encode(strokeDash=strich)
-    endgueltig = base.transform_filter("datum.Status != 'vorläufig'").mark_point(filled=True, size=45)
+    def y(feld: str) -> alt.Y:
+        return alt.Y(f"{feld}:Q", title=f"{meta['kurzname']} ({einheit})", axis=_achse("", stellen),
+                     scale=alt.Scale(zero=False))
+
+    base = alt.Chart(d).encode(x=x, y=y("wert"), color=farbe, tooltip=["Gebiet:N", "Stichtag:N", "Wert:N", "Status:N"])
+    linien = base.mark_line(strokeWidth=2.5).encode(y=y("linie"), strokeDash=strich)
+    endgueltig = base.transform_filter("datum.Status == 'endgültig'").mark_point(filled=True, size=45)
     vorlaeufig = base.transform_filter("datum.Status == 'vorläufig'").mark_point(
         shape="triangle-up", filled=False, size=80, strokeWidth=2, fill="white", fillOpacity=1)
-    punkte = endgueltig + vorlaeufig
+    unvollstaendig = base.transform_filter("datum.Status == 'unvollständig'").mark_point(
+        shape="circle", filled=False, size=90, strokeWidth=2, strokeDash=[2, 2], fill="white", fillOpacity=1)
+    punkte = endgueltig + vorlaeufig + unvollstaendig
     layers = [linien, punkte]
     unter = d[d["unterdrueckt"]]
     if len(unter):

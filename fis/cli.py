@@ -296,11 +296,14 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     with Store.open(args.db, read_only=True) as store:
         c = ctl.lade_controlling(store, lade_monitoring(store, config))
+        standard = _standard_stichtag(store, config)
     jahr, monat = ctl.berichtsstand(c, args.rhythmus)
-    b = ctl.bewerte_ziele(c, jahr, config.controlling)
+    ziel_jahr = standard.year if standard else jahr       # as on the pages: the Stichtag's year
+    b = ctl.bewerte_ziele(c, ziel_jahr, config.controlling)
     h = ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
     bericht = ctl.abweichungsbericht(c, b, h, args.rhythmus)
-    print(f"Abweichungsbericht zum {ctl.berichtsdatum(jahr, monat):%d.%m.%Y} ({args.rhythmus})")
+    print(f"Abweichungsbericht zum {ctl.berichtsdatum(jahr, monat):%d.%m.%Y} ({args.rhythmus}; "
+          f"Ziele: Berichtsjahr {ziel_jahr})")
     for gruppe, teil in bericht.groupby("gruppe", sort=False):
         print(f"\n{gruppe}")
         for r in teil.itertuples():
@@ -343,6 +346,28 @@ def _index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _standard_stichtag(store: Store, config):
+    from fis.datenstand import lade_stichtagsstaende, standard_stichtag
+    return standard_stichtag(lade_stichtagsstaende(store, config))
+
+
+def _report_stichtag(store: Store, config, args: argparse.Namespace, vorhanden):
+    """The report's Stichtag: the one given, else the newest complete, published one; None (with a
+    German message) if there are no values at it. A provisional or incomplete one is named."""
+    from fis.datenstand import lade_stichtagsstaende, standard_stichtag
+    staende = lade_stichtagsstaende(store, config)
+    stichtag = parse_stichtag(args.stichtag) if args.stichtag else standard_stichtag(staende)
+    if stichtag is None or stichtag not in vorhanden:
+        tage = ", ".join(f"{t:%d.%m.%Y}" for t in list(vorhanden)[-5:]) or "keine"
+        was = f"den {stichtag:%d.%m.%Y}" if stichtag else "keinen Stichtag"
+        print(f"Fehler: Für {was} gibt es keine Werte (Stichtage mit Werten: {tage}).", file=sys.stderr)
+        return None
+    stand = next((s for s in staende if s.stichtag == stichtag), None)
+    if stand is not None and stand.zustand:
+        print(f"Hinweis: {stand.hinweis(config.ebene(1).plural, config.stadt.mindest_abdeckung)}", file=sys.stderr)
+    return stichtag
+
+
 def _report(args: argparse.Namespace) -> int:
     from fis import controlling as ctl
     from fis.berichte import inhalte, pdf
@@ -355,13 +380,14 @@ def _report(args: argparse.Namespace) -> int:
         if args.art == "abweichungsbericht":
             c = ctl.lade_controlling(store, m)
             jahr, monat = ctl.berichtsstand(c, args.rhythmus)
-            b = inhalte.abweichungsbericht(store, config, c, ctl.bewerte_ziele(c, jahr, config.controlling),
+            standard = _standard_stichtag(store, config)
+            ziel_jahr = args.jahr or (standard.year if standard else jahr)   # as on the pages: the Stichtag's year
+            b = inhalte.abweichungsbericht(store, config, c, ctl.bewerte_ziele(c, ziel_jahr, config.controlling),
                                            ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt),
-                                           args.rhythmus)
+                                           args.rhythmus, ziel_jahr)
         elif args.art == "monitoring":
-            stichtag = parse_stichtag(args.stichtag) if args.stichtag else m.stichtage[-1]
-            if stichtag not in m.stichtage:
-                print(f"Fehler: Für den {stichtag:%d.%m.%Y} gibt es keine Werte.", file=sys.stderr)
+            stichtag = _report_stichtag(store, config, args, m.stichtage)
+            if stichtag is None:
                 return 1
             b = inhalte.monitoringbericht(store, config, m, anzeige_geometrien(store, stichtag, 1), stichtag)
         elif args.art == "sozialindex":
@@ -374,7 +400,9 @@ def _report(args: argparse.Namespace) -> int:
                 return 1
             daten = lade_indexdaten(store, config)
             tage = stichtage(daten, ix)
-            stichtag = parse_stichtag(args.stichtag) if args.stichtag else (tage or [None])[-1]
+            standard = _standard_stichtag(store, config)
+            frueher = [t for t in tage if standard is None or t <= standard]
+            stichtag = parse_stichtag(args.stichtag) if args.stichtag else (frueher or tage or [None])[-1]
             if stichtag not in tage:
                 print(f"Fehler: Der Index „{ix.name}“ lässt sich am {args.stichtag or '–'} nicht berechnen "
                       f"(Stichtage: {', '.join(f'{t:%d.%m.%Y}' for t in tage) or 'keine'}).", file=sys.stderr)
@@ -397,7 +425,9 @@ def _report(args: argparse.Namespace) -> int:
                                           args.produkt, args.jahr or p.haushaltsjahr(),
                                           einwohner_je_jahr(m, config.stadt.einwohner_indikator))
         else:
-            stichtag = parse_stichtag(args.stichtag) if args.stichtag else m.stichtage[-1]
+            stichtag = _report_stichtag(store, config, args, m.stichtage)
+            if stichtag is None:
+                return 1
             gueltig = m.raeume[m.raeume["stichtag"] == stichtag]
             if not args.raum or args.raum not in set(gueltig["raum_id"]):
                 print(f"Fehler: Raum „{args.raum}“ gibt es am {stichtag:%d.%m.%Y} nicht.", file=sys.stderr)
@@ -553,10 +583,13 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--out", required=True, help="Zieldatei (.pdf)")
     rp.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
     rp.add_argument("--raum", help="Steckbrief: Kennung eines Sozialraums oder eines Bezirks (alle seine Sozialräume)")
-    rp.add_argument("--stichtag", help="Steckbrief, Monitoring, Sozialindex: Stichtag (Standard: der neueste)")
+    rp.add_argument("--stichtag", help="Steckbrief, Monitoring, Sozialindex: Stichtag (Standard: der neueste "
+                                       "vollständige, veröffentlichte)")
     rp.add_argument("--index", help="Sozialindex: Kennung aus indizes.yaml (Standard: der erste)")
     rp.add_argument("--produkt", help="Produktdatenblatt: Nummer eines Produkts oder einer Produktgruppe")
-    rp.add_argument("--jahr", type=int, help="Produktdatenblatt: Haushaltsjahr (Standard: das aktuelle)")
+    rp.add_argument("--jahr", type=int, help="Produktdatenblatt: Haushaltsjahr (Standard: das aktuelle); "
+                                             "Abweichungsbericht: Berichtsjahr der Ziele (Standard: Jahr des "
+                                             "neuesten vollständigen, veröffentlichten Stichtags)")
     rp.add_argument("--nur-veroeffentlicht", action="store_true",
                     help="nur veröffentlichte Lieferungen (für Ausschuss und Öffentlichkeit)")
     rp.add_argument("--db", default=str(db_path()), help=db_help)
@@ -581,3 +614,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, StoreError, ImportFehler, KeinZugriff) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # never a traceback for a user: a sentence, a reference, the details in the log
+        from fis.protokoll import fehler_protokollieren, fehlertext, protokoll_datei
+        ref = fehler_protokollieren(exc, f"python -m fis {args.befehl}")
+        print(f"Fehler: {fehlertext(ref, 'Der Befehl')} Protokoll: {protokoll_datei()}", file=sys.stderr)
+        return 1

@@ -57,6 +57,12 @@ class Karte:
 
 
 @dataclass(frozen=True)
+class Gesamtaufwand:
+    jahr: int = hilfe("Haushaltsjahr.")
+    aufwand: float = hilfe("Ordentliche Aufwendungen des gesamten Haushalts (Zeile 17, in €, positiv).")
+
+
+@dataclass(frozen=True)
 class Stadt:
     name: str = hilfe("Name der Kommune, erscheint im Titel und in Berichten.")
     land: str = hilfe("Bundesland.")
@@ -72,6 +78,15 @@ class Stadt:
     einwohner_indikator: str | None = hilfe(
         "Kennung des Indikators mit der Einwohnerzahl, nach dem „mindest_einwohner“ geprüft wird.",
         None)
+    mindest_abdeckung: float = hilfe(
+        "Mindestabdeckung in % für Werte höherer Ebenen (Bezirk, Gesamtstadt): Fehlen am Stichtag Werte "
+        "einzelner Sozialräume, wird ein Wert unter dieser Abdeckung nicht gezeigt (nur „unvollständig: "
+        "5 von 51 Sozialräumen“), darüber mit seiner Abdeckung und als vorläufig. Standard 100: nur "
+        "vollständige Summen.", 100.0)
+    gesamtaufwand: tuple[Gesamtaufwand, ...] = hilfe(
+        "Ordentliche Aufwendungen des Gesamthaushalts je Jahr (Liste mit „jahr“ und „aufwand“): Grundlage "
+        "der Kennzahl „Aufwand / Gesamtaufwand“ im Produktdatenblatt. Fehlt ein Jahr, heißt die Kennzahl "
+        "„Anteil am Aufwand der erfassten Produkte“.", ())
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,10 @@ class Indikator:
     negativ_erlaubt: bool = hilfe(
         "Ob negative Werte und Zähler zulässig sind (Salden, Veränderungen). Sonst weist die "
         "Datenprüfung negative Werte als Fehler zurück.", False)
+    gesamtwert: Literal["geliefert", "summe"] = hilfe(
+        "Wert höherer Ebenen (Bezirk, Gesamtstadt), wenn eine Lieferung ihn selbst enthält: „geliefert“ "
+        "zeigt den gelieferten (amtlichen) Wert und die Differenz zur Summe der Teilgebiete als „nicht "
+        "zuordenbar“; „summe“ zeigt immer die Summe der Teilgebiete.", "geliefert")
 
 
 @dataclass(frozen=True)
@@ -337,6 +356,10 @@ class Config:
     praesentation: Praesentation = Praesentation(folien=())
     zugang: Zugang = Zugang()
 
+    def gesamtaufwand(self) -> dict[int, float]:
+        """The configured total Aufwand of the Haushalt per year (stadt.yaml)."""
+        return {g.jahr: g.aufwand for g in self.stadt.gesamtaufwand}
+
     def ebene(self, nummer: int) -> Raumebene:
         for e in self.stadt.raumebenen:
             if e.ebene == nummer:
@@ -484,6 +507,9 @@ def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild) -> No
         if ind.aggregation == "quote" and (not ind.zaehler or not ind.nenner):
             raise ConfigError(f"indikatoren.yaml, Indikator „{ind.id}“: bei aggregation „quote“ "
                               "müssen „zaehler“ und „nenner“ beschrieben sein.")
+    if not 0 < stadt.mindest_abdeckung <= 100:
+        raise ConfigError("stadt.yaml, Schlüssel „mindest_abdeckung“: erwartet wird ein Prozentwert über 0 "
+                          f"und höchstens 100 (gefunden: {stadt.mindest_abdeckung}).")
     known = set(ids)
     if stadt.mindest_einwohner and stadt.einwohner_indikator not in known:
         raise ConfigError("stadt.yaml, Schlüssel „einwohner_indikator“: bei „mindest_einwohner“ muss "

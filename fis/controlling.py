@@ -70,6 +70,29 @@ def unguenstige_abweichung(ist: float, soll: float, richtung: str,
     return float(max(d, 0.0))
 
 
+def grenze_verletzt(ist: float, ziel: dict) -> bool:
+    """True when Ist sits exactly on a strict band limit: 3 % misses „unter 3 %“ (but not „höchstens 3 %“)."""
+    if ziel.get("richtung") != "halten":
+        return False
+    oben, unten = ziel.get("band_oben"), ziel.get("band_unten")
+    return bool((ziel.get("band_oben_strikt") is True and oben is not None and not pd.isna(oben) and ist >= oben)
+                or (ziel.get("band_unten_strikt") is True and unten is not None and not pd.isna(unten)
+                    and ist <= unten))
+
+
+def bereich_text(ziel: dict, einheit: str, nk: int) -> str:
+    """The band in the decision's words: 'unter 3,0 %', 'mindestens 10 und höchstens 20'."""
+    from fis.format import fmt_wert
+    grenzen = []
+    if not pd.isna(ziel.get("band_unten")):
+        wort = "über" if ziel.get("band_unten_strikt") is True else "mindestens"
+        grenzen.append(f"{wort} {fmt_wert(ziel['band_unten'], einheit, nk)}")
+    if not pd.isna(ziel.get("band_oben")):
+        wort = "unter" if ziel.get("band_oben_strikt") is True else "höchstens"
+        grenzen.append(f"{wort} {fmt_wert(ziel['band_oben'], einheit, nk)}")
+    return " und ".join(grenzen)
+
+
 def zielerreichungsgrad(ist: float, basiswert: float, zielwert: float) -> float:
     """Share of the planned change achieved, in % (100 = target reached)."""
     if pd.isna(zielwert) or zielwert == basiswert:
@@ -225,9 +248,11 @@ def _soll_ist(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
     from fis.format import fmt_wert
 
     einheit = (ziel.get("einheit") or "").replace("EUR", "€")
+    zieljahr = pd.Timestamp(ziel["zieldatum"]).year
+    if berichtsjahr > zieljahr:
+        return _endstand(ziel, jahre, werte, berichtsjahr, zieljahr, status, nachkommastellen, max_alter)
     bis = jahre <= berichtsjahr
     jahre, werte = jahre[bis], werte[bis]
-    zieljahr = pd.Timestamp(ziel["zieldatum"]).year
     nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
     basisjahr = int(ziel["basisjahr"])
     band = ziel.get("richtung") == "halten"
@@ -245,30 +270,34 @@ def _soll_ist(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
     else:
         soll = soll_pfad(float(ziel["basiswert"]), basisjahr, float(ziel["zielwert"]), zieljahr, jahr, explizit)
         unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
+    an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, ziel)
     tol = ziel.get("toleranz")
     tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
-    vielfache = 0.0 if unguenstig <= 1e-12 else (unguenstig / tol if tol > 0 else np.inf)
+    if an_grenze:
+        vielfache = 0.0 if tol > 0 else np.inf     # on a strict limit: a miss by nothing, judged by the tolerance
+    else:
+        vielfache = 0.0 if unguenstig <= 1e-12 else (unguenstig / tol if tol > 0 else np.inf)
     prog = _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, basisjahr)
     regel = ampel_regel(regeln, False, vielfache, None if prog is None else prog.erreichbar)
 
     ist_text = fmt_wert(ist, einheit, nk)
     if band:
-        grenzen = []
-        if not pd.isna(ziel.get("band_unten")):
-            grenzen.append(f"mindestens {fmt_wert(ziel['band_unten'], einheit, nk)}")
-        if not pd.isna(ziel.get("band_oben")):
-            grenzen.append(f"höchstens {fmt_wert(ziel['band_oben'], einheit, nk)}")
-        bereich = " und ".join(grenzen)
-        satz = (f"Ist {ist_text} ({jahr}) liegt im Zielbereich ({bereich})" if unguenstig == 0 else
-                f"Ist {ist_text} ({jahr}) liegt {_betrag(unguenstig, einheit, nk)} außerhalb des "
-                f"Zielbereichs ({bereich})")
+        bereich = bereich_text(ziel, einheit, nk)
+        if an_grenze:
+            satz = f"Ist {ist_text} ({jahr}) liegt auf der Grenze und damit nicht im Zielbereich ({bereich})"
+        elif unguenstig == 0:
+            satz = f"Ist {ist_text} ({jahr}) liegt im Zielbereich ({bereich})"
+        else:
+            satz = (f"Ist {ist_text} ({jahr}) liegt {_betrag(unguenstig, einheit, nk)} außerhalb des "
+                    f"Zielbereichs ({bereich})")
     else:
         seite = "über" if ist > soll else ("unter" if ist < soll else "auf")
         abstand = "" if seite == "auf" else f"{_betrag(ist - soll, einheit, nk)} "
         pfad = "dem Zielwert" if jahr >= zieljahr else "dem Soll-Pfad"
         satz = f"Ist {ist_text} liegt {abstand}{seite} {pfad} ({fmt_wert(soll, einheit, nk)} für {jahr})"
-    if unguenstig > 0:
-        satz += (f"; Toleranz {_betrag(tol, einheit, nk)} überschritten" if vielfache > 1 else
+    if unguenstig > 0 or an_grenze:
+        satz += ("; ohne Toleranz" if tol == 0 else
+                 f"; Toleranz {_betrag(tol, einheit, nk)} überschritten" if vielfache > 1 else
                  f"; innerhalb der Toleranz von {_betrag(tol, einheit, nk)}")
     elif not band:
         satz += " – im Soll"
@@ -280,6 +309,55 @@ def _soll_ist(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
     return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
                    unguenstig, zielerreichungsgrad(ist, float(ziel["basiswert"]), ziel.get("zielwert", np.nan))
                    if not band else np.nan, regel.farbe, regel.wenn, satz + ".", prog, st)
+
+
+def _endstand(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, zieljahr: int,
+              status: dict | None, nachkommastellen: int, max_alter: int) -> SollIst:
+    """A goal past its Zieldatum is judged once, at the Zieldatum, and that judgement stands: the Ist
+    of the target year (or the latest before it, at most ``max_alter`` years older) against the target,
+    within the tolerance → „erreicht“ (grün), else „verfehlt“ (rot). Later Ist values are named for
+    information only; they cannot turn a missed goal green."""
+    from fis.format import fmt_datum, fmt_wert
+
+    einheit = (ziel.get("einheit") or "").replace("EUR", "€")
+    nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
+    datum = fmt_datum(pd.Timestamp(ziel["zieldatum"]).date())
+    spaeter = [(int(j), float(w)) for j, w in zip(jahre, werte, strict=True) if zieljahr < j <= berichtsjahr]
+    info = (f" Später (nur zur Information): {fmt_wert(spaeter[-1][1], einheit, nk)} ({spaeter[-1][0]})."
+            if spaeter else "")
+    bis = jahre <= zieljahr
+    jahre, werte = jahre[bis], werte[bis]
+    band = ziel.get("richtung") == "halten"
+    if not len(jahre) or int(jahre[-1]) < zieljahr - max_alter:
+        return SollIst(ziel["ziel_id"], None, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, "grau",
+                       "Zieldatum abgelaufen, kein Ist-Wert dazu",
+                       f"Zieldatum {datum} abgelaufen; zum Zieldatum gibt es keinen Ist-Wert, die Zielerreichung "
+                       f"lässt sich nicht feststellen.{info}", None, None)
+    jahr, ist = int(jahre[-1]), float(werte[-1])
+    tol = ziel.get("toleranz")
+    tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
+    if band:
+        soll = np.nan
+        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
+        gegen = f"Zielbereich {bereich_text(ziel, einheit, nk)}"
+    else:
+        soll = float(ziel["zielwert"])
+        unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
+        gegen = f"Zielwert {fmt_wert(soll, einheit, nk)}"
+    an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, ziel)
+    erreicht = (unguenstig <= tol + 1e-12) and not (an_grenze and tol == 0)
+    wort = "erreicht" if erreicht else "verfehlt"
+    wie = ("" if unguenstig <= 1e-12 and not an_grenze else
+           " (auf der Grenze)" if an_grenze else
+           f" ({_betrag(unguenstig, einheit, nk)} daneben"
+           + (", innerhalb der Toleranz)" if erreicht else f", Toleranz {_betrag(tol, einheit, nk)})"))
+    text = (f"Zieldatum {datum} abgelaufen: Ziel {wort}{wie} – Ist {fmt_wert(ist, einheit, nk)} ({jahr}) gegen "
+            f"{gegen}. Dieses Urteil gilt endgültig.{info}")
+    abw = ist - soll
+    st = None if status is None else status.get(jahr)
+    return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
+                   unguenstig, np.nan if band else zielerreichungsgrad(ist, float(ziel["basiswert"]), soll),
+                   "grün" if erreicht else "rot", f"Zieldatum abgelaufen: Ziel {wort}", text, None, st)
 
 
 # =========================================================================== data of all goals
@@ -461,10 +539,18 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
         rang, wer = max(farben, key=lambda f: (f[0], f[1] == zid))
         farbe = b.at[wer, "ampel_eigen"]
         ampel[zid] = farbe
-        erklaerung[zid] = ("eigene Kennzahl" if wer == zid else
-                           f"schlechteste Ampel im Teilbaum: {wer} ({farbe})")
+        if wer == zid:
+            erklaerung[zid] = "eigene Kennzahl"
+        elif isinstance(eigen, str):
+            # the goal's own figure is fine, its subtree is not: say both, and who
+            erklaerung[zid] = (f"eigene Kennzahl {eigen}" + (" (im Toleranzband)" if eigen == "grün" else "")
+                               + f"; {farbe} wegen {wer} „{b.at[wer, 'titel']}“")
+        else:
+            erklaerung[zid] = f"schlechteste Ampel im Teilbaum: {wer} ({farbe})"
     b["ampel"] = pd.Series(ampel)
     b["ampel_text"] = pd.Series(erklaerung)
+    abweichend = b["ampel_eigen"].notna() & b["text"].notna() & (b["ampel"] != b["ampel_eigen"])
+    b.loc[abweichend, "text"] = b.loc[abweichend, "text"] + " Im Zielbaum: " + b.loc[abweichend, "ampel_text"] + "."
     return b.reset_index()
 
 
@@ -717,8 +803,10 @@ def zieldetail(c: Controllingdaten, ziel_id: str, berichtsjahr: int, cfg) -> Zie
     return Zieldetail(z, ist, soll, si, smart_pruefung(z), einheit, stellen, standard)
 
 
-def baumtabelle(baum: pd.DataFrame) -> pd.DataFrame:
-    """The goal tree as a German display table (indented titles, Ampel with symbol and word)."""
+def baumtabelle(baum: pd.DataFrame, berichtsjahr: int | None = None) -> pd.DataFrame:
+    """The goal tree as a German display table (indented titles, Ampel with symbol and word). The Ist
+    column is that of ``berichtsjahr``; an Ist of another year (an older one, or the target year of a
+    goal past its Zieldatum) names its year."""
     from fis.format import fmt_differenz, fmt_wert
 
     def einheit(e):
@@ -734,7 +822,9 @@ def baumtabelle(baum: pd.DataFrame) -> pd.DataFrame:
         "Ziel": ["    " * t + ("└ " if t else "") + f"{i} {ti}"
                  for t, i, ti in zip(baum["tiefe"], baum["ziel_id"], baum["titel"], strict=True)],
         "Zielfeld": baum["zielfeld"],
-        "Ist": [wert(v, e, n) for v, e, n in zip(baum["ist"], baum["einheit"], nks, strict=True)],
+        f"Ist {berichtsjahr}" if berichtsjahr else "Ist": [
+            wert(v, e, n) + (f" ({int(j)})" if v == v and j == j and berichtsjahr and int(j) != berichtsjahr else "")
+            for v, e, n, j in zip(baum["ist"], baum["einheit"], nks, baum["jahr"], strict=True)],
         "Soll": [wert(v, e, n) for v, e, n in zip(baum["soll"], baum["einheit"], nks, strict=True)],
         "Abweichung": [fmt_differenz(v, einheit(e), n) if v == v else "–"
                        for v, e, n in zip(baum["abweichung"], baum["einheit"], nks, strict=True)],

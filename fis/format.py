@@ -18,6 +18,14 @@ def fmt_zahl(x: float | None, nachkommastellen: int = 1) -> str:
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
+def fmt_zahl_genau(x: float | None, hoechstens: int = 6) -> str:
+    """As many decimals as the number has (up to ``hoechstens``): 12.5 → '12,5', 3.0 → '3'; None/NaN → '–'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    text = fmt_zahl(x, hoechstens)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def fmt_wert(x: float | None, einheit: str, nachkommastellen: int = 1) -> str:
     """A value with its unit: '12,3 %', '4,5 je 1.000', '251.337' (Anzahl)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -55,8 +63,32 @@ def fmt_prozent(x: float | None, nachkommastellen: int = 1) -> str:
 
 
 def fmt_datum(d: date | None) -> str:
-    """date(2024, 12, 31) → '31.12.2024'."""
-    return "–" if d is None else d.strftime("%d.%m.%Y")
+    """date(2024, 12, 31) → '31.12.2024'; None, NaT, NaN → '–'."""
+    if d is None or (not isinstance(d, date) and d != d) or str(d) == "NaT":
+        return "–"
+    return d.strftime("%d.%m.%Y")
+
+
+def jahre_vorher(tag: date, jahre: int) -> date:
+    """The same day ``jahre`` years earlier; 29 February becomes 28 February in other years."""
+    try:
+        return tag.replace(year=tag.year - jahre)
+    except ValueError:
+        return tag.replace(year=tag.year - jahre, day=28)
+
+
+def fmt_anzeige(wert: float | None, einheit: str, nachkommastellen: int = 1, *, unterdrueckt: bool = False,
+                grund: str = "", schwelle: int = 0, abdeckung: str = "", status: str | None = None) -> str:
+    """A value as every table shows it: the suppression mark instead of a small count, a sum over
+    incomplete coverage with it ('14,2 % (5 von 51 Sozialräumen)') or only the coverage where the
+    value is withheld ('unvollständig: 5 von 51 Sozialräumen'), ' (v)' for provisional values."""
+    if unterdrueckt:
+        from fis.disclosure import anzeige
+        return anzeige(True, grund, int(schwelle))
+    text = fmt_wert(wert, einheit, nachkommastellen)
+    if abdeckung:
+        return f"unvollständig: {abdeckung}" if text == "–" else f"{text} ({abdeckung})"
+    return text + (" (v)" if status == "vorläufig" and text != "–" else "")
 
 
 def dativ(plural: str) -> str:

@@ -12,8 +12,7 @@ import pandas as pd
 
 from fis.config import Config
 from fis.controlling import count_ziele
-from fis.disclosure import GRUND_FALLZAHL, anzeige
-from fis.format import fmt_wert
+from fis.format import fmt_anzeige
 from fis.monitoring import (
     Eckwert,
     Monitoringdaten,
@@ -35,7 +34,8 @@ class Lagebild:
     anzahl_sozialraeume: int
     ziele: pd.DataFrame               # counts per Zielfeld
     raumtabelle: pd.DataFrame         # key indicators for every unit of the chosen level
-    stand: str                        # newest delivery, for the data status line
+    stand: str                        # newest delivery with values at the Stichtag, for the status line
+    nicht_beurteilbar: str = ""       # why Handlungsbedarf cannot be judged at this Stichtag ('' if it can)
 
 
 def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
@@ -54,8 +54,16 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
     eckwerte = compute_eckwerte(stadt, indikatoren, stadt_id, stichtag, list(lage.kennzahlen),
                                 lage.vergleich_jahre)
     sozialraum = m.auswahl(stichtag=stichtag, ebene=1)
-    flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, pd.Series(dtype=float))
+    gueltig = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == 1)]["raum_id"]
+    anzahl_sozialraeume = int(gueltig.nunique()) or int(sozialraum["raum_id"].nunique())
     regel = lage.handlungsbedarf
+    nicht_beurteilbar = _nicht_beurteilbar(m.auswahl(stichtag=stichtag, ebene=m.top), regel.indikatoren,
+                                           indikatoren)
+    if nicht_beurteilbar:
+        # against an incomplete city value no area is conspicuous; nor is an index of some areas a ranking
+        sozialraum = sozialraum.iloc[0:0]
+        indexklassen = pd.Series(dtype=object)
+    flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, pd.Series(dtype=float))
     if regel.index and indexklassen is None:
         from fis.indizes import handlungsbedarf_klassen, lade_indexdaten
         indexklassen = handlungsbedarf_klassen(lade_indexdaten(store, config), config, stichtag)
@@ -76,23 +84,32 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
                 "raum_id": fehlen, config.ebene(1).name: [namen.get(r) for r in fehlen],
                 config.ebene(2).name: [namen.get(eltern.get(r)) for r in fehlen], "auffällig": 0})],
                 ignore_index=True)
-        handlungsbedarf.insert(4, "Indexklasse", handlungsbedarf["raum_id"].map(indexklassen).fillna("–"))
+        handlungsbedarf.insert(4, "Indexklasse", handlungsbedarf["raum_id"].map(indexklassen).astype(object).fillna("–"))
+    einheiten = m.raeume.loc[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == ebene), "raum_id"]
     raumtabelle = _raumtabelle(m.auswahl(stichtag=stichtag, ebene=ebene), m.raeume, indikatoren,
-                               list(lage.kennzahlen))
+                               list(lage.kennzahlen), sorted(einheiten))
     ziele = count_ziele(store.load_ziele(), stichtag)
-    lieferungen = store.load_lieferungen()
-    aktiv = lieferungen[(lieferungen["status"] == "aktiv") & (lieferungen["art"] == "werte")]
-    stand = ""
-    if len(aktiv):
-        last = aktiv.iloc[-1]
-        stand = f"{last['bezeichnung']}, geliefert am {last['zeitpunkt']:%d.%m.%Y}"
+    last = store.load_letzte_lieferung(stichtag)
+    stand = "" if last is None else f"{last['bezeichnung']}, geliefert am {last['zeitpunkt']:%d.%m.%Y}"
     return Lagebild(
         stichtag=stichtag, stadt_id=stadt_id, eckwerte=tuple(eckwerte),
         handlungsbedarf=handlungsbedarf,
         regel=describe_handlungsbedarf(lage.handlungsbedarf, indikatoren, config.ebene(1).name),
-        anzahl_sozialraeume=int(sozialraum["raum_id"].nunique()), ziele=ziele,
-        raumtabelle=raumtabelle, stand=stand,
+        anzahl_sozialraeume=anzahl_sozialraeume, ziele=ziele,
+        raumtabelle=raumtabelle, stand=stand, nicht_beurteilbar=nicht_beurteilbar,
     )
+
+
+def _nicht_beurteilbar(stadt: pd.DataFrame, kern: tuple[str, ...], indikatoren: pd.DataFrame) -> str:
+    """Why the Handlungsbedarf rule cannot be applied at this Stichtag: a core indicator's city value
+    rests on some Sozialräume only ('' if it can be applied)."""
+    teil = stadt[stadt["indikator_id"].isin(kern) & stadt.get("unvollstaendig", False)]
+    if teil.empty:
+        return ""
+    namen = indikatoren.set_index("indikator_id")["kurzname"]
+    beispiel = teil.iloc[0]
+    return (f"nicht beurteilbar: Der Stadtwert von {namen.get(beispiel['indikator_id'], beispiel['indikator_id'])} "
+            f"beruht nur auf {beispiel['abdeckung']}; ohne vollständigen Vergleichswert ist kein Gebiet auffällig")
 
 
 def _names(raeume: pd.DataFrame) -> pd.Series:
@@ -100,10 +117,13 @@ def _names(raeume: pd.DataFrame) -> pd.Series:
 
 
 def _shown(row: pd.Series, meta: pd.DataFrame) -> str:
+    """The value as text: the actual suppression reason, the coverage of an incomplete sum."""
     m = meta.loc[row["indikator_id"]]
-    if row.get("unterdrueckt", False):
-        return anzeige(True, row.get("grund", GRUND_FALLZAHL), int(row["schwelle"]))
-    return fmt_wert(row["wert"], m["einheit"], int(m["nachkommastellen"]))
+    abdeckung = row.get("abdeckung", "")
+    return fmt_anzeige(row["wert"], m["einheit"], int(m["nachkommastellen"]),
+                       unterdrueckt=bool(row.get("unterdrueckt", False)), grund=row.get("grund", ""),
+                       schwelle=int(row.get("schwelle", 0) or 0),
+                       abdeckung=abdeckung if isinstance(abdeckung, str) else "")
 
 
 def _handlungsbedarf_tabelle(flags: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
@@ -129,15 +149,20 @@ def _handlungsbedarf_tabelle(flags: pd.DataFrame, raeume: pd.DataFrame, indikato
 
 
 def _raumtabelle(level: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
-                 kennzahlen: list[str]) -> pd.DataFrame:
-    """Key indicators (columns) for every unit of one level (rows), as display text."""
+                 kennzahlen: list[str], einheiten: list[str]) -> pd.DataFrame:
+    """Key indicators (columns) for every unit of one level valid at the Stichtag (rows, „–“ where
+    a unit has no value), as display text."""
     meta = indikatoren.set_index("indikator_id")
     rows = level[level["indikator_id"].isin(kennzahlen)].copy()
-    rows["anzeige"] = rows.apply(lambda r: _shown(r, meta), axis=1)
-    rows.loc[(rows["status"] == "vorläufig") & ~rows["unterdrueckt"], "anzeige"] += " (v)"
+    rows["anzeige"] = [_shown(r, meta) for _, r in rows.iterrows()]
+    ohne_hinweis = rows["abdeckung"].fillna("") == "" if "abdeckung" in rows else True
+    rows.loc[(rows["status"] == "vorläufig") & ~rows["unterdrueckt"] & ohne_hinweis & rows["wert"].notna(),
+             "anzeige"] += " (v)"
     wide = rows.pivot(index="raum_id", columns="indikator_id", values="anzeige")
-    wide = wide[[k for k in kennzahlen if k in wide.columns]]
+    wide = wide.reindex(index=sorted(set(einheiten) | set(wide.index)),
+                        columns=[k for k in kennzahlen if k in meta.index]).fillna("–")
     wide.columns = [meta.at[c, "kurzname"] for c in wide.columns]
+    wide.index.name = "raum_id"
     out = wide.reset_index()
     out.insert(1, "Name", out["raum_id"].map(_names(raeume)))
     return out.rename(columns={"raum_id": "Nr."})

@@ -379,22 +379,23 @@ def kartenansicht(m, geometrien: pd.Series, indikator_id: str, stichtag, ebene: 
                   methode: str = STANDARD_METHODE, k: int = 5, vergleich=None) -> Kartenansicht:
     """Everything the map of one indicator shows. ``geometrien``: simplified shapely
     geometries by raum_id. With ``vergleich`` (an earlier Stichtag) it is a change map."""
-    from fis.format import fmt_datum
-    from fis.monitoring import karte_werte, veraenderung
+    from fis.format import fmt_anzeige, fmt_datum
+    from fis.monitoring import fmt_rang, karte_werte, veraenderung
 
     meta = m.meta(indikator_id)
     einheit, stellen, pol = meta["einheit"], int(meta["nachkommastellen"]), meta["polaritaet"]
     werte = karte_werte(m, indikator_id, stichtag, ebene)
-    werte["anzeige"] = [_anzeige(w, u, g, s, einheit, stellen) for w, u, g, s in
-                        zip(werte["wert"], werte["unterdrueckt"], werte["grund"], werte["schwelle"], strict=True)]
+    werte["anzeige"] = [fmt_anzeige(w, einheit, stellen, unterdrueckt=u, grund=g, schwelle=s, abdeckung=a)
+                        for w, u, g, s, a in zip(werte["wert"], werte["unterdrueckt"], werte["grund"],
+                                                 werte["schwelle"], werte["abdeckung"], strict=True)]
     stadt = fmt_wert(werte["stadtwert"].iloc[0] if len(werte) else np.nan, einheit, stellen)
     stadt_name = m.ebenen[m.top][0]
     werte["stadt_text"] = f"{stadt_name}: {stadt}"
     ebene_name = m.ebenen[ebene][0]
     schwelle = int(werte["schwelle"].max()) if len(werte) else 0
     if vergleich is None:
-        werte["rang_text"] = [f"Rang {r} von {n}" if pd.notna(r) else "ohne Rang"
-                              for r, n in zip(werte["rang"], werte["n"], strict=True)]
+        werte["rang_text"] = ["Rang " + fmt_rang(r, b, n) if pd.notna(r) else "ohne Rang"
+                              for r, b, n in zip(werte["rang"], werte["rang_bis"], werte["n"], strict=True)]
         kl = klassen(werte["wert"], methode, k, werte["stadtwert"].iloc[0] if len(werte) else None,
                      einheit, stellen)
         daten, legende = einfaerben(werte, "wert", kl, palette(pol, len(kl.grenzen) or k),
@@ -438,7 +439,8 @@ def kartentabelle(ansicht: Kartenansicht, ebene_name: str) -> pd.DataFrame:
     if "diff_text" in d:
         out["Veränderung"] = d["diff_text"].str.replace(r"^Veränderung seit [0-9.]+: ", "", regex=True)
     else:
-        out["Rang"] = d["rang"]
+        from fis.monitoring import fmt_rang
+        out["Rang"] = [fmt_rang(r, b, n) for r, b, n in zip(d["rang"], d["rang_bis"], d["n"], strict=True)]
         idx = d["index"].where(~d["unterdrueckt"])
         out["Index (Stadt = 100)"] = [fmt_zahl(v, 0) if pd.notna(v) else "–" for v in idx]
     return out.sort_values("Nr.").reset_index(drop=True)

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from fis.config import HandlungsbedarfRegel
-from fis.disclosure import apply_suppression
+from fis.disclosure import GRUND_FALLZAHL, apply_suppression
+from fis.format import fmt_wert, jahre_vorher
 
 WERT_COLUMNS = ["raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner", "status"]
 
@@ -32,8 +33,8 @@ def compute_aggregate(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd
     """Values of ebene-1 units aggregated to the units of ``ebene``.
 
     Returns raum_id, indikator_id, stichtag, wert, zaehler, nenner, status
-    ('vorläufig' if any part is provisional), anzahl (contributing units) and
-    vollstaendig (every unit valid at the Stichtag contributed a value).
+    ('vorläufig' if any part is provisional), anzahl (contributing units), erwartet (units
+    valid at the Stichtag) and vollstaendig (every unit valid at the Stichtag contributed a value).
     """
     base = _basis(werte, raeume)
     for _ in range(1, ebene):
@@ -64,6 +65,7 @@ def _gruppiere(base: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFra
     if ebene == 1:
         out = base[WERT_COLUMNS].copy()
         out["anzahl"] = 1
+        out["erwartet"] = 1
         out["vollstaendig"] = out["wert"].notna()
         return out.reset_index(drop=True)
 
@@ -85,8 +87,9 @@ def _gruppiere(base: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFra
     # Completeness: how many ebene-1 units below each unit were valid at the Stichtag.
     expected = _expected_units(raeume, ebene, grouped["stichtag"].unique())
     grouped = grouped.merge(expected, on=["raum_id", "stichtag"], how="left")
-    grouped["vollstaendig"] = grouped["anzahl"] == grouped["erwartet"]
-    return grouped[WERT_COLUMNS + ["anzahl", "vollstaendig"]].reset_index(drop=True)
+    grouped["erwartet"] = grouped["erwartet"].fillna(grouped["anzahl"]).astype(int)
+    grouped["vollstaendig"] = grouped["anzahl"] >= grouped["erwartet"]
+    return grouped[WERT_COLUMNS + ["anzahl", "erwartet", "vollstaendig"]].reset_index(drop=True)
 
 
 def _expected_units(raeume: pd.DataFrame, ebene: int, stichtage) -> pd.DataFrame:
@@ -125,6 +128,11 @@ class Eckwert:
     vergleichsjahr: int
     veraenderung_vergleich: float | None
     verlauf: tuple[float, ...] = ()   # values of all Stichtage up to this one, oldest first
+    abdeckung: str = ""               # "5 von 51 Sozialräumen" when not every area delivered
+
+    @property
+    def unvollstaendig(self) -> bool:
+        return bool(self.abdeckung)
 
 
 def compute_eckwerte(werte: pd.DataFrame, indikatoren: pd.DataFrame, raum_id: str,
@@ -135,22 +143,30 @@ def compute_eckwerte(werte: pd.DataFrame, indikatoren: pd.DataFrame, raum_id: st
     mine = werte[werte["raum_id"] == raum_id].copy()
     mine["stichtag"] = pd.to_datetime(mine["stichtag"]).dt.date
     lookup = mine.set_index(["indikator_id", "stichtag"])
-    vorjahr_tag = stichtag.replace(year=stichtag.year - 1)
-    vergleich_tag = stichtag.replace(year=stichtag.year - jahre)
+    vorjahr_tag, vergleich_tag = jahre_vorher(stichtag, 1), jahre_vorher(stichtag, jahre)
 
     def get(ind: str, day: date, col: str = "wert"):
         try:
             v = lookup.at[(ind, day), col]
         except KeyError:
             return None
-        return None if pd.isna(v) else (v if col == "status" else float(v))
+        return None if pd.isna(v) else (v if col in ("status", "abdeckung") else float(v))
+
+    def vollstaendig(ind: str, day: date) -> bool:
+        return not get(ind, day, "abdeckung") if "abdeckung" in lookup else True
 
     past_rows = mine[mine["stichtag"] <= stichtag].sort_values("stichtag")
+    if "abdeckung" in past_rows:   # an incomplete sum is no point of the trend
+        past_rows = past_rows[past_rows["abdeckung"].fillna("") == ""]
     series = {ind: grp["wert"] for ind, grp in past_rows.groupby("indikator_id")}
     out = []
     for ind in indikator_ids:
         m = meta.loc[ind]
         now, prev, past = get(ind, stichtag), get(ind, vorjahr_tag), get(ind, vergleich_tag)
+        # A change is only stated between two complete values.
+        ok = vollstaendig(ind, stichtag)
+        prev = prev if ok and vollstaendig(ind, vorjahr_tag) else None
+        past = past if ok and vollstaendig(ind, vergleich_tag) else None
         out.append(Eckwert(
             indikator_id=ind, name=m["name"], einheit=m["einheit"],
             nachkommastellen=int(m["nachkommastellen"]), polaritaet=m["polaritaet"],
@@ -159,6 +175,7 @@ def compute_eckwerte(werte: pd.DataFrame, indikatoren: pd.DataFrame, raum_id: st
             vergleichsjahr=vergleich_tag.year,
             veraenderung_vergleich=None if now is None or past is None else now - past,
             verlauf=tuple(float(v) for v in series.get(ind, pd.Series(dtype=float)).dropna()),
+            abdeckung=get(ind, stichtag, "abdeckung") or "",
         ))
     return out
 
@@ -194,8 +211,8 @@ def flag_handlungsbedarf(sozialraum_werte: pd.DataFrame, stadt_werte: pd.DataFra
     it is conspicuous, and whether the area has Handlungsbedarf.
 
     Returns raum_id, stichtag, indikator_id, wert (blank if suppressed), stadtwert, index,
-    auffaellig, unterdrueckt, schwelle, anzahl_auffaellig, handlungsbedarf (one row per
-    area × indicator).
+    auffaellig, unterdrueckt, grund (why suppressed), schwelle, anzahl_auffaellig, handlungsbedarf
+    (one row per area × indicator).
     """
     kern = list(regel.indikatoren)
     # Suppressed values are blanked here, so they can neither count nor be shown later.
@@ -214,8 +231,10 @@ def flag_handlungsbedarf(sozialraum_werte: pd.DataFrame, stadt_werte: pd.DataFra
     counts = sr.groupby(["raum_id", "stichtag"])["auffaellig"].transform("sum")
     sr["anzahl_auffaellig"] = counts.astype(int)
     sr["handlungsbedarf"] = sr["anzahl_auffaellig"] >= regel.mindestanzahl
+    if "grund" not in sr:
+        sr = sr.assign(grund=np.where(sr["unterdrueckt"], GRUND_FALLZAHL, ""))
     return sr[["raum_id", "stichtag", "indikator_id", "wert", "stadtwert", "index", "auffaellig",
-               "unterdrueckt", "schwelle", "anzahl_auffaellig", "handlungsbedarf"]].reset_index(drop=True)
+               "unterdrueckt", "grund", "schwelle", "anzahl_auffaellig", "handlungsbedarf"]].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- all levels
@@ -234,9 +253,11 @@ def hierarchy(raeume: pd.DataFrame, stichtage) -> pd.DataFrame:
 def aggregate_levels(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
                      top: int) -> pd.DataFrame:
     """Values of every level 1 … ``top``: level 1 as delivered, higher levels aggregated
-    from level 1 (Σnumerator / Σdenominator, sums for counts). A value delivered for a
-    higher unit fills in where level 1 cannot be aggregated (no numerators delivered)
-    and is marked ``geliefert``. Each row carries ebene and parent_id at its Stichtag."""
+    from level 1 (Σnumerator / Σdenominator, sums for counts). A value delivered for a higher
+    unit (the official city total, a Bezirk figure) is that unit's value where aggregation gives
+    nothing, and also where it does if the catalog says ``gesamtwert: geliefert`` (the default);
+    such rows are marked ``geliefert`` and keep the sum of the parts in ``summe_teile``. Each row
+    carries ebene, parent_id at its Stichtag, anzahl/erwartet (units with values / valid units)."""
     werte = werte.copy()
     # datetime64 while aggregating (the validity checks compare millions of dates), dates at the end
     werte["stichtag"] = pd.to_datetime(werte["stichtag"])
@@ -250,22 +271,39 @@ def aggregate_levels(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.
         frames.append(agg)
     out = pd.concat(frames, ignore_index=True)
     out["stichtag"] = pd.to_datetime(out["stichtag"]).dt.date
+    out["summe_teile"] = np.nan
     hier = hierarchy(raeume, sorted(out["stichtag"].unique()) if len(out) else [])
     out = out.merge(hier[["raum_id", "stichtag", "ebene", "parent_id"]], on=["raum_id", "stichtag"])
-
-    # Delivered values of higher units where aggregation gives nothing.
     oben = werte[werte["raum_id"].isin(raeume.loc[raeume["ebene"] > 1, "raum_id"])]
+    if len(oben):
+        out = _gelieferte_gesamtwerte(out, oben, hier, indikatoren)
+    return out.sort_values(["indikator_id", "stichtag", "ebene", "raum_id"]).reset_index(drop=True)
+
+
+def _gelieferte_gesamtwerte(out: pd.DataFrame, oben: pd.DataFrame, hier: pd.DataFrame,
+                            indikatoren: pd.DataFrame) -> pd.DataFrame:
+    """Delivered values of higher units in place of (or where there is no) aggregate."""
+    key = ["raum_id", "indikator_id", "stichtag"]
     oben = oben.assign(stichtag=oben["stichtag"].dt.date)
     oben = oben.merge(hier[["raum_id", "stichtag", "ebene", "parent_id"]], on=["raum_id", "stichtag"])
-    oben = oben[oben["ebene"] > 1]
-    if len(oben):
-        key = ["raum_id", "indikator_id", "stichtag"]
-        have = out.dropna(subset=["wert"]).set_index(key).index
-        oben = oben[~oben.set_index(key).index.isin(have)]
-        out = out[~out.set_index(key).index.isin(oben.set_index(key).index)]
-        oben = oben.assign(anzahl=0, vollstaendig=True, geliefert=True)
-        out = pd.concat([out, oben[out.columns]], ignore_index=True)
-    return out.sort_values(["indikator_id", "stichtag", "ebene", "raum_id"]).reset_index(drop=True)
+    oben = oben[(oben["ebene"] > 1) & (oben["wert"].notna() | oben["zaehler"].notna())]
+    if oben.empty:
+        return out
+    art = (indikatoren.set_index("indikator_id")["gesamtwert"] if "gesamtwert" in indikatoren
+           else pd.Series(dtype=object))
+    bevorzugt = oben["indikator_id"].map(art).fillna("geliefert").eq("geliefert").to_numpy()
+    agg = out.dropna(subset=["wert"]).set_index(key)
+    hat_agg = oben.set_index(key).index.isin(agg.index)
+    oben = oben[~hat_agg | bevorzugt]
+    if oben.empty:
+        return out
+    teile = agg.reindex(oben.set_index(key).index)
+    oben = oben.assign(summe_teile=teile["wert"].to_numpy(),
+                       anzahl=teile["anzahl"].fillna(0).astype(int).to_numpy(),
+                       erwartet=teile["erwartet"].fillna(0).astype(int).to_numpy(),
+                       vollstaendig=True, geliefert=True)
+    out = out[~out.set_index(key).index.isin(oben.set_index(key).index)]
+    return pd.concat([out, oben[out.columns]], ignore_index=True)
 
 
 def jahreswerte(werte: pd.DataFrame) -> pd.DataFrame:
@@ -323,8 +361,8 @@ class Monitoringdaten(Zeilenindex):
     """
 
     werte: pd.DataFrame          # raum_id, indikator_id, stichtag, wert, zaehler, nenner, status,
-    #                              ebene, parent_id, anzahl, vollstaendig, geliefert,
-    #                              unterdrueckt, grund, schwelle
+    #                              ebene, parent_id, anzahl, erwartet, vollstaendig, geliefert,
+    #                              summe_teile, unterdrueckt, grund, schwelle, unvollstaendig, abdeckung
     raeume: pd.DataFrame         # hierarchy(): records valid per Stichtag
     indikatoren: pd.DataFrame    # catalog, indexed by indikator_id
     stichtage: tuple[date, ...]
@@ -374,7 +412,12 @@ def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggr
     indikatoren = store.load_indikatoren()
     raeume = store.load_raeume()
     top = max(e.ebene for e in config.stadt.raumebenen)
-    alle = aggregate_levels(store.load_werte(indikator_ids=indikator_ids), raeume, indikatoren, top)
+    werte = store.load_werte(indikator_ids=indikator_ids)
+    if "veroeffentlicht" in werte:
+        # A value nobody has published yet is provisional for every reader, whatever its deliverer said.
+        werte["status"] = werte["status"].where(werte["veroeffentlicht"], "vorläufig")
+        werte = werte.drop(columns="veroeffentlicht")
+    alle = aggregate_levels(werte, raeume, indikatoren, top)
     return Aggregat(alle, raeume, indikatoren, tuple(sorted(alle["stichtag"].unique())))
 
 
@@ -384,12 +427,50 @@ def monitoring_aus(a: Aggregat, config) -> Monitoringdaten:
 
     stadt = config.stadt
     r = regeln(a.indikatoren, stadt.geheimhaltung_standard, stadt.mindest_einwohner, stadt.einwohner_indikator)
-    pub = suppress(a.werte, r)
+    pub = abdeckung_pruefen(_teilsummen_schuetzen(suppress(a.werte, r)), stadt.mindest_abdeckung,
+                            config.ebene(1).plural)
     return Monitoringdaten(
         werte=pub, raeume=hierarchy(a.raeume, a.stichtage),
         indikatoren=a.indikatoren.set_index("indikator_id"), stichtage=a.stichtage,
         ebenen={e.ebene: (e.name, e.plural) for e in stadt.raumebenen},
         mindest_einwohner=stadt.mindest_einwohner)
+
+
+def _teilsummen_schuetzen(werte: pd.DataFrame) -> pd.DataFrame:
+    """The sum of the parts beside a delivered total is shown only where neither the total nor any
+    of its parts is hidden: otherwise it would reveal what suppression hid."""
+    if "summe_teile" not in werte or werte["summe_teile"].isna().all():
+        return werte
+    key = ["parent_id", "indikator_id", "stichtag"]
+    verborgen = werte.loc[werte["unterdrueckt"], key].drop_duplicates()
+    eltern = pd.MultiIndex.from_frame(verborgen.rename(columns={"parent_id": "raum_id"})[
+        ["raum_id", "indikator_id", "stichtag"]])
+    zeilen = pd.MultiIndex.from_frame(werte[["raum_id", "indikator_id", "stichtag"]])
+    blank = zeilen.isin(eltern) | werte["unterdrueckt"].to_numpy()
+    return werte.assign(summe_teile=werte["summe_teile"].where(~blank))
+
+
+def abdeckung_pruefen(werte: pd.DataFrame, mindest_prozent: float, plural: str = "Sozialräume") -> pd.DataFrame:
+    """Sums of higher units that lack some of their Sozialräume at the Stichtag are never shown as
+    if complete: below ``mindest_prozent`` coverage their value is withheld, above it shown as
+    provisional; both carry ``unvollstaendig`` and ``abdeckung`` ("5 von 51 Sozialräumen").
+    Delivered totals (``geliefert``) are official figures and complete by definition."""
+    from fis.format import dativ
+
+    out = werte.copy()
+    teil = ((out["ebene"] > 1) & ~out["geliefert"].astype(bool)
+            & (out["anzahl"] < out["erwartet"])).to_numpy()
+    out["unvollstaendig"] = teil
+    out["abdeckung"] = ""
+    if teil.any():
+        n, e = out.loc[teil, "anzahl"].astype(int), out.loc[teil, "erwartet"].astype(int)
+        out.loc[teil, "abdeckung"] = n.astype(str) + " von " + e.astype(str) + f" {dativ(plural)}"
+        zu_wenig = np.zeros(len(out), dtype=bool)
+        zu_wenig[teil] = (n / e * 100 < mindest_prozent - 1e-9).to_numpy()
+        for col in ("wert", "zaehler", "nenner"):
+            out.loc[zu_wenig, col] = np.nan
+        out.loc[teil, "status"] = "vorläufig"
+    return out
 
 
 def lade_monitoring(store, config, indikator_ids: list[str] | None = None) -> Monitoringdaten:
@@ -404,23 +485,28 @@ def _rang(werte: pd.Series, polaritaet: str) -> pd.Series:
 
 def karte_werte(m: Monitoringdaten, indikator_id: str, stichtag: date, ebene: int) -> pd.DataFrame:
     """One value per unit of ``ebene``: raum_id, name, wert, status, unterdrueckt, grund,
-    schwelle, rang (1 = most unfavourable; for neutral indicators: highest), n, stadtwert,
-    index (city = 100)."""
+    schwelle, vollstaendig, abdeckung, rang–rang_bis (1 = most unfavourable; for neutral indicators:
+    highest; a tie spans its ranks), n, stadtwert, index (city = 100; none for signed indicators)."""
     meta = m.meta(indikator_id)
     units = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == ebene)][
         ["raum_id", "name", "parent_id"]]
-    w = m.auswahl(indikator_id, stichtag, ebene)[
-        ["raum_id", "wert", "status", "unterdrueckt", "grund", "schwelle", "vollstaendig"]]
+    spalten = ["raum_id", "wert", "status", "unterdrueckt", "grund", "schwelle", "vollstaendig", "abdeckung"]
+    w = m.auswahl(indikator_id, stichtag, ebene).reindex(columns=spalten)
     out = units.merge(w, on="raum_id", how="left")
+    out["abdeckung"] = out["abdeckung"].fillna("")
     out["unterdrueckt"] = out["unterdrueckt"].fillna(False).astype(bool)
     out["grund"] = out["grund"].fillna("")
     out["schwelle"] = out["schwelle"].fillna(0).astype(int)
     out["rang"] = _rang(out["wert"], meta["polaritaet"]).astype("Int64")
+    out["rang_bis"] = out["wert"].rank(ascending=meta["polaritaet"] == "hoch_gut", method="max").astype("Int64")
     out["n"] = int(out["wert"].notna().sum())
-    stadt = m.auswahl(indikator_id, stichtag, m.top)["wert"]
+    stadt = m.auswahl(indikator_id, stichtag, m.top)
+    stadt = stadt[_ohne_hinweis(stadt)]["wert"]          # no comparison with an incomplete sum
     out["stadtwert"] = float(stadt.iloc[0]) if len(stadt) and pd.notna(stadt.iloc[0]) else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["index"] = out["wert"] / out["stadtwert"] * 100
+        # a ratio of balances (signed indicators) or against a city value ≤ 0 means nothing
+        ohne_index = bool(meta.get("negativ_erlaubt", False)) or not out["stadtwert"].gt(0).all()
+        out["index"] = np.nan if ohne_index else out["wert"] / out["stadtwert"] * 100
     return out.sort_values("raum_id").reset_index(drop=True)
 
 
@@ -468,7 +554,7 @@ def gebietsreformen(m: Monitoringdaten) -> list[date]:
 def zeitreihe_werte(m: Monitoringdaten, indikator_id: str, raum_ids: list[str],
               mit_oberebenen: bool = True) -> pd.DataFrame:
     """Time series of ``raum_ids`` (and, if asked, their parents up to the city):
-    raum_id, name, ebene, rolle, stichtag, wert, status, unterdrueckt, grund, schwelle.
+    raum_id, name, ebene, rolle, stichtag, wert, status, unterdrueckt, grund, schwelle, abdeckung.
     Counts (aggregation „summe“) get no parents: a Bezirk's total is no benchmark for an area."""
     ids = set(raum_ids)
     if mit_oberebenen and m.indikatoren.at[indikator_id, "aggregation"] != "summe":
@@ -480,7 +566,9 @@ def zeitreihe_werte(m: Monitoringdaten, indikator_id: str, raum_ids: list[str],
             ids |= up
     w = m.auswahl(indikator_id)
     w = w[w["raum_id"].isin(ids)]
-    w = w[["raum_id", "ebene", "stichtag", "wert", "status", "unterdrueckt", "grund", "schwelle"]].copy()
+    w = w.reindex(columns=["raum_id", "ebene", "stichtag", "wert", "status", "unterdrueckt", "grund", "schwelle",
+                           "abdeckung"])
+    w["abdeckung"] = w["abdeckung"].fillna("")
     w = w.merge(m.raeume[["raum_id", "stichtag", "gueltig_von"]], on=["raum_id", "stichtag"], how="left")
     w["name"] = w["raum_id"].map(m.namen())
     w["rolle"] = np.where(w["raum_id"].isin(raum_ids), "Auswahl",
@@ -505,6 +593,7 @@ TREND_METHODE = ("Lineare Regression (kleinste Quadrate) über die letzten {n} S
 def trend(reihe: pd.DataFrame, jahre: int = 5) -> list[Trend]:
     """Linear trend per raum_id over its last ``jahre`` non-missing points (≥ 3 needed)."""
     out = []
+    reihe = reihe[_ohne_hinweis(reihe)]          # an incomplete sum is no point of a trend
     for raum_id, grp in reihe.dropna(subset=["wert"]).groupby("raum_id", sort=False):
         grp = grp.sort_values("stichtag")
         if "gueltig_von" in grp:   # only points with the boundary of the latest one
@@ -531,57 +620,113 @@ def _wert_am(m: Monitoringdaten, raum_id: str, tag: date) -> pd.Series:
 
 def profil(m: Monitoringdaten, raum_id: str, stichtag: date, jahre: int = 5) -> pd.DataFrame:
     """All indicators of one unit at ``stichtag``, ordered by Handlungsfeld: wert, stadtwert,
-    abweichung (absolute), index (city = 100), rang of n (same level; 1 = most
-    unfavourable), change vs. previous year and vs. ``jahre`` years (only across an
-    unchanged boundary), verlauf (all values up to the Stichtag), status and suppression.
-    Counts get no deviation or index: one area's count against the city total says nothing."""
+    abweichung (absolute), index (city = 100), rang–rang_bis of n (same level; 1 = most
+    unfavourable; ties share a span), change vs. previous year and vs. ``jahre`` years (only across
+    an unchanged boundary and between complete values), verlauf (all values up to the Stichtag),
+    status, suppression, abdeckung (of an incomplete sum) and hinweis (a delivered total against the
+    sum of its parts). Empty (with these columns) if the unit has no values at the Stichtag.
+    Counts get no deviation or index (one area's count against the city total says nothing), nor
+    do signed indicators (``negativ_erlaubt``: a ratio of balances means nothing)."""
     meta = m.indikatoren
     jetzt = _wert_am(m, raum_id, stichtag)
     ebene_rows = m.raeume[(m.raeume["raum_id"] == raum_id) & (m.raeume["stichtag"] == stichtag)]
     if ebene_rows.empty:
         raise KeyError(raum_id)
     ebene = int(ebene_rows["ebene"].iloc[0])
-    stadt = _wert_am(m, m.stadt_id(stichtag), stichtag)["wert"]
+    stadt_zeilen = _wert_am(m, m.stadt_id(stichtag), stichtag)
+    stadt = stadt_zeilen["wert"].where(_ohne_hinweis(stadt_zeilen))   # no comparison with an incomplete sum
     level = m.auswahl(stichtag=stichtag, ebene=ebene)
-    vorjahr, vergleich = stichtag.replace(year=stichtag.year - 1), stichtag.replace(year=stichtag.year - jahre)
-    frueher = {tag: _wert_am(m, raum_id, tag)["wert"] for tag in (vorjahr, vergleich)}
+    vorjahr, vergleich = jahre_vorher(stichtag, 1), jahre_vorher(stichtag, jahre)
+    frueher = {}
+    for tag in (vorjahr, vergleich):
+        alt = _wert_am(m, raum_id, tag)
+        frueher[tag] = alt["wert"].where(_ohne_hinweis(alt))
     ok = {tag: bool(vergleichbar(m, [raum_id], tag, stichtag).iloc[0]) for tag in (vorjahr, vergleich)}
     reihe = m.auswahl(raum_id=raum_id)
-    reihe = reihe[reihe["stichtag"] <= stichtag]
+    reihe = reihe[(reihe["stichtag"] <= stichtag) & _ohne_hinweis(reihe)]
     verlauf = reihe.sort_values("stichtag").groupby("indikator_id")["wert"].agg(
         lambda s: [float(v) for v in s.dropna()])
     # the level's values per indicator in one pass (a filter per indicator cost a second for 250)
     je_indikator = {i: g.set_index("raum_id")["wert"] for i, g in level.groupby("indikator_id", sort=False)}
     leer = pd.Series(dtype=float)
+    namen_ebene1 = m.ebenen.get(1, ("Sozialraum", "Sozialräume"))[1]
     rows = []
     for ind, mi in meta.iterrows():
         if ind not in jetzt.index:
             continue
         r = jetzt.loc[ind]
         werte_ebene = je_indikator.get(ind, leer)
-        rang = _rang(werte_ebene, mi["polaritaet"]).get(raum_id)
+        rang, rang_bis = rangspanne(werte_ebene, mi["polaritaet"], raum_id)
         sw = stadt.get(ind, np.nan)
         wert = r["wert"]
-        # A count of one area against the city's total says nothing: no deviation, no index.
-        vergleichbar_mit_stadt = mi["aggregation"] != "summe"
+        abdeckung = r.get("abdeckung", "") if isinstance(r.get("abdeckung", ""), str) else ""
+        # A count of one area against the city's total says nothing; nor does a ratio of balances.
+        mit_stadt = mi["aggregation"] != "summe" and not abdeckung
+        mit_index = mit_stadt and not bool(mi.get("negativ_erlaubt", False))
 
-        def diff(tag, wert=wert, ind=ind):
+        def diff(tag, wert=wert, ind=ind, abdeckung=abdeckung):
             alt = frueher[tag].get(ind, np.nan)
-            return wert - alt if ok[tag] else np.nan
+            return wert - alt if ok[tag] and not abdeckung else np.nan
 
         rows.append({
             "indikator_id": ind, "handlungsfeld": mi["handlungsfeld"], "name": mi["kurzname"],
             "einheit": mi["einheit"], "nachkommastellen": int(mi["nachkommastellen"]),
             "polaritaet": mi["polaritaet"], "wert": wert, "stadtwert": sw,
-            "abweichung": wert - sw if vergleichbar_mit_stadt else np.nan,
-            "index": wert / sw * 100 if sw and vergleichbar_mit_stadt else np.nan,
-            "rang": None if pd.isna(rang) else int(rang), "n": int(werte_ebene.notna().sum()),
+            "abweichung": wert - sw if mit_stadt else np.nan,
+            "index": wert / sw * 100 if sw and sw > 0 and mit_index else np.nan,
+            "rang": rang, "rang_bis": rang_bis, "n": int(werte_ebene.notna().sum()),
             "vorjahr": diff(vorjahr), "vergleich": diff(vergleich),
             "verlauf": verlauf.get(ind, []), "status": r["status"],
             "unterdrueckt": bool(r["unterdrueckt"]), "grund": r["grund"], "schwelle": int(r["schwelle"]),
+            "abdeckung": abdeckung, "hinweis": gesamtwert_hinweis(r, mi, namen_ebene1),
         })
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=PROFIL_SPALTEN)
     return out.sort_values(["handlungsfeld", "indikator_id"]).reset_index(drop=True)
+
+
+def _ohne_hinweis(frame: pd.DataFrame) -> pd.Series:
+    """True for rows that are no incomplete sum."""
+    if "abdeckung" not in frame:
+        return pd.Series(True, index=frame.index)
+    return frame["abdeckung"].fillna("").eq("")
+
+
+def rangspanne(werte: pd.Series, polaritaet: str, raum_id: str) -> tuple[int | None, int | None]:
+    """Rank of ``raum_id`` among ``werte`` (1 = most unfavourable) as the span its tie occupies:
+    (16, 51) when 36 areas share the value, (3, 3) when it is alone; (None, None) without a value."""
+    von = _rang(werte, polaritaet).get(raum_id)
+    if von is None or pd.isna(von):
+        return None, None
+    bis = werte.rank(ascending=polaritaet == "hoch_gut", method="max").get(raum_id)
+    return int(von), int(bis)
+
+
+def fmt_rang(rang, rang_bis, n) -> str:
+    """'3 von 51', or for a tie '16–51 von 51 (gleich)'; '–' without a rank."""
+    if rang is None or pd.isna(rang):
+        return "–"
+    if rang_bis is not None and pd.notna(rang_bis) and int(rang_bis) != int(rang):
+        return f"{int(rang)}–{int(rang_bis)} von {int(n)} (gleich)"
+    return f"{int(rang)} von {int(n)}"
+
+
+def gesamtwert_hinweis(row, meta, plural: str = "Sozialräume") -> str:
+    """For a delivered total of a higher unit: the sum of its parts and, for counts, the part that
+    cannot be assigned to any area ('' for everything else)."""
+    teile = row.get("summe_teile", np.nan)
+    if not row.get("geliefert", False) or teile is None or pd.isna(teile) or pd.isna(row.get("wert")):
+        return ""
+    einheit, stellen = meta["einheit"], int(meta["nachkommastellen"])
+    text = f"amtlicher Gesamtwert; Summe der {plural}: {fmt_wert(teile, einheit, stellen)}"
+    if meta["aggregation"] == "summe":
+        rest = float(row["wert"]) - float(teile)
+        text += f", nicht zuordenbar: {fmt_wert(rest, einheit, stellen)}"
+    return text
+
+
+PROFIL_SPALTEN = ["indikator_id", "handlungsfeld", "name", "einheit", "nachkommastellen", "polaritaet", "wert",
+                  "stadtwert", "abweichung", "index", "rang", "rang_bis", "n", "vorjahr", "vergleich", "verlauf",
+                  "status", "unterdrueckt", "grund", "schwelle", "abdeckung", "hinweis"]
 
 
 def aehnliche(m: Monitoringdaten, raum_id: str, stichtag: date, k: int = 5,
@@ -712,15 +857,14 @@ def handlungsbedarf_profil(m: Monitoringdaten, regel: HandlungsbedarfRegel, raum
 def profil_tabelle(daten: pd.DataFrame, jahre: int, vergleich: pd.DataFrame | None = None,
                    name: str | None = None, vergleich_name: str | None = None) -> pd.DataFrame:
     """The profile as a German display table; with ``vergleich`` a second area's value
-    and rank are added side by side."""
-    from fis.disclosure import anzeige
-    from fis.format import fmt_differenz, fmt_wert, fmt_zahl
+    and rank are added side by side. A column „Hinweis“ appears where a delivered total differs
+    from the sum of its parts."""
+    from fis.format import fmt_anzeige, fmt_differenz, fmt_zahl
 
     def wert(r) -> str:
-        if r["unterdrueckt"]:
-            return anzeige(True, r["grund"], r["schwelle"])
-        text = fmt_wert(r["wert"], r["einheit"], r["nachkommastellen"])
-        return text + (" (v)" if r["status"] == "vorläufig" and text != "–" else "")
+        return fmt_anzeige(r["wert"], r["einheit"], r["nachkommastellen"], unterdrueckt=bool(r["unterdrueckt"]),
+                           grund=r["grund"], schwelle=r["schwelle"], abdeckung=r.get("abdeckung") or "",
+                           status=r["status"])
 
     out = pd.DataFrame({
         "Handlungsfeld": daten["handlungsfeld"], "Indikator": daten["name"],
@@ -728,20 +872,20 @@ def profil_tabelle(daten: pd.DataFrame, jahre: int, vergleich: pd.DataFrame | No
         "Gesamtstadt": [fmt_wert(r.stadtwert, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
         "Abweichung": [fmt_differenz(r.abweichung, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
         "Index": [fmt_zahl(v, 0) if pd.notna(v) else "–" for v in daten["index"]],
-        "Rang": [f"{int(r.rang)} von {int(r.n)}" if r.rang is not None and pd.notna(r.rang) else "–"
-                 for r in daten.itertuples()],
+        "Rang": [fmt_rang(r.rang, r.rang_bis, r.n) for r in daten.itertuples()],
         "ggü. Vorjahr": [fmt_differenz(r.vorjahr, r.einheit, r.nachkommastellen) for r in daten.itertuples()],
         f"ggü. {jahre} Jahren": [fmt_differenz(r.vergleich, r.einheit, r.nachkommastellen)
                                  for r in daten.itertuples()],
         "Verlauf": daten["verlauf"],
     })
+    if "hinweis" in daten and daten["hinweis"].fillna("").ne("").any():
+        out["Hinweis"] = daten["hinweis"].fillna("").to_numpy()
     if vergleich is not None:
         v = vergleich.set_index("indikator_id")
         col = vergleich_name or "Vergleich"
         out.insert(3, col, [wert(v.loc[i]) if i in v.index else "–" for i in daten["indikator_id"]])
-        out.insert(4, f"Rang {col}", [f"{v.at[i, 'rang']} von {v.at[i, 'n']}"
-                                      if i in v.index and pd.notna(v.at[i, "rang"]) else "–"
-                                      for i in daten["indikator_id"]])
+        out.insert(4, f"Rang {col}", [fmt_rang(v.at[i, "rang"], v.at[i, "rang_bis"], v.at[i, "n"])
+                                      if i in v.index else "–" for i in daten["indikator_id"]])
     return out
 
 

@@ -122,17 +122,37 @@ def kennzahlen(kz: pd.DataFrame, nrs: list[str], spalten: list[tuple[int, str]])
     return basis.reset_index(drop=True)
 
 
+ANTEIL_GESAMTHAUSHALT = "Aufwand / Gesamtaufwand des Haushalts"
+
+
+def gesamtaufwand_satz(config) -> str:
+    """What the share of the total Aufwand in a Produktdatenblatt refers to, as a sentence."""
+    jahre = sorted(config.gesamtaufwand())
+    if jahre:
+        return (f"Gesamtaufwand = ordentliche Aufwendungen des ganzen Haushalts laut stadt.yaml "
+                f"({jahre[0]}–{jahre[-1]}); fehlt ein Jahr, ist es der Anteil am Aufwand der erfassten Produkte.")
+    return ("Der Anteil bezieht sich auf die erfassten Produkte, nicht auf den ganzen Haushalt "
+            "(dessen Gesamtaufwand lässt sich in stadt.yaml unter „gesamtaufwand“ angeben).")
+ANTEIL_ERFASSTE = "Anteil am Aufwand der erfassten Produkte"
+
+
 def abgeleitete_kennzahlen(plan: pd.DataFrame, gesamt: pd.DataFrame, einwohner: dict[int, float],
-                           spalten: list[tuple[int, str]]) -> pd.DataFrame:
+                           spalten: list[tuple[int, str]],
+                           gesamtaufwand: dict[int, float] | None = None) -> pd.DataFrame:
     """The derived Kennzahlen of the Bielefeld Produktdatenblatt for each column:
-    Aufwand pro 1.000 Einwohner (EUR), Aufwand / Gesamtaufwand (%), Ertrag / Aufwand (%).
+    Aufwand pro 1.000 Einwohner (EUR), the share of the total Aufwand (%), Ertrag / Aufwand (%).
     ``plan`` and ``gesamt`` are Teilergebnispläne (from :func:`teilergebnisplan`) of the
-    product (group) and of the whole budget; Aufwand = ordentliche Aufwendungen (line 17)."""
+    product (group) and of all delivered products; Aufwand = ordentliche Aufwendungen (line 17).
+    The share is of the whole Haushalt where ``gesamtaufwand`` (year → €, stadt.yaml) knows every
+    column's year; otherwise it is honestly named the share of the products that were delivered."""
     def zeile(frame, nr):
         return frame.set_index("position_nr").loc[nr]
 
+    gesamtaufwand = gesamtaufwand or {}
+    haushalt = bool(spalten) and all(j in gesamtaufwand for j, _ in spalten)
     aufwand, ertrag, gesamt_aufwand = zeile(plan, 17), zeile(plan, 10), zeile(gesamt, 17)
-    rows = {"Aufwand pro 1.000 Einwohner": ("EUR", 2), "Aufwand / Gesamtaufwand": ("%", 2),
+    rows = {"Aufwand pro 1.000 Einwohner": ("EUR", 2),
+            (ANTEIL_GESAMTHAUSHALT if haushalt else ANTEIL_ERFASSTE): ("%", 2),
             "Ertrag / Aufwand": ("%", 2)}
     out = pd.DataFrame({"kennzahl_id": ["aufwand_je_1000_ew", "anteil_gesamtaufwand", "ertrag_je_aufwand"],
                         "name": list(rows), "einheit": [e for e, _ in rows.values()],
@@ -141,13 +161,38 @@ def abgeleitete_kennzahlen(plan: pd.DataFrame, gesamt: pd.DataFrame, einwohner: 
         c = spaltenname(jahr, art)
         a = -float(aufwand[c])
         ew = einwohner.get(jahr) or einwohner.get(max([j for j in einwohner if j <= jahr], default=-1))
+        nenner = float(gesamtaufwand[jahr]) if haushalt else -float(gesamt_aufwand[c])
         out[c] = [a / ew * 1000 if ew and a else np.nan,
-                  a / -float(gesamt_aufwand[c]) * 100 if float(gesamt_aufwand[c]) and a else np.nan,
+                  a / nenner * 100 if nenner and a else np.nan,
                   float(ertrag[c]) / a * 100 if a else np.nan]
     return out
 
 
 # =========================================================================== ABC analysis
+
+def abc_beschreibung(abc: pd.DataFrame, grenzen: tuple[float, float], namen: dict[str, str] | None = None) -> str:
+    """The classes as they were computed, in words: how many products and which share each holds, and
+    which product crosses a bound (it belongs to the class below the bound, so class A „bis 80 %“
+    may hold 84,5 %)."""
+    from fis.format import fmt_prozent
+    namen = namen or {}
+    saetze = []
+    for klasse, bis in (("A", grenzen[0]), ("B", grenzen[1]), ("C", 100.0)):
+        teil = abc[abc["klasse"] == klasse]
+        if teil.empty:
+            saetze.append(f"Klasse {klasse}: keine Produkte")
+            continue
+        anteil = float(teil["anteil"].sum())
+        satz = (f"Klasse {klasse}: {len(teil)} {'Produkt' if len(teil) == 1 else 'Produkte'} mit "
+                f"{fmt_prozent(anteil)} des Aufwands")
+        letzter = teil.iloc[-1]
+        if klasse != "C" and float(letzter["kumuliert"]) > bis + 1e-9:
+            name = namen.get(letzter["nr"], "")
+            satz += (f" (Grenze {fmt_prozent(bis, 0)}: {letzter['nr']} {name}".rstrip() + " überschreitet sie und "
+                     f"zählt noch zu {klasse}; kumuliert {fmt_prozent(float(letzter['kumuliert']))})")
+        saetze.append(satz)
+    return "; ".join(saetze) + "."
+
 
 def abc_analyse(aufwand: pd.Series, grenzen: tuple[float, float] = (80.0, 95.0)) -> pd.DataFrame:
     """Products ranked by Aufwand (positive amounts), cumulative share and class: A up to
@@ -335,8 +380,10 @@ TEXTE = {"beschreibung": "Beschreibung", "zielsetzung": "Zielsetzung", "zielerre
          "zielgruppe": "Zielgruppe", "besonderheiten": "Besonderheiten im Haushaltsjahr"}
 
 
-def datenblatt(p: Produktdaten, nr: str, haushaltsjahr: int, einwohner: dict[int, float]) -> Datenblatt:
-    """Everything of one Produktdatenblatt (handbook Abb. 20) for a product or a group."""
+def datenblatt(p: Produktdaten, nr: str, haushaltsjahr: int, einwohner: dict[int, float],
+               gesamtaufwand: dict[int, float] | None = None) -> Datenblatt:
+    """Everything of one Produktdatenblatt (handbook Abb. 20) for a product or a group; ``gesamtaufwand``:
+    the whole Haushalt's ordentliche Aufwendungen per year, if configured (see abgeleitete_kennzahlen)."""
     ist_gruppe = nr not in set(p.produkte["nr"])
     if ist_gruppe:
         g = p.gruppen.set_index("nr").loc[nr]
@@ -364,7 +411,7 @@ def datenblatt(p: Produktdaten, nr: str, haushaltsjahr: int, einwohner: dict[int
     plan = teilergebnisplan(p.tep, p.positionen, teile, spalten)
     gesamt = teilergebnisplan(p.tep, p.positionen, list(p.produkte["nr"]), spalten)
     kz = kennzahlen(p.kennzahlen, [nr, *teile] if ist_gruppe else [nr], spalten)
-    abgeleitet = abgeleitete_kennzahlen(plan, gesamt, einwohner, spalten)
+    abgeleitet = abgeleitete_kennzahlen(plan, gesamt, einwohner, spalten, gesamtaufwand)
     produkte = p.produkte[p.produkte["nr"].isin(teile)][["nr", "name", "beschreibung"]] if ist_gruppe else \
         pd.DataFrame(columns=["nr", "name", "beschreibung"])
     return Datenblatt(nr, ist_gruppe, kopf, texte, spalten, pd.concat([kz, abgeleitet], ignore_index=True),

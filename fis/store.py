@@ -414,6 +414,23 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             ORDER BY w.lieferung_id DESC) = 1;
         """,
     ),
+    (
+        9,
+        "Gesamtwert geliefert oder Summe, strikte Zielgrenzen",
+        """
+        -- Whether a delivered value of a higher unit (the official city total) is shown as that
+        -- unit's value ('geliefert') or the sum of its parts ('summe').
+        ALTER TABLE indikator_version ADD COLUMN gesamtwert VARCHAR NOT NULL DEFAULT 'geliefert';
+        -- "unter 3 %" excludes 3 % (strict), "höchstens 3 %" includes it.
+        ALTER TABLE ziel ADD COLUMN band_unten_strikt BOOLEAN NOT NULL DEFAULT false;
+        ALTER TABLE ziel ADD COLUMN band_oben_strikt BOOLEAN NOT NULL DEFAULT false;
+        CREATE OR REPLACE VIEW indikator AS
+        SELECT v.* EXCLUDE (lieferung_id), v.lieferung_id
+        FROM indikator_version v LEFT JOIN lieferung l USING (lieferung_id)
+        WHERE coalesce(l.status, 'aktiv') = 'aktiv'
+        QUALIFY row_number() OVER (PARTITION BY v.indikator_id ORDER BY v.lieferung_id DESC) = 1;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -427,14 +444,14 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "indikator_version": ("indikator_id", "name", "kurzname", "handlungsfeld", "einheit", "definition",
                           "zaehler", "nenner", "aggregation", "faktor", "polaritaet", "quelle",
                           "periodizitaet", "stichtag_regel", "geheimhaltung", "nachkommastellen",
-                          "negativ_erlaubt", "lieferung_id"),
+                          "negativ_erlaubt", "gesamtwert", "lieferung_id"),
     "wert": ("raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner", "status",
              "lieferung_id"),
     "ziel": ("ziel_id", "titel", "zielfeld", "zielebene", "parent_id", "beschreibung",
              "kennzahl_art", "indikator_id", "raum_id", "kennzahl_id", "produkt_nr",
              "position_nr", "einheit", "basiswert", "basisjahr", "zielwert", "zieldatum",
              "richtung", "toleranz", "band_unten", "band_oben", "verantwortlich", "massnahmen",
-             "beschlossen_von", "beschlossen_am"),
+             "beschlossen_von", "beschlossen_am", "band_unten_strikt", "band_oben_strikt"),
     "ziel_soll": ("ziel_id", "jahr", "soll"),
     "produktbereich": ("nr", "name", "verantwortlich"),
     "produktgruppe": ("nr", "bereich_nr", "name", "verantwortlich", "organisationseinheit",
@@ -669,6 +686,16 @@ class Store:
         frame = self.con.execute("SELECT * FROM lieferung WHERE lieferung_id = ?", [lieferung_id]).df()
         return None if frame.empty else frame.iloc[0].to_dict()
 
+    def load_letzte_lieferung(self, stichtag: date) -> dict | None:
+        """The newest active values delivery (published only, for a public store) with values at
+        ``stichtag``: bezeichnung, zeitpunkt, veroeffentlicht_am; None if there is none."""
+        frame = self.con.execute(
+            "SELECT l.lieferung_id, l.bezeichnung, l.zeitpunkt, l.veroeffentlicht_am FROM lieferung l "
+            "WHERE l.status = 'aktiv' AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) AND EXISTS ("
+            "  SELECT 1 FROM wert w WHERE w.lieferung_id = l.lieferung_id AND w.stichtag = ?) "
+            "ORDER BY l.lieferung_id DESC LIMIT 1", [self.nur_veroeffentlicht, stichtag]).df()
+        return None if frame.empty else frame.iloc[0].to_dict()
+
     def find_lieferungen_by_sha256(self, sha256: str) -> pd.DataFrame:
         return self.con.execute(
             "SELECT * FROM lieferung WHERE sha256 = ? ORDER BY lieferung_id", [sha256]).df()
@@ -784,18 +811,67 @@ class Store:
         frame["stichtag"] = pd.to_datetime(frame["stichtag"]).dt.date
         return frame
 
+    def load_abdeckung(self, indikator_ids: list[str], einwohner_indikator: str | None = None,
+                       mindest_einwohner: int | None = None) -> pd.DataFrame:
+        """Per Stichtag and indicator of ``indikator_ids``: how many Sozialräume (level 1) valid at
+        the Stichtag have a current value (``geliefert``, a delivered row, even an empty one),
+        how many have none but fewer inhabitants than ``mindest_einwohner`` (``klein``: suppressed
+        anyway) and how many are valid (``erwartet``); every Stichtag with any value is listed.
+        ``offen``: current values at the Stichtag (any indicator) from unpublished deliveries."""
+        sicht = self._werte
+        tage = self.con.execute(
+            "SELECT DISTINCT w.stichtag FROM wert w JOIN lieferung l USING (lieferung_id) "
+            "WHERE l.status = 'aktiv' AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) ORDER BY 1",
+            [self.nur_veroeffentlicht]).df()
+        if tage.empty:
+            return pd.DataFrame(columns=["stichtag", "indikator_id", "geliefert", "klein", "erwartet", "offen"])
+        t = f"_tage_{uuid.uuid4().hex}"
+        self.con.register(t, tage)
+        try:
+            frame = self.con.execute(
+                f"WITH eins AS (SELECT t.stichtag, r.raum_id FROM {t} t JOIN raum_aktuell r "
+                "    ON r.ebene = 1 AND r.gueltig_von <= t.stichtag "
+                "    AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= t.stichtag)), "
+                "kern AS (SELECT unnest(?::VARCHAR[]) AS indikator_id), "
+                f"w AS (SELECT raum_id, indikator_id, stichtag FROM {sicht} "
+                "    WHERE list_contains(?::VARCHAR[], indikator_id)), "
+                f"ew AS (SELECT raum_id, stichtag, wert FROM {sicht} WHERE indikator_id = ?) "
+                "SELECT e.stichtag, k.indikator_id, count(w.raum_id) AS geliefert, "
+                "    count(*) FILTER (WHERE w.raum_id IS NULL AND ew.wert < ?) AS klein, "
+                "    count(*) AS erwartet "
+                "FROM eins e CROSS JOIN kern k "
+                "LEFT JOIN w ON w.raum_id = e.raum_id AND w.stichtag = e.stichtag AND w.indikator_id = k.indikator_id "
+                "LEFT JOIN ew ON ew.raum_id = e.raum_id AND ew.stichtag = e.stichtag "
+                "GROUP BY ALL ORDER BY ALL",
+                [list(indikator_ids), list(indikator_ids), einwohner_indikator, mindest_einwohner]).df()
+            # values of unpublished deliveries that no later active delivery replaced
+            offen = self.con.execute(
+                "SELECT w.stichtag, count(*) AS offen FROM wert w JOIN lieferung l USING (lieferung_id) "
+                "WHERE NOT ? AND l.status = 'aktiv' AND l.veroeffentlicht_am IS NULL AND NOT EXISTS ("
+                "  SELECT 1 FROM wert n JOIN lieferung m USING (lieferung_id) WHERE m.status = 'aktiv' "
+                "  AND n.raum_id = w.raum_id AND n.indikator_id = w.indikator_id AND n.stichtag = w.stichtag "
+                "  AND n.lieferung_id > w.lieferung_id) GROUP BY 1", [self.nur_veroeffentlicht]).df()
+        finally:
+            self.con.unregister(t)
+        alle = tage.merge(frame, on="stichtag", how="left").merge(offen, on="stichtag", how="left")
+        for col in ("geliefert", "klein", "erwartet", "offen"):
+            alle[col] = alle[col].fillna(0).astype(int)
+        alle["stichtag"] = pd.to_datetime(alle["stichtag"]).dt.date
+        return alle[["stichtag", "indikator_id", "geliefert", "klein", "erwartet", "offen"]]
+
     def load_werte(self, indikator_ids: list[str] | None = None,
                    stichtage: list[date] | None = None,
                    raum_ids: list[str] | None = None) -> pd.DataFrame:
         """Current values (``wert_aktuell``; ``wert_veroeffentlicht`` for a public store),
-        filtered by the given lists (None: all)."""
+        filtered by the given lists (None: all); ``veroeffentlicht``: the value's delivery is published."""
         return self.con.execute(
-            "SELECT raum_id, indikator_id, stichtag, wert, zaehler, nenner, status, lieferung_id "
-            f"FROM {self._werte} "
-            "WHERE (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], indikator_id)) "
-            "AND (CAST(? AS DATE[]) IS NULL OR list_contains(?::DATE[], stichtag)) "
-            "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], raum_id)) "
-            "ORDER BY indikator_id, stichtag, raum_id",
+            "SELECT w.raum_id, w.indikator_id, w.stichtag, w.wert, w.zaehler, w.nenner, w.status, w.lieferung_id, "
+            "l.veroeffentlicht_am IS NOT NULL AS veroeffentlicht "
+            f"FROM {self._werte} w JOIN lieferung l USING (lieferung_id) "
+            "WHERE (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], w.indikator_id)) "
+            "AND (CAST(? AS DATE[]) IS NULL OR list_contains(?::DATE[], w.stichtag)) "
+            "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], w.raum_id)) "
+            "ORDER BY w.indikator_id, w.stichtag, w.raum_id",
             [indikator_ids, indikator_ids, stichtage, stichtage, raum_ids, raum_ids],
         ).df()
 

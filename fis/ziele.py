@@ -13,13 +13,17 @@ One goal in the input format (YAML list ``ziele:`` or one XLSX row per goal)::
     basiswert: 0.30                         # optional: else the Ist of the base year
     zielwert: 0.20                          # or zielwert_relativ: -0.10 / zielwert_delta: -3
     zieldatum: 2024-12-31
-    richtung: senken                        # steigern, senken, halten (with band_unten/band_oben)
+    richtung: senken                        # steigern, senken, halten (with a band, see below)
     toleranz: 0.01
     produkt: "11.06.03.03"
     verantwortlich: Sabine Koch
     massnahmen: …
     beschlossen: {von: Jugendhilfeausschuss, am: 2021-11-18}
     soll: {2022: 0.27, 2023: 0.24}          # optional: explicit annual Soll instead of the straight path
+
+A band (``richtung: halten``) is given by its limits, in the words of the council decision:
+``unter: 3.0`` (3 % itself misses), ``hoechstens: 3.0`` (3 % is still in), ``ueber: …``,
+``mindestens: …``; ``band_oben``/``band_unten`` are the same as ``hoechstens``/``mindestens``.
 
 In XLSX the nested keys are flat columns: indikator, raum, produktkennzahl,
 haushalt_produkt, haushalt_position, beschlossen_von, beschlossen_am, and soll_2023,
@@ -45,7 +49,11 @@ RICHTUNGEN = ("steigern", "senken", "halten")
 SPALTEN = ("id", "titel", "zielfeld", "zielebene", "parent", "beschreibung", "indikator", "raum",
            "produktkennzahl", "haushalt_produkt", "haushalt_position", "basisjahr", "basiswert", "zielwert",
            "zielwert_relativ", "zielwert_delta", "zieldatum", "richtung", "toleranz", "band_unten",
-           "band_oben", "produkt", "verantwortlich", "massnahmen", "beschlossen_von", "beschlossen_am")
+           "band_oben", "unter", "hoechstens", "ueber", "mindestens", "produkt", "verantwortlich", "massnahmen",
+           "beschlossen_von", "beschlossen_am")
+# band limits in the words of a decision: key → (column, strict)
+GRENZEN = {"unter": ("band_oben", True), "hoechstens": ("band_oben", False), "band_oben": ("band_oben", False),
+           "ueber": ("band_unten", True), "mindestens": ("band_unten", False), "band_unten": ("band_unten", False)}
 
 
 class ZielFehler(ValueError):
@@ -198,9 +206,17 @@ def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
                "produkt_nr": produkt, "richtung": richtung,
                "basisjahr": None, "zieldatum": _datum(z.get("zieldatum"), wo, fehler),
                "toleranz": _zahl(z.get("toleranz"), wo, fehler),
-               "band_unten": _zahl(z.get("band_unten"), wo, fehler),
-               "band_oben": _zahl(z.get("band_oben"), wo, fehler),
+               "band_unten": None, "band_oben": None, "band_unten_strikt": False, "band_oben_strikt": False,
                "verantwortlich": z.get("verantwortlich"), "massnahmen": z.get("massnahmen")}
+        for schluessel, (spalte, strikt) in GRENZEN.items():
+            if _leer(z.get(schluessel)):
+                continue
+            if row[spalte] is not None:
+                fehler.append(f"{wo}: die {'obere' if spalte == 'band_oben' else 'untere'} Grenze ist doppelt "
+                              "angegeben (nur eines von unter/hoechstens/band_oben bzw. ueber/mindestens/band_unten).")
+                continue
+            row[spalte] = _zahl(z.get(schluessel), wo, fehler)
+            row[f"{spalte}_strikt"] = strikt
         beschluss = z.get("beschlossen") or {}
         row["beschlossen_von"] = beschluss.get("von")
         row["beschlossen_am"] = _datum(beschluss.get("am"), wo, fehler)

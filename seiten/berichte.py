@@ -27,7 +27,8 @@ if art == "abweichung":
     c = cache.controlling(version)
     jahr, monat = ctl.berichtsstand(c, rhythmus)
     dateiname = f"abweichungsbericht_{ctl.berichtsdatum(jahr, monat):%Y%m%d}.pdf"
-    st.caption(f"Berichtsstand: {fmt_datum(ctl.berichtsdatum(jahr, monat))}")
+    st.caption(f"Berichtsstand Haushalt: {fmt_datum(ctl.berichtsdatum(jahr, monat))} · Ziele: Berichtsjahr "
+               f"{auswahl.stichtag.year} (Jahr des Stichtags links)")
 elif art == "steckbrief":
     ebenen = sorted(e for e in m.ebenen if e < m.top)
     ebene_wahl = st.selectbox("Umfang", ebenen, key="ber_ebene",
@@ -86,8 +87,8 @@ if st.button("PDF erstellen", type="primary", icon=":material/picture_as_pdf:", 
     fortschritt = st.progress(0.0, text="Daten werden zusammengestellt …")
     store = cache.store()
     if art == "abweichung":
-        b = inhalte.abweichungsbericht(store, config, c, cache.bewertung(version, jahr),
-                                       cache.haushaltszeilen(version, jahr, monat), rhythmus)
+        b = inhalte.abweichungsbericht(store, config, c, cache.bewertung(version, auswahl.stichtag.year),
+                                       cache.haushaltszeilen(version, jahr, monat), rhythmus, auswahl.stichtag.year)
     elif art == "steckbrief":
         b = inhalte.steckbrief(store, config, cache.monitoring(version), raeume, auswahl.stichtag)
     elif art == "monitoring":

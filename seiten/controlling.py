@@ -3,8 +3,8 @@
 import streamlit as st
 
 from fis.controlling import MONATE, RHYTHMEN, abweichungsbericht, berichtsdatum, berichtsstand
-from fis.format import fmt_datum
-from ui import cache, controlling
+from fis.format import fmt_datum, fmt_euro, fmt_prozent
+from ui import cache, controlling, sidebar
 
 config = cache.config()
 version = cache.data_version()
@@ -18,17 +18,20 @@ rhythmus = st.segmented_control("Bericht", list(RHYTHMEN), default="Quartal", ke
                                 format_func=lambda r: RHYTHMEN[r]) or "Quartal"
 jahr, monat = berichtsstand(c, rhythmus)
 stand = berichtsdatum(jahr, monat)
-b = cache.bewertung(version, jahr)
+# goals: the year of the sidebar's Stichtag (as on the page Ziele); budget: the latest month
+ziel_jahr = sidebar.auswahl().stichtag.year
+b = cache.bewertung(version, ziel_jahr)
 zeilen = cache.haushaltszeilen(version, jahr, monat)
 bericht = abweichungsbericht(c, b, zeilen, rhythmus)
 
 st.subheader(f"Abweichungsbericht zum {fmt_datum(stand)}")
 regel = config.controlling.haushalt
-st.caption(f"Ziele: Soll-Ist des Berichtsjahres {jahr} nach der Ampel-Regeltabelle · Haushalt: Hochrechnung des "
-           f"Monats-Ist Januar–{MONATE[monat - 1]} auf das Jahresende "
+st.caption(f"Ziele: Soll-Ist des Berichtsjahres {ziel_jahr} (Jahr des Stichtags in der Seitenleiste) nach der "
+           f"Ampel-Regeltabelle; Ziele mit früherem Zieldatum endgültig zum Zieldatum · Haushalt: Hochrechnung des "
+           f"Monats-Ist Januar–{MONATE[monat - 1]} {jahr} auf das Jahresende "
            f"({'saisonal nach dem Vorjahresprofil' if regel.methode == 'saisonal' else 'linear'}) gegen den "
-           f"Ansatz; gelb ab {regel.gelb_prozent:g} %, rot ab {regel.rot_prozent:g} % ungünstiger Abweichung "
-           f"und mindestens {regel.mindestbetrag:,.0f} €".replace(",", "."))
+           f"Ansatz; gelb ab {fmt_prozent(regel.gelb_prozent, 0)}, rot ab {fmt_prozent(regel.rot_prozent, 0)} "
+           f"ungünstiger Abweichung und mindestens {fmt_euro(regel.mindestbetrag)}")
 
 abw = bericht[bericht["ampel"].isin(["rot", "gelb"])]
 k = st.columns(4)

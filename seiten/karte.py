@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from fis.format import fmt_datum
+from fis.format import fmt_datum, jahre_vorher
 from fis.maps import METHODEN, STANDARD_METHODE, deck, kartenansicht, kartentabelle, legende_html
 from ui import cache, monitoring, sidebar
 from ui import links as deeplinks
@@ -37,7 +37,7 @@ if st.toggle("Veränderungskarte", key="karte_veraenderung",
              help="Zeigt die Veränderung zwischen zwei Stichtagen statt des Werts."):
     frueher = [s for s in stichtage if s < auswahl.stichtag]
     if frueher:
-        ziel = auswahl.stichtag.replace(year=auswahl.stichtag.year - 5)
+        ziel = jahre_vorher(auswahl.stichtag, 5)
         standard = min(frueher, key=lambda s: abs((s - ziel).days))
         vergleich = st.selectbox("Vergleich mit Stichtag", frueher, index=frueher.index(standard),
                                  format_func=fmt_datum, key="karte_vergleich")

@@ -12,7 +12,7 @@ ebene = config.ebene(auswahl.ebene)
 sozialraeume = config.ebene(1).plural
 
 st.title(f"Lagebild {config.stadt.name}")
-st.caption(f"Stichtag {fmt_datum(lage.stichtag)} · Datenstand: {lage.stand}")
+st.caption(f"Stichtag {fmt_datum(lage.stichtag)}" + (f" · Datenstand: {lage.stand}" if lage.stand else ""))
 
 st.subheader("Eckwerte der Gesamtstadt")
 FARBE = {"hoch_gut": "normal", "hoch_schlecht": "inverse", "neutral": "off"}
@@ -21,6 +21,13 @@ for i, e in enumerate(lage.eckwerte):
     with spalten[i % 4]:
         unveraendert = (e.veraenderung_vorjahr is not None
                         and round(e.veraenderung_vorjahr, e.nachkommastellen) == 0)
+        if e.unvollstaendig:
+            # a sum over some areas only: its coverage, no change, no trend
+            st.metric(e.name, fmt_wert(e.wert, e.einheit, e.nachkommastellen), border=True,
+                      help=f"Nicht alle {sozialraeume} haben an diesem Stichtag Werte geliefert; ohne sie "
+                           "wäre der Wert der Gesamtstadt erfunden.")
+            st.caption(f"unvollständig: Werte für {e.abdeckung}")
+            continue
         st.metric(
             e.name, fmt_wert(e.wert, e.einheit, e.nachkommastellen),
             # ASCII minus: Streamlit reads the sign of the text for the arrow.
@@ -35,14 +42,19 @@ for i, e in enumerate(lage.eckwerte):
         st.caption(f"{status} · seit {e.vergleichsjahr}: "
                    f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)}")
 
-st.subheader(f"{sozialraeume} mit Handlungsbedarf: {len(lage.handlungsbedarf)} "
-             f"von {lage.anzahl_sozialraeume}")
-st.caption(lage.regel + " ▲ = auffälliger Kernindikator.")
-st.dataframe(lage.handlungsbedarf.drop(columns="raum_id"), hide_index=True,
-             key="lagebild_handlungsbedarf")
-monitoring.download(lage.handlungsbedarf.drop(columns="raum_id"),
-                    f"handlungsbedarf_{auswahl.stichtag:%Y%m%d}.csv", "lagebild_hb_csv",
-                    titel=f"{sozialraeume} mit Handlungsbedarf {fmt_datum(auswahl.stichtag)}")
+if lage.nicht_beurteilbar:
+    st.subheader(f"{sozialraeume} mit Handlungsbedarf")
+    st.info(f"Handlungsbedarf am {fmt_datum(lage.stichtag)} {lage.nicht_beurteilbar}.", icon=":material/help:")
+    st.caption(lage.regel)
+else:
+    st.subheader(f"{sozialraeume} mit Handlungsbedarf: {len(lage.handlungsbedarf)} "
+                 f"von {lage.anzahl_sozialraeume}")
+    st.caption(lage.regel + " ▲ = auffälliger Kernindikator.")
+    st.dataframe(lage.handlungsbedarf.drop(columns="raum_id"), hide_index=True,
+                 key="lagebild_handlungsbedarf")
+    monitoring.download(lage.handlungsbedarf.drop(columns="raum_id"),
+                        f"handlungsbedarf_{auswahl.stichtag:%Y%m%d}.csv", "lagebild_hb_csv",
+                        titel=f"{sozialraeume} mit Handlungsbedarf {fmt_datum(auswahl.stichtag)}")
 
 st.subheader("Zielsystem")
 spalten = st.columns(4)
@@ -53,7 +65,8 @@ for spalte, (_, z) in zip(spalten, lage.ziele.iterrows(), strict=True):
                    f"{z['laufend']} laufend")
 
 st.subheader(f"Eckwerte je {ebene.name}")
-st.caption("(v) = vorläufiger Wert · „< n Fälle“ = wegen kleiner Fallzahl unterdrückt")
+st.caption("(v) = vorläufiger Wert · „< n Fälle“ = wegen kleiner Fallzahl unterdrückt · „gesperrt“ = "
+           "geschützt, damit kein kleiner Wert zurückgerechnet werden kann · „–“ = kein Wert geliefert")
 st.dataframe(lage.raumtabelle, hide_index=True, key="lagebild_raumtabelle")
 monitoring.download(lage.raumtabelle, f"eckwerte_{auswahl.stichtag:%Y%m%d}.csv", "lagebild_raum_csv",
                     titel=f"Eckwerte je {ebene.name} {fmt_datum(auswahl.stichtag)}")

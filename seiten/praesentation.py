@@ -36,7 +36,7 @@ m = cache.monitoring(version) if folie.ansicht == "profil" else \
                                *cache.index_indikatoren()])
 stichtag = st.session_state.get("auswahl_stichtag")
 if stichtag not in m.stichtage:
-    stichtag = m.stichtage[-1]
+    stichtag = cache.standard_stichtag(version) or m.stichtage[-1]
 
 lage = bewertung = index_name = None
 if folie.ansicht == "eckwerte":

@@ -6,7 +6,7 @@ from fis.charts import ertrag_aufwand
 from fis.controlling import AMPEL_SYMBOL, berichtsstand
 from fis.format import md
 from fis.monitoring import einwohner_je_jahr
-from fis.produkte import datenblatt, datenblatt_tabellen, ziele_tabelle
+from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
 from ui import cache, controlling, links
 
 config = cache.config()
@@ -26,7 +26,7 @@ nr = oben[0].selectbox("Produkt oder Produktgruppe", list(auswahl), format_func=
 hj_standard = p.haushaltsjahr()
 hj = oben[1].selectbox("Haushaltsjahr", list(range(hj_standard - 3, hj_standard + 1)), index=3, key="pdb_jahr")
 m = cache.monitoring(version, [])             # the population indicator only (Kennzahlen je Einwohner)
-d = datenblatt(p, nr, hj, einwohner_je_jahr(m, config.stadt.einwohner_indikator))
+d = datenblatt(p, nr, hj, einwohner_je_jahr(m, config.stadt.einwohner_indikator), config.gesamtaufwand())
 links.merken(nr=nr)
 links.teilen()
 
@@ -58,7 +58,7 @@ else:
 kz, tep = datenblatt_tabellen(d)
 st.markdown("#### Kennzahlen und Indikatoren der Zielerreichung und Leistungsmengen")
 st.table(kz.set_index("Kennzahl"))
-st.caption("Aufwand = ordentliche Aufwendungen (Zeile 17); Gesamtaufwand = alle erfassten Produkte; "
+st.caption(f"Aufwand = ordentliche Aufwendungen (Zeile 17); {gesamtaufwand_satz(config)} "
            "Einwohner: letzter Stichtag des Jahres oder davor.")
 controlling.download(kz, f"kennzahlen_{nr}_{hj}.csv", "pdb_kz_csv")
 

@@ -5,7 +5,15 @@ import streamlit as st
 
 from fis.charts import pareto, portfoliomatrix
 from fis.format import fmt_wert, fmt_zahl
-from fis.produkte import abc_analyse, perioden, portfolio, produktkritik, spaltenname, wirkungsmatrix
+from fis.produkte import (
+    abc_analyse,
+    abc_beschreibung,
+    perioden,
+    portfolio,
+    produktkritik,
+    spaltenname,
+    wirkungsmatrix,
+)
 from ui import cache, controlling
 from ui import produktkritik as editor
 from ui.zugang import darf_aktuell
@@ -37,10 +45,7 @@ namen = p.produkte.set_index("nr")["name"].to_dict()
 st.subheader(f"ABC-Analyse nach Aufwand ({spaltenname(*basis)})")
 abc = abc_analyse(k.set_index("nr")["aufwand"], (a_grenze, b_grenze))
 st.altair_chart(pareto(abc, namen, (a_grenze, b_grenze)), key="pk_pareto")
-anzahl = abc["klasse"].value_counts()
-st.caption(" · ".join(f"Klasse {kl}: {int(anzahl.get(kl, 0))} Produkte, "
-                      f"{fmt_wert(abc.loc[abc['klasse'] == kl, 'anteil'].sum(), '%', 1)} des Aufwands"
-                      for kl in "ABC"))
+st.caption(abc_beschreibung(abc, (a_grenze, b_grenze), namen))
 abc_tabelle = pd.DataFrame({"Rang": abc["rang"], "Produkt": [f"{n} {namen[n]}" for n in abc["nr"]],
                             "Aufwand": [fmt_wert(v, "€", 0) for v in abc["aufwand"]],
                             "Anteil": [fmt_wert(v, "%", 1) for v in abc["anteil"]],

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from fis.format import dativ, fmt_datum
+from fis.format import dativ, fmt_datum, fmt_zahl, md
 from fis.monitoring import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 from ui import cache, monitoring, sidebar
 from ui import links as deeplinks
@@ -32,8 +32,16 @@ deeplinks.teilen()
 
 jahre = config.lagebild.vergleich_jahre
 daten = profil(m, raum, auswahl.stichtag, jahre)
+if daten.empty:
+    mit_werten = sorted(set(m.auswahl(raum_id=raum)["stichtag"]))
+    st.info(f"Für {md(namen.get(raum, raum))} ({raum}) gibt es am {fmt_datum(auswahl.stichtag)} keine Werte. "
+            + (f"Stichtage mit Werten: {', '.join(fmt_datum(t) for t in mit_werten[-5:])} – bitte links einen davon "
+               "wählen." if mit_werten else "Für dieses Gebiet wurden bisher keine Werte geliefert."),
+            icon=":material/info:")
+    st.stop()
 st.caption(f"Stichtag {fmt_datum(auswahl.stichtag)} · Rang 1 = ungünstigster Wert unter allen {dativ(ebene_plural)} "
-           "(bei neutralen Indikatoren: höchster) · Index: Gesamtstadt = 100 · (v) = vorläufig · "
+           "(bei neutralen Indikatoren: höchster; gleiche Werte teilen sich eine Spanne, z. B. „16–51 (gleich)“) · "
+           "Index: Gesamtstadt = 100 (nicht bei Anzahlen und Salden) · (v) = vorläufig · "
            "„< n Fälle“ / „gesperrt“ = zum Schutz kleiner Fallzahlen nicht ausgewiesen")
 
 if auswahl.ebene == 1:
@@ -68,8 +76,8 @@ if nachbarn.empty:
 else:
     for row in nachbarn.itertuples():
         a, b = st.columns([4, 1])
-        a.write(f"**{row.name}** ({row.raum_id}) · Abstand {row.abstand:.2f}".replace(".", ",")
-                + f" über {row.indikatoren} Indikatoren")
+        a.write(f"**{md(row.name)}** ({row.raum_id}) · Abstand {fmt_zahl(row.abstand, 2)}"
+                f" über {row.indikatoren} Indikatoren")
         if b.button("Profil öffnen", key=f"profil_nachbar_{row.raum_id}"):
             st.session_state["profil_raum"] = row.raum_id
             st.session_state["profil_wahl"] = row.raum_id

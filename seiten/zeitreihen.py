@@ -22,7 +22,8 @@ start = [st.session_state["profil_raum"]] if st.session_state.get("profil_raum")
 if not start and auswahl.ebene < m.top:
     start = list(namen.index[:2])
 gebiete = st.multiselect(f"{ebene_plural} (Gebietsstand {fmt_datum(auswahl.stichtag)})", list(namen.index),
-                         default=st.session_state.get("zr_gebiete_wahl", start), max_selections=6,
+                         default=[g for g in st.session_state.get("zr_gebiete_wahl", start) if g in namen.index],
+                         max_selections=6,
                          format_func=lambda i: f"{namen[i]} ({i})", key="zr_gebiete")
 st.session_state["zr_gebiete_wahl"] = gebiete
 oberebenen = st.toggle("Übergeordnete Gebiete und Gesamtstadt zeigen", value=True, key="zr_oben")
@@ -38,7 +39,9 @@ st.caption(f"Quelle: {meta['quelle']} · durchgezogen = Auswahl, gestrichelt = �
            "△ = vorläufiger Wert · graue Striche an der Achse = Wert wegen kleiner Fallzahl unterdrückt · "
            "senkrechte Linie = neuer Gebietszuschnitt"
            + (" · Anzahl: ohne übergeordnete Gebiete, deren Summen keine Vergleichsgröße sind"
-              if meta["aggregation"] == "summe" and oberebenen else ""))
+              if meta["aggregation"] == "summe" and oberebenen else "")
+           + (" · gestrichelter Kreis ohne Linie = Summe, für die nicht alle Sozialräume geliefert haben"
+              if reihe["abdeckung"].ne("").any() else ""))
 st.altair_chart(zeitreihe(reihe, meta, reformen), key="zr_chart")
 
 links.merken(indikator=ind)

@@ -5,7 +5,7 @@ import streamlit as st
 from fis.charts import zielverlauf
 from fis.controlling import ZIELFELDER, berichtsstand, szenarien, zielbaum, zieldetail
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl, md
-from ui import cache, controlling, links
+from ui import cache, controlling, links, sidebar
 from ui import ziele as bearbeiten
 from ui.zugang import darf_aktuell
 
@@ -24,10 +24,16 @@ if c.ziele.empty:
         bearbeiten.formular(c, None)
     st.stop()
 
-jahr_standard, _ = berichtsstand(c)
-jahre = list(range(jahr_standard - 4, jahr_standard + 1))
+# the year of the Stichtag chosen in the sidebar: goals and monitoring speak of the same year
+jahr_standard = sidebar.auswahl().stichtag.year
+letztes = max(berichtsstand(c)[0], jahr_standard)
+jahre = list(range(letztes - 5, letztes + 1))
+if st.session_state.get("ziele_jahr") not in jahre:
+    st.session_state["ziele_jahr"] = jahr_standard if jahr_standard in jahre else letztes
 oben = st.columns([1, 3])
-jahr = oben[0].selectbox("Berichtsjahr", jahre, index=len(jahre) - 1, key="ziele_jahr")
+jahr = oben[0].selectbox("Berichtsjahr", jahre, key="ziele_jahr",
+                         help="Vorausgewählt: das Jahr des Stichtags in der Seitenleiste. Ziele, deren Zieldatum "
+                              "vor dem Berichtsjahr liegt, werden zum Zieldatum endgültig beurteilt.")
 felder = oben[1].multiselect("Zielfelder", list(ZIELFELDER), default=list(ZIELFELDER), key="ziele_felder")
 b = cache.bewertung(version, jahr)
 st.caption("Ampel: " + " · ".join(f"{controlling.SYMBOL[r.farbe]} {r.wenn}" for r in config.controlling.ampel)
@@ -45,7 +51,7 @@ for spalte, feld in zip(spalten, ZIELFELDER, strict=True):
 
 baum = zielbaum(c.ziele).merge(c.ziele, on="ziel_id").merge(b.drop(columns="titel"), on="ziel_id")
 baum = baum[baum["zielfeld"].isin(felder)]
-tabelle = controlling.baumtabelle(baum)
+tabelle = controlling.baumtabelle(baum, jahr)
 st.subheader("Zielbaum")
 auswahl = st.dataframe(tabelle, hide_index=True, on_select="rerun", selection_mode="single-row",
                        key="ziele_baum", height=min(36 * (len(tabelle) + 1), 620),

@@ -12,9 +12,12 @@ import pytest
 from fis.config import load_config
 from fis.demo import build_demo
 from fis.store import Store
+from tests.echtdaten import OHNE_ECHTDATEN, REAL
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# AppTests see a page's error as an exception, not as the German message the app frame shows users
+os.environ.setdefault("FIS_FEHLER_DURCHREICHEN", "1")
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 
 @pytest.fixture(scope="session")
@@ -58,12 +61,30 @@ def store(demo_copy) -> Store:
 @pytest.fixture(scope="session")
 def berlin_db(tmp_path_factory) -> Path:
     """The Berlin example loaded from ../shared/data/real by examples/berlin/laden.sh (~30 s)."""
-    if not (SHARED_DATA / "real").exists():
-        pytest.skip("../shared/data/real fehlt")
+    if not REAL.exists():
+        pytest.skip(OHNE_ECHTDATEN)
     db = tmp_path_factory.mktemp("berlin") / "berlin.duckdb"
-    env = {**os.environ, "FIS_DB": str(db), "FIS_BENUTZER": "test"}
+    env = {**os.environ, "FIS_DB": str(db), "FIS_BENUTZER": "test", "BERLIN_DATEN": str(REAL)}
     result = subprocess.run([str(ROOT / "examples" / "berlin" / "laden.sh")], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Nicht alle Dateien" not in result.stderr
     return db
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """At the end, in German: how many tests ran, and why any were skipped (grouped by reason)."""
+    stats = terminalreporter.stats
+    gezaehlt = {k: len([r for r in stats.get(k, []) if getattr(r, "when", "call") in ("call", "setup")])
+                for k in ("passed", "failed", "error", "skipped", "xfailed", "xpassed")}
+    gruende: dict[str, int] = {}
+    for bericht in stats.get("skipped", []):
+        grund = bericht.longrepr[2] if isinstance(bericht.longrepr, tuple) else str(bericht.longrepr)
+        grund = grund.removeprefix("Skipped: ")
+        gruende[grund] = gruende.get(grund, 0) + 1
+    terminalreporter.write_sep("=", "Zusammenfassung")
+    terminalreporter.write_line(
+        f"{gezaehlt['passed']} bestanden, {gezaehlt['failed']} fehlgeschlagen, {gezaehlt['error']} Fehler, "
+        f"{gezaehlt['skipped']} übersprungen, {gezaehlt['xfailed']} erwartet fehlgeschlagen")
+    for grund, n in sorted(gruende.items(), key=lambda g: -g[1]):
+        terminalreporter.write_line(f"  {n} übersprungen: {grund}")

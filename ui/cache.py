@@ -12,9 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from fis import controlling as ctl
+from fis import datenstand
 from fis import indizes as idx
 from fis import produkte as prd
 from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
+from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
 from fis.lagebild import Lagebild, compute_lagebild
 from fis.maps import anzeige_geometrien
@@ -83,8 +85,18 @@ def _leser(version: str) -> Store:
 
 
 @st.cache_data(show_spinner=False)
+def stichtagsstaende(version: str) -> list[Stichtagsstand]:
+    """Every Stichtag of the view with its state (complete? published?), oldest first."""
+    return lade_stichtagsstaende(_leser(version), config())
+
+
 def stichtage(version: str) -> list[date]:
-    return _leser(version).load_stichtage()
+    return [s.stichtag for s in stichtagsstaende(version)]
+
+
+def standard_stichtag(version: str) -> date | None:
+    """The newest complete, published Stichtag: what every page shows unless another is chosen."""
+    return datenstand.standard_stichtag(stichtagsstaende(version))
 
 
 @st.cache_data(show_spinner="Lagebild wird berechnet …")

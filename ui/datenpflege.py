@@ -304,6 +304,8 @@ def katalog_tab(config) -> None:
     store = cache.store()
     standard = config.stadt.geheimhaltung_standard
     aktuell = store.load_indikatoren()[katalog_import.SPALTEN]
+    text = aktuell.select_dtypes(exclude=["number", "bool"]).columns
+    aktuell[text] = aktuell[text].fillna("")         # an empty cell, not „None“
     st.caption("Änderungen hier werden als neue Katalog-Lieferung gespeichert; frühere Fassungen bleiben erhalten "
                "und können zurückgeholt werden.")
     edited = st.data_editor(
@@ -343,8 +345,7 @@ def lieferungen_tab(config) -> None:
     store = cache.store()
     tabelle = lieferungen_tabelle(store)
     st.dataframe(tabelle, hide_index=True, width="stretch", key="dp_lieferungen",
-                 column_config={"Geliefert am": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm"),
-                                "zurückgenommen am": st.column_config.DatetimeColumn(format="DD.MM.YYYY")})
+                 column_config={"Geliefert am": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")})
     aktiv = tabelle[tabelle["Status"] == "aktiv"]
     st.markdown("#### Lieferungen veröffentlichen")
     offen = unveroeffentlicht(store)

@@ -76,6 +76,12 @@ def formular(c, ziel_id: str | None) -> None:
         toleranz = r[1].number_input("Toleranz", value=_wert(z, "toleranz"), format="%.4f")
         band_unten = r[2].number_input("Bereich von (halten)", value=_wert(z, "band_unten"), format="%.4f")
         band_oben = r[3].number_input("Bereich bis (halten)", value=_wert(z, "band_oben"), format="%.4f")
+        g = st.columns([2, 2, 4])
+        unten_strikt = g[0].checkbox("untere Grenze ausgeschlossen („über“)", key=f"zf_us_{ziel_id}",
+                                     value=bool(_wert(z, "band_unten_strikt", False)))
+        oben_strikt = g[1].checkbox("obere Grenze ausgeschlossen („unter“)", key=f"zf_os_{ziel_id}",
+                                    value=bool(_wert(z, "band_oben_strikt", False)),
+                                    help="„unter 3 %“: 3 % selbst verfehlt das Ziel; sonst „höchstens 3 %“.")
         v = st.columns(2)
         verantwortlich = v[0].text_input("Verantwortlich", value=_wert(z, "verantwortlich", "") or "")
         produkt = v[1].text_input("Produkt (NKF-Nummer)", value=_wert(z, "produkt_nr", "") or "")
@@ -84,7 +90,9 @@ def formular(c, ziel_id: str | None) -> None:
     if gespeichert:
         spec = {"id": zid.strip(), "titel": titel, "zielfeld": feld, "zielebene": ebene, "parent": parent or None,
                 "basisjahr": basisjahr, "basiswert": basiswert, "zielwert": zielwert, "zieldatum": zieldatum,
-                "richtung": richtung, "toleranz": toleranz, "band_unten": band_unten, "band_oben": band_oben,
+                "richtung": richtung, "toleranz": toleranz,
+                ("ueber" if unten_strikt else "mindestens"): band_unten,
+                ("unter" if oben_strikt else "hoechstens"): band_oben,
                 "verantwortlich": verantwortlich or None, "produkt": produkt or None,
                 "massnahmen": massnahmen or None, "beschreibung": _wert(z, "beschreibung"),
                 "beschlossen": {"von": _wert(z, "beschlossen_von"), "am": _wert(z, "beschlossen_am")},

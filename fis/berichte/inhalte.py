@@ -20,9 +20,33 @@ def _stand(store, art: str = "werte") -> tuple[str, str]:
     return "", f"{letzte['bezeichnung']} ({fmt_datum(letzte['zeitpunkt'].date())})"
 
 
-def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.DataFrame, rhythmus: str) -> Bericht:
+def _datenstand(store, config, stichtag: date, status: set) -> tuple[str, list[str]]:
+    """The title page's data state of ``stichtag`` (published? complete?) and the notes it needs."""
+    from fis.datenstand import lade_stichtagsstaende
+
+    stand = next((s for s in lade_stichtagsstaende(store, config) if s.stichtag == stichtag), None)
+    teile = []
+    if stand is not None and not stand.vollstaendig:
+        teile.append(f"unvollständig (Werte für {stand.geliefert} von {stand.erwartet} {_sozialraeume_dativ(config)})")
+    if stand is not None and stand.vorlaeufig:
+        teile.append("vorläufig, nicht veröffentlicht")
+    elif "vorläufig" in status:
+        teile.append("enthält vorläufige Werte (v)")
+    hinweis = [] if stand is None or not stand.hinweis(config.ebene(1).plural) else \
+        [stand.hinweis(config.ebene(1).plural, config.stadt.mindest_abdeckung)]
+    return ("; ".join(teile) or "endgültig"), hinweis
+
+
+def _sozialraeume_dativ(config) -> str:
+    from fis.format import dativ
+    return dativ(config.ebene(1).plural)
+
+
+def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.DataFrame, rhythmus: str,
+                       ziel_jahr: int | None = None) -> Bericht:
     """The Abweichungsbericht as on the Controlling page: only deviations, red first,
-    grouped by organisation, with the explaining sentence of every Ampel."""
+    grouped by organisation, with the explaining sentence of every Ampel. ``ziel_jahr``: the year
+    the goals in ``bewertung`` were judged for (default: the budget's reporting year)."""
     from fis.controlling import MONATE, berichtsdatum, berichtsstand
     from fis.controlling import abweichungsbericht as bericht_daten
 
@@ -31,8 +55,9 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
     abw = b[b["ampel"].isin(["rot", "gelb"])]
     regel = config.controlling.haushalt
     abschnitte = [Abschnitt("Überblick", absaetze=[
-        f"Ziele: Soll-Ist des Berichtsjahres {jahr} nach der Ampel-Regeltabelle. Haushalt: Hochrechnung des "
-        f"Monats-Ist Januar–{MONATE[monat - 1]} auf das Jahresende "
+        f"Ziele: Soll-Ist des Berichtsjahres {ziel_jahr or jahr} nach der Ampel-Regeltabelle; Ziele mit früherem "
+        f"Zieldatum sind zum Zieldatum endgültig beurteilt. Haushalt: Hochrechnung des "
+        f"Monats-Ist Januar–{MONATE[monat - 1]} {jahr} auf das Jahresende "
         f"({'saisonal nach dem Vorjahresprofil' if regel.methode == 'saisonal' else 'linear'}) gegen den Ansatz.",
         f"{int(((abw['art'] == 'Ziel') & (abw['ampel'] == 'rot')).sum())} Ziele rot, "
         f"{int(((abw['art'] == 'Ziel') & (abw['ampel'] == 'gelb')).sum())} Ziele gelb, "
@@ -79,6 +104,10 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         d = profil(m, raum, stichtag, jahre)
         status |= set(d["status"].dropna())
         t = profil_tabelle(d, jahre, name="Wert").drop(columns=["Verlauf"])
+        if d.empty:
+            abschnitte.append(Abschnitt(f"{namen.get(raum, raum)} ({raum})", absaetze=[
+                f"Für dieses Gebiet gibt es am {fmt_datum(stichtag)} keine Werte."]))
+            continue
         ebene = int(m.raeume[(m.raeume["raum_id"] == raum) & (m.raeume["stichtag"] == stichtag)]["ebene"].iloc[0])
         absaetze = []
         ampel = None
@@ -96,7 +125,7 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
             abschnitte.append(Abschnitt(str(feld), ebene=2, tabellen=[Tabelle("", teil.drop(columns="Handlungsfeld"),
                                                                               ["1.6fr"] + ["auto"] * 7,
                                                                               rechts=[1, 2, 3, 4, 5, 6, 7])]))
-    datenstand = "enthält vorläufige Werte (v)" if "vorläufig" in status else "endgültig"
+    datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
     _, lieferung = _stand(store)
     einheit = m.ebenen[1][0]
     titel = (f"{einheit}-Steckbrief {namen.get(raum_ids[0], raum_ids[0])}" if len(raum_ids) == 1
@@ -105,8 +134,9 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         titel=titel, untertitel=f"Sozialmonitoring, Stichtag {fmt_datum(stichtag)}", stadt=config.stadt.name,
         stichtag=stichtag, datenstand=datenstand, lieferung=lieferung, abschnitte=abschnitte,
         quellen=sorted({str(q) for q in m.indikatoren["quelle"].dropna()}),
-        hinweise=[GEHEIMHALTUNG, "Rang 1 = ungünstigster Wert unter allen Gebieten der Ebene; Index: "
-                                 "Gesamtstadt = 100; (v) = vorläufig."])
+        hinweise=[*stand_hinweise, GEHEIMHALTUNG,
+                  "Rang 1 = ungünstigster Wert unter allen Gebieten der Ebene (gleiche Werte teilen sich eine "
+                  "Spanne); Index: Gesamtstadt = 100; (v) = vorläufig."])
 
 
 def _ampel_wort(farbe: str) -> str:
@@ -122,7 +152,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
     and Kennzahlen."""
     from fis.berichte.grafik import karte, png
     from fis.charts import zeitreihe
-    from fis.format import fmt_differenz, fmt_wert
+    from fis.format import fmt_anzeige, fmt_differenz, fmt_wert
     from fis.lagebild import compute_lagebild
     from fis.maps import kartenansicht
     from fis.monitoring import gebietsreformen, zeitreihe_werte
@@ -132,7 +162,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
     bezirk_plural = m.ebenen[2][1] if 2 in m.ebenen and 2 < m.top else None
     eck = pd.DataFrame({
         "Kennzahl": [e.name for e in lage.eckwerte],
-        "Wert": [fmt_wert(e.wert, e.einheit, e.nachkommastellen) + (" (v)" if e.status == "vorläufig" else "")
+        "Wert": [fmt_anzeige(e.wert, e.einheit, e.nachkommastellen, abdeckung=e.abdeckung, status=e.status)
                  for e in lage.eckwerte],
         "ggü. Vorjahr": [fmt_differenz(e.veraenderung_vorjahr, e.einheit, e.nachkommastellen)
                          for e in lage.eckwerte],
@@ -141,8 +171,9 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
     bedarf = lage.handlungsbedarf.drop(columns="raum_id")
     abschnitte = [
         Abschnitt("Überblick", absaetze=[
-            f"Stichtag {fmt_datum(stichtag)}: {lage.anzahl_sozialraeume} {plural}, davon "
-            f"{len(lage.handlungsbedarf)} mit Handlungsbedarf. Regel: {lage.regel}"],
+            f"Stichtag {fmt_datum(stichtag)}: {lage.anzahl_sozialraeume} {plural}"
+            + (f"; Handlungsbedarf {lage.nicht_beurteilbar}" if lage.nicht_beurteilbar else
+               f", davon {len(lage.handlungsbedarf)} mit Handlungsbedarf") + f". Regel: {lage.regel}"],
             tabellen=[Tabelle("Eckwerte der Gesamtstadt", eck, ["1.6fr", "auto", "auto", "auto"],
                               rechts=[1, 2, 3])]),
         Abschnitt(f"{plural} mit Handlungsbedarf", tabellen=[Tabelle(
@@ -181,14 +212,16 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
         abschnitte.append(Abschnitt(f"{meta['handlungsfeld']}: {meta['name']}", absaetze=absaetze, bilder=bilder))
     _, lieferung = _stand(store)
     status = set(m.auswahl(stichtag=stichtag)["status"].dropna())
+    datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
     return Bericht(
         titel=f"Sozialmonitoring {fmt_datum(stichtag)}", untertitel=f"Bericht über {len(gewaehlt)} Kernindikatoren "
         f"je {einheit}", stadt=config.stadt.name, stichtag=stichtag,
-        datenstand="enthält vorläufige Werte (v)" if "vorläufig" in status else "endgültig", lieferung=lieferung,
+        datenstand=datenstand, lieferung=lieferung,
         abschnitte=abschnitte, quellen=sorted({str(m.indikatoren.at[i, "quelle"]) for i in gewaehlt
                                                if isinstance(m.indikatoren.at[i, "quelle"], str)}),
-        hinweise=[GEHEIMHALTUNG, "Karten: Klassen nach natürlichen Brüchen (Fisher-Jenks) bzw. der Voreinstellung "
-                                 "der Seite „Karte“; graue Flächen = geschützter Wert, weiß = kein Wert."])
+        hinweise=[*stand_hinweise, GEHEIMHALTUNG,
+                  "Karten: Klassen nach natürlichen Brüchen (Fisher-Jenks) bzw. der Voreinstellung "
+                  "der Seite „Karte“; graue Flächen = geschützter Wert, weiß = kein Wert."])
 
 
 def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, stichtag: date) -> Bericht:
@@ -261,13 +294,13 @@ def produktdatenblatt(store, config, p, c, bewertung: pd.DataFrame, nr: str, hau
     Produktgruppe the group first, then every product of the group."""
     from fis.berichte.grafik import png
     from fis.charts import ertrag_aufwand
-    from fis.produkte import datenblatt, datenblatt_tabellen, ziele_tabelle
+    from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
 
     auswahl = p.auswahl()
     nrs = [nr] + (p.teile(nr) if nr not in set(p.produkte["nr"]) else [])
     abschnitte = []
     for teil in nrs:
-        d = datenblatt(p, teil, haushaltsjahr, einwohner)
+        d = datenblatt(p, teil, haushaltsjahr, einwohner, config.gesamtaufwand())
         name = auswahl.get(teil, teil)
         kopf = pd.DataFrame({"Feld": list(d.kopf), "Angabe": [str(v) for v in d.kopf.values()]})
         abschnitte.append(Abschnitt(name, tabellen=[Tabelle("", kopf, ["auto", "1fr"])]))
@@ -299,5 +332,5 @@ def produktdatenblatt(store, config, p, c, bewertung: pd.DataFrame, nr: str, hau
         datenstand=f"Ansätze und Planung {haushaltsjahr}; Ist bis {haushaltsjahr - 1}", lieferung=lieferung,
         abschnitte=abschnitte, quellen=["Finanzsystem: Teilergebnispläne", "Produktbuch (Datenpflege „Haushalt“)",
                                         "Zielsystem und Kennzahlen"],
-        hinweise=["Aufwand = ordentliche Aufwendungen (Zeile 17); Gesamtaufwand = alle erfassten Produkte; "
+        hinweise=[f"Aufwand = ordentliche Aufwendungen (Zeile 17); {gesamtaufwand_satz(config)} "
                   "Einwohner: letzter Stichtag des Jahres oder davor.", GEHEIMHALTUNG], inhalt_tiefe=1)

@@ -24,7 +24,7 @@ from fis.zugang import Benutzer, handelnder
 
 SPALTEN = ["indikator_id", "name", "kurzname", "handlungsfeld", "einheit", "definition", "zaehler", "nenner",
            "aggregation", "faktor", "polaritaet", "quelle", "periodizitaet", "stichtag_regel", "geheimhaltung",
-           "nachkommastellen", "negativ_erlaubt"]
+           "nachkommastellen", "negativ_erlaubt", "gesamtwert"]
 _VERGLEICH = [c for c in SPALTEN if c != "indikator_id"]
 _HINTS = typing.get_type_hints(Indikator)
 EDITOR = "Bearbeitung im Katalog"      # the "file name" of edits made in the app

@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from fis.format import fmt_datum, fmt_zahl_genau
 from fis.ingest.lesen import ImportFehler
 from fis.ingest.sperre import schreibsperre
 from fis.store import Store
@@ -41,7 +42,8 @@ def lieferungen_tabelle(store: Store) -> pd.DataFrame:
         "Status": frame["status"],
         "Veröffentlicht": [veroeffentlicht_text(a, v) for a, v in
                            zip(frame["veroeffentlicht_am"], frame["veroeffentlicht_von"], strict=True)],
-        "zurückgenommen am": frame["zurueckgenommen_am"],
+        "zurückgenommen am": [fmt_datum(pd.Timestamp(t).date()) if pd.notna(t) else ""
+                              for t in frame["zurueckgenommen_am"]],
         "SHA-256": frame["sha256"].fillna("").str[:12],
     }).reset_index(drop=True)
 
@@ -127,9 +129,9 @@ def wert_historie(store: Store, raum_id: str, indikator_id: str, stichtag: date)
         "Lieferung": frame["lieferung_id"],
         "Bezeichnung": frame["bezeichnung"],
         "Geliefert am": frame["zeitpunkt"],
-        "Wert": frame["wert"],
-        "Zähler": frame["zaehler"],
-        "Nenner": frame["nenner"],
+        "Wert": [fmt_zahl_genau(v) for v in frame["wert"]],
+        "Zähler": [fmt_zahl_genau(v) for v in frame["zaehler"]],
+        "Nenner": [fmt_zahl_genau(v) for v in frame["nenner"]],
         "Status": frame["status"],
         "Lieferung gilt": frame["lieferung_status"].map({"aktiv": "ja", "zurückgenommen": "zurückgenommen"}),
         "veröffentlicht": frame["veroeffentlicht_am"].notna().map({True: "ja", False: "vorläufig"}),
