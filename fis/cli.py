@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import io
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -354,17 +355,20 @@ def _standard_stichtag(store: Store, config):
 def _report_stichtag(store: Store, config, args: argparse.Namespace, vorhanden):
     """The report's Stichtag: the one given, else the newest complete, published one; None (with a
     German message) if there are no values at it. A provisional or incomplete one is named."""
-    from fis.datenstand import lade_stichtagsstaende, standard_stichtag
+    from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
     staende = lade_stichtagsstaende(store, config)
     stichtag = parse_stichtag(args.stichtag) if args.stichtag else standard_stichtag(staende)
+    if not len(vorhanden):
+        print("Fehler: Die Datenbank enthält noch keine Indikatorwerte. Bitte zuerst Raumgliederung, Katalog und "
+              "Werte liefern (python -m fis import …).", file=sys.stderr)
+        return None
     if stichtag is None or stichtag not in vorhanden:
-        tage = ", ".join(f"{t:%d.%m.%Y}" for t in list(vorhanden)[-5:]) or "keine"
-        was = f"den {stichtag:%d.%m.%Y}" if stichtag else "keinen Stichtag"
-        print(f"Fehler: Für {was} gibt es keine Werte (Stichtage mit Werten: {tage}).", file=sys.stderr)
+        tage = ", ".join(f"{t:%d.%m.%Y}" for t in list(vorhanden)[-5:])
+        print(f"Fehler: Für den {stichtag:%d.%m.%Y} gibt es keine Werte (zuletzt: {tage}).", file=sys.stderr)
         return None
     stand = next((s for s in staende if s.stichtag == stichtag), None)
     if stand is not None and stand.zustand:
-        print(f"Hinweis: {stand.hinweis(config.ebene(1).plural, config.stadt.mindest_abdeckung)}", file=sys.stderr)
+        print(f"Hinweis: {stand_hinweis(stand, config)}", file=sys.stderr)
     return stichtag
 
 
@@ -414,9 +418,13 @@ def _report(args: argparse.Namespace) -> int:
             from fis.produkte import lade_produkte
             p = lade_produkte(store)
             if args.produkt not in p.auswahl():
+                if not p.auswahl():
+                    print("Fehler: Es ist noch kein Produkthaushalt geliefert (python -m fis import … --art "
+                          "produkte).", file=sys.stderr)
+                    return 1
                 fehler = (f"Produkt oder Produktgruppe „{args.produkt}“ gibt es nicht" if args.produkt
                           else "Bitte mit --produkt ein Produkt oder eine Produktgruppe nennen")
-                beispiele = ", ".join(list(p.auswahl())[:3]) or "keine geliefert"
+                beispiele = ", ".join(list(p.auswahl())[:3])
                 print(f"Fehler: {fehler} (z. B. {beispiele}).", file=sys.stderr)
                 return 1
             c = ctl.lade_controlling(store, m)
@@ -609,6 +617,8 @@ def main(argv: list[str] | None = None) -> int:
     ab.add_argument("--db", default=str(db_path()), help=db_help)
     ab.set_defaults(func=_abweichungsbericht)
     args = parser.parse_args(argv)
+    if getattr(args, "db", None) and not os.environ.get("FIS_LOG"):
+        os.environ["FIS_LOG"] = str(Path(args.db).resolve().parent / "fis.log")   # the log lies beside --db
     try:
         return args.func(args)
     except (ConfigError, StoreError, ImportFehler, KeinZugriff) as exc:

@@ -54,8 +54,10 @@ class Stichtagsstand:
         """For the Stichtag choice: '31.12.2025 – unvollständig, vorläufig'."""
         return fmt_datum(self.stichtag) + (f" – {self.zustand}" if self.zustand else "")
 
-    def hinweis(self, plural: str = "Sozialräume", mindest_abdeckung: float = 100.0) -> str:
-        """The banner every page shows while this Stichtag is chosen ('' when there is nothing to say)."""
+    def hinweis(self, plural: str = "Sozialräume", mindest_abdeckung: float = 100.0,
+                oberebenen: str = "höhere Raumebenen") -> str:
+        """The banner every page shows while this Stichtag is chosen ('' when there is nothing to say);
+        ``oberebenen``: the higher levels by name ('Stadtbezirke und Gesamtstadt')."""
         saetze = []
         if self.vorlaeufig:
             saetze.append(f"Stichtag {fmt_datum(self.stichtag)}: vorläufig, nicht veröffentlicht – "
@@ -63,13 +65,13 @@ class Stichtagsstand:
                           "aus Lieferungen, die noch niemand veröffentlicht hat. Ausschuss und Öffentlichkeit "
                           "sehen sie nicht.")
         if not self.vollstaendig and self.kernindikatoren:
-            summen = ("Werte für Bezirke und Gesamtstadt fehlen, solange Sozialräume fehlen"
+            summen = (f"Summen für {oberebenen} fehlen, solange {plural} fehlen"
                       if mindest_abdeckung >= 100 else
-                      f"Werte für Bezirke und Gesamtstadt erscheinen erst ab {fmt_zahl(mindest_abdeckung, 0)} % "
+                      f"Summen für {oberebenen} erscheinen erst ab {fmt_zahl(mindest_abdeckung, 0)} % "
                       "Abdeckung, dann mit ihrer Abdeckung")
-            saetze.append(f"Stichtag {fmt_datum(self.stichtag)}: unvollständig – Werte für "
-                          f"{fmt_zahl(self.geliefert, 0)} von {fmt_zahl(self.erwartet, 0)} {dativ(plural)}. "
-                          f"{summen}.")
+            anfang = "Unvollständig" if self.vorlaeufig else f"Stichtag {fmt_datum(self.stichtag)}: unvollständig"
+            saetze.append(f"{anfang} – Werte für {fmt_zahl(self.geliefert, 0)} von {fmt_zahl(self.erwartet, 0)} "
+                          f"{dativ(plural)}; {summen}.")
         elif not self.kernindikatoren:
             saetze.append(f"Stichtag {fmt_datum(self.stichtag)}: für die Kernindikatoren des Lagebilds gibt "
                           "es an diesem Stichtag keine Werte.")
@@ -124,6 +126,17 @@ def neuere_hinweis(staende: list[Stichtagsstand], standard: date | None) -> str:
     teile = ", ".join(f"{fmt_datum(s.stichtag)} ({s.zustand or 'nicht veröffentlicht'})" for s in neuer)
     return (f"Gezeigt wird der letzte vollständige, veröffentlichte Stichtag {fmt_datum(standard)}. "
             f"Neuere Lieferungen: {teile} – in der Stichtagswahl auswählbar.")
+
+
+def oberebenen_text(config) -> str:
+    """The levels above the Sozialraum by name: 'Stadtbezirke und Gesamtstadt'."""
+    namen = [e.plural for e in sorted(config.stadt.raumebenen, key=lambda e: e.ebene) if e.ebene > 1]
+    return " und ".join([", ".join(namen[:-1]), namen[-1]] if len(namen) > 1 else namen)
+
+
+def stand_hinweis(stand: Stichtagsstand, config) -> str:
+    """:meth:`Stichtagsstand.hinweis` in the words of ``config`` (level names, minimum coverage)."""
+    return stand.hinweis(config.ebene(1).plural, config.stadt.mindest_abdeckung, oberebenen_text(config))
 
 
 def kernindikatoren(config) -> list[str]:

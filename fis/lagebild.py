@@ -84,7 +84,8 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
                 "raum_id": fehlen, config.ebene(1).name: [namen.get(r) for r in fehlen],
                 config.ebene(2).name: [namen.get(eltern.get(r)) for r in fehlen], "auffällig": 0})],
                 ignore_index=True)
-        handlungsbedarf.insert(4, "Indexklasse", handlungsbedarf["raum_id"].map(indexklassen).astype(object).fillna("–"))
+        klasse = handlungsbedarf["raum_id"].map(indexklassen).astype(object).fillna("–")
+        handlungsbedarf.insert(4, "Indexklasse", klasse)
     einheiten = m.raeume.loc[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == ebene), "raum_id"]
     raumtabelle = _raumtabelle(m.auswahl(stichtag=stichtag, ebene=ebene), m.raeume, indikatoren,
                                list(lage.kennzahlen), sorted(einheiten))

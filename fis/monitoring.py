@@ -86,7 +86,10 @@ def _gruppiere(base: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFra
 
     # Completeness: how many ebene-1 units below each unit were valid at the Stichtag.
     expected = _expected_units(raeume, ebene, grouped["stichtag"].unique())
-    grouped = grouped.merge(expected, on=["raum_id", "stichtag"], how="left")
+    if len(expected):
+        grouped = grouped.merge(expected, on=["raum_id", "stichtag"], how="left")
+    else:
+        grouped["erwartet"] = grouped["anzahl"]
     grouped["erwartet"] = grouped["erwartet"].fillna(grouped["anzahl"]).astype(int)
     grouped["vollstaendig"] = grouped["anzahl"] >= grouped["erwartet"]
     return grouped[WERT_COLUMNS + ["anzahl", "erwartet", "vollstaendig"]].reset_index(drop=True)

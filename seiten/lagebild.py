@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from fis.datenstand import neuere_hinweis
 from fis.format import fmt_datum, fmt_differenz, fmt_wert
 from ui import cache, monitoring, sidebar
 
@@ -13,6 +14,10 @@ sozialraeume = config.ebene(1).plural
 
 st.title(f"Lagebild {config.stadt.name}")
 st.caption(f"Stichtag {fmt_datum(lage.stichtag)}" + (f" · Datenstand: {lage.stand}" if lage.stand else ""))
+version = cache.data_version()
+neuer = neuere_hinweis(cache.stichtagsstaende(version), cache.standard_stichtag(version))
+if neuer and auswahl.stichtag == cache.standard_stichtag(version):
+    st.info(neuer, icon=":material/update:")
 
 st.subheader("Eckwerte der Gesamtstadt")
 FARBE = {"hoch_gut": "normal", "hoch_schlecht": "inverse", "neutral": "off"}

@@ -12,7 +12,7 @@ from datetime import date
 import streamlit as st
 
 from fis.config import Config
-from fis.datenstand import Stichtagsstand, neuere_hinweis
+from fis.datenstand import Stichtagsstand, neuere_hinweis, stand_hinweis
 from fis.format import fmt_datum
 from ui import links
 
@@ -63,7 +63,7 @@ def stichtages_index(stichtage: list[date], tag: date) -> int:
 def hinweis(config: Config, staende: list[Stichtagsstand], stichtag: date) -> None:
     """The banner of every page while a provisional or incomplete Stichtag is chosen."""
     stand = next((s for s in staende if s.stichtag == stichtag), None)
-    text = "" if stand is None else stand.hinweis(config.ebene(1).plural, config.stadt.mindest_abdeckung)
+    text = "" if stand is None else stand_hinweis(stand, config)
     if text:
         st.warning(text, icon=":material/warning:")
 

@@ -8,7 +8,10 @@ export FIS_CONFIG="examples/berlin/config"
 DB="${FIS_DB:-data/berlin.duckdb}"
 DATEN="${BERLIN_DATEN:-../shared/data/real}"
 Z="examples/berlin/zuordnungen"
-imp() { python -m fis --config "$FIS_CONFIG" import --db "$DB" --veroeffentlichen --quelle "${QUELLE:-}" "$@"; }
+# the project environment of ./scripts/start, if there is one (else PYTHON or python on the PATH)
+PY="${PYTHON:-python}"
+[ -z "${PYTHON:-}" ] && [ -x .venv/bin/python ] && PY=.venv/bin/python
+imp() { "$PY" -m fis --config "$FIS_CONFIG" import --db "$DB" --veroeffentlichen --quelle "${QUELLE:-}" "$@"; }
 
 # 1. Katalog
 imp "$FIS_CONFIG/indikatoren.yaml" --bezeichnung "Indikatorenkatalog Berlin-Beispiel"
@@ -48,4 +51,4 @@ imp "$M-2019-00-2-1.csv" --zuordnung "$Z/mss_2019.yaml" --stichtag "31.12.2018" 
 imp "$DATEN/berlin-mss/mss2021_wfs/mss_2021_index_indikatoren.csv" --zuordnung "$Z/mss_2021_wfs.yaml" \
     --stichtag "01.01.2021" --bezeichnung "MSS 2021, Indexindikatoren (Stand 12/2020, LOR 2021)"
 
-python -m fis --config "$FIS_CONFIG" status --db "$DB"
+"$PY" -m fis --config "$FIS_CONFIG" status --db "$DB"

@@ -22,7 +22,7 @@ def _stand(store, art: str = "werte") -> tuple[str, str]:
 
 def _datenstand(store, config, stichtag: date, status: set) -> tuple[str, list[str]]:
     """The title page's data state of ``stichtag`` (published? complete?) and the notes it needs."""
-    from fis.datenstand import lade_stichtagsstaende
+    from fis.datenstand import lade_stichtagsstaende, stand_hinweis
 
     stand = next((s for s in lade_stichtagsstaende(store, config) if s.stichtag == stichtag), None)
     teile = []
@@ -32,8 +32,7 @@ def _datenstand(store, config, stichtag: date, status: set) -> tuple[str, list[s
         teile.append("vorläufig, nicht veröffentlicht")
     elif "vorläufig" in status:
         teile.append("enthält vorläufige Werte (v)")
-    hinweis = [] if stand is None or not stand.hinweis(config.ebene(1).plural) else \
-        [stand.hinweis(config.ebene(1).plural, config.stadt.mindest_abdeckung)]
+    hinweis = [] if stand is None or not stand_hinweis(stand, config) else [stand_hinweis(stand, config)]
     return ("; ".join(teile) or "endgültig"), hinweis
 
 

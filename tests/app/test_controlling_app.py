@@ -24,7 +24,8 @@ def c(demo, config):
 
 def test_ziele_tree_and_drill_down_to_heimerziehung(monkeypatch, demo_copy, c, config):
     at = seite(monkeypatch, demo_copy, "ziele")
-    jahr, _ = berichtsstand(c)
+    jahr = 2024                             # the year of the sidebar's Stichtag 31.12.2024, not the budget's
+    assert at.selectbox(key="ziele_jahr").value == jahr
     b = bewerte_ziele(c, jahr, config.controlling).set_index("ziel_id")
     baum = next(d.value for d in at.dataframe if "Zielerreichung" in d.value.columns)
     zeilen = {z.strip().lstrip("└ ").split(" ", 1)[0]: r
@@ -67,7 +68,8 @@ def test_controlling_lists_every_off_track_goal_and_budget_line(monkeypatch, dem
     jahr, monat = berichtsstand(c, "Quartal")
     assert (jahr, monat) == (2026, 9)                  # demo Ist runs to October: last full quarter
     assert at.subheader[0].value == "Abweichungsbericht zum 30.09.2026"
-    b = bewerte_ziele(c, jahr, config.controlling)
+    b = bewerte_ziele(c, 2024, config.controlling)     # goals: the year of the sidebar's Stichtag
+    assert "Soll-Ist des Berichtsjahres 2024" in at.caption[0].value
     h = haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
     erwartet = abweichungsbericht(c, b, h, "Quartal")
     erwartet = erwartet[erwartet["ampel"].isin(["rot", "gelb"])]

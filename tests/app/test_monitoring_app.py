@@ -34,7 +34,7 @@ def test_karte_shows_child_poverty_with_ranks_and_suppression(monkeypatch, demo_
     tabelle = _table(at, "Rang").set_index("Nr.")
     assert len(tabelle) == 51
     spitze = erwartet["rang"].idxmin()
-    assert tabelle.at[spitze, "Rang"] == 1
+    assert tabelle.at[spitze, "Rang"] == f"1 von {int(erwartet['n'].iloc[0])}"
     assert tabelle.at[spitze, "Wert"] == fmt_wert(erwartet.at[spitze, "wert"], "%", 1)
     unterdrueckt = erwartet.index[erwartet["unterdrueckt"]]
     assert len(unterdrueckt) >= 2

@@ -54,7 +54,7 @@ def texte(at: AppTest) -> list[str]:
                 out += [str(c) for c in frame.columns]
                 for spalte in frame.columns:
                     werte = frame[spalte]
-                    if werte.map(lambda v: isinstance(v, list)).any():
+                    if any(isinstance(v, list) for v in werte):
                         continue                       # sparkline columns hold lists of numbers
                     leer = werte.isna()
                     if leer.any():
@@ -106,3 +106,52 @@ def test_every_page_at_every_stichtag_and_level_renders_without_error_or_nan(mon
                         at.session_state[key] = raum
                 at.run()
                 pruefe(at, f"{seite} am {tag:%d.%m.%Y}, Gebiet {raum}")
+
+
+@pytest.fixture(scope="module")
+def zuschnitt_zurueck_db(demo_db_file, tmp_path_factory) -> Path:
+    """The demo after rolling back the 2019 split of Feldmark (values for Nord and Süd stay stored)."""
+    from fis.ingest.lieferungen import zuruecknehmen
+    from fis.store import Store
+    db = tmp_path_factory.mktemp("zuschnitt") / "zurueck.duckdb"
+    shutil.copy(demo_db_file, db)
+    with Store.open(db) as store:
+        zuruecknehmen(store, 2, "planung-test", "Rundgang: Neuzuschnitt zurückgenommen")
+    return db
+
+
+@pytest.mark.parametrize("seite", [s for s in SEITEN if s != "praesentation"])
+def test_every_page_after_a_rolled_back_scheme(monkeypatch, zuschnitt_zurueck_db, seite):
+    monkeypatch.setenv("FIS_DB", str(zuschnitt_zurueck_db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at.switch_page(f"seiten/{seite}.py").run()
+    pruefe(at, f"{seite} (Start)")
+    for tag in (date(2018, 12, 31), date(2019, 12, 31), date(2024, 12, 31)):
+        for ebene in (1, 2, 3):
+            at.sidebar.selectbox(key="_stichtag").set_value(tag)
+            at.sidebar.selectbox(key="_ebene").set_value(ebene)
+            at.run()
+            pruefe(at, f"{seite} am {tag:%d.%m.%Y}, Ebene {ebene} (Zuschnitt zurückgenommen)")
+
+
+def test_an_empty_database_offers_only_the_datenpflege(monkeypatch, tmp_path):
+    from fis.store import Store
+    db = tmp_path / "leer.duckdb"
+    Store.open(db).close()
+    monkeypatch.setenv("FIS_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    pruefe(at, "leere Datenbank")
+    assert any("noch keine Indikatorwerte" in i.value for i in at.sidebar.info)
+    assert at.title[0].value == "Datenpflege"
+
+
+def test_a_deep_link_to_a_stichtag_without_data_falls_back_to_the_default(monkeypatch, teil_db):
+    monkeypatch.setenv("FIS_DB", str(teil_db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["stichtag"] = "2001-12-31"
+    at.run()
+    pruefe(at, "Link auf einen Stichtag ohne Daten")
+    assert at.sidebar.selectbox(key="_stichtag").value == date(2024, 12, 31)

@@ -55,7 +55,8 @@ def _neue_lieferung(db) -> int:
 
 
 def _stichtage(at: AppTest) -> list[str]:
-    return list(at.sidebar.selectbox(key="_stichtag").options)
+    """The Stichtage offered (their labels may name a state: „31.12.2025 – unvollständig, vorläufig“)."""
+    return [o[:10] for o in at.sidebar.selectbox(key="_stichtag").options]
 
 
 def test_planung_publishes_and_only_then_the_committee_sees_the_new_stichtag(monkeypatch, demo_copy, benutzer):

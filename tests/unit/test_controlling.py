@@ -130,9 +130,12 @@ def test_unfavourable_deviation_and_grade():
 
 
 def test_a_stale_ist_is_grey_and_says_so():
-    si = soll_ist(HEIM, pd.Series({2021: 0.30}), 2026, STANDARD_AMPEL, nachkommastellen=2)
+    si = soll_ist(HEIM, pd.Series({2021: 0.30}), 2024, STANDARD_AMPEL, nachkommastellen=2)
     assert si.ampel == "grau"
     assert si.text == "Kein aktueller Ist-Wert (letzter Wert 0,30 % für 2021); kein Ist-Wert für das Berichtsjahr."
+    # after the Zieldatum without an Ist of the target year, the achievement cannot be judged
+    spaeter = soll_ist(HEIM, pd.Series({2021: 0.30}), 2026, STANDARD_AMPEL, nachkommastellen=2)
+    assert spaeter.ampel == "grau" and "die Zielerreichung lässt sich nicht feststellen" in spaeter.text
 
 
 # --------------------------------------------------------------------------- forecasts
@@ -206,7 +209,9 @@ def test_demo_goals_roll_up_the_worst_ampel(demo, config):
     assert b.loc["H1", "ampel"] == schlechteste
     # every goal with a Kennzahl has an Ampel and a sentence
     mit = b[b["ampel_eigen"].notna()]
-    assert len(mit) >= 30 and mit["text"].str.startswith(("Ist ", "Kein aktueller")).all()
+    assert len(mit) >= 30 and mit["text"].str.startswith(("Ist ", "Kein aktueller", "Zieldatum ")).all()
+    # goals due before 2026 carry their final judgement
+    assert mit.loc["H1", "text"].startswith("Zieldatum 31.12.2024 abgelaufen: Ziel verfehlt")
 
 
 def test_rollup_eigene_keeps_the_own_colour(demo, config):

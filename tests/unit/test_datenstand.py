@@ -215,3 +215,16 @@ def test_dates_without_value_and_leap_days():
     assert fmt_datum(pd.NaT) == "–" and fmt_datum(None) == "–" and fmt_datum(float("nan")) == "–"
     assert jahre_vorher(date(2024, 2, 29), 1) == date(2023, 2, 28)
     assert jahre_vorher(date(2024, 12, 31), 5) == date(2019, 12, 31)
+
+
+@pytest.mark.parametrize("befehl", [["report", "monitoring"], ["report", "steckbrief", "--raum", "01"],
+                                    ["report", "sozialindex"], ["report", "produktdatenblatt"],
+                                    ["index", "--stichtag", "31.12.2024"]])
+def test_commands_on_an_empty_database_say_what_is_missing(tmp_path, befehl, capsys):
+    from fis import cli
+    db = tmp_path / "leer.duckdb"
+    Store.open(db).close()
+    extra = ["--out", str(tmp_path / "x.pdf")] if befehl[0] == "report" else []
+    assert cli.main([*befehl, *extra, "--db", str(db)]) != 0
+    err = capsys.readouterr().err
+    assert err.startswith("Fehler: ") and "Referenz" not in err and "Traceback" not in err, err

@@ -84,7 +84,8 @@ BAND = {"ziel_id": "H8", "einheit": "%", "basiswert": 2.7, "basisjahr": 2021, "z
         "richtung": "halten", "band_oben": 3.0, "toleranz": None}
 
 
-@pytest.mark.parametrize(("strikt", "ampel", "wort"), [(True, "rot", "unter 3,0 %"), (False, "grün", "höchstens 3,0 %")])
+@pytest.mark.parametrize(("strikt", "ampel", "wort"),
+                         [(True, "rot", "unter 3,0 %"), (False, "grün", "höchstens 3,0 %")])
 def test_unter_is_strict_and_hoechstens_inclusive(strikt, ampel, wort):
     ziel = {**BAND, "band_oben_strikt": strikt}
     ist = pd.Series({2023: 2.8, 2024: 2.9, 2025: 3.0})
