@@ -6,8 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from fis.config import ConfigError, db_path
-from fis.ingest.lieferungen import unveroeffentlicht
-from fis.protokoll import fehler_protokollieren, fehlertext
+from fis.protokoll import fehler_protokollieren, fehlertext, seitenlauf_protokollieren
 from fis.store import StoreError
 from ui import cache, sidebar, zugang
 
@@ -75,60 +74,69 @@ def seitenliste(datenpflege_zuerst: bool = False) -> dict[str, list]:
     }
 
 
-if not db_path().exists():
-    hinweisseite(erster_start)
+def rahmen() -> None:
+    """Sign-in, the shared sidebar, the page; every database connection of the run is closed after it."""
+    if not db_path().exists():
+        hinweisseite(erster_start)
 
-benutzer = zugang.aktuell()
-if benutzer is None:
-    # Every page is registered (hidden) and none runs: the address of a shared link stays valid
-    # through the sign-in, and the linked view opens right after it (if the role may see it).
-    st.navigation(seitenliste(), position="hidden")
-    zugang.anmeldeseite()
-    st.stop()
+    benutzer = zugang.aktuell()
+    if benutzer is None:
+        # Every page is registered (hidden) and none runs: the address of a shared link stays valid
+        # through the sign-in, and the linked view opens right after it (if the role may see it).
+        st.navigation(seitenliste(), position="hidden")
+        zugang.anmeldeseite()
+        st.stop()
 
-try:
-    staende = cache.stichtagsstaende(cache.data_version())
-except StoreError as exc:
-    hinweisseite(lambda text=str(exc): st.error(text))
-stichtage = [s.stichtag for s in staende]
-with st.sidebar:
-    st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
-zugang.seitenleiste(benutzer)
-if zugang.darf_aktuell("veroeffentlichen"):
-    offen = unveroeffentlicht(cache.store())
-    if len(offen):
-        st.sidebar.warning(f"{len(offen)} {'Lieferung ist' if len(offen) == 1 else 'Lieferungen sind'} vorläufig: "
-                           "Ausschuss und Öffentlichkeit sehen sie erst nach der Veröffentlichung "
-                           "(Datenpflege → Lieferungen und Historie).", icon=":material/visibility_off:")
-seiten = seitenliste(datenpflege_zuerst=not stichtage)
-datenpflege = seiten["Verwaltung"][0]
-praesentation = seiten["Berichte"][1]
-if not stichtage:
-    # An empty database: only the page that fills it.
-    st.sidebar.info("Die Datenbank enthält noch keine Indikatorwerte. Bitte zuerst Raumgliederung, "
-                    "Katalog und Werte liefern.")
-    if not zugang.darf_aktuell("hochladen"):
-        hinweisseite(lambda: st.info("Es sind noch keine Daten veröffentlicht."))
-    st.navigation({"Verwaltung": [datenpflege]}).run()
-    st.stop()
-# Pages a role may not use are not registered at all, so no URL reaches them.
-if not zugang.darf_aktuell("controlling_lesen"):
-    for bereich in ("Steuerung", "Produkthaushalt", "Berichte"):
-        seiten.pop(bereich)
-    seiten["Präsentation"] = [praesentation]
-seiten["Verwaltung"] = [p for p, aktion in zip(seiten["Verwaltung"], ("hochladen", "audit_lesen"), strict=True)
-                        if zugang.darf_aktuell(aktion)]
-if not seiten["Verwaltung"]:
-    seiten.pop("Verwaltung")
-seite = st.navigation(seiten, expanded=True)
-if seite.url_path != praesentation.url_path:
-    # the presentation shows no controls: no sidebar (it is hidden there, too)
-    gewaehlt = sidebar.draw(config, staende, cache.standard_stichtag(cache.data_version()))
-    sidebar.hinweis(config, staende, gewaehlt.stichtag)
-try:
-    seite.run()
-except Exception as exc:  # no traceback for users: a German sentence and a reference; details in the log
-    ref = fehler_protokollieren(exc, f"Seite {seite.title}")
-    if os.environ.get("FIS_FEHLER_DURCHREICHEN"):
-        raise                      # tests see every error as an exception
-    st.error(fehlertext(ref), icon=":material/error:")
+    try:
+        staende = cache.stichtagsstaende(cache.data_version())
+    except StoreError as exc:
+        hinweisseite(lambda text=str(exc): st.error(text))
+    stichtage = [s.stichtag for s in staende]
+    with st.sidebar:
+        st.markdown(f"### {config.stadt.name}\nFührungsinformationssystem Sozialplanung")
+    zugang.seitenleiste(benutzer)
+    if zugang.darf_aktuell("veroeffentlichen"):
+        offen = cache.offene_lieferungen(cache.data_version())
+        if len(offen):
+            st.sidebar.warning(f"{len(offen)} {'Lieferung ist' if len(offen) == 1 else 'Lieferungen sind'} vorläufig: "
+                               "Ausschuss und Öffentlichkeit sehen sie erst nach der Veröffentlichung "
+                               "(Datenpflege → Lieferungen und Historie).", icon=":material/visibility_off:")
+    seiten = seitenliste(datenpflege_zuerst=not stichtage)
+    datenpflege = seiten["Verwaltung"][0]
+    praesentation = seiten["Berichte"][1]
+    if not stichtage:
+        # An empty database: only the page that fills it.
+        st.sidebar.info("Die Datenbank enthält noch keine Indikatorwerte. Bitte zuerst Raumgliederung, "
+                        "Katalog und Werte liefern.")
+        if not zugang.darf_aktuell("hochladen"):
+            hinweisseite(lambda: st.info("Es sind noch keine Daten veröffentlicht."))
+        st.navigation({"Verwaltung": [datenpflege]}).run()
+        st.stop()
+    # Pages a role may not use are not registered at all, so no URL reaches them.
+    if not zugang.darf_aktuell("controlling_lesen"):
+        for bereich in ("Steuerung", "Produkthaushalt", "Berichte"):
+            seiten.pop(bereich)
+        seiten["Präsentation"] = [praesentation]
+    seiten["Verwaltung"] = [p for p, aktion in zip(seiten["Verwaltung"], ("hochladen", "audit_lesen"), strict=True)
+                            if zugang.darf_aktuell(aktion)]
+    if not seiten["Verwaltung"]:
+        seiten.pop("Verwaltung")
+    seite = st.navigation(seiten, expanded=True)
+    if seite.url_path != praesentation.url_path:
+        # the presentation shows no controls: no sidebar (it is hidden there, too)
+        gewaehlt = sidebar.draw(config, staende, cache.standard_stichtag(cache.data_version()))
+        sidebar.hinweis(config, staende, gewaehlt.stichtag)
+    with seitenlauf_protokollieren(seite.title, benutzer.rolle, cache.data_version):
+        try:
+            seite.run()
+        except StoreError as exc:      # e.g. the database stayed busy longer than the bounded wait
+            st.warning(str(exc), icon=":material/hourglass_top:")
+        except Exception as exc:  # no traceback for users: a German sentence and a reference; details in the log
+            ref = fehler_protokollieren(exc, f"Seite {seite.title}")
+            if os.environ.get("FIS_FEHLER_DURCHREICHEN"):
+                raise                      # tests see every error as an exception
+            st.error(fehlertext(ref), icon=":material/error:")
+
+
+with cache.lauf():
+    rahmen()

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
+from fis.store import audit_vormerken
 from fis.zugang import Benutzer, handelnder
 
 AKTIONEN = {
@@ -78,16 +79,43 @@ def benutzer_im_protokoll(store) -> list[str]:
 
 def vermerken(store, benutzer: str, aktion: str, objekt_typ: str, objekt_id: str | None = None,
               details: dict | None = None) -> bool:
-    """An entry outside a data change (sign-in, user administration). Returns False when the
-    database cannot take it (read-only or busy) so the caller can say so; a sign-in is not
-    refused because of that."""
+    """An entry outside a data change (sign-in, user administration). When the database cannot take
+    it now (opened read-only, busy), it waits in the spool beside the database and is added by the
+    next process that opens it for writing: no entry is lost. Returns False only if even that failed."""
     if aktion not in AKTIONEN:
         raise KeyError(aktion)
     try:
         store.insert_audit(benutzer, aktion, objekt_typ, objekt_id, details)
     except duckdb.Error:
+        return vormerken(getattr(store, "path", None), benutzer, aktion, objekt_typ, objekt_id, details)
+    return True
+
+
+def vormerken(pfad, benutzer: str, aktion: str, objekt_typ: str, objekt_id: str | None = None,
+              details: dict | None = None) -> bool:
+    """Spool an entry for the database at ``pfad`` (see :func:`fis.store.audit_vormerken`)."""
+    if not pfad or str(pfad) == ":memory:":
+        return False
+    try:
+        audit_vormerken(pfad, benutzer, aktion, objekt_typ, objekt_id, details)
+    except OSError:
         return False
     return True
+
+
+def vermerken_in(pfad, benutzer: str, aktion: str, objekt_typ: str, objekt_id: str | None = None,
+                 details: dict | None = None, warten: float = 5.0) -> bool:
+    """An entry for the database file at ``pfad`` from a process that has no connection (the user
+    command line, a sign-in while an import runs): written at once if the database is free within
+    ``warten`` seconds, else spooled."""
+    from fis.store import Store, StoreError
+    if aktion not in AKTIONEN:
+        raise KeyError(aktion)
+    try:
+        with Store.open(pfad, warten=warten) as store:
+            return vermerken(store, benutzer, aktion, objekt_typ, objekt_id, details)
+    except StoreError:
+        return vormerken(pfad, benutzer, aktion, objekt_typ, objekt_id, details)
 
 
 SPERRE_VERSUCHE = 5

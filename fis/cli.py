@@ -449,6 +449,26 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sicherung(args: argparse.Namespace) -> int:
+    from fis.sicherung import sichern
+    s = sichern(args.db, args.ziel, args.behalten, warten=WARTEN)
+    print(f"Gesichert: {s.datei} (Schema {s.schema_version}, Datenversion {s.datenversion.split('-')[0]}, "
+          f"{s.datei.stat().st_size / 1e6:.1f} MB).")
+    return 0
+
+
+def _wiederherstellen(args: argparse.Namespace) -> int:
+    from fis.sicherung import pruefen, wiederherstellen
+    info = pruefen(args.sicherung)
+    if args.nur_pruefen:
+        print(f"Sicherung in Ordnung: {info['datei']} vom {info['zeitpunkt']}, Schema {info['schema_version']}.")
+        return 0
+    alt = wiederherstellen(args.sicherung, args.db, warten=WARTEN)
+    print(f"Wiederhergestellt: {args.db} aus {info['datei']} vom {info['zeitpunkt']}."
+          + (f" Der bisherige Stand liegt unter {alt}." if alt else ""))
+    return 0
+
+
 def _user(args: argparse.Namespace) -> int:
     import getpass
 
@@ -493,17 +513,13 @@ def _user(args: argparse.Namespace) -> int:
 
 
 def _vermerk_benutzer(args: argparse.Namespace, aktion: str, details: dict | None) -> None:
-    """User administration goes into the database's audit log when there is one."""
-    from fis.audit import vermerken
+    """User administration goes into the database's audit log when there is one (spooled while the
+    database is busy, added by the next writer)."""
+    from fis.audit import vermerken_in
     if not Path(args.db).exists():
         return
-    try:
-        with Store.open(args.db, warten=5) as store:
-            ok = vermerken(store, benutzer(), aktion, "benutzer", args.name, details)
-    except StoreError:
-        ok = False
-    if not ok:
-        print("Hinweis: der Eintrag ins Audit-Log war nicht möglich (Datenbank belegt oder schreibgeschützt).",
+    if not vermerken_in(args.db, benutzer(), aktion, "benutzer", args.name, details):
+        print("Hinweis: der Eintrag ins Audit-Log war nicht möglich (Datenbankordner schreibgeschützt).",
               file=sys.stderr)
 
 
@@ -611,6 +627,16 @@ def main(argv: list[str] | None = None) -> int:
     us.add_argument("--passwort-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen")
     us.add_argument("--db", default=str(db_path()), help=db_help + " (für das Audit-Log)")
     us.set_defaults(func=_user)
+    si = sub.add_parser("sicherung", help="die Datenbank sichern (auch während die App läuft)")
+    si.add_argument("--ziel", required=True, help="Ordner der Sicherungen")
+    si.add_argument("--behalten", type=int, help="nur so viele neueste Sicherungen behalten")
+    si.add_argument("--db", default=str(db_path()), help=db_help)
+    si.set_defaults(func=_sicherung)
+    wh = sub.add_parser("wiederherstellen", help="eine Sicherung prüfen und an die Stelle der Datenbank setzen")
+    wh.add_argument("sicherung", help="Datei fis-….duckdb aus dem Sicherungsordner (mit ihrer .json daneben)")
+    wh.add_argument("--nur-pruefen", action="store_true", help="nur prüfen (Prüfsumme, Schema, Inhalt)")
+    wh.add_argument("--db", default=str(db_path()), help=db_help)
+    wh.set_defaults(func=_wiederherstellen)
     ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")
     ab.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
     ab.add_argument("--csv", help="zusätzlich als CSV in diese Datei schreiben")

@@ -7,9 +7,13 @@ reference; the traceback goes to the log file under that reference, where IT fin
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LOGGER = logging.getLogger("fis")
@@ -34,6 +38,30 @@ def _handler() -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     LOGGER.addHandler(handler)
     LOGGER.setLevel(logging.INFO)
+
+
+@contextmanager
+def seitenlauf_protokollieren(seite: str, rolle: str, datenversion: Callable[[], str]) -> Iterator[None]:
+    """One structured log line per page run (JSON): page, role, duration in ms, data version, and
+    whether it ended normally. No user names, no values: what IT needs to see load and failures."""
+    beginn = time.perf_counter()
+    ergebnis = "fehler"
+    try:
+        yield
+        ergebnis = "ok"
+    except BaseException as exc:      # st.stop / st.rerun end a run normally, too
+        ergebnis = "ok" if type(exc).__name__ in ("StopException", "RerunException") else "fehler"
+        raise
+    finally:
+        try:
+            version = datenversion()
+        except Exception:  # noqa: BLE001 – the log line must not fail the page
+            version = "?"
+        _handler()
+        LOGGER.info(json.dumps({"ereignis": "seite", "seite": seite, "rolle": rolle,
+                                "dauer_ms": round((time.perf_counter() - beginn) * 1000),
+                                "datenversion": version.split("-")[0], "ergebnis": ergebnis},
+                               ensure_ascii=False))
 
 
 def referenz() -> str:

@@ -14,6 +14,7 @@ Units of the stored numbers:
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -478,6 +479,74 @@ class StoreError(Exception):
     """A store operation failed; the message is German and meant for the user."""
 
 
+class DatenbankBelegt(StoreError):
+    """Another process (an import from the command line, the app) holds the database longer than
+    the bounded wait."""
+
+
+def warten_standard() -> float:
+    """Seconds to wait while another process holds the database (FIS_WARTEN_SEKUNDEN, default 60)."""
+    try:
+        return max(0.0, float(os.environ.get("FIS_WARTEN_SEKUNDEN", "60")))
+    except ValueError:
+        return 60.0
+
+
+def audit_warteschlange(path: str | Path) -> Path:
+    """Audit entries that could not be written because the database was busy (JSON lines)."""
+    return Path(f"{path}.audit-warteschlange.jsonl")
+
+
+def audit_vormerken(path: str | Path, benutzer: str, aktion: str, objekt_typ: str,
+                    objekt_id: str | None = None, details: dict | None = None) -> None:
+    """Spool one audit entry; the next process that opens the database for writing adds it to the log."""
+    zeile = json.dumps({"zeitpunkt": datetime.now().isoformat(), "benutzer": benutzer, "aktion": aktion,
+                        "objekt_typ": objekt_typ, "objekt_id": objekt_id, "details": details},
+                       ensure_ascii=False, default=str)
+    with open(audit_warteschlange(path), "a", encoding="utf-8") as f:   # one write per line: appends stay whole
+        f.write(zeile + "\n")
+
+
+def audit_warteschlange_lesen(datei: Path) -> list[dict]:
+    try:
+        zeilen = Path(datei).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    out = []
+    for z in zeilen:
+        try:
+            out.append(json.loads(z))
+        except ValueError:
+            continue                       # a line cut off by a crash: the rest still counts
+    return out
+
+
+def versionsdatei(path: str | Path) -> Path:
+    """The data-version file beside a database: written after every commit, read without the
+    database lock, so that readers in other processes notice a change at once."""
+    return Path(f"{path}.datenversion")
+
+
+def datenversion_lesen(path: str | Path) -> str | None:
+    """The data version from the version file (None if there is none or it is unreadable)."""
+    try:
+        text = versionsdatei(path).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return text or None
+
+
+def datenversion_schreiben(path: str | Path, version: str) -> None:
+    """Write the version file atomically (a reader sees the old or the new version, never half)."""
+    ziel = versionsdatei(path)
+    tmp = ziel.with_name(f".{ziel.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}")
+    try:
+        tmp.write_text(version, encoding="utf-8")
+        os.replace(tmp, ziel)
+    except OSError:
+        tmp.unlink(missing_ok=True)        # a read-only place: readers fall back to the database
+
+
 @dataclass(frozen=True)
 class Lieferung:
     """Metadata of one delivery as it is recorded before its rows are written."""
@@ -509,32 +578,45 @@ class Store:
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False, warten: float = 0.0) -> Store:
+    def open(cls, path: str | Path, read_only: bool = False, warten: float | None = None) -> Store:
         """Open (and create or upgrade) the database at ``path``; ':memory:' works too.
 
-        ``warten``: seconds to wait while another process holds the file (DuckDB
-        allows one writing process), so that two command-line imports queue up.
+        ``warten``: seconds to wait while another process holds the file (DuckDB allows one
+        writing process; the app holds it only while a page reads what is not cached yet), so that
+        the app, imports, reports and user administration queue up instead of failing. None:
+        FIS_WARTEN_SEKUNDEN (default 60). After that: :class:`DatenbankBelegt` in German.
         """
         path = str(path)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        warten = warten_standard() if warten is None else warten
         deadline = time.monotonic() + warten
+        pause = 0.05
         while True:
             try:
                 con = duckdb.connect(path, read_only=read_only)
                 break
             except duckdb.IOException as exc:
-                if "lock" in str(exc).lower() and time.monotonic() < deadline:
-                    time.sleep(0.2)
+                belegt = "lock" in str(exc).lower()
+                if belegt and time.monotonic() < deadline:
+                    time.sleep(pause)
+                    pause = min(pause * 1.5, 0.5)
                     continue
+                if belegt:
+                    raise DatenbankBelegt(
+                        f"Die Datenbank ist seit {warten:.0f} Sekunden durch einen anderen Vorgang belegt "
+                        "(z. B. einen Import oder Bericht über die Kommandozeile oder eine Übernahme in der App). "
+                        "Es wurde nichts verändert; bitte gleich noch einmal versuchen.") from exc
                 raise StoreError(
                     f"Die Datenbank „{path}“ lässt sich nicht öffnen ({exc}). Bitte prüfen, ob die "
-                    "Datei eine DuckDB-Datenbank ist und kein anderer Prozess (App oder CLI) sie "
-                    "gerade zum Schreiben geöffnet hat."
+                    "Datei eine DuckDB-Datenbank ist."
                 ) from exc
         store = cls(con, path)
         if not read_only:
             store.migrate()
+            store._audit_nachtragen()
+            if path != ":memory:" and datenversion_lesen(path) is None:
+                datenversion_schreiben(path, store.data_version())
         return store
 
     def _scalar(self, sql: str, params: list | None = None):
@@ -598,6 +680,9 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        if bump and self.path and self.path != ":memory:":
+            # after the commit: other processes see the new version without taking the database lock
+            datenversion_schreiben(self.path, self.data_version())
 
     def _bump_data_version(self) -> None:
         self.con.execute(
@@ -1163,13 +1248,40 @@ class Store:
 
     # ------------------------------------------------------------------ audit
     def insert_audit(self, benutzer: str, aktion: str, objekt_typ: str,
-                     objekt_id: str | None = None, details: dict | None = None) -> None:
+                     objekt_id: str | None = None, details: dict | None = None,
+                     zeitpunkt: datetime | None = None) -> None:
         self.con.execute(
             "INSERT INTO audit_log (zeitpunkt, benutzer, aktion, objekt_typ, objekt_id, details) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [datetime.now(), benutzer, aktion, objekt_typ, objekt_id,
+            [zeitpunkt or datetime.now(), benutzer, aktion, objekt_typ, objekt_id,
              json.dumps(details, ensure_ascii=False, default=str) if details else None],
         )
+
+    def _audit_nachtragen(self) -> int:
+        """Audit entries that waited in the spool file (the database was busy when they happened) go
+        into the log with their original time, in one transaction; the spool is then emptied."""
+        if not self.path or self.path == ":memory:" or not audit_warteschlange(self.path).exists():
+            return 0
+        # take the spool away first (atomic rename): entries spooled meanwhile start a new file
+        uebernommen = audit_warteschlange(self.path).with_suffix(f".{os.getpid()}.uebernahme")
+        try:
+            os.replace(audit_warteschlange(self.path), uebernommen)
+        except OSError:
+            return 0
+        eintraege = audit_warteschlange_lesen(uebernommen)
+        try:
+            with self.transaction(bump=False):
+                for e in eintraege:
+                    self.insert_audit(e["benutzer"], e["aktion"], e["objekt_typ"], e.get("objekt_id"),
+                                      e.get("details"), datetime.fromisoformat(e["zeitpunkt"]))
+        except BaseException:
+            # nothing lost: the entries go back into the spool for the next attempt
+            with open(audit_warteschlange(self.path), "a", encoding="utf-8") as f:
+                f.write(uebernommen.read_text(encoding="utf-8"))
+            uebernommen.unlink(missing_ok=True)
+            raise
+        uebernommen.unlink(missing_ok=True)
+        return len(eintraege)
 
     def load_audit(self, von: date | None = None, bis: date | None = None, benutzer: str | None = None,
                    aktion: str | None = None) -> pd.DataFrame:

@@ -1,10 +1,19 @@
-"""The Streamlit shell around fis: one store per process, cached reads keyed on the
-data version. The only place besides pages that imports streamlit."""
+"""The Streamlit shell around fis: cached reads keyed on the data version, and the database
+connection held only while a script run needs it (fis.verbindungen). The only place besides pages
+that imports streamlit.
+
+Concurrency: the data version comes from the version file beside the database (no lock); a run that
+finds everything in the caches never opens the database. A run that misses them opens the shared
+connection (waiting at most FIS_WARTEN_SEKUNDEN while e.g. a command-line import holds the file) and
+app.py closes it at the end of the run (:func:`lauf`), so the command line can write in between."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -18,10 +27,12 @@ from fis import produkte as prd
 from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
+from fis.ingest.lieferungen import unveroeffentlicht
 from fis.lagebild import Lagebild, compute_lagebild
 from fis.maps import anzeige_geometrien
 from fis.monitoring import Monitoringdaten, lade_aggregat, monitoring_aus
-from fis.store import Store
+from fis.store import Store, datenversion_lesen, datenversion_schreiben, versionsdatei
+from fis.verbindungen import VERBINDUNGEN
 
 
 @st.cache_resource
@@ -44,14 +55,41 @@ def create_demo_database(path: Path, progress) -> None:
     store = Store.open(tmp)
     try:
         build_demo(store, config(), progress)
+        version = store.data_version()
     finally:
         store.close()
     os.replace(tmp, path)
+    versionsdatei(tmp).unlink(missing_ok=True)
+    datenversion_schreiben(path, version)
 
 
-@st.cache_resource
-def _store(path: str) -> Store:
-    return Store.open(path)
+_LAUF = threading.local()      # per script run (each session's run executes in its own thread)
+
+
+@contextmanager
+def lauf() -> Iterator[None]:
+    """One script run (app.py wraps everything in it): whatever connection the run opened is given
+    back at its end, also when the run stops early (st.stop, st.rerun, an error)."""
+    try:
+        yield
+    finally:
+        for pfad in getattr(_LAUF, "pfade", set()):
+            VERBINDUNGEN.freigeben(pfad)
+        _LAUF.pfade = set()
+
+
+def _verbindung() -> Store:
+    """This run's share of the process's connection to the configured database (opened on first use)."""
+    pfad = str(db_path())
+    pfade = getattr(_LAUF, "pfade", None)
+    if pfade is None:
+        pfade = _LAUF.pfade = set()
+    store = VERBINDUNGEN.holen(pfad)
+    if pfad in pfade:
+        VERBINDUNGEN.freigeben(pfad)      # already held by this run: one hold per run is enough
+    else:
+        pfade.add(pfad)
+    return store
 
 
 def _oeffentlich() -> bool:
@@ -61,14 +99,32 @@ def _oeffentlich() -> bool:
 
 
 def store() -> Store:
-    """A cursor of the process-wide connection for this script run (DuckDB
-    connections are not thread-safe; cursors are); public roles read published values only."""
-    return _store(str(db_path())).cursor(nur_veroeffentlicht=_oeffentlich())
+    """A cursor for this script run (DuckDB connections are not thread-safe; cursors are);
+    public roles read published values only."""
+    return _verbindung().cursor(nur_veroeffentlicht=_oeffentlich())
 
 
 def protokoll_store() -> Store:
     """A cursor for audit entries around sign-in (no role is known yet, none is needed)."""
-    return _store(str(db_path())).cursor()
+    return _verbindung().cursor()
+
+
+def _datenversion() -> str:
+    """The data version from the version file (no lock, microseconds); from the database only if the
+    file is missing or older than the database's last change (a writer that could not write it)."""
+    pfad = db_path()
+    version = datenversion_lesen(pfad)
+    if version is not None:
+        try:
+            datei = versionsdatei(pfad).stat().st_mtime
+            geaendert = max((p.stat().st_mtime for p in (pfad, Path(f"{pfad}.wal")) if p.exists()), default=0)
+        except OSError:
+            geaendert = datei = 0
+        if geaendert <= datei + 2:
+            return version
+    version = _verbindung().data_version()
+    datenversion_schreiben(pfad, version)
+    return version
 
 
 def data_version(oeffentlich: bool = False) -> str:
@@ -76,12 +132,18 @@ def data_version(oeffentlich: bool = False) -> str:
     committee session never gets a result computed from unpublished deliveries.
     ``oeffentlich``: published deliveries only, whatever the role (the presentation mode)."""
     sicht = "veroeffentlicht" if oeffentlich or _oeffentlich() else "alle"
-    return f"{_store(str(db_path())).cursor().data_version()}|{sicht}"
+    return f"{_datenversion()}|{sicht}"
 
 
 def _leser(version: str) -> Store:
     """The store a cached read uses: its scope follows the version key, not the caller."""
-    return _store(str(db_path())).cursor(nur_veroeffentlicht=version.endswith("|veroeffentlicht"))
+    return _verbindung().cursor(nur_veroeffentlicht=version.endswith("|veroeffentlicht"))
+
+
+@st.cache_data(show_spinner=False)
+def offene_lieferungen(version: str) -> pd.DataFrame:
+    """Active deliveries nobody has published yet (the sidebar reminds Planung of them)."""
+    return unveroeffentlicht(_leser(version))
 
 
 @st.cache_data(show_spinner=False)

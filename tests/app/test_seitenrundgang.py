@@ -155,3 +155,25 @@ def test_a_deep_link_to_a_stichtag_without_data_falls_back_to_the_default(monkey
     at.run()
     pruefe(at, "Link auf einen Stichtag ohne Daten")
     assert at.sidebar.selectbox(key="_stichtag").value == date(2024, 12, 31)
+
+
+def test_an_unexpected_error_shows_a_german_message_with_a_reference_not_a_traceback(monkeypatch, demo_copy,
+                                                                                  tmp_path):
+    from ui import cache
+
+    def kaputt(*args, **kwargs):
+        raise KeyError("handlungsfeld")
+
+    monkeypatch.delenv("FIS_FEHLER_DURCHREICHEN", raising=False)
+    monkeypatch.setenv("FIS_LOG", str(tmp_path / "fis.log"))
+    monkeypatch.setattr(cache, "compute_lagebild", kaputt)
+    monkeypatch.setenv("FIS_DB", str(demo_copy))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    assert not at.exception
+    meldung = at.error[0].value
+    assert "unerwarteten Fehlers" in meldung and "KeyError" not in meldung and "Traceback" not in meldung
+    ref = meldung.split("Referenz ")[1][:8]
+    protokoll = (tmp_path / "fis.log").read_text(encoding="utf-8")
+    assert ref in protokoll and "KeyError: 'handlungsfeld'" in protokoll
+    assert at.sidebar.selectbox(key="_stichtag").value == date(2024, 12, 31)   # the frame still works
