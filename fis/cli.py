@@ -473,6 +473,7 @@ def _user(args: argparse.Namespace) -> int:
     import getpass
 
     from fis.config import benutzerdatei_pfad
+    from fis.sitzungen import sitzungen_fuer
     from fis.zugang import ROLLEN, Benutzerdatei, BenutzerFehler
     datei = Benutzerdatei(args.datei or benutzerdatei_pfad())
 
@@ -497,11 +498,13 @@ def _user(args: argparse.Namespace) -> int:
             _vermerk_benutzer(args, "benutzer_angelegt", {"rolle": b.rolle})
         elif args.aktion == "remove":
             datei.entfernen(args.name)
+            sitzungen_fuer(datei.pfad, 1).beenden_fuer(args.name)      # signed out everywhere at once
             print(f"Benutzer „{args.name}“ entfernt.")
             _vermerk_benutzer(args, "benutzer_entfernt", None)
         elif args.aktion == "passwd":
             datei.passwort_setzen(args.name, passwort())
-            print(f"Passwort von „{args.name}“ geändert.")
+            sitzungen_fuer(datei.pfad, 1).beenden_fuer(args.name)
+            print(f"Passwort von „{args.name}“ geändert; bestehende Anmeldungen sind beendet.")
             _vermerk_benutzer(args, "passwort_gesetzt", None)
         else:
             for b in datei.liste():

@@ -329,6 +329,9 @@ class Zugang:
         "„lokal“: Benutzerdatei (python -m fis user …); „oidc“: Anmeldung beim Identitätsanbieter der Stadt "
         "(Keycloak, ADFS, Entra ID …) über st.login.", "lokal")
     oidc: Oidc = hilfe("Anbindung an den Identitätsanbieter (nur für anmeldung: oidc).", Oidc())
+    sitzung_stunden: float = hilfe(
+        "Wie lange eine lokale Anmeldung ohne Aktivität gilt (Stunden, gleitend): Neuladen, neuer Tab und "
+        "geteilte Links behalten sie so lange; Abmelden beendet sie in allen Tabs.", 8.0)
 
 
 STANDARD_AMPEL = (

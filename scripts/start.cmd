@@ -13,4 +13,4 @@ if "%BASIS%"=="" (
 if "%BASIS%"=="" set "BASIS=python"
 for /f "usebackq delims=" %%P in (`%BASIS% scripts\umgebung.py requirements.txt`) do set "VENV_PYTHON=%%P"
 if "%VENV_PYTHON%"=="" exit /b 2
-"%VENV_PYTHON%" -m streamlit run app.py %*
+"%VENV_PYTHON%" -m streamlit run server.py %*

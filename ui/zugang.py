@@ -36,9 +36,23 @@ def _claims() -> dict:
     return st.user.to_dict() if st.user.get("is_logged_in") else {}
 
 
+def _sitzungen():
+    from fis.sitzungen import sitzungen_fuer
+    return sitzungen_fuer(benutzerdatei_pfad(), _zugang().sitzung_stunden)
+
+
+def _cookie() -> str | None:
+    from fis.sitzungen import COOKIE
+    try:
+        return st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 – no request context (bare script runs)
+        return None
+
+
 def aktuell() -> Benutzer | None:
     """The signed-in user; in single-user mode a local user with every right; None if nobody
-    (with a role) has signed in yet."""
+    (with a role) has signed in yet. A local user's session cookie (ui/anmeldung.py) is checked on
+    every run, so a sign-out in another tab, a removed user or a changed role apply at once."""
     zugang = _zugang()
     if zugang.anmeldung == "oidc":
         b = benutzer_aus_claims(_claims(), zugang.oidc)
@@ -50,6 +64,16 @@ def aktuell() -> Benutzer | None:
         return b
     if not datei().vorhanden():
         return einzelplatz()
+    cookie = _cookie()
+    if cookie:
+        b = _sitzungen().pruefen(cookie, datei())
+        if b is not None:
+            st.session_state["zugang_benutzer"], st.session_state["zugang_quelle"] = b, "sitzung"
+            return b
+    if st.session_state.get("zugang_quelle") == "sitzung":
+        # the session ended (signed out in another tab, expired, user removed): signed out here too
+        st.session_state.pop("zugang_benutzer", None)
+        st.session_state.pop("zugang_quelle", None)
     return st.session_state.get("zugang_benutzer")
 
 
@@ -86,6 +110,16 @@ def _oidc_anmeldung(oidc) -> None:
 
 
 def _lokale_anmeldung() -> None:
+    import os
+    if os.environ.get("FIS_ANMELDUNG_HTTP"):
+        # served by server.py: sign-in happens on the sign-in page (its cookie survives a reload)
+        from html import escape
+
+        from ui.anmeldung import ANMELDEN, _basis
+        ziel = f"{_basis()}{ANMELDEN}"
+        st.info("Sie sind nicht (mehr) angemeldet.")
+        st.html(f'<a href="{escape(ziel)}" style="font-size:1.1rem">Zur Anmeldung</a>')
+        return
     from ui import cache
     with st.form("zugang_form"):
         name = st.text_input("Benutzername", key="zugang_name", max_chars=40)
@@ -116,8 +150,12 @@ def seitenleiste(b: Benutzer) -> None:
         st.caption(f"Angemeldet: {md(b.name)} ({ROLLEN[b.rolle]})")
         if st.button("Abmelden", key="zugang_abmelden", icon=":material/logout:"):
             from ui import cache
+            # the session ends for every tab holding its cookie
+            if _cookie():
+                _sitzungen().beenden(_cookie())
             vermerken(cache.protokoll_store(), b.name, "abmeldung", "sitzung", b.name)
             st.session_state.pop("zugang_benutzer", None)
+            st.session_state.pop("zugang_quelle", None)
             st.session_state.pop("zugang_vermerkt", None)
             if _zugang().anmeldung == "oidc":
                 st.logout()

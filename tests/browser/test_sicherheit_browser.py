@@ -92,11 +92,11 @@ def test_ausschuss_reaches_no_datenpflege_and_no_unpublished_value_by_url(demo_d
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "ausschuss_datenpflege_url.png"))
 
-        # a shared link survives the sign-in …
-        anmelden(url + "/karte?stichtag=2023-12-31&indikator=alq&raum=0101&ebene=1")
+        # a shared link opens in the same session (no second sign-in) …
+        page.goto(url + "/karte?stichtag=2023-12-31&indikator=alq&raum=0101&ebene=1")
         page.get_by_text("je Sozialraum, 31.12.2023", exact=False).first.wait_for(timeout=120_000)
         # … but a link to an unpublished Stichtag falls back to the newest published one
-        anmelden(url + "/karte?stichtag=2025-12-31&indikator=alq&raum=0101&ebene=1")
+        page.goto(url + "/karte?stichtag=2025-12-31&indikator=alq&raum=0101&ebene=1")
         page.get_by_text("je Sozialraum, 31.12.2024", exact=False).first.wait_for(timeout=120_000)
         page.wait_for_timeout(3000)
         stichtag = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
