@@ -14,7 +14,10 @@ Only active for ``anmeldung: lokal`` with a user file; single-user mode and OIDC
 from __future__ import annotations
 
 import html
+import os
 import secrets
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken, vormerken
-from fis.config import benutzerdatei_pfad, db_path, load_config
+from fis.config import DEFAULT_CONFIG_DIR, benutzerdatei_pfad, db_path, load_config
 from fis.sitzungen import COOKIE, Drossel, sitzungen_fuer
 from fis.store import StoreError
 from fis.verbindungen import VERBINDUNGEN
@@ -42,16 +45,34 @@ def _basis() -> str:
     return f"/{basis}" if basis else ""
 
 
-def _einstellungen():
-    import os
+def _mtime(pfad: Path) -> float:
+    try:
+        return pfad.stat().st_mtime
+    except OSError:
+        return 0.0
 
-    from fis.config import DEFAULT_CONFIG_DIR
-    return load_config(os.environ.get("FIS_CONFIG") or DEFAULT_CONFIG_DIR).zugang
+
+@lru_cache(maxsize=8)
+def _zugang_geladen(verzeichnis: str, _stand: float):
+    return load_config(verzeichnis).zugang
+
+
+def _einstellungen():
+    """zugang.yaml (re-read when the file changes)."""
+    verzeichnis = os.environ.get("FIS_CONFIG") or str(DEFAULT_CONFIG_DIR)
+    return _zugang_geladen(verzeichnis, _mtime(Path(verzeichnis) / "zugang.yaml"))
+
+
+@lru_cache(maxsize=8)
+def _benutzer_vorhanden(pfad: str, _stand: float) -> bool:
+    return Benutzerdatei(pfad).vorhanden()
 
 
 def _aktiv() -> bool:
+    """Local sign-in with users: the guard applies (cheap: re-read only when a file changed)."""
     try:
-        return _einstellungen().anmeldung == "lokal" and Benutzerdatei(benutzerdatei_pfad()).vorhanden()
+        pfad = benutzerdatei_pfad()
+        return _einstellungen().anmeldung == "lokal" and _benutzer_vorhanden(str(pfad), _mtime(pfad))
     except Exception:  # noqa: BLE001 – a broken configuration is reported by the app itself
         return False
 
@@ -133,12 +154,17 @@ class Anmeldung:
         self.drossel = Drossel()
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not await run_in_threadpool(_aktiv):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
         basis = _basis()
         pfad = scope["path"].rstrip("/") or "/"
+        eigene = pfad in (basis + ANMELDEN, basis + ABMELDEN)
+        # Streamlit's assets, stream and health check pass untouched (no file is read for them)
+        if not (eigene or self._seitenaufruf(request, basis)) or not _aktiv():
+            await self.app(scope, receive, send)
+            return
         if pfad == basis + ANMELDEN:
             antwort = await (self._anmelden(request, basis) if request.method == "POST"
                              else self._formular_zeigen(request, basis))
