@@ -37,14 +37,18 @@ async def _sitzung(browser, url: str, nr: int, runden: int, protokoll: list) -> 
     for i in range(runden):
         ziel = SEITEN[(nr + i) % len(SEITEN)]
         beginn = time.perf_counter()
-        await page.goto(f"{url}/{ziel}")
-        await page.locator('[data-testid="stSidebar"]').get_by_text("Stichtag").first.wait_for(timeout=300_000)
-        await page.locator("h1").first.wait_for(timeout=300_000)
-        await page.wait_for_timeout(500)
-        text = await page.locator("body").inner_text()
+        try:
+            await page.goto(f"{url}/{ziel}", wait_until="commit", timeout=300_000)
+            await page.locator('[data-testid="stSidebar"]').get_by_text("Stichtag").first.wait_for(timeout=300_000)
+            await page.locator("h1").first.wait_for(timeout=300_000)
+            await page.wait_for_timeout(500)
+            text = await page.locator("body").inner_text()
+            fehler = [f for f in FEHLER if f in text]
+        except Exception as exc:  # noqa: BLE001 – a timeout is a finding, not the end of the measurement
+            text, fehler = "", [f"{type(exc).__name__}: {str(exc)[:200]}"]
         protokoll.append({"sitzung": nr, "runde": i, "seite": ziel or "lagebild",
                           "dauer_s": round(time.perf_counter() - beginn, 3), "neu": NEU in text,
-                          "fehler": [f for f in FEHLER if f in text]})
+                          "fehler": fehler})
     await kontext.close()
 
 
