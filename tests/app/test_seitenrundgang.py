@@ -159,10 +159,14 @@ def test_a_deep_link_to_a_stichtag_without_data_falls_back_to_the_default(monkey
 
 def test_an_unexpected_error_shows_a_german_message_with_a_reference_not_a_traceback(monkeypatch, demo_copy,
                                                                                   tmp_path):
+    import streamlit as st
+
     from ui import cache
 
     def kaputt(*args, **kwargs):
         raise KeyError("handlungsfeld")
+
+    st.cache_data.clear()          # another test's Lagebild of the same demo version must not answer
 
     monkeypatch.delenv("FIS_FEHLER_DURCHREICHEN", raising=False)
     monkeypatch.setenv("FIS_LOG", str(tmp_path / "fis.log"))

@@ -27,6 +27,7 @@ from fis.ingest.lieferungen import (
     zuruecknehmen,
 )
 from fis.monitoring import lade_monitoring
+from fis.store import Store
 from fis.zugang import Benutzer, KeinZugriff
 
 KOPF = "raum;indikator;stichtag;wert;zaehler;nenner\n"
@@ -162,8 +163,15 @@ def test_sign_in_is_locked_after_repeated_failures_per_name(store):
         vermerken(store, "x", "alles_loeschen", "sitzung")
 
 
-def test_audit_write_failure_is_reported_not_raised(demo):
-    assert vermerken(demo, "x", "anmeldung", "sitzung", "x") is False      # read-only database
+def test_an_audit_entry_the_database_cannot_take_now_is_spooled_not_lost(demo_copy):
+    from fis.store import audit_warteschlange
+    with Store.open(demo_copy, read_only=True) as nur_lesen:
+        assert vermerken(nur_lesen, "x", "anmeldung", "sitzung", "x") is True     # read-only: spooled
+    assert audit_warteschlange(demo_copy).exists()
+    with Store.open(demo_copy) as store:                                          # the next writer adds it
+        log = store.load_audit()
+    assert log.iloc[-1]["benutzer"] == "x" and log.iloc[-1]["aktion"] == "anmeldung"
+    assert not audit_warteschlange(demo_copy).exists()
 
 
 # --------------------------------------------------------------------------- SQL injection
