@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from fis.config import ConfigError, db_path
+from fis.palette import css_variablen
 from fis.protokoll import fehler_protokollieren, fehlertext, seitenlauf_protokollieren
 from fis.store import StoreError
 from ui import cache, sidebar, zugang
@@ -13,7 +14,8 @@ from ui import cache, sidebar, zugang
 # An emoji favicon is inlined as a data URL; a ":material/…:" icon would load from Google.
 st.set_page_config(page_title="FIS Sozialplanung", page_icon="📊",
                    layout="wide", initial_sidebar_state="expanded")
-st.html(f"<style>{(Path(__file__).parent / 'ui' / 'barrierefrei.css').read_text(encoding='utf-8')}</style>")
+st.html(f"<style>{css_variablen()}\n{(Path(__file__).parent / 'ui' / 'barrierefrei.css').read_text(encoding='utf-8')}"
+        "</style>")
 
 
 

@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from fis import palette as P
 from fis.format import fmt_anzeige, fmt_datum, fmt_wert
 
 
@@ -40,7 +41,21 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     d["linie"] = d["wert"].where(abdeckung == "")
     d["Gebiet"] = d["name"] + np.where(d["rolle"] == "Auswahl", "", " (" + d["rolle"] + ")")
     reihenfolge = list(dict.fromkeys(d.sort_values(["ebene", "name"])["Gebiet"]))
-    farbe = alt.Color("Gebiet:N", sort=reihenfolge, legend=alt.Legend(title=None, orient="bottom", columns=3))
+    # the chosen areas in colours, their parents and the city in neutral greys (a reference, no judgement)
+    art = d.drop_duplicates("Gebiet").set_index("Gebiet")
+    oben = int(d["ebene"].max()) if len(d) else 0
+    farben, gewaehlt, eltern = [], 0, 0
+    for g in reihenfolge:
+        if art.at[g, "rolle"] == "Auswahl":
+            farben.append(P.AUSWAHL[gewaehlt % len(P.AUSWAHL)])
+            gewaehlt += 1
+        elif int(art.at[g, "ebene"]) == oben:
+            farben.append(P.REFERENZ)
+        else:
+            farben.append(P.REFERENZ_STUFEN[eltern % len(P.REFERENZ_STUFEN)])
+            eltern += 1
+    farbe = alt.Color("Gebiet:N", sort=reihenfolge, scale=alt.Scale(domain=reihenfolge, range=farben),
+                      legend=alt.Legend(title=None, orient="bottom", columns=3))
     strich = alt.StrokeDash("Ebene:N", legend=None)
     d["Ebene"] = np.where(d["rolle"] == "Auswahl", "Auswahl", "Oberebene")
     d = d.drop(columns=["stichtag", "gueltig_von"], errors="ignore")   # plain dates are not JSON; datum is
@@ -64,15 +79,15 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     layers = [linien, punkte]
     unter = d[d["unterdrueckt"]]
     if len(unter):
-        layers.append(alt.Chart(unter).mark_tick(color="#5a5a5a", thickness=3, size=14).encode(
+        layers.append(alt.Chart(unter).mark_tick(color=P.GRAU_GESPERRT, thickness=3, size=14).encode(
             x="datum:T", y=alt.value(hoehe - 6), tooltip=["Gebiet:N", "Stichtag:N", "Wert:N"]))
     if reformen:
         r = pd.DataFrame({"datum": pd.to_datetime(list(reformen)),
                           "Hinweis": [f"Neuer Gebietszuschnitt ab {fmt_datum(x)}" for x in reformen]})
-        layers.append(alt.Chart(r).mark_rule(color="#444", strokeDash=[4, 4]).encode(
+        layers.append(alt.Chart(r).mark_rule(color=P.HILFSLINIE, strokeDash=[4, 4]).encode(
             x="datum:T", tooltip=["Hinweis:N"]))
         layers.append(alt.Chart(r).mark_text(align="left", dx=4, dy=-hoehe / 2 + 10, fontSize=11,
-                                             color="#444").encode(x="datum:T", text=alt.value("neuer Zuschnitt")))
+                                             color=P.HILFSLINIE).encode(x="datum:T", text=alt.value("neuer Zuschnitt")))
     chart = alt.layer(*layers).properties(height=hoehe)
     if titel:
         chart = chart.properties(title=titel)
@@ -105,7 +120,7 @@ def streudiagramm(daten: pd.DataFrame, meta_x: pd.Series, meta_y: pd.Series,
               scale=alt.Scale(zero=False))
     punkte = alt.Chart(d).mark_circle(opacity=0.8).encode(
         x=x, y=y,
-        color=alt.Color("Auswahl:N", scale=alt.Scale(domain=["übrige", "markiert"], range=["#4a78a8", "#c0392b"]),
+        color=alt.Color("Auswahl:N", scale=alt.Scale(domain=["übrige", "markiert"], range=[P.UEBRIGE, P.MARKIERT]),
                         legend=None),
         size=alt.condition("datum.Auswahl == 'markiert'", alt.value(160), alt.value(55)),
         tooltip=[alt.Tooltip("name:N", title="Gebiet"), alt.Tooltip("X:N", title=meta_x["kurzname"]),
@@ -114,7 +129,7 @@ def streudiagramm(daten: pd.DataFrame, meta_x: pd.Series, meta_y: pd.Series,
     if not np.isnan(steigung) and len(d):
         xs = np.linspace(d["x"].min(), d["x"].max(), 2)
         linie = pd.DataFrame({"x": xs, "y": achsenabschnitt + steigung * xs})
-        layers.insert(0, alt.Chart(linie).mark_line(color="#333", strokeDash=[6, 3]).encode(x="x:Q", y="y:Q"))
+        layers.insert(0, alt.Chart(linie).mark_line(color=P.REFERENZ, strokeDash=[6, 3]).encode(x="x:Q", y="y:Q"))
     namen = d[d["Auswahl"] == "markiert"]
     if len(namen):
         layers.append(alt.Chart(namen).mark_text(align="left", dx=8, fontSize=13, fontWeight="bold").encode(
@@ -140,19 +155,19 @@ def zielverlauf(ist: pd.Series, soll: pd.Series, einheit: str, stellen: int, pro
     d["jahr"] = d["jahr"].astype(int)
     d["Wert"] = [fmt_wert(v, einheit, stellen) for v in d["wert"]]
     reihen = list(dict.fromkeys(d["Reihe"]))
-    palette = {"Ist": "#1f4e79", "Soll-Pfad": "#6b6b6b", "Trend": "#c0392b",
-               "best case": "#1a9850", "status quo": "#7f7f7f", "worst case": "#d73027"}
+    palette = {"Ist": P.IST, "Soll-Pfad": P.REFERENZ_HELL, "Trend": P.AUSWAHL[1],
+               "best case": P.GUENSTIG, "status quo": P.HILFSLINIE, "worst case": P.UNGUENSTIG}
     striche = {"Ist": [1, 0], "Soll-Pfad": [6, 4], "Trend": [2, 2]}
     x = alt.X("jahr:Q", title="Jahr", axis=alt.Axis(format="d", tickMinStep=1))
     y = alt.Y("wert:Q", title=einheit, axis=_achse(einheit, stellen), scale=alt.Scale(zero=False))
-    farbe = alt.Color("Reihe:N", scale=alt.Scale(domain=reihen, range=[palette.get(r, "#999") for r in reihen]),
-                      legend=alt.Legend(title=None, orient="bottom"))
+    farbe = alt.Color("Reihe:N", legend=alt.Legend(title=None, orient="bottom"),
+                      scale=alt.Scale(domain=reihen, range=[palette.get(r, P.REFERENZ_HELL) for r in reihen]))
     strich = alt.StrokeDash("Reihe:N", scale=alt.Scale(domain=reihen, range=[striche.get(r, [4, 2]) for r in reihen]),
                             legend=None)
     layers = []
     if prognose is not None:
         b = pd.DataFrame(prognose.punkte, columns=["jahr", "wert", "unten", "oben"])
-        layers.append(alt.Chart(b).mark_area(opacity=0.15, color="#c0392b").encode(
+        layers.append(alt.Chart(b).mark_area(opacity=0.15, color=P.AUSWAHL[1]).encode(
             x="jahr:Q", y="unten:Q", y2="oben:Q"))
     unten, oben = band
     if unten is not None or oben is not None:
@@ -161,17 +176,17 @@ def zielverlauf(ist: pd.Series, soll: pd.Series, einheit: str, stellen: int, pro
                           "oben": [oben if oben is not None else np.nan] * 2})
         for spalte in ("unten", "oben"):
             if g[spalte].notna().all():
-                layers.append(alt.Chart(g).mark_line(color="#1a9850", strokeDash=[8, 3]).encode(
+                layers.append(alt.Chart(g).mark_line(color=P.REFERENZ, strokeDash=[8, 3]).encode(
                     x="jahr:Q", y=f"{spalte}:Q"))
     layers.append(alt.Chart(d).mark_line(strokeWidth=2.5).encode(
         x=x, y=y, color=farbe, strokeDash=strich, tooltip=["Reihe:N", "jahr:Q", "Wert:N"]))
-    layers.append(alt.Chart(d[d["Reihe"] == "Ist"]).mark_point(filled=True, size=60, color="#1f4e79").encode(
+    layers.append(alt.Chart(d[d["Reihe"] == "Ist"]).mark_point(filled=True, size=60, color=P.IST).encode(
         x="jahr:Q", y="wert:Q", tooltip=["Reihe:N", "jahr:Q", "Wert:N"]))
     if zielwert is not None and not pd.isna(zielwert) and zieljahr:
         z = pd.DataFrame({"jahr": [zieljahr], "wert": [zielwert], "Wert": [fmt_wert(zielwert, einheit, stellen)]})
-        layers.append(alt.Chart(z).mark_point(shape="diamond", size=220, filled=True, color="#1a9850").encode(
+        layers.append(alt.Chart(z).mark_point(shape="diamond", size=220, filled=True, color=P.PRIMAER).encode(
             x="jahr:Q", y="wert:Q", tooltip=[alt.Tooltip("Wert:N", title="Zielwert")]))
-        layers.append(alt.Chart(z).mark_text(dx=12, align="left", fontWeight="bold", color="#1a9850").encode(
+        layers.append(alt.Chart(z).mark_text(dx=12, align="left", fontWeight="bold", color=P.PRIMAER).encode(
             x="jahr:Q", y="wert:Q", text=alt.value("Ziel")))
     return alt.layer(*layers).properties(height=hoehe)
 
@@ -187,12 +202,12 @@ def pareto(abc: pd.DataFrame, namen: dict[str, str], grenzen: tuple[float, float
     balken = alt.Chart(d).mark_bar().encode(
         x=x, y=alt.Y("aufwand:Q", title="Aufwand (€)", axis=alt.Axis(labelExpr=zahl_label(0))),
         color=alt.Color("klasse:N", title="Klasse", scale=alt.Scale(domain=["A", "B", "C"],
-                                                                     range=["#08519c", "#6baed6", "#c6dbef"])),
+                                                                     range=[P.ABC["A"], P.ABC["B"], P.ABC["C"]])),
         tooltip=["Produkt:N", "Aufwand:N", "klasse:N", "Kumuliert:N"])
-    linie = alt.Chart(d).mark_line(point=True, color="#c0392b").encode(
+    linie = alt.Chart(d).mark_line(point=True, color=P.REFERENZ).encode(
         x=x, y=alt.Y("kumuliert:Q", title="kumulierter Anteil (%)", scale=alt.Scale(domain=[0, 100])),
         tooltip=["Produkt:N", "Kumuliert:N"])
-    regeln = alt.Chart(pd.DataFrame({"g": list(grenzen)})).mark_rule(strokeDash=[4, 4], color="#555").encode(
+    regeln = alt.Chart(pd.DataFrame({"g": list(grenzen)})).mark_rule(strokeDash=[4, 4], color=P.HILFSLINIE).encode(
         y=alt.Y("g:Q", scale=alt.Scale(domain=[0, 100])))
     return alt.layer(balken, alt.layer(linie, regeln)).resolve_scale(y="independent").properties(height=hoehe)
 
@@ -211,26 +226,28 @@ def portfoliomatrix(pf: pd.DataFrame, namen: dict[str, str], grenzen_x: list[flo
     y = alt.Y("y:Q", title="Wirkungsbeitrag (Punkte von 100)", scale=alt.Scale(domain=[0, 100]))
     layers = []
     for g in grenzen_x:
-        layers.append(alt.Chart(pd.DataFrame({"x": [g]})).mark_rule(color="#888", strokeDash=[5, 4]).encode(x=x))
+        layers.append(alt.Chart(pd.DataFrame({"x": [g]})).mark_rule(color=P.REFERENZ_HELL, strokeDash=[5, 4])
+                      .encode(x=x))
     for g in grenzen_y:
-        layers.append(alt.Chart(pd.DataFrame({"y": [g]})).mark_rule(color="#888", strokeDash=[5, 4]).encode(y=y))
+        layers.append(alt.Chart(pd.DataFrame({"y": [g]})).mark_rule(color=P.REFERENZ_HELL, strokeDash=[5, 4])
+                      .encode(y=y))
     n = len(grenzen_x) + 1
     xs = [xmin, *grenzen_x, xmax]
     ys = [0, *grenzen_y, 100]
     beschriftung = pd.DataFrame([{"x": float(np.sqrt(xs[f.spalte] * xs[f.spalte + 1])), "y": ys[f.zeile + 1] - 3,
                                   "text": f"{f.name}: {f.strategie}"} for f in felder if f.spalte < n and f.zeile < n])
     if len(beschriftung):
-        layers.append(alt.Chart(beschriftung).mark_text(fontSize=11, color="#666", fontStyle="italic").encode(
+        layers.append(alt.Chart(beschriftung).mark_text(fontSize=11, color=P.TEXT_LEISE, fontStyle="italic").encode(
             x=x, y=y, text="text:N"))
     if soll is not None and len(soll):
         pfeile = d[["nr", "x", "y"]].merge(soll.rename(columns={"x": "x2", "y": "y2"}), on="nr")
         pfeile = pfeile[(pfeile["x"] != pfeile["x2"]) | (pfeile["y"] != pfeile["y2"])]
-        layers.append(alt.Chart(pfeile).mark_rule(color="#c0392b", strokeWidth=1.5).encode(
+        layers.append(alt.Chart(pfeile).mark_rule(color=P.MARKIERT, strokeWidth=1.5).encode(
             x=x, y=y, x2="x2:Q", y2="y2:Q"))
-        layers.append(alt.Chart(pfeile).mark_point(shape="triangle", color="#c0392b", filled=True, size=50).encode(
+        layers.append(alt.Chart(pfeile).mark_point(shape="triangle", color=P.MARKIERT, filled=True, size=50).encode(
             x=alt.X("x2:Q", scale=alt.Scale(type="log", domain=[xmin, xmax])),
             y=alt.Y("y2:Q", scale=alt.Scale(domain=[0, 100]))))
-    layers.append(alt.Chart(d).mark_circle(size=110, color="#1f4e79", opacity=0.85).encode(
+    layers.append(alt.Chart(d).mark_circle(size=110, color=P.IST, opacity=0.85).encode(
         x=x, y=y, tooltip=["Produkt:N", "Aufwand:N", "Wirkung:N", "feld:N", "strategie:N"]))
     layers.append(alt.Chart(d).mark_text(align="left", dx=6, dy=-9, fontSize=10).encode(x=x, y=y, text="nr:N"))
     return alt.layer(*layers).properties(height=hoehe)
@@ -245,11 +262,11 @@ def tornado(sens: pd.DataFrame, n: int = 10, hoehe: int = 300) -> alt.LayerChart
     d["Spanne"] = [f"{fmt_wert(a, 'Anzahl', 2)} bis {fmt_wert(b, 'Anzahl', 2)}"
                    for a, b in zip(d["links"], d["rechts"], strict=True)]
     y = alt.Y("annahme:N", sort=list(d["annahme"]), title=None, axis=alt.Axis(labelLimit=420))
-    balken = alt.Chart(d).mark_bar(color="#4a78a8").encode(
+    balken = alt.Chart(d).mark_bar(color=P.UEBRIGE).encode(
         x=alt.X("links:Q", title="SROI-Quote (€ je eingesetztem €)", axis=alt.Axis(labelExpr=zahl_label(2)),
                 scale=alt.Scale(zero=False)),
         x2="rechts:Q", y=y, tooltip=["annahme:N", "Spanne:N"])
-    basis = alt.Chart(pd.DataFrame({"b": [float(sens["basis"].iloc[0])]})).mark_rule(color="#c0392b").encode(x="b:Q")
+    basis = alt.Chart(pd.DataFrame({"b": [float(sens["basis"].iloc[0])]})).mark_rule(color=P.REFERENZ).encode(x="b:Q")
     return alt.layer(balken, basis).properties(height=hoehe)
 
 
@@ -267,5 +284,6 @@ def ertrag_aufwand(d, hoehe: int = 280) -> alt.Chart:
     return alt.Chart(grafik).mark_bar().encode(
         x=alt.X("Spalte:N", sort=None, title=None), xOffset="Art:N",
         y=alt.Y("Betrag:Q", title="Euro", axis=alt.Axis(labelExpr=zahl_label(0))),
-        color=alt.Color("Art:N", scale=alt.Scale(range=["#4a78a8", "#c0392b"]), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("Art:N", scale=alt.Scale(domain=["Ordentliche Erträge", "Ordentliche Aufwendungen"],
+                                                 range=[P.ERTRAG, P.AUFWAND]), legend=alt.Legend(orient="bottom")),
         tooltip=["Spalte:N", "Art:N", "Euro:N"]).properties(height=hoehe)

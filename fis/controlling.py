@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fis.palette import AMPEL_SYMBOL  # noqa: F401 – re-exported: pages and reports import it from here
+
 ZIELFELDER = ("Ergebnis/Wirkung", "Programm/Produkt", "Prozess/Struktur", "Ressourcen")
 
 
@@ -42,7 +44,6 @@ def count_ziele(ziele: pd.DataFrame, stichtag: date) -> pd.DataFrame:
 # =========================================================================== Soll-Ist
 
 AMPEL_RANG = {"grün": 0, "grau": 1, "gelb": 2, "rot": 3}   # for roll-up and sorting: worse = higher
-AMPEL_SYMBOL = {"grün": "● grün", "gelb": "▲ gelb", "rot": "■ rot", "grau": "○ grau"}
 
 
 def soll_pfad(basiswert: float, basisjahr: int, zielwert: float, zieljahr: int, jahr: int,

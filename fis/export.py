@@ -19,6 +19,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from fis.palette import HINTERGRUND_KOPF
+
 _FORMEL = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -82,7 +84,8 @@ def xlsx_bytes(tabellen: dict[str, pd.DataFrame], titel: str, quellen: list[str]
     # strings are never turned into formulas or URLs, whatever they start with
     buch = xlsxwriter.Workbook(puffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
-    kopf = buch.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True, "valign": "top"})
+    kopf = buch.add_format({"bold": True, "bg_color": HINTERGRUND_KOPF, "border": 1, "text_wrap": True,
+                            "valign": "top"})
     datum = buch.add_format({"num_format": "dd.mm.yyyy"})
     formate: dict[str, object] = {}
 

@@ -228,9 +228,10 @@ def indextabelle(e: Indexergebnis, namen: dict[str, str], vorher: Indexergebnis 
 def kartendaten(e: Indexergebnis, geometrien: pd.Series, namen: dict[str, str]):
     """Rows for fis.maps.deck (one colour per class, grey for areas not rated) and the legend."""
     from fis.format import fmt_zahl
-    from fis.maps import GRAU_FALLZAHL, YLORRD, Legendeneintrag
+    from fis.maps import Legendeneintrag
+    from fis.palette import GRAU_FALLZAHL, YLORRD, ZWEI_KLASSEN
     klassen = e.index.klassen
-    farben = YLORRD[min(max(len(klassen), 3), 7)][:len(klassen)] if len(klassen) >= 3 else ["#ffeda0", "#f03b20"]
+    farben = YLORRD[min(max(len(klassen), 3), 7)][:len(klassen)] if len(klassen) >= 3 else ZWEI_KLASSEN
     farbe_von = {k.label: f for k, f in zip(klassen, farben, strict=False)}
     w = e.werte.set_index("raum_id")
     d = pd.DataFrame({"raum_id": geometrien.index, "geometrie": geometrien.values})

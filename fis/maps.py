@@ -22,6 +22,19 @@ from shapely.geometry import mapping, shape
 
 from fis.disclosure import GRUND_EINWOHNER, GRUND_FALLZAHL, GRUND_SEKUNDAER
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl
+from fis.palette import (
+    BLUES,
+    GRAU_FALLZAHL,
+    GRAU_GESPERRT,
+    OHNE_WERT,
+    PUOR,
+    RAHMEN,
+    RDBU,
+    REFERENZ,
+    TOOLTIP_HINTERGRUND,
+    WEISS,
+    YLORRD,
+)
 
 METHODEN = {
     "quantile": "Quantile (gleich viele Gebiete je Klasse)",
@@ -31,27 +44,7 @@ METHODEN = {
 }
 STANDARD_METHODE = "quantile"
 
-# ColorBrewer palettes (Cynthia Brewer, Penn State), all marked colour-blind safe.
-YLORRD = {
-    3: ["#ffeda0", "#feb24c", "#f03b20"],
-    4: ["#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"],
-    5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
-    6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
-    7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
-}
-BLUES = {
-    3: ["#deebf7", "#9ecae1", "#3182bd"],
-    4: ["#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"],
-    5: ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
-    6: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
-    7: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"],
-}
-RDBU = ["#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6"]   # RdYlBu: red = worse … blue = better
-PUOR = ["#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99"]   # no valuation
 
-GRAU_FALLZAHL = "#8c8c8c"
-GRAU_GESPERRT = "#5a5a5a"
-OHNE_WERT = "#ffffff"            # drawn without fill: the background shows
 RAND = [90, 90, 90, 255]
 
 
@@ -331,8 +324,8 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
         basis = {"map_provider": "carto", "map_style": "data:application/json;base64,"
                  + base64.b64encode(json.dumps(style).encode()).decode()}
     return KompaktDeck(layers=layers, initial_view_state=ansicht(data["geometrie"], hoehe=hoehe - 30), **basis,
-                    tooltip={"text": tooltip, "style": {"fontSize": "14px", "backgroundColor": "#222",
-                                                        "color": "#fff", "maxWidth": "360px"}},
+                    tooltip={"text": tooltip, "style": {"fontSize": "14px", "backgroundColor": TOOLTIP_HINTERGRUND,
+                                                        "color": WEISS, "maxWidth": "360px"}},
                     height=hoehe)
 
 
@@ -347,8 +340,8 @@ def legende_html(titel: str, eintraege: list[Legendeneintrag]) -> str:
     zeilen = "".join(
         f'<li style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
         f'<span style="display:inline-block;width:1.4em;height:1em;background:{e.farbe};'
-        f'border:1px solid #555"></span><span>{escape(e.text)}</span>'
-        f'<span style="margin-left:auto;color:#444">{fmt_zahl(e.anzahl, 0)}</span></li>'
+        f'border:1px solid {RAHMEN}"></span><span>{escape(e.text)}</span>'
+        f'<span style="margin-left:auto;color:{REFERENZ}">{fmt_zahl(e.anzahl, 0)}</span></li>'
         for e in eintraege)
     return (f'<div role="list" aria-label="Legende"><strong>{escape(titel)}</strong>'
             f'<ul style="list-style:none;padding:0;margin:.3em 0">{zeilen}</ul></div>')

@@ -13,6 +13,7 @@ from fis.format import fmt_datum, fmt_differenz, fmt_wert, md
 from fis.indizes import berechne_aus, kartendaten, stichtage
 from fis.maps import deck, kartenansicht, legende_html
 from fis.monitoring import gebietsreformen, profil, profil_tabelle, zeitreihe_werte
+from fis.palette import SCHWARZ
 from fis.praesentation import kopf
 from ui import cache
 
@@ -71,9 +72,9 @@ elif folie.ansicht == "zeitreihe":
         if m.top > 2 else [m.stadt_id(stichtag)]
     chart = zeitreihe(zeitreihe_werte(m, folie.indikator, oben), m.meta(folie.indikator), gebietsreformen(m),
                       hoehe=620)
-    st.altair_chart(chart.configure_axis(labelFontSize=22, titleFontSize=24, labelColor="#000", titleColor="#000")
+    st.altair_chart(chart.configure_axis(labelFontSize=22, titleFontSize=24, labelColor=SCHWARZ, titleColor=SCHWARZ)
                     .configure_legend(labelFontSize=22, symbolSize=200, columns=5, labelLimit=420,
-                                      labelColor="#000"), theme=None, key="pr_zeitreihe")
+                                      labelColor=SCHWARZ), theme=None, key="pr_zeitreihe")
     st.caption(f"Quelle: {m.meta(folie.indikator)['quelle']} · gestrichelt = {m.ebenen[m.top][0]}")
 elif folie.ansicht == "sozialindex":
     daten = cache.indexdaten(version, cache.index_indikatoren())

@@ -8,6 +8,7 @@ from fis.charts import zahl_label
 from fis.format import dativ, fmt_datum, fmt_zahl
 from fis.indizes import berechne_aus, indextabelle, kartendaten, methode_text, stichtage, vorheriger_stichtag
 from fis.maps import deck, legende_html
+from fis.palette import BEITRAG_BELASTEND, BEITRAG_ENTLASTEND
 from ui import cache, controlling, sidebar
 from ui import links as deeplinks
 
@@ -69,7 +70,7 @@ st.altair_chart(alt.Chart(treiber).mark_bar().encode(
     x=alt.X("Beitrag:Q", title="Beitrag zum Index (gewichteter standardisierter Wert)",
             axis=alt.Axis(labelExpr=zahl_label(1))),
     y=alt.Y("Indikator:N", sort="-x", title=None),
-    color=alt.condition("datum.Beitrag > 0", alt.value("#c0392b"), alt.value("#2c7fb8")),
+    color=alt.condition("datum.Beitrag > 0", alt.value(BEITRAG_BELASTEND), alt.value(BEITRAG_ENTLASTEND)),
     tooltip=["Indikator:N", "Text:N"]).properties(height=40 * len(treiber) + 40), key="si_treiber")
 st.caption(f"Positive Beiträge (rot) heben die Belastung über den Durchschnitt der bewerteten "
            f"{dativ(ebene_plural)}, negative (blau) senken sie.")

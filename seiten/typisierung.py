@@ -6,7 +6,8 @@ import streamlit as st
 
 from fis.format import fmt_datum, fmt_zahl
 from fis.indizes import berechne_aus, stichtage
-from fis.maps import YLORRD, Legendeneintrag, deck, legende_html
+from fis.maps import Legendeneintrag, deck, legende_html
+from fis.palette import GRAU_FALLZAHL, YLORRD, ZWEI_KLASSEN
 from fis.typologie import METHODEN, hauptkomponenten, matrix, typisieren
 from ui import cache, controlling, sidebar
 
@@ -53,21 +54,21 @@ st.caption(f"Stichtag {fmt_datum(stichtag)} · {len(x)} Gebiete mit allen Indika
            f"{METHODEN[methode]} · {t.k} Typen, Silhouette {fmt_zahl(t.silhouette, 2)} · Typ 1 = geringste Belastung")
 
 links, rechts = st.columns([4, 1.4])
-farben = YLORRD[min(max(t.k, 3), 7)][:t.k] if t.k >= 3 else ["#fecc5c", "#e31a1c"]
+farben = YLORRD[min(max(t.k, 3), 7)][:t.k] if t.k >= 3 else ZWEI_KLASSEN
 geo = cache.geometrien(version, stichtag, ebene)
 namen = m.namen()
 typ = t.typen.set_index("raum_id")["typ"]
 karte = pd.DataFrame({"raum_id": geo.index, "geometrie": geo.values})
 karte["name"] = karte["raum_id"].map(namen).fillna(karte["raum_id"])
 karte["typ"] = karte["raum_id"].map(typ)
-karte["farbe"] = [farben[int(v) - 1] if v == v else "#8c8c8c" for v in karte["typ"]]
+karte["farbe"] = [farben[int(v) - 1] if v == v else GRAU_FALLZAHL for v in karte["typ"]]
 karte["anzeige"] = [f"Typ {int(v)}: {t.beschreibung[int(v)]}" if v == v else "nicht typisiert" for v in karte["typ"]]
 with links:
     st.pydeck_chart(deck(karte, "{name} ({raum_id})\n{anzeige}", hoehe=520), height=520, key="ty_karte")
 with rechts:
     st.html(legende_html("Typen", [Legendeneintrag(f, f"Typ {i + 1}", int((karte["typ"] == i + 1).sum()))
                                    for i, f in enumerate(farben)]
-                         + [Legendeneintrag("#8c8c8c", "nicht typisiert", int(karte["typ"].isna().sum()))]))
+                         + [Legendeneintrag(GRAU_FALLZAHL, "nicht typisiert", int(karte["typ"].isna().sum()))]))
 
 st.subheader("Typen und ihre kennzeichnenden Indikatoren")
 profil = t.profile.rename(columns=kurz)

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from fis import palette as P
 from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken, vormerken
 from fis.config import DEFAULT_CONFIG_DIR, benutzerdatei_pfad, db_path, load_config
 from fis.sitzungen import COOKIE, Drossel, sitzungen_fuer
@@ -109,17 +110,20 @@ def _seite(titel: str, inhalt: str, status: int = 200, csrf: str | None = None) 
 <html lang="de"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(titel)} – FIS Sozialplanung</title>
 <style>
-body {{ font-family: "Source Sans", "Segoe UI", Arial, sans-serif; background: #f4f6f8; color: #1a1a1a; margin: 0; }}
-main {{ max-width: 26rem; margin: 8vh auto; background: #fff; padding: 2rem 2.2rem; border-radius: 8px;
+body {{ font-family: "Source Sans", "Segoe UI", Arial, sans-serif; background: {P.SEITE_HINTERGRUND};
+       color: {P.TEXT}; margin: 0; }}
+main {{ max-width: 26rem; margin: 8vh auto; background: {P.WEISS}; padding: 2rem 2.2rem; border-radius: 8px;
         box-shadow: 0 1px 4px rgba(0,0,0,.15); }}
 h1 {{ font-size: 1.5rem; margin: 0 0 .3rem; }} p {{ line-height: 1.45; }}
 label {{ display: block; font-weight: 600; margin: 1rem 0 .3rem; }}
-input {{ width: 100%; box-sizing: border-box; font-size: 1.05rem; padding: .55rem .6rem; border: 1px solid #5a5a5a;
+input {{ width: 100%; box-sizing: border-box; font-size: 1.05rem; padding: .55rem .6rem; border: 1px solid {P.RAHMEN};
          border-radius: 4px; }}
-button, a.knopf {{ margin-top: 1.4rem; font-size: 1.05rem; padding: .6rem 1.2rem; background: #1f5f8b; color: #fff;
-          border: 0; border-radius: 4px; cursor: pointer; text-decoration: none; display: inline-block; }}
-.fehler {{ background: #fdecea; border-left: 4px solid #a61b1b; padding: .6rem .8rem; color: #5f1111; }}
-.hinweis {{ color: #3d3d3d; font-size: .95rem; }}
+button, a.knopf {{ margin-top: 1.4rem; font-size: 1.05rem; padding: .6rem 1.2rem; background: {P.PRIMAER};
+          color: {P.WEISS}; border: 0; border-radius: 4px; cursor: pointer; text-decoration: none;
+          display: inline-block; }}
+.fehler {{ background: {P.FEHLER_HINTERGRUND}; border-left: 4px solid {P.FEHLER_RAND}; padding: .6rem .8rem;
+           color: {P.FEHLER_TEXT}; }}
+.hinweis {{ color: {P.TEXT_LEISE}; font-size: .95rem; }}
 </style></head><body><main>{inhalt}</main></body></html>""", status_code=status)
     antwort.headers["Cache-Control"] = "no-store"
     antwort.headers["X-Frame-Options"] = "DENY"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import typst
 
+from fis import palette as P
 from fis.disclosure import HINWEIS_GEHEIMHALTUNG
 from fis.format import fmt_datum
 
@@ -94,7 +95,9 @@ def _kompilieren(bericht: Bericht, fmt: str = "pdf", ppi: int | None = None):
                  "lieferung": bericht.lieferung, "erstellt": f"{datetime.now():%d.%m.%Y %H:%M}",
                  "hinweis_titel": "Erstellt mit FIS Sozialplanung. " + GEHEIMHALTUNG,
                  "abschnitte": abschnitte, "quellen": bericht.quellen, "hinweise": bericht.hinweise,
-                 "inhalt_tiefe": bericht.inhalt_tiefe}
+                 "inhalt_tiefe": bericht.inhalt_tiefe,
+                 "farben": {**P.AMPEL_HELL, "leise": P.TEXT_LEISE, "linie": P.TABELLENLINIE,
+                            "kopf": P.HINTERGRUND_KOPF}}
         (root / "daten.json").write_text(json.dumps(daten, ensure_ascii=False), encoding="utf-8")
         kwargs = {"format": fmt, "ppi": ppi} if fmt == "png" else {}
         return typst.compile(str(root / "vorlage.typ"), root=str(root), ignore_system_fonts=True, **kwargs)

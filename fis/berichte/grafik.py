@@ -8,6 +8,7 @@ import pandas as pd
 import shapely
 import vl_convert as vlc
 
+from fis import palette as P
 from fis.maps import Legendeneintrag, feature_collection
 
 
@@ -25,14 +26,14 @@ def karte(daten: pd.DataFrame, legende: list[Legendeneintrag], titel: str = "", 
     d = daten[daten["geometrie"].notna()].copy()
     d["geometrie"] = list(shapely.orient_polygons(d["geometrie"].to_numpy(dtype=object), exterior_cw=True))
     fc = feature_collection(d, ["farbe"])
-    flaechen = alt.Chart(alt.Data(values=fc["features"])).mark_geoshape(stroke="#ffffff", strokeWidth=0.4).encode(
+    flaechen = alt.Chart(alt.Data(values=fc["features"])).mark_geoshape(stroke=P.WEISS, strokeWidth=0.4).encode(
         color=alt.Color("properties.farbe:N", scale=None)).project(type="mercator").properties(
         width=breite, height=hoehe)
     eintraege = pd.DataFrame({"farbe": [e.farbe for e in legende],
                               "text": [f"{e.text} ({e.anzahl})" for e in legende],
                               "nr": range(len(legende))})
     y = alt.Y("nr:O", axis=None)
-    symbole = alt.Chart(eintraege).mark_square(size=180, stroke="#777", strokeWidth=0.5, opacity=1).encode(
+    symbole = alt.Chart(eintraege).mark_square(size=180, stroke=P.RAHMEN, strokeWidth=0.5, opacity=1).encode(
         y=y, color=alt.Color("farbe:N", scale=None))
     texte = alt.Chart(eintraege).mark_text(align="left", dx=12, fontSize=11).encode(y=y, text="text:N")
     leg = alt.layer(symbole, texte).properties(width=20, height=22 * max(len(legende), 1), title=alt.TitleParams(

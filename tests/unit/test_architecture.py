@@ -43,3 +43,21 @@ def test_pages_and_app_contain_no_sql_and_no_duckdb():
 def test_pages_stay_short():
     for path in SEITEN:
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 150, path
+
+
+FARBE = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgb\(\s*\"?#")
+
+
+def test_every_colour_comes_from_the_palette():
+    """One palette for app, slides and reports (fis/palette.py): no colour written anywhere else."""
+    dateien = [ROOT / "app.py", ROOT / "server.py", *(ROOT / "fis").rglob("*.py"), *(ROOT / "ui").rglob("*.py"),
+               *SEITEN, *(ROOT / "ui").glob("*.css"), *(ROOT / "fis").rglob("*.typ")]
+    treffer = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in dateien if p.name != "palette.py"
+               for m in FARBE.finditer(p.read_text(encoding="utf-8"))]
+    assert treffer == []
+
+
+def test_ampel_chips_have_aa_contrast():
+    from fis.palette import AMPEL, kontrast
+    for farbe, a in AMPEL.items():
+        assert kontrast(a.text, a.hintergrund) >= 4.5, farbe
