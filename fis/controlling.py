@@ -555,6 +555,26 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
     return b.reset_index()
 
 
+def ampel_je_zielfeld(ziele: pd.DataFrame, bewertung: pd.DataFrame) -> pd.DataFrame:
+    """Goals with their own Kennzahl per Zielfeld and Ampel: one row per Zielfeld (KGSt order), columns
+    rot, gelb, grün, grau (counts)."""
+    b = bewertung.merge(ziele[["ziel_id", "zielfeld"]], on="ziel_id")
+    b = b[b["ampel_eigen"].isin(list(AMPEL_RANG))]
+    out = pd.crosstab(b["zielfeld"], b["ampel_eigen"]).reindex(index=list(ZIELFELDER),
+                                                                 columns=["rot", "gelb", "grün", "grau"])
+    return out.fillna(0).astype(int).rename_axis("zielfeld").reset_index()
+
+
+def schlechteste_ziele(bewertung: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The ``n`` goals in the worst state by their own Kennzahl: red before yellow, then by how far
+    they miss (unfavourable deviation relative to the Soll); columns ziel_id, titel, ampel, text."""
+    b = bewertung[bewertung["ampel_eigen"].isin(["rot", "gelb"])].copy()
+    b["rang"] = b["ampel_eigen"].map(AMPEL_RANG)
+    b["gewicht"] = (b["abweichung_prozent"].abs()).fillna(0)
+    b = b.sort_values(["rang", "gewicht", "ziel_id"], ascending=[False, False, True]).head(n)
+    return b.rename(columns={"ampel_eigen": "ampel"})[["ziel_id", "titel", "ampel", "text"]].reset_index(drop=True)
+
+
 def zielbaum(ziele: pd.DataFrame) -> pd.DataFrame:
     """Goals in tree order (depth first, by Zielfeld then id) with their depth."""
     kinder = ziele.groupby("parent_id")["ziel_id"].apply(sorted).to_dict()

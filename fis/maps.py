@@ -265,6 +265,60 @@ def ansicht(geoms: pd.Series, breite: int = 640, hoehe: int = 600) -> pdk.ViewSt
     return pdk.ViewState(latitude=mitte, longitude=(minx + maxx) / 2, zoom=float(np.clip(zoom, 3, 16)))
 
 
+def _pixel(lon: np.ndarray, lat: np.ndarray, view: pdk.ViewState, breite: int, hoehe: int):
+    """Screen positions (pixels from the top left) of points in a Web Mercator view."""
+    skala = 512 * 2 ** view.zoom / (2 * np.pi)
+    def merc_y(b):
+        return np.log(np.tan(np.pi / 4 + np.radians(b) / 2))
+    x = breite / 2 + skala * np.radians(lon - view.longitude)
+    y = hoehe / 2 - skala * (merc_y(lat) - merc_y(view.latitude))
+    return x, y
+
+
+def passende_beschriftung(geometrien: pd.Series, namen: pd.Series, view: pdk.ViewState, breite: int, hoehe: int,
+                          schrift_px: int, belegt: list | None = None) -> pd.DataFrame:
+    """Labels that fit: a name is placed inside its area only if the area is wide enough on screen and
+    the label overlaps no label placed before (larger areas first). Returns raum_id, name, position
+    (lon, lat); the others stay unlabelled (their names are in the tooltip and the table)."""
+    g = geometrien.dropna()
+    if g.empty:
+        return pd.DataFrame(columns=["raum_id", "name", "position"])
+    arr = np.array(list(g), dtype=object)
+    punkte = shapely.point_on_surface(arr)
+    b = shapely.bounds(arr)
+    x, y = _pixel(np.array([p.x for p in punkte]), np.array([p.y for p in punkte]), view, breite, hoehe)
+    x0, _ = _pixel(b[:, 0], b[:, 1], view, breite, hoehe)
+    x1, _ = _pixel(b[:, 2], b[:, 3], view, breite, hoehe)
+    texte = [str(namen.get(r, r)) for r in g.index]
+    w = np.array([0.56 * schrift_px * len(t) + 6 for t in texte])
+    h = schrift_px * 1.3
+    reihenfolge = np.argsort(-(x1 - x0))
+    belegt = [] if belegt is None else belegt        # boxes of labels placed before (e.g. the Bezirke)
+    frei = []
+    for i in reihenfolge:
+        if w[i] > (x1[i] - x0[i]) * 1.15:        # wider than the area: it would cover its neighbours
+            continue
+        kasten = (x[i] - w[i] / 2, y[i] - h / 2, x[i] + w[i] / 2, y[i] + h / 2)
+        if kasten[0] < 0 or kasten[2] > breite or kasten[1] < 0 or kasten[3] > hoehe:
+            continue
+        if any(kasten[0] < k[2] and k[0] < kasten[2] and kasten[1] < k[3] and k[1] < kasten[3] for k in belegt):
+            continue
+        belegt.append(kasten)
+        frei.append(i)
+    return pd.DataFrame({"raum_id": [g.index[i] for i in frei], "name": [texte[i] for i in frei],
+                         "position": [[round(punkte[i].x, 5), round(punkte[i].y, 5)] for i in frei]})
+
+
+def _textschicht(punkte: pd.DataFrame, ident: str, groesse: int, fett: bool = False) -> pdk.Layer:
+    return pdk.Layer(
+        "TextLayer", data=punkte[["name", "position"]], id=ident, get_position="position", get_text="name",
+        get_size=groesse, get_color=[20, 20, 20, 255], font_weight="'bold'" if fett else "'normal'",
+        # pydeck turns bare strings into expressions (functions); quoted ones stay literal
+        size_units="'pixels'", font_family="'DejaVu Sans, Arial, sans-serif'", character_set="'auto'",
+        # a light box behind each name instead of an SDF outline: crisp at small sizes, also under software WebGL
+        background=True, get_background_color=[255, 255, 255, 200], background_padding=[3, 1, 3, 1])
+
+
 class KompaktDeck(pdk.Deck):
     """A pydeck Deck serialised without indentation: pydeck indents by two spaces, which made a
     map of 1,000 Sozialräume 3.5 MB instead of 0.8 MB on the way to every browser."""
@@ -274,12 +328,15 @@ class KompaktDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
+def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool | str = False,
          kachel_url: str | None = None, kachel_attribution: str | None = None,
-         hervorheben: str | None = None, hoehe: int = 640, markiert: list[str] | None = None) -> pdk.Deck:
+         hervorheben: str | None = None, hoehe: int = 640, markiert: list[str] | None = None,
+         breite: int = 640, schrift_px: int = 12, oberebene: pd.DataFrame | None = None) -> pdk.Deck:
     """The pydeck map: one GeoJSON layer (id ``gebiete``, pickable for selection) and,
-    if asked, a text layer with the names. ``frame`` needs geometrie, farbe, name,
-    raum_id and the properties the ``tooltip`` text template names."""
+    if asked, a text layer with the names (``beschriftung`` True: every name; "passend": only names
+    that fit at ``schrift_px`` on a map of ``breite`` × ``hoehe``). ``oberebene`` (raum_id, name,
+    geometrie of e.g. the Bezirke) adds their outlines and names in bold. ``frame`` needs geometrie,
+    farbe, name, raum_id and the properties the ``tooltip`` text template names."""
     props = sorted({"raum_id", "name", "farbe_rgba", *[p.strip("{}") for p in _platzhalter(tooltip)]})
     data = frame.copy()
     data["farbe_rgba"] = [_rgb(f, 0 if f == OHNE_WERT else 230) for f in data["farbe"]]
@@ -300,21 +357,30 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
             layers.append(pdk.Layer(
                 "GeoJsonLayer", data=feature_collection(sel, ["raum_id"]), id="auswahl",
                 stroked=True, filled=False, get_line_color=[0, 0, 0, 255], line_width_min_pixels=3))
-    if beschriftung:
+    view = ansicht(data["geometrie"], breite=breite, hoehe=hoehe - 30)
+    if oberebene is not None and len(oberebene):
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", data=feature_collection(oberebene, ["raum_id"]), id="oberebene", stroked=True,
+            filled=False, get_line_color=[25, 25, 25, 255], line_width_min_pixels=2.5))
+    if beschriftung == "passend":
+        belegt: list = []
+        if oberebene is not None and len(oberebene):
+            ober = passende_beschriftung(oberebene.set_index("raum_id")["geometrie"],
+                                         oberebene.set_index("raum_id")["name"], view, breite, hoehe - 30,
+                                         int(schrift_px * 1.25), belegt)
+            layers.append(_textschicht(ober, "namen_oben", int(schrift_px * 1.25), fett=True))
+        geo = data.set_index("raum_id")["geometrie"]
+        punkte = passende_beschriftung(geo, data.set_index("raum_id")["name"], view, breite, hoehe - 30, schrift_px,
+                                       belegt)
+        layers.append(_textschicht(punkte, "namen", schrift_px))
+    elif beschriftung:
         pts = data[data["geometrie"].notna()]
         punkte = pd.DataFrame({
             "name": pts["name"].astype(str),
             "position": [[round(p.x, 5), round(p.y, 5)] for p in
                          shapely.point_on_surface(np.array(list(pts["geometrie"]), dtype=object))],
         })
-        layers.append(pdk.Layer(
-            "TextLayer", data=punkte, id="namen", get_position="position", get_text="name",
-            get_size=12, get_color=[20, 20, 20, 255],
-            # pydeck turns bare strings into expressions (functions); quoted ones stay literal
-            size_units="'pixels'", font_family="'DejaVu Sans, Arial, sans-serif'", character_set="'auto'",
-            # a light box behind each name instead of an SDF outline: crisp at small sizes,
-            # also under software WebGL
-            background=True, get_background_color=[255, 255, 255, 190], background_padding=[3, 1, 3, 1]))
+        layers.append(_textschicht(punkte, "namen", schrift_px))
     basis: dict = {"map_provider": None}   # keeps pydeck's style sentinel: Streamlit then draws no base map
     if kachel_url:
         # A MapLibre raster style, inlined as a data: URL; the only network source is the configured server.
@@ -323,7 +389,7 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool = False,
             "layers": [{"id": "kacheln", "type": "raster", "source": "kacheln"}]}
         basis = {"map_provider": "carto", "map_style": "data:application/json;base64,"
                  + base64.b64encode(json.dumps(style).encode()).decode()}
-    return KompaktDeck(layers=layers, initial_view_state=ansicht(data["geometrie"], hoehe=hoehe - 30), **basis,
+    return KompaktDeck(layers=layers, initial_view_state=view, **basis,
                     tooltip={"text": tooltip, "style": {"fontSize": "14px", "backgroundColor": TOOLTIP_HINTERGRUND,
                                                         "color": WEISS, "maxWidth": "360px"}},
                     height=hoehe)

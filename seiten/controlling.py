@@ -49,12 +49,12 @@ for gruppe, teil in abw.groupby("gruppe", sort=False):
     st.markdown(f"#### {gruppe}")
     for untergruppe, zeilen_u in teil.groupby("untergruppe", sort=False):
         st.markdown(f"**{untergruppe}**")
-        st.table(controlling.berichtstabelle(zeilen_u).set_index("Ampel"))   # full sentences, wrapped
+        st.table(controlling.ampel_stil(controlling.berichtstabelle(zeilen_u).set_index("Ampel")))  # wrapped
 
 grau = bericht[bericht["ampel"] == "grau"]
 if len(grau):
     with st.expander(f"Ziele ohne aktuellen Ist-Wert ({len(grau)})"):
-        st.dataframe(controlling.berichtstabelle(grau), hide_index=True, key="ctl_grau")
+        st.dataframe(controlling.ampel_stil(controlling.berichtstabelle(grau)), hide_index=True, key="ctl_grau")
 controlling.download(controlling.berichtstabelle(bericht, mit_gruppen=True),
                      f"abweichungsbericht_{stand:%Y%m%d}.csv", "ctl_csv",
                      titel=f"Abweichungsbericht {fmt_datum(stand)}")

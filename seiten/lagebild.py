@@ -1,10 +1,12 @@
 """Lagebild: the city's headline figures, Sozialräume with Handlungsbedarf, goals."""
 
+import pandas as pd
 import streamlit as st
 
+from fis.controlling import ampel_je_zielfeld, schlechteste_ziele
 from fis.datenstand import neuere_hinweis
 from fis.format import fmt_datum, fmt_differenz, fmt_wert
-from ui import cache, monitoring, sidebar
+from ui import cache, controlling, monitoring, sidebar
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -62,12 +64,27 @@ else:
                         titel=f"{sozialraeume} mit Handlungsbedarf {fmt_datum(auswahl.stichtag)}")
 
 st.subheader("Zielsystem")
+c = cache.controlling(version)
+bewertung = cache.bewertung(version, auswahl.stichtag.year)
+ampeln = ampel_je_zielfeld(c.ziele, bewertung).set_index("zielfeld")
+gesamt = ampeln.sum()
+st.markdown(f"Bewertet für {auswahl.stichtag.year}: " + controlling.chips(gesamt.to_dict()),
+            unsafe_allow_html=True)        # palette colours and counts only
 spalten = st.columns(4)
 for spalte, (_, z) in zip(spalten, lage.ziele.iterrows(), strict=True):
     spalte.metric(z["zielfeld"], f"{z['ziele']} Ziele", border=True,
                   help="Ziele im Zielfeld nach KGSt")
+    spalte.markdown(controlling.chips(ampeln.loc[z["zielfeld"]].to_dict(), nur_vorhandene=True) or "–",
+                    unsafe_allow_html=True)
     spalte.caption(f"{z['messbar']} messbar · {z['faellig']} mit Zieldatum bis zum Stichtag · "
                    f"{z['laufend']} laufend")
+schlimm = schlechteste_ziele(bewertung)
+if len(schlimm):
+    st.markdown("**Am weitesten vom Ziel**")
+    st.dataframe(controlling.ampel_stil(pd.DataFrame({
+        "Ampel": schlimm["ampel"].map(controlling.SYMBOL), "Ziel": schlimm["ziel_id"] + " " + schlimm["titel"],
+        "Begründung": schlimm["text"]})), hide_index=True, key="lagebild_ziele_rot",
+        column_config={"Begründung": st.column_config.TextColumn(width="large")})
 
 st.subheader(f"Eckwerte je {ebene.name}")
 st.caption("(v) = vorläufiger Wert · „< n Fälle“ = wegen kleiner Fallzahl unterdrückt · „gesperrt“ = "

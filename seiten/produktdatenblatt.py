@@ -3,11 +3,11 @@
 import streamlit as st
 
 from fis.charts import ertrag_aufwand
-from fis.controlling import AMPEL_SYMBOL, berichtsstand
+from fis.controlling import AMPEL_RANG, AMPEL_SYMBOL
 from fis.format import md
 from fis.monitoring import einwohner_je_jahr
 from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
-from ui import cache, controlling, links
+from ui import cache, controlling, links, sidebar
 
 config = cache.config()
 version = cache.data_version()
@@ -49,11 +49,13 @@ ziele = c.ziele[c.ziele["org_produkt"].isin(p.teile(nr))]
 if ziele.empty:
     st.caption("Mit diesem Produkt sind keine Ziele verknüpft.")
 else:
-    jahr, _ = berichtsstand(c)
+    jahr = sidebar.auswahl().stichtag.year             # as on the pages Ziele and Controlling
     tabelle = ziele_tabelle(ziele, cache.bewertung(version, jahr))
+    rang = tabelle["Ampel"].map(AMPEL_RANG).fillna(-1)
+    tabelle = tabelle.iloc[rang.sort_values(ascending=False, kind="stable").index]   # red first
     tabelle["Ampel"] = tabelle["Ampel"].map(lambda a: AMPEL_SYMBOL.get(a, a))
-    st.dataframe(tabelle, hide_index=True, key="pdb_ziele")
-    st.caption(f"Bewertet für {jahr}; Einzelheiten auf der Seite „Ziele“.")
+    st.dataframe(controlling.ampel_stil(tabelle), hide_index=True, key="pdb_ziele")
+    st.caption(f"Bewertet für {jahr} (Jahr des Stichtags links); Einzelheiten auf der Seite „Ziele“.")
 
 kz, tep = datenblatt_tabellen(d)
 st.markdown("#### Kennzahlen und Indikatoren der Zielerreichung und Leistungsmengen")

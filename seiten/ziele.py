@@ -46,14 +46,15 @@ for spalte, feld in zip(spalten, ZIELFELDER, strict=True):
     anzahl = anzahl[anzahl["zielfeld"] == feld]["ampel_eigen"].value_counts()
     spalte.metric(feld, f"{int(anzahl.sum())} bewertet", border=True,
                   help="Ziele mit eigener Kennzahl in diesem Zielfeld")
-    spalte.caption(" · ".join(f"{controlling.SYMBOL[f]} {int(anzahl.get(f, 0))}"
-                              for f in ("rot", "gelb", "grün", "grau")))
+    spalte.markdown(controlling.chips({f: int(anzahl.get(f, 0)) for f in ("rot", "gelb", "grün", "grau")}),
+                    unsafe_allow_html=True)      # palette colours and counts only, no data text
 
 baum = zielbaum(c.ziele).merge(c.ziele, on="ziel_id").merge(b.drop(columns="titel"), on="ziel_id")
 baum = baum[baum["zielfeld"].isin(felder)]
 tabelle = controlling.baumtabelle(baum, jahr)
 st.subheader("Zielbaum")
-auswahl = st.dataframe(tabelle, hide_index=True, on_select="rerun", selection_mode="single-row",
+auswahl = st.dataframe(controlling.ampel_stil(tabelle), hide_index=True, on_select="rerun",
+                       selection_mode="single-row",
                        key="ziele_baum", height=min(36 * (len(tabelle) + 1), 620),
                        column_config={"Ziel": st.column_config.TextColumn(width="large")})
 controlling.download(tabelle, f"zielbaum_{jahr}.csv", "ziele_csv")

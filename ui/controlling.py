@@ -1,17 +1,45 @@
-"""Widgets shared by the Ziele and Controlling pages: Ampel notes and downloads."""
+"""Widgets shared by the Ziele and Controlling pages (and the Lagebild, slides, Produktdatenblatt):
+Ampel notes, Ampel-coloured tables and chips, downloads."""
 
 from __future__ import annotations
 
+from html import escape
+
+import pandas as pd
 import streamlit as st
 
 from fis.controlling import AMPEL_SYMBOL as SYMBOL
 from fis.controlling import baumtabelle, berichtstabelle, szenariotabelle
+from fis.palette import AMPEL, ampel_css
 from ui.monitoring import download  # one CSV button for every page
 
-__all__ = ["SYMBOL", "ampel_hinweis", "baumtabelle", "berichtstabelle", "download", "szenariotabelle"]
+__all__ = ["SYMBOL", "ampel_hinweis", "ampel_stil", "baumtabelle", "berichtstabelle", "chips", "download",
+           "szenariotabelle"]
 
 
 def ampel_hinweis(farbe: str, text: str) -> None:
     """The Ampel as a coloured box that also names the colour (never colour alone)."""
     zeigen = {"rot": st.error, "gelb": st.warning, "grün": st.success, "grau": st.info}[farbe]
     zeigen(f"{SYMBOL[farbe]}: {text}")
+
+
+def ampel_stil(frame: pd.DataFrame, spalte: str = "Ampel"):
+    """``frame`` with its Ampel cells coloured (column or index ``spalte``; symbol and word stay)."""
+    stil = frame.style
+    if spalte in frame.columns:
+        return stil.map(ampel_css, subset=[spalte])
+    if frame.index.name == spalte:
+        return stil.map_index(ampel_css)
+    return stil
+
+
+def chips(zaehlung: dict[str, int], nur_vorhandene: bool = False) -> str:
+    """Counts per Ampel as coloured chips ('■ rot 16 · ▲ gelb 2 …'), HTML from the palette only."""
+    teile = []
+    for farbe, n in zaehlung.items():
+        if nur_vorhandene and not n:
+            continue
+        a = AMPEL[farbe]
+        teile.append(f'<span style="background:{a.hintergrund};color:{a.text};padding:.15em .55em;'
+                     f'border-radius:.3em;font-weight:600;white-space:nowrap">{escape(SYMBOL[farbe])} {int(n)}</span>')
+    return " ".join(teile)

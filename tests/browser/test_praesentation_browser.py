@@ -4,6 +4,8 @@ pages, usable at 200 % zoom (960×540 CSS pixels) without horizontal scrolling."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.helfer import ARTIFACTS, launch, streamlit_server
@@ -48,6 +50,9 @@ KONTRAST_JS = """
 """
 
 
+ALLE_FOLIEN = "() => document.body.innerText.match(/(\\d+) \\/ (\\d+) ·/)"
+
+
 def test_presentation_mode_at_1920x1080(demo_db_file):
     from playwright.sync_api import sync_playwright
 
@@ -70,12 +75,57 @@ def test_presentation_mode_at_1920x1080(demo_db_file):
         for n, titel in ((2, "Kinderarmut je Sozialraum"), (3, "Entwicklung Kinderarmut")):
             page.get_by_role("button", name="Weiter ▶").click()
             page.get_by_role("heading", name=titel).wait_for(timeout=60_000)
-            page.get_by_text(f"Folie {n} von 5").wait_for(timeout=30_000)
+            page.get_by_text(f"{n} / 8").wait_for(timeout=30_000)
             page.wait_for_timeout(2500)
             assert "folie=" + str(n) in page.url
             assert main.evaluate(KONTRAST_JS) == []
             page.screenshot(path=str(ARTIFACTS / f"praesentation_{n}.png"))
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        browser.close()
+
+
+@pytest.mark.parametrize("breite, hoehe", [(1280, 800), (1920, 1080)])
+def test_every_slide_fits_the_projector_and_the_clicker_steps_through(demo_db_file, breite, hoehe):
+    """No slide needs scrolling; ArrowRight / PageDown / Space advance, ArrowLeft goes back, Home to
+    the first; the key message names the leading and lagging Bezirke; a red Ampel cell is red."""
+    from playwright.sync_api import sync_playwright
+
+    from fis.palette import AMPEL
+
+    with streamlit_server({"FIS_DB": str(demo_db_file)}) as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_context(viewport={"width": breite, "height": hoehe}).new_page()
+        page.goto(url + "/praesentation?folie=1")
+        page.get_by_text("Lagebild Musterstadt 31.12.2024").wait_for(timeout=120_000)
+        nr, gesamt, tasten = 1, None, ["ArrowRight", "PageDown", " "]
+        rot_gesehen = False
+        while True:
+            page.get_by_text(f"{nr} / ").first.wait_for(timeout=60_000)
+            page.wait_for_timeout(2500)
+            gesamt = int(page.evaluate(ALLE_FOLIEN)[2])
+            hoch = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                                 " return [m.scrollHeight, m.clientHeight]; }")
+            assert hoch[0] <= hoch[1], (nr, hoch)
+            page.screenshot(path=str(ARTIFACTS / f"folie_{breite}x{hoehe}_{nr}.png"))
+            text = page.locator("body").inner_text()
+            if nr == 2:
+                assert "Unter den Stadtbezirken am ungünstigsten in" in text
+            zellen = page.locator("td", has_text="■ rot")
+            if zellen.count():
+                farbe = zellen.first.evaluate("e => getComputedStyle(e).backgroundColor")
+                r, g, b = (int(v) for v in re.findall(r"\d+", farbe)[:3])
+                soll = AMPEL["rot"].hintergrund
+                assert (r, g, b) == tuple(int(soll[i:i + 2], 16) for i in (1, 3, 5)), farbe
+                rot_gesehen = True
+            if nr == gesamt:
+                break
+            page.keyboard.press(tasten[nr % len(tasten)])
+            nr += 1
+        assert rot_gesehen and gesamt >= 6
+        page.keyboard.press("ArrowLeft")
+        page.get_by_text(f"{gesamt - 1} / {gesamt}").first.wait_for(timeout=60_000)
+        page.keyboard.press("Home")
+        page.get_by_text(f"1 / {gesamt}").first.wait_for(timeout=60_000)
         browser.close()
 
 
