@@ -572,7 +572,8 @@ def schlechteste_ziele(bewertung: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     b["rang"] = b["ampel_eigen"].map(AMPEL_RANG)
     b["gewicht"] = (b["abweichung_prozent"].abs()).fillna(0)
     b = b.sort_values(["rang", "gewicht", "ziel_id"], ascending=[False, False, True]).head(n)
-    return b.rename(columns={"ampel_eigen": "ampel"})[["ziel_id", "titel", "ampel", "text"]].reset_index(drop=True)
+    return (b.drop(columns=["ampel"], errors="ignore").rename(columns={"ampel_eigen": "ampel"})
+            [["ziel_id", "titel", "ampel", "text"]].reset_index(drop=True))
 
 
 def zielbaum(ziele: pd.DataFrame) -> pd.DataFrame:

@@ -49,7 +49,7 @@ st.caption(abc_beschreibung(abc, (a_grenze, b_grenze), namen))
 abc_tabelle = pd.DataFrame({"Rang": abc["rang"], "Produkt": [f"{n} {namen[n]}" for n in abc["nr"]],
                             "Aufwand": [fmt_wert(v, "€", 0) for v in abc["aufwand"]],
                             "Anteil": [fmt_wert(v, "%", 1) for v in abc["anteil"]],
-                            "kumuliert": [fmt_wert(v, "%", 1) for v in abc["kumuliert"]], "Klasse": abc["klasse"]})
+                            "Kumuliert": [fmt_wert(v, "%", 1) for v in abc["kumuliert"]], "Klasse": abc["klasse"]})
 with st.expander("Tabelle der ABC-Analyse"):
     st.dataframe(abc_tabelle, hide_index=True, key="pk_abc")
     controlling.download(abc_tabelle, "abc_analyse.csv", "pk_abc_csv")

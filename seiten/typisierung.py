@@ -71,7 +71,7 @@ with rechts:
                          + [Legendeneintrag(GRAU_FALLZAHL, "nicht typisiert", int(karte["typ"].isna().sum()))]))
 
 st.subheader("Typen und ihre kennzeichnenden Indikatoren")
-profil = t.profile.rename(columns=kurz)
+profil = t.profile.rename(columns=kurz).rename_axis("Typ")
 st.dataframe(pd.DataFrame({"Typ": profil.index, "Gebiete": [int((typ == i).sum()) for i in profil.index],
                            "Kennzeichen": [t.beschreibung[int(i)] for i in profil.index]}), hide_index=True,
              key="ty_beschreibung")
@@ -79,7 +79,8 @@ st.dataframe(profil.map(lambda v: fmt_zahl(v, 2)), key="ty_profile")
 controlling.download(profil.map(lambda v: fmt_zahl(v, 2)).reset_index(), f"typenprofile_{stichtag:%Y%m%d}.csv",
                      "ty_profile_csv", titel="Mittlere z-Werte je Typ")
 st.caption("Mittlere z-Werte je Typ: positiv = über dem Durchschnitt der Gebiete.")
-g = t.guete.melt("k", var_name="Maß", value_name="Wert")
+g = t.guete.rename(columns={"silhouette": "Silhouette", "wss": "Quadratsumme innerhalb der Typen"}).melt(
+    "k", var_name="Maß", value_name="Wert")
 st.altair_chart(alt.Chart(g).mark_line(point=True).encode(
     x=alt.X("k:O", title="Anzahl Typen"), y=alt.Y("Wert:Q", title=None),
     color=alt.Color("Maß:N", legend=None), tooltip=["k:O", "Maß:N", alt.Tooltip("Wert:Q", format=".3f")]
@@ -93,6 +94,7 @@ st.subheader("Hauptkomponenten")
 h = hauptkomponenten(x)
 st.caption("Ladungen = Korrelation von Indikator und Komponente; Komponenten mit Eigenwert ≥ 1 (Kaiser). Erklärt: "
            + ", ".join(f"{c} {fmt_zahl(v * 100, 1)} %" for c, v in h.erklaert.items()))
-st.dataframe(h.ladungen.rename(index=kurz).map(lambda v: fmt_zahl(v, 2)), key="ty_ladungen")
+st.dataframe(h.ladungen.rename(index=kurz).rename_axis("Indikator").map(lambda v: fmt_zahl(v, 2)),
+             key="ty_ladungen")
 controlling.download(h.ladungen.rename(index=kurz).map(lambda v: fmt_zahl(v, 2)).rename_axis("Indikator").reset_index(),
                      f"ladungen_{stichtag:%Y%m%d}.csv", "ty_ladungen_csv", titel="Ladungen der Hauptkomponenten")

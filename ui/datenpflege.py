@@ -311,12 +311,20 @@ def katalog_tab(config) -> None:
     edited = st.data_editor(
         aktuell, num_rows="dynamic", hide_index=True, width="stretch", key="dp_katalog_editor",
         column_config={
+            # German headers; the cells keep the keys and values of indikatoren.yaml
+            **{f: st.column_config.TextColumn(t, help=f"Feld „{f}“ in indikatoren.yaml") for f, t in (
+                ("name", "Name"), ("kurzname", "Kurzname"), ("handlungsfeld", "Handlungsfeld"),
+                ("einheit", "Einheit"), ("definition", "Definition"), ("zaehler", "Zähler"), ("nenner", "Nenner"),
+                ("quelle", "Quelle"), ("periodizitaet", "Periodizität"), ("stichtag_regel", "Stichtag"))},
             "indikator_id": st.column_config.TextColumn("Kennung", required=True),
-            "aggregation": st.column_config.SelectboxColumn(options=["quote", "summe"], required=True),
-            "polaritaet": st.column_config.SelectboxColumn(options=["hoch_gut", "hoch_schlecht", "neutral"],
-                                                           required=True),
+            "aggregation": st.column_config.SelectboxColumn("Aggregation", options=["quote", "summe"], required=True),
+            "polaritaet": st.column_config.SelectboxColumn(
+                "Polarität", options=["hoch_gut", "hoch_schlecht", "neutral"], required=True),
+            "faktor": st.column_config.NumberColumn("Faktor"),
             "geheimhaltung": st.column_config.NumberColumn("Mindestfallzahl", min_value=0, step=1),
-            "negativ_erlaubt": st.column_config.CheckboxColumn("negativ erlaubt")})
+            "nachkommastellen": st.column_config.NumberColumn("Nachkommastellen", min_value=0, max_value=6, step=1),
+            "negativ_erlaubt": st.column_config.CheckboxColumn("negativ erlaubt"),
+            "gesamtwert": st.column_config.SelectboxColumn("Gesamtwert", options=["geliefert", "summe"])})
     st.download_button("Katalog als CSV", aktuell.to_csv(sep=";", index=False).encode("utf-8-sig"),
                        file_name="indikatorenkatalog.csv", key="dp_katalog_csv", icon=":material/download:")
     datei = st.file_uploader("Oder Katalog importieren (YAML wie indikatoren.yaml, CSV oder XLSX)",

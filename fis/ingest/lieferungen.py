@@ -35,10 +35,10 @@ def lieferungen_tabelle(store: Store) -> pd.DataFrame:
         "Bezeichnung": frame["bezeichnung"],
         "Datei": frame["dateiname"].fillna(""),
         "Geliefert am": frame["zeitpunkt"],
-        "von": frame["benutzer"],
+        "Geliefert von": frame["benutzer"],
         "Zeilen": frame["anzahl_zeilen"],
-        "neu": frame["anzahl_neu"],
-        "ersetzt": frame["anzahl_ersetzt"],
+        "Neu": frame["anzahl_neu"],
+        "Ersetzt": frame["anzahl_ersetzt"],
         "Status": frame["status"],
         "Veröffentlicht": [veroeffentlicht_text(a, v) for a, v in
                            zip(frame["veroeffentlicht_am"], frame["veroeffentlicht_von"], strict=True)],

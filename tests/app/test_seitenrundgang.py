@@ -7,6 +7,7 @@ the partial Stichtag."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import date
@@ -23,7 +24,8 @@ SEITEN = ["lagebild", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge
           "ziele", "controlling", "produktdatenblatt", "produktkritik", "sroi", "berichte", "praesentation",
           "datenpflege", "audit"]
 MIT_GEBIET = {"karte", "zeitreihen", "sozialraumprofil", "berichte"}
-VERBOTEN = re.compile(r"(?<![\w-])(nan|NaN|None|NaT|null|undefined)(?![\w-])")
+VERBOTEN = re.compile(r"(?<![\w-])(nan|NaN|None|NaT|null|undefined|empty|Page not found)(?![\w-])")
+ROHE_SPALTE = re.compile(r"^[a-z_]+$")          # a column name like „indikator_id“ is a raw id, not German
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,13 @@ def texte(at: AppTest) -> list[str]:
                 frame = el.value
                 if not isinstance(frame, pd.DataFrame):
                     continue
-                out += [str(c) for c in frame.columns]
+                konfig = json.loads(getattr(el.proto, "columns", "") or "{}")
+                koepfe = [(konfig.get(str(c)) or {}).get("label") or str(c) for c in frame.columns
+                          if not (konfig.get(str(c)) or {}).get("hidden")]
+                out += koepfe
+                roh = [k for k in koepfe if ROHE_SPALTE.match(k)]
+                if roh:
+                    out.append(f"None (rohe Spaltennamen: {', '.join(roh)})")
                 for spalte in frame.columns:
                     werte = frame[spalte]
                     if any(isinstance(v, list) for v in werte):
