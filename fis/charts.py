@@ -195,7 +195,7 @@ def pareto(abc: pd.DataFrame, namen: dict[str, str], grenzen: tuple[float, float
     """ABC analysis as a Pareto chart: Aufwand per product (bars, by class) and the
     cumulative share (line) with the class thresholds."""
     d = abc.copy()
-    d["Produkt"] = [f"{nr} {namen.get(nr, '')}" for nr in d["nr"]]
+    d["Produkt"] = [f"{nr} {kurzname(namen.get(nr, ''), 22)}" for nr in d["nr"]]
     d["Aufwand"] = [fmt_wert(v, "€", 0) for v in d["aufwand"]]
     d["Kumuliert"] = [fmt_wert(v, "%", 1) for v in d["kumuliert"]]
     x = alt.X("Produkt:N", sort=list(d["Produkt"]), title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160))
@@ -213,10 +213,11 @@ def pareto(abc: pd.DataFrame, namen: dict[str, str], grenzen: tuple[float, float
 
 
 def portfoliomatrix(pf: pd.DataFrame, namen: dict[str, str], grenzen_x: list[float], grenzen_y: list[float],
-                    felder, soll: pd.DataFrame | None = None, hoehe: int = 480) -> alt.LayerChart:
+                    felder, soll: pd.DataFrame | None = None, hoehe: int = 480, breite: int = 900) -> alt.LayerChart:
     """Portfolio: Ressourcenverbrauch (log scale) × Wirkungsbeitrag with the field
-    boundaries and names; with ``soll`` (nr, x, y) arrows from today to the intended position."""
-    d = pf.copy()
+    boundaries and names; with ``soll`` (nr, x, y) arrows from today to the intended position.
+    Points carry shortened product names where they fit without overlap (largest Aufwand first)."""
+    d = pf.sort_values("x", ascending=False).reset_index(drop=True)
     d["Produkt"] = [f"{nr} {namen.get(nr, '')}" for nr in d["nr"]]
     d["Aufwand"] = [fmt_wert(v, "€", 0) for v in d["x"]]
     d["Wirkung"] = [fmt_wert(v, "Punkte", 0) for v in d["y"]]
@@ -249,8 +250,39 @@ def portfoliomatrix(pf: pd.DataFrame, namen: dict[str, str], grenzen_x: list[flo
             y=alt.Y("y2:Q", scale=alt.Scale(domain=[0, 100]))))
     layers.append(alt.Chart(d).mark_circle(size=110, color=P.IST, opacity=0.85).encode(
         x=x, y=y, tooltip=["Produkt:N", "Aufwand:N", "Wirkung:N", "feld:N", "strategie:N"]))
-    layers.append(alt.Chart(d).mark_text(align="left", dx=6, dy=-9, fontSize=10).encode(x=x, y=y, text="nr:N"))
-    return alt.layer(*layers).properties(height=hoehe)
+    d["Kurz"] = [kurzname(namen.get(nr, nr)) for nr in d["nr"]]
+    passt = beschriftungen_ohne_ueberlappung(np.log(d["x"].to_numpy(float)), d["y"].to_numpy(float), d["Kurz"],
+                                             (np.log(xmin), np.log(xmax)), (0, 100), breite, hoehe, 11)
+    layers.append(alt.Chart(d[passt]).mark_text(align="left", dx=7, dy=-8, fontSize=11, color=P.TEXT).encode(
+        x=x, y=y, text="Kurz:N"))
+    return alt.layer(*layers).properties(height=hoehe, width=breite)
+
+
+def kurzname(name: str, laenge: int = 24) -> str:
+    """A name short enough for a chart label, cut at a word: 'Hilfe zur Erziehung in Vollzeitpflege' →
+    'Hilfe zur Erziehung in…'."""
+    name = str(name)
+    return name if len(name) <= laenge else name[:laenge - 1].rsplit(" ", 1)[0] + "…"
+
+
+def beschriftungen_ohne_ueberlappung(x, y, texte, xbereich, ybereich, breite: int, hoehe: int,
+                                     schrift: int) -> np.ndarray:
+    """Which points get their label: placed right of the point in the order given, a label that would
+    overlap one placed before (or leave the chart) is left out – its name stays in the tooltip."""
+    px = (np.asarray(x) - xbereich[0]) / (xbereich[1] - xbereich[0]) * breite
+    py = (1 - (np.asarray(y) - ybereich[0]) / (ybereich[1] - ybereich[0])) * hoehe
+    belegt: list[tuple[float, float, float, float]] = []
+    passt = np.zeros(len(px), dtype=bool)
+    for i, text in enumerate(texte):
+        w = 0.55 * schrift * len(str(text))
+        k = (px[i] + 7, py[i] - 8 - schrift, px[i] + 7 + w, py[i] - 8 + 2)
+        if k[2] > breite or k[1] < 0:
+            continue
+        if any(k[0] < b[2] and b[0] < k[2] and k[1] < b[3] and b[1] < k[3] for b in belegt):
+            continue
+        belegt.append(k)
+        passt[i] = True
+    return passt
 
 
 def tornado(sens: pd.DataFrame, n: int = 10, hoehe: int = 300) -> alt.LayerChart:
