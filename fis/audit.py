@@ -25,6 +25,7 @@ AKTIONEN = {
     "produkt_geaendert": "Produktstamm geändert",
     "wirkungsbeitrag_geaendert": "Wirkungsbeiträge geändert",
     "sroi_gespeichert": "SROI-Analyse gespeichert",
+    "einordnung_gespeichert": "Einordnung gespeichert",
     "anmeldung": "Anmeldung",
     "anmeldung_fehlgeschlagen": "Anmeldung fehlgeschlagen",
     "abmeldung": "Abmeldung",
@@ -35,7 +36,7 @@ AKTIONEN = {
 
 OBJEKTE = {"lieferung": "Lieferung", "ziel": "Ziel", "produkt": "Produkt", "produktgruppe": "Produktgruppe",
            "produktbereich": "Produktbereich", "wirkungsbeitrag": "Wirkungsbeiträge", "sroi": "SROI-Analyse",
-           "sitzung": "Sitzung", "benutzer": "Benutzer"}
+           "sitzung": "Sitzung", "benutzer": "Benutzer", "einordnung": "Einordnung"}
 
 
 def _einzelheiten(details) -> str:

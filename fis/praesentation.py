@@ -52,6 +52,18 @@ def folien_planen(folien: tuple[Folie, ...], anzahl_ziele: int) -> list[Foliente
     return out
 
 
+def folien_bezug(folie: Folie) -> str:
+    """The Einordnung a slide shows (fis.einordnung): the indicator of a map or trend, the index, the
+    goals, the Lagebild, the area of a profile."""
+    if folie.ansicht in ("karte", "zeitreihe") and folie.indikator:
+        return f"indikator:{folie.indikator}"
+    if folie.ansicht == "sozialindex":
+        return f"index:{folie.index or ''}"
+    if folie.ansicht == "profil":
+        return f"raum:{folie.raum}"
+    return {"eckwerte": "lagebild", "ziele": "ziele"}.get(folie.ansicht, "")
+
+
 def abweichende_ziele(bewertung: pd.DataFrame) -> pd.DataFrame:
     """Red and yellow goals (own Kennzahl), red first, then by ID: what the goal slides list."""
     b = bewertung[bewertung["ampel_eigen"].isin(["rot", "gelb"])].copy()

@@ -432,6 +432,21 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         QUALIFY row_number() OVER (PARTITION BY v.indikator_id ORDER BY v.lieferung_id DESC) = 1;
         """,
     ),
+    (
+        10,
+        "Einordnung der Sozialplanung",
+        """
+        -- Einordnung der Sozialplanung: the planners' interpretation of an indicator (or the Lagebild, the
+        -- goals, an index …) at a Stichtag; every version is its own delivery, published like values.
+        CREATE TABLE IF NOT EXISTS einordnung (
+            bezug VARCHAR NOT NULL,          -- indikator:sgb2_quote, lagebild, ziele, index:sozialindex …
+            stichtag DATE NOT NULL,
+            text VARCHAR NOT NULL,           -- empty: withdrawn
+            lieferung_id INTEGER NOT NULL,
+            PRIMARY KEY (bezug, stichtag, lieferung_id)
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -454,6 +469,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
              "richtung", "toleranz", "band_unten", "band_oben", "verantwortlich", "massnahmen",
              "beschlossen_von", "beschlossen_am", "band_unten_strikt", "band_oben_strikt"),
     "ziel_soll": ("ziel_id", "jahr", "soll"),
+    "einordnung": ("bezug", "stichtag", "text", "lieferung_id"),
     "produktbereich": ("nr", "name", "verantwortlich"),
     "produktgruppe": ("nr", "bereich_nr", "name", "verantwortlich", "organisationseinheit",
                       "gremium", "beschreibung", "zielsetzung", "zielerreichung", "zielgruppe",
@@ -612,6 +628,17 @@ class Store:
                     "Datei eine DuckDB-Datenbank ist."
                 ) from exc
         store = cls(con, path)
+        if read_only and 0 < store.schema_version() < LATEST_VERSION:
+            # an older database read by a newer program: upgrade it once (briefly writable), then read
+            store.close()
+            try:
+                cls.open(path, warten=warten).close()
+            except (StoreError, duckdb.Error) as exc:
+                raise StoreError(
+                    f"Die Datenbank „{path}“ hat einen älteren Aufbau als dieses Programm erwartet und lässt sich "
+                    f"nicht aktualisieren ({exc}). Bitte einmal die App oder einen schreibenden Befehl (z. B. "
+                    "python -m fis status) mit Schreibrecht auf die Datei starten.") from exc
+            return cls.open(path, read_only=True, warten=warten)
         if not read_only:
             store.migrate()
             store._audit_nachtragen()
@@ -1148,6 +1175,25 @@ class Store:
         self._insert_frame("ziel", frame)
         if soll is not None and len(soll):
             self._insert_frame("ziel_soll", soll)
+
+    def insert_einordnung(self, frame: pd.DataFrame) -> int:
+        return self._insert_frame("einordnung", frame)
+
+    def load_einordnungen(self, stichtag: date | None = None) -> pd.DataFrame:
+        """The current Einordnung per reference and Stichtag (newest active delivery; published ones only
+        for a public store), with who wrote it and when: bezug, stichtag, text, lieferung_id, benutzer,
+        zeitpunkt, veroeffentlicht. Withdrawn ones (empty text) are left out."""
+        frame = self.con.execute(
+            "SELECT e.bezug, e.stichtag, e.text, e.lieferung_id, l.benutzer, l.zeitpunkt, "
+            "l.veroeffentlicht_am IS NOT NULL AS veroeffentlicht "
+            "FROM einordnung e JOIN lieferung l USING (lieferung_id) "
+            "WHERE l.status = 'aktiv' AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) "
+            "AND (CAST(? AS DATE) IS NULL OR e.stichtag = ?) "
+            "QUALIFY row_number() OVER (PARTITION BY e.bezug, e.stichtag ORDER BY e.lieferung_id DESC) = 1 "
+            "ORDER BY e.bezug, e.stichtag", [self.nur_veroeffentlicht, stichtag, stichtag]).df()
+        if len(frame):
+            frame["stichtag"] = pd.to_datetime(frame["stichtag"]).dt.date
+        return frame[frame["text"].str.strip() != ""].reset_index(drop=True)
 
     def load_ziel_soll(self) -> pd.DataFrame:
         return self.con.execute("SELECT ziel_id, jahr, soll FROM ziel_soll ORDER BY ziel_id, jahr").df()

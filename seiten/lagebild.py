@@ -5,8 +5,9 @@ import streamlit as st
 
 from fis.controlling import ampel_je_zielfeld, schlechteste_ziele
 from fis.datenstand import neuere_hinweis
+from fis.einordnung import bezug_indikator
 from fis.format import fmt_datum, fmt_differenz, fmt_wert
-from ui import cache, controlling, monitoring, sidebar
+from ui import cache, controlling, einordnung, monitoring, sidebar
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -48,6 +49,11 @@ for i, e in enumerate(lage.eckwerte):
         status = "vorläufig" if e.status == "vorläufig" else "endgültig"
         st.caption(f"{status} · seit {e.vergleichsjahr}: "
                    f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)}")
+
+eintraege = cache.einordnungen(version, auswahl.stichtag)
+bezuege = ["lagebild", *[bezug_indikator(e.indikator_id) for e in lage.eckwerte]]
+einordnung.anzeigen(eintraege, bezuege, cache.katalog(version))
+einordnung.bearbeiten(bezuege, auswahl.stichtag, cache.katalog(version), "lb_einordnung")
 
 if lage.nicht_beurteilbar:
     st.subheader(f"{sozialraeume} mit Handlungsbedarf")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from fis.einordnung import bezug_indikator
 from fis.format import dativ, fmt_datum, fmt_zahl, md
 from fis.monitoring import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
-from ui import cache, monitoring, sidebar
+from ui import cache, einordnung, monitoring, sidebar
 from ui import links as deeplinks
 
 config = cache.config()
@@ -53,6 +54,12 @@ if auswahl.ebene == 1:
     else:
         st.success(f"Kein Handlungsbedarf nach der Regel des Lagebilds: {flags.text}",
                    icon=":material/check_circle:")
+
+eintraege = cache.einordnungen(cache.data_version(), auswahl.stichtag)
+mit_text = [bezug_indikator(i) for i in daten["indikator_id"] if bezug_indikator(i) in eintraege]
+if mit_text:
+    with st.expander(f"Einordnung der Sozialplanung zu {len(mit_text)} dieser Indikatoren"):
+        einordnung.anzeigen(eintraege, mit_text, m.indikatoren, titel="")
 
 vergleich = profil(m, zweiter, auswahl.stichtag, jahre) if zweiter else None
 tabelle = profil_tabelle(daten, jahre, vergleich, namen.get(raum), namen.get(zweiter) if zweiter else None)

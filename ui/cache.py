@@ -27,6 +27,7 @@ from fis import produkte as prd
 from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
+from fis.einordnung import einordnungen as lade_einordnungen
 from fis.ingest.lieferungen import unveroeffentlicht
 from fis.lagebild import Lagebild, compute_lagebild
 from fis.maps import anzeige_geometrien
@@ -138,6 +139,12 @@ def data_version(oeffentlich: bool = False) -> str:
 def _leser(version: str) -> Store:
     """The store a cached read uses: its scope follows the version key, not the caller."""
     return _verbindung().cursor(nur_veroeffentlicht=version.endswith("|veroeffentlicht"))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def einordnungen(version: str, stichtag: date) -> dict[str, dict]:
+    """The Einordnungen of the planners at ``stichtag`` (public roles: published ones only)."""
+    return lade_einordnungen(_leser(version), stichtag)
 
 
 @st.cache_data(show_spinner=False)

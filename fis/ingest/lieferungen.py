@@ -15,7 +15,8 @@ from fis.store import Store
 from fis.zugang import Benutzer, handelnder
 
 ARTEN = {"werte": "Indikatorwerte", "raeume": "Raumgliederung", "katalog": "Indikatorenkatalog",
-         "ziele": "Zielsystem", "produkte": "Produkte", "haushalt": "Haushalt"}
+         "ziele": "Zielsystem", "produkte": "Produkte", "haushalt": "Haushalt",
+         "einordnung": "Einordnung"}
 
 
 def benutzer() -> str:
