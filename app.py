@@ -5,8 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from fis import palette
 from fis.config import ConfigError, db_path
-from fis.palette import css_variablen
 from fis.protokoll import fehler_protokollieren, fehlertext, seitenlauf_protokollieren
 from fis.store import StoreError
 from ui import cache, sidebar, zugang
@@ -14,8 +14,16 @@ from ui import cache, sidebar, zugang
 # An emoji favicon is inlined as a data URL; a ":material/…:" icon would load from Google.
 st.set_page_config(page_title="FIS Sozialplanung", page_icon="📊",
                    layout="wide", initial_sidebar_state="expanded")
-st.html(f"<style>{css_variablen()}\n{(Path(__file__).parent / 'ui' / 'barrierefrei.css').read_text(encoding='utf-8')}"
-        "</style>")
+try:
+    gestaltung = palette.gestaltung(cache.config())
+except ConfigError:
+    gestaltung = palette.Gestaltung()
+# one element for all style sheets: every further element would add a gap above each page
+STILE = [(Path(__file__).parent / "ui" / datei).read_text(encoding="utf-8")
+         for datei in ("barrierefrei.css", "gestaltung.css")]
+st.html("<style>" + "\n".join([palette.css_variablen(), palette.css_gestaltung(gestaltung), *STILE]) + "</style>")
+if gestaltung.logo and Path(gestaltung.logo).is_file():
+    st.logo(gestaltung.logo, size="large")
 
 
 

@@ -319,3 +319,25 @@ def ertrag_aufwand(d, hoehe: int = 280) -> alt.Chart:
         color=alt.Color("Art:N", scale=alt.Scale(domain=["Ordentliche Erträge", "Ordentliche Aufwendungen"],
                                                  range=[P.ERTRAG, P.AUFWAND]), legend=alt.Legend(orient="bottom")),
         tooltip=["Spalte:N", "Art:N", "Euro:N"]).properties(height=hoehe)
+
+
+def indexbalken(teil: pd.DataFrame, breite: int = 300) -> alt.LayerChart:
+    """The profile of one Handlungsfeld at a glance: per indicator a bar from the city (index 100) to
+    the area's index, unfavourable in red and favourable in green by the indicator's polarity (grey
+    without one). Suppressed values have no index and are left out (no bar hints at them)."""
+    d = teil[~teil["unterdrueckt"].astype(bool) & teil["index"].notna()].copy()
+    d["Indikator"] = [kurzname(n, 28) for n in d["name"]]
+    d["ungünstig"] = np.where(d["polaritaet"] == "hoch_gut", d["index"] < 100, d["index"] > 100)
+    d["farbe"] = np.where(d["polaritaet"] == "neutral", P.REFERENZ_HELL,
+                          np.where(d["ungünstig"], P.UNGUENSTIG, P.GUENSTIG))
+    d["null"] = 100.0
+    d["text"] = [f"{v:.0f}" for v in d["index"]]
+    unten = float(min(50.0, d["index"].min() - 10)) if len(d) else 50.0
+    oben = float(max(150.0, d["index"].max() + 10)) if len(d) else 150.0
+    y = alt.Y("Indikator:N", sort=list(d["Indikator"]), title=None, axis=alt.Axis(labelLimit=180))
+    x = alt.X("index:Q", title="Index (Gesamtstadt = 100)", scale=alt.Scale(domain=[unten, oben], clamp=True))
+    balken = alt.Chart(d).mark_bar(height=9).encode(y=y, x=x, x2="null:Q", color=alt.Color("farbe:N", scale=None))
+    werte = alt.Chart(d).mark_text(align="left", dx=3, fontSize=9, color=P.BESCHRIFTUNG).encode(
+        y=y, x=alt.X("index:Q", scale=alt.Scale(domain=[unten, oben], clamp=True)), text="text:N")
+    linie = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color=P.REFERENZ, strokeWidth=1).encode(x="x:Q")
+    return alt.layer(balken, werte, linie).properties(width=breite, height=16 * max(len(d), 1))

@@ -386,9 +386,12 @@ def _report(args: argparse.Namespace) -> int:
             jahr, monat = ctl.berichtsstand(c, args.rhythmus)
             standard = _standard_stichtag(store, config)
             ziel_jahr = args.jahr or (standard.year if standard else jahr)   # as on the pages: the Stichtag's year
+            from fis.lagebild import compute_lagebild
             b = inhalte.abweichungsbericht(store, config, c, ctl.bewerte_ziele(c, ziel_jahr, config.controlling),
                                            ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt),
-                                           args.rhythmus, ziel_jahr)
+                                           args.rhythmus, ziel_jahr,
+                                           compute_lagebild(store, config, standard, 1, m) if standard else None,
+                                           standard)
         elif args.art == "monitoring":
             stichtag = _report_stichtag(store, config, args, m.stichtage)
             if stichtag is None:

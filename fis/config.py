@@ -8,6 +8,7 @@ in error messages. Unknown keys, wrong types and missing fields raise
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
@@ -56,6 +57,26 @@ class Karte:
     kachel_attribution: str | None = hilfe("Quellenvermerk des Kachelservers.", None)
 
 
+SCHRIFTEN = ("Source Sans Pro", "Lato", "Libertinus Serif", "New Computer Modern")
+Schrift = Literal["Source Sans Pro", "Lato", "Libertinus Serif", "New Computer Modern"]
+
+
+@dataclass(frozen=True)
+class Erscheinungsbild:
+    logo: str | None = hilfe(
+        "Logo der Kommune als PNG-, JPG- oder SVG-Datei, Pfad relativ zum Konfigurationsordner (z. B. "
+        "„logo.svg“). Erscheint auf dem Titelblatt und in der Kopfzeile der Berichte, auf den Folien und "
+        "im Kopf der App. Leer: kein Logo.", None)
+    hauptfarbe: str | None = hilfe(
+        "Hausfarbe als Hex-Wert aus der Gestaltungsrichtlinie („#“ und sechs Zeichen 0–9, a–f): Überschriften "
+        "und Linien der Berichte, Titelleiste der "
+        "Folien, Leiste im Kopf der App. Eine zu helle Farbe (Kontrast zu Weiß unter 4,5 : 1) färbt nur "
+        "Linien, nicht Schrift. Leer: das Blau des Systems.", None)
+    schrift: Schrift = hilfe(
+        "Schrift der Berichte, aus den mitgelieferten: „Source Sans Pro“ (wie die App), „Lato“, "
+        "„Libertinus Serif“, „New Computer Modern“.", "Source Sans Pro")
+
+
 @dataclass(frozen=True)
 class Gesamtaufwand:
     jahr: int = hilfe("Haushaltsjahr.")
@@ -83,6 +104,8 @@ class Stadt:
         "einzelner Sozialräume, wird ein Wert unter dieser Abdeckung nicht gezeigt (nur „unvollständig: "
         "5 von 51 Sozialräumen“), darüber mit seiner Abdeckung und als vorläufig. Standard 100: nur "
         "vollständige Summen.", 100.0)
+    erscheinungsbild: Erscheinungsbild = hilfe(
+        "Erscheinungsbild der Kommune (Logo, Hausfarbe, Schrift der Berichte).", Erscheinungsbild())
     gesamtaufwand: tuple[Gesamtaufwand, ...] = hilfe(
         "Ordentliche Aufwendungen des Gesamthaushalts je Jahr (Liste mit „jahr“ und „aufwand“): Grundlage "
         "der Kennzahl „Aufwand / Gesamtaufwand“ im Produktdatenblatt. Fehlt ein Jahr, heißt die Kennzahl "
@@ -495,7 +518,23 @@ class _Reader:
         return self.build_dataclass(cls, node, "")
 
 
-def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild) -> None:
+def _pruefe_erscheinungsbild(e: Erscheinungsbild, verzeichnis: Path) -> None:
+    if e.hauptfarbe is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", e.hauptfarbe):
+        raise ConfigError("stadt.yaml, Schlüssel „erscheinungsbild.hauptfarbe“: erwartet wird ein Hex-Wert mit "
+                          "„#“ und sechs Zeichen 0–9, a–f aus der Gestaltungsrichtlinie "
+                          f"(gefunden: „{e.hauptfarbe}“). Bitte in Anführungszeichen "
+                          "setzen, sonst liest YAML das „#“ als Kommentar.")
+    if e.logo:
+        pfad = verzeichnis / e.logo
+        if pfad.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
+            raise ConfigError("stadt.yaml, Schlüssel „erscheinungsbild.logo“: das Logo muss eine PNG-, JPG- oder "
+                              f"SVG-Datei sein (gefunden: „{e.logo}“).")
+        if not pfad.is_file():
+            raise ConfigError(f"stadt.yaml, Schlüssel „erscheinungsbild.logo“: die Datei „{e.logo}“ gibt es im "
+                              f"Konfigurationsordner {verzeichnis} nicht.")
+
+
+def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild, verzeichnis: Path) -> None:
     nummern = [e.ebene for e in stadt.raumebenen]
     if len(nummern) < 2 or sorted(nummern) != list(range(1, len(nummern) + 1)):
         raise ConfigError(
@@ -513,6 +552,7 @@ def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild) -> No
     if not 0 < stadt.mindest_abdeckung <= 100:
         raise ConfigError("stadt.yaml, Schlüssel „mindest_abdeckung“: erwartet wird ein Prozentwert über 0 "
                           f"und höchstens 100 (gefunden: {stadt.mindest_abdeckung}).")
+    _pruefe_erscheinungsbild(stadt.erscheinungsbild, verzeichnis)
     known = set(ids)
     if stadt.mindest_einwohner and stadt.einwohner_indikator not in known:
         raise ConfigError("stadt.yaml, Schlüssel „einwohner_indikator“: bei „mindest_einwohner“ muss "
@@ -540,7 +580,7 @@ def load_config(directory: str | Path | None = None) -> Config:
             raise ConfigError(f"{filename}: Datei fehlt im Konfigurationsordner {directory}.")
         parts[filename] = _Reader(path).load(cls)
     stadt, katalog, lagebild = parts["stadt.yaml"], parts["indikatoren.yaml"], parts["lagebild.yaml"]
-    _check_consistency(stadt, katalog, lagebild)
+    _check_consistency(stadt, katalog, lagebild, directory)
     # controlling.yaml is optional: without it the standard Ampel rules apply.
     pfad = directory / "controlling.yaml"
     controlling = _Reader(pfad).load(Controlling) if pfad.exists() else Controlling(ampel=STANDARD_AMPEL)

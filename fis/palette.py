@@ -129,3 +129,34 @@ def css_variablen() -> str:
              "rahmen": RAHMEN, **{f"ampel-{k}": v.hintergrund for k, v in AMPEL.items()},
              **{f"ampel-{k}-text": v.text for k, v in AMPEL.items()}}
     return ":root {" + " ".join(f"--fis-{k}: {v};" for k, v in namen.items()) + "}"
+
+
+# --------------------------------------------------------------------------- the city's design
+
+LAGE_HINTERGRUND = "#eeeeee"      # the other areas on a locator map
+EINORDNUNG_HINTERGRUND = "#f3f6f9"
+
+
+@dataclass(frozen=True)
+class Gestaltung:
+    """The city's corporate design (stadt.yaml „erscheinungsbild“) as reports, slides and app use it."""
+    farbe: str = PRIMAER              # lines, bars, the area on a locator map
+    schriftfarbe: str = PRIMAER       # headings: the colour itself if it reads on white (AA), else TEXT
+    schrift: str = "Source Sans Pro"
+    logo: str | None = None           # absolute path of the logo file, or None
+
+
+def gestaltung(config=None) -> Gestaltung:
+    """The design of ``config`` (the system's own without one)."""
+    e = getattr(getattr(config, "stadt", None), "erscheinungsbild", None)
+    if e is None:
+        return Gestaltung()
+    farbe = (e.hauptfarbe or PRIMAER).lower()
+    logo = str((config.verzeichnis / e.logo).resolve()) if e.logo else None
+    return Gestaltung(farbe=farbe, schriftfarbe=farbe if kontrast(farbe, WEISS) >= 4.5 else TEXT,
+                      schrift=e.schrift, logo=logo)
+
+
+def css_gestaltung(g: Gestaltung) -> str:
+    """The design's colour as a CSS custom property (``--fis-haus``) for the app header and the slides."""
+    return ":root {" + f"--fis-haus: {g.farbe}; --fis-haus-schrift: {g.schriftfarbe};" + "}"

@@ -15,8 +15,9 @@ version = cache.data_version()
 # levels, areas and names; each report loads the values it needs when it is built
 m = cache.monitoring(version, [])
 st.title("Berichte")
-st.caption("PDF mit Titelblatt (Stadt, Stichtag, Datenstand, letzte Lieferung), Inhaltsverzeichnis, Seitenzahlen, "
-           "Quellen und Hinweisen zur Geheimhaltung. Für regelmäßige Läufe: python -m fis report …")
+st.caption("PDF mit Titelblatt (Stadt, Stichtag, Datenstand, letzte Lieferung), der Seite „Auf einen Blick“ mit der "
+           "Einordnung der Sozialplanung, Seitenzahlen, Quellen und Hinweisen zur Geheimhaltung; ab sieben Seiten "
+           "mit Inhaltsverzeichnis. Für regelmäßige Läufe: python -m fis report …")
 arten = {"abweichung": "Abweichungsbericht (Controlling)", "steckbrief": "Sozialraum-Steckbrief",
          "monitoring": "Monitoringbericht (Karten und Zeitreihen)", "index": "Sozialindex",
          "produkt": "Produktdatenblatt"}
@@ -88,7 +89,8 @@ if st.button("PDF erstellen", type="primary", icon=":material/picture_as_pdf:", 
     store = cache.store()
     if art == "abweichung":
         b = inhalte.abweichungsbericht(store, config, c, cache.bewertung(version, auswahl.stichtag.year),
-                                       cache.haushaltszeilen(version, jahr, monat), rhythmus, auswahl.stichtag.year)
+                                       cache.haushaltszeilen(version, jahr, monat), rhythmus, auswahl.stichtag.year,
+                                       cache.lagebild(version, auswahl.stichtag, 1), auswahl.stichtag)
     elif art == "steckbrief":
         b = inhalte.steckbrief(store, config, cache.monitoring(version), raeume, auswahl.stichtag)
     elif art == "monitoring":
@@ -96,7 +98,8 @@ if st.button("PDF erstellen", type="primary", icon=":material/picture_as_pdf:", 
             store, config, cache.monitoring(version, [*gewaehlt, *kern]),
             cache.geometrien(version, auswahl.stichtag, 1), auswahl.stichtag, gewaehlt,
             cache.lagebild(version, auswahl.stichtag, 1),
-            lambda anteil, name: fortschritt.progress(0.8 * anteil, text=f"Karte und Zeitreihe: {name} …"))
+            lambda anteil, name: fortschritt.progress(0.8 * anteil, text=f"Karte und Zeitreihe: {name} …"),
+            cache.bewertung(version, auswahl.stichtag.year))
     elif art == "index":
         b = inhalte.indexbericht(store, config, daten, cache.monitoring(version, cache.index_indikatoren()),
                                  cache.geometrien(version, index_tag, ix.ebene), ix.id,

@@ -14,12 +14,14 @@ from fis.format import fmt_datum, fmt_differenz, fmt_wert, md
 from fis.indizes import berechne_aus, kartendaten, stichtage
 from fis.maps import deck, kartenansicht, legende_html
 from fis.monitoring import gebietsreformen, profil, profil_tabelle, zeitreihe_werte
-from fis.palette import SCHWARZ
-from fis.praesentation import PROFIL_ZEILEN, ZIELE_JE_FOLIE, abweichende_ziele, folien_planen, kopf
+from fis.palette import SCHWARZ, gestaltung
+from fis.praesentation import PROFIL_ZEILEN, ZIELE_JE_FOLIE, abweichende_ziele, folien_bezug, folien_planen, kopf
 from ui import cache, controlling, tasten
+from ui.gestaltung import logo_html
 
-st.html(f"<style>{Path(__file__).parents[1].joinpath('ui', 'praesentation.css').read_text(encoding='utf-8')}</style>")
 config = cache.config()
+st.html(f"<style>{Path(__file__).parents[1].joinpath('ui', 'praesentation.css').read_text(encoding='utf-8')}</style>"
+        + logo_html(gestaltung(config), "fis-folienlogo"))
 # the committee sees published deliveries only, whoever runs the projector
 version = cache.data_version(oeffentlich=True)
 m = cache.monitoring(version, [*cache.lagebild_indikatoren(), *cache.index_indikatoren(),
@@ -68,6 +70,10 @@ k = kopf(teil, config, m, stichtag, lage=lage, bewertung=bewertung, index_name=i
 st.title(md(k.titel))
 if k.aussage:
     st.markdown(f"**{md(k.aussage)}**")
+bezug = f"index:{ix.id}" if folie.ansicht == "sozialindex" else folien_bezug(folie)
+kommentar = cache.einordnungen(version, stichtag).get(bezug)
+if kommentar:
+    st.markdown(f"*Kommentar der Planung:* {md(kommentar['text'])}")
 
 KARTE = 700            # px at 1920×1080; ui/praesentation.css scales the whole slide to the screen
 oben = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == 2)] if m.top > 2 else None

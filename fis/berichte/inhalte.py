@@ -6,8 +6,11 @@ from datetime import date
 
 import pandas as pd
 
-from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle
+from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle, Zusammenfassung
 from fis.format import fmt_datum
+from fis.palette import gestaltung
+
+HOECHSTENS_ABWEICHUNGEN = 5          # on the summary page
 
 
 def _stand(store, art: str = "werte") -> tuple[str, str]:
@@ -41,11 +44,75 @@ def _sozialraeume_dativ(config) -> str:
     return dativ(config.ebene(1).plural)
 
 
+def _einordnung(store, config, stichtag: date | None, bezuege: list[str], katalog=None) -> list[dict]:
+    """The Einordnungen of ``bezuege`` at ``stichtag`` (published ones only for a public store) as the
+    template sets them; the title names the reference when there is more than one."""
+    from fis.einordnung import bezug_name, einordnungen, zeile
+
+    if stichtag is None:
+        return []
+    e = einordnungen(store, stichtag)
+    namen = {ix.id: ix.name for ix in config.indizes.indizes}
+    da = [b for b in bezuege if b in e]
+    return [{"titel": bezug_name(b, katalog, namen) if len(da) > 1 else "", "text": e[b]["text"],
+             "zeile": zeile(e[b])} for b in da]
+
+
+def _eckwerte(lage) -> Tabelle:
+    from fis.format import fmt_anzeige, fmt_differenz
+    frame = pd.DataFrame({
+        "Kennzahl": [e.name for e in lage.eckwerte],
+        "Wert": [fmt_anzeige(e.wert, e.einheit, e.nachkommastellen, abdeckung=e.abdeckung, status=e.status)
+                 for e in lage.eckwerte],
+        "ggü. Vorjahr": [fmt_differenz(e.veraenderung_vorjahr, e.einheit, e.nachkommastellen) for e in lage.eckwerte],
+        "ggü. Vergleichsjahr": [f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)} "
+                                f"(seit {e.vergleichsjahr})" for e in lage.eckwerte]})
+    return Tabelle(f"Eckwerte der Gesamtstadt am {fmt_datum(lage.stichtag)}", frame, ["1.6fr", "auto", "auto", "auto"],
+                   rechts=[1, 2, 3])
+
+
+def _handlungsbedarf_satz(lage, config) -> str:
+    plural = config.ebene(1).plural
+    if lage.nicht_beurteilbar:
+        return f"Handlungsbedarf am {fmt_datum(lage.stichtag)}: {lage.nicht_beurteilbar}."
+    return (f"Handlungsbedarf: {len(lage.handlungsbedarf)} von {lage.anzahl_sozialraeume} {_dativ(plural)} "
+            f"erfüllen am {fmt_datum(lage.stichtag)} die Regel des Lagebilds.")
+
+
+def _dativ(wort: str) -> str:
+    from fis.format import dativ
+    return dativ(wort)
+
+
+def _ampelzahlen(bewertung: pd.DataFrame | None) -> dict[str, int] | None:
+    """Goals with their own Kennzahl per Ampel, red first (all four colours, also the zeros)."""
+    if bewertung is None or bewertung.empty:
+        return None
+    n = bewertung["ampel_eigen"].value_counts()
+    return {f: int(n.get(f, 0)) for f in ("rot", "gelb", "grün", "grau")}
+
+
+def _ampel_satz(zahlen: dict[str, int]) -> str:
+    gesamt = sum(zahlen.values())
+    return (f"Von {gesamt} Zielen mit eigener Kennzahl sind {zahlen['rot']} rot, {zahlen['gelb']} gelb und "
+            f"{zahlen['grün']} grün; {zahlen['grau']} ohne aktuellen Ist-Wert.")
+
+
+def _ziel_bewertung(store, config, m, jahr: int) -> pd.DataFrame | None:
+    """The goals judged for ``jahr`` (None without goals)."""
+    from fis.controlling import bewerte_ziele, lade_controlling
+    c = lade_controlling(store, m)
+    return bewerte_ziele(c, jahr, config.controlling) if len(c.ziele) else None
+
+
 def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.DataFrame, rhythmus: str,
-                       ziel_jahr: int | None = None) -> Bericht:
+                       ziel_jahr: int | None = None, lage=None, stichtag: date | None = None) -> Bericht:
     """The Abweichungsbericht as on the Controlling page: only deviations, red first,
     grouped by organisation, with the explaining sentence of every Ampel. ``ziel_jahr``: the year
-    the goals in ``bewertung`` were judged for (default: the budget's reporting year)."""
+    the goals in ``bewertung`` were judged for (default: the budget's reporting year). It opens with
+    „Auf einen Blick“: goals per Ampel, the largest deviations, the key figures and Handlungsbedarf of
+    the Lagebild ``lage`` (computed for ``stichtag``, default the standard Stichtag, if not given) and
+    the Einordnung der Sozialplanung of the goals and the Lagebild at that Stichtag."""
     from fis.controlling import MONATE, berichtsdatum, berichtsstand
     from fis.controlling import abweichungsbericht as bericht_daten
 
@@ -60,7 +127,8 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
         f"({'saisonal nach dem Vorjahresprofil' if regel.methode == 'saisonal' else 'linear'}) gegen den Ansatz.",
         f"{int(((abw['art'] == 'Ziel') & (abw['ampel'] == 'rot')).sum())} Ziele rot, "
         f"{int(((abw['art'] == 'Ziel') & (abw['ampel'] == 'gelb')).sum())} Ziele gelb, "
-        f"{int((abw['art'] == 'Haushalt').sum())} Haushaltszeilen mit Abweichung, "
+        f"{int((abw['art'] == 'Haushalt').sum())} "
+        f"{'Haushaltszeile' if (abw['art'] == 'Haushalt').sum() == 1 else 'Haushaltszeilen'} mit Abweichung, "
         f"{int((b['ampel'] == 'grau').sum())} Ziele ohne aktuellen Ist-Wert."],
         tabellen=[Tabelle("Ampel-Regeln", pd.DataFrame({"Ampel": [r.farbe for r in config.controlling.ampel],
                                                          "Regel": [r.wenn for r in config.controlling.ampel]}),
@@ -78,7 +146,33 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
             "Kennung": grau["kennung"], "Bezeichnung": grau["bezeichnung"], "Hinweis": grau["begruendung"]}),
             ["auto", "1fr", "1.5fr"])]))
     _, lieferung = _stand(store, "haushalt")
+    if lage is None:
+        from fis.datenstand import lade_stichtagsstaende, standard_stichtag
+        from fis.lagebild import compute_lagebild
+        stichtag = stichtag or standard_stichtag(lade_stichtagsstaende(store, config))
+        lage = compute_lagebild(store, config, stichtag, 1) if stichtag else None
+    stichtag = stichtag or (lage.stichtag if lage is not None else None)
+    zahlen = _ampelzahlen(bewertung)
+    groesste = b[b["ampel"].isin(["rot", "gelb"])].assign(_r=lambda f: f["ampel"].map({"rot": 0, "gelb": 1})) \
+        .sort_values(["_r", "schwere"], ascending=[True, False]).head(HOECHSTENS_ABWEICHUNGEN)
+    haushalt = abw[abw["art"] == "Haushalt"]
+    saetze = [_ampel_satz(zahlen)] if zahlen else []
+    saetze.append(("Haushalt: keine Zeile weicht in der Hochrechnung ab." if haushalt.empty else
+                   f"Haushalt: {len(haushalt)} {'Zeile weicht' if len(haushalt) == 1 else 'Zeilen weichen'} in der "
+                   f"Hochrechnung ab, davon {int((haushalt['ampel'] == 'rot').sum())} rot.") if len(zeilen) else
+                  "Haushalt: keine Monats-Ist-Werte geliefert, keine Hochrechnung.")
+    if lage is not None:
+        saetze.append(_handlungsbedarf_satz(lage, config))
+    zusammenfassung = Zusammenfassung(
+        saetze=saetze, ampel=zahlen, ampel_titel=f"Ziele nach Ampel (Berichtsjahr {ziel_jahr or jahr})",
+        abweichungen=Tabelle("Die größten Abweichungen", pd.DataFrame({
+            "Ampel": groesste["ampel"], "Art": groesste["art"], "Bezeichnung": groesste["bezeichnung"],
+            "Begründung": groesste["begruendung"]}), ["auto", "auto", "1.2fr", "2fr"], ampel_spalte=0)
+        if len(groesste) else None,
+        kennzahlen=_eckwerte(lage) if lage is not None and lage.eckwerte else None,
+        einordnung=_einordnung(store, config, stichtag, ["ziele", "lagebild"]))
     return Bericht(
+        zusammenfassung=zusammenfassung, gestaltung=gestaltung(config),
         titel=f"Abweichungsbericht zum {fmt_datum(berichtsdatum(jahr, monat))}",
         untertitel=("Quartalsbericht für Verwaltungsvorstand und Ausschuss" if rhythmus == "Quartal"
                     else "Monatsbericht für die Fachbereichsleitung"),
@@ -92,13 +186,19 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
 
 
 def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int = 5) -> Bericht:
-    """Sozialraum-Steckbriefe: all indicators by Handlungsfeld (published, suppressed values),
-    the Handlungsbedarf and the most similar areas; one chapter per area."""
+    """Sozialraum-Steckbriefe: all indicators by Handlungsfeld (published, suppressed values) with a
+    small chart of the area against the city per Handlungsfeld, a locator map, the Handlungsbedarf,
+    the most similar areas and the Einordnung der Sozialplanung; one chapter per area."""
+    from fis.berichte.grafik import lagekarte, png
+    from fis.charts import indexbalken
+    from fis.maps import anzeige_geometrien
     from fis.monitoring import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 
     namen = m.namen()
     abschnitte = []
     status = set()
+    farbe = gestaltung(config).farbe
+    geometrien = {}
     for raum in raum_ids:
         d = profil(m, raum, stichtag, jahre)
         status |= set(d["status"].dropna())
@@ -119,17 +219,34 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         if len(nah):
             absaetze.append("Ähnliche Gebiete (standardisierte Quoten-Indikatoren): "
                             + ", ".join(f"{namen.get(r, r)} ({r})" for r in nah["raum_id"]) + ".")
-        abschnitte.append(Abschnitt(f"{namen.get(raum, raum)} ({raum})", ampel=ampel, absaetze=absaetze))
+        if ebene not in geometrien:
+            geometrien[ebene] = anzeige_geometrien(store, stichtag, ebene)
+            if ebene + 1 < m.top and ebene + 1 not in geometrien:
+                geometrien[ebene + 1] = anzeige_geometrien(store, stichtag, ebene + 1)
+        bilder = []
+        if raum in geometrien[ebene].index and geometrien[ebene].get(raum) is not None:
+            bilder.append(Bild(f"Lage von {namen.get(raum, raum)} im Stadtgebiet", png(lagekarte(
+                geometrien[ebene], raum, farbe, m, stichtag, geometrien.get(ebene + 1))), "40%"))
+        abschnitte.append(Abschnitt(f"{namen.get(raum, raum)} ({raum})", ampel=ampel, absaetze=absaetze,
+                                    bilder=bilder, einordnung=_einordnung(store, config, stichtag, [f"raum:{raum}"])))
         for feld, teil in t.groupby("Handlungsfeld", sort=False):
+            roh = d[d["handlungsfeld"] == feld]
+            balken = [Bild(f"{feld}: {namen.get(raum, raum)} im Vergleich zur Gesamtstadt (Index, Gesamtstadt = 100)",
+                           png(indexbalken(roh, breite=260)), "62%")] \
+                if (~roh["unterdrueckt"].astype(bool) & roh["index"].notna()).any() else []
             abschnitte.append(Abschnitt(str(feld), ebene=2, tabellen=[Tabelle("", teil.drop(columns="Handlungsfeld"),
                                                                               ["1.6fr"] + ["auto"] * 7,
-                                                                              rechts=[1, 2, 3, 4, 5, 6, 7])]))
+                                                                              rechts=[1, 2, 3, 4, 5, 6, 7])],
+                                        bilder=balken, einordnung=_einordnung(
+                                            store, config, stichtag, [f"indikator:{i}" for i in roh["indikator_id"]],
+                                            m.indikatoren)))
     datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
     _, lieferung = _stand(store)
     einheit = m.ebenen[1][0]
     titel = (f"{einheit}-Steckbrief {namen.get(raum_ids[0], raum_ids[0])}" if len(raum_ids) == 1
              else f"{einheit}-Steckbriefe ({len(raum_ids)} Gebiete)")
     return Bericht(
+        gestaltung=gestaltung(config),
         titel=titel, untertitel=f"Sozialmonitoring, Stichtag {fmt_datum(stichtag)}", stadt=config.stadt.name,
         stichtag=stichtag, datenstand=datenstand, lieferung=lieferung, abschnitte=abschnitte,
         quellen=sorted({str(q) for q in m.indikatoren["quelle"].dropna()}),
@@ -143,45 +260,52 @@ def _ampel_wort(farbe: str) -> str:
 
 
 def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
-                      indikatoren: list[str] | None = None, lage=None, fortschritt=None) -> Bericht:
+                      indikatoren: list[str] | None = None, lage=None, fortschritt=None,
+                      bewertung: pd.DataFrame | None = None) -> Bericht:
     """The monitoring report of a Stichtag: Eckwerte, Sozialräume with Handlungsbedarf, and
     per key indicator a static map (published, suppressed values) and the trend of the
     Gesamtstadt and its second-level units. ``geometrien``: display geometries of the
     Sozialräume at ``stichtag``; ``indikatoren``: default the Lagebild's core indicators
-    and Kennzahlen."""
-    from fis.berichte.grafik import karte, png
+    and Kennzahlen. „Auf einen Blick“: the key figures, Handlungsbedarf, the goals per Ampel
+    (``bewertung`` for the Stichtag's year; judged from ``m`` if not given) with the worst ones, and the
+    Einordnung of the Lagebild; every indicator chapter carries its own Einordnung."""
+    from fis.berichte.grafik import karte_mit_namen, png
     from fis.charts import zeitreihe
-    from fis.format import fmt_anzeige, fmt_differenz, fmt_wert
+    from fis.controlling import schlechteste_ziele
+    from fis.format import fmt_wert
     from fis.lagebild import compute_lagebild
-    from fis.maps import kartenansicht
+    from fis.maps import anzeige_geometrien, kartenansicht
     from fis.monitoring import gebietsreformen, zeitreihe_werte
 
     lage = lage or compute_lagebild(store, config, stichtag, 1, m)
     einheit, plural = m.ebenen[1]
     bezirk_plural = m.ebenen[2][1] if 2 in m.ebenen and 2 < m.top else None
-    eck = pd.DataFrame({
-        "Kennzahl": [e.name for e in lage.eckwerte],
-        "Wert": [fmt_anzeige(e.wert, e.einheit, e.nachkommastellen, abdeckung=e.abdeckung, status=e.status)
-                 for e in lage.eckwerte],
-        "ggü. Vorjahr": [fmt_differenz(e.veraenderung_vorjahr, e.einheit, e.nachkommastellen)
-                         for e in lage.eckwerte],
-        "ggü. Vergleichsjahr": [f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)} "
-                                f"(seit {e.vergleichsjahr})" for e in lage.eckwerte]})
+    if bewertung is None:
+        bewertung = _ziel_bewertung(store, config, m, stichtag.year)
+    zahlen = _ampelzahlen(bewertung)
+    schlecht = schlechteste_ziele(bewertung, HOECHSTENS_ABWEICHUNGEN) if zahlen else pd.DataFrame()
+    zusammenfassung = Zusammenfassung(
+        saetze=[_handlungsbedarf_satz(lage, config), *([_ampel_satz(zahlen)] if zahlen else [])],
+        kennzahlen=_eckwerte(lage) if lage.eckwerte else None, ampel=zahlen,
+        ampel_titel=f"Ziele nach Ampel (Berichtsjahr {stichtag.year})",
+        abweichungen=Tabelle("Die größten Abweichungen von den Zielen", pd.DataFrame({
+            "Ampel": schlecht["ampel"], "Ziel": schlecht["titel"], "Begründung": schlecht["text"]}),
+            ["auto", "1.2fr", "2fr"], ampel_spalte=0) if len(schlecht) else None,
+        einordnung=_einordnung(store, config, stichtag, ["lagebild", "ziele"]))
     bedarf = lage.handlungsbedarf.drop(columns="raum_id")
     abschnitte = [
-        Abschnitt("Überblick", absaetze=[
+        Abschnitt(f"{plural} mit Handlungsbedarf", absaetze=[
             f"Stichtag {fmt_datum(stichtag)}: {lage.anzahl_sozialraeume} {plural}"
             + (f"; Handlungsbedarf {lage.nicht_beurteilbar}" if lage.nicht_beurteilbar else
                f", davon {len(lage.handlungsbedarf)} mit Handlungsbedarf") + f". Regel: {lage.regel}"],
-            tabellen=[Tabelle("Eckwerte der Gesamtstadt", eck, ["1.6fr", "auto", "auto", "auto"],
-                              rechts=[1, 2, 3])]),
-        Abschnitt(f"{plural} mit Handlungsbedarf", tabellen=[Tabelle(
-            # names get fixed widths: fr columns only get what auto columns leave, and with many
-            # indicator columns that was nothing, so the names overlapped
-            "", bedarf, ["3cm", "2.2cm"] + ["auto" if c in ("auffällig", "Indexklasse") else "1fr"
-                                            for c in bedarf.columns[2:]],
+                  tabellen=[Tabelle(
+            # the values' columns as wide as their values (their headers are set upright when the table
+            # would not fit otherwise), the names get the rest
+            "", bedarf, ["1fr", "2.2cm"] + ["auto"] * (len(bedarf.columns) - 2),
             rechts=[i for i, c in enumerate(bedarf.columns) if c == "auffällig"])] if len(bedarf) else [],
-            absaetze=[] if len(bedarf) else [f"Kein {einheit} erfüllt die Regel am {fmt_datum(stichtag)}."])]
+        )]
+    if not len(bedarf):
+        abschnitte[0].absaetze.append(f"Kein {einheit} erfüllt die Regel am {fmt_datum(stichtag)}.")
     kandidaten = indikatoren or list(dict.fromkeys([*config.lagebild.handlungsbedarf.indikatoren,
                                                     *config.lagebild.kennzahlen]))
     am_tag = set(m.auswahl(stichtag=stichtag, ebene=1).dropna(subset=["wert"])["indikator_id"])
@@ -189,6 +313,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
     oben = sorted(m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == 2)]["raum_id"]) \
         if bezirk_plural else [lage.stadt_id]
     reformen = gebietsreformen(m)
+    obergeometrien = anzeige_geometrien(store, stichtag, 2) if bezirk_plural else None
     for n, ind in enumerate(gewaehlt):
         if fortschritt:
             fortschritt(n / max(len(gewaehlt), 1), m.indikatoren.at[ind, "name"])
@@ -204,15 +329,21 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
                     + ", ".join(f"{r.name} ({r.anzeige})" for r in hoch.itertuples()) + ". "
                     + f"{int(d['unterdrueckt'].sum())} {plural} mit geschütztem Wert."]
         reihe = zeitreihe_werte(m, ind, oben)
-        verlauf = zeitreihe(reihe, meta, reformen, hoehe=230, jahresschritt=2).properties(width=460)
-        bilder = [Bild(ansicht.titel, png(karte(d, ansicht.legende, breite=360, hoehe=330))),
+        verlauf = zeitreihe(reihe, meta, reformen, hoehe=190, jahresschritt=2).properties(width=460)
+        einordnung = _einordnung(store, config, stichtag, [f"indikator:{ind}"])
+        # map, key and trend on one page; an Einordnung takes the room of a smaller map
+        bild, schluessel = karte_mit_namen(d, ansicht.legende, m, stichtag, obergeometrien, breite=340,
+                                           hoehe=250 if einordnung else 300)
+        bilder = [Bild(ansicht.titel, png(bild), legende=schluessel),
                   Bild(f"Zeitreihe {meta['name']}: {m.ebenen[m.top][0]}"
                        + (f" und {bezirk_plural}" if bezirk_plural else ""), png(verlauf), "85%")]
-        abschnitte.append(Abschnitt(f"{meta['handlungsfeld']}: {meta['name']}", absaetze=absaetze, bilder=bilder))
+        abschnitte.append(Abschnitt(f"{meta['handlungsfeld']}: {meta['name']}", absaetze=absaetze, bilder=bilder,
+                                    einordnung=einordnung))
     _, lieferung = _stand(store)
     status = set(m.auswahl(stichtag=stichtag)["status"].dropna())
     datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
     return Bericht(
+        zusammenfassung=zusammenfassung, gestaltung=gestaltung(config),
         titel=f"Sozialmonitoring {fmt_datum(stichtag)}", untertitel=f"Bericht über {len(gewaehlt)} Kernindikatoren "
         f"je {einheit}", stadt=config.stadt.name, stichtag=stichtag,
         datenstand=datenstand, lieferung=lieferung,
@@ -226,7 +357,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
 def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, stichtag: date) -> Bericht:
     """The Sozialindex report: method, class map, class counts and changes against the
     previous edition, and the full table (most Belastung first)."""
-    from fis.berichte.grafik import karte, png
+    from fis.berichte.grafik import karte_mit_namen, png
     from fis.format import fmt_zahl
     from fis.indizes import (
         berechne_aus,
@@ -236,6 +367,7 @@ def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, 
         methode_text,
         vorheriger_stichtag,
     )
+    from fis.maps import anzeige_geometrien
 
     ix = index_nach_id(config, index_id)
     e = berechne_aus(daten, config, ix, stichtag)
@@ -267,15 +399,19 @@ def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, 
     ausgeschlossen = int((~e.werte["einbezogen"]).sum())
     absaetze.append(f"{int(e.werte['einbezogen'].sum())} Gebiete bewertet, {ausgeschlossen} nicht bewertet "
                     "(Gründe in der Tabelle).")
+    zusammenfassung = _index_zusammenfassung(store, config, ix, e, e_vor, vor, tabelle, stichtag, absaetze)
+    obergeometrien = anzeige_geometrien(store, stichtag, ix.ebene + 1) if ix.ebene + 1 < m.top else None
+    bild, schluessel = karte_mit_namen(plan, legende, m, stichtag, obergeometrien, breite=380, hoehe=350)
     abschnitte = [
         Abschnitt("Methode und Ergebnis", absaetze=absaetze, tabellen=[
             Tabelle("Komponenten", komponenten, ["1fr", "auto", "auto"], rechts=[1]),
             Tabelle("Klassen", klassen, ["1fr", "auto"], rechts=[1])],
-            bilder=[Bild(f"{ix.name}, {fmt_datum(stichtag)}", png(karte(plan, legende, breite=380, hoehe=350)))]),
+            bilder=[Bild(f"{ix.name}, {fmt_datum(stichtag)}", png(bild), legende=schluessel)]),
         Abschnitt(f"{ix.name} je {m.ebenen[ix.ebene][0]}", tabellen=[Tabelle(
             "", tabelle, ["1.5fr", "auto", "1fr", "auto", "auto", "1fr"], rechts=[1])])]
     _, lieferung = _stand(store)
     return Bericht(
+        zusammenfassung=zusammenfassung, gestaltung=gestaltung(config),
         titel=f"{ix.name} {fmt_datum(stichtag)}", untertitel="Sozialindex und Klassenwechsel",
         stadt=config.stadt.name, stichtag=stichtag, datenstand="berechnet aus den gelieferten Indikatorwerten",
         lieferung=lieferung, abschnitte=abschnitte,
@@ -285,6 +421,31 @@ def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, 
         + ([f"Methode nach: {ix.quelle}"] if ix.quelle else []),
         hinweise=["Der Index wird aus den internen, nicht unterdrückten Werten berechnet; ausgewiesen werden nur "
                   "Indexwerte und Klassen, aus denen sich keine Fallzahlen zurückrechnen lassen.", GEHEIMHALTUNG])
+
+
+def _index_zusammenfassung(store, config, ix, e, e_vor, vor, tabelle: pd.DataFrame, stichtag: date,
+                           absaetze: list[str]) -> Zusammenfassung:
+    """„Auf einen Blick“ of an index edition: areas per class against the previous edition, the areas
+    that moved into a class of more Belastung, the Einordnung of the index."""
+    jetzt = e.werte["klasse"].value_counts()
+    frame = pd.DataFrame({"Klasse": [f"{k.label} {k.name}" for k in ix.klassen],
+                          "Gebiete": [str(int(jetzt.get(k.label, 0))) for k in ix.klassen]})
+    rechts = [1]
+    if e_vor is not None:
+        vorher = e_vor.werte["klasse"].value_counts()
+        frame[f"am {fmt_datum(vor)}"] = [str(int(vorher.get(k.label, 0))) for k in ix.klassen]
+        frame["Veränderung"] = [f"{int(jetzt.get(k.label, 0)) - int(vorher.get(k.label, 0)):+d}".replace("+0", "±0")
+                                for k in ix.klassen]
+        rechts = [1, 2, 3]
+    schlechter = tabelle[tabelle["Veränderung"] == "schlechter"].head(HOECHSTENS_ABWEICHUNGEN)
+    return Zusammenfassung(
+        saetze=absaetze[1:], kennzahlen=Tabelle(f"Gebiete je Klasse am {fmt_datum(stichtag)}", frame,
+                                                ["1fr", "auto", *(["auto", "auto"] if e_vor is not None else [])],
+                                                rechts=rechts),
+        abweichungen=Tabelle("In eine Klasse höherer Belastung gewechselt", schlechter[
+            ["Gebiet", "Indexwert", "Klasse", "Klasse zuvor"]], ["1.5fr", "auto", "1fr", "auto"], rechts=[1])
+        if len(schlechter) else None,
+        einordnung=_einordnung(store, config, stichtag, [f"index:{ix.id}"]))
 
 
 def produktdatenblatt(store, config, p, c, bewertung: pd.DataFrame, nr: str, haushaltsjahr: int,
@@ -323,6 +484,7 @@ def produktdatenblatt(store, config, p, c, bewertung: pd.DataFrame, nr: str, hau
     _, lieferung = _stand(store, "haushalt")
     gruppe = len(nrs) > 1
     return Bericht(
+        gestaltung=gestaltung(config),
         titel=("Produktdatenblätter " if gruppe else "Produktdatenblatt ") + auswahl.get(nr, nr).removesuffix(
             " (Produktgruppe)"),
         untertitel=f"Haushaltsjahr {haushaltsjahr}" + (f" · Produktgruppe mit {len(nrs) - 1} Produkten" if gruppe

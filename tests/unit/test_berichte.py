@@ -48,7 +48,7 @@ def test_abweichungsbericht_pdf(demo, config, m):
     daten = pdf(bericht)
     text, seiten = _text(daten)
     assert daten[:5] == b"%PDF-" and 4 <= seiten <= 12
-    assert "Abweichungsbericht zum 30.09.2026" in text and "Inhalt" in text and "Quellen und Hinweise" in text
+    assert "Abweichungsbericht zum 30.09.2026" in text and "Auf einen Blick" in text and "Quellen und Hinweise" in text
     assert "Dezernat V – Soziales, Jugend und Gesundheit" in text
     # every red or yellow goal is listed with its sentence (German numbers such as „0,30 %“)
     rot = b[b["ampel_eigen"] == "rot"]
