@@ -47,7 +47,8 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     farben, gewaehlt, eltern = [], 0, 0
     for g in reihenfolge:
         if art.at[g, "rolle"] == "Auswahl":
-            farben.append(P.AUSWAHL[gewaehlt % len(P.AUSWAHL)])
+            reihe = P.AUSWAHL + P.AUSWAHL_WEITERE
+            farben.append(reihe[gewaehlt % len(reihe)])
             gewaehlt += 1
         elif int(art.at[g, "ebene"]) == oben:
             farben.append(P.REFERENZ)

@@ -83,6 +83,9 @@ UNGUENSTIG = "#c0392b"        # valued change / worst case, trend that misses th
 
 # categorical colours for up to six chosen areas (Okabe–Ito, without red and green)
 AUSWAHL = ["#0072b2", "#e69f00", "#56b4e9", "#cc79a7", "#000000", "#d55e00"]
+# more lines than six (e.g. nine Bezirke in a report's trend chart): Paul Tol's muted colours without
+# its green and red, so that no two lines share a colour
+AUSWAHL_WEITERE = ["#332288", "#44aa99", "#999933", "#882255", "#aa4499", "#88ccee"]
 
 # ABC classes: one hue, three lightnesses
 ABC = {"A": "#08519c", "B": "#6baed6", "C": "#c6dbef"}

@@ -242,3 +242,16 @@ def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
         s.con.execute("DELETE FROM schema_version WHERE version = 10")
     with Store.open(demo_copy, read_only=True) as s:
         assert s.schema_version() == 10 and s.load_einordnungen().empty
+
+
+def test_a_trend_of_eight_bezirke_gives_every_line_its_own_colour(m):
+    from fis.charts import zeitreihe
+    from fis.monitoring import zeitreihe_werte
+    bezirke = sorted(m.raeume[(m.raeume["stichtag"] == T) & (m.raeume["ebene"] == 2)]["raum_id"])
+    assert len(bezirke) == 8                                           # more than the six Okabe-Ito colours
+    spec = zeitreihe(zeitreihe_werte(m, "kinderarmut", bezirke), m.meta("kinderarmut")).to_dict()
+    skala = next(layer["encoding"]["color"]["scale"] for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+    farben = dict(zip(skala["domain"], skala["range"], strict=True))
+    namen = m.namen()
+    linien = [farben[namen[b]] for b in bezirke]
+    assert len(set(linien)) == 8 and palette.REFERENZ not in linien          # the city alone is the grey reference
