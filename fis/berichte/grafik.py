@@ -106,15 +106,14 @@ def _oberebene(m, stichtag, geometrien: pd.Series | None) -> pd.DataFrame | None
 
 
 def karte_mit_namen(daten: pd.DataFrame, legende: list[Legendeneintrag], m, stichtag,
-                    obergeometrien: pd.Series | None = None, breite: int = 420,
-                    hoehe: int = 400) -> tuple[alt.HConcatChart, str]:
+                    obergeometrien: pd.Series | None = None, breite: int = 420, hoehe: int = 400,
+                    ober_plural: str = "") -> tuple[alt.HConcatChart, str]:
     """:func:`karte` with the names of the areas that fit, numbers for the others (the key is returned
     as text for under the figure), and the outlines and names of the parent units (``obergeometrien``,
     e.g. the Bezirke)."""
     ober = _oberebene(m, stichtag, obergeometrien)
-    plural = m.ebenen[2][1] if 2 in m.ebenen else ""
     labels, schluessel = _beschriftung(daten[daten["geometrie"].notna()], breite, hoehe, ober,
-                                       oberebenen_name=plural)
+                                       oberebenen_name=ober_plural)
     schichten = [_flaechen(daten), *([_umrisse(ober)] if ober is not None else []), *_texte(labels, 8)]
     flaechen = alt.layer(*schichten).project(type="mercator").properties(width=breite, height=hoehe)
     return _mit_legende(flaechen, legende), schluessel

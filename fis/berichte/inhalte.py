@@ -219,14 +219,14 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         if len(nah):
             absaetze.append("Ähnliche Gebiete (standardisierte Quoten-Indikatoren): "
                             + ", ".join(f"{namen.get(r, r)} ({r})" for r in nah["raum_id"]) + ".")
-        if ebene not in geometrien:
-            geometrien[ebene] = anzeige_geometrien(store, stichtag, ebene)
-            if ebene + 1 < m.top and ebene + 1 not in geometrien:
-                geometrien[ebene + 1] = anzeige_geometrien(store, stichtag, ebene + 1)
+        ober = m.top - 1 if m.top - 1 > ebene else None        # the Bezirke outlined on the locator map
+        for e in (ebene, ober):
+            if e and e not in geometrien:
+                geometrien[e] = anzeige_geometrien(store, stichtag, e)
         bilder = []
         if raum in geometrien[ebene].index and geometrien[ebene].get(raum) is not None:
             bilder.append(Bild(f"Lage von {namen.get(raum, raum)} im Stadtgebiet", png(lagekarte(
-                geometrien[ebene], raum, farbe, m, stichtag, geometrien.get(ebene + 1))), "40%"))
+                geometrien[ebene], raum, farbe, m, stichtag, geometrien.get(ober))), "40%"))
         abschnitte.append(Abschnitt(f"{namen.get(raum, raum)} ({raum})", ampel=ampel, absaetze=absaetze,
                                     bilder=bilder, einordnung=_einordnung(store, config, stichtag, [f"raum:{raum}"])))
         for feld, teil in t.groupby("Handlungsfeld", sort=False):
@@ -279,7 +279,9 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
 
     lage = lage or compute_lagebild(store, config, stichtag, 1, m)
     einheit, plural = m.ebenen[1]
-    bezirk_plural = m.ebenen[2][1] if 2 in m.ebenen and 2 < m.top else None
+    # trends and map outlines by the units just below the city (Bezirke: 8 in Musterstadt, 12 in Berlin)
+    bezirk_ebene = m.top - 1 if m.top - 1 > 1 else None
+    bezirk_plural = m.ebenen[bezirk_ebene][1] if bezirk_ebene else None
     if bewertung is None:
         bewertung = _ziel_bewertung(store, config, m, stichtag.year)
     zahlen = _ampelzahlen(bewertung)
@@ -310,10 +312,10 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
                                                     *config.lagebild.kennzahlen]))
     am_tag = set(m.auswahl(stichtag=stichtag, ebene=1).dropna(subset=["wert"])["indikator_id"])
     gewaehlt = [i for i in kandidaten if i in m.indikatoren.index and i in am_tag]
-    oben = sorted(m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == 2)]["raum_id"]) \
+    oben = sorted(m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == bezirk_ebene)]["raum_id"]) \
         if bezirk_plural else [lage.stadt_id]
     reformen = gebietsreformen(m)
-    obergeometrien = anzeige_geometrien(store, stichtag, 2) if bezirk_plural else None
+    obergeometrien = anzeige_geometrien(store, stichtag, bezirk_ebene) if bezirk_ebene else None
     for n, ind in enumerate(gewaehlt):
         if fortschritt:
             fortschritt(n / max(len(gewaehlt), 1), m.indikatoren.at[ind, "name"])
@@ -333,7 +335,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
         einordnung = _einordnung(store, config, stichtag, [f"indikator:{ind}"])
         # map, key and trend on one page; an Einordnung takes the room of a smaller map
         bild, schluessel = karte_mit_namen(d, ansicht.legende, m, stichtag, obergeometrien, breite=340,
-                                           hoehe=250 if einordnung else 300)
+                                           hoehe=250 if einordnung else 300, ober_plural=bezirk_plural or "")
         bilder = [Bild(ansicht.titel, png(bild), legende=schluessel),
                   Bild(f"Zeitreihe {meta['name']}: {m.ebenen[m.top][0]}"
                        + (f" und {bezirk_plural}" if bezirk_plural else ""), png(verlauf), "85%")]
@@ -400,8 +402,10 @@ def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, 
     absaetze.append(f"{int(e.werte['einbezogen'].sum())} Gebiete bewertet, {ausgeschlossen} nicht bewertet "
                     "(Gründe in der Tabelle).")
     zusammenfassung = _index_zusammenfassung(store, config, ix, e, e_vor, vor, tabelle, stichtag, absaetze)
-    obergeometrien = anzeige_geometrien(store, stichtag, ix.ebene + 1) if ix.ebene + 1 < m.top else None
-    bild, schluessel = karte_mit_namen(plan, legende, m, stichtag, obergeometrien, breite=380, hoehe=350)
+    ober = m.top - 1 if m.top - 1 > ix.ebene else None
+    obergeometrien = anzeige_geometrien(store, stichtag, ober) if ober else None
+    bild, schluessel = karte_mit_namen(plan, legende, m, stichtag, obergeometrien, breite=380, hoehe=350,
+                                       ober_plural=m.ebenen[ober][1] if ober else "")
     abschnitte = [
         Abschnitt("Methode und Ergebnis", absaetze=absaetze, tabellen=[
             Tabelle("Komponenten", komponenten, ["1fr", "auto", "auto"], rechts=[1]),
