@@ -160,11 +160,21 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
         lid = raeume_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt)
     else:
         spec = _lade_yaml(args.zuordnung)
-        tabelle = lies_tabelle(data, path.name, args.blatt or spec.get("blatt"))
-        z = (werte_import.Zuordnung.aus_dict(spec, args.zuordnung) if spec
-             else werte_import.vorschlag(tabelle, store.load_indikatoren()))
+        kopfzeile = args.kopfzeile or spec.get("kopfzeile")
+        tabelle = lies_tabelle(data, path.name, args.blatt or spec.get("blatt"), kopfzeile)
+        if spec:
+            z = werte_import.Zuordnung.aus_dict(spec, args.zuordnung)
+        else:
+            katalog = store.load_indikatoren()
+            z, treffer = werte_import.vorschlag_mit_treffern(tabelle, katalog, store.load_raeume())
+            print(_zuordnung_beschreiben(z, treffer, katalog))
+        if args.kopfzeile:
+            z = dataclasses.replace(z, kopfzeile=args.kopfzeile)
         if args.fuehrende_nullen:
             z = dataclasses.replace(z, fuehrende_nullen=True)
+        if args.zuordnung_speichern:
+            Path(args.zuordnung_speichern).write_text(z.als_yaml(), encoding="utf-8")
+            print(f"Zuordnung gespeichert: {args.zuordnung_speichern} (für --zuordnung und den Import in der App)")
         stichtag = parse_stichtag(args.stichtag) if args.stichtag else None
         v = werte_import.vorbereiten(store, tabelle, z, stichtag, args.status)
         _bericht(v.bericht, args, path)
@@ -180,6 +190,19 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
     else:
         print(f"Sie ist vorläufig, bis sie veröffentlicht wird: python -m fis publish {lid}")
     return True
+
+
+def _zuordnung_beschreiben(z, treffer, katalog) -> str:
+    """What the automatic mapping did, in words: the Raum and Stichtag columns and every column matched."""
+    namen = katalog.set_index("indikator_id")["name"].to_dict()
+    zeilen = [f"Automatische Zuordnung ({'langes' if z.format == 'lang' else 'breites'} Format): "
+              f"Raum aus „{z.raum}“" + (f", Namen geprüft gegen „{z.raum_name}“" if z.raum_name else "")
+              + (f", Stichtag aus „{z.stichtag}“" if z.stichtag else ", Stichtag: nicht in der Datei")]
+    rollen = {"wert": "Wert", "zaehler": "Zähler", "nenner": "Nenner"}
+    for t in treffer:
+        zeilen.append(f"  „{t.spalte}“ → {namen.get(t.indikator_id, t.indikator_id)} ({t.indikator_id}), "
+                      f"{rollen[t.rolle]} · Sicherheit {t.sicherheit:.0%} · {t.grund}")
+    return "\n".join(zeilen)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -207,6 +230,52 @@ def _import(args: argparse.Namespace) -> int:
     if not ok:
         print("Nicht alle Dateien wurden übernommen; Dateien mit Fehlern haben nichts verändert.", file=sys.stderr)
     return 0 if ok else 1
+
+
+def _neue_stadt(args: argparse.Namespace) -> int:
+    """Einrichtungsassistent on the command line: without --kennung it lists the file's properties."""
+    from fis import einrichtung
+    path = Path(args.geodatei)
+    if not path.is_file():
+        print(f"Fehler: Datei „{args.geodatei}“ gibt es nicht.", file=sys.stderr)
+        return 2
+    data = _shapefile_zip(path) if path.suffix.lower() == ".shp" else path.read_bytes()
+    name = path.with_suffix(".zip").name if path.suffix.lower() == ".shp" else path.name
+    try:
+        props, layers = einrichtung.eigenschaften(data, name, args.layer)
+        if not args.kennung or not args.name_spalte or not args.name:
+            layer_text = f" (Layer: {', '.join(layers)})" if len(layers) > 1 else ""
+            print(f"{len(props)} Flächen in „{path.name}“{layer_text}. Eigenschaften mit Beispielen:")
+            for spalte in props.columns:
+                beispiele = ", ".join(str(v) for v in props[spalte].head(3))
+                print(f"  {spalte:<24} {props[spalte].nunique():>5} verschiedene · z. B. {beispiele}")
+            print("Bitte angeben: --name (Stadt), --kennung und --name-spalte (Eigenschaften der Flächen); "
+                  "optional --ober-spalte (Kennung der übergeordneten Einheit) und --ober-name-spalte.")
+            return 2
+        antworten = einrichtung.Antworten(
+            name=args.name, land=args.land or "", kennung=args.kennung, name_spalte=args.name_spalte,
+            ebene=args.ebene, ebene_plural=args.ebene_plural, ober_spalte=args.ober_spalte,
+            ober_name_spalte=args.ober_name_spalte, ober_ebene=args.ober_ebene,
+            ober_ebene_plural=args.ober_ebene_plural, gesamt=args.gesamt,
+            gueltig_von=parse_stichtag(args.gueltig_von), crs=args.crs, layer=args.layer,
+            indikatoren=(tuple(i.strip() for i in args.indikatoren.split(",") if i.strip())
+                         if args.indikatoren else None),
+            mindest_einwohner=args.mindest_einwohner)
+        e = einrichtung.vorbereiten(data, name, antworten)
+        ziel = Path(args.ziel or f"staedte/{einrichtung.kurzname(args.name)}")
+        config_ziel, db_ziel = ziel / "config", Path(args.db) if args.db else ziel / "fis.duckdb"
+        info = einrichtung.einrichten(data, name, e, config_ziel, db_ziel, args.benutzer or benutzer(), _fortschritt)
+    except (ImportFehler, einrichtung.EinrichtungsFehler) as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    for hinweis in e.hinweise:
+        print(hinweis)
+    print(f"Eingerichtet: Konfiguration in {info['config']}, Datenbank {info['db']} ({info['raeume']} Räume, "
+          f"Katalog und Raumgliederung veröffentlicht).")
+    print("Nächster Schritt – Werte liefern, z. B.:\n"
+          f"  python -m fis --config {info['config']} import SOZIALATLAS.xlsx --db {info['db']}\n"
+          f"App starten: FIS_CONFIG={info['config']} FIS_DB={info['db']} ./scripts/start")
+    return 0
 
 
 def _lieferungen(args: argparse.Namespace) -> int:
@@ -549,9 +618,13 @@ def main(argv: list[str] | None = None) -> int:
                      help="Art der Lieferung (Standard: nach Endung; Finanzsystem-Export: haushalt; "
                           "Produkte und Texte: produkte)")
     imp.add_argument("--zuordnung", help="YAML-Datei mit der Spaltenzuordnung")
-    imp.add_argument("--stichtag", help="Stichtag der Datei (breites Format), z. B. 31.12.2024")
+    imp.add_argument("--stichtag", help="Stichtag der Datei, falls sie keine Stichtag-Spalte hat, z. B. 31.12.2024")
     imp.add_argument("--status", default="endgültig", choices=list(werte_import.STATUS))
-    imp.add_argument("--blatt", help="Tabellenblatt einer XLSX-Datei")
+    imp.add_argument("--blatt", help="Tabellenblatt einer XLSX-Datei; \"*\" liest alle gleich aufgebauten Blätter "
+                                     "(je Blatt ein Jahr: der Blattname wird zum Stichtag)")
+    imp.add_argument("--kopfzeile", type=int, help="Zeile der Spaltenüberschriften (Standard: automatisch erkannt)")
+    imp.add_argument("--zuordnung-speichern", dest="zuordnung_speichern",
+                     help="die verwendete Spaltenzuordnung als YAML hierhin schreiben")
     imp.add_argument("--fuehrende-nullen", action="store_true", help="verlorene führende Nullen ergänzen")
     imp.add_argument("--ebene", type=int, help="Raumebene (Raumgliederung)")
     imp.add_argument("--gueltig-von", dest="gueltig_von", help="Beginn der Gültigkeit (Raumgliederung)")
@@ -565,6 +638,32 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--veroeffentlichen", action="store_true",
                      help="die Lieferung gleich veröffentlichen (sonst bleibt sie vorläufig)")
     imp.set_defaults(func=_import)
+    ns = sub.add_parser("neue-stadt", help="Einrichtungsassistent: Konfiguration und Datenbank einer neuen Stadt "
+                                           "aus einer Gebietsdatei (ohne --kennung: Eigenschaften der Datei zeigen)")
+    ns.add_argument("geodatei", help="Gebiete: GeoJSON, Shapefile (.shp oder .zip), GeoPackage")
+    ns.add_argument("--name", help="Name der Stadt oder des Kreises")
+    ns.add_argument("--land", help="Bundesland")
+    ns.add_argument("--kennung", help="Eigenschaft mit der Kennung der Gebiete")
+    ns.add_argument("--name-spalte", dest="name_spalte", help="Eigenschaft mit dem Namen der Gebiete")
+    ns.add_argument("--ebene", default="Sozialraum", help="Bezeichnung der Gebiete (Standard: Sozialraum)")
+    ns.add_argument("--ebene-plural", dest="ebene_plural", default="Sozialräume")
+    ns.add_argument("--ober-spalte", dest="ober_spalte", help="Eigenschaft mit der Kennung der übergeordneten Einheit")
+    ns.add_argument("--ober-name-spalte", dest="ober_name_spalte", help="Eigenschaft mit deren Namen")
+    ns.add_argument("--ober-ebene", dest="ober_ebene", default="Stadtbezirk")
+    ns.add_argument("--ober-ebene-plural", dest="ober_ebene_plural", default="Stadtbezirke")
+    ns.add_argument("--gesamt", default="Gesamtstadt", help="Bezeichnung der obersten Ebene (z. B. Kreis)")
+    ns.add_argument("--gueltig-von", dest="gueltig_von", default="01.01.2000",
+                    help="ab wann die Gebiete gelten (Standard 01.01.2000: auch ältere Werte lassen sich liefern)")
+    ns.add_argument("--crs", help="Koordinatensystem, falls die Datei keines nennt")
+    ns.add_argument("--layer", help="Layer einer GeoPackage-Datei")
+    ns.add_argument("--indikatoren", help="Kennungen aus dem mitgelieferten Katalog, durch Komma getrennt "
+                                          "(Standard: alle)")
+    ns.add_argument("--mindest-einwohner", dest="mindest_einwohner", type=int,
+                    help="kleinere Gebiete zeigen nur ihre Einwohnerzahl (z. B. 300)")
+    ns.add_argument("--ziel", help="Ordner für Konfiguration und Datenbank (Standard: staedte/<name>)")
+    ns.add_argument("--db", help="Pfad der neuen Datenbank (Standard: <ziel>/fis.duckdb)")
+    ns.add_argument("--benutzer", help="wer einrichtet (Standard: FIS_BENUTZER oder Systemkonto)")
+    ns.set_defaults(func=_neue_stadt)
     lief = sub.add_parser("lieferungen", help="alle Lieferungen auflisten")
     lief.add_argument("--db", default=str(db_path()), help=db_help)
     lief.set_defaults(func=_lieferungen)

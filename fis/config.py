@@ -7,6 +7,7 @@ in error messages. Unknown keys, wrong types and missing fields raise
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import types
@@ -572,7 +573,7 @@ def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild, verze
 
 def load_config(directory: str | Path | None = None) -> Config:
     """Load and validate all configuration files of ``directory`` (default: config/)."""
-    directory = Path(directory or os.environ.get("FIS_CONFIG", DEFAULT_CONFIG_DIR))
+    directory = Path(directory or config_ordner())
     parts = {}
     for filename, cls in FILES.items():
         path = directory / filename
@@ -677,6 +678,26 @@ def benutzerdatei_pfad() -> Path:
     return Path(os.environ.get("FIS_BENUTZERDATEI") or db_path().parent / "benutzer.json")
 
 
+def aktive_stadt_datei() -> Path:
+    """The file naming the city set up by the Einrichtungsassistent in the app (``FIS_AKTIVE_STADT``,
+    else data/aktive_stadt.json): its config folder and database are used where FIS_CONFIG and
+    FIS_DB are not set."""
+    return Path(os.environ.get("FIS_AKTIVE_STADT") or DEFAULT_DB_PATH.parent / "aktive_stadt.json")
+
+
+def aktive_stadt() -> dict:
+    try:
+        data = json.loads(aktive_stadt_datei().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def config_ordner() -> Path:
+    """The configuration folder: ``FIS_CONFIG``, else the active city's, else config/."""
+    return Path(os.environ.get("FIS_CONFIG") or aktive_stadt().get("config") or DEFAULT_CONFIG_DIR)
+
+
 def db_path() -> Path:
-    """The database file: ``FIS_DB`` or data/fis.duckdb."""
-    return Path(os.environ.get("FIS_DB") or DEFAULT_DB_PATH)
+    """The database file: ``FIS_DB``, else the active city's, else data/fis.duckdb."""
+    return Path(os.environ.get("FIS_DB") or aktive_stadt().get("db") or DEFAULT_DB_PATH)

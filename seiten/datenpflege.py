@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from ui import cache, datenpflege
+from ui import cache, datenpflege, zugang
 
 config = cache.config()
 st.title("Datenpflege")
 st.caption("Jede Datei wird vollständig geprüft, bevor etwas gespeichert wird. Übernommene Lieferungen "
            "ersetzen frühere Werte, ohne sie zu löschen, und lassen sich zurücknehmen.")
 datenpflege.meldung()
-werte, raeume, katalog, haushalt, lieferungen = st.tabs(
-    ["Indikatorwerte", "Raumgliederung", "Indikatorenkatalog", "Haushalt", "Lieferungen und Historie"])
+reiter = ["Indikatorwerte", "Raumgliederung", "Indikatorenkatalog", "Haushalt", "Lieferungen und Historie"]
+einrichten = zugang.darf_aktuell("konfiguration")
+tabs = st.tabs(reiter + (["Neue Stadt einrichten"] if einrichten else []))
+werte, raeume, katalog, haushalt, lieferungen = tabs[:5]
 with werte:
     datenpflege.werte_tab(config)
 with raeume:
@@ -21,3 +23,6 @@ with haushalt:
     datenpflege.haushalt_tab(config)
 with lieferungen:
     datenpflege.lieferungen_tab(config)
+if einrichten:
+    with tabs[5]:
+        datenpflege.neue_stadt_tab(config)

@@ -14,7 +14,6 @@ Only active for ``anmeldung: lokal`` with a user file; single-user mode and OIDC
 from __future__ import annotations
 
 import html
-import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +25,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from fis import palette as P
 from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken, vormerken
-from fis.config import DEFAULT_CONFIG_DIR, benutzerdatei_pfad, db_path, load_config
+from fis.config import benutzerdatei_pfad, config_ordner, db_path, load_config
 from fis.sitzungen import COOKIE, Drossel, sitzungen_fuer
 from fis.store import StoreError
 from fis.verbindungen import VERBINDUNGEN
@@ -60,7 +59,7 @@ def _zugang_geladen(verzeichnis: str, _stand: float):
 
 def _einstellungen():
     """zugang.yaml (re-read when the file changes)."""
-    verzeichnis = os.environ.get("FIS_CONFIG") or str(DEFAULT_CONFIG_DIR)
+    verzeichnis = str(config_ordner())
     return _zugang_geladen(verzeichnis, _mtime(Path(verzeichnis) / "zugang.yaml"))
 
 

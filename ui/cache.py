@@ -24,7 +24,7 @@ from fis import controlling as ctl
 from fis import datenstand
 from fis import indizes as idx
 from fis import produkte as prd
-from fis.config import DEFAULT_CONFIG_DIR, Config, db_path, load_config
+from fis.config import Config, config_ordner, db_path, load_config
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
 from fis.einordnung import einordnungen as lade_einordnungen
@@ -43,7 +43,7 @@ def _config(directory: str) -> Config:
 
 def config() -> Config:
     """The validated configuration (re-read when FIS_CONFIG points elsewhere)."""
-    return _config(str(os.environ.get("FIS_CONFIG") or DEFAULT_CONFIG_DIR))
+    return _config(str(config_ordner()))
 
 
 def create_demo_database(path: Path, progress) -> None:

@@ -6,6 +6,7 @@ All checking and writing happens in :mod:`fis.ingest`; this module only draws.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 
 import pandas as pd
@@ -82,10 +83,10 @@ def _geprueft(key: str, pruefen):
     return cached[1]
 
 
-def _wahl(label: str, spalten: list[str], vorgabe: str | None, key: str) -> str | None:
+def _wahl(label: str, spalten: list[str], vorgabe: str | None, key: str, ort=None) -> str | None:
     options = [KEIN, *spalten]
     index = options.index(vorgabe) if vorgabe in options else 0
-    value = st.selectbox(label, options, index=index, key=key)
+    value = (ort or st).selectbox(label, options, index=index, key=key)
     return None if value == KEIN else value
 
 
@@ -99,24 +100,45 @@ def _gemerkte_zuordnung(store, signatur: str) -> tuple[str, dict] | None:
     return hit.iloc[0]["name"], json.loads(hit.iloc[0]["inhalt"])
 
 
+UPLOAD_HINWEIS = ("Datei hierher ziehen oder über „Browse files“ auswählen (Beschriftung des Browsers). "
+                  "Höchstens {mb} MB je Datei.")
+ALLE = "alle Blätter (je Blatt ein Stichtag)"
+ROLLEN = {"wert": "Wert", "zaehler": "Zähler", "nenner": "Nenner"}
+
+
+def _indikator_text(katalog: pd.DataFrame) -> dict[str, str]:
+    return {r.indikator_id: f"{r.name} ({r.indikator_id})" for r in katalog.itertuples(index=False)}
+
+
 def werte_tab(config) -> None:
     store = cache.store()
+    from fis.ingest.lesen import ALLE_BLAETTER, max_bytes
     datei = st.file_uploader("Datei mit Indikatorwerten (CSV oder XLSX)", type=["csv", "txt", "xlsx"],
                              key=_upload_key("dp_werte_datei"))
     if datei is None:
         st.caption("Langes Format: je Zeile Raum, Indikator, Stichtag, Wert (optional Zähler, Nenner, Status). "
-                   "Breites Format: je Zeile ein Raum, je Spalte ein Indikator; der Stichtag gilt für die Datei.")
+                   "Breites Format (Sozialatlas): je Zeile ein Gebiet – Kennung, Name oder beides wie „01 Altstadt“ –, "
+                   "je Spalte ein Indikator; der Stichtag steht in einer Spalte (Stichtag, Jahr) oder je Blatt, "
+                   "sonst wird er abgefragt. Titelzeilen und Fußnoten um die Tabelle werden erkannt. "
+                   + UPLOAD_HINWEIS.format(mb=max_bytes() // 1024 // 1024))
         return
     data = datei.getvalue()
+    c1, c2 = st.columns([2, 1])
     blatt = None
     if ist_excel(data, datei.name):
         try:
-            blatt = st.selectbox("Tabellenblatt", excel_blaetter(data), key="dp_blatt")
+            blaetter = excel_blaetter(data)
         except ImportFehler as exc:
             st.error(str(exc))
             return
+        optionen = [*blaetter, ALLE] if len(blaetter) > 1 else blaetter
+        blatt = c1.selectbox("Tabellenblatt", optionen, key="dp_blatt")
+        blatt = ALLE_BLAETTER if blatt == ALLE else blatt
+    kopf = c2.number_input("Kopfzeile in Zeile (0 = automatisch)", min_value=0, max_value=500, value=0, step=1,
+                           key=f"dp_kopf_{datei.name}",
+                           help="Zeile mit den Spaltenüberschriften, falls die Erkennung danebenliegt.")
     try:
-        tabelle = lies_tabelle(data, datei.name, blatt)
+        tabelle = lies_tabelle(data, datei.name, blatt, int(kopf) or None)
     except ImportFehler as exc:
         st.error(str(exc))
         return
@@ -124,32 +146,68 @@ def werte_tab(config) -> None:
     gelesen = f"{n:,} {'Zeile' if n == 1 else 'Zeilen'}, {len(tabelle.spalten)} Spalten".replace(",", ".")
     if tabelle.format == "csv":
         gelesen += f" · Kodierung {tabelle.kodierung} · Trennzeichen „{tabelle.trennzeichen}“"
+    gelesen += f" · Kopfzeile in Zeile {tabelle.kopfzeile}"
     st.caption(f"Gelesen: {gelesen}")
+    for hinweis in tabelle.hinweise:
+        st.info(hinweis, icon=":material/info:")
     st.dataframe(tabelle.daten.head(8), width="stretch", key="dp_roh")
 
     katalog = store.load_indikatoren()
+    raeume = store.load_raeume()
+    namen = _indikator_text(katalog)
+    treffer = []
+    hochgeladen = st.file_uploader("Zuordnung aus YAML-Datei laden (optional)", type=["yaml", "yml"],
+                                   key=_upload_key("dp_zuordnung_datei"))
     gemerkt = _gemerkte_zuordnung(store, tabelle.signatur())
-    if gemerkt:
+    if hochgeladen is not None:
+        try:
+            z = werte_import.Zuordnung.aus_yaml(hochgeladen.getvalue(), f"„{hochgeladen.name}“")
+        except ImportFehler as exc:
+            st.error(str(exc))
+            return
+        quelle = hochgeladen.name.rsplit(".", 1)[0]
+        st.info(f"Zuordnung aus „{hochgeladen.name}“ wird verwendet.", icon=":material/upload:")
+    elif gemerkt:
         quelle, inhalt = gemerkt
         z = werte_import.Zuordnung.aus_dict(inhalt)
         st.info(f"Gespeicherte Zuordnung der Quelle „{quelle}“ wird verwendet.", icon=":material/history:")
     else:
-        quelle, z = "", werte_import.vorschlag(tabelle, katalog)
-    key = f"dp_{tabelle.sha256[:10]}"
+        z, treffer = werte_import.vorschlag_mit_treffern(tabelle, katalog, raeume)
+        quelle = ""
+    key = f"dp_{tabelle.sha256[:10]}_{tabelle.kopfzeile}_{blatt or ''}_{hochgeladen.name if hochgeladen else ''}"
     st.markdown("#### Spaltenzuordnung")
     quelle = st.text_input("Quelle (unter diesem Namen wird die Zuordnung gemerkt)",
                            value=quelle or datei.name.rsplit(".", 1)[0], key=f"{key}_quelle")
     fmt = st.radio("Format", ["lang", "breit"], index=0 if z.format == "lang" else 1, horizontal=True,
-                   format_func={"lang": "lang (eine Zeile je Wert)", "breit": "breit (eine Spalte je Indikator)"}.get,
+                   format_func={"lang": "lang (eine Zeile je Wert)",
+                                "breit": "breit (eine Spalte je Indikator, z. B. Sozialatlas)"}.get,
                    key=f"{key}_format")
     sp = tabelle.spalten
+    c1, c2, c3 = st.columns(3)
+    raum = _wahl("Gebiet (Kennung, Name oder beides)", sp, z.raum, f"{key}_raum", c1) or ""
+    raum_name = _wahl("Gebietsname zur Kontrolle (optional)", sp, z.raum_name, f"{key}_rname", c2)
+    spalte_stichtag = _wahl("Stichtag aus Spalte", sp, z.stichtag, f"{key}_st", c3)
     stichtag = None
+    if not spalte_stichtag:
+        vorschlag_tag = werte_import.stichtag_vorschlag(tabelle)
+        tag_key = f"{key}_stichtag"
+        if vorschlag_tag and st.session_state.get(f"{key}_vorschlag_nehmen"):
+            st.session_state[tag_key] = vorschlag_tag
+            st.session_state[f"{key}_vorschlag_nehmen"] = False
+        stichtag = st.date_input("Stichtag der Datei (die Datei hat keine Stichtag-Spalte)", value=None,
+                                 format="DD.MM.YYYY", key=tag_key)
+        if vorschlag_tag and stichtag is None:
+            st.caption(f"Vorschlag aus Dateiname oder Titel: {vorschlag_tag:%d.%m.%Y}")
+            if st.button(f"{vorschlag_tag:%d.%m.%Y} übernehmen", key=f"{key}_vorschlag_knopf"):
+                st.session_state[f"{key}_vorschlag_nehmen"] = True
+                st.rerun()
+        if stichtag is None:
+            st.warning("Bitte den Stichtag der Datei wählen: er wird nie stillschweigend angenommen.",
+                       icon=":material/event:")
     if fmt == "lang":
-        raum = _wahl("Raum-Kennung", sp, z.raum, f"{key}_raum") or ""
         c1, c2, c3 = st.columns(3)
         with c1:
             indikator = _wahl("Indikator", sp, z.indikator, f"{key}_ind")
-            spalte_stichtag = _wahl("Stichtag", sp, z.stichtag, f"{key}_st")
         with c2:
             wert = _wahl("Wert", sp, z.wert, f"{key}_wert")
             status_spalte = _wahl("Status (optional)", sp, z.status, f"{key}_status")
@@ -158,36 +216,48 @@ def werte_tab(config) -> None:
             nenner = _wahl("Nenner (optional)", sp, z.nenner, f"{key}_n")
         spalten = {}
     else:
-        raum = _wahl("Raum-Kennung", sp, z.raum, f"{key}_raum") or ""
-        indikator = spalte_stichtag = wert = zaehler = nenner = status_spalte = None
-        stichtag = st.date_input("Stichtag der Datei", value=date(date.today().year - 1, 12, 31), format="DD.MM.YYYY",
-                                 key=f"{key}_stichtag")
+        indikator = wert = zaehler = nenner = status_spalte = None
+        st.caption("Je Indikator die Spalte mit dem Wert – oder Zähler und Nenner, aus denen der Wert berechnet und "
+                   "geprüft wird. Eine Spalte darf mehreren Indikatoren dienen, z. B. „Einwohner“ als Nenner "
+                   "mehrerer Anteile.")
         rows = []
-        for col in sp:
-            if col == raum:
-                continue
-            ind, rolle = "", "wert"
-            for ind_id, spec in z.spalten.items():
-                for r in ("wert", "zaehler", "nenner"):
-                    if getattr(spec, r) == col:
-                        ind, rolle = ind_id, r
-            rows.append({"Spalte": col, "Indikator": ind, "Rolle": rolle})
+        for ind in katalog["indikator_id"]:
+            spec = z.spalten.get(ind, werte_import.Spalten())
+            rows.append({"Indikator": namen[ind], "Wert": spec.wert or "", "Zähler": spec.zaehler or "",
+                         "Nenner": spec.nenner or ""})
+        grid = pd.DataFrame(rows)
+        grid = grid.assign(_z=(grid[["Wert", "Zähler", "Nenner"]] != "").any(axis=1)) \
+            .sort_values("_z", ascending=False, kind="stable").drop(columns="_z")
+        auswahl = st.column_config.SelectboxColumn
         edited = st.data_editor(
-            pd.DataFrame(rows), hide_index=True, width="stretch", key=f"{key}_spalten",
-            disabled=["Spalte"],
-            column_config={
-                "Indikator": st.column_config.SelectboxColumn(options=["", *katalog["indikator_id"]]),
-                "Rolle": st.column_config.SelectboxColumn(options=["wert", "zaehler", "nenner"], required=True)})
+            grid, hide_index=True, width="stretch", key=f"{key}_spalten", disabled=["Indikator"],
+            column_config={"Indikator": st.column_config.TextColumn("Indikator", width="large"),
+                           "Wert": auswahl("Wert-Spalte", options=["", *sp]),
+                           "Zähler": auswahl("Zähler-Spalte", options=["", *sp]),
+                           "Nenner": auswahl("Nenner-Spalte", options=["", *sp])})
+        kennung = {text: ind for ind, text in namen.items()}
         spalten = {}
         for row in edited.itertuples(index=False):
-            if row.Indikator:
-                spalten.setdefault(row.Indikator, {})[row.Rolle] = row.Spalte
+            spec = {r: getattr(row, t) for r, t in (("wert", "Wert"), ("zaehler", "Zähler"), ("nenner", "Nenner"))
+                    if isinstance(getattr(row, t), str) and getattr(row, t)}
+            if spec:
+                spalten[kennung[row.Indikator]] = spec
+    if treffer:
+        with st.expander(f"Automatische Zuordnung: {len({t.indikator_id for t in treffer})} Indikatoren erkannt"):
+            st.dataframe(pd.DataFrame({
+                "Spalte": [t.spalte for t in treffer], "Indikator": [namen[t.indikator_id] for t in treffer],
+                "Rolle": [ROLLEN[t.rolle] for t in treffer], "Sicherheit": [t.sicherheit for t in treffer],
+                "Grund": [t.grund for t in treffer]}), hide_index=True, width="stretch", key=f"{key}_treffer",
+                column_config={"Sicherheit": st.column_config.ProgressColumn(
+                    "Sicherheit", min_value=0.0, max_value=1.0, format="percent")})
     with st.expander("Optionen"):
         c1, c2 = st.columns(2)
         with c1:
             status = st.radio("Status der Werte", werte_import.STATUS, horizontal=True, key=f"{key}_stat")
             dezimal = st.radio("Dezimalzeichen", ["auto", "komma", "punkt"], horizontal=True,
-                               index=["auto", "komma", "punkt"].index(z.dezimal), key=f"{key}_dez")
+                               index=["auto", "komma", "punkt"].index(z.dezimal), key=f"{key}_dez",
+                               format_func={"auto": "automatisch", "komma": "Komma (1.234,5)",
+                                            "punkt": "Punkt (1,234.5)"}.get)
         with c2:
             fehlwerte = st.text_input("Weitere Fehlwert-Kennungen (durch ; getrennt)", "; ".join(z.fehlwerte),
                                       key=f"{key}_fehl")
@@ -196,10 +266,22 @@ def werte_tab(config) -> None:
                                      key=f"{key}_nz")
     try:
         zuordnung = werte_import.Zuordnung.aus_dict({
-            "format": fmt, "raum": raum, "indikator": indikator, "stichtag": spalte_stichtag, "wert": wert,
-            "zaehler": zaehler, "nenner": nenner, "status": status_spalte, "spalten": spalten,
+            "format": fmt, "raum": raum, "raum_name": raum_name, "indikator": indikator,
+            "stichtag": spalte_stichtag, "wert": wert, "zaehler": zaehler, "nenner": nenner,
+            "status": status_spalte, "spalten": spalten,
             "fehlwerte": [f.strip() for f in fehlwerte.split(";") if f.strip()], "fuehrende_nullen": nullen,
-            "nullzeilen_fehlend": nullzeilen, "dezimal": dezimal, "blatt": blatt})
+            "nullzeilen_fehlend": nullzeilen, "dezimal": dezimal, "blatt": blatt,
+            "kopfzeile": int(kopf) or None})
+    except ImportFehler as exc:
+        st.error(str(exc))
+        return
+    st.download_button("Zuordnung als YAML herunterladen", zuordnung.als_yaml().encode("utf-8"),
+                       file_name=f"{quelle or 'zuordnung'}.yaml", mime="application/x-yaml", key=f"{key}_yaml",
+                       icon=":material/download:",
+                       help="Dieselbe Datei nimmt die Kommandozeile: python -m fis import DATEI --zuordnung ….")
+    if not spalte_stichtag and stichtag is None:
+        return
+    try:
         pruef_key = json.dumps([tabelle.sha256, zuordnung.als_dict(), str(stichtag), status, cache.data_version()])
         v = _geprueft(pruef_key, lambda: werte_import.vorbereiten(store, tabelle, zuordnung, stichtag, status))
     except ImportFehler as exc:
@@ -212,18 +294,27 @@ def werte_tab(config) -> None:
                  "korrigieren; es wurde nichts gespeichert.")
         return
     st.markdown("#### Vorschau")
+    stichtage = sorted(set(v.werte["stichtag"]))
+    st.caption(f"Stichtag{'e' if len(stichtage) > 1 else ''}: {_stichtage_text(stichtage)} · "
+               f"{v.werte['raum_id'].nunique()} Gebiete · {v.werte['indikator_id'].nunique()} Indikatoren")
     n = v.zaehlung
     c1, c2, c3 = st.columns(3)
     c1.metric("neue Werte", f"{n['neu']:,}".replace(",", "."))
     c2.metric("geänderte Werte", f"{n['geändert']:,}".replace(",", "."))
     c3.metric("unveränderte Werte", f"{n['unverändert']:,}".replace(",", "."))
-    geaendert = v.vergleich[v.vergleich["art"] == "geändert"]
-    if len(geaendert):
-        st.caption("Geänderte Werte (alt → neu):")
-        st.dataframe(geaendert[["raum_id", "indikator_id", "stichtag", "alt_wert", "wert", "alt_lieferung"]]
-                     .head(500).rename(columns={"raum_id": "Raum", "indikator_id": "Indikator", "stichtag": "Stichtag",
-                                                "alt_wert": "bisher", "wert": "neu", "alt_lieferung": "aus Lieferung"}),
-                     hide_index=True, width="stretch", key=f"{key}_geaendert")
+    tabelle_vorschau = werte_import.vorschau(store, v)
+    if len(tabelle_vorschau):
+        st.caption("Neue und geänderte Werte (sortierbar; Zeilen mit Warnungen zuerst und hervorgehoben):")
+        from fis import palette
+        gezeigt = tabelle_vorschau.head(2000)
+        stil = gezeigt.style.apply(
+            lambda r: [f"background-color: {palette.AMPEL_HELL['gelb']}" if r["Hinweis"] else "" for _ in r], axis=1)
+        st.dataframe(stil, hide_index=True, width="stretch", key=f"{key}_vorschau",
+                     column_config={"Stichtag": st.column_config.DateColumn(format="DD.MM.YYYY"),
+                                    "Vorstichtag": st.column_config.DateColumn(format="DD.MM.YYYY"),
+                                    "bisher": st.column_config.NumberColumn(format="%.2f"),
+                                    "neu": st.column_config.NumberColumn(format="%.2f"),
+                                    "Veränderung zum Vorstichtag": st.column_config.NumberColumn(format="%+.2f")})
     bezeichnung = st.text_input("Bezeichnung der Lieferung", f"{datei.name}", key=f"{key}_bez")
     if st.button("Lieferung übernehmen", type="primary", key=f"{key}_ok", icon=":material/check:"):
         bar = st.progress(0.0, "Übernahme läuft …")
@@ -232,6 +323,13 @@ def werte_tab(config) -> None:
         store.save_zuordnung(quelle, tabelle.signatur(), zuordnung.als_dict(), wer.name)
         _nach_schreiben(f"Lieferung {lid} übernommen: {n['neu']} neue, {n['geändert']} geänderte Werte. Sie ist "
                         "vorläufig, bis sie im Reiter „Lieferungen und Historie“ veröffentlicht wird.")
+
+
+def _stichtage_text(stichtage: list) -> str:
+    texte = [f"{d:%d.%m.%Y}" for d in stichtage]
+    if len(texte) <= 4:
+        return ", ".join(texte)
+    return f"{len(texte)} Stichtage von {texte[0]} bis {texte[-1]}"
 
 
 # --------------------------------------------------------------------------- boundaries
@@ -461,3 +559,116 @@ def _produkte(store) -> None:
     if v.uebernehmbar and st.button("Produkte übernehmen", type="primary", key="dp_produkte_ok"):
         lid = produkte_import.uebernehmen(store, v, angemeldet())
         _nach_schreiben(f"Produkte übernommen (Lieferung {lid}, {len(v.aenderungen)} Änderungen).")
+
+
+# --------------------------------------------------------------------------- new city
+
+LAENDER = ("Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
+           "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
+           "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen")
+
+
+def neue_stadt_tab(config) -> None:
+    """Einrichtungsassistent: boundary file + a few answers → config folder and database of a new city."""
+    from fis import einrichtung
+    from fis.config import DEFAULT_DB_PATH
+    st.caption("Für eine neue Stadt oder einen Kreis: aus der Gebietsdatei und einigen Angaben entstehen die "
+               "Konfiguration (Stadt, Indikatorenkatalog, Lagebild) und eine neue Datenbank mit Katalog und "
+               "Raumgliederung. Die bisherige Stadt bleibt unverändert erhalten. Danach werden die Werte im "
+               "Reiter „Indikatorwerte“ geliefert.")
+    datei = st.file_uploader("Gebietsdatei (GeoJSON, gezipptes Shapefile oder GeoPackage)",
+                             type=["geojson", "json", "zip", "gpkg"], key=_upload_key("dp_neu_datei"))
+    if datei is None:
+        return
+    data = datei.getvalue()
+    try:
+        props, layers = einrichtung.eigenschaften(data, datei.name)
+        layer = st.selectbox("Layer", layers, key="dp_neu_layer") if len(layers) > 1 else None
+        if layer and layer != layers[0]:
+            props, _ = einrichtung.eigenschaften(data, datei.name, layer)
+    except ImportFehler as exc:
+        st.error(str(exc))
+        return
+    sp = list(props.columns)
+    st.caption(f"Gelesen: {len(props)} Flächen mit den Eigenschaften {', '.join(sp)}")
+    st.dataframe(props.head(5), width="stretch", hide_index=True, key="dp_neu_roh")
+
+    def raten(*muster: str, ausser: tuple = ()) -> int:
+        for i, s in enumerate(sp):
+            if s not in ausser and any(m in s.lower() for m in muster):
+                return i
+        return 0
+
+    key = f"dp_neu_{raeume_import.sha256(data)[:10]}"
+    c1, c2 = st.columns(2)
+    name = c1.text_input("Name der Stadt oder des Kreises", key=f"{key}_name")
+    land = c2.selectbox("Bundesland", LAENDER, index=None, placeholder="Bundesland wählen", key=f"{key}_land")
+    st.markdown("##### Gebiete der Datei")
+    c1, c2, c3, c4 = st.columns(4)
+    kennung = c1.selectbox("Eigenschaft mit der Kennung", sp, index=raten("nr", "id", "schl", "kenn"),
+                           key=f"{key}_kennung")
+    name_spalte = c2.selectbox("Eigenschaft mit dem Namen", sp, index=raten("name", "bez", ausser=(kennung,)),
+                               key=f"{key}_namensp")
+    ebene = c3.text_input("Bezeichnung (Einzahl)", "Sozialraum", key=f"{key}_ebene")
+    plural = c4.text_input("Bezeichnung (Mehrzahl)", "Sozialräume", key=f"{key}_plural")
+    st.markdown("##### Übergeordnete Einheiten (optional, z. B. Stadtbezirke)")
+    c1, c2, c3, c4 = st.columns(4)
+    ober = c1.selectbox("Eigenschaft mit deren Kennung", [KEIN, *sp], key=f"{key}_ober")
+    ober_name = c2.selectbox("Eigenschaft mit deren Namen", [KEIN, *sp], key=f"{key}_obername")
+    ober_ebene = c3.text_input("Bezeichnung (Einzahl)", "Stadtbezirk", key=f"{key}_oberebene")
+    ober_plural = c4.text_input("Bezeichnung (Mehrzahl)", "Stadtbezirke", key=f"{key}_oberplural")
+    c1, c2, c3 = st.columns(3)
+    gesamt = c1.text_input("Bezeichnung der Gesamtebene", "Gesamtstadt", key=f"{key}_gesamt")
+    von = c2.date_input("Gebiete gelten ab", value=date(2000, 1, 1), format="DD.MM.YYYY", key=f"{key}_von",
+                        help="Werte lassen sich ab diesem Tag liefern; ein späterer Neuzuschnitt wird eine eigene "
+                             "Lieferung der Raumgliederung.")
+    mindest = c3.number_input("Mindestzahl Einwohner je Gebiet (0 = keine)", 0, 10_000, 0, step=50,
+                              key=f"{key}_mindest",
+                              help="Kleinere Gebiete zeigen nur ihre Einwohnerzahl (z. B. 300 wie in Berlin).")
+    vorlage = einrichtung.katalog_vorlage()
+    texte = {r.indikator_id: f"{r.name} ({r.handlungsfeld})" for r in vorlage.itertuples(index=False)}
+    indikatoren = st.multiselect("Indikatoren aus dem mitgelieferten Katalog (KGSt, Kölner Modell)",
+                                 list(texte), default=list(texte), format_func=texte.get, key=f"{key}_ind",
+                                 help="Nicht benötigte entfernen; der Katalog lässt sich später im Reiter "
+                                      "„Indikatorenkatalog“ ergänzen.")
+    if not name.strip() or land is None:
+        st.info("Bitte Name und Bundesland angeben.", icon=":material/edit:")
+        return
+    try:
+        antworten = einrichtung.Antworten(
+            name=name, land=land, kennung=kennung, name_spalte=name_spalte, ebene=ebene, ebene_plural=plural,
+            ober_spalte=None if ober == KEIN else ober, ober_name_spalte=None if ober_name == KEIN else ober_name,
+            ober_ebene=ober_ebene, ober_ebene_plural=ober_plural, gesamt=gesamt, gueltig_von=von,
+            indikatoren=tuple(indikatoren), layer=layer, mindest_einwohner=int(mindest) or None)
+        e = einrichtung.vorbereiten(data, datei.name, antworten)
+    except (ImportFehler, einrichtung.EinrichtungsFehler) as exc:
+        st.error(str(exc))
+        return
+    for hinweis in e.hinweise:
+        st.success(hinweis, icon=":material/check_circle:")
+    with st.expander("Erzeugte Konfiguration ansehen"):
+        for titel, text in (("stadt.yaml", e.stadt_yaml), ("lagebild.yaml", e.lagebild_yaml)):
+            st.caption(titel)
+            st.code(text, language="yaml")
+    slug = einrichtung.kurzname(name)
+    daten = DEFAULT_DB_PATH.parent
+    config_ziel, db_ziel = daten / "staedte" / slug, daten / f"{slug}.duckdb"
+    fest = bool(os.environ.get("FIS_CONFIG") or os.environ.get("FIS_DB"))
+    st.caption(f"Wird geschrieben: Konfiguration nach `{config_ziel}`, Datenbank `{db_ziel}`."
+               + (" FIS_CONFIG/FIS_DB sind gesetzt: die App wechselt erst, wenn sie auf die neuen Pfade zeigen."
+                  if fest else " Danach öffnen App und Kommandozeile die neue Stadt."))
+    if st.button("Stadt einrichten", type="primary", key=f"{key}_ok", icon=":material/add_location_alt:"):
+        bar = st.progress(0.0, "Einrichtung läuft …")
+        try:
+            info = einrichtung.einrichten(data, datei.name, e, config_ziel, db_ziel, angemeldet().name,
+                                          lambda f, t: bar.progress(f, t))
+        except (ImportFehler, einrichtung.EinrichtungsFehler) as exc:
+            st.error(str(exc))
+            return
+        if fest:
+            st.success(f"{name} ist eingerichtet ({info['raeume']} Räume). Zum Wechseln die App mit "
+                       f"FIS_CONFIG={info['config']} und FIS_DB={info['db']} starten.")
+            return
+        einrichtung.aktivieren(info["config"], info["db"])
+        _nach_schreiben(f"{name} ist eingerichtet: {info['raeume']} Räume, Katalog und Raumgliederung "
+                        "veröffentlicht. Nächster Schritt: die Werte im Reiter „Indikatorwerte“ liefern.")

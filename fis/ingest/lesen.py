@@ -66,6 +66,8 @@ class Tabelle:
     trennzeichen: str | None = None
     blatt: str | None = None
     blaetter: tuple[str, ...] = field(default_factory=tuple)
+    kopfzeile: int = 1           # line (CSV) or row (XLSX) of the header, counted from 1
+    hinweise: tuple[str, ...] = field(default_factory=tuple)   # what reading skipped (title lines, footnotes)
 
     @property
     def spalten(self) -> list[str]:
@@ -92,17 +94,71 @@ def excel_blaetter(data: bytes) -> list[str]:
                            "beschädigt oder passwortgeschützt? Bitte neu speichern (.xlsx).") from exc
 
 
-def lies_tabelle(data: bytes, dateiname: str, blatt: str | None = None) -> Tabelle:
-    """Read a CSV or XLSX file given as bytes."""
+ALLE_BLAETTER = "*"            # blatt: every sheet, stacked, with the sheet name in BLATT_SPALTE
+BLATT_SPALTE = "Tabellenblatt"
+
+
+def lies_tabelle(data: bytes, dateiname: str, blatt: str | None = None, kopfzeile: int | None = None) -> Tabelle:
+    """Read a CSV or XLSX file given as bytes.
+
+    The header row is found automatically (title lines, blank lines and footnotes such as
+    „Quelle: …“ around the table are skipped and named in ``Tabelle.hinweise``);
+    ``kopfzeile`` (counted from 1) overrides the detection. ``blatt="*"`` reads every
+    sheet of a workbook with the same header, one below the other, with the sheet name
+    in the column „Tabellenblatt“ (a workbook with one sheet per year).
+    """
     dateiname = pruefe_datei(data, dateiname, TABELLEN_ENDUNGEN)
     if not data or not data.strip():
         raise ImportFehler(f"„{dateiname}“ ist leer. Bitte die Datei erneut exportieren.")
     if data[:4] == _OLE_MAGIC:
         raise ImportFehler(f"„{dateiname}“ ist eine alte Excel-Datei (.xls). Bitte in Excel als "
                            "„Excel-Arbeitsmappe (.xlsx)“ oder als CSV speichern.")
+    if kopfzeile is not None and kopfzeile < 1:
+        raise ImportFehler("„Kopfzeile in Zeile“ muss 1 oder größer sein.")
     if ist_excel(data, dateiname):
-        return _lies_excel(data, dateiname, blatt)
-    return _lies_csv(data, dateiname)
+        if blatt == ALLE_BLAETTER:
+            return _lies_alle_blaetter(data, dateiname, kopfzeile)
+        return _lies_excel(data, dateiname, blatt, kopfzeile)
+    return _lies_csv(data, dateiname, kopfzeile)
+
+
+# --------------------------------------------------------------------------- header and footnotes
+
+# Lines below a table that are no data: source notes, footnotes, signs legends.
+_FUSSNOTE = re.compile(r"^\s*(quelle|quellen|datenquelle|anmerkung|anmerkungen|hinweis|hinweise|stand\b|"
+                       r"fu(ß|ss)note|erl(ä|ae)uterung|legende|zeichenerkl(ä|ae)rung|\*|\d{1,2}\)|©|\(c\))",
+                       re.IGNORECASE)
+
+
+def _gefuellt(row: list) -> int:
+    return sum(1 for v in row if str(v).strip() not in ("", "None"))
+
+
+def _kopfzeile_finden(rows: list[list]) -> int:
+    """Index of the header among the first rows: the first row that fills most of the table's
+    width (title lines fill one cell, blank lines none)."""
+    filled = [_gefuellt(r) for r in rows]
+    breite = max(filled, default=0)
+    if breite <= 1:
+        return next((i for i, n in enumerate(filled) if n), 0)
+    schwelle = max(2, -(-breite * 6 // 10))       # at least 60 % of the widest row
+    for i, n in enumerate(filled):
+        if n >= schwelle:
+            return i
+    return 0
+
+
+def _ist_fussnote(row: list) -> bool:
+    cells = [str(v).strip() for v in row if str(v).strip() not in ("", "None")]
+    return len(cells) == 1 and bool(_FUSSNOTE.match(cells[0]))
+
+
+def _hinweis_kopf(dateiname: str, kopf: int, ueber: list[str]) -> str:
+    titel = [t for t in ueber if t]
+    text = f"Kopfzeile in Zeile {kopf} erkannt"
+    if titel:
+        text += f"; darüber übersprungen: {'; '.join(f'„{t[:60]}“' for t in titel[:3])}"
+    return text + ". Falls das nicht stimmt, bitte „Kopfzeile in Zeile“ angeben."
 
 
 # --------------------------------------------------------------------------- CSV
@@ -152,20 +208,58 @@ def _trennzeichen(text: str, dateiname: str) -> str:
 _PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def _lies_csv(data: bytes, dateiname: str) -> Tabelle:
+def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabelle:
     text, kodierung = _dekodiere(data, dateiname)
     longest = max((len(line) for line in text[:2_000_000].splitlines()), default=0)
-    sep = _trennzeichen(text, dateiname)
+    hinweise = []
+    lines = text.splitlines()
+    # Footnotes and blank lines below the table („Quelle: …“) are cut before parsing.
+    ende = len(lines)
+    fussnoten = []
+    while ende > 1:
+        zeile = re.sub(r'[;,\t|"]+\s*$', "", lines[ende - 1]).strip().strip('"')
+        if not zeile.strip(';,\t|" '):
+            ende -= 1
+            continue
+        if _FUSSNOTE.match(zeile) and not re.search(r"[;\t|]", zeile):
+            fussnoten.append(zeile)
+            ende -= 1
+            continue
+        break
+    if fussnoten:
+        hinweise.append(f"{len(fussnoten)} {'Fußnote' if len(fussnoten) == 1 else 'Fußnoten'} unter der Tabelle "
+                        f"übersprungen: {'; '.join(f'„{f[:60]}“' for f in reversed(fussnoten[-3:]))}.")
+        text = "\n".join(lines[:ende]) + "\n"
+    # The separator is sniffed on the table only: a title line like „Sozialatlas, Stand 2023“ would
+    # otherwise vote for the comma.
+    grob = kopfzeile - 1 if kopfzeile else _kopfzeile_finden([re.split(r"[;\t,|]", z) for z in lines[:50]])
+    sep = _trennzeichen("\n".join(lines[grob:min(ende, grob + 50)]) or text, dateiname)
+    kopf_index = kopfzeile - 1 if kopfzeile else _kopfzeile_finden(
+        [next(csv.reader([z], delimiter=sep), []) for z in lines[:50]])
+    if kopf_index >= ende:
+        raise ImportFehler(f"„{dateiname}“ hat nur {ende} Zeilen; die Kopfzeile kann nicht in Zeile "
+                           f"{kopf_index + 1} stehen.")
+    if kopf_index and not kopfzeile:
+        hinweise.insert(0, _hinweis_kopf(dateiname, kopf_index + 1, [z.replace(sep, " ").strip()
+                                                                     for z in lines[:kopf_index]]))
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             na_filter=False, skipinitialspace=False, engine="c",
-                            skip_blank_lines=False)
+                            skip_blank_lines=False, skiprows=kopf_index)
     except pd.errors.EmptyDataError as exc:
         raise ImportFehler(f"„{dateiname}“ enthält keine Spaltenüberschriften.") from exc
     except pd.errors.ParserError as exc:
         match = _PANDAS_LINE.search(str(exc))
         if match:
             expected, line, saw = match.groups()
+            line = int(line) + kopf_index
+            if int(saw) > int(expected) and line > kopf_index + 2:
+                raise ImportFehler(
+                    f"„{dateiname}“, Zeile {line}: {saw} statt {expected} Spalten. Die als Kopfzeile gelesene "
+                    f"Zeile {kopf_index + 1} hat weniger Spalten als die Daten darunter: steht über der "
+                    "Tabelle ein Titel oder eine Anmerkung? Dann bitte „Kopfzeile in Zeile“ angeben. Sonst "
+                    f"enthält ein Wert in Zeile {line} das Trennzeichen „{_zeichen(sep)}“ ohne "
+                    "Anführungszeichen.") from exc
             raise ImportFehler(
                 f"„{dateiname}“, Zeile {line}: {saw} statt {expected} Spalten. Vermutlich enthält "
                 f"ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen, oder die Datei "
@@ -176,12 +270,14 @@ def _lies_csv(data: bytes, dateiname: str) -> Tabelle:
         # leading fields as an index and shift every value of the file by that many columns.
         spalten = frame.shape[1]
         raise ImportFehler(
-            f"„{dateiname}“, Zeile 2: {spalten + frame.index.nlevels} statt {spalten} Spalten. Vermutlich enthält "
-            f"ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen. Bitte die Zeile prüfen.")
+            f"„{dateiname}“, Zeile {kopf_index + 2}: {spalten + frame.index.nlevels} statt {spalten} Spalten. "
+            f"Steht in Zeile {kopf_index + 1} ein Titel statt der Spaltenüberschriften? Dann bitte „Kopfzeile in "
+            f"Zeile“ angeben. Sonst enthält ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen.")
     _pruefe_form(frame, dateiname, longest)
     _pruefe_letzte_zeile(text, sep, frame.shape[1], dateiname)
-    return Tabelle(daten=_saeubere(frame, dateiname), dateiname=dateiname, sha256=sha256(data), format="csv",
-                   kodierung=kodierung, trennzeichen=sep)
+    return Tabelle(daten=_saeubere(frame, dateiname, erste_zeile=kopf_index + 2), dateiname=dateiname,
+                   sha256=sha256(data), format="csv", kodierung=kodierung, trennzeichen=sep,
+                   kopfzeile=kopf_index + 1, hinweise=tuple(hinweise))
 
 
 def _pruefe_letzte_zeile(text: str, sep: str, spalten: int, dateiname: str) -> None:
@@ -224,7 +320,7 @@ def _zelle(value) -> str:
     return str(value)
 
 
-def _lies_excel(data: bytes, dateiname: str, blatt: str | None) -> Tabelle:
+def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int | None = None) -> Tabelle:
     blaetter = excel_blaetter(data)
     if not blaetter:
         raise ImportFehler(f"„{dateiname}“ enthält keine Tabellenblätter.")
@@ -239,14 +335,85 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None) -> Tabelle:
     filled = [i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)]
     if not filled:
         raise ImportFehler(f"„{dateiname}“, Blatt „{name}“ ist leer. Bitte das Blatt mit den Daten wählen.")
-    first = filled[0]
-    header = [_zelle(v).strip() for v in rows[first]]
-    body = [[_zelle(v) for v in r] for r in rows[first + 1:]]
+    text_rows = [[_zelle(v).strip() for v in r] for r in rows]
+    hinweise = []
+    if kopfzeile:
+        if kopfzeile > len(rows):
+            raise ImportFehler(f"„{dateiname}“, Blatt „{name}“ hat nur {len(rows)} Zeilen; die Kopfzeile kann "
+                               f"nicht in Zeile {kopfzeile} stehen.")
+        first = kopfzeile - 1
+    else:
+        first = _kopfzeile_finden(text_rows[:50])
+        if first > filled[0]:
+            hinweise.append(_hinweis_kopf(dateiname, first + 1, [" ".join(c for c in r if c) for r in
+                                                                 text_rows[:first]]))
+    ende = len(rows)
+    fussnoten = []
+    while ende > first + 1 and (not _gefuellt(text_rows[ende - 1]) or _ist_fussnote(text_rows[ende - 1])):
+        if _gefuellt(text_rows[ende - 1]):
+            fussnoten.append(next(c for c in text_rows[ende - 1] if c))
+        ende -= 1
+    if fussnoten:
+        hinweise.append(f"{len(fussnoten)} {'Fußnote' if len(fussnoten) == 1 else 'Fußnoten'} unter der Tabelle "
+                        f"übersprungen: {'; '.join(f'„{f[:60]}“' for f in reversed(fussnoten[-3:]))}.")
+    header = text_rows[first]
+    body = [[_zelle(v) for v in r] for r in rows[first + 1:ende]]
     columns = _eindeutig(header)
     frame = pd.DataFrame(body, columns=columns, dtype=str) if body else pd.DataFrame(columns=columns, dtype=str)
     _pruefe_form(frame, dateiname, 0)
     return Tabelle(daten=_saeubere(frame, dateiname, erste_zeile=first + 2), dateiname=dateiname,
-                   sha256=sha256(data), format="xlsx", blatt=name, blaetter=tuple(blaetter))
+                   sha256=sha256(data), format="xlsx", blatt=name, blaetter=tuple(blaetter),
+                   kopfzeile=first + 1, hinweise=tuple(hinweise))
+
+
+def _lies_alle_blaetter(data: bytes, dateiname: str, kopfzeile: int | None) -> Tabelle:
+    """Every sheet with the same columns, one below the other, with the sheet name as a column
+    (a Sozialatlas with one sheet per year: the sheet names become the Stichtage)."""
+    blaetter = excel_blaetter(data)
+    teile, hinweise = [], []
+    erste = None
+    gleich = 0              # further sheets with title lines or footnotes (named once, for the first sheet)
+    for name in blaetter:
+        try:
+            teil = _lies_excel(data, dateiname, name, kopfzeile)
+        except ImportFehler as exc:
+            if "ist leer" in str(exc):
+                continue
+            raise
+        if erste is None:
+            erste = teil
+        elif [_spaltenschluessel(c) for c in teil.spalten] != [_spaltenschluessel(c) for c in erste.spalten]:
+            fehlt = [c for c in erste.spalten if c not in teil.spalten][:3]
+            neu = [c for c in teil.spalten if c not in erste.spalten][:3]
+            raise ImportFehler(
+                f"„{dateiname}“: Blatt „{name}“ hat andere Spalten als Blatt „{erste.blatt}“"
+                + (f" (fehlt: {', '.join(fehlt)})" if fehlt else "") + (f" (neu: {', '.join(neu)})" if neu else "")
+                + ". Alle Blätter zusammen lassen sich nur lesen, wenn sie gleich aufgebaut sind; sonst bitte "
+                "ein Blatt nach dem anderen liefern.")
+        daten = teil.daten.copy()
+        daten.columns = erste.spalten
+        daten.insert(0, BLATT_SPALTE, name)
+        teile.append(daten)
+        if not hinweise:
+            hinweise = [f"Blatt „{name}“: {h}" for h in teil.hinweise]
+        elif teil.hinweise:
+            gleich += 1
+    if not teile:
+        raise ImportFehler(f"„{dateiname}“ enthält nur leere Tabellenblätter.")
+    if BLATT_SPALTE in erste.spalten:
+        raise ImportFehler(f"„{dateiname}“ hat selbst eine Spalte „{BLATT_SPALTE}“; bitte die Blätter einzeln liefern.")
+    if gleich:
+        hinweise.append(f"Ebenso in {gleich} weiteren Blättern.")
+    hinweise.insert(0, f"{len(teile)} Blätter gelesen ({', '.join(str(t[BLATT_SPALTE].iloc[0]) for t in teile)}); "
+                       f"der Blattname steht in der Spalte „{BLATT_SPALTE}“.")
+    daten = pd.concat(teile)
+    daten.index.name = "zeile"
+    return Tabelle(daten=daten, dateiname=dateiname, sha256=sha256(data), format="xlsx", blatt=ALLE_BLAETTER,
+                   blaetter=tuple(blaetter), kopfzeile=erste.kopfzeile, hinweise=tuple(hinweise))
+
+
+def _spaltenschluessel(name: str) -> str:
+    return re.sub(r"\s+", " ", str(name)).strip().lower()
 
 
 # --------------------------------------------------------------------------- shared

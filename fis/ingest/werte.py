@@ -12,6 +12,8 @@ The path of every values delivery, from the UI and the CLI alike:
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -20,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fis.ingest.bericht import Pruefbericht
-from fis.ingest.lesen import ImportFehler, Tabelle
+from fis.ingest.lesen import BLATT_SPALTE, ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import ENGLISH_ONLY, GERMAN_ONLY, dezimalstil, heute, parse_datum, parse_zahlen
@@ -58,11 +60,17 @@ class Zuordnung:
 
     ``format`` 'lang': one row per Raum, indicator and Stichtag.
     ``format`` 'breit': one row per Raum, one column (or numerator/denominator pair)
-    per indicator; the Stichtag is given for the whole file.
+    per indicator; the Stichtag comes from a column (Stichtag, Jahr …) or is given for the
+    whole file. One column may serve several indicators (Einwohner as the denominator of
+    several shares).
+
+    ``raum`` may hold ids, names or both („01 Altstadt“); ``raum_name`` names an optional
+    column of area names that is checked against the Raumgliederung.
     """
 
     format: str = "lang"
     raum: str = ""
+    raum_name: str | None = None
     indikator: str | None = None
     stichtag: str | None = None
     wert: str | None = None
@@ -75,6 +83,7 @@ class Zuordnung:
     fuehrende_nullen: bool = False
     dezimal: str = "auto"
     blatt: str | None = None
+    kopfzeile: int | None = None
 
     def als_dict(self) -> dict:
         data = asdict(self)
@@ -105,33 +114,235 @@ class Zuordnung:
             raise ImportFehler(f"{herkunft}: „format“ muss „lang“ oder „breit“ sein.")
         if data.get("dezimal", "auto") not in ("auto", "komma", "punkt"):
             raise ImportFehler(f"{herkunft}: „dezimal“ muss „auto“, „komma“ oder „punkt“ sein.")
+        if data.get("kopfzeile") is not None:
+            try:
+                data["kopfzeile"] = int(data["kopfzeile"])
+            except (TypeError, ValueError) as exc:
+                raise ImportFehler(f"{herkunft}: „kopfzeile“ muss eine Zeilennummer sein.") from exc
+            if data["kopfzeile"] < 1:
+                raise ImportFehler(f"{herkunft}: „kopfzeile“ muss 1 oder größer sein.")
+        for key in ("raum", "raum_name", "indikator", "stichtag", "wert", "zaehler", "nenner", "status", "blatt"):
+            if data.get(key) is not None:
+                data[key] = str(data[key])
         return cls(spalten=spalten, **data)
+
+    def als_yaml(self) -> str:
+        """The mapping as YAML, the format of ``--zuordnung`` and of the saved mappings."""
+        import yaml
+        return yaml.safe_dump(self.als_dict(), allow_unicode=True, sort_keys=False)
+
+    @classmethod
+    def aus_yaml(cls, text: str | bytes, herkunft: str = "Zuordnung") -> Zuordnung:
+        import yaml
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise ImportFehler(f"{herkunft} ist kein gültiges YAML ({str(exc).splitlines()[0]}).") from exc
+        return cls.aus_dict(data, herkunft)
 
 
 def _norm(name: str) -> str:
     return name.strip().lower().replace(" ", "").replace("-", "_")
 
 
-def vorschlag(tabelle: Tabelle, katalog: pd.DataFrame) -> Zuordnung:
-    """A first mapping guessed from the header: long format if it has indicator and
-    value columns, otherwise wide with columns named like catalog entries."""
+def namensschluessel(name: str) -> str:
+    """An area or column name for matching: case, umlauts and ß, hyphens, dots and „St.“/„Sankt“ do not count."""
+    text = str(name).strip().lower()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("é", "e"), ("è", "e")):
+        text = text.replace(a, b)
+    text = re.sub(r"[-_./,()]+", " ", text)
+    text = re.sub(r"\bst\b\s*", "sankt ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# Raum cells that mean the whole city: a delivered total, not an unknown area.
+GESAMT_NAMEN = ("gesamt", "insgesamt", "gesamtstadt", "stadt insgesamt", "stadt gesamt", "summe", "stadt",
+                "total", "alle", "alle stadtteile", "alle sozialraeume", "stadtgebiet", "stadtgebiet insgesamt")
+
+
+def _aehnlichkeit(a: str, b: str) -> float:
+    a, b = namensschluessel(a), namensschluessel(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+@dataclass(frozen=True)
+class Treffer:
+    """How the suggestion matched a column to an indicator."""
+
+    spalte: str
+    indikator_id: str
+    rolle: str                   # wert, zaehler or nenner
+    sicherheit: float            # 0..1
+    grund: str
+
+
+def _spaltenwerte(tabelle: Tabelle, spalte: str) -> pd.Series:
+    return tabelle.daten[spalte].astype(str).str.strip()
+
+
+def _ist_stichtagsspalte(tabelle: Tabelle, spalte: str) -> bool:
+    werte = _spaltenwerte(tabelle, spalte)
+    werte = werte[werte != ""]
+    if werte.empty:
+        return False
+    _, invalid, _ = parse_datum(werte.head(200))
+    return not invalid.any()
+
+
+def _raumtreffer(tabelle: Tabelle, spalte: str, kennungen: set[str], namen: set[str]) -> float:
+    """Share of a column's values that are known area ids or names (also „01 Altstadt“)."""
+    werte = _spaltenwerte(tabelle, spalte).head(500)
+    werte = werte[werte != ""]
+    if werte.empty:
+        return 0.0
+    def bekannt(v: str) -> bool:
+        erste = v.split(" ", 1)[0]
+        return v in kennungen or erste in kennungen or namensschluessel(v) in namen
+    return float(werte.map(bekannt).mean())
+
+
+def _sieht_aus_wie_anzahl(tabelle: Tabelle, spalte: str, faktor: float) -> bool:
+    werte = _spaltenwerte(tabelle, spalte)
+    zahlen = pd.to_numeric(werte.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+                           errors="coerce").dropna()
+    return bool(len(zahlen)) and bool((zahlen == zahlen.round()).all()) and float(zahlen.max()) > faktor
+
+
+def vorschlag_mit_treffern(tabelle: Tabelle, katalog: pd.DataFrame,
+                           raeume: pd.DataFrame | None = None) -> tuple[Zuordnung, list[Treffer]]:
+    """A first mapping guessed from the header and the values, with how sure each column match is.
+
+    Long format if the table has indicator and value columns; otherwise wide, with columns matched to
+    catalog entries by id, kurzname or name (fuzzy). A column of counts matched to a share becomes its
+    numerator, with the column of the catalog's denominator (e.g. „Einwohner“) as denominator.
+    """
     cols = {_norm(c): c for c in tabelle.spalten}
 
     def find(role: str) -> str | None:
         return next((cols[n] for n in _NAMEN[role] if n in cols), None)
 
-    raum = find("raum") or tabelle.spalten[0]
+    kennungen: set[str] = set()
+    namen: set[str] = set()
+    if raeume is not None and len(raeume):
+        kennungen = set(raeume["raum_id"].astype(str))
+        namen = {namensschluessel(n) for n in raeume["name"].astype(str)}
+    # Raum: the column whose values match known ids or names best; else by header
+    raum = find("raum")
+    if kennungen:
+        guete = {c: _raumtreffer(tabelle, c, kennungen, namen) for c in tabelle.spalten[:30]}
+        beste = max(guete, key=guete.get)
+        if guete[beste] >= 0.5 and (raum is None or guete[beste] > guete.get(raum, 0)):
+            raum = beste
+    raum = raum or tabelle.spalten[0]
+    # A second column with area names beside an id column
+    raum_name = None
+    if namen:
+        for c in tabelle.spalten[:30]:
+            if c != raum and _norm(c) in ("name", "raumname", "gebietsname", "bezeichnung", "stadtteil", "sozialraum",
+                                          "stadtteilname", "gebiet") \
+                    and _raumtreffer(tabelle, c, set(), namen) >= 0.5:
+                raum_name = c
+                break
+    stichtag = next((c for c in tabelle.spalten if c not in (raum, raum_name) and _norm(c) in _NAMEN["stichtag"]
+                     and _ist_stichtagsspalte(tabelle, c)), None)
+    if stichtag is None and BLATT_SPALTE in tabelle.spalten and _ist_stichtagsspalte(tabelle, BLATT_SPALTE):
+        stichtag = BLATT_SPALTE
     if find("indikator") and (find("wert") or find("zaehler")):
-        return Zuordnung(format="lang", raum=raum, indikator=find("indikator"), stichtag=find("stichtag"),
-                         wert=find("wert"), zaehler=find("zaehler"), nenner=find("nenner"),
-                         status=find("status"), blatt=tabelle.blatt)
-    spalten = {}
+        z = Zuordnung(format="lang", raum=raum, raum_name=raum_name, indikator=find("indikator"),
+                      stichtag=stichtag or find("stichtag"), wert=find("wert"), zaehler=find("zaehler"),
+                      nenner=find("nenner"), status=find("status"), blatt=tabelle.blatt)
+        return z, []
+    frei = [c for c in tabelle.spalten if c not in (raum, raum_name, stichtag)]
+    treffer: dict[str, Treffer] = {}
+    vergeben: set[str] = set()
+    kandidaten = []
+    for row in katalog.itertuples(index=False):
+        for c in frei:
+            beste, grund = 0.0, ""
+            for key, wie in ((row.indikator_id, "Kennung"), (row.kurzname, "Kurzname"), (row.name, "Name")):
+                if not key or (isinstance(key, float) and np.isnan(key)):
+                    continue
+                a = _aehnlichkeit(c, str(key))
+                if a > beste:
+                    beste, grund = a, wie
+            if beste >= 0.8:
+                kandidaten.append((beste, row.indikator_id, c, grund))
+    for beste, ind, c, grund in sorted(kandidaten, key=lambda k: -k[0]):
+        if ind in treffer or c in vergeben:
+            continue
+        treffer[ind] = Treffer(c, ind, "wert", round(beste, 2), f"{grund} {'gleich' if beste == 1 else 'ähnlich'}")
+        vergeben.add(c)
+    meta = katalog.set_index("indikator_id")
+    spalten: dict[str, Spalten] = {}
+    liste: list[Treffer] = []
+    for ind, t in treffer.items():
+        spec = Spalten(wert=t.spalte)
+        if meta.at[ind, "aggregation"] == "quote":
+            faktor = float(meta.at[ind, "faktor"] or 100)
+            nenner_text = str(meta.at[ind, "nenner"] or "")
+            if nenner_text and _sieht_aus_wie_anzahl(tabelle, t.spalte, faktor):
+                nenner = max(frei, key=lambda c: _aehnlichkeit(c, nenner_text))
+                if _aehnlichkeit(nenner, nenner_text) < 0.6:
+                    # „Einwohner insgesamt“ is usually just „Einwohner“
+                    kurz = nenner_text.replace(" insgesamt", "")
+                    nenner = max(frei, key=lambda c: _aehnlichkeit(c, kurz))
+                    if _aehnlichkeit(nenner, kurz) < 0.8:
+                        nenner = None
+                if nenner and nenner != t.spalte:
+                    spec = Spalten(zaehler=t.spalte, nenner=nenner)
+                    liste.append(Treffer(nenner, ind, "nenner", round(_aehnlichkeit(nenner, nenner_text), 2),
+                                         f"Nenner laut Katalog: {nenner_text}"))
+                    t = Treffer(t.spalte, ind, "zaehler", t.sicherheit, t.grund + "; Anzahlen, daher Zähler")
+        spalten[ind] = spec
+        liste.append(t)
+    z = Zuordnung(format="breit", raum=raum, raum_name=raum_name, stichtag=stichtag, spalten=spalten,
+                  blatt=tabelle.blatt)
+    return z, liste
+
+
+def vorschlag(tabelle: Tabelle, katalog: pd.DataFrame, raeume: pd.DataFrame | None = None) -> Zuordnung:
+    """A first mapping guessed from the header (see :func:`vorschlag_mit_treffern`)."""
+    return vorschlag_mit_treffern(tabelle, katalog, raeume)[0]
+
+
+def stichtag_vorschlag(tabelle: Tabelle) -> date | None:
+    """A Stichtag the file's name or title lines suggest (31.12. of a year named there); offered to
+    the user, never applied without asking."""
+    quellen = [tabelle.dateiname, *tabelle.hinweise]
+    for text in quellen:
+        datum = re.search(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b", text)
+        if datum:
+            try:
+                return date(int(datum.group(3)), int(datum.group(2)), int(datum.group(1)))
+            except ValueError:
+                pass
+        jahr = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)
+        if jahr:
+            return date(int(jahr.group(1)), 12, 31)
+    return None
+
+
+def unbenutzte_spalten(tabelle: Tabelle, z: Zuordnung) -> list[str]:
+    """Columns the mapping leaves out."""
+    benutzt = {z.raum, z.raum_name, z.stichtag, z.status, z.indikator, z.wert, z.zaehler, z.nenner}
+    for spec in z.spalten.values():
+        benutzt |= {spec.wert, spec.zaehler, spec.nenner}
+    return [c for c in tabelle.spalten if c not in benutzt]
+
+
+def naechster_indikator(spalte: str, katalog: pd.DataFrame) -> tuple[str, float] | None:
+    best = None
     for row in katalog.itertuples(index=False):
         for key in (row.indikator_id, row.kurzname, row.name):
-            if _norm(str(key)) in cols:
-                spalten[row.indikator_id] = Spalten(wert=cols[_norm(str(key))])
-                break
-    return Zuordnung(format="breit", raum=raum, spalten=spalten, blatt=tabelle.blatt)
+            if key and not (isinstance(key, float) and np.isnan(key)):
+                a = _aehnlichkeit(spalte, str(key))
+                if best is None or a > best[1]:
+                    best = (row.indikator_id, a)
+    return best
 
 
 # --------------------------------------------------------------------------- preparation
@@ -181,7 +392,7 @@ def _lang(tabelle: Tabelle, z: Zuordnung, stichtag: date | None) -> pd.DataFrame
     frame = pd.DataFrame({"zeile": tabelle.daten.index, "raum_id": raum.to_numpy(),
                           "indikator_id": ind.to_numpy()})
     for role, col in (("wert", z.wert), ("zaehler", z.zaehler), ("nenner", z.nenner),
-                      ("stichtag_text", z.stichtag), ("status_text", z.status)):
+                      ("stichtag_text", z.stichtag), ("status_text", z.status), ("raum_name", z.raum_name)):
         series = _spalte(tabelle, col, role)
         frame[role] = series.to_numpy() if series is not None else ""
         frame[f"{role}_spalte"] = col or ""
@@ -204,7 +415,9 @@ def _breit(tabelle: Tabelle, z: Zuordnung) -> pd.DataFrame:
             part[f"{role}_spalte"] = col or ""
         parts.append(part)
     frame = pd.concat(parts, ignore_index=True)
-    frame["stichtag_text"] = ""
+    for role, col in (("stichtag_text", z.stichtag), ("raum_name", z.raum_name)):
+        series = _spalte(tabelle, col, {"stichtag_text": "Stichtag", "raum_name": "Raumname"}[role])
+        frame[role] = np.tile(series.to_numpy(), len(parts)) if series is not None else ""
     frame["status_text"] = ""
     return frame
 
@@ -288,8 +501,8 @@ def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str
                         pd.DataFrame({"zeile": zero_rows, "hinweis": "nur Nullen"}))
             frame = frame[~frame["zeile"].isin(zero_rows)]
 
-    # Stichtag
-    if z.format == "lang" and z.stichtag:
+    # Stichtag: from the column (long and wide format), else the one given for the file
+    if z.stichtag:
         dates, invalid, serial = parse_datum(frame["stichtag_text"])
         if invalid.any():
             bad = frame[invalid]
@@ -303,9 +516,14 @@ def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str
                                       "wert": bad["stichtag_text"].astype(str).str[:40], "hinweis": hints}))
         frame = frame.assign(stichtag=dates.dt.date)
         frame = frame[~invalid]
+        if stichtag is not None:
+            bericht.add("Hinweis", "Stichtag aus der Datei",
+                        f"Die Stichtage stehen in der Spalte „{z.stichtag}“; der für die Datei angegebene Stichtag "
+                        f"{stichtag:%d.%m.%Y} wird nicht verwendet.")
     else:
         if stichtag is None:
-            raise ImportFehler("Für das breite Format bitte den Stichtag der Datei angeben.")
+            raise ImportFehler("Die Datei hat keine Stichtag-Spalte: bitte den Stichtag der Datei angeben "
+                               "(er wird nie stillschweigend angenommen).")
         frame = frame.assign(stichtag=stichtag)
 
     # Status per row (long format) or for the file
@@ -344,8 +562,8 @@ def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str
                     pd.DataFrame({"zeile": frame.loc[leer, "zeile"], "spalte": frame.loc[leer, "wert_spalte"],
                                   "hinweis": "leer"}).head(1000), anzahl=int(leer.sum()))
     frame = frame[~leer]
-    return frame[["zeile", "raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner", "status"]] \
-        .reset_index(drop=True)
+    return frame[["zeile", "raum_id", "raum_name", "indikator_id", "stichtag", "wert", "zaehler", "nenner",
+                  "status"]].reset_index(drop=True)
 
 
 def _liste(values, n: int = 5) -> str:
@@ -389,11 +607,17 @@ def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefberi
             if h["ist_name"]:
                 return f"das ist ein Name; die Kennung ist {h['vorschlag']}"
             return f"meinten Sie {h['vorschlag']} ({h['name']})?" if h["aehnlichkeit"] >= 0.75 else ""
-        detail = unbekannt.assign(spalte=z.raum, wert=unbekannt["raum_id"],
-                                  hinweis=unbekannt["raum_id"].map(hint))
+        # once per value: in a wide file every indicator column would repeat the same area
+        einmal = unbekannt.drop_duplicates("raum_id")
+        detail = einmal.assign(spalte=z.raum, wert=einmal["raum_id"], hinweis=einmal["raum_id"].map(hint))
         nullen = bool(hints["nullen"].any()) if len(hints) else False
-        text = (f"{len(unbekannt)} Zeilen mit {unbekannt['raum_id'].nunique()} unbekannten Raum-Kennungen: "
-                f"{_liste(unbekannt['raum_id'].unique())}.")
+        zeilen = unbekannt["zeile"].nunique() if "zeile" in unbekannt else len(unbekannt)
+        text = (f"{zeilen} {'Zeile' if zeilen == 1 else 'Zeilen'} mit {unbekannt['raum_id'].nunique()} unbekannten "
+                f"Raum-Kennungen: {_liste(unbekannt['raum_id'].unique())}.")
+        namen = [f"„{r}“ ist ein Name; die Kennung ist {hints.loc[r, 'vorschlag']}"
+                 for r in einmal["raum_id"] if r in hints.index and hints.loc[r, "ist_name"]]
+        if namen:
+            text += " " + "; ".join(namen[:3]) + "."
         if nullen:
             text += (" Einige Kennungen haben ihre führenden Nullen verloren (typisch nach Excel). "
                      "Die Option „führende Nullen ergänzen“ repariert das.")
@@ -481,6 +705,149 @@ def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefberi
     return frame
 
 
+def _raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefbericht) -> pd.DataFrame:
+    """Area cells to ids: ids stay, „01 Altstadt“ becomes 01 (if the name fits), unique names
+    (normalised) and totals („Gesamt“, „Stadt insgesamt“, the city's name) are matched and reported.
+    A name column that disagrees with the Raumgliederung is an error with both names."""
+    raeume = store.load_raeume()
+    if raeume.empty:
+        return frame.drop(columns=["raum_name"])
+    raeume = raeume.assign(raum_id=raeume["raum_id"].astype(str), schluessel=raeume["name"].map(namensschluessel))
+    ids = set(raeume["raum_id"])
+    namen_je_id = raeume.groupby("raum_id")["schluessel"].agg(set).to_dict()
+    anzeige = raeume.drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"].to_dict()
+    ids_je_name = raeume.groupby("schluessel")["raum_id"].agg(lambda r: sorted(set(r))).to_dict()
+    top = int(raeume["ebene"].max())
+    stadt = raeume[raeume["ebene"] == top]
+    gesamt = set(GESAMT_NAMEN) | set(stadt["schluessel"]) | {f"{k} insgesamt" for k in stadt["schluessel"]}
+    ebene_je_id = raeume.drop_duplicates("raum_id").set_index("raum_id")["ebene"].to_dict()
+    werte = pd.Series(frame["raum_id"].unique())
+    direkt = werte[werte.isin(ids)]
+    ebenen = pd.Series([ebene_je_id[i] for i in direkt], dtype=float)
+    haupt_ebene = int(ebenen.mode().iloc[0]) if len(ebenen) else None
+
+    zuordnung: dict[str, str] = {}
+    ueber_namen, summen, widerspruch, mehrdeutig = [], [], [], []
+    for wert in werte:
+        if wert in ids or wert == "":
+            continue
+        schluessel = namensschluessel(wert)
+        teile = re.match(r"^(\S+?)\s*[-–:]?\s+(.+)$", wert)
+        if teile and teile.group(1) in ids:
+            kennung, name = teile.group(1), teile.group(2)
+            if namensschluessel(name) in namen_je_id[kennung] or max(
+                    _aehnlichkeit(name, n) for n in namen_je_id[kennung]) >= 0.85:
+                zuordnung[wert] = kennung
+            else:
+                widerspruch.append((wert, kennung, name, anzeige[kennung]))
+            continue
+        if schluessel in gesamt and len(stadt):
+            zuordnung[wert] = str(stadt["raum_id"].iloc[-1])
+            summen.append(wert)
+            continue
+        kandidaten = ids_je_name.get(schluessel, [])
+        if len(kandidaten) > 1 and haupt_ebene is not None:
+            gleiche_ebene = [k for k in kandidaten if ebene_je_id[k] == haupt_ebene]
+            kandidaten = gleiche_ebene or kandidaten
+        if len(kandidaten) == 1:
+            zuordnung[wert] = kandidaten[0]
+            ueber_namen.append((wert, kandidaten[0]))
+        elif len(kandidaten) > 1:
+            mehrdeutig.append((wert, kandidaten))
+    if ueber_namen:
+        bericht.add("Hinweis", "Gebiete über den Namen zugeordnet",
+                    f"{len(ueber_namen)} {'Gebiet' if len(ueber_namen) == 1 else 'Gebiete'} über den Namen "
+                    f"zugeordnet (z. B. {_liste([f'„{w}“ → {k}' for w, k in ueber_namen], 3)}).",
+                    pd.DataFrame({"zeile": pd.NA, "spalte": z.raum, "wert": [w for w, _ in ueber_namen],
+                                  "hinweis": [f"Kennung {k} ({anzeige[k]})" for _, k in ueber_namen]}),
+                    anzahl=len(ueber_namen))
+    if summen:
+        bericht.add("Hinweis", "Gesamtwerte erkannt",
+                    f"Die Zeilen „{'“, „'.join(summen[:3])}“ sind Werte der Gesamtstadt "
+                    f"({anzeige[zuordnung[summen[0]]]}) "
+                    "und werden als gelieferte Gesamtwerte gespeichert.", anzahl=len(summen))
+    erste_zeile = frame.drop_duplicates("raum_id").set_index("raum_id")["zeile"]
+    if widerspruch:
+        bericht.add("Fehler", "Kennung und Name widersprechen sich",
+                    f"{len(widerspruch)} Gebietsangaben nennen eine Kennung mit dem Namen eines anderen Gebiets "
+                    f"(z. B. {_liste([f'{k} „{n}“, laut Raumgliederung „{a}“' for _, k, n, a in widerspruch], 3)}). "
+                    "Bitte Kennung oder Name in der Datei korrigieren.",
+                    pd.DataFrame({"zeile": [erste_zeile[w] for w, *_ in widerspruch], "spalte": z.raum,
+                                  "wert": [w for w, *_ in widerspruch],
+                                  "hinweis": [f"{k} heißt laut Raumgliederung „{a}“" for _, k, _, a in widerspruch]}))
+    if mehrdeutig:
+        bericht.add("Fehler", "Gebietsname mehrdeutig",
+                    f"{len(mehrdeutig)} Gebietsnamen passen auf mehrere Gebiete "
+                    "(" + _liste(["„" + w + "“: " + ", ".join(k) for w, k in mehrdeutig], 3)
+                    + "). Bitte die Kennung angeben.",
+                    pd.DataFrame({"zeile": [erste_zeile[w] for w, _ in mehrdeutig], "spalte": z.raum,
+                                  "wert": [w for w, _ in mehrdeutig],
+                                  "hinweis": [f"möglich: {', '.join(f'{i} ({anzeige[i]})' for i in k)}"
+                                              for _, k in mehrdeutig]}))
+        frame = frame[~frame["raum_id"].isin([w for w, _ in mehrdeutig])]
+    if widerspruch:
+        frame = frame[~frame["raum_id"].isin([w for w, *_ in widerspruch])]
+    frame = frame.assign(raum_id=frame["raum_id"].replace(zuordnung))
+
+    # A separate name column must agree with the id
+    if z.raum_name:
+        paare = frame[(frame["raum_name"].astype(str).str.strip() != "") & frame["raum_id"].isin(ids)] \
+            .drop_duplicates(["raum_id", "raum_name"])
+        falsch = [(r.zeile, r.raum_id, r.raum_name) for r in paare.itertuples(index=False)
+                  if namensschluessel(r.raum_name) not in namen_je_id[r.raum_id]
+                  and max(_aehnlichkeit(r.raum_name, n) for n in namen_je_id[r.raum_id]) < 0.85]
+        if falsch:
+            bericht.add("Fehler", "Kennung und Name widersprechen sich",
+                        f"{len(falsch)} Zeilen nennen zu einer Kennung einen anderen Namen als die Raumgliederung "
+                        "(z. B. " + _liste([f"{k}: „{n}“ in der Datei, „{anzeige[k]}“ laut Raumgliederung"
+                                            for _, k, n in falsch], 3) + "). "
+                        "Ist die Datei verrutscht, oder gehört sie zu einem anderen Zuschnitt?",
+                        pd.DataFrame({"zeile": [f[0] for f in falsch], "spalte": z.raum_name,
+                                      "wert": [f"{k} „{n}“" for _, k, n in falsch],
+                                      "hinweis": [f"laut Raumgliederung „{anzeige[k]}“" for _, k, _ in falsch]}))
+    return frame.drop(columns=["raum_name"])
+
+
+def _weitere_stichtagsspalte(tabelle: Tabelle, z: Zuordnung, frame: pd.DataFrame, bericht: Pruefbericht) -> None:
+    """A second column that also looks like the Stichtag (Stichtag and Jahr) must agree with the chosen one."""
+    if not z.stichtag:
+        return
+    for spalte in tabelle.spalten:
+        if spalte == z.stichtag or _norm(spalte) not in _NAMEN["stichtag"]:
+            continue
+        andere, invalid, _ = parse_datum(tabelle.daten[spalte].astype(str))
+        gewaehlt, invalid2, _ = parse_datum(tabelle.daten[z.stichtag].astype(str))
+        nur_jahr = tabelle.daten[spalte].astype(str).str.strip().str.match(r"^(19|20)\d{2}$")
+        gleich = (andere == gewaehlt) | (nur_jahr & (andere.dt.year == gewaehlt.dt.year))
+        bad = ~gleich & ~invalid & ~invalid2
+        if bad.any():
+            zeilen = tabelle.daten.index[bad.to_numpy()]
+            bericht.add("Fehler", "Zwei Stichtag-Spalten widersprechen sich",
+                        f"Die Spalten „{z.stichtag}“ und „{spalte}“ nennen in {int(bad.sum())} Zeilen verschiedene "
+                        "Stichtage. Bitte klären, welche gilt, und die andere Spalte entfernen.",
+                        pd.DataFrame({"zeile": zeilen, "spalte": spalte,
+                                      "wert": tabelle.daten.loc[zeilen, spalte].to_numpy(),
+                                      "hinweis": [f"„{z.stichtag}“: {w}" for w in
+                                                  tabelle.daten.loc[zeilen, z.stichtag]]}))
+
+
+def _unbenutzte_melden(tabelle: Tabelle, z: Zuordnung, katalog: pd.DataFrame, bericht: Pruefbericht) -> None:
+    frei = unbenutzte_spalten(tabelle, z)
+    if not frei:
+        return
+    hinweise = []
+    for spalte in frei:
+        naechster = naechster_indikator(spalte, katalog)
+        hinweise.append(f"ähnlichster Indikator: {naechster[0]} ({naechster[1]:.0%})"
+                        if naechster and naechster[1] >= 0.4 else "kein ähnlicher Indikator im Katalog")
+    schwere = "Warnung" if z.format == "breit" else "Hinweis"
+    bericht.add(schwere, "Spalte nicht verwendet",
+                f"{len(frei)} {'Spalte wird' if len(frei) == 1 else 'Spalten werden'} nicht übernommen: "
+                f"{_liste([f'„{s}“' for s in frei], 6)}. Falls sie Indikatoren enthalten, bitte in der Zuordnung "
+                "einem Indikator zuweisen (oder den Indikator im Katalog anlegen).",
+                pd.DataFrame({"zeile": pd.NA, "spalte": frei, "wert": "", "hinweis": hinweise}), anzahl=len(frei))
+
+
 def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: date | None = None,
                 status: str = "endgültig", stichtag_heute: date | None = None) -> Vorbereitung:
     """Map, parse, check and compare a delivery; nothing is written."""
@@ -490,7 +857,12 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
     if katalog.empty:
         raise ImportFehler("Der Indikatorenkatalog ist leer. Bitte zuerst den Katalog importieren.")
     bericht = Pruefbericht()
+    for hinweis in tabelle.hinweise:
+        bericht.add("Hinweis", "Tabelle gelesen", hinweis)
     frame = _umformen(tabelle, zuordnung, stichtag, status, katalog, bericht)
+    _weitere_stichtagsspalte(tabelle, zuordnung, frame, bericht)
+    _unbenutzte_melden(tabelle, zuordnung, katalog, bericht)
+    frame = _raeume_zuordnen(store, frame, zuordnung, bericht)
     if len(frame):
         frame = _pruefen(store, frame, zuordnung, bericht, stichtag_heute or heute())
     else:
@@ -542,3 +914,49 @@ def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: Benutzer | s
     report(1.0, "Übernommen.")
     return lid
 
+
+
+def vorschau(store: Store, v: Vorbereitung) -> pd.DataFrame:
+    """The new and changed values of a checked delivery as the user reads them: area and indicator by
+    name, old → new, the change to the previous Stichtag (from the database or the delivery itself) and
+    the warnings of the checks for the row."""
+    ver = v.vergleich
+    spalten = ["Art", "Raum", "Indikator", "Stichtag", "bisher", "neu", "Veränderung zum Vorstichtag",
+               "Vorstichtag", "Hinweis"]
+    if ver.empty or "art" not in ver:
+        return pd.DataFrame(columns=spalten)
+    ver = ver[ver["art"] != "unverändert"]
+    if ver.empty:
+        return pd.DataFrame(columns=spalten)
+    bestand = store.load_werte(sorted(ver["indikator_id"].unique()), None, sorted(ver["raum_id"].unique()))
+    bestand = bestand[["raum_id", "indikator_id", "stichtag", "wert"]].assign(
+        stichtag=lambda f: pd.to_datetime(f["stichtag"]))
+    neu = v.werte[["raum_id", "indikator_id", "stichtag", "wert"]].assign(
+        stichtag=lambda f: pd.to_datetime(f["stichtag"]))
+    schluessel = ["raum_id", "indikator_id", "stichtag"]
+    alle = pd.concat([bestand.merge(neu[schluessel], on=schluessel, how="left", indicator=True)
+                      .query("_merge == 'left_only'").drop(columns="_merge"), neu], ignore_index=True)
+    alle = alle.sort_values(schluessel)
+    gruppe = alle.groupby(["raum_id", "indikator_id"])
+    alle["vorher"] = gruppe["wert"].shift()
+    alle["vorher_stichtag"] = gruppe["stichtag"].shift()
+    ver = ver.assign(stichtag=pd.to_datetime(ver["stichtag"])).merge(
+        alle[[*schluessel, "vorher", "vorher_stichtag"]], on=schluessel, how="left")
+    details = v.bericht.detailtabelle()
+    warnungen = details[details["schwere"] != "Hinweis"] if len(details) else details
+    je_zeile = (warnungen.dropna(subset=["zeile"]).assign(zeile=lambda f: pd.to_numeric(f["zeile"], errors="coerce"))
+                .groupby("zeile")["pruefung"].agg(lambda p: "; ".join(sorted(set(p))))) if len(warnungen) else {}
+    katalog = store.load_indikatoren().set_index("indikator_id")["name"].to_dict()
+    raeume = store.load_raeume().drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"].to_dict()
+    out = pd.DataFrame({
+        "Art": ver["art"],
+        "Raum": [f"{r} {raeume.get(r, '')}".strip() for r in ver["raum_id"]],
+        "Indikator": [katalog.get(i, i) for i in ver["indikator_id"]],
+        "Stichtag": ver["stichtag"].dt.date,
+        "bisher": ver["alt_wert"],
+        "neu": ver["wert"],
+        "Veränderung zum Vorstichtag": ver["wert"] - ver["vorher"],
+        "Vorstichtag": ver["vorher_stichtag"].dt.date,
+        "Hinweis": ver["zeile"].map(lambda z: je_zeile.get(z, "") if len(je_zeile) else "").fillna(""),
+    })
+    return out.sort_values(["Hinweis", "Art", "Raum"], ascending=[False, True, True]).reset_index(drop=True)

@@ -82,7 +82,18 @@ def main() -> None:
     w["doppelte_schluessel.csv"] = (KOPF + GUT + "0101;sgb2_quote;31.12.2025;12,6;126;1000\n").encode()
     w["unbekannter_raum.csv"] = (KOPF + "9999;sgb2_quote;31.12.2025;12,5;125;1000\n").encode()
     w["fuehrende_null_verloren.csv"] = (KOPF + "101;sgb2_quote;31.12.2025;12,5;125;1000\n").encode()
-    w["raumname_statt_kennung.csv"] = (KOPF + "Altstadt;sgb2_quote;31.12.2025;12,5;125;1000\n").encode()
+    # names are matched when unique; these are not: unknown, no longer valid, or contradicting the id
+    w["raumname_unbekannt.csv"] = (KOPF + "Altstadt-Süd;sgb2_quote;31.12.2025;12,5;125;1000\n").encode()
+    w["raumname_nicht_mehr_gueltig.csv"] = (KOPF + "Feldmark;sgb2_quote;31.12.2025;12,5;125;1000\n").encode()
+    w["kennung_und_name_widersprechen.csv"] = (KOPF + "0301 Altstadt;sgb2_quote;31.12.2025;12,5;125;1000\n").encode()
+    w["namensspalte_widerspricht.csv"] = (b"Gebiet;Name;Einwohner;Jahr\n0101;Altstadt;1200;2025\n"
+                                          b"0301;Altstadt;1000;2025\n")
+    w["zwei_stichtag_spalten.csv"] = (b"raum;indikator;stichtag;jahr;wert\n0101;alq;31.12.2025;2024;5,0\n")
+    w["stichtag_gemischt.csv"] = (b"raum;indikator;stichtag;wert\n0101;alq;31.12.2024;5,0\n0102;alq;2024;5,0\n"
+                                  b"0103;alq;12/31/2024;5,0\n")
+    w["breit_ohne_stichtag.csv"] = b"Stadtteil;Einwohner;Arbeitslose\nAltstadt;1200;50\n"
+    w["titel_mit_zwei_zellen.csv"] = (b"Sozialatlas Musterstadt;Stand 2025\nStadtteil;Einwohner;Jahr\n"
+                                      b"Altstadt;1200;2025\n")
     w["unbekannter_indikator.csv"] = (KOPF + "0101;sgb2_qoute;31.12.2025;12,5;125;1000\n").encode()
     w["negative_anzahl.csv"] = (KOPF + "0101;bev_gesamt;31.12.2025;-5;;\n").encode()
     w["negativer_nenner.csv"] = (KOPF + "0101;sgb2_quote;31.12.2025;12,5;125;-1000\n").encode()
