@@ -100,8 +100,8 @@ def _gemerkte_zuordnung(store, signatur: str) -> tuple[str, dict] | None:
     return hit.iloc[0]["name"], json.loads(hit.iloc[0]["inhalt"])
 
 
-UPLOAD_HINWEIS = ("Datei hierher ziehen oder über „Browse files“ auswählen (Beschriftung des Browsers). "
-                  "Höchstens {mb} MB je Datei.")
+UPLOAD_HINWEIS = ("Die Datei ins Feld ziehen oder mit „Upload“ auswählen (die englische Beschriftung des Feldes "
+                  "stammt von Streamlit und lässt sich nicht übersetzen); höchstens {mb} MB je Datei.")
 ALLE = "alle Blätter (je Blatt ein Stichtag)"
 ROLLEN = {"wert": "Wert", "zaehler": "Zähler", "nenner": "Nenner"}
 
@@ -571,7 +571,7 @@ LAENDER = ("Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "H
 def neue_stadt_tab(config) -> None:
     """Einrichtungsassistent: boundary file + a few answers → config folder and database of a new city."""
     from fis import einrichtung
-    from fis.config import DEFAULT_DB_PATH
+    from fis.config import aktive_stadt_datei
     st.caption("Für eine neue Stadt oder einen Kreis: aus der Gebietsdatei und einigen Angaben entstehen die "
                "Konfiguration (Stadt, Indikatorenkatalog, Lagebild) und eine neue Datenbank mit Katalog und "
                "Raumgliederung. Die bisherige Stadt bleibt unverändert erhalten. Danach werden die Werte im "
@@ -651,7 +651,7 @@ def neue_stadt_tab(config) -> None:
             st.caption(titel)
             st.code(text, language="yaml")
     slug = einrichtung.kurzname(name)
-    daten = DEFAULT_DB_PATH.parent
+    daten = aktive_stadt_datei().parent       # data/ (or where FIS_AKTIVE_STADT points)
     config_ziel, db_ziel = daten / "staedte" / slug, daten / f"{slug}.duckdb"
     fest = bool(os.environ.get("FIS_CONFIG") or os.environ.get("FIS_DB"))
     st.caption(f"Wird geschrieben: Konfiguration nach `{config_ziel}`, Datenbank `{db_ziel}`."

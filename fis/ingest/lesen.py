@@ -344,9 +344,6 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int |
         first = kopfzeile - 1
     else:
         first = _kopfzeile_finden(text_rows[:50])
-        if first > filled[0]:
-            hinweise.append(_hinweis_kopf(dateiname, first + 1, [" ".join(c for c in r if c) for r in
-                                                                 text_rows[:first]]))
     ende = len(rows)
     fussnoten = []
     while ende > first + 1 and (not _gefuellt(text_rows[ende - 1]) or _ist_fussnote(text_rows[ende - 1])):
@@ -358,12 +355,77 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int |
                         f"übersprungen: {'; '.join(f'„{f[:60]}“' for f in reversed(fussnoten[-3:]))}.")
     header = text_rows[first]
     body = [[_zelle(v) for v in r] for r in rows[first + 1:ende]]
-    columns = _eindeutig(header)
-    frame = pd.DataFrame(body, columns=columns, dtype=str) if body else pd.DataFrame(columns=columns, dtype=str)
+    jahre = _jahreszeile(text_rows[first - 1], header) if first > 0 else None
+    titel = first - (1 if jahre is not None else 0)
+    if not kopfzeile and titel > filled[0]:
+        hinweise.insert(0, _hinweis_kopf(dateiname, first + 1, [" ".join(c for c in r if c)
+                                                                for r in text_rows[:titel]]))
+    if jahre is not None:
+        header = [k or (text_rows[first - 1][j] if j < len(text_rows[first - 1]) and jahre[j] is None else "")
+                  for j, k in enumerate(header)]
+        frame, hinweis = _jahresbloecke(header, body, jahre, first)
+        hinweise.append(hinweis)
+    else:
+        columns = _eindeutig(header)
+        frame = pd.DataFrame(body, columns=columns, dtype=str) if body else pd.DataFrame(columns=columns, dtype=str)
     _pruefe_form(frame, dateiname, 0)
-    return Tabelle(daten=_saeubere(frame, dateiname, erste_zeile=first + 2), dateiname=dateiname,
-                   sha256=sha256(data), format="xlsx", blatt=name, blaetter=tuple(blaetter),
+    return Tabelle(daten=_saeubere(frame, dateiname, erste_zeile=None if jahre else first + 2),
+                   dateiname=dateiname, sha256=sha256(data), format="xlsx", blatt=name, blaetter=tuple(blaetter),
                    kopfzeile=first + 1, hinweise=tuple(hinweise))
+
+
+_JAHR = re.compile(r"^(?:(?:jahr|stand|stichtag)\s*)?(?:31\.12\.)?((?:19|20)\d{2})$", re.IGNORECASE)
+JAHR_SPALTE = "Jahr"
+
+
+def _jahreszeile(oben: list[str], kopf: list[str]) -> list[str | None] | None:
+    """A row of years above the header (merged cells: each year over its block of columns): the year of
+    every column (None before the first year), or None if the row is no such row."""
+    gefuellt = [(j, c) for j, c in enumerate(oben) if c]
+    if len(gefuellt) < 2:
+        return None
+    jahre = [(j, _JAHR.match(c)) for j, c in gefuellt]
+    treffer = [(j, m.group(1)) for j, m in jahre if m]
+    # the key column's header („Stadtteil“) may stand in the year row; everything else must be a year
+    if len(treffer) < 2 or len(treffer) < len(gefuellt) - 1 or len({y for _, y in treffer}) != len(treffer):
+        return None
+    erste = treffer[0][0]
+    if any(j > erste and not _JAHR.match(c) for j, c in gefuellt):
+        return None
+    je_spalte: list[str | None] = []
+    aktuell = None
+    starts = dict(treffer)
+    for j in range(len(kopf)):
+        aktuell = starts.get(j, aktuell)
+        je_spalte.append(aktuell if j >= erste else None)
+    return je_spalte
+
+
+def _jahresbloecke(kopf: list[str], body: list[list[str]], jahre: list[str | None],
+                   kopf_index: int) -> tuple[pd.DataFrame, str]:
+    """Two header rows (year over indicator) → one block per year, one below the other, with the year in
+    the column „Jahr“: the same table as a file with a Jahr column."""
+    schluessel = [j for j, y in enumerate(jahre) if y is None]
+    je_jahr: dict[str, list[int]] = {}
+    for j, y in enumerate(jahre):
+        if y is not None and kopf[j]:
+            je_jahr.setdefault(y, []).append(j)
+    namen = _eindeutig([kopf[j] for j in schluessel])
+    if JAHR_SPALTE in namen:
+        raise ImportFehler("Die Tabelle hat über den Spalten eine Zeile mit Jahren und zugleich eine Spalte "
+                           "„Jahr“; bitte eine der beiden entfernen.")
+    teile = []
+    for jahr, spalten in je_jahr.items():
+        merkmale = _eindeutig([kopf[j] for j in spalten])
+        zeilen = [[r[j] if j < len(r) else "" for j in schluessel] + [jahr]
+                  + [r[j] if j < len(r) else "" for j in spalten] for r in body]
+        teil = pd.DataFrame(zeilen, columns=[*namen, JAHR_SPALTE, *merkmale], dtype=str)
+        teil.index = pd.RangeIndex(kopf_index + 2, kopf_index + 2 + len(teil))
+        teile.append(teil)
+    frame = pd.concat(teile).fillna("")
+    hinweis = (f"Zweizeilige Kopfzeile: Jahre {', '.join(je_jahr)} in Zeile {kopf_index}, Merkmale in Zeile "
+               f"{kopf_index + 1}. Je Jahr ein Block; das Jahr steht in der Spalte „{JAHR_SPALTE}“.")
+    return frame, hinweis
 
 
 def _lies_alle_blaetter(data: bytes, dateiname: str, kopfzeile: int | None) -> Tabelle:
@@ -445,13 +507,17 @@ def _pruefe_form(frame: pd.DataFrame, dateiname: str, longest_line: int) -> None
                            "lang; das ist keine Tabelle.".replace(",", "."))
 
 
-def _saeubere(frame: pd.DataFrame, dateiname: str, erste_zeile: int = 2) -> pd.DataFrame:
+def _saeubere(frame: pd.DataFrame, dateiname: str, erste_zeile: int | None = 2) -> pd.DataFrame:
+    """Text cells stripped, empty rows dropped; the index is the row number in the file (from
+    ``erste_zeile`` on, or as given by the frame when None)."""
     frame = frame.copy()
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     for col in frame.columns:
         frame[col] = frame[col].fillna("").astype(str).str.strip()
     # Rows that are entirely empty (trailing lines of Excel exports) are no data.
-    frame.index = pd.RangeIndex(erste_zeile, erste_zeile + len(frame), name="zeile")
+    if erste_zeile is not None:
+        frame.index = pd.RangeIndex(erste_zeile, erste_zeile + len(frame))
+    frame.index.name = "zeile"
     filled = (frame != "").any(axis=1)
     frame = frame[filled]
     if frame.empty:

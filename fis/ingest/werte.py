@@ -335,11 +335,16 @@ def unbenutzte_spalten(tabelle: Tabelle, z: Zuordnung) -> list[str]:
 
 
 def naechster_indikator(spalte: str, katalog: pd.DataFrame) -> tuple[str, float] | None:
+    """The catalog entry most like a column name (for hints: a name contained in the other counts)."""
     best = None
+    spalte_n = namensschluessel(spalte)
     for row in katalog.itertuples(index=False):
         for key in (row.indikator_id, row.kurzname, row.name):
             if key and not (isinstance(key, float) and np.isnan(key)):
                 a = _aehnlichkeit(spalte, str(key))
+                key_n = namensschluessel(str(key))
+                if len(key_n) >= 5 and (key_n in spalte_n or spalte_n in key_n):
+                    a = max(a, 0.9)
                 if best is None or a > best[1]:
                     best = (row.indikator_id, a)
     return best
@@ -839,7 +844,7 @@ def _unbenutzte_melden(tabelle: Tabelle, z: Zuordnung, katalog: pd.DataFrame, be
     for spalte in frei:
         naechster = naechster_indikator(spalte, katalog)
         hinweise.append(f"ähnlichster Indikator: {naechster[0]} ({naechster[1]:.0%})"
-                        if naechster and naechster[1] >= 0.4 else "kein ähnlicher Indikator im Katalog")
+                        if naechster and naechster[1] >= 0.7 else "kein ähnlicher Indikator im Katalog")
     schwere = "Warnung" if z.format == "breit" else "Hinweis"
     bericht.add(schwere, "Spalte nicht verwendet",
                 f"{len(frei)} {'Spalte wird' if len(frei) == 1 else 'Spalten werden'} nicht übernommen: "
