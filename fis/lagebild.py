@@ -58,7 +58,7 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
     anzahl_sozialraeume = int(gueltig.nunique()) or int(sozialraum["raum_id"].nunique())
     regel = lage.handlungsbedarf
     nicht_beurteilbar = _nicht_beurteilbar(m.auswahl(stichtag=stichtag, ebene=m.top), regel.indikatoren,
-                                           indikatoren)
+                                           indikatoren, 0 if regel.index else regel.mindestanzahl)
     if nicht_beurteilbar:
         # against an incomplete city value no area is conspicuous; nor is an index of some areas a ranking
         sozialraum = sozialraum.iloc[0:0]
@@ -101,13 +101,21 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
     )
 
 
-def _nicht_beurteilbar(stadt: pd.DataFrame, kern: tuple[str, ...], indikatoren: pd.DataFrame) -> str:
+def _nicht_beurteilbar(stadt: pd.DataFrame, kern: tuple[str, ...], indikatoren: pd.DataFrame,
+                       mindestanzahl: int = 0) -> str:
     """Why the Handlungsbedarf rule cannot be applied at this Stichtag: a core indicator's city value
-    rests on some Sozialräume only ('' if it can be applied)."""
+    rests on some Sozialräume only, or fewer core indicators than the rule needs have a city value at
+    all (a new city delivering its first indicators) – '' if it can be applied."""
+    namen = indikatoren.set_index("indikator_id")["kurzname"]
+    mit_wert = stadt[stadt["indikator_id"].isin(kern) & stadt["wert"].notna()]["indikator_id"].unique()
+    if mindestanzahl and len(mit_wert) < mindestanzahl:
+        vorhanden = ", ".join(str(namen.get(i, i)) for i in mit_wert) or "keiner"
+        return (f"nicht beurteilbar: Die Regel braucht Stadtwerte von mindestens {mindestanzahl} der "
+                f"{len(kern)} Kernindikatoren; vorhanden: {vorhanden}. Bitte diese Indikatoren liefern "
+                "(mit Zähler und Nenner) oder die Kernindikatoren in lagebild.yaml anpassen")
     teil = stadt[stadt["indikator_id"].isin(kern) & stadt.get("unvollstaendig", False)]
     if teil.empty:
         return ""
-    namen = indikatoren.set_index("indikator_id")["kurzname"]
     beispiel = teil.iloc[0]
     return (f"nicht beurteilbar: Der Stadtwert von {namen.get(beispiel['indikator_id'], beispiel['indikator_id'])} "
             f"beruht nur auf {beispiel['abdeckung']}; ohne vollständigen Vergleichswert ist kein Gebiet auffällig")

@@ -11,7 +11,7 @@ st.caption("Jede Datei wird vollständig geprüft, bevor etwas gespeichert wird.
 datenpflege.meldung()
 reiter = ["Indikatorwerte", "Raumgliederung", "Indikatorenkatalog", "Haushalt", "Lieferungen und Historie"]
 einrichten = zugang.darf_aktuell("konfiguration")
-tabs = st.tabs(reiter + (["Neue Stadt einrichten"] if einrichten else []))
+tabs = st.tabs(reiter + (["Neue Stadt einrichten"] if einrichten else []), key="dp_reiter")
 werte, raeume, katalog, haushalt, lieferungen = tabs[:5]
 with werte:
     datenpflege.werte_tab(config)

@@ -29,6 +29,12 @@ for i, e in enumerate(lage.eckwerte):
     with spalten[i % 4]:
         unveraendert = (e.veraenderung_vorjahr is not None
                         and round(e.veraenderung_vorjahr, e.nachkommastellen) == 0)
+        if e.wert is None or pd.isna(e.wert):
+            st.metric(e.name, "–", border=True,
+                      help="Zu diesem Stichtag liegt für die Gesamtstadt kein Wert vor (nicht geliefert oder als "
+                           "Anteil ohne Zähler und Nenner, der sich nicht zusammenfassen lässt).")
+            st.caption("kein Wert zu diesem Stichtag")
+            continue
         if e.unvollstaendig:
             # a sum over some areas only: its coverage, no change, no trend
             st.metric(e.name, fmt_wert(e.wert, e.einheit, e.nachkommastellen), border=True,
@@ -39,7 +45,8 @@ for i, e in enumerate(lage.eckwerte):
         st.metric(
             e.name, fmt_wert(e.wert, e.einheit, e.nachkommastellen),
             # ASCII minus: Streamlit reads the sign of the text for the arrow.
-            delta=fmt_differenz(e.veraenderung_vorjahr, e.einheit, e.nachkommastellen).replace("−", "-"),
+            delta=(fmt_differenz(e.veraenderung_vorjahr, e.einheit, e.nachkommastellen).replace("−", "-")
+                   if e.veraenderung_vorjahr is not None and pd.notna(e.veraenderung_vorjahr) else None),
             delta_color="off" if unveraendert else FARBE[e.polaritaet],
             delta_arrow="off" if unveraendert else "auto", delta_description="zum Vorjahr",
             chart_data=list(e.verlauf) or None, border=True,
@@ -63,8 +70,11 @@ else:
     st.subheader(f"{sozialraeume} mit Handlungsbedarf: {len(lage.handlungsbedarf)} "
                  f"von {lage.anzahl_sozialraeume}")
     st.caption(lage.regel + " ▲ = auffälliger Kernindikator.")
-    st.dataframe(lage.handlungsbedarf.drop(columns="raum_id"), hide_index=True,
-                 key="lagebild_handlungsbedarf")
+    if lage.handlungsbedarf.empty:
+        st.success(f"Am {fmt_datum(lage.stichtag)} erfüllt kein Gebiet die Regel.", icon=":material/check_circle:")
+    else:
+        st.dataframe(lage.handlungsbedarf.drop(columns="raum_id"), hide_index=True,
+                     key="lagebild_handlungsbedarf")
     monitoring.download(lage.handlungsbedarf.drop(columns="raum_id"),
                         f"handlungsbedarf_{auswahl.stichtag:%Y%m%d}.csv", "lagebild_hb_csv",
                         titel=f"{sozialraeume} mit Handlungsbedarf {fmt_datum(auswahl.stichtag)}")

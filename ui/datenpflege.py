@@ -148,9 +148,9 @@ def werte_tab(config) -> None:
         gelesen += f" · Kodierung {tabelle.kodierung} · Trennzeichen „{tabelle.trennzeichen}“"
     gelesen += f" · Kopfzeile in Zeile {tabelle.kopfzeile}"
     st.caption(f"Gelesen: {gelesen}")
-    for hinweis in tabelle.hinweise:
-        st.info(hinweis, icon=":material/info:")
-    st.dataframe(tabelle.daten.head(8), width="stretch", key="dp_roh")
+    if tabelle.hinweise:
+        st.info("\n".join(f"- {h}" for h in tabelle.hinweise), icon=":material/info:")
+    st.dataframe(tabelle.daten.head(8).rename_axis("Zeile"), width="stretch", key="dp_roh")
 
     katalog = store.load_indikatoren()
     raeume = store.load_raeume()
@@ -223,23 +223,23 @@ def werte_tab(config) -> None:
         rows = []
         for ind in katalog["indikator_id"]:
             spec = z.spalten.get(ind, werte_import.Spalten())
-            rows.append({"Indikator": namen[ind], "Wert": spec.wert or "", "Zähler": spec.zaehler or "",
-                         "Nenner": spec.nenner or ""})
+            rows.append({"Indikator": namen[ind], "Wert": spec.wert or KEIN, "Zähler": spec.zaehler or KEIN,
+                         "Nenner": spec.nenner or KEIN})
         grid = pd.DataFrame(rows)
-        grid = grid.assign(_z=(grid[["Wert", "Zähler", "Nenner"]] != "").any(axis=1)) \
+        grid = grid.assign(_z=(grid[["Wert", "Zähler", "Nenner"]] != KEIN).any(axis=1)) \
             .sort_values("_z", ascending=False, kind="stable").drop(columns="_z")
         auswahl = st.column_config.SelectboxColumn
         edited = st.data_editor(
             grid, hide_index=True, width="stretch", key=f"{key}_spalten", disabled=["Indikator"],
             column_config={"Indikator": st.column_config.TextColumn("Indikator", width="large"),
-                           "Wert": auswahl("Wert-Spalte", options=["", *sp]),
-                           "Zähler": auswahl("Zähler-Spalte", options=["", *sp]),
-                           "Nenner": auswahl("Nenner-Spalte", options=["", *sp])})
+                           "Wert": auswahl("Wert-Spalte", options=[KEIN, *sp], required=True),
+                           "Zähler": auswahl("Zähler-Spalte", options=[KEIN, *sp], required=True),
+                           "Nenner": auswahl("Nenner-Spalte", options=[KEIN, *sp], required=True)})
         kennung = {text: ind for ind, text in namen.items()}
         spalten = {}
         for row in edited.itertuples(index=False):
             spec = {r: getattr(row, t) for r, t in (("wert", "Wert"), ("zaehler", "Zähler"), ("nenner", "Nenner"))
-                    if isinstance(getattr(row, t), str) and getattr(row, t)}
+                    if isinstance(getattr(row, t), str) and getattr(row, t) not in ("", KEIN)}
             if spec:
                 spalten[kennung[row.Indikator]] = spec
     if treffer:
@@ -302,19 +302,17 @@ def werte_tab(config) -> None:
     c1.metric("neue Werte", f"{n['neu']:,}".replace(",", "."))
     c2.metric("geänderte Werte", f"{n['geändert']:,}".replace(",", "."))
     c3.metric("unveränderte Werte", f"{n['unverändert']:,}".replace(",", "."))
-    tabelle_vorschau = werte_import.vorschau(store, v)
+    tabelle_vorschau = werte_import.vorschau(store, v, formatiert=True)
     if len(tabelle_vorschau):
-        st.caption("Neue und geänderte Werte (sortierbar; Zeilen mit Warnungen zuerst und hervorgehoben):")
+        mit_hinweis = int((tabelle_vorschau["Hinweis"] != "").sum())
+        st.caption(f"Neue und geänderte Werte ({len(tabelle_vorschau):,} Zeilen".replace(",", ".")
+                   + (f", davon {mit_hinweis} mit Warnungen: zuerst und gelb hinterlegt" if mit_hinweis else "")
+                   + "). Ein Klick auf eine Spaltenüberschrift sortiert.")
         from fis import palette
         gezeigt = tabelle_vorschau.head(2000)
         stil = gezeigt.style.apply(
             lambda r: [f"background-color: {palette.AMPEL_HELL['gelb']}" if r["Hinweis"] else "" for _ in r], axis=1)
-        st.dataframe(stil, hide_index=True, width="stretch", key=f"{key}_vorschau",
-                     column_config={"Stichtag": st.column_config.DateColumn(format="DD.MM.YYYY"),
-                                    "Vorstichtag": st.column_config.DateColumn(format="DD.MM.YYYY"),
-                                    "bisher": st.column_config.NumberColumn(format="%.2f"),
-                                    "neu": st.column_config.NumberColumn(format="%.2f"),
-                                    "Veränderung zum Vorstichtag": st.column_config.NumberColumn(format="%+.2f")})
+        st.dataframe(stil, hide_index=True, width="stretch", key=f"{key}_vorschau")
     bezeichnung = st.text_input("Bezeichnung der Lieferung", f"{datei.name}", key=f"{key}_bez")
     if st.button("Lieferung übernehmen", type="primary", key=f"{key}_ok", icon=":material/check:"):
         bar = st.progress(0.0, "Übernahme läuft …")
@@ -329,7 +327,7 @@ def _stichtage_text(stichtage: list) -> str:
     texte = [f"{d:%d.%m.%Y}" for d in stichtage]
     if len(texte) <= 4:
         return ", ".join(texte)
-    return f"{len(texte)} Stichtage von {texte[0]} bis {texte[-1]}"
+    return f"{texte[0]} bis {texte[-1]} ({len(texte)} Stichtage)"
 
 
 # --------------------------------------------------------------------------- boundaries

@@ -921,7 +921,7 @@ def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: Benutzer | s
 
 
 
-def vorschau(store: Store, v: Vorbereitung) -> pd.DataFrame:
+def vorschau(store: Store, v: Vorbereitung, formatiert: bool = False) -> pd.DataFrame:
     """The new and changed values of a checked delivery as the user reads them: area and indicator by
     name, old → new, the change to the previous Stichtag (from the database or the delivery itself) and
     the warnings of the checks for the row."""
@@ -951,7 +951,8 @@ def vorschau(store: Store, v: Vorbereitung) -> pd.DataFrame:
     warnungen = details[details["schwere"] != "Hinweis"] if len(details) else details
     je_zeile = (warnungen.dropna(subset=["zeile"]).assign(zeile=lambda f: pd.to_numeric(f["zeile"], errors="coerce"))
                 .groupby("zeile")["pruefung"].agg(lambda p: "; ".join(sorted(set(p))))) if len(warnungen) else {}
-    katalog = store.load_indikatoren().set_index("indikator_id")["name"].to_dict()
+    meta = store.load_indikatoren().set_index("indikator_id")
+    katalog = meta["name"].to_dict()
     raeume = store.load_raeume().drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"].to_dict()
     out = pd.DataFrame({
         "Art": ver["art"],
@@ -964,4 +965,18 @@ def vorschau(store: Store, v: Vorbereitung) -> pd.DataFrame:
         "Vorstichtag": ver["vorher_stichtag"].dt.date,
         "Hinweis": ver["zeile"].map(lambda z: je_zeile.get(z, "") if len(je_zeile) else "").fillna(""),
     })
-    return out.sort_values(["Hinweis", "Art", "Raum"], ascending=[False, True, True]).reset_index(drop=True)
+    out = out.assign(_i=ver["indikator_id"].to_numpy()).sort_values(
+        ["Hinweis", "Raum", "Indikator", "Stichtag"], ascending=[False, True, True, True]).reset_index(drop=True)
+    if formatiert:
+        from fis.format import fmt_datum, fmt_differenz, fmt_wert
+        einheit = out["_i"].map(meta["einheit"]).fillna("")
+        stellen = out["_i"].map(meta["nachkommastellen"]).fillna(1).astype(int)
+        for spalte in ("bisher", "neu"):
+            out[spalte] = [fmt_wert(None if pd.isna(x) else float(x), e, n)
+                           for x, e, n in zip(out[spalte], einheit, stellen, strict=True)]
+        out["Veränderung zum Vorstichtag"] = [
+            fmt_differenz(None if pd.isna(x) else float(x), e, n)
+            for x, e, n in zip(out["Veränderung zum Vorstichtag"], einheit, stellen, strict=True)]
+        for spalte in ("Stichtag", "Vorstichtag"):
+            out[spalte] = out[spalte].map(lambda d: fmt_datum(d) if pd.notna(d) else "–")
+    return out.drop(columns="_i")

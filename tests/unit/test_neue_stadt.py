@@ -14,6 +14,7 @@ from fis.config import config_ordner, db_path, load_config
 from fis.einrichtung import Antworten, EinrichtungsFehler, aktivieren, einrichten, vorbereiten
 from fis.ingest import werte as werte_import
 from fis.ingest.lesen import ImportFehler, lies_tabelle
+from fis.lagebild import compute_lagebild
 from fis.monitoring import lade_aggregat
 from fis.store import Store
 from tests import neue_stadt as ns
@@ -198,6 +199,11 @@ def test_the_committed_atlas_aggregates_to_the_stadtbezirke(stadt, stadt_db, tmp
                 & (pd.to_datetime(a["stichtag"]) == pd.Timestamp("2023-12-31"))].iloc[0]
         assert u18["wert"] == pytest.approx(100 * sum(ns.unter18(i, 2023) for i in (0, 4, 8, 12))
                                             / sum(ns.einwohner(i, 2023) for i in (0, 4, 8, 12)))
+        # none of the Lagebild's core indicators has a city value yet: „0 von 13“ would be a false all-clear
+        lage = compute_lagebild(store, load_config(stadt / "config"), date(2023, 12, 31), 1)
+        assert lage.nicht_beurteilbar.startswith("nicht beurteilbar: Die Regel braucht Stadtwerte von mindestens 2")
+        assert "vorhanden: keiner" in lage.nicht_beurteilbar
+        assert lage.handlungsbedarf.empty
     finally:
         store.close()
 
