@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # AppTests see a page's error as an exception, not as the German message the app frame shows users
 os.environ.setdefault("FIS_FEHLER_DURCHREICHEN", "1")
 os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
+# A city set up with the assistant on this machine (data/aktive_stadt.json) must not change what tests open.
+os.environ.setdefault("FIS_AKTIVE_STADT", str(ROOT / "tests" / "daten" / "keine_aktive_stadt.json"))
 
 
 @pytest.fixture(scope="session")

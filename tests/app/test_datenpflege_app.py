@@ -72,3 +72,24 @@ def test_empty_database_opens_on_datenpflege(monkeypatch, tmp_path):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Datenpflege"
+
+
+def test_the_new_city_tab_is_offered_in_single_user_mode_only_to_who_may_configure(monkeypatch, demo_copy,
+                                                                                   tmp_path):
+    from fis.zugang import Benutzerdatei
+    monkeypatch.setenv("FIS_BENUTZERDATEI", str(tmp_path / "keine.json"))
+    at = _app(monkeypatch, demo_copy)
+    assert [t.label for t in at.tabs][-1] == "Neue Stadt einrichten"
+    assert any("Gebietsdatei" in u.label for u in at.get("file_uploader"))
+    assert any("Die bisherige Stadt bleibt unverändert erhalten" in c.value for c in at.caption)
+    pfad = tmp_path / "benutzer.json"
+    Benutzerdatei(pfad).hinzufuegen("p.planer", "planung", "Planung-Passwort-1")
+    monkeypatch.setenv("FIS_BENUTZERDATEI", str(pfad))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.text_input(key="zugang_name").set_value("p.planer")
+    at.text_input(key="zugang_passwort").set_value("Planung-Passwort-1")
+    at = at.button[0].click().run()
+    at.switch_page("seiten/datenpflege.py")
+    at = at.run()
+    assert not at.exception
+    assert "Neue Stadt einrichten" not in [t.label for t in at.tabs]      # Planung delivers, it does not configure
