@@ -162,8 +162,12 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
         spec = _lade_yaml(args.zuordnung)
         kopfzeile = args.kopfzeile or spec.get("kopfzeile")
         tabelle = lies_tabelle(data, path.name, args.blatt or spec.get("blatt"), kopfzeile)
+        gemerkt = None if spec else werte_import.gemerkte_zuordnung(store, tabelle)
         if spec:
             z = werte_import.Zuordnung.aus_dict(spec, args.zuordnung)
+        elif gemerkt:
+            quelle_gemerkt, z = gemerkt
+            print(f"Gespeicherte Zuordnung der Quelle „{quelle_gemerkt}“ wird verwendet (wie in der App).")
         else:
             katalog = store.load_indikatoren()
             z, treffer = werte_import.vorschlag_mit_treffern(tabelle, katalog, store.load_raeume())
@@ -182,7 +186,9 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
               + f" (von {len(v.werte):,} Werten)".replace(",", "."))
         if not v.uebernehmbar or args.nur_pruefen:
             return v.bericht.ok
-        lid = werte_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt)
+        # the mapping is remembered for the source, as in the app: --quelle, else the saved one, else the file name
+        merken = args.quelle or (gemerkt[0] if gemerkt else path.stem)
+        lid = werte_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt, merken)
     print(f"Übernommen als Lieferung {lid}.")
     if args.veroeffentlichen:
         veroeffentlichen(store, lid, wer)

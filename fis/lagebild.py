@@ -169,7 +169,7 @@ def _raumtabelle(level: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.Data
              "anzeige"] += " (v)"
     wide = rows.pivot(index="raum_id", columns="indikator_id", values="anzeige")
     wide = wide.reindex(index=sorted(set(einheiten) | set(wide.index)),
-                        columns=[k for k in kennzahlen if k in meta.index]).fillna("–")
+                        columns=[k for k in kennzahlen if k in meta.index]).astype(object).fillna("–")
     wide.columns = [meta.at[c, "kurzname"] for c in wide.columns]
     wide.index.name = "raum_id"
     out = wide.reset_index()

@@ -92,14 +92,6 @@ def _wahl(label: str, spalten: list[str], vorgabe: str | None, key: str, ort=Non
 
 # --------------------------------------------------------------------------- values
 
-def _gemerkte_zuordnung(store, signatur: str) -> tuple[str, dict] | None:
-    saved = store.load_zuordnungen()
-    hit = saved[saved["signatur"] == signatur]
-    if hit.empty:
-        return None
-    return hit.iloc[0]["name"], json.loads(hit.iloc[0]["inhalt"])
-
-
 UPLOAD_HINWEIS = ("Die Datei ins Feld ziehen oder mit „Upload“ auswählen (die englische Beschriftung des Feldes "
                   "stammt von Streamlit und lässt sich nicht übersetzen); höchstens {mb} MB je Datei.")
 ALLE = "alle Blätter (je Blatt ein Stichtag)"
@@ -158,7 +150,10 @@ def werte_tab(config) -> None:
     treffer = []
     hochgeladen = st.file_uploader("Zuordnung aus YAML-Datei laden (optional)", type=["yaml", "yml"],
                                    key=_upload_key("dp_zuordnung_datei"))
-    gemerkt = _gemerkte_zuordnung(store, tabelle.signatur())
+    try:
+        gemerkt = werte_import.gemerkte_zuordnung(store, tabelle)
+    except ImportFehler:
+        gemerkt = None          # a saved mapping of an older version: start from the suggestion
     if hochgeladen is not None:
         try:
             z = werte_import.Zuordnung.aus_yaml(hochgeladen.getvalue(), f"„{hochgeladen.name}“")
@@ -168,8 +163,7 @@ def werte_tab(config) -> None:
         quelle = hochgeladen.name.rsplit(".", 1)[0]
         st.info(f"Zuordnung aus „{hochgeladen.name}“ wird verwendet.", icon=":material/upload:")
     elif gemerkt:
-        quelle, inhalt = gemerkt
-        z = werte_import.Zuordnung.aus_dict(inhalt)
+        quelle, z = gemerkt
         st.info(f"Gespeicherte Zuordnung der Quelle „{quelle}“ wird verwendet.", icon=":material/history:")
     else:
         z, treffer = werte_import.vorschlag_mit_treffern(tabelle, katalog, raeume)
@@ -317,8 +311,8 @@ def werte_tab(config) -> None:
     if st.button("Lieferung übernehmen", type="primary", key=f"{key}_ok", icon=":material/check:"):
         bar = st.progress(0.0, "Übernahme läuft …")
         wer = angemeldet()
-        lid = werte_import.uebernehmen(store, v, wer, bezeichnung, quelle, lambda f, t: bar.progress(f, t))
-        store.save_zuordnung(quelle, tabelle.signatur(), zuordnung.als_dict(), wer.name)
+        lid = werte_import.uebernehmen(store, v, wer, bezeichnung, quelle, lambda f, t: bar.progress(f, t),
+                                       zuordnung_merken=quelle)
         _nach_schreiben(f"Lieferung {lid} übernommen: {n['neu']} neue, {n['geändert']} geänderte Werte. Sie ist "
                         "vorläufig, bis sie im Reiter „Lieferungen und Historie“ veröffentlicht wird.")
 

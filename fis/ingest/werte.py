@@ -885,9 +885,23 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
                         vergleich=vergleich, status=status, stichtag=stichtag)
 
 
+def gemerkte_zuordnung(store: Store, tabelle: Tabelle) -> tuple[str, Zuordnung] | None:
+    """The mapping saved for the source whose last file had this table's header (browser and CLI alike)."""
+    import json
+    saved = store.load_zuordnungen()
+    hit = saved[saved["signatur"] == tabelle.signatur()]
+    if hit.empty:
+        return None
+    name = str(hit.iloc[0]["name"])
+    return name, Zuordnung.aus_dict(json.loads(hit.iloc[0]["inhalt"]), f"gespeicherte Zuordnung „{name}“")
+
+
 def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None,
-                quelle: str | None = None, progress: Progress | None = None) -> int:
-    """Write a checked delivery in one transaction; returns the new Lieferung's id."""
+                quelle: str | None = None, progress: Progress | None = None,
+                zuordnung_merken: str | None = None) -> int:
+    """Write a checked delivery in one transaction; returns the new Lieferung's id. ``quelle`` is the
+    delivering office; with ``zuordnung_merken`` the mapping is saved under that name in the same
+    transaction, so the source's next file with this header is mapped alike (app and CLI)."""
     benutzer = handelnder(benutzer, "hochladen")
     if not vorbereitung.bericht.ok:
         raise ImportFehler("Die Lieferung hat Fehler und kann nicht übernommen werden:\n"
@@ -913,6 +927,8 @@ def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: Benutzer | s
             report(0.1 + 0.85 * min(1.0, (start + chunk) / len(werte)),
                    f"{min(start + chunk, len(werte)):,} von {len(werte):,} Werten geschrieben …".replace(",", "."))
         store.set_lieferung_counts(lid, len(werte), zaehlung["neu"], zaehlung["geändert"])
+        if zuordnung_merken:
+            store.save_zuordnung(zuordnung_merken, tabelle.signatur(), vorbereitung.zuordnung.als_dict(), benutzer)
         store.insert_audit(benutzer, "import", "lieferung", str(lid), {
             "art": "werte", "datei": tabelle.dateiname, "sha256": tabelle.sha256, "zeilen": len(werte),
             **zaehlung})

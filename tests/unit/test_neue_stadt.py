@@ -279,3 +279,6 @@ def test_the_mapping_yaml_is_the_same_for_browser_and_cli(stadt_db, tmp_path, ca
     assert "Übernommen als Lieferung" in capsys.readouterr().out
     with Store.open(stadt_db, read_only=True) as store:
         assert len(store.load_werte(["anteil_u18"])) == 5 * 13
+    # the next file of the source with the same header is mapped as saved – in the CLI as in the app
+    main(["import", str(atlas), "--db", str(stadt_db), "--blatt", "*", "--nur-pruefen"])   # (the same file again)
+    assert "Gespeicherte Zuordnung der Quelle „atlas“ wird verwendet" in capsys.readouterr().out
