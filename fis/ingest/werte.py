@@ -242,8 +242,8 @@ def vorschlag_mit_treffern(tabelle: Tabelle, katalog: pd.DataFrame,
     raum_name = None
     if namen:
         for c in tabelle.spalten[:30]:
-            if c != raum and _norm(c) in ("name", "raumname", "gebietsname", "bezeichnung", "stadtteil", "sozialraum",
-                                          "stadtteilname", "gebiet") \
+            if c != raum and (_norm(c) in ("bezeichnung", "stadtteil", "sozialraum", "gebiet")
+                              or "name" in _norm(c)) \
                     and _raumtreffer(tabelle, c, set(), namen) >= 0.5:
                 raum_name = c
                 break
@@ -342,8 +342,9 @@ def naechster_indikator(spalte: str, katalog: pd.DataFrame) -> tuple[str, float]
         for key in (row.indikator_id, row.kurzname, row.name):
             if key and not (isinstance(key, float) and np.isnan(key)):
                 a = _aehnlichkeit(spalte, str(key))
-                key_n = namensschluessel(str(key))
-                if len(key_n) >= 5 and (key_n in spalte_n or spalte_n in key_n):
+                # whole words of the one contained in the other: „Arbeitslose“ in „Arbeitslose gesamt (Anzahl)“
+                kurz, lang = sorted((set(namensschluessel(str(key)).split()), set(spalte_n.split())), key=len)
+                if kurz and kurz <= lang and sum(map(len, kurz)) >= 5:
                     a = max(a, 0.9)
                 if best is None or a > best[1]:
                     best = (row.indikator_id, a)
@@ -861,6 +862,16 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
     katalog = store.load_indikatoren()
     if katalog.empty:
         raise ImportFehler("Der Indikatorenkatalog ist leer. Bitte zuerst den Katalog importieren.")
+    if zuordnung.format == "breit" and not zuordnung.spalten:
+        frei = unbenutzte_spalten(tabelle, zuordnung)
+        hinweise = []
+        for spalte in frei[:8]:
+            naechster = naechster_indikator(spalte, katalog)
+            hinweise.append(f"„{spalte}“" + (f" (ähnlich: {naechster[0]})" if naechster and naechster[1] >= 0.7 else ""))
+        raise ImportFehler(
+            "Keine Spalte ließ sich einem Indikator des Katalogs zuordnen. Spalten der Datei: "
+            + _liste(hinweise, 8) + ". Bitte je Indikator die Spalte wählen (in der App in der Tabelle der "
+            "Spaltenzuordnung, auf der Kommandozeile mit --zuordnung) oder den Indikator im Katalog anlegen.")
     bericht = Pruefbericht()
     for hinweis in tabelle.hinweise:
         bericht.add("Hinweis", "Tabelle gelesen", hinweis)

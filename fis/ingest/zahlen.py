@@ -77,7 +77,8 @@ EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def parse_datum(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse dates written as 31.12.2024, 2024-12-31 or a bare year (→ 31.12.).
+    """Parse dates written as 31.12.2024, 2024-12-31, a bare year (→ 31.12.) or a month such as 202012,
+    2020-12 or 12/2020 (→ the month's last day).
 
     Two-digit years are refused: „31.12.20“ is as likely a truncated line as a date.
 
@@ -91,7 +92,13 @@ def parse_datum(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
                          format="%Y-%m-%d", errors="coerce")
     year = text.where(text.str.match(r"^(19|20)\d{2}$"))
     jahr = pd.to_datetime(year + "-12-31", format="%Y-%m-%d", errors="coerce")
-    result = parsed.fillna(iso).fillna(jahr)
+    # a month as statistics offices write it (202012, 2020-12, 12/2020, 12.2020): its last day
+    monat = text.str.extract(r"^((?:19|20)\d{2})-?(0[1-9]|1[0-2])$")
+    monat2 = text.str.extract(r"^(0?[1-9]|1[0-2])[/.]((?:19|20)\d{2})$")[[1, 0]].set_axis([0, 1], axis=1)
+    monat = monat.fillna(monat2)
+    monatsende = pd.to_datetime(monat[0] + "-" + monat[1].str.zfill(2) + "-01", format="%Y-%m-%d",
+                                errors="coerce") + pd.offsets.MonthEnd(0)
+    result = parsed.fillna(iso).fillna(jahr).fillna(monatsende)
     serial = text.str.match(r"^\d{5}(,0+|\.0+)?$")
     serial_dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if serial.any():

@@ -282,3 +282,51 @@ def test_the_mapping_yaml_is_the_same_for_browser_and_cli(stadt_db, tmp_path, ca
     # the next file of the source with the same header is mapped as saved – in the CLI as in the app
     main(["import", str(atlas), "--db", str(stadt_db), "--blatt", "*", "--nur-pruefen"])   # (the same file again)
     assert "Gespeicherte Zuordnung der Quelle „atlas“ wird verwendet" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- real data of another city
+
+def test_berlin_set_up_as_a_new_city_from_the_official_files(tmp_path, capsys):
+    """The assistant on the official LOR 2021 Shapefile, then the MSS 2021 export as it comes from the
+    WFS (ZEIT = 202012, ids with leading zeros, a name column): the id/name check finds the two
+    Wittenau Planungsräume whose names are swapped between the WFS export and the geometry."""
+    from tests.echtdaten import OHNE_ECHTDATEN, REAL
+    if not REAL.exists():
+        pytest.skip(OHNE_ECHTDATEN)
+    shp = REAL / "berlin-lor-geometrie" / "plr_2021" / "lor_planungsraeume_2021.shp"
+    ziel = tmp_path / "berlin"
+    assert main(["neue-stadt", str(shp), "--name", "Berlin", "--land", "Berlin", "--kennung", "PLR_ID",
+                 "--name-spalte", "PLR_NAME", "--ebene", "Planungsraum", "--ebene-plural", "Planungsräume",
+                 "--ober-spalte", "BEZ", "--ober-ebene", "Bezirk", "--ober-ebene-plural", "Bezirke",
+                 "--gesamt", "Land Berlin", "--ziel", str(ziel)]) == 0
+    assert "542 Planungsräume, 12 Bezirke" in capsys.readouterr().out
+    mss = REAL / "berlin-mss" / "mss2021_wfs" / "mss_2021_index_indikatoren.csv"
+    with Store.open(ziel / "fis.duckdb") as store:
+        assert store.load_raeume().groupby("ebene").size().to_dict() == {1: 542, 2: 12, 3: 1}
+        tabelle = lies_tabelle(mss.read_bytes(), mss.name)
+        z = werte_import.vorschlag(tabelle, store.load_indikatoren(), store.load_raeume())
+        assert (z.raum, z.raum_name, z.stichtag) == ("PLR_ID", "PLR_NAME", "ZEIT")
+        with pytest.raises(ImportFehler, match="Keine Spalte ließ sich einem Indikator"):
+            werte_import.vorbereiten(store, tabelle, z)          # English/short headers: the user maps them
+        z = werte_import.Zuordnung.aus_dict({**z.als_dict(), "fehlwerte": ["-9999"], "spalten": {
+            "bev_gesamt": {"wert": "EW"}, "alq": {"wert": "S1"}, "kinderarmut": {"wert": "S4"}}})
+        v = werte_import.vorbereiten(store, tabelle, z)
+        fehler = {p.pruefung: p.meldung for p in v.bericht.fehler}
+        assert set(fehler) == {"Kennung und Name widersprechen sich"}
+        assert "12500926: „Wittenau Mitte“ in der Datei, „Wittenau Süd“ laut Raumgliederung" in fehler[
+            "Kennung und Name widersprechen sich"]
+        # without the name check the delivery is fine: 31.12.2020 from ZEIT = 202012
+        v = werte_import.vorbereiten(store, tabelle, werte_import.Zuordnung.aus_dict(
+            {**z.als_dict(), "raum_name": None}))
+        assert v.bericht.ok, v.bericht.als_text()
+        assert set(v.werte["stichtag"]) == {date(2020, 12, 31)}
+        assert v.werte["raum_id"].nunique() == 541          # Pankower Tor has no EW and only -9999
+
+
+def test_stichtage_as_statistics_offices_write_them():
+    from fis.ingest.zahlen import parse_datum
+    werte = pd.Series(["202012", "2020-12", "12/2020", "6.2021", "31.12.2020", "2020", "202013", "46022"])
+    tage, ungueltig, _ = parse_datum(werte)
+    assert [d.strftime("%d.%m.%Y") if pd.notna(d) else None for d in tage] == [
+        "31.12.2020", "31.12.2020", "31.12.2020", "30.06.2021", "31.12.2020", "31.12.2020", None, None]
+    assert ungueltig.tolist() == [False] * 6 + [True, True]
