@@ -867,7 +867,8 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
         hinweise = []
         for spalte in frei[:8]:
             naechster = naechster_indikator(spalte, katalog)
-            hinweise.append(f"„{spalte}“" + (f" (ähnlich: {naechster[0]})" if naechster and naechster[1] >= 0.7 else ""))
+            aehnlich = f" (ähnlich: {naechster[0]})" if naechster and naechster[1] >= 0.7 else ""
+            hinweise.append(f"„{spalte}“{aehnlich}")
         raise ImportFehler(
             "Keine Spalte ließ sich einem Indikator des Katalogs zuordnen. Spalten der Datei: "
             + _liste(hinweise, 8) + ". Bitte je Indikator die Spalte wählen (in der App in der Tabelle der "
