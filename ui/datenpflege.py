@@ -479,7 +479,8 @@ def lieferungen_tab(config) -> None:
     raum_namen = raeume.drop_duplicates("raum_id").set_index("raum_id")["name"].to_dict()
     raum = c1.selectbox("Raum", list(raum_namen), key="dp_h_raum",
                         format_func=lambda r: f"{r} {raum_namen.get(r, '')}")
-    ind = c2.selectbox("Indikator", store.load_indikatoren()["indikator_id"].tolist(), key="dp_h_ind")
+    katalog = _indikator_text(store.load_indikatoren())
+    ind = c2.selectbox("Indikator", list(katalog), format_func=katalog.get, key="dp_h_ind")
     tage = store.load_stichtage(ind)
     if not tage:
         st.caption("Zu diesem Indikator gibt es noch keine Werte.")
