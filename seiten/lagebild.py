@@ -29,7 +29,7 @@ for i, e in enumerate(lage.eckwerte):
     with spalten[i % 4]:
         unveraendert = (e.veraenderung_vorjahr is not None
                         and round(e.veraenderung_vorjahr, e.nachkommastellen) == 0)
-        if e.wert is None or pd.isna(e.wert):
+        if not e.unvollstaendig and (e.wert is None or pd.isna(e.wert)):
             st.metric(e.name, "–", border=True,
                       help="Zu diesem Stichtag liegt für die Gesamtstadt kein Wert vor (nicht geliefert oder als "
                            "Anteil ohne Zähler und Nenner, der sich nicht zusammenfassen lässt).")

@@ -232,7 +232,10 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
         text = "\n".join(lines[:ende]) + "\n"
     # The separator is sniffed on the table only: a title line like „Sozialatlas, Stand 2023“ would
     # otherwise vote for the comma.
-    grob = kopfzeile - 1 if kopfzeile else _kopfzeile_finden([re.split(r"[;\t,|]", z) for z in lines[:50]])
+    # (a comma counts only without other separators: in „5,0“ it is the decimal sign)
+    anfang = lines[:50]
+    grob_sep = r"[;\t|]" if any(c in z for z in anfang for c in ";\t|") else ","
+    grob = kopfzeile - 1 if kopfzeile else _kopfzeile_finden([re.split(grob_sep, z) for z in anfang])
     sep = _trennzeichen("\n".join(lines[grob:min(ende, grob + 50)]) or text, dateiname)
     kopf_index = kopfzeile - 1 if kopfzeile else _kopfzeile_finden(
         [next(csv.reader([z], delimiter=sep), []) for z in lines[:50]])
@@ -271,8 +274,11 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
         spalten = frame.shape[1]
         raise ImportFehler(
             f"„{dateiname}“, Zeile {kopf_index + 2}: {spalten + frame.index.nlevels} statt {spalten} Spalten. "
-            f"Steht in Zeile {kopf_index + 1} ein Titel statt der Spaltenüberschriften? Dann bitte „Kopfzeile in "
-            f"Zeile“ angeben. Sonst enthält ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen.")
+            + (f"Steht in Zeile {kopf_index + 1} ein Titel statt der Spaltenüberschriften? Dann bitte „Kopfzeile "
+               f"in Zeile“ angeben. Sonst enthält ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne "
+               "Anführungszeichen." if spalten <= 2 else
+               f"Vermutlich enthält ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen. "
+               "Bitte die Zeile prüfen."))
     _pruefe_form(frame, dateiname, longest)
     _pruefe_letzte_zeile(text, sep, frame.shape[1], dateiname)
     return Tabelle(daten=_saeubere(frame, dateiname, erste_zeile=kopf_index + 2), dateiname=dateiname,
