@@ -326,23 +326,34 @@ def _stichtage_text(stichtage: list) -> str:
 
 # --------------------------------------------------------------------------- boundaries
 
-def raeume_tab(config) -> None:
-    store = cache.store()
-    datei = st.file_uploader("Raumgliederung (GeoJSON, gezipptes Shapefile oder GeoPackage)",
-                             type=["geojson", "json", "zip", "gpkg"], key=_upload_key("dp_raum_datei"))
+def _geodatei(label: str, key: str, hilfe: str | None = None):
+    """An uploaded boundary file, read (with the layer chosen for a GeoPackage of several):
+    (upload, bytes, frame, layer) – or None, with the help text or the German read error."""
+    datei = st.file_uploader(label, type=["geojson", "json", "zip", "gpkg"], key=_upload_key(key))
     if datei is None:
-        st.caption("Jedes Koordinatensystem wird nach WGS84 umgerechnet. Ein neuer Zuschnitt erhält ein "
-                   "Gültigkeitsdatum; der bisherige bleibt für frühere Stichtage erhalten.")
-        return
+        if hilfe:
+            st.caption(hilfe)
+        return None
     data = datei.getvalue()
     try:
         frame, layers = raeume_import.lies_geodaten(data, datei.name)
-        layer = st.selectbox("Ebene der Datei (Layer)", layers, key="dp_layer") if len(layers) > 1 else None
+        layer = st.selectbox("Ebene der Datei (Layer)", layers, key=f"{key}_layer") if len(layers) > 1 else None
         if layer and layer != layers[0]:
             frame, _ = raeume_import.lies_geodaten(data, datei.name, layer)
     except ImportFehler as exc:
         st.error(str(exc))
+        return None
+    return datei, data, frame, layer
+
+
+def raeume_tab(config) -> None:
+    store = cache.store()
+    gelesen = _geodatei("Raumgliederung (GeoJSON, gezipptes Shapefile oder GeoPackage)", "dp_raum_datei",
+                        "Jedes Koordinatensystem wird nach WGS84 umgerechnet. Ein neuer Zuschnitt erhält ein "
+                        "Gültigkeitsdatum; der bisherige bleibt für frühere Stichtage erhalten.")
+    if gelesen is None:
         return
+    datei, data, frame, layer = gelesen
     sp = [c for c in frame.columns if c != frame.geometry.name]
     crs = frame.crs.to_string() if frame.crs else "unbekannt"
     st.caption(f"Gelesen: {len(frame)} Flächen · Koordinatensystem {crs}")
@@ -569,19 +580,11 @@ def neue_stadt_tab(config) -> None:
                "Konfiguration (Stadt, Indikatorenkatalog, Lagebild) und eine neue Datenbank mit Katalog und "
                "Raumgliederung. Die bisherige Stadt bleibt unverändert erhalten. Danach werden die Werte im "
                "Reiter „Indikatorwerte“ geliefert.")
-    datei = st.file_uploader("Gebietsdatei (GeoJSON, gezipptes Shapefile oder GeoPackage)",
-                             type=["geojson", "json", "zip", "gpkg"], key=_upload_key("dp_neu_datei"))
-    if datei is None:
+    gelesen = _geodatei("Gebietsdatei (GeoJSON, gezipptes Shapefile oder GeoPackage)", "dp_neu_datei")
+    if gelesen is None:
         return
-    data = datei.getvalue()
-    try:
-        props, layers = einrichtung.eigenschaften(data, datei.name)
-        layer = st.selectbox("Layer", layers, key="dp_neu_layer") if len(layers) > 1 else None
-        if layer and layer != layers[0]:
-            props, _ = einrichtung.eigenschaften(data, datei.name, layer)
-    except ImportFehler as exc:
-        st.error(str(exc))
-        return
+    datei, data, frame, layer = gelesen
+    props = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     sp = list(props.columns)
     st.caption(f"Gelesen: {len(props)} Flächen mit den Eigenschaften {', '.join(sp)}")
     st.dataframe(props.head(5), width="stretch", hide_index=True, key="dp_neu_roh")
