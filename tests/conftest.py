@@ -44,6 +44,13 @@ def demo(demo_db_file) -> Store:
     store.close()
 
 
+@pytest.fixture(scope="session")
+def m(demo, config):
+    """The demo's monitoring data (read-only, computed once)."""
+    from fis.monitoring import lade_monitoring
+    return lade_monitoring(demo, config)
+
+
 @pytest.fixture
 def demo_copy(demo_db_file, tmp_path) -> Path:
     """A private, writable copy of the demo database file."""

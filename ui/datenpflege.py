@@ -12,13 +12,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from fis import einrichtung, palette
+from fis.config import aktive_stadt_datei
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
 from fis.ingest import produkte as produkte_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
 from fis.ingest.bericht import Pruefbericht
-from fis.ingest.lesen import ImportFehler, excel_blaetter, ist_excel, lies_tabelle
+from fis.ingest.lesen import ALLE_BLAETTER, ImportFehler, excel_blaetter, ist_excel, lies_tabelle, max_bytes
 from fis.ingest.lieferungen import (
     lieferungen_tabelle,
     unveroeffentlicht,
@@ -104,7 +106,6 @@ def _indikator_text(katalog: pd.DataFrame) -> dict[str, str]:
 
 def werte_tab(config) -> None:
     store = cache.store()
-    from fis.ingest.lesen import ALLE_BLAETTER, max_bytes
     datei = st.file_uploader("Datei mit Indikatorwerten (CSV oder XLSX)", type=["csv", "txt", "xlsx"],
                              key=_upload_key("dp_werte_datei"))
     if datei is None:
@@ -302,7 +303,6 @@ def werte_tab(config) -> None:
         st.caption(f"Neue und geänderte Werte ({len(tabelle_vorschau):,} Zeilen".replace(",", ".")
                    + (f", davon {mit_hinweis} mit Warnungen: zuerst und gelb hinterlegt" if mit_hinweis else "")
                    + "). Ein Klick auf eine Spaltenüberschrift sortiert.")
-        from fis import palette
         gezeigt = tabelle_vorschau.head(2000)
         stil = gezeigt.style.apply(
             lambda r: [f"background-color: {palette.AMPEL_HELL['gelb']}" if r["Hinweis"] else "" for _ in r], axis=1)
@@ -574,8 +574,6 @@ LAENDER = ("Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "H
 
 def neue_stadt_tab(config) -> None:
     """Einrichtungsassistent: boundary file + a few answers → config folder and database of a new city."""
-    from fis import einrichtung
-    from fis.config import aktive_stadt_datei
     st.caption("Für eine neue Stadt oder einen Kreis: aus der Gebietsdatei und einigen Angaben entstehen die "
                "Konfiguration (Stadt, Indikatorenkatalog, Lagebild) und eine neue Datenbank mit Katalog und "
                "Raumgliederung. Die bisherige Stadt bleibt unverändert erhalten. Danach werden die Werte im "

@@ -37,7 +37,7 @@ def bearbeiten(bezuege: list[str], stichtag: date, katalog, key: str) -> None:
     with st.expander(f"Einordnung schreiben ({fmt_datum(stichtag)})", icon=":material/edit_note:"):
         bezug = st.selectbox("Wozu", bezuege, key=f"{key}_bezug", format_func=lambda b: bezug_name(b, katalog, namen))
         vorhanden = cache.einordnungen(cache.data_version(), stichtag).get(bezug, {}).get("text", "")
-        text = st.text_area("Einordnung (was die Zahlen bedeuten, was daraus folgt)", value=vorhanden,
+        text = st.text_area("Einordnung (was die Zahlen bedeuten, welche Schlüsse wir ziehen)", value=vorhanden,
                             max_chars=HOECHSTENS_ZEICHEN, key=f"{key}_text_{bezug}",
                             help="Leer speichern zieht die Einordnung zurück. Jede Fassung bleibt im Register.")
         links, rechts = st.columns(2)

@@ -205,6 +205,38 @@ def _trennzeichen(text: str, dateiname: str) -> str:
     return best if counts[best] else ";"
 
 
+def _erste_zeilen(text: str, n: int) -> list[str]:
+    """The first ``n`` lines, without splitting (and copying) the whole text of a large file."""
+    zeilen, pos = [], 0
+    while len(zeilen) < n and pos < len(text):
+        ende = text.find("\n", pos)
+        ende = len(text) if ende < 0 else ende
+        zeilen.append(text[pos:ende].rstrip("\r"))
+        pos = ende + 1
+    return zeilen
+
+
+def _fussnoten_abschneiden(text: str) -> tuple[str, list[str]]:
+    """Footnotes and blank lines below the table („Quelle: …“, „* vorläufig“) cut off, read from the end
+    (a large file is copied only if there is something to cut); returns the text and the footnotes."""
+    fussnoten = []
+    ende = len(text)
+    while True:
+        schluss = ende
+        while schluss > 0 and text[schluss - 1] in "\r\n":
+            schluss -= 1
+        anfang = text.rfind("\n", 0, schluss) + 1
+        if anfang == 0:                       # the first line is the header, never a footnote
+            break
+        zeile = re.sub(r'[;,\t|"]+\s*$', "", text[anfang:schluss]).strip().strip('"')
+        if zeile.strip(';,\t|" ') and not (_FUSSNOTE.match(zeile) and not re.search(r"[;\t|]", zeile)):
+            break
+        if zeile.strip(';,\t|" '):
+            fussnoten.append(zeile)
+        ende = anfang
+    return (text[:ende] if fussnoten else text), fussnoten
+
+
 _PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -212,36 +244,22 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
     text, kodierung = _dekodiere(data, dateiname)
     longest = max((len(line) for line in text[:2_000_000].splitlines()), default=0)
     hinweise = []
-    lines = text.splitlines()
-    # Footnotes and blank lines below the table („Quelle: …“) are cut before parsing.
-    ende = len(lines)
-    fussnoten = []
-    while ende > 1:
-        zeile = re.sub(r'[;,\t|"]+\s*$', "", lines[ende - 1]).strip().strip('"')
-        if not zeile.strip(';,\t|" '):
-            ende -= 1
-            continue
-        if _FUSSNOTE.match(zeile) and not re.search(r"[;\t|]", zeile):
-            fussnoten.append(zeile)
-            ende -= 1
-            continue
-        break
+    text, fussnoten = _fussnoten_abschneiden(text)
     if fussnoten:
         hinweise.append(f"{len(fussnoten)} {'Fußnote' if len(fussnoten) == 1 else 'Fußnoten'} unter der Tabelle "
                         f"übersprungen: {'; '.join(f'„{f[:60]}“' for f in reversed(fussnoten[-3:]))}.")
-        text = "\n".join(lines[:ende]) + "\n"
+    lines = _erste_zeilen(text, 50)
     # The separator is sniffed on the table only: a title line like „Sozialatlas, Stand 2023“ would
-    # otherwise vote for the comma.
-    # (a comma counts only without other separators: in „5,0“ it is the decimal sign)
-    anfang = lines[:50]
-    grob_sep = r"[;\t|]" if any(c in z for z in anfang for c in ";\t|") else ","
-    grob = kopfzeile - 1 if kopfzeile else _kopfzeile_finden([re.split(grob_sep, z) for z in anfang])
-    sep = _trennzeichen("\n".join(lines[grob:min(ende, grob + 50)]) or text, dateiname)
+    # otherwise vote for the comma (and a comma counts only without other separators: in „5,0“ it is
+    # the decimal sign).
+    grob_sep = r"[;\t|]" if any(c in z for z in lines for c in ";\t|") else ","
+    grob = kopfzeile - 1 if kopfzeile else _kopfzeile_finden([re.split(grob_sep, z) for z in lines])
+    sep = _trennzeichen("\n".join(lines[grob:]) or text, dateiname)
     kopf_index = kopfzeile - 1 if kopfzeile else _kopfzeile_finden(
-        [next(csv.reader([z], delimiter=sep), []) for z in lines[:50]])
-    if kopf_index >= ende:
-        raise ImportFehler(f"„{dateiname}“ hat nur {ende} Zeilen; die Kopfzeile kann nicht in Zeile "
-                           f"{kopf_index + 1} stehen.")
+        [next(csv.reader([z], delimiter=sep), []) for z in lines])
+    if kopf_index >= len(lines):
+        raise ImportFehler(f"„{dateiname}“ hat weniger als {kopf_index + 1} Zeilen; die Kopfzeile kann nicht in "
+                           f"Zeile {kopf_index + 1} stehen.")
     if kopf_index and not kopfzeile:
         hinweise.insert(0, _hinweis_kopf(dateiname, kopf_index + 1, [z.replace(sep, " ").strip()
                                                                      for z in lines[:kopf_index]]))

@@ -13,6 +13,7 @@ The path of every values delivery, from the UI and the CLI alike:
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -20,7 +21,9 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from fis.format import fmt_datum, fmt_differenz, fmt_wert
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import BLATT_SPALTE, ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
@@ -128,12 +131,10 @@ class Zuordnung:
 
     def als_yaml(self) -> str:
         """The mapping as YAML, the format of ``--zuordnung`` and of the saved mappings."""
-        import yaml
         return yaml.safe_dump(self.als_dict(), allow_unicode=True, sort_keys=False)
 
     @classmethod
     def aus_yaml(cls, text: str | bytes, herkunft: str = "Zuordnung") -> Zuordnung:
-        import yaml
         try:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
@@ -899,7 +900,6 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
 
 def gemerkte_zuordnung(store: Store, tabelle: Tabelle) -> tuple[str, Zuordnung] | None:
     """The mapping saved for the source whose last file had this table's header (browser and CLI alike)."""
-    import json
     saved = store.load_zuordnungen()
     hit = saved[saved["signatur"] == tabelle.signatur()]
     if hit.empty:
@@ -996,7 +996,6 @@ def vorschau(store: Store, v: Vorbereitung, formatiert: bool = False) -> pd.Data
     out = out.assign(_i=ver["indikator_id"].to_numpy()).sort_values(
         ["Hinweis", "Raum", "Indikator", "Stichtag"], ascending=[False, True, True, True]).reset_index(drop=True)
     if formatiert:
-        from fis.format import fmt_datum, fmt_differenz, fmt_wert
         einheit = out["_i"].map(meta["einheit"]).fillna("")
         stellen = out["_i"].map(meta["nachkommastellen"]).fillna(1).astype(int)
         for spalte in ("bisher", "neu"):

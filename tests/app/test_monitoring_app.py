@@ -5,18 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl
-from fis.monitoring import karte_werte, lade_monitoring, trend, zeitreihe_werte, zusammenhang
+from fis.monitoring import karte_werte, trend, zeitreihe_werte, zusammenhang
 from tests.app.helfer import seite
 
 T = date(2024, 12, 31)
-
-
-@pytest.fixture(scope="module")
-def m(demo, config):
-    return lade_monitoring(demo, config)
 
 
 

@@ -22,7 +22,7 @@ from fis.format import fmt_wert, fmt_zahl
 from fis.indizes import berechne_aus, lade_indexdaten
 from fis.lagebild import compute_lagebild
 from fis.maps import GRAU_FALLZAHL, GRAU_GESPERRT, anzeige_geometrien, kartenansicht
-from fis.monitoring import einwohner_je_jahr, lade_monitoring, profil
+from fis.monitoring import einwohner_je_jahr, profil
 from fis.produkte import datenblatt, datenblatt_tabellen, lade_produkte
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,11 +32,6 @@ ARTIFACTS = ROOT / "tests" / "browser" / "artifacts"
 def _text(daten: bytes) -> tuple[str, int]:
     r = PdfReader(io.BytesIO(daten))
     return "\n".join(p.extract_text() for p in r.pages), len(r.pages)
-
-
-@pytest.fixture(scope="module")
-def m(demo, config):
-    return lade_monitoring(demo, config)
 
 
 def test_abweichungsbericht_pdf(demo, config, m):

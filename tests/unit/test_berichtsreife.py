@@ -39,11 +39,6 @@ def _flach(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-@pytest.fixture(scope="module")
-def m(demo, config):
-    return lade_monitoring(demo, config)
-
-
 def _abweichungsbericht(store, config, m):
     c = ctl.lade_controlling(store, m)
     jahr, monat = ctl.berichtsstand(c, "Quartal")
