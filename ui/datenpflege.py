@@ -14,6 +14,7 @@ import streamlit as st
 
 from fis import einrichtung, palette
 from fis.config import aktive_stadt_datei
+from fis.format import fmt_zahl
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
 from fis.ingest import produkte as produkte_import
@@ -136,7 +137,7 @@ def werte_tab(config) -> None:
         st.error(str(exc))
         return
     n = len(tabelle.daten)
-    gelesen = f"{n:,} {'Zeile' if n == 1 else 'Zeilen'}, {len(tabelle.spalten)} Spalten".replace(",", ".")
+    gelesen = f"{fmt_zahl(n, 0)} {'Zeile' if n == 1 else 'Zeilen'}, {len(tabelle.spalten)} Spalten"
     if tabelle.format == "csv":
         gelesen += f" · Kodierung {tabelle.kodierung} · Trennzeichen „{tabelle.trennzeichen}“"
     gelesen += f" · Kopfzeile in Zeile {tabelle.kopfzeile}"
