@@ -346,13 +346,14 @@ def _historie(args: argparse.Namespace) -> int:
 
 def _ziele(args: argparse.Namespace) -> int:
     from fis import ziele
+    config = load_config(args.config)
     path = Path(args.datei)
     if not path.is_file():
         print(f"Fehler: Datei „{args.datei}“ gibt es nicht.", file=sys.stderr)
         return 1
     with Store.open(args.db, read_only=args.nur_pruefen, warten=WARTEN) as store:
         try:
-            frame = ziele.pruefen(ziele.einlesen(path.read_bytes(), path.name), ziele.bezugsdaten(store))
+            frame = ziele.pruefen(ziele.einlesen(path.read_bytes(), path.name), ziele.bezugsdaten(store, config))
         except ziele.ZielFehler as exc:
             for f in exc.fehler:
                 print(f"Fehler: {f}", file=sys.stderr)
@@ -391,16 +392,19 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    from fis.indizes import export_tabelle, lade_indexdaten
+    from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten
+    from fis.monitoring import lade_monitoring
     config = load_config(args.config)
     if not config.indizes.indizes:
         print("Fehler: in indizes.yaml ist kein Index konfiguriert.", file=sys.stderr)
         return 1
     stichtag = parse_stichtag(args.stichtag)
     with Store.open(args.db, read_only=True) as store:
+        store.nur_veroeffentlicht = args.nur_veroeffentlicht
         daten = lade_indexdaten(store, config)
+        m = lade_monitoring(store, config, index_indikatoren(config)) if args.nur_veroeffentlicht else None
     try:
-        tabelle = export_tabelle(config, daten, stichtag)
+        tabelle = export_tabelle(config, daten, stichtag, m)
     except KeyError:
         print(f"Fehler: für den {stichtag:%d.%m.%Y} lässt sich kein konfigurierter Index berechnen "
               "(es fehlen Werte der Komponenten).", file=sys.stderr)
@@ -710,6 +714,9 @@ def main(argv: list[str] | None = None) -> int:
     ix.add_argument("--stichtag", required=True, help="z. B. 31.12.2018")
     ix.add_argument("--index", help="nur dieser Index (Kennung aus indizes.yaml) oder diese Kombination")
     ix.add_argument("--csv", help="in diese Datei schreiben (sonst auf die Standardausgabe)")
+    ix.add_argument("--nur-veroeffentlicht", action="store_true",
+                    help="nur veröffentlichte Lieferungen und nur, was Ausschuss und Öffentlichkeit sehen dürfen "
+                         "(Klassen, keine Indexwerte, wo diese gesperrte Werte verrieten)")
     ix.add_argument("--db", default=str(db_path()), help=db_help)
     ix.set_defaults(func=_index)
     rp = sub.add_parser("report", help="PDF-Bericht erzeugen (für regelmäßige Läufe)")

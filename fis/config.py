@@ -100,6 +100,9 @@ class Stadt:
     einwohner_indikator: str | None = hilfe(
         "Kennung des Indikators mit der Einwohnerzahl, nach dem „mindest_einwohner“ geprüft wird.",
         None)
+    mindest_typgroesse: int = hilfe(
+        "Typisierung für Ausschuss und Öffentlichkeit: Typen mit weniger Gebieten werden nicht gezeigt (ihr "
+        "mittleres Profil wäre das Profil einzelner Gebiete).", 3)
     mindest_abdeckung: float = hilfe(
         "Mindestabdeckung in % für Werte höherer Ebenen (Bezirk, Gesamtstadt): Fehlen am Stichtag Werte "
         "einzelner Sozialräume, wird ein Wert unter dieser Abdeckung nicht gezeigt (nur „unvollständig: "
@@ -550,6 +553,9 @@ def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild, verze
         if ind.aggregation == "quote" and (not ind.zaehler or not ind.nenner):
             raise ConfigError(f"indikatoren.yaml, Indikator „{ind.id}“: bei aggregation „quote“ "
                               "müssen „zaehler“ und „nenner“ beschrieben sein.")
+    if stadt.mindest_typgroesse < 1:
+        raise ConfigError("stadt.yaml, Schlüssel „mindest_typgroesse“: erwartet wird eine ganze Zahl ab 1 "
+                          f"(gefunden: {stadt.mindest_typgroesse}).")
     if not 0 < stadt.mindest_abdeckung <= 100:
         raise ConfigError("stadt.yaml, Schlüssel „mindest_abdeckung“: erwartet wird ein Prozentwert über 0 "
                           f"und höchstens 100 (gefunden: {stadt.mindest_abdeckung}).")

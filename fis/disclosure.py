@@ -6,6 +6,10 @@ Primary suppression
     * **Einwohner**: every indicator of an area with fewer inhabitants than the
       configured minimum (e.g. 300 as in Berlin and Hamburg), except the population
       figure itself.
+    * **Quote ohne Zähler**: a rate delivered without its numerator counts as
+      ``wert × Nenner / Faktor`` cases (rounded), so a small count hidden in a rate is
+      suppressed like any other. A rate with neither numerator nor denominator cannot be
+      checked; the import says so (:func:`nicht_pruefbar`).
 
 Secondary suppression
     The hierarchy makes sums public: a Bezirk's numerator is the sum of its
@@ -52,6 +56,7 @@ class Regeln:
     summe: frozenset[str] = frozenset()     # indicators aggregated as sums (value = cases)
     mindest_einwohner: int | None = None
     einwohner_indikator: str | None = None
+    faktoren: pd.Series | None = None       # rate factor per indicator id (100 for percent)
 
 
 def thresholds(indikatoren: pd.DataFrame, standard: int) -> pd.Series:
@@ -63,17 +68,37 @@ def thresholds(indikatoren: pd.DataFrame, standard: int) -> pd.Series:
 def regeln(indikatoren: pd.DataFrame, standard: int, mindest_einwohner: int | None = None,
            einwohner_indikator: str | None = None) -> Regeln:
     summe = frozenset(indikatoren.loc[indikatoren["aggregation"] == "summe", "indikator_id"])
-    return Regeln(thresholds(indikatoren, standard), summe, mindest_einwohner, einwohner_indikator)
+    faktoren = indikatoren.set_index("indikator_id")["faktor"] if "faktor" in indikatoren else None
+    return Regeln(thresholds(indikatoren, standard), summe, mindest_einwohner, einwohner_indikator, faktoren)
 
 
-def _cases(werte: pd.DataFrame, summe: frozenset[str] = frozenset()) -> np.ndarray:
-    """Case count per row: the numerator, for counts without numerator the value."""
+def _cases(werte: pd.DataFrame, summe: frozenset[str] = frozenset(),
+           faktoren: pd.Series | None = None) -> np.ndarray:
+    """Case count per row: the numerator; for counts without numerator the value; for rates
+    without numerator the count the rate implies (value × denominator / factor, rounded)."""
     cases = werte["zaehler"].to_numpy(dtype=float, na_value=np.nan).copy()
-    if summe and "wert" in werte:
+    if "wert" not in werte:
+        return cases
+    wert = werte["wert"].to_numpy(dtype=float, na_value=np.nan)
+    if summe:
         is_sum = werte["indikator_id"].isin(summe).to_numpy()
         fill = is_sum & np.isnan(cases)
-        cases[fill] = werte["wert"].to_numpy(dtype=float, na_value=np.nan)[fill]
+        cases[fill] = wert[fill]
+    if faktoren is not None and "nenner" in werte:
+        nenner = werte["nenner"].to_numpy(dtype=float, na_value=np.nan)
+        faktor = je_indikator(werte["indikator_id"], faktoren.astype(float))
+        faktor[faktor == 0] = 1.0
+        fill = np.isnan(cases) & ~np.isnan(nenner) & ~np.isnan(wert)
+        cases[fill] = np.round(wert[fill] * nenner[fill] / faktor[fill])
     return cases
+
+
+def nicht_pruefbar(werte: pd.DataFrame, summe: frozenset[str] = frozenset()) -> pd.Series:
+    """True for rates delivered with neither numerator nor denominator: whether they hide a
+    small count cannot be checked (the import reports them)."""
+    zaehler = werte["zaehler"].isna() if "zaehler" in werte else pd.Series(True, index=werte.index)
+    nenner = werte["nenner"].isna() if "nenner" in werte else pd.Series(True, index=werte.index)
+    return zaehler & nenner & werte["wert"].notna() & ~werte["indikator_id"].isin(summe)
 
 
 def je_indikator(ids: pd.Series, werte: pd.Series) -> np.ndarray:
@@ -84,14 +109,14 @@ def je_indikator(ids: pd.Series, werte: pd.Series) -> np.ndarray:
 
 
 def flag_suppressed(werte: pd.DataFrame, schwellen: pd.Series,
-                    summe: frozenset[str] = frozenset()) -> pd.Series:
+                    summe: frozenset[str] = frozenset(), faktoren: pd.Series | None = None) -> pd.Series:
     """Boolean Series aligned with ``werte``: True where the case count is small.
 
     ``werte`` needs columns indikator_id and zaehler (for counts, zaehler = value).
     """
     limit = je_indikator(werte["indikator_id"], schwellen)
     # Negative numerators (migration balances) are not case counts: their magnitude decides.
-    cases = np.abs(_cases(werte, summe))
+    cases = np.abs(_cases(werte, summe, faktoren))
     return pd.Series((cases > 0) & (cases < limit), index=werte.index)
 
 
@@ -117,9 +142,9 @@ def suppress(werte: pd.DataFrame, regeln: Regeln) -> pd.DataFrame:
     ``grund`` (fallzahl / einwohner / sekundaer / "") and ``schwelle``.
     """
     out = werte.reset_index(drop=True).copy()
-    cases = _cases(out, regeln.summe)
+    cases = _cases(out, regeln.summe, regeln.faktoren)
     grund = np.full(len(out), "", dtype=object)
-    grund[flag_suppressed(out, regeln.schwellen, regeln.summe).to_numpy()] = GRUND_FALLZAHL
+    grund[flag_suppressed(out, regeln.schwellen, regeln.summe, regeln.faktoren).to_numpy()] = GRUND_FALLZAHL
 
     if regeln.mindest_einwohner and regeln.einwohner_indikator:
         ew = out.loc[out["indikator_id"] == regeln.einwohner_indikator,

@@ -26,6 +26,7 @@ class Indexergebnis:
     stichtag: date
     werte: pd.DataFrame          # raum_id, wert, klasse, klasse_name, einbezogen, grund
     beitraege: pd.DataFrame      # raum_id × indikator: weighted standardised contribution
+    nur_klassen: bool = False    # public view: values and contributions withheld (see oeffentlich)
 
 
 def standardisieren(spalte: pd.Series, art: str = "zwert") -> pd.Series:
@@ -85,6 +86,11 @@ def berechne(ix: Index, werte: pd.DataFrame, polaritaet: dict[str, str], einwohn
     return Indexergebnis(ix, stichtag, out.sort_values("raum_id").reset_index(drop=True), beitraege)
 
 
+def index_indikatoren(config: Config) -> list[str]:
+    """The components of the configured indices."""
+    return sorted({k.indikator for ix in config.indizes.indizes for k in ix.komponenten})
+
+
 def index_nach_id(config: Config, index_id: str) -> Index:
     for ix in config.indizes.indizes:
         if ix.id == index_id:
@@ -96,8 +102,8 @@ def index_nach_id(config: Config, index_id: str) -> Index:
 class Indexdaten(Zeilenindex):
     """The internal (not suppressed) values of all levels: indices are computed from them;
     pages and exports show only index values, classes and standardised contributions."""
-    werte: pd.DataFrame          # raum_id, indikator_id, stichtag, ebene, wert
-    raeume: pd.DataFrame         # raum_id, stichtag, ebene, name (fis.monitoring.hierarchy)
+    werte: pd.DataFrame          # raum_id, indikator_id, stichtag, ebene, wert, zaehler, nenner
+    raeume: pd.DataFrame         # raum_id, stichtag, ebene, name, parent_id (fis.monitoring.hierarchy)
     polaritaet: dict[str, str]
 
     def auswahl(self, stichtag: date | None = None, ebene: int | None = None,
@@ -115,7 +121,7 @@ def lade_indexdaten(store, config: Config) -> Indexdaten:
 def indexdaten_aus(a) -> Indexdaten:
     """The index inputs from a :class:`fis.monitoring.Aggregat` (internal values, all levels)."""
     from fis.monitoring import hierarchy
-    return Indexdaten(a.werte[["raum_id", "indikator_id", "stichtag", "ebene", "wert"]],
+    return Indexdaten(a.werte[["raum_id", "indikator_id", "stichtag", "ebene", "wert", "zaehler", "nenner"]],
                       hierarchy(a.raeume, a.stichtage),
                       a.indikatoren.set_index("indikator_id")["polaritaet"].to_dict())
 
@@ -139,6 +145,143 @@ def berechne_aus(m: Indexdaten, config: Config, ix: Index, stichtag: date) -> In
     return berechne(ix, breit, m.polaritaet, einwohner, stichtag)
 
 
+# =========================================================================== what public roles see
+
+HINWEIS_NUR_KLASSEN = (
+    "Veröffentlichte Fassung: nur Klassen. Indexwerte und Beiträge der Komponenten werden nicht gezeigt, weil "
+    "aus ihnen gesperrte kleine Fallzahlen zurückgerechnet werden könnten.")
+
+
+def _ersatzwerte(wert: float, faelle: float, kandidaten) -> list[float]:
+    """The values a suppressed cell could have for a reader: ``wert`` at each candidate case count."""
+    if not faelle or pd.isna(faelle) or pd.isna(wert):
+        return []
+    return [wert * c / faelle for c in kandidaten]
+
+
+def oeffentlich(e: Indexergebnis, daten: Indexdaten, config: Config, gesperrt: pd.DataFrame) -> Indexergebnis:
+    """The index as a role without internal rights may see it (fis.disclosure, rule „Indizes“).
+
+    ``gesperrt``: the suppressed cells of the components at the index's Stichtag and level
+    (raum_id, indikator_id, grund, schwelle; from the published Monitoringdaten).
+
+    * Areas below the population minimum of the disclosure rules are not rated.
+    * When a rated area has a suppressed component (or an area below the minimum entered the
+      standardisation), index values and contributions are withheld, classes only: any exact
+      value would give away the mean and spread of a component and with them the hidden cells.
+    * A class that a small count decides is not shown: for every cell hidden for its small count
+      the index is recomputed at each case count the reader cannot rule out (1 … Schwelle − 1,
+      with a hidden partner cell of the same parent absorbing the difference); an area whose class
+      differs between these worlds is shown as „B oder C“ and not rated.
+    """
+    werte = e.werte.copy()
+    ix = e.index
+    komponenten = [k.indikator for k in ix.komponenten]
+    gesperrt = gesperrt[gesperrt["indikator_id"].isin(komponenten)]
+    drin = set(werte.loc[werte["einbezogen"], "raum_id"])
+    klein = set(gesperrt.loc[gesperrt["grund"] == "einwohner", "raum_id"])
+    ew_id, mindest = config.stadt.einwohner_indikator, config.stadt.mindest_einwohner
+    w = daten.auswahl(e.stichtag, ix.ebene)
+    if ew_id and mindest:
+        ew = w[w["indikator_id"] == ew_id].set_index("raum_id")["wert"]
+        klein |= set(ew[ew < mindest].index)
+    sicher = not (set(gesperrt["raum_id"]) & drin) and not (klein & drin)
+    if sicher:
+        return e
+    # the classes over every world the reader cannot rule out
+    breit = w.pivot_table(index="raum_id", columns="indikator_id", values="wert", aggfunc="first")
+    faelle = w.assign(faelle=w["zaehler"].fillna(w["wert"])).pivot_table(
+        index="raum_id", columns="indikator_id", values="faelle", aggfunc="first")
+    eltern = daten.raeume[(daten.raeume["stichtag"] == e.stichtag)].set_index("raum_id")["parent_id"]
+    basis = breit.reindex(index=sorted(drin), columns=komponenten)
+    ew = basis[ew_id] if ew_id and ew_id in basis.columns else None
+    moeglich: dict[str, set] = {r: {k} for r, k in werte.set_index("raum_id")["klasse"].items() if isinstance(k, str)}
+    primaer = gesperrt[(gesperrt["grund"] == "fallzahl") & gesperrt["raum_id"].isin(drin)]
+    sekundaer = gesperrt[(gesperrt["grund"] == "sekundaer") & gesperrt["raum_id"].isin(drin)]
+    for zelle in primaer.itertuples():
+        r, j = zelle.raum_id, zelle.indikator_id
+        kandidaten = range(1, max(int(zelle.schwelle), 2))
+        f_r = faelle.at[r, j] if r in faelle.index and j in faelle.columns else np.nan
+        partner = [p for p in sekundaer.loc[sekundaer["indikator_id"] == j, "raum_id"]
+                   if p != r and eltern.get(p) == eltern.get(r)]
+        for c, wert_c in zip(kandidaten, _ersatzwerte(basis.at[r, j], f_r, kandidaten), strict=False):
+            welten = [{}] + [{p: (f_r - c)} for p in partner]
+            for welt in welten:
+                x = basis.copy()
+                x.at[r, j] = wert_c
+                for p, diff in welt.items():
+                    f_p = faelle.at[p, j] if p in faelle.index else np.nan
+                    if f_p and not pd.isna(f_p) and f_p + diff >= 0:
+                        x.at[p, j] = basis.at[p, j] * (f_p + diff) / f_p
+                ergebnis = berechne(ix, x, daten.polaritaet, ew, e.stichtag).werte
+                for rr, k in zip(ergebnis["raum_id"], ergebnis["klasse"], strict=True):
+                    if isinstance(k, str) and rr in moeglich:
+                        moeglich[rr].add(k)
+    ordnung = [k.label for k in ix.klassen]
+    for r, ks in moeglich.items():
+        if len(ks) > 1:
+            i = werte.index[werte["raum_id"] == r][0]
+            teile = sorted(ks, key=ordnung.index)
+            werte.loc[i, ["klasse", "klasse_name"]] = None
+            werte.loc[i, "grund"] = (f"Klasse {' oder '.join(teile)}: hängt von einer gesperrten kleinen Fallzahl ab")
+    for r in klein & drin:
+        hit = werte["raum_id"] == r
+        werte.loc[hit, ["klasse", "klasse_name"]] = None
+        werte.loc[hit, "einbezogen"] = False
+        werte.loc[hit, "grund"] = f"weniger als {mindest} Einwohner"
+    werte["wert"] = np.nan
+    werte["roh"] = np.nan
+    return Indexergebnis(ix, e.stichtag, werte, e.beitraege.iloc[0:0], nur_klassen=True)
+
+
+def gesperrte_zellen(m, stichtag: date, ebene: int) -> pd.DataFrame:
+    """The suppressed cells of the published Monitoringdaten ``m`` at one Stichtag and level."""
+    w = m.auswahl(stichtag=stichtag, ebene=ebene)
+    return w.loc[w["unterdrueckt"].astype(bool), ["raum_id", "indikator_id", "grund", "schwelle"]]
+
+
+def ergebnis(daten: Indexdaten, m, config: Config, ix: Index, stichtag: date, oeffentlich_: bool) -> Indexergebnis:
+    """The index at ``stichtag`` for a reader: internal roles get every value and contribution,
+    public roles (``oeffentlich_``) what :func:`oeffentlich` leaves; ``m``: the published
+    Monitoringdaten with the components."""
+    e = berechne_aus(daten, config, ix, stichtag)
+    return oeffentlich(e, daten, config, gesperrte_zellen(m, stichtag, ix.ebene)) if oeffentlich_ else e
+
+
+def komponenten_oeffentlich(m, ix: Index, stichtag: date, raum_id: str) -> pd.DataFrame:
+    """For public roles instead of the contributions: the area's published component values beside
+    the city's (Indikator, Wert, Stadt, Einordnung), suppressed ones marked."""
+    from fis.format import fmt_anzeige
+    stadt = m.stadt_id(stichtag)
+    zeilen = []
+    for k in ix.komponenten:
+        meta = m.meta(k.indikator)
+        hier = m.auswahl(k.indikator, stichtag, raum_id=raum_id)
+        dort = m.auswahl(k.indikator, stichtag, raum_id=stadt)
+        h = hier.iloc[0] if len(hier) else None
+        s = dort.iloc[0] if len(dort) else None
+        wert = np.nan if h is None else h["wert"]
+        ref = np.nan if s is None else s["wert"]
+        versteckt = h is not None and bool(h["unterdrueckt"])
+        schlecht = (k.polaritaet or meta["polaritaet"]) != "hoch_gut"
+        if versteckt or pd.isna(wert) or pd.isna(ref):
+            lage = "–"
+        elif abs(wert - ref) < 1e-9:
+            lage = "wie die Stadt"
+        else:
+            hoeher = wert > ref
+            lage = ("über" if hoeher else "unter") + " dem Stadtwert · " + (
+                "belastend" if hoeher == schlecht else "entlastend")
+        zeilen.append({
+            "Indikator": meta["kurzname"],
+            "Gebiet": fmt_anzeige(wert, meta["einheit"], int(meta["nachkommastellen"]), unterdrueckt=versteckt,
+                                  grund="" if h is None else h["grund"],
+                                  schwelle=0 if h is None else int(h["schwelle"])),
+            "Stadt": fmt_anzeige(ref, meta["einheit"], int(meta["nachkommastellen"])),
+            "Einordnung": lage})
+    return pd.DataFrame(zeilen)
+
+
 def gesamtindex(ergebnisse: list[Indexergebnis]) -> pd.DataFrame:
     """Status × Dynamik and similar: the class labels joined (e.g. „2“ + „+/-“ = „2+/-“)
     where every part has a class."""
@@ -148,17 +291,20 @@ def gesamtindex(ergebnisse: list[Indexergebnis]) -> pd.DataFrame:
     return pd.DataFrame({"raum_id": df.index, "klasse": label.values})
 
 
-def export_tabelle(config: Config, m: Indexdaten, stichtag: date) -> pd.DataFrame:
+def export_tabelle(config: Config, m: Indexdaten, stichtag: date, monitoring=None) -> pd.DataFrame:
     """One row per area of the first index's level: raum_id, per index value and class label,
-    per combination its label (the CLI export)."""
+    per combination its label (the CLI export). With the published ``monitoring`` (a public
+    export): what :func:`oeffentlich` leaves, classes only where values would reveal hidden cells."""
     tabellen = []
     ergebnisse = {}
     for ix in config.indizes.indizes:
         if stichtag not in stichtage(m, ix):
             continue
-        e = berechne_aus(m, config, ix, stichtag)
+        e = berechne_aus(m, config, ix, stichtag) if monitoring is None else \
+            ergebnis(m, monitoring, config, ix, stichtag, True)
         ergebnisse[ix.id] = e
-        tabellen.append(e.werte.set_index("raum_id")[["wert", "klasse"]].rename(
+        spalten = ["klasse"] if e.nur_klassen else ["wert", "klasse"]
+        tabellen.append(e.werte.set_index("raum_id")[spalten].rename(
             columns={"wert": f"{ix.id}_wert", "klasse": f"{ix.id}_klasse"}))
     if not tabellen:
         raise KeyError(stichtag)
@@ -213,8 +359,14 @@ def indextabelle(e: Indexergebnis, namen: dict[str, str], vorher: Indexergebnis 
     w = e.werte.copy()
     w["Wechsel"] = klassenwechsel(e, vorher).reindex(w["raum_id"]).values
     vorige = vorher.werte.set_index("raum_id")["klasse"] if vorher is not None else pd.Series(dtype=object)
-    w = w.sort_values(["einbezogen", "wert"], ascending=[False, False])
-    return pd.DataFrame({
+    if e.nur_klassen:
+        # most Belastung first by class only: an order by the withheld values would give them away
+        rang = {k.label: i for i, k in enumerate(e.index.klassen)}
+        w = w.assign(_rang=w["klasse"].map(rang)).sort_values(["_rang", "raum_id"], ascending=[False, True],
+                                                               na_position="last")
+    else:
+        w = w.sort_values(["einbezogen", "wert"], ascending=[False, False])
+    tabelle = pd.DataFrame({
         "Gebiet": [f"{namen.get(r, r)} ({r})" for r in w["raum_id"]],
         "Indexwert": [fmt_zahl(v, 2) if v == v else "–" for v in w["wert"]],
         "Klasse": [f"{k} {n}" if isinstance(k, str) else "nicht bewertet" for k, n in zip(w["klasse"], w["klasse_name"],
@@ -223,6 +375,7 @@ def indextabelle(e: Indexergebnis, namen: dict[str, str], vorher: Indexergebnis 
         "Veränderung": w["Wechsel"].values,
         "Hinweis": w["grund"].values,
     })
+    return tabelle.drop(columns="Indexwert") if e.nur_klassen else tabelle
 
 
 def kartendaten(e: Indexergebnis, geometrien: pd.Series, namen: dict[str, str]):
@@ -238,7 +391,8 @@ def kartendaten(e: Indexergebnis, geometrien: pd.Series, namen: dict[str, str]):
     d["name"] = d["raum_id"].map(namen).fillna(d["raum_id"])
     d["klasse"] = d["raum_id"].map(w["klasse"])
     d["farbe"] = [farbe_von.get(k, GRAU_FALLZAHL) if isinstance(k, str) else GRAU_FALLZAHL for k in d["klasse"]]
-    d["anzeige"] = [f"Klasse {k} – {w.at[r, 'klasse_name']} (Index {fmt_zahl(w.at[r, 'wert'], 2)})"
+    d["anzeige"] = [f"Klasse {k} – {w.at[r, 'klasse_name']}"
+                    + ("" if e.nur_klassen else f" (Index {fmt_zahl(w.at[r, 'wert'], 2)})")
                     if isinstance(k, str) else f"nicht bewertet: {w['grund'].get(r) or 'kein Wert'}"
                     for r, k in zip(d["raum_id"], d["klasse"], strict=True)]
     legende = [Legendeneintrag(farbe_von[k.label], f"{k.label} {k.name}", int((d["klasse"] == k.label).sum()))
@@ -247,13 +401,16 @@ def kartendaten(e: Indexergebnis, geometrien: pd.Series, namen: dict[str, str]):
     return d, legende
 
 
-def handlungsbedarf_klassen(m: Indexdaten, config: Config, stichtag: date) -> pd.Series | None:
+def handlungsbedarf_klassen(m: Indexdaten, config: Config, stichtag: date, monitoring=None) -> pd.Series | None:
     """raum_id → class of the Handlungsbedarf index (lagebild.yaml) at ``stichtag``; None if
-    no index rule is configured or the index cannot be computed for that Stichtag."""
+    no index rule is configured or the index cannot be computed for that Stichtag. With the
+    published ``monitoring`` of the components: the classes a public role may see."""
     regel = config.lagebild.handlungsbedarf
     if not regel.index:
         return None
     ix = index_nach_id(config, regel.index)
     if stichtag not in stichtage(m, ix):
         return None
-    return berechne_aus(m, config, ix, stichtag).werte.set_index("raum_id")["klasse"]
+    e = berechne_aus(m, config, ix, stichtag) if monitoring is None else \
+        ergebnis(m, monitoring, config, ix, stichtag, True)
+    return e.werte.set_index("raum_id")["klasse"]

@@ -65,8 +65,10 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
         indexklassen = pd.Series(dtype=object)
     flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, pd.Series(dtype=float))
     if regel.index and indexklassen is None:
-        from fis.indizes import handlungsbedarf_klassen, lade_indexdaten
-        indexklassen = handlungsbedarf_klassen(lade_indexdaten(store, config), config, stichtag)
+        from fis.indizes import handlungsbedarf_klassen, index_indikatoren, lade_indexdaten
+        oeffentlich = lade_monitoring(store, config, index_indikatoren(config)) \
+            if getattr(store, "nur_veroeffentlicht", False) else None
+        indexklassen = handlungsbedarf_klassen(lade_indexdaten(store, config), config, stichtag, oeffentlich)
     if regel.index and indexklassen is not None:
         markiert = set(indexklassen[indexklassen.isin(regel.index_klassen)].index)
         nach_regel = set(flags.loc[flags["handlungsbedarf"], "raum_id"])

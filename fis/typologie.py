@@ -2,8 +2,10 @@
 the number of clusters chosen by the silhouette coefficient, clusters ordered by an index
 and described by their characteristic indicators; principal components with loadings.
 
-Computed from the internal values (fis.indizes.Indexdaten); only cluster labels, standardised
-profiles and loadings are shown.
+Internal roles: computed from the internal values (fis.indizes.Indexdaten); only cluster labels,
+standardised profiles and loadings are shown. Public roles: computed from the published, suppressed
+values only (areas with a hidden value or below the population minimum are not typed), and types
+with fewer areas than ``mindest_typgroesse`` are not shown (:func:`kleine_typen_ausblenden`).
 """
 
 from __future__ import annotations
@@ -92,6 +94,25 @@ def typisieren(x: pd.DataFrame, k: int | None, methode: str, ordnung: pd.Series 
         beschreibung[int(t)] = "; ".join(teile) or "nahe am Durchschnitt"
     sil = float(silhouette_score(z.to_numpy(), labels)) if 1 < k < len(z) else float("nan")
     return Typologie(methode, k, typen, profile, beschreibung, g, sil)
+
+
+def kleine_typen_ausblenden(t: Typologie, mindest: int) -> tuple[Typologie, list[str]]:
+    """The typology without types of fewer than ``mindest`` areas (their mean profile would be the
+    profile of single areas), the remaining types numbered 1 … k' in their order; and the areas
+    left untyped."""
+    groesse = t.typen["typ"].value_counts()
+    klein = set(groesse[groesse < mindest].index)
+    if not klein:
+        return t, []
+    weg = t.typen.loc[t.typen["typ"].isin(klein), "raum_id"].tolist()
+    bleiben = [int(i) for i in sorted(set(t.typen["typ"]) - klein)]
+    neu = {alt: i + 1 for i, alt in enumerate(bleiben)}
+    typen = t.typen[~t.typen["typ"].isin(klein)].assign(typ=lambda d: d["typ"].map(neu))
+    profile = t.profile.loc[bleiben].rename(index=neu)
+    profile.index.name = "typ"
+    beschreibung = {neu[a]: t.beschreibung[a] for a in bleiben}
+    return Typologie(t.methode, len(bleiben), typen.reset_index(drop=True), profile, beschreibung, t.guete,
+                     t.silhouette), weg
 
 
 @dataclass(frozen=True)

@@ -157,12 +157,24 @@ class Bezugsdaten:
     ist_je_jahr: dict = field(default_factory=dict)   # (indikator_id, raum_id, jahr) → last known wert
 
 
-def bezugsdaten(store) -> Bezugsdaten:
+def bezugsdaten(store, config=None) -> Bezugsdaten:
+    """The references of goals. Base values come from the suppressed values, as the monitoring shows
+    them: a goal on a small count gets no base value from it (else the stored base value would show
+    what suppression hides). ``config`` None: the configured one."""
+    from fis.config import load_config
+    from fis.disclosure import regeln, suppress
+
+    config = config or load_config()
     werte, raeume, katalog = store.load_werte(), store.load_raeume(), store.load_indikatoren()
     top = int(raeume["ebene"].max()) if len(raeume) else 0
-    # the same aggregation the monitoring uses (all levels in one climb), before suppression
-    alle = aggregate_levels(werte, raeume, katalog, top) if top and len(werte) else \
-        pd.DataFrame(columns=["indikator_id", "raum_id", "stichtag", "wert", "status"])
+    # the same aggregation and suppression the monitoring uses (all levels in one climb)
+    if top and len(werte):
+        stadt = config.stadt
+        alle = suppress(aggregate_levels(werte, raeume, katalog, top), regeln(
+            katalog, stadt.geheimhaltung_standard, stadt.mindest_einwohner, stadt.einwohner_indikator))
+        alle = alle[~alle["unterdrueckt"]]
+    else:
+        alle = pd.DataFrame(columns=["indikator_id", "raum_id", "stichtag", "wert", "status"])
     alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
     return Bezugsdaten(alle, katalog.set_index("indikator_id"), set(raeume["raum_id"]),
                        store.load_produkt_kennzahlen(), store.load_teilergebnisplan(),

@@ -11,7 +11,7 @@ import streamlit as st
 from fis.charts import zeitreihe
 from fis.controlling import AMPEL_SYMBOL
 from fis.format import fmt_datum, fmt_differenz, fmt_wert, md
-from fis.indizes import berechne_aus, kartendaten, stichtage
+from fis.indizes import kartendaten, stichtage
 from fis.maps import deck, kartenansicht, legende_html
 from fis.monitoring import gebietsreformen, profil, profil_tabelle, zeitreihe_werte
 from fis.palette import SCHWARZ, gestaltung
@@ -62,7 +62,7 @@ elif folie.ansicht == "sozialindex":
     index_name = ix.name
     daten = cache.indexdaten(version, cache.index_indikatoren())
     tage = [t for t in stichtage(daten, ix) if t <= stichtag] or stichtage(daten, ix)
-    ergebnis = berechne_aus(daten, config, ix, tage[-1])
+    ergebnis = cache.indexergebnis(version, ix.id, tage[-1])
 elif folie.ansicht == "profil":
     profil_daten = profil(m, folie.raum, stichtag)
 k = kopf(teil, config, m, stichtag, lage=lage, bewertung=bewertung, index_name=index_name,

@@ -6,7 +6,15 @@ import streamlit as st
 
 from fis.charts import zahl_label
 from fis.format import dativ, fmt_datum, fmt_zahl
-from fis.indizes import berechne_aus, indextabelle, kartendaten, methode_text, stichtage, vorheriger_stichtag
+from fis.indizes import (
+    HINWEIS_NUR_KLASSEN,
+    indextabelle,
+    kartendaten,
+    komponenten_oeffentlich,
+    methode_text,
+    stichtage,
+    vorheriger_stichtag,
+)
 from fis.maps import deck, legende_html
 from fis.palette import BEITRAG_BELASTEND, BEITRAG_ENTLASTEND
 from ui import cache, controlling, sidebar
@@ -32,9 +40,9 @@ if not tage:
     st.stop()
 vorgabe = max([t for t in tage if t <= auswahl.stichtag] or tage[:1])
 stichtag = oben[1].selectbox("Stichtag", tage, index=tage.index(vorgabe), format_func=fmt_datum, key="si_tag")
-e = berechne_aus(daten, config, ix, stichtag)
+e = cache.indexergebnis(version, ix.id, stichtag)
 vor = vorheriger_stichtag(daten, ix, stichtag)
-e_vor = berechne_aus(daten, config, ix, vor) if vor else None
+e_vor = cache.indexergebnis(version, ix.id, vor) if vor else None
 if e_vor is not None and not set(e_vor.werte["raum_id"]) & set(e.werte["raum_id"]):
     st.caption(f"Die vorige Ausgabe ({fmt_datum(vor)}) hat einen anderen Gebietszuschnitt: kein Klassenvergleich.")
     e_vor = None
@@ -42,6 +50,8 @@ namen = m.namen()
 ebene_name, ebene_plural = m.ebenen[ix.ebene]
 
 st.caption(methode_text(ix, m.indikatoren["kurzname"].to_dict()))
+if e.nur_klassen:
+    st.info(HINWEIS_NUR_KLASSEN)
 geo = cache.geometrien(version, stichtag, ix.ebene)
 karte, legende = kartendaten(e, geo, namen)
 links, rechts = st.columns([4, 1.3])
@@ -61,8 +71,17 @@ st.dataframe(tabelle, hide_index=True, key="si_tabelle")
 controlling.download(tabelle, f"{ix.id}_{stichtag:%Y%m%d}.csv", "si_csv", titel=f"{ix.name} {fmt_datum(stichtag)}")
 
 st.subheader("Was den Wert treibt")
-bewertet = e.werte[e.werte["einbezogen"]].sort_values("wert", ascending=False)["raum_id"].tolist()
-raum = st.selectbox(ebene_name, bewertet, format_func=lambda r: f"{namen.get(r, r)} ({r})", key="si_raum")
+rang = {k.label: i for i, k in enumerate(ix.klassen)}
+bewertet = e.werte[e.werte["einbezogen"]].assign(_rang=lambda w: w["klasse"].map(rang)).sort_values(
+    ["_rang", "wert", "raum_id"], ascending=[False, False, True], na_position="last")
+raum = st.selectbox(ebene_name, bewertet["raum_id"].tolist(), format_func=lambda r: f"{namen.get(r, r)} ({r})",
+                    key="si_raum")
+if e.nur_klassen:
+    # published component values beside the city's instead of contributions (these would reveal hidden cells)
+    st.dataframe(komponenten_oeffentlich(m, ix, stichtag, raum), hide_index=True, key="si_komponenten")
+    st.caption("Veröffentlichte Werte der Komponenten im Vergleich mit der Gesamtstadt; „belastend“ = in Richtung "
+               "höherer Belastung.")
+    st.stop()
 b = e.beitraege.loc[raum]
 treiber = pd.DataFrame({"Indikator": [m.indikatoren.at[i, "kurzname"] for i in b.index], "Beitrag": b.values,
                         "Text": [fmt_zahl(v, 2) for v in b.values]})

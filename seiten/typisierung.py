@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from fis.format import fmt_datum, fmt_zahl
-from fis.indizes import berechne_aus, stichtage
+from fis.indizes import stichtage
 from fis.maps import Legendeneintrag, deck, legende_html
 from fis.palette import GRAU_FALLZAHL, YLORRD, ZWEI_KLASSEN
-from fis.typologie import METHODEN, hauptkomponenten, matrix, typisieren
+from fis.typologie import METHODEN, hauptkomponenten, kleine_typen_ausblenden, matrix, typisieren
 from ui import cache, controlling, sidebar
 
 config = cache.config()
@@ -35,10 +35,21 @@ ebene = 1
 # the chosen indicators and the index components only: a large city need not wait for all
 daten = cache.indexdaten(version, [*indikatoren, *cache.index_indikatoren()])
 m = cache.monitoring(version, [*indikatoren, *cache.index_indikatoren()])
+oeffentlich = version.endswith("|veroeffentlicht")
+
+
+def werte_am(tag):
+    """Public roles: the published, suppressed values (a hidden value leaves its area untyped)."""
+    if oeffentlich:
+        w = m.auswahl(stichtag=tag, ebene=ebene)
+        return w[w["indikator_id"].isin(indikatoren)]
+    return daten.auswahl(tag, ebene, indikatoren)
+
+
 tage = sorted(t for t in daten.auswahl(indikatoren=indikatoren)["stichtag"].unique() if t <= auswahl.stichtag)
 x = pd.DataFrame()
 for stichtag in reversed(tage):
-    x = matrix(daten.auswahl(stichtag, ebene, indikatoren), stichtag, ebene, indikatoren)
+    x = matrix(werte_am(stichtag), stichtag, ebene, indikatoren)
     if len(x) >= 6:
         break
 if len(x) < 6:
@@ -46,12 +57,27 @@ if len(x) < 6:
     st.stop()
 ordnung = None
 if ordnung_id and stichtag in stichtage(daten, indizes[ordnung_id]):
-    e = berechne_aus(daten, config, indizes[ordnung_id], stichtag)
-    drin = e.werte[e.werte["einbezogen"]].set_index("raum_id")["wert"]
+    e = cache.indexergebnis(version, ordnung_id, stichtag)
+    if e.nur_klassen:       # public roles: ordered by the class, not by values they may not see
+        rang = {kl.label: float(i) for i, kl in enumerate(indizes[ordnung_id].klassen)}
+        drin = e.werte.set_index("raum_id")["klasse"].map(rang).dropna()
+    else:
+        drin = e.werte[e.werte["einbezogen"]].set_index("raum_id")["wert"]
     x, ordnung = x.loc[x.index.intersection(drin.index)], drin
+if len(x) < 6:
+    st.warning("Zu wenige Gebiete mit Werten aller gewählten Indikatoren.")
+    st.stop()
 t = typisieren(x, k, methode, ordnung, kurz, daten.polaritaet)
+ausgeblendet: list[str] = []
+if oeffentlich:
+    t, ausgeblendet = kleine_typen_ausblenden(t, config.stadt.mindest_typgroesse)
 st.caption(f"Stichtag {fmt_datum(stichtag)} · {len(x)} Gebiete mit allen Indikatoren · z-standardisiert · "
-           f"{METHODEN[methode]} · {t.k} Typen, Silhouette {fmt_zahl(t.silhouette, 2)} · Typ 1 = geringste Belastung")
+           f"{METHODEN[methode]} · {t.k} Typen, Silhouette {fmt_zahl(t.silhouette, 2)} · Typ 1 = geringste Belastung"
+           + (" · aus veröffentlichten Werten: Gebiete mit gesperrten Werten sind nicht typisiert" if oeffentlich
+              else " · intern: aus allen Werten"))
+if ausgeblendet:
+    st.info(f"{len(ausgeblendet)} Gebiete sind nicht typisiert: ihr Typ hätte weniger als "
+            f"{config.stadt.mindest_typgroesse} Gebiete (Schutz einzelner Gebiete).")
 
 links, rechts = st.columns([4, 1.4])
 farben = YLORRD[min(max(t.k, 3), 7)][:t.k] if t.k >= 3 else ZWEI_KLASSEN

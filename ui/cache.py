@@ -170,7 +170,8 @@ def standard_stichtag(version: str) -> date | None:
 
 @st.cache_data(show_spinner="Lagebild wird berechnet …")
 def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
-    klassen = idx.handlungsbedarf_klassen(indexdaten(version, index_indikatoren()), config(), stichtag) \
+    oeffentlich = monitoring(version, index_indikatoren()) if version.endswith("|veroeffentlicht") else None
+    klassen = idx.handlungsbedarf_klassen(indexdaten(version, index_indikatoren()), config(), stichtag, oeffentlich) \
         if config().lagebild.handlungsbedarf.index else None
     m = monitoring(version, lagebild_indikatoren())
     return compute_lagebild(_leser(version), config(), stichtag, ebene, m, klassen)
@@ -273,7 +274,16 @@ def indexdaten(version: str, indikatoren=None) -> idx.Indexdaten:
 
 def index_indikatoren() -> list[str]:
     """The components of the configured indices."""
-    return sorted({k.indikator for ix in config().indizes.indizes for k in ix.komponenten})
+    return idx.index_indikatoren(config())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def indexergebnis(version: str, index_id: str, stichtag: date) -> idx.Indexergebnis:
+    """One index at one Stichtag as the reader may see it: public roles (the version's Sicht) get
+    classes only where values would reveal suppressed cells (fis.indizes.oeffentlich)."""
+    ix = idx.index_nach_id(config(), index_id)
+    return idx.ergebnis(indexdaten(version, index_indikatoren()), monitoring(version, index_indikatoren()),
+                        config(), ix, stichtag, version.endswith("|veroeffentlicht"))
 
 
 def lagebild_indikatoren() -> list[str]:

@@ -25,7 +25,7 @@ def _wert(z: dict, key: str, default=None):
 def _uebernehmen(specs: list[dict], quelle: str, dateiname: str | None) -> None:
     store = cache.store()
     try:
-        frame = ziele.pruefen(specs, ziele.bezugsdaten(store))
+        frame = ziele.pruefen(specs, ziele.bezugsdaten(store, cache.config()))
     except ziele.ZielFehler as exc:
         st.error("Nicht gespeichert – bitte korrigieren:\n\n" + "\n".join(f"- {f}" for f in exc.fehler))
         return

@@ -362,7 +362,8 @@ def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, 
     from fis.berichte.grafik import karte_mit_namen, png
     from fis.format import fmt_zahl
     from fis.indizes import (
-        berechne_aus,
+        HINWEIS_NUR_KLASSEN,
+        ergebnis,
         index_nach_id,
         indextabelle,
         kartendaten,
@@ -372,9 +373,10 @@ def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, 
     from fis.maps import anzeige_geometrien
 
     ix = index_nach_id(config, index_id)
-    e = berechne_aus(daten, config, ix, stichtag)
+    oeffentlich = bool(getattr(store, "nur_veroeffentlicht", False))
+    e = ergebnis(daten, m, config, ix, stichtag, oeffentlich)
     vor = vorheriger_stichtag(daten, ix, stichtag)
-    e_vor = berechne_aus(daten, config, ix, vor) if vor else None
+    e_vor = ergebnis(daten, m, config, ix, vor, oeffentlich) if vor else None
     vergleich_satz = ""
     if e_vor is not None and not set(e_vor.werte["raum_id"]) & set(e.werte["raum_id"]):
         vergleich_satz = (f"Die vorige Ausgabe ({fmt_datum(vor)}) hat einen anderen Gebietszuschnitt: "
@@ -401,18 +403,22 @@ def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, 
     ausgeschlossen = int((~e.werte["einbezogen"]).sum())
     absaetze.append(f"{int(e.werte['einbezogen'].sum())} Gebiete bewertet, {ausgeschlossen} nicht bewertet "
                     "(Gründe in der Tabelle).")
+    if e.nur_klassen:
+        absaetze.append(HINWEIS_NUR_KLASSEN)
     zusammenfassung = _index_zusammenfassung(store, config, ix, e, e_vor, vor, tabelle, stichtag, absaetze)
     ober = m.top - 1 if m.top - 1 > ix.ebene else None
     obergeometrien = anzeige_geometrien(store, stichtag, ober) if ober else None
     bild, schluessel = karte_mit_namen(plan, legende, m, stichtag, obergeometrien, breite=380, hoehe=350,
                                        ober_plural=m.ebenen[ober][1] if ober else "")
+    spalten = (["1.5fr", "1fr", "auto", "auto", "1fr"] if e.nur_klassen
+               else ["1.5fr", "auto", "1fr", "auto", "auto", "1fr"])
     abschnitte = [
         Abschnitt("Methode und Ergebnis", absaetze=absaetze, tabellen=[
             Tabelle("Komponenten", komponenten, ["1fr", "auto", "auto"], rechts=[1]),
             Tabelle("Klassen", klassen, ["1fr", "auto"], rechts=[1])],
             bilder=[Bild(f"{ix.name}, {fmt_datum(stichtag)}", png(bild), legende=schluessel)]),
         Abschnitt(f"{ix.name} je {m.ebenen[ix.ebene][0]}", tabellen=[Tabelle(
-            "", tabelle, ["1.5fr", "auto", "1fr", "auto", "auto", "1fr"], rechts=[1])])]
+            "", tabelle, spalten, rechts=[] if e.nur_klassen else [1])])]
     _, lieferung = _stand(store)
     return Bericht(
         zusammenfassung=zusammenfassung, gestaltung=gestaltung(config),
@@ -447,7 +453,9 @@ def _index_zusammenfassung(store, config, ix, e, e_vor, vor, tabelle: pd.DataFra
                                                 ["1fr", "auto", *(["auto", "auto"] if e_vor is not None else [])],
                                                 rechts=rechts),
         abweichungen=Tabelle("In eine Klasse höherer Belastung gewechselt", schlechter[
-            ["Gebiet", "Indexwert", "Klasse", "Klasse zuvor"]], ["1.5fr", "auto", "1fr", "auto"], rechts=[1])
+            [c for c in ("Gebiet", "Indexwert", "Klasse", "Klasse zuvor") if c in schlechter]],
+            ["1.5fr", "1fr", "auto"] if e.nur_klassen else ["1.5fr", "auto", "1fr", "auto"],
+            rechts=[] if e.nur_klassen else [1])
         if len(schlechter) else None,
         einordnung=_einordnung(store, config, stichtag, [f"index:{ix.id}"]))
 

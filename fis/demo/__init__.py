@@ -188,7 +188,7 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
 
     report(0.85, "Zielsystem wird angelegt …")
     ziele_spec = yaml.safe_load((DATA_DIR / "ziele.yaml").read_text(encoding="utf-8"))["ziele"]
-    ziele = pruefen(ziele_spec, bezugsdaten(store))
+    ziele = pruefen(ziele_spec, bezugsdaten(store, config))
     with store.transaction():
         _lieferung(store, ziele, "ziele", "Zielsystem Soziales, Jugend und Gesundheit",
                    "zielsystem.yaml", "Sozialplanung", datetime(2024, 12, 12, 16, 0))

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from fis.disclosure import nicht_pruefbar
 from fis.format import fmt_datum, fmt_differenz, fmt_wert
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import BLATT_SPALTE, ImportFehler, Tabelle
@@ -700,6 +701,17 @@ def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefberi
                     "höherer Ebenen gelten dann als unvollständig.",
                     pd.DataFrame({"zeile": pd.NA, "spalte": fehlend["indikator_id"], "wert": fehlend["raum_id"],
                                   "hinweis": "fehlt: " + fehlend["name"]}), anzahl=len(fehlend))
+
+    katalog = store.load_indikatoren()
+    offen = nicht_pruefbar(frame.reindex(columns=[*frame.columns, *({"zaehler", "nenner"} - set(frame.columns))]),
+                           frozenset(katalog.loc[katalog["aggregation"] == "summe", "indikator_id"]))
+    if offen.any():
+        bad = frame[offen.to_numpy()]
+        bericht.add("Warnung", "Geheimhaltung nicht prüfbar",
+                    f"{int(offen.sum())} Quoten ohne Zähler und Nenner: ob sie eine kleine Fallzahl verbergen, lässt "
+                    "sich nicht prüfen, sie werden ungeschützt gezeigt. Bitte Zähler oder Nenner mitliefern.",
+                    pd.DataFrame({"zeile": bad["zeile"] if "zeile" in bad else pd.NA, "spalte": bad["indikator_id"],
+                                  "wert": bad["raum_id"], "hinweis": "weder Zähler noch Nenner"}))
 
     zukunft = pd.to_datetime(frame["stichtag"]) > pd.Timestamp(stichtag_heute)
     if zukunft.any():

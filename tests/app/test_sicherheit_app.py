@@ -185,3 +185,48 @@ def test_oidc_without_any_group_mapping_is_a_configuration_error(monkeypatch, de
     monkeypatch.setenv("FIS_CONFIG", str(oidc_config))
     at = _app(monkeypatch, demo_copy)
     assert "sonst käme niemand hinein" in at.error[0].value and not at.metric
+
+
+def _alles_gesendete(at: AppTest) -> str:
+    """Everything the browser receives of a page: every element's message (tables, charts with their
+    datasets, maps, downloads, texts) and the tables' contents."""
+    teile = [d.value.to_csv() for d in at.dataframe]
+
+    def besuchen(knoten):
+        if getattr(knoten, "proto", None) is not None:
+            teile.append(str(knoten.proto))
+        for kind in getattr(knoten, "children", {}).values():
+            besuchen(kind)
+
+    besuchen(at._tree)
+    return "\n".join(teile)
+
+
+def test_the_committee_gets_index_classes_but_no_value_or_contribution(monkeypatch, demo_copy, benutzer):
+    planung = _als(monkeypatch, demo_copy, "p.planer", "planung")
+    planung.switch_page("seiten/sozialindex.py").run()
+    assert not planung.exception
+    assert "Indexwert" in planung.dataframe[0].value.columns            # dataframes carry no key in AppTest
+    assert "Beitrag zum Index" in _alles_gesendete(planung)             # internal: the drivers as a chart
+
+    ausschuss = _als(monkeypatch, demo_copy, "a.ausschuss", "ausschuss")
+    for index_id in ("sozialindex", "bildungsindex"):
+        ausschuss.switch_page("seiten/sozialindex.py").run()
+        ausschuss.selectbox(key="si_index").set_value(index_id).run()
+        assert not ausschuss.exception
+        tabelle = ausschuss.dataframe[0].value
+        assert "Indexwert" not in tabelle.columns and tabelle["Klasse"].str.match(r"[A-D] ").sum() >= 45
+        gesendet = _alles_gesendete(ausschuss)
+        assert "Beitrag zum Index" not in gesendet and "(Index " not in gesendet
+        assert any("nur Klassen" in i.value for i in ausschuss.info)
+        komponenten = ausschuss.dataframe[1].value
+        assert list(komponenten.columns) == ["Indikator", "Gebiet", "Stadt", "Einordnung"] and len(komponenten) == 5
+
+
+def test_the_committee_typology_is_built_from_published_values_without_tiny_types(monkeypatch, demo_copy, benutzer):
+    ausschuss = _als(monkeypatch, demo_copy, "a.ausschuss", "ausschuss")
+    ausschuss.switch_page("seiten/typisierung.py").run()
+    assert not ausschuss.exception
+    assert "aus veröffentlichten Werten" in " ".join(c.value for c in ausschuss.caption)
+    gebiete = ausschuss.dataframe[0].value["Gebiete"]
+    assert (gebiete >= 3).all()
