@@ -10,8 +10,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import yaml
-
 from fis.config import ConfigError, db_path, load_config
 from fis.demo import build_demo
 from fis.export import csv_bytes
@@ -20,6 +18,7 @@ from fis.ingest import katalog as katalog_import
 from fis.ingest import produkte as produkte_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
+from fis.ingest.grenzen import yaml_laden
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import benutzer, lieferungen_tabelle, veroeffentlichen, wert_historie, zuruecknehmen
 from fis.ingest.raeume import GEO_ENDUNGEN, RaumZuordnung
@@ -80,8 +79,8 @@ def _lade_yaml(path: str | None) -> dict:
     if not path:
         return {}
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml_laden(Path(path).read_bytes(), f"Zuordnung „{path}“") or {}
+    except (OSError, UnicodeDecodeError) as exc:
         raise ImportFehler(f"Zuordnung „{path}“ lässt sich nicht lesen ({exc}).") from exc
     if not isinstance(data, dict):
         raise ImportFehler(f"Zuordnung „{path}“: erwartet wird ein Abschnitt mit Schlüsseln.")
@@ -160,11 +159,12 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
         lid = raeume_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt)
     else:
         spec = _lade_yaml(args.zuordnung)
-        kopfzeile = args.kopfzeile or spec.get("kopfzeile")
-        tabelle = lies_tabelle(data, path.name, args.blatt or spec.get("blatt"), kopfzeile)
+        z_datei = werte_import.Zuordnung.aus_dict(spec, args.zuordnung) if spec else None   # types checked first
+        kopfzeile = args.kopfzeile or (z_datei.kopfzeile if z_datei else None)
+        tabelle = lies_tabelle(data, path.name, args.blatt or (z_datei.blatt if z_datei else None), kopfzeile)
         gemerkt = None if spec else werte_import.gemerkte_zuordnung(store, tabelle)
-        if spec:
-            z = werte_import.Zuordnung.aus_dict(spec, args.zuordnung)
+        if z_datei:
+            z = z_datei
         elif gemerkt:
             quelle_gemerkt, z = gemerkt
             print(f"Gespeicherte Zuordnung der Quelle „{quelle_gemerkt}“ wird verwendet (wie in der App).")

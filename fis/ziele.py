@@ -38,9 +38,10 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from fis.controlling import ZIELFELDER
+from fis.format import fmt_zahl
+from fis.ingest.grenzen import ist_text
 from fis.monitoring import aggregate_levels, jahreswerte
 from fis.store import Lieferung
 from fis.zugang import Benutzer, handelnder
@@ -72,6 +73,7 @@ def _leer(v) -> bool:
 
 def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
     """Goal specifications from a YAML or XLSX file (nested form as in YAML)."""
+    from fis.ingest.grenzen import xlsx_pruefen, yaml_laden
     from fis.ingest.lesen import ImportFehler, pruefe_datei
     try:
         dateiname = pruefe_datei(inhalt, dateiname)          # size; the type is checked below
@@ -80,15 +82,21 @@ def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
     name = dateiname.lower()
     if name.endswith((".yaml", ".yml")):
         try:
-            daten = yaml.safe_load(inhalt.decode("utf-8"))
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            daten = yaml_laden(inhalt, dateiname)
+        except UnicodeDecodeError as exc:
             raise ZielFehler([f"{dateiname}: kein gültiges YAML in UTF-8 ({exc})."]) from exc
+        except ImportFehler as exc:
+            raise ZielFehler([str(exc)]) from exc
         if not isinstance(daten, dict) or not isinstance(daten.get("ziele"), list):
             raise ZielFehler([f"{dateiname}: erwartet wird eine Liste unter dem Schlüssel „ziele:“."])
         if not all(isinstance(z, dict) for z in daten["ziele"]):
             raise ZielFehler([f"{dateiname}: jeder Eintrag unter „ziele:“ muss ein Abschnitt mit Schlüsseln sein."])
         return daten["ziele"]
     if name.endswith(".xlsx"):
+        try:
+            xlsx_pruefen(inhalt, dateiname)
+        except ImportFehler as exc:
+            raise ZielFehler([str(exc)]) from exc
         try:
             frame = pd.read_excel(io.BytesIO(inhalt), dtype=object, engine="calamine")
         except Exception as exc:   # noqa: BLE001 – any unreadable workbook becomes a German message
@@ -157,6 +165,11 @@ class Bezugsdaten:
     ist_je_jahr: dict = field(default_factory=dict)   # (indikator_id, raum_id, jahr) → last known wert
 
 
+TEXTFELDER = ("id", "titel", "zielfeld", "zielebene", "parent", "beschreibung", "richtung", "produkt",
+              "verantwortlich", "massnahmen")
+MAX_TEXT = 20_000
+
+
 def bezugsdaten(store, config=None) -> Bezugsdaten:
     """The references of goals. Base values come from the suppressed values, as the monitoring shows
     them: a goal on a small count gets no base value from it (else the stored base value would show
@@ -197,6 +210,12 @@ def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
             continue
         if ids.count(zid) > 1 and ids.index(zid) == nr - 1:
             fehler.append(f"{wo}: die Kennung kommt mehrfach vor.")
+        falsch = [k for k in TEXTFELDER if not ist_text(z.get(k))
+                  or (isinstance(z.get(k), str) and len(z[k]) > MAX_TEXT)]
+        if falsch:
+            fehler.append(f"{wo}: " + ", ".join(f"„{k}“" for k in falsch) + " muss ein Text (höchstens "
+                          f"{fmt_zahl(MAX_TEXT, 0)} Zeichen) sein, keine Liste und kein Abschnitt.")
+            continue
         for pflicht in ("titel", "zielfeld", "zielebene"):
             if _leer(z.get(pflicht)):
                 fehler.append(f"{wo}: „{pflicht}“ fehlt.")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from fis.config import Config, ConfigError, Indikator, Katalog, _Reader
 from fis.ingest.bericht import Pruefbericht
+from fis.ingest.grenzen import yaml_laden
 from fis.ingest.lesen import TABELLEN_ENDUNGEN, ImportFehler, Tabelle, lies_tabelle, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
@@ -47,6 +48,10 @@ def aus_config(config: Config) -> pd.DataFrame:
 
 
 def _aus_yaml(data: bytes, dateiname: str) -> tuple[Indikator, ...]:
+    try:
+        yaml_laden(data, f"„{dateiname}“")           # size and alias expansion before the typed reader
+    except UnicodeDecodeError as exc:
+        raise ImportFehler(f"„{dateiname}“ ist keine UTF-8-Textdatei.") from exc
     with tempfile.TemporaryDirectory(prefix="fis_katalog_") as tmp:
         path = Path(tmp) / Path(dateiname).name
         path.write_bytes(data)

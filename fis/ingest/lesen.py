@@ -18,25 +18,16 @@ from datetime import date, datetime, time
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from fis.format import fmt_zahl
+from fis.ingest.grenzen import ImportFehler, max_bytes, xlsx_pruefen
+
 MAX_SPALTEN = 2000
 MAX_ZELLE = 100_000          # characters; longer cells are not data but garbage
 _EXCEL_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-class ImportFehler(ValueError):
-    """A delivery that cannot be read or imported; the message is German."""
-
-
 TABELLEN_ENDUNGEN = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
-
-
-def max_bytes() -> int:
-    """Largest accepted file: FIS_MAX_UPLOAD_MB megabytes (default 200, like the app's upload limit)."""
-    try:
-        return int(float(os.environ.get("FIS_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
-    except ValueError:
-        return 200 * 1024 * 1024
 
 
 def pruefe_datei(data: bytes, dateiname: str | None, endungen: tuple[str, ...] | None = None) -> str:
@@ -86,7 +77,9 @@ def ist_excel(data: bytes, dateiname: str) -> bool:
     return data[:4] == _EXCEL_MAGIC or dateiname.lower().endswith((".xlsx", ".xlsm"))
 
 
-def excel_blaetter(data: bytes) -> list[str]:
+def excel_blaetter(data: bytes, dateiname: str = "Excel-Datei") -> list[str]:
+    if data[:4] == _EXCEL_MAGIC:
+        xlsx_pruefen(data, dateiname)        # before the reader allocates what the file describes
     try:
         return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
     except Exception as exc:  # calamine raises its own error types for broken files
@@ -174,6 +167,11 @@ def _dekodiere(data: bytes, dateiname: str) -> tuple[str, str]:
     if b"\x00" in sample:
         raise ImportFehler(f"„{dateiname}“ ist keine Textdatei (sie enthält Binärdaten). Bitte "
                            "eine CSV-Datei (Text, Trennzeichen ; oder ,) oder eine .xlsx-Datei liefern.")
+    nul = data.find(b"\x00", 65536)
+    if nul >= 0:
+        zeile = data.count(b"\n", 0, nul) + 1
+        raise ImportFehler(f"„{dateiname}“, Zeile {zeile}: ein Nullbyte mitten in der "
+                           "Datei. Die Datei ist beschädigt (z. B. beim Kopieren abgebrochen); bitte neu exportieren.")
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -237,6 +235,16 @@ def _fussnoten_abschneiden(text: str) -> tuple[str, list[str]]:
     return (text[:ende] if fussnoten else text), fussnoten
 
 
+def _felder(zeile: str, sep: str, dateiname: str) -> list[str]:
+    """The fields of one line; a field beyond the csv module's limit is garbage, not data."""
+    try:
+        return next(csv.reader([zeile], delimiter=sep), [])
+    except csv.Error as exc:
+        raise ImportFehler(f"„{dateiname}“: eine Zelle ist länger als {fmt_zahl(MAX_ZELLE, 0)} Zeichen – das "
+                           "sind keine Daten. Stimmt das Trennzeichen, oder fehlt ein schließendes "
+                           "Anführungszeichen?") from exc
+
+
 _PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -256,13 +264,14 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
     grob = kopfzeile - 1 if kopfzeile else _kopfzeile_finden([re.split(grob_sep, z) for z in lines])
     sep = _trennzeichen("\n".join(lines[grob:]) or text, dateiname)
     kopf_index = kopfzeile - 1 if kopfzeile else _kopfzeile_finden(
-        [next(csv.reader([z], delimiter=sep), []) for z in lines])
+        [_felder(z, sep, dateiname) for z in lines])
     if kopf_index >= len(lines):
         raise ImportFehler(f"„{dateiname}“ hat weniger als {kopf_index + 1} Zeilen; die Kopfzeile kann nicht in "
                            f"Zeile {kopf_index + 1} stehen.")
     if kopf_index and not kopfzeile:
         hinweise.insert(0, _hinweis_kopf(dateiname, kopf_index + 1, [z.replace(sep, " ").strip()
                                                                      for z in lines[:kopf_index]]))
+    _doppelte_koepfe(_felder(lines[kopf_index], sep, dateiname), dateiname, kopf_index + 1)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             na_filter=False, skipinitialspace=False, engine="c",
@@ -311,7 +320,7 @@ def _pruefe_letzte_zeile(text: str, sep: str, spalten: int, dateiname: str) -> N
     if len(lines) < 2:
         return
     try:
-        last = next(csv.reader([lines[-1]], delimiter=sep))
+        last = _felder(lines[-1], sep, dateiname)
     except csv.Error:
         return
     if 1 < len(last) < spalten or (len(last) == 1 and spalten > 1 and last[0].strip()):
@@ -345,7 +354,7 @@ def _zelle(value) -> str:
 
 
 def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int | None = None) -> Tabelle:
-    blaetter = excel_blaetter(data)
+    blaetter = excel_blaetter(data, dateiname)
     if not blaetter:
         raise ImportFehler(f"„{dateiname}“ enthält keine Tabellenblätter.")
     name = blatt or blaetter[0]
@@ -390,6 +399,7 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int |
         frame, hinweis = _jahresbloecke(header, body, jahre, first)
         hinweise.append(hinweis)
     else:
+        _doppelte_koepfe(header, dateiname, first + 1)
         columns = _eindeutig(header)
         frame = pd.DataFrame(body, columns=columns, dtype=str) if body else pd.DataFrame(columns=columns, dtype=str)
     _pruefe_form(frame, dateiname, 0)
@@ -455,7 +465,7 @@ def _jahresbloecke(kopf: list[str], body: list[list[str]], jahre: list[str | Non
 def _lies_alle_blaetter(data: bytes, dateiname: str, kopfzeile: int | None) -> Tabelle:
     """Every sheet with the same columns, one below the other, with the sheet name as a column
     (a Sozialatlas with one sheet per year: the sheet names become the Stichtage)."""
-    blaetter = excel_blaetter(data)
+    blaetter = excel_blaetter(data, dateiname)
     teile, hinweise = [], []
     erste = None
     gleich = 0              # further sheets with title lines or footnotes (named once, for the first sheet)
@@ -503,6 +513,22 @@ def _spaltenschluessel(name: str) -> str:
 
 
 # --------------------------------------------------------------------------- shared
+
+def _doppelte_koepfe(header: list[str], dateiname: str, zeile: int) -> None:
+    """Two columns with the same heading: which of them is meant cannot be guessed (pandas would take
+    the first and rename the second), so this is an error."""
+    spalten: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        name = str(h).strip().lstrip("\ufeff")
+        if name:
+            spalten.setdefault(name.casefold(), []).append(i + 1)
+    doppelt = {k: v for k, v in spalten.items() if len(v) > 1}
+    if doppelt:
+        teile = [f"„{header[v[0] - 1].strip()}“ (Spalten {', '.join(map(str, v))})" for v in doppelt.values()]
+        raise ImportFehler(f"„{dateiname}“, Kopfzeile {zeile}: dieselbe Überschrift steht mehrfach: "
+                           + "; ".join(teile[:5]) + ". Welche Spalte gemeint ist, lässt sich nicht erraten; bitte "
+                           "die Überschriften eindeutig machen.")
+
 
 def _eindeutig(header: list[str]) -> list[str]:
     seen: dict[str, int] = {}

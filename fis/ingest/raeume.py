@@ -8,10 +8,8 @@ dates; the previous records of the level are ended the day before, never deleted
 
 from __future__ import annotations
 
-import io
 import tempfile
 import warnings
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +24,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from fis.ingest.bericht import Pruefbericht
-from fis.ingest.lesen import ImportFehler, max_bytes, pruefe_datei, sha256
+from fis.ingest.grenzen import ist_text, zip_entpacken, zip_oeffnen
+from fis.ingest.lesen import ImportFehler, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import parse_stichtag, vortag
@@ -68,11 +67,20 @@ class RaumZuordnung:
         if missing:
             raise ImportFehler(f"{herkunft}: bitte angeben: {', '.join(missing)}.")
         data = dict(data)
+        falsch = [k for k, v in data.items() if k != "kennung_ersetzen" and not ist_text(v)]
+        if falsch or not isinstance(data.get("kennung_ersetzen") or {}, dict):
+            raise ImportFehler(f"{herkunft}: " + ", ".join(f"„{k}“" for k in falsch or ["kennung_ersetzen"])
+                               + " hat die falsche Form (erwartet: ein einzelner Wert; „kennung_ersetzen“: "
+                               "Abschnitt „Stelle: Zeichen“).")
         for key in ("gueltig_von", "gueltig_bis"):
             if data.get(key) is not None and not isinstance(data[key], date):
                 data[key] = parse_stichtag(str(data[key]))
-        data["kennung_ersetzen"] = {int(k): str(v) for k, v in (data.get("kennung_ersetzen") or {}).items()}
-        data["ebene"] = int(data["ebene"])
+        try:
+            data["kennung_ersetzen"] = {int(k): str(v) for k, v in (data.get("kennung_ersetzen") or {}).items()}
+            data["ebene"] = int(data["ebene"])
+        except (TypeError, ValueError) as exc:
+            raise ImportFehler(f"{herkunft}: „ebene“ und die Stellen in „kennung_ersetzen“ müssen ganze Zahlen "
+                               "sein.") from exc
         return cls(**data)
 
 
@@ -95,18 +103,11 @@ class RaumVorbereitung:
 # --------------------------------------------------------------------------- reading
 
 def _entpacke(data: bytes, dateiname: str, ziel: Path) -> Path:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]
-    except zipfile.BadZipFile as exc:
-        raise ImportFehler(f"„{dateiname}“ ist kein gültiges ZIP-Archiv (beschädigt oder abgeschnitten).") from exc
+    archive = zip_oeffnen(data, dateiname)          # member count and unpacked size first
+    names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]
     for name in names:
         if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name or ":" in name:
             raise ImportFehler(f"„{dateiname}“ enthält unzulässige Pfade ({name}).")
-    entpackt = sum(i.file_size for i in archive.infolist())
-    if entpackt > 10 * max_bytes():
-        raise ImportFehler(f"„{dateiname}“ wäre entpackt {entpackt / 1024 / 1024:.0f} MB groß; das ist mehr als "
-                           "das Zehnfache der erlaubten Dateigröße.")
     lower = [n.lower() for n in names]
     shp = [n for n in names if n.lower().endswith(".shp")]
     gpkg = [n for n in names if n.lower().endswith((".gpkg", ".geojson", ".json"))]
@@ -124,7 +125,7 @@ def _entpacke(data: bytes, dateiname: str, ziel: Path) -> Path:
         missing = [ext for ext in _SHAPE_TEILE if f"{stem}{ext}".lower() not in lower]
         if missing:
             raise ImportFehler(f"Im ZIP „{dateiname}“ fehlen Teile des Shapefiles: {', '.join(missing)}.")
-    archive.extractall(ziel)
+    zip_entpacken(data, dateiname, ziel, names)     # counting the real sizes, whatever the header says
     return ziel / (shp[0] if shp else gpkg[0])
 
 

@@ -26,6 +26,7 @@ import yaml
 from fis.disclosure import nicht_pruefbar
 from fis.format import fmt_datum, fmt_differenz, fmt_wert
 from fis.ingest.bericht import Pruefbericht
+from fis.ingest.grenzen import ist_text, yaml_laden
 from fis.ingest.lesen import BLATT_SPALTE, ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
@@ -105,11 +106,22 @@ class Zuordnung:
             raise ImportFehler(f"{herkunft}: unbekannte Schlüssel {', '.join(unknown)}. "
                                f"Erlaubt sind: {', '.join(sorted(known))}.")
         data = dict(data)
+        falsch = [k for k in ("format", "raum", "raum_name", "indikator", "stichtag", "wert", "zaehler", "nenner",
+                              "status", "blatt", "dezimal", "kopfzeile") if not ist_text(data.get(k))]
+        if falsch:
+            raise ImportFehler(f"{herkunft}: " + ", ".join(f"„{k}“" for k in falsch) + " muss ein einzelner "
+                               "Spaltenname oder Wert sein, keine Liste und kein Abschnitt.")
+        if not isinstance(data.get("spalten") or {}, dict):
+            raise ImportFehler(f"{herkunft}: „spalten“ muss ein Abschnitt „Indikator: Spalte“ sein.")
+        if not isinstance(data.get("fehlwerte") or [], list | tuple) or not all(
+                ist_text(v) for v in data.get("fehlwerte") or []):
+            raise ImportFehler(f"{herkunft}: „fehlwerte“ muss eine Liste von Texten sein, z. B. [\"-\", \".\"].")
         spalten = {}
         for ind, spec in (data.pop("spalten", None) or {}).items():
             if isinstance(spec, str):
                 spec = {"wert": spec}
-            if not isinstance(spec, dict) or set(spec) - {"wert", "zaehler", "nenner"}:
+            if not isinstance(spec, dict) or set(spec) - {"wert", "zaehler", "nenner"} or not all(
+                    ist_text(v) for v in spec.values()):
                 raise ImportFehler(f"{herkunft}, spalten.{ind}: erwartet wird ein Spaltenname oder "
                                    "{wert: …} bzw. {zaehler: …, nenner: …}.")
             spalten[str(ind)] = Spalten(**{k: str(v) for k, v in spec.items() if v})
@@ -137,9 +149,12 @@ class Zuordnung:
     @classmethod
     def aus_yaml(cls, text: str | bytes, herkunft: str = "Zuordnung") -> Zuordnung:
         try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            raise ImportFehler(f"{herkunft} ist kein gültiges YAML ({str(exc).splitlines()[0]}).") from exc
+            data = yaml_laden(text, herkunft) or {}
+        except UnicodeDecodeError as exc:
+            raise ImportFehler(f"{herkunft} ist nicht in UTF-8 gespeichert.") from exc
+        if not isinstance(data, dict):
+            raise ImportFehler(f"{herkunft}: erwartet werden Schlüssel wie „raum: Spalte“, nicht "
+                               f"{type(data).__name__}.")
         return cls.aus_dict(data, herkunft)
 
 
@@ -702,17 +717,6 @@ def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefberi
                     pd.DataFrame({"zeile": pd.NA, "spalte": fehlend["indikator_id"], "wert": fehlend["raum_id"],
                                   "hinweis": "fehlt: " + fehlend["name"]}), anzahl=len(fehlend))
 
-    katalog = store.load_indikatoren()
-    offen = nicht_pruefbar(frame.reindex(columns=[*frame.columns, *({"zaehler", "nenner"} - set(frame.columns))]),
-                           frozenset(katalog.loc[katalog["aggregation"] == "summe", "indikator_id"]))
-    if offen.any():
-        bad = frame[offen.to_numpy()]
-        bericht.add("Warnung", "Geheimhaltung nicht prüfbar",
-                    f"{int(offen.sum())} Quoten ohne Zähler und Nenner: ob sie eine kleine Fallzahl verbergen, lässt "
-                    "sich nicht prüfen, sie werden ungeschützt gezeigt. Bitte Zähler oder Nenner mitliefern.",
-                    pd.DataFrame({"zeile": bad["zeile"] if "zeile" in bad else pd.NA, "spalte": bad["indikator_id"],
-                                  "wert": bad["raum_id"], "hinweis": "weder Zähler noch Nenner"}))
-
     zukunft = pd.to_datetime(frame["stichtag"]) > pd.Timestamp(stichtag_heute)
     if zukunft.any():
         bad = frame[zukunft]
@@ -855,10 +859,26 @@ def _unbenutzte_melden(tabelle: Tabelle, z: Zuordnung, katalog: pd.DataFrame, be
     if not frei:
         return
     hinweise = []
+    vertippt = []
+    zugeordnet = set(z.spalten) if z.format == "breit" else set()
     for spalte in frei:
         naechster = naechster_indikator(spalte, katalog)
         hinweise.append(f"ähnlichster Indikator: {naechster[0]} ({naechster[1]:.0%})"
                         if naechster and naechster[1] >= 0.7 else "kein ähnlicher Indikator im Katalog")
+        if z.format == "breit":
+            # a typo is close in spelling to an id (not merely a name containing an indicator's name)
+            tipp = max(((_aehnlichkeit(spalte, i), i) for i in katalog["indikator_id"]), default=(0.0, ""))
+            if tipp[0] >= 0.85 and tipp[1] not in zugeordnet:
+                vertippt.append((spalte, tipp[1]))
+    if vertippt:
+        # a typo'd indicator column would silently lose all its values: an error, not a hint
+        bericht.add("Fehler", "Spalte wie ein Indikator, aber nicht zugeordnet",
+                    f"{len(vertippt)} {'Spalte sieht' if len(vertippt) == 1 else 'Spalten sehen'} aus wie "
+                    "Indikatoren des Katalogs, sind aber keinem zugeordnet: "
+                    + _liste([f"„{s}“ (meinten Sie {i}?)" for s, i in vertippt], 6) + ". Ihre Werte gingen sonst "
+                    "verloren. Bitte in der Zuordnung dem Indikator zuweisen oder die Spalte aus der Datei entfernen.",
+                    pd.DataFrame({"zeile": pd.NA, "spalte": [s for s, _ in vertippt], "wert": "",
+                                  "hinweis": [f"meinten Sie {i}?" for _, i in vertippt]}), anzahl=len(vertippt))
     schwere = "Warnung" if z.format == "breit" else "Hinweis"
     bericht.add(schwere, "Spalte nicht verwendet",
                 f"{len(frei)} {'Spalte wird' if len(frei) == 1 else 'Spalten werden'} nicht übernommen: "
@@ -900,9 +920,13 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
     quote_ohne = frame[frame["indikator_id"].map(katalog.set_index("indikator_id")["aggregation"]).eq("quote")
                        & frame["nenner"].isna()]
     if len(quote_ohne):
-        bericht.add("Hinweis", "Quote ohne Zähler/Nenner",
-                    f"{len(quote_ohne)} Anteilswerte kommen ohne Zähler und Nenner. Sie werden gespeichert, "
-                    "lassen sich aber nicht zu höheren Raumebenen zusammenfassen.", anzahl=len(quote_ohne))
+        ungeprueft = nicht_pruefbar(quote_ohne, frozenset())
+        bericht.add("Warnung" if ungeprueft.any() else "Hinweis", "Quote ohne Zähler/Nenner",
+                    f"{len(quote_ohne)} Anteilswerte kommen ohne Nenner. Sie werden gespeichert, lassen sich aber "
+                    "nicht zu höheren Raumebenen zusammenfassen"
+                    + (f"; bei {int(ungeprueft.sum())} ohne Zähler und Nenner lässt sich auch nicht prüfen, ob sie "
+                       "eine kleine Fallzahl verbergen (Geheimhaltung): sie werden ungeschützt gezeigt. Bitte Zähler "
+                       "und Nenner mitliefern." if ungeprueft.any() else "."), anzahl=len(quote_ohne))
     pruefe_doppelte_datei(store, tabelle.sha256, bericht)
     vergleich = store.vergleiche_werte(frame) if len(frame) and bericht.ok else \
         frame.assign(art=pd.Series(dtype=str))

@@ -18,15 +18,35 @@ from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-KORPUS = ROOT / "tests" / "daten" / "schlecht"
-RAUM_ZUORDNUNG = ROOT / "tests" / "daten" / "raum_zuordnung.yaml"
+DATEN = ROOT / "tests" / "daten"
+KORPUS = DATEN / "schlecht"
+RAUM_ZUORDNUNG = DATEN / "raum_zuordnung.yaml"
+GUT = KORPUS / "formel.csv"            # any value file: the mapping is checked before the values
 DATEIEN = sorted(KORPUS.iterdir())
+ZIELE = sorted((DATEN / "schlecht_ziele").iterdir())
+ZUORDNUNGEN = sorted((DATEN / "schlecht_zuordnung").iterdir())
 RAEUME = [f"0{b}0{s}" for b in range(1, 9) for s in range(1, 6) if f"0{b}0{s}" != "0405"]  # 39 valid today
 GERMAN = ("Datei", "Zeile", "Spalte", "bitte", "Bitte", "keine", "nicht", "fehlt", "Objekt")
 
 
-def test_the_corpus_has_at_least_forty_files():
-    assert len(DATEIEN) >= 40
+def _befehl(art: str, datei: Path, db: Path) -> list[str]:
+    """The command a planner would run for one file of the corpus."""
+    if art == "ziele":
+        return ["ziele", str(datei), "--db", str(db)]
+    if art == "zuordnung":
+        return ["import", str(GUT), "--zuordnung", str(datei), "--db", str(db)]
+    args = ["import", str(datei), "--db", str(db)]
+    if datei.suffix in (".geojson", ".zip", ".gpkg"):
+        args += ["--zuordnung", str(RAUM_ZUORDNUNG)]
+    return args
+
+
+KORPUS_FAELLE = ([("werte", d) for d in DATEIEN] + [("ziele", d) for d in ZIELE]
+                 + [("zuordnung", d) for d in ZUORDNUNGEN])
+
+
+def test_the_corpus_has_at_least_a_hundred_files():
+    assert len(KORPUS_FAELLE) >= 100
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +65,47 @@ def _hash(path: Path) -> str:
         store.close()
 
 
-@pytest.mark.parametrize("datei", DATEIEN, ids=lambda p: p.name)
-def test_bad_file_is_rejected_in_german_and_changes_nothing(datei, korpus_db, capsys):
+@pytest.mark.parametrize(("art", "datei"), KORPUS_FAELLE, ids=lambda p: getattr(p, "name", p))
+def test_bad_file_is_rejected_in_german_and_changes_nothing(art, datei, korpus_db, capsys):
     before = _hash(korpus_db)
-    args = ["import", str(datei), "--db", str(korpus_db)]
-    if datei.suffix in (".geojson", ".zip"):
-        args += ["--zuordnung", str(RAUM_ZUORDNUNG)]
-    assert main(args) == 1
+    assert main(_befehl(art, datei, korpus_db)) == 1
     out = capsys.readouterr()
     text = out.out + out.err
     assert "Fehler" in text and any(word in text for word in GERMAN), text
-    assert "Traceback" not in text
+    assert "Traceback" not in text and "ließ sich nicht verarbeiten" not in text, text    # no generic fallback
+    assert "unerwarteten Fehlers" not in text, text
     assert _hash(korpus_db) == before
+
+
+BOMBEN = [KORPUS / n for n in ("zip_bombe.zip", "xlsx_hohe_kompression.xlsx", "xlsx_riesenbereich.xlsx",
+                               "xlsx_riesenbereich_dimension.xlsx", "katalog_yaml_bombe.yaml",
+                               "geo_tief_verschachtelt.geojson", "zip_viele_dateien.zip")]
+
+
+def test_bombs_are_refused_within_seconds_and_bounded_memory(demo_db_file, tmp_path):
+    """Each bomb in its own process (as a user's upload would be), with its peak memory: the figures of
+    the corpus in the closing note of #27 come from here."""
+    import resource
+    import shutil
+    import time
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_file, db)
+    for datei in [*BOMBEN, DATEN / "schlecht_ziele" / "alias_bombe_titel.yaml",
+                  DATEN / "schlecht_zuordnung" / "alias_bombe.yaml"]:
+        art = "ziele" if datei.parent.name == "schlecht_ziele" else \
+            "zuordnung" if datei.parent.name == "schlecht_zuordnung" else "werte"
+        skript = ("import resource, sys\nfrom fis.cli import main\nrc = main(sys.argv[1:])\n"
+                  "print('SPITZE', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+                  "sys.exit(rc)")
+        start = time.monotonic()
+        proc = subprocess.run([sys.executable, "-c", skript, *_befehl(art, datei, db)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)))
+        dauer = time.monotonic() - start
+        spitze_mb = int(proc.stderr.rsplit("SPITZE", 1)[-1].split()[0]) / 1024
+        assert proc.returncode == 1 and "Fehler" in proc.stderr, (datei.name, proc.stderr[-500:])
+        assert dauer < 30 and spitze_mb < 600, (datei.name, dauer, spitze_mb)
+        print(f"{datei.name}: abgelehnt in {dauer:.1f} s, Spitze {spitze_mb:.0f} MB")
 
 
 def test_ten_megabyte_line_is_rejected(korpus_db, tmp_path, capsys):
