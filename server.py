@@ -3,11 +3,21 @@ local users (ui/anmeldung.py), so that a signed-in user stays signed in across a
 a shared link. ``streamlit run server.py`` finds the ``app`` below; AppTests run app.py directly."""
 
 import os
+import sys
 
 import streamlit as st
 from starlette.middleware import Middleware
 
+from fis.config import benutzerdatei_pfad, config_ordner, load_config
+from fis.zugang import Benutzerdatei, einzelplatz_erlaubt, einzelplatz_verweigert
 from ui.anmeldung import Anmeldung
+
+# Without users every visitor has every right: refuse to serve the network that way.
+_adresse = st.get_option("server.address")
+if (not einzelplatz_erlaubt(_adresse) and load_config(config_ordner()).zugang.anmeldung == "lokal"
+        and not Benutzerdatei(benutzerdatei_pfad()).vorhanden()):
+    print(f"Fehler: {einzelplatz_verweigert(_adresse, benutzerdatei_pfad())}", file=sys.stderr)
+    sys.exit(2)
 
 # tells app.py (same process) that sign-ins go through the sign-in page and its session cookie
 os.environ["FIS_ANMELDUNG_HTTP"] = "1"

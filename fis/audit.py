@@ -123,18 +123,29 @@ SPERRE_VERSUCHE = 5
 SPERRE_MINUTEN = 15
 
 
-def anmeldung_gesperrt(store, name: str, jetzt: datetime | None = None) -> bool:
+def anmeldung_gesperrt(store, name: str, jetzt: datetime | None = None, client: str | None = None) -> bool:
     """True after SPERRE_VERSUCHE failed sign-ins for ``name`` within SPERRE_MINUTEN minutes
-    (and no successful one since): slows down password guessing across sessions."""
+    (and no successful one since): slows down password guessing across sessions.
+
+    With ``client`` (the sign-in page knows the address) only the failures from that client count: a
+    guesser locks the name for himself, not for the user signing in from her own machine, so nobody can
+    keep a known user locked out. Each client is also slowed down on its own (ui.anmeldung)."""
     jetzt = jetzt or datetime.now()
     zeilen = store.con.execute(
-        "SELECT aktion FROM audit_log WHERE objekt_typ = 'sitzung' AND objekt_id = ? AND zeitpunkt >= ? "
+        "SELECT aktion, details FROM audit_log WHERE objekt_typ = 'sitzung' AND objekt_id = ? AND zeitpunkt >= ? "
         "AND aktion IN ('anmeldung', 'anmeldung_fehlgeschlagen') ORDER BY audit_id DESC",
         [name, jetzt - timedelta(minutes=SPERRE_MINUTEN)],
     ).fetchall()
     fehl = 0
-    for (aktion,) in zeilen:
+    for aktion, details in zeilen:
         if aktion == "anmeldung":
             break
+        if client is not None:
+            try:
+                von = json.loads(details or "{}").get("client")
+            except (ValueError, AttributeError):
+                von = None
+            if von != client:
+                continue
         fehl += 1
     return fehl >= SPERRE_VERSUCHE

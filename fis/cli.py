@@ -557,7 +557,7 @@ def _user(args: argparse.Namespace) -> int:
     from fis.config import benutzerdatei_pfad
     from fis.sitzungen import sitzungen_fuer
     from fis.zugang import ROLLEN, Benutzerdatei, BenutzerFehler
-    datei = Benutzerdatei(args.datei or benutzerdatei_pfad())
+    datei = Benutzerdatei(args.datei or benutzerdatei_pfad(args.db))
 
     def passwort() -> str:
         if args.passwort_stdin:
@@ -743,7 +743,8 @@ def main(argv: list[str] | None = None) -> int:
     us.add_argument("--datei", default=None,
                     help="Benutzerdatei (Standard: FIS_BENUTZERDATEI oder benutzer.json neben der Datenbank)")
     us.add_argument("--passwort-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen")
-    us.add_argument("--db", default=str(db_path()), help=db_help + " (für das Audit-Log)")
+    us.add_argument("--db", default=str(db_path()), help=db_help + " (die Benutzerdatei liegt daneben; auch für das "
+                                                               "Audit-Log)")
     us.set_defaults(func=_user)
     si = sub.add_parser("sicherung", help="die Datenbank sichern (auch während die App läuft)")
     si.add_argument("--ziel", required=True, help="Ordner der Sicherungen")

@@ -679,9 +679,10 @@ def _pruefe_indizes(indizes: Indizes, bekannt: set[str], ebenen: int) -> None:
             raise ConfigError(f"indizes.yaml, Kombination „{k.id}“: unbekannte Indizes {', '.join(fehlt)}.")
 
 
-def benutzerdatei_pfad() -> Path:
-    """The local user file: ``FIS_BENUTZERDATEI``, else benutzer.json next to the database."""
-    return Path(os.environ.get("FIS_BENUTZERDATEI") or db_path().parent / "benutzer.json")
+def benutzerdatei_pfad(db: str | Path | None = None) -> Path:
+    """The local user file: ``FIS_BENUTZERDATEI``, else benutzer.json next to the database (``db``, else
+    the configured one): the users belong to their database, for the command line and the app alike."""
+    return Path(os.environ.get("FIS_BENUTZERDATEI") or Path(db or db_path()).parent / "benutzer.json")
 
 
 def aktive_stadt_datei() -> Path:

@@ -52,6 +52,22 @@ RECHTE: dict[str, frozenset[str]] = {
 
 # A local installation without any user: one person at their own computer, with every right.
 EINZELPLATZ_ROLLE = "einzelplatz"
+LOKALE_ADRESSEN = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def einzelplatz_erlaubt(adresse: str | None) -> bool:
+    """Without users every visitor has every right: only when nobody but this machine can connect
+    (an empty address makes Streamlit listen on every interface)."""
+    return (adresse or "").strip().strip("[]") in LOKALE_ADRESSEN
+
+
+def einzelplatz_verweigert(adresse: str | None, benutzerdatei) -> str:
+    """The German message when the app without users is reachable from the network."""
+    wo = adresse or "allen Netzwerkschnittstellen"
+    return (f"Diese Installation hat keine Benutzer (keine Benutzerdatei {benutzerdatei}) und ist unter {wo} "
+            "erreichbar: ohne Anmeldung hätte jeder im Netz alle Rechte. Sie startet deshalb nicht. Bitte erst "
+            "Benutzer anlegen (python -m fis user add NAME --rolle admin --db DATENBANK) oder die App nur an "
+            "127.0.0.1 binden (--server.address 127.0.0.1).")
 RECHTE[EINZELPLATZ_ROLLE] = frozenset(AKTIONEN)
 
 

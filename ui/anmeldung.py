@@ -219,10 +219,10 @@ class Anmeldung:
         if pause > 0:
             return _formular(basis, weiter, name, f"Zu viele Fehlversuche von diesem Rechner: bitte "
                                                   f"{pause:.0f} Sekunden warten und es dann erneut versuchen.")
-        b, gesperrt = await run_in_threadpool(_pruefen, name, passwort)
+        b, gesperrt = await run_in_threadpool(_pruefen, name, passwort, client)
         if gesperrt:
-            return _formular(basis, weiter, name, f"Zu viele Fehlversuche: die Anmeldung als „{name}“ ist für "
-                                                  f"{SPERRE_MINUTEN} Minuten gesperrt.")
+            return _formular(basis, weiter, name, f"Zu viele Fehlversuche: die Anmeldung als „{name}“ ist von "
+                                                  f"diesem Rechner aus für {SPERRE_MINUTEN} Minuten gesperrt.")
         if b is None:
             self.drossel.fehlschlag(client)
             await run_in_threadpool(_vermerken, name, "anmeldung_fehlgeschlagen",
@@ -249,15 +249,15 @@ class Anmeldung:
         return antwort
 
 
-def _pruefen(name: str, passwort: str):
-    """(user or None, locked?) – the per-user lock comes from the audit log (fis.audit)."""
+def _pruefen(name: str, passwort: str, client: str | None = None):
+    """(user or None, locked?) – the lock per user and client comes from the audit log (fis.audit)."""
     try:
         store = VERBINDUNGEN.holen(db_path(), warten=10)    # the app's own connection: one per process
     except StoreError:
         store = None                        # busy database: the password still decides
     if store is not None:
         try:
-            if anmeldung_gesperrt(store.cursor(), name):
+            if anmeldung_gesperrt(store.cursor(), name, client=client):
                 return None, True
         finally:
             VERBINDUNGEN.freigeben(db_path())

@@ -14,7 +14,16 @@ from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken
 from fis.config import benutzerdatei_pfad
 from fis.format import md
 from fis.ingest.lieferungen import benutzer as systemkonto
-from fis.zugang import EINZELPLATZ_ROLLE, ROLLEN, Benutzer, Benutzerdatei, benutzer_aus_claims, darf
+from fis.zugang import (
+    EINZELPLATZ_ROLLE,
+    ROLLEN,
+    Benutzer,
+    Benutzerdatei,
+    benutzer_aus_claims,
+    darf,
+    einzelplatz_erlaubt,
+    einzelplatz_verweigert,
+)
 
 
 def einzelplatz() -> Benutzer:
@@ -63,6 +72,10 @@ def aktuell() -> Benutzer | None:
                       {"rolle": b.rolle, "über": "OIDC"})
         return b
     if not datei().vorhanden():
+        adresse = st.get_option("server.address")
+        if not einzelplatz_erlaubt(adresse):
+            st.error(einzelplatz_verweigert(adresse, benutzerdatei_pfad()))
+            st.stop()
         return einzelplatz()
     cookie = _cookie()
     if cookie:
@@ -144,8 +157,9 @@ def _lokale_anmeldung() -> None:
 def seitenleiste(b: Benutzer) -> None:
     with st.sidebar:
         if b.rolle == EINZELPLATZ_ROLLE:
-            st.caption("Lokaler Einzelplatzmodus: ohne Anmeldung, nur auf diesem Rechner erreichbar "
-                       "(127.0.0.1). Benutzer anlegen: python -m fis user add …")
+            st.caption(f"Lokaler Einzelplatzmodus: ohne Anmeldung, nur auf diesem Rechner erreichbar "
+                       f"({st.get_option('server.address')}:{st.get_option('server.port')}). Benutzer anlegen: "
+                       "python -m fis user add …")
             return
         st.caption(f"Angemeldet: {md(b.name)} ({ROLLEN[b.rolle]})")
         if st.button("Abmelden", key="zugang_abmelden", icon=":material/logout:"):

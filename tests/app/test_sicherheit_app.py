@@ -230,3 +230,21 @@ def test_the_committee_typology_is_built_from_published_values_without_tiny_type
     assert "aus veröffentlichten Werten" in " ".join(c.value for c in ausschuss.caption)
     gebiete = ausschuss.dataframe[0].value["Gebiete"]
     assert (gebiete >= 3).all()
+
+
+def test_app_without_users_bound_to_the_network_shows_a_german_refusal(monkeypatch, demo_copy):
+    import streamlit
+    echt = streamlit.get_option
+    monkeypatch.setattr(streamlit, "get_option",
+                        lambda name: "0.0.0.0" if name == "server.address" else echt(name))
+    monkeypatch.delenv("FIS_BENUTZERDATEI", raising=False)
+    at = _app(monkeypatch, demo_copy)
+    assert not at.exception
+    assert any("ohne Anmeldung hätte jeder im Netz alle Rechte" in e.value for e in at.error)
+    assert not at.title                                               # no page rendered
+
+
+def test_single_user_sidebar_names_the_real_binding(monkeypatch, demo_copy):
+    monkeypatch.delenv("FIS_BENUTZERDATEI", raising=False)
+    at = _app(monkeypatch, demo_copy)
+    assert any("127.0.0.1:" in c.value for c in at.sidebar.caption)

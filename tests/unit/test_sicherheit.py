@@ -325,3 +325,51 @@ def test_cli_publish_audit_and_public_report(demo_copy, tmp_path, capsys, monkey
     assert main(["audit", "--db", str(demo_copy), "--wer", "cli.planer", "--csv", str(csv)]) == 0
     text = csv.read_text(encoding="utf-8-sig")
     assert text.count("cli.planer") == 4 and text.count("Lieferung veröffentlicht") == 2
+
+
+# --------------------------------------------------------------------------- users belong to their database
+
+def test_the_user_file_follows_db_on_the_command_line(tmp_path, monkeypatch, demo_db_file):
+    import shutil
+    monkeypatch.delenv("FIS_BENUTZERDATEI", raising=False)
+    ort = tmp_path / "andere stadt"
+    ort.mkdir()
+    shutil.copy(demo_db_file, ort / "x.duckdb")
+    monkeypatch.setattr("sys.stdin", io.StringIO("ein-langes-Passwort-123\n"))
+    assert main(["user", "add", "a.admin", "--rolle", "admin", "--passwort-stdin", "--db", str(ort / "x.duckdb")]) == 0
+    daten = json.loads((ort / "benutzer.json").read_text(encoding="utf-8"))
+    assert "a.admin" in json.dumps(daten)
+    from fis.config import benutzerdatei_pfad
+    assert benutzerdatei_pfad(ort / "x.duckdb") == ort / "benutzer.json"
+
+
+@pytest.mark.parametrize(("adresse", "erlaubt"), [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                                   ("[::1]", True), ("0.0.0.0", False), ("", False), (None, False),
+                                                   ("192.168.1.5", False)])
+def test_single_user_mode_only_on_localhost(adresse, erlaubt):
+    from fis.zugang import einzelplatz_erlaubt
+    assert einzelplatz_erlaubt(adresse) is erlaubt
+
+
+def test_the_server_without_users_refuses_to_listen_on_the_network(tmp_path, demo_db_file):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+    shutil.copy(demo_db_file, tmp_path / "x.duckdb")
+    root = Path(__file__).resolve().parents[2]
+    env = {**__import__("os").environ, "FIS_DB": str(tmp_path / "x.duckdb")}
+    env.pop("FIS_BENUTZERDATEI", None)
+    proc = subprocess.run([sys.executable, "-m", "streamlit", "run", "server.py", "--server.address", "0.0.0.0",
+                           "--server.port", "8597"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "keine Benutzer" in proc.stderr and "0.0.0.0" in proc.stderr and "127.0.0.1 binden" in proc.stderr
+
+
+def test_a_guesser_locks_a_name_only_for_his_own_client(store):
+    jetzt = datetime.now()
+    for _ in range(SPERRE_VERSUCHE):
+        vermerken(store, "p.planer", "anmeldung_fehlgeschlagen", "sitzung", "p.planer", {"client": "203.0.113.9"})
+    assert anmeldung_gesperrt(store, "p.planer", jetzt, client="203.0.113.9")
+    assert not anmeldung_gesperrt(store, "p.planer", jetzt, client="10.0.0.7")      # the user's own machine
+    assert anmeldung_gesperrt(store, "p.planer", jetzt)                               # no client known: per name
