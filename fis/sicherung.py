@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from fis.store import LATEST_VERSION, Store, StoreError, datenversion_schreiben, versionsdatei
+from fis.store import (
+    LATEST_VERSION,
+    DatenbankBeschaedigt,
+    Store,
+    StoreError,
+    datenversion_schreiben,
+    versionsdatei,
+)
 
 
 class SicherungsFehler(StoreError):
@@ -126,11 +133,15 @@ def wiederherstellen(sicherung: str | Path, db: str | Path, warten: float | None
         version = s.data_version()
     alt = None
     if db.exists():
-        with Store.open(db, warten=warten):       # wait until no process holds the database
-            pass
+        try:
+            with Store.open(db, warten=warten, pruefen=False):   # wait until no process holds the database
+                pass
+        except DatenbankBeschaedigt:
+            pass                                  # a damaged file nobody can open: replaced, kept beside it
         alt = db.with_name(f"{db.stem}.vor-wiederherstellung-{datetime.now():%Y%m%d-%H%M%S}{db.suffix}")
         os.replace(db, alt)
-        Path(f"{db}.wal").unlink(missing_ok=True)
+        if Path(f"{db}.wal").exists():
+            os.replace(f"{db}.wal", f"{alt}.wal")   # kept with its database, for analysis
     os.replace(neu, db)
     Path(f"{neu}.wal").unlink(missing_ok=True)
     versionsdatei(neu).unlink(missing_ok=True)

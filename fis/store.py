@@ -495,9 +495,18 @@ class StoreError(Exception):
     """A store operation failed; the message is German and meant for the user."""
 
 
+class DatenbankBeschaedigt(StoreError):
+    """The database file or its write-ahead log is damaged, or committed changes are missing."""
+
+
 class DatenbankBelegt(StoreError):
     """Another process (an import from the command line, the app) holds the database longer than
     the bounded wait."""
+
+
+_WIEDERHERSTELLEN = ("So geht es weiter: App und Befehle beenden und die letzte Sicherung zurückspielen: "
+                     "python -m fis wiederherstellen SICHERUNG --db {db} (Sicherungen: python -m fis sicherung, "
+                     "README „Betrieb“). Die beschädigte Fassung bleibt dabei zur Prüfung erhalten.")
 
 
 def warten_standard() -> float:
@@ -594,13 +603,18 @@ class Store:
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False, warten: float | None = None) -> Store:
+    def open(cls, path: str | Path, read_only: bool = False, warten: float | None = None,
+             pruefen: bool = True) -> Store:
         """Open (and create or upgrade) the database at ``path``; ':memory:' works too.
 
         ``warten``: seconds to wait while another process holds the file (DuckDB allows one
         writing process; the app holds it only while a page reads what is not cached yet), so that
         the app, imports, reports and user administration queue up instead of failing. None:
         FIS_WARTEN_SEKUNDEN (default 60). After that: :class:`DatenbankBelegt` in German.
+
+        A damaged file or write-ahead log, and a database that lacks changes the version file beside it
+        recorded as committed (a truncated log replays silently up to the cut), raise
+        :class:`DatenbankBeschaedigt` with the recovery step; ``pruefen=False`` skips the latter (restore).
         """
         path = str(path)
         if path != ":memory:":
@@ -627,7 +641,18 @@ class Store:
                     f"Die Datenbank „{path}“ lässt sich nicht öffnen ({exc}). Bitte prüfen, ob die "
                     "Datei eine DuckDB-Datenbank ist."
                 ) from exc
+            except duckdb.Error as exc:     # e.g. a write-ahead log whose checksums do not match
+                raise DatenbankBeschaedigt(
+                    f"Die Datenbank „{path}“ lässt sich nicht öffnen: sie oder ihr Schreibprotokoll („{path}.wal“) "
+                    f"ist beschädigt ({str(exc).splitlines()[0][:160]}). Es wurde nichts verändert. "
+                    + _WIEDERHERSTELLEN.format(db=path)) from exc
         store = cls(con, path)
+        if pruefen and path != ":memory:":
+            try:
+                store._versionsverlust_pruefen()
+            except DatenbankBeschaedigt:
+                store.close()
+                raise
         if read_only and 0 < store.schema_version() < LATEST_VERSION:
             # an older database read by a newer program: upgrade it once (briefly writable), then read
             store.close()
@@ -645,6 +670,25 @@ class Store:
             if path != ":memory:" and datenversion_lesen(path) is None:
                 datenversion_schreiben(path, store.data_version())
         return store
+
+    def _versionsverlust_pruefen(self) -> None:
+        """The version file records every committed change; a database behind it lost changes."""
+        datei = datenversion_lesen(self.path)
+        if not datei or "-" not in datei:
+            return
+        try:
+            erwartet = int(datei.split("-", 1)[0])
+            hier = int(self.data_version().split("-", 1)[0])
+        except (ValueError, duckdb.Error):
+            return
+        if hier < erwartet:
+            raise DatenbankBeschaedigt(
+                f"In der Datenbank „{self.path}“ fehlen bereits übernommene Änderungen: sie steht auf Datenversion "
+                f"{hier}, übernommen war schon Version {erwartet}. Vermutlich war ihr Schreibprotokoll („.wal“) "
+                "abgeschnitten oder beschädigt. Damit nichts unbemerkt verloren geht, wird sie nicht geöffnet. "
+                + _WIEDERHERSTELLEN.format(db=self.path) + " Danach die Lieferungen seit der Sicherung erneut "
+                "übernehmen. Wer die ältere Fassung bewusst weiterverwenden will, löscht "
+                f"„{versionsdatei(self.path)}“.")
 
     def _scalar(self, sql: str, params: list | None = None):
         """First column of the first row (None if no row); the result is fully consumed,
