@@ -447,6 +447,56 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        11,
+        "Veröffentlichung für Katalog, Raumgliederung, Ziele, Haushalt und Produktkennzahlen",
+        """
+        -- What Ausschuss and public see of the catalog and the Raumgliederung: as the current views, but
+        -- from published deliveries only (rows without a delivery, lieferung_id 0, were always in use).
+        CREATE OR REPLACE VIEW indikator_veroeffentlicht AS
+        SELECT v.* EXCLUDE (lieferung_id), v.lieferung_id
+        FROM indikator_version v LEFT JOIN lieferung l USING (lieferung_id)
+        WHERE coalesce(l.status, 'aktiv') = 'aktiv' AND (l.lieferung_id IS NULL OR l.veroeffentlicht_am IS NOT NULL)
+        QUALIFY row_number() OVER (PARTITION BY v.indikator_id ORDER BY v.lieferung_id DESC) = 1;
+        CREATE OR REPLACE VIEW raum_veroeffentlicht AS
+        WITH r AS (
+            SELECT r.* FROM raum r LEFT JOIN lieferung l USING (lieferung_id)
+            WHERE coalesce(l.status, 'aktiv') = 'aktiv'
+              AND (l.lieferung_id IS NULL OR l.veroeffentlicht_am IS NOT NULL)
+            QUALIFY row_number() OVER (PARTITION BY r.raum_id, r.gueltig_von
+                                       ORDER BY r.lieferung_id DESC) = 1),
+        s AS (
+            SELECT s.raum_id, s.gueltig_von, min(s.gueltig_bis) AS ende
+            FROM raum_schliessung s JOIN lieferung l USING (lieferung_id)
+            WHERE l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL GROUP BY s.raum_id, s.gueltig_von)
+        SELECT r.raum_id, r.gueltig_von,
+               CASE WHEN s.ende IS NULL THEN r.gueltig_bis
+                    WHEN r.gueltig_bis IS NULL THEN s.ende
+                    ELSE least(r.gueltig_bis, s.ende) END AS gueltig_bis,
+               r.ebene, r.name, r.parent_id, r.geometrie, r.flaeche_km2, r.lieferung_id
+        FROM r LEFT JOIN s USING (raum_id, gueltig_von);
+        -- Goals: every delivered version of a goal (the table ziel holds the current one); the public
+        -- sees per goal the newest version of a published delivery. Goals from before: in use (0).
+        CREATE TABLE ziel_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM ziel;
+        CREATE TABLE ziel_soll_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM ziel_soll;
+        -- Budget and product figures: the newest published delivery per key.
+        CREATE OR REPLACE VIEW produkt_kennzahl_veroeffentlicht AS
+        SELECT k.* FROM produkt_kennzahl_wert k JOIN lieferung l USING (lieferung_id)
+        WHERE l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL
+        QUALIFY row_number() OVER (
+            PARTITION BY k.kennzahl_id, k.jahr, k.wertart ORDER BY k.lieferung_id DESC) = 1;
+        CREATE OR REPLACE VIEW teilergebnisplan_veroeffentlicht AS
+        SELECT t.* FROM teilergebnisplan t JOIN lieferung l USING (lieferung_id)
+        WHERE l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL
+        QUALIFY row_number() OVER (
+            PARTITION BY t.produkt_nr, t.position_nr, t.jahr, t.monat, t.wertart
+            ORDER BY t.lieferung_id DESC) = 1;
+        CREATE OR REPLACE VIEW ziel_veroeffentlicht AS
+        SELECT f.* FROM ziel_fassung f LEFT JOIN lieferung l USING (lieferung_id)
+        WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
+        QUALIFY row_number() OVER (PARTITION BY f.ziel_id ORDER BY f.lieferung_id DESC) = 1;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -469,6 +519,12 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
              "richtung", "toleranz", "band_unten", "band_oben", "verantwortlich", "massnahmen",
              "beschlossen_von", "beschlossen_am", "band_unten_strikt", "band_oben_strikt"),
     "ziel_soll": ("ziel_id", "jahr", "soll"),
+    "ziel_fassung": ("ziel_id", "titel", "zielfeld", "zielebene", "parent_id", "beschreibung",
+                     "kennzahl_art", "indikator_id", "raum_id", "kennzahl_id", "produkt_nr",
+                     "position_nr", "einheit", "basiswert", "basisjahr", "zielwert", "zieldatum",
+                     "richtung", "toleranz", "band_unten", "band_oben", "verantwortlich", "massnahmen",
+                     "beschlossen_von", "beschlossen_am", "band_unten_strikt", "band_oben_strikt", "lieferung_id"),
+    "ziel_soll_fassung": ("ziel_id", "jahr", "soll", "lieferung_id"),
     "einordnung": ("bezug", "stichtag", "text", "lieferung_id"),
     "produktbereich": ("nr", "name", "verantwortlich"),
     "produktgruppe": ("nr", "bereich_nr", "name", "verantwortlich", "organisationseinheit",
@@ -595,6 +651,11 @@ class Store:
         self.path = path
         # True for Ausschuss and public: every read of values sees published deliveries only.
         self.nur_veroeffentlicht = nur_veroeffentlicht
+
+    @property
+    def _raeume(self) -> str:
+        """The Raumgliederung this store may read."""
+        return "raum_veroeffentlicht" if self.nur_veroeffentlicht else "raum_aktuell"
 
     @property
     def _werte(self) -> str:
@@ -884,11 +945,12 @@ class Store:
 
     def load_raeume(self, stichtag: date | None = None, ebene: int | None = None,
                     with_geometry: bool = False) -> pd.DataFrame:
-        """Raum records, optionally only those valid at ``stichtag`` and of one ``ebene``."""
+        """Raum records, optionally only those valid at ``stichtag`` and of one ``ebene``; for a public
+        store those of published deliveries."""
         geometry = ", geometrie" if with_geometry else ""
         return self.con.execute(
             "SELECT raum_id, gueltig_von, gueltig_bis, ebene, name, parent_id, flaeche_km2"
-            f"{geometry} FROM raum_aktuell "
+            f"{geometry} FROM {self._raeume} "
             "WHERE (CAST(? AS DATE) IS NULL OR (gueltig_von <= ? AND (gueltig_bis IS NULL OR gueltig_bis >= ?))) "
             "AND (CAST(? AS SMALLINT) IS NULL OR ebene = ?) "
             "ORDER BY ebene DESC, raum_id",
@@ -925,7 +987,9 @@ class Store:
         ).df()
 
     def load_indikatoren(self) -> pd.DataFrame:
-        return self.con.execute("SELECT * FROM indikator ORDER BY handlungsfeld, indikator_id").df()
+        """The current catalog; for a public store the one of the last published catalog deliveries."""
+        sicht = "indikator_veroeffentlicht" if self.nur_veroeffentlicht else "indikator"
+        return self.con.execute(f"SELECT * FROM {sicht} ORDER BY handlungsfeld, indikator_id").df()
 
     # ------------------------------------------------------------------ Wert
     def insert_werte(self, frame: pd.DataFrame) -> tuple[int, int]:
@@ -985,7 +1049,7 @@ class Store:
         self.con.register(t, tage)
         try:
             frame = self.con.execute(
-                f"WITH eins AS (SELECT t.stichtag, r.raum_id FROM {t} t JOIN raum_aktuell r "
+                f"WITH eins AS (SELECT t.stichtag, r.raum_id FROM {t} t JOIN {self._raeume} r "
                 "    ON r.ebene = 1 AND r.gueltig_von <= t.stichtag "
                 "    AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= t.stichtag)), "
                 "kern AS (SELECT unnest(?::VARCHAR[]) AS indikator_id), "
@@ -1208,17 +1272,28 @@ class Store:
         return self._insert_frame("ziel_soll", frame)
 
     def load_ziele(self) -> pd.DataFrame:
+        """The goals; for a public store each in the version of its last published delivery (a goal
+        delivered but not yet published is not there)."""
+        if self.nur_veroeffentlicht:
+            return self.con.execute(
+                "SELECT * EXCLUDE (lieferung_id) FROM ziel_veroeffentlicht ORDER BY ziel_id").df()
         return self.con.execute("SELECT * FROM ziel ORDER BY ziel_id").df()
 
-    def upsert_ziele(self, frame: pd.DataFrame, soll: pd.DataFrame | None = None) -> None:
+    def upsert_ziele(self, frame: pd.DataFrame, soll: pd.DataFrame | None = None,
+                     lieferung_id: int | None = None) -> None:
         """Replace the goals of ``frame`` (by ziel_id) and their annual Soll values; insert
-        new ones. Call inside a transaction."""
+        new ones; keep them as a version of ``lieferung_id`` (None: the newest goals delivery), which
+        the public sees once that delivery is published. Call inside a transaction."""
+        if lieferung_id is None:
+            lieferung_id = self._scalar("SELECT max(lieferung_id) FROM lieferung WHERE art = 'ziele'") or 0
         for zid in frame["ziel_id"]:
             self.con.execute("DELETE FROM ziel WHERE ziel_id = ?", [zid])
             self.con.execute("DELETE FROM ziel_soll WHERE ziel_id = ?", [zid])
         self._insert_frame("ziel", frame)
+        self._insert_frame("ziel_fassung", frame.assign(lieferung_id=lieferung_id))
         if soll is not None and len(soll):
             self._insert_frame("ziel_soll", soll)
+            self._insert_frame("ziel_soll_fassung", soll.assign(lieferung_id=lieferung_id))
 
     def insert_einordnung(self, frame: pd.DataFrame) -> int:
         return self._insert_frame("einordnung", frame)
@@ -1240,6 +1315,10 @@ class Store:
         return frame[frame["text"].str.strip() != ""].reset_index(drop=True)
 
     def load_ziel_soll(self) -> pd.DataFrame:
+        if self.nur_veroeffentlicht:
+            return self.con.execute(
+                "SELECT s.ziel_id, s.jahr, s.soll FROM ziel_soll_fassung s JOIN ziel_veroeffentlicht z "
+                "USING (ziel_id, lieferung_id) ORDER BY s.ziel_id, s.jahr").df()
         return self.con.execute("SELECT ziel_id, jahr, soll FROM ziel_soll ORDER BY ziel_id, jahr").df()
 
     # ------------------------------------------------------------------ Produkte
@@ -1291,7 +1370,8 @@ class Store:
     def load_produkt_kennzahlen(self) -> pd.DataFrame:
         return self.con.execute(
             "SELECT k.*, w.jahr, w.wertart, w.wert FROM produkt_kennzahl k "
-            "LEFT JOIN produkt_kennzahl_aktuell w USING (kennzahl_id) "
+            f"LEFT JOIN produkt_kennzahl_{'veroeffentlicht' if self.nur_veroeffentlicht else 'aktuell'} w "
+            "USING (kennzahl_id) "
             "ORDER BY k.kennzahl_id, w.jahr, w.wertart"
         ).df()
 
@@ -1301,7 +1381,7 @@ class Store:
     def load_teilergebnisplan(self, produkt_nrs: list[str] | None = None) -> pd.DataFrame:
         return self.con.execute(
             "SELECT produkt_nr, position_nr, jahr, monat, wertart, betrag, lieferung_id "
-            "FROM teilergebnisplan_aktuell "
+            f"FROM teilergebnisplan_{'veroeffentlicht' if self.nur_veroeffentlicht else 'aktuell'} "
             "WHERE CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], produkt_nr) "
             "ORDER BY produkt_nr, jahr, monat, wertart, position_nr",
             [produkt_nrs, produkt_nrs],

@@ -375,7 +375,7 @@ def uebernehmen(store, frame: pd.DataFrame, benutzer: Benutzer | str, bezeichnun
             benutzer=benutzer, quelle="Zielsystem", zeitpunkt=datetime.now(),
             pruefergebnis={"fehler": 0, "warnungen": 0}))
         store.set_lieferung_counts(lid, len(frame), len(neu), len(geaendert))
-        store.upsert_ziele(schreiben.drop(columns="_soll"), soll_werte(schreiben))
+        store.upsert_ziele(schreiben.drop(columns="_soll"), soll_werte(schreiben), lid)
         for r in neu:
             store.insert_audit(benutzer, "ziel_angelegt", "ziel", r["ziel_id"], {"titel": r["titel"]})
         for r, diff in geaendert:

@@ -24,7 +24,7 @@ def _mit_wal(demo_db_file: Path, ziel: Path) -> Path:
     process was killed before a checkpoint)."""
     db = ziel / "fis.duckdb"
     shutil.copy(demo_db_file, db)
-    with Store.open(db) as s:                     # the version file beside it, as in operation
+    with Store.open(db):                          # the version file beside it, as in operation
         pass
     skript = (f"import os\nfrom fis.store import Store\ns = Store.open({str(db)!r})\n"
               "s.con.execute(\"SET wal_autocheckpoint='1TB'\")\n"

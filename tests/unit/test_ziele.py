@@ -82,7 +82,7 @@ def test_every_problem_is_named_and_nothing_is_written(demo_copy):
     (b"ziele: [1, 2", "a.yaml", "kein gültiges YAML"),
     (b"- id: x", "a.yaml", "Liste unter dem Schlüssel „ziele:“"),
     (b"\xff\xfe kaputt", "a.yaml", "kein gültiges YAML in UTF-8"),
-    (b"PK\x03\x04 kein Excel", "a.xlsx", "lässt sich nicht lesen"),
+    (b"PK\x03\x04 kein Excel", "a.xlsx", "kein gültiges Excel-Dokument"),
     (b"id;titel", "a.csv", "als YAML .* oder Excel"),
 ])
 def test_unreadable_files_get_a_german_message(inhalt, name, meldung):
