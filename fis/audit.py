@@ -20,6 +20,7 @@ AKTIONEN = {
     "import": "Lieferung übernommen",
     "veroeffentlicht": "Lieferung veröffentlicht",
     "rollback": "Lieferung zurückgenommen",
+    "rollback_aufgehoben": "Zurücknahme aufgehoben",
     "ziel_angelegt": "Ziel angelegt",
     "ziel_geaendert": "Ziel geändert",
     "produkt_geaendert": "Produktstamm geändert",

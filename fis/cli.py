@@ -20,7 +20,14 @@ from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
 from fis.ingest.grenzen import yaml_laden
 from fis.ingest.lesen import ImportFehler, lies_tabelle
-from fis.ingest.lieferungen import benutzer, lieferungen_tabelle, veroeffentlichen, wert_historie, zuruecknehmen
+from fis.ingest.lieferungen import (
+    benutzer,
+    lieferungen_tabelle,
+    veroeffentlichen,
+    wert_historie,
+    zuruecknahme_aufheben,
+    zuruecknehmen,
+)
 from fis.ingest.raeume import GEO_ENDUNGEN, RaumZuordnung
 from fis.ingest.zahlen import parse_stichtag
 from fis.store import Store, StoreError
@@ -298,12 +305,21 @@ def _lieferungen(args: argparse.Namespace) -> int:
 
 def _rollback(args: argparse.Namespace) -> int:
     with Store.open(args.db, warten=WARTEN) as store:
-        info = zuruecknehmen(store, args.id, args.benutzer or benutzer(), args.grund)
+        info = zuruecknehmen(store, args.id, args.benutzer or benutzer(), args.grund, args.mit_abhaengigen)
     text = f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ zurückgenommen."
+    if info["abhaengige"]:
+        text += f" Mit ihr zurückgenommen: Lieferung {', '.join(map(str, info['abhaengige']))}."
     if "frueherer_stand" in info:
         text += (f" {info['frueherer_stand']} Werte gelten wieder in der früheren Fassung, "
                  f"{info['entfallen']} Werte entfallen.")
     print(text)
+    return 0
+
+
+def _rollback_aufheben(args: argparse.Namespace) -> int:
+    with Store.open(args.db, warten=WARTEN) as store:
+        info = zuruecknahme_aufheben(store, args.id, args.benutzer or benutzer())
+    print(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ gilt wieder (Zurücknahme aufgehoben).")
     return 0
 
 
@@ -682,7 +698,15 @@ def main(argv: list[str] | None = None) -> int:
     rb.add_argument("--db", default=str(db_path()), help=db_help)
     rb.add_argument("--grund", help="Begründung für das Protokoll")
     rb.add_argument("--benutzer", help="wer zurücknimmt")
+    rb.add_argument("--mit-abhaengigen", dest="mit_abhaengigen", action="store_true",
+                    help="Lieferungen, deren Werte ohne diese Lieferung kein gültiges Gebiet oder keinen "
+                         "Katalogeintrag hätten, mit zurücknehmen")
     rb.set_defaults(func=_rollback)
+    wl = sub.add_parser("wiederherstellen-lieferung", help="eine Zurücknahme aufheben (die Lieferung gilt wieder)")
+    wl.add_argument("id", type=int, help="Nummer der Lieferung")
+    wl.add_argument("--db", default=str(db_path()), help=db_help)
+    wl.add_argument("--benutzer", help="wer die Zurücknahme aufhebt")
+    wl.set_defaults(func=_rollback_aufheben)
     pub = sub.add_parser("publish", help="Lieferungen veröffentlichen (Ausschuss und Öffentlichkeit sehen sie dann)")
     pub.add_argument("ids", type=int, nargs="+", help="Nummern der Lieferungen")
     pub.add_argument("--db", default=str(db_path()), help=db_help)

@@ -1240,6 +1240,42 @@ class Store:
             [lieferung_id, lieferung_id, lieferung_id, lieferung_id, lieferung_id]).fetchall()[0]
         return {"frueherer_stand": int(rows[0]), "entfallen": int(rows[1]), "nicht_aktuell": int(rows[2])}
 
+    def _abhaengige_zaehlen(self) -> dict:
+        """Current values without a valid area (at their Stichtag) or without a catalog entry, with the
+        deliveries holding them; the catalog's and the Raumgliederung's size."""
+        waisen = self.con.execute(
+            "SELECT w.lieferung_id, count(*) FROM wert_aktuell w WHERE NOT EXISTS (SELECT 1 FROM raum_aktuell r "
+            "  WHERE r.raum_id = w.raum_id AND r.gueltig_von <= w.stichtag "
+            "  AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= w.stichtag)) GROUP BY 1").fetchall()
+        ohne = self.con.execute(
+            "SELECT w.lieferung_id, count(*) FROM wert_aktuell w "
+            "WHERE w.indikator_id NOT IN (SELECT indikator_id FROM indikator) GROUP BY 1").fetchall()
+        return {"waisen": dict(waisen), "ohne_katalog": dict(ohne),
+                "indikatoren": self._scalar("SELECT count(*) FROM indikator"),
+                "raeume": self._scalar("SELECT count(DISTINCT raum_id) FROM raum_aktuell")}
+
+    def rueckname_abhaengige(self, lieferung_ids: list[int]) -> dict:
+        """What rolling back ``lieferung_ids`` would do to what depends on them, computed by rolling them
+        back inside a transaction that is then undone: values left without a valid area or without a
+        catalog entry (``waisen``/``ohne_katalog``: per other delivery holding them, only those that the
+        rollback creates), indicators and areas that disappear."""
+        vorher = self._abhaengige_zaehlen()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("UPDATE lieferung SET status = 'zurückgenommen' WHERE list_contains(?::INTEGER[], "
+                             "lieferung_id)", [list(map(int, lieferung_ids))])
+            nachher = self._abhaengige_zaehlen()
+        finally:
+            self.con.execute("ROLLBACK")
+
+        def neu(art: str) -> dict[int, int]:
+            return {int(k): int(v - vorher[art].get(k, 0)) for k, v in nachher[art].items()
+                    if v > vorher[art].get(k, 0) and int(k) not in lieferung_ids}
+
+        return {"waisen": neu("waisen"), "ohne_katalog": neu("ohne_katalog"),
+                "indikatoren_entfallen": int(vorher["indikatoren"] - nachher["indikatoren"]),
+                "raeume_entfallen": int(vorher["raeume"] - nachher["raeume"])}
+
     def content_hash(self) -> str:
         """One hash over the rows of every table: equal hashes, equal contents."""
         tables = [r[0] for r in self.con.execute(

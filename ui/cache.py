@@ -293,6 +293,12 @@ def lagebild_indikatoren() -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def rueckname_abhaengige(version: str, lieferung_id: int) -> dict:
+    """What depends on a delivery: values that its rollback would leave without area or catalog entry."""
+    return _verbindung().cursor().rueckname_abhaengige([lieferung_id])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def rueckname_wirkung(version: str, lieferung_id: int) -> dict[str, int]:
     """What rolling back a delivery would do (a query over the value history: seconds in a large city)."""
     return _leser(version).rueckname_wirkung(lieferung_id)

@@ -23,10 +23,12 @@ from fis.ingest import werte as werte_import
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ALLE_BLAETTER, ImportFehler, excel_blaetter, ist_excel, lies_tabelle, max_bytes
 from fis.ingest.lieferungen import (
+    abhaengige_text,
     lieferungen_tabelle,
     unveroeffentlicht,
     veroeffentlichen,
     wert_historie,
+    zuruecknahme_aufheben,
     zuruecknehmen,
 )
 from ui import cache
@@ -478,13 +480,36 @@ def lieferungen_tab(config) -> None:
         nr = st.selectbox("Lieferung", aktiv["Nr."].tolist(), key="dp_rb_nr",
                           format_func=lambda n: f"{n} – {aktiv.set_index('Nr.').at[n, 'Bezeichnung']}")
         wirkung = cache.rueckname_wirkung(cache.data_version(), int(nr))
+        ab = cache.rueckname_abhaengige(cache.data_version(), int(nr))
         st.caption(f"Danach gelten {wirkung['frueherer_stand']} Werte wieder in der früheren Fassung, "
-                   f"{wirkung['entfallen']} Werte entfallen. Die Daten der Lieferung bleiben gespeichert.")
+                   f"{wirkung['entfallen']} Werte entfallen"
+                   + (f", {ab['indikatoren_entfallen']} Indikatoren fallen aus dem Katalog"
+                      if ab["indikatoren_entfallen"] > 0 else "")
+                   + (f", {ab['raeume_entfallen']} Gebiete aus der Raumgliederung"
+                      if ab["raeume_entfallen"] > 0 else "")
+                   + ". Die Daten der Lieferung bleiben gespeichert; die Rücknahme lässt sich aufheben.")
+        abhaengige = sorted(set(ab["waisen"]) | set(ab["ohne_katalog"]))
+        mit = False
+        if abhaengige:
+            st.warning(abhaengige_text(int(nr), ab), icon=":material/link:")
+            mit = st.checkbox(f"Abhängige Lieferungen mit zurücknehmen ({', '.join(map(str, abhaengige))})",
+                              key="dp_rb_mit")
         grund = st.text_input("Grund (für das Protokoll)", key="dp_rb_grund")
         sicher = st.checkbox("Ich möchte diese Lieferung zurücknehmen.", key="dp_rb_sicher")
-        if st.button("Zurücknehmen", disabled=not sicher, key="dp_rb_ok", icon=":material/undo:"):
-            info = zuruecknehmen(store, int(nr), angemeldet(), grund or None)
-            _nach_schreiben(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ zurückgenommen.")
+        if st.button("Zurücknehmen", disabled=not sicher or (bool(abhaengige) and not mit), key="dp_rb_ok",
+                     icon=":material/undo:"):
+            info = zuruecknehmen(store, int(nr), angemeldet(), grund or None, mit_abhaengigen=mit)
+            _nach_schreiben(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ zurückgenommen"
+                            + (f", mit ihr Lieferung {', '.join(map(str, info['abhaengige']))}."
+                               if info["abhaengige"] else "."))
+    zurueck = tabelle[tabelle["Status"] != "aktiv"]
+    if len(zurueck):
+        st.markdown("#### Zurücknahme aufheben")
+        nr_z = st.selectbox("Zurückgenommene Lieferung", zurueck["Nr."].tolist(), key="dp_rb_auf_nr",
+                            format_func=lambda n: f"{n} – {zurueck.set_index('Nr.').at[n, 'Bezeichnung']}")
+        if st.button("Wieder gelten lassen", key="dp_rb_auf_ok", icon=":material/redo:"):
+            info = zuruecknahme_aufheben(store, int(nr_z), angemeldet())
+            _nach_schreiben(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ gilt wieder.")
     st.markdown("#### Werthistorie")
     c1, c2, c3 = st.columns(3)
     raeume = store.load_raeume()

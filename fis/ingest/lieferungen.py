@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from fis.format import fmt_datum, fmt_zahl_genau
+from fis.format import fmt_datum, fmt_zahl, fmt_zahl_genau
 from fis.ingest.lesen import ImportFehler
 from fis.ingest.sperre import schreibsperre
 from fis.store import Store
@@ -82,9 +82,29 @@ def veroeffentlichen(store: Store, lieferung_id: int, wer: Benutzer | str) -> di
     return {"lieferung_id": int(lieferung_id), "bezeichnung": lieferung["bezeichnung"]}
 
 
-def zuruecknehmen(store: Store, lieferung_id: int, wer: Benutzer | str, grund: str | None = None) -> dict:
+def abhaengige_text(lieferung_id: int, ab: dict) -> str:
+    """What a rollback would leave behind, in German (empty if nothing)."""
+    teile = []
+    if ab["waisen"]:
+        teile.append(f"{fmt_zahl(sum(ab['waisen'].values()), 0)} Werte ohne gültiges Gebiet (aus Lieferung "
+                     f"{', '.join(map(str, sorted(ab['waisen'])))})")
+    if ab["ohne_katalog"]:
+        teile.append(f"{fmt_zahl(sum(ab['ohne_katalog'].values()), 0)} Werte ohne Eintrag im Indikatorenkatalog "
+                     f"(aus Lieferung {', '.join(map(str, sorted(ab['ohne_katalog'])))})")
+    if not teile:
+        return ""
+    return (f"Die Rücknahme von Lieferung {lieferung_id} ließe " + " und ".join(teile) + " zurück: Karten, Summen "
+            "und Berichte wären dann falsch oder leer.")
+
+
+def zuruecknehmen(store: Store, lieferung_id: int, wer: Benutzer | str, grund: str | None = None,
+                  mit_abhaengigen: bool = False) -> dict:
     """Roll a delivery back: its rows stay stored but no longer count; the previous
-    values become current again. Recorded in the audit log."""
+    values become current again. Recorded in the audit log; undone by :func:`zuruecknahme_aufheben`.
+
+    A rollback that would leave current values without a valid area or without a catalog entry (a
+    Raumgliederung or catalog that later values depend on) is refused with what depends on it, unless
+    ``mit_abhaengigen``: then the dependent deliveries are rolled back with it, in one transaction."""
     wer = handelnder(wer, "zuruecknehmen")
     lieferung = store.load_lieferung(int(lieferung_id))
     if lieferung is None:
@@ -93,15 +113,43 @@ def zuruecknehmen(store: Store, lieferung_id: int, wer: Benutzer | str, grund: s
         raise ImportFehler(f"Lieferung {lieferung_id} wurde bereits am "
                            f"{lieferung['zurueckgenommen_am']:%d.%m.%Y} zurückgenommen.")
     if lieferung["art"] == "ziele":
-        raise ImportFehler(f"Lieferung {lieferung_id} enthält Ziele; Ziele werden nicht versioniert und lassen "
-                           "sich nicht zurücknehmen. Jede Änderung steht mit vorher/nachher im Audit-Log; bitte "
-                           "das Ziel auf der Seite „Ziele“ wieder ändern.")
+        raise ImportFehler(f"Lieferung {lieferung_id} enthält Ziele; Ziele lassen sich nicht zurücknehmen. Jede "
+                           "Änderung steht mit vorher/nachher im Audit-Log; bitte das Ziel auf der Seite „Ziele“ "
+                           "wieder ändern.")
+    ab = store.rueckname_abhaengige([int(lieferung_id)])
+    abhaengige = sorted(set(ab["waisen"]) | set(ab["ohne_katalog"]))
+    if abhaengige and not mit_abhaengigen:
+        raise ImportFehler(abhaengige_text(int(lieferung_id), ab) + " Es wurde nichts verändert. Entweder die "
+                           f"abhängigen Lieferungen ({', '.join(map(str, abhaengige))}) mit zurücknehmen "
+                           "(Kommandozeile: --mit-abhaengigen, App: „abhängige Lieferungen mit zurücknehmen“) oder "
+                           "zuerst eine korrigierte Lieferung übernehmen.")
     wirkung = store.rueckname_wirkung(int(lieferung_id)) if lieferung["art"] == "werte" else {}
     with schreibsperre(store), store.transaction():
         store.set_lieferung_status(int(lieferung_id), "zurückgenommen", wer)
         store.insert_audit(wer, "rollback", "lieferung", str(lieferung_id), {
-            "art": lieferung["art"], "bezeichnung": lieferung["bezeichnung"], "grund": grund, **wirkung})
-    return {"lieferung_id": int(lieferung_id), "bezeichnung": lieferung["bezeichnung"], **wirkung}
+            "art": lieferung["art"], "bezeichnung": lieferung["bezeichnung"], "grund": grund,
+            "abhaengige": abhaengige, **wirkung})
+        for nr in abhaengige:
+            store.set_lieferung_status(nr, "zurückgenommen", wer)
+            store.insert_audit(wer, "rollback", "lieferung", str(nr), {
+                "grund": f"abhängig von Lieferung {lieferung_id}, mit ihr zurückgenommen"})
+    return {"lieferung_id": int(lieferung_id), "bezeichnung": lieferung["bezeichnung"],
+            "abhaengige": abhaengige, **wirkung}
+
+
+def zuruecknahme_aufheben(store: Store, lieferung_id: int, wer: Benutzer | str) -> dict:
+    """Undo a rollback: the delivery counts again (its newer values become current again). Audited."""
+    wer = handelnder(wer, "zuruecknehmen")
+    lieferung = store.load_lieferung(int(lieferung_id))
+    if lieferung is None:
+        raise ImportFehler(f"Lieferung {lieferung_id} gibt es nicht.")
+    if lieferung["status"] == "aktiv":
+        raise ImportFehler(f"Lieferung {lieferung_id} ist nicht zurückgenommen.")
+    with schreibsperre(store), store.transaction():
+        store.set_lieferung_status(int(lieferung_id), "aktiv", wer)
+        store.insert_audit(wer, "rollback_aufgehoben", "lieferung", str(lieferung_id), {
+            "art": lieferung["art"], "bezeichnung": lieferung["bezeichnung"]})
+    return {"lieferung_id": int(lieferung_id), "bezeichnung": lieferung["bezeichnung"]}
 
 
 def pruefe_doppelte_datei(store: Store, digest: str, bericht) -> None:

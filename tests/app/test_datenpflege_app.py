@@ -55,6 +55,23 @@ def test_rollback_from_the_page_restores_the_provisional_values(monkeypatch, dem
         store.close()
 
 
+def test_a_rollback_with_dependents_needs_them_and_can_be_undone_from_the_page(monkeypatch, demo_copy):
+    at = _app(monkeypatch, demo_copy)
+    at.selectbox(key="dp_rb_nr").set_value(2).run()                      # the Feldmark split of 2019
+    assert any("Werte ohne gültiges Gebiet" in w.value for w in at.warning)
+    at.checkbox(key="dp_rb_sicher").check().run()
+    assert at.button(key="dp_rb_ok").disabled                            # not without its dependents
+    at.checkbox(key="dp_rb_mit").check().run()
+    at.button(key="dp_rb_ok").click().run()
+    assert not at.exception and "mit ihr Lieferung" in at.success[0].value
+    at.selectbox(key="dp_rb_auf_nr").set_value(2).run()
+    at.button(key="dp_rb_auf_ok").click().run()
+    assert not at.exception and "gilt wieder" in at.success[0].value
+    with Store.open(demo_copy, read_only=True) as store:
+        status = store.load_lieferungen().set_index("lieferung_id")["status"]
+        assert status[2] == "aktiv" and status[16] == "zurückgenommen"   # the dependents stay rolled back
+
+
 def test_value_history_shows_both_versions(monkeypatch, demo_copy):
     at = _app(monkeypatch, demo_copy)
     at.selectbox(key="dp_h_raum").set_value("0101")
