@@ -21,5 +21,7 @@ if (not einzelplatz_erlaubt(_adresse) and load_config(config_ordner()).zugang.an
 
 # tells app.py (same process) that sign-ins go through the sign-in page and its session cookie
 os.environ["FIS_ANMELDUNG_HTTP"] = "1"
+# native readers of uploads (GDAL) run in a helper process: a crash on a malicious file spares the server
+os.environ.setdefault("FIS_PARSER_ISOLIERT", "1")
 
 app = st.App("app.py", middleware=[Middleware(Anmeldung)])

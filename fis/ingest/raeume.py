@@ -23,8 +23,10 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from fis.format import upload_name
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.grenzen import ist_text, zip_entpacken, zip_oeffnen
+from fis.ingest.isolation import isoliert
 from fis.ingest.lesen import ImportFehler, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
@@ -130,7 +132,13 @@ def _entpacke(data: bytes, dateiname: str, ziel: Path) -> Path:
 
 
 def lies_geodaten(data: bytes, dateiname: str, layer: str | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Read a boundary file; returns the frame and the layers the file has."""
+    """Read a boundary file; returns the frame and the layers the file has. In the app server the native
+    reader (GDAL) runs in a helper process (fis.ingest.isolation): a crash on a malicious file cannot
+    take the server down."""
+    return isoliert(_lies_geodaten, data, dateiname, layer, was=f"„{upload_name(dateiname)}“")
+
+
+def _lies_geodaten(data: bytes, dateiname: str, layer: str | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
     dateiname = pruefe_datei(data, dateiname, GEO_ENDUNGEN)
     if not data:
         raise ImportFehler(f"„{dateiname}“ ist leer.")
