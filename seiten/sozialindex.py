@@ -52,6 +52,9 @@ ebene_name, ebene_plural = m.ebenen[ix.ebene]
 st.caption(methode_text(ix, m.indikatoren["kurzname"].to_dict()))
 if e.nur_klassen:
     st.info(HINWEIS_NUR_KLASSEN)
+else:
+    st.caption("Intern: Indexwerte und Beiträge aus allen Werten. Ausschuss und Öffentlichkeit sehen nur Klassen, "
+               "wo Werte gesperrte kleine Fallzahlen verrieten.")
 geo = cache.geometrien(version, stichtag, ix.ebene)
 karte, legende = kartendaten(e, geo, namen)
 links, rechts = st.columns([4, 1.3])

@@ -9,7 +9,7 @@ aliases expand into billions of nodes. Each is refused here with a German messag
   reader needs much memory for) and never more than tenfold the upload limit; the sizes are checked
   while reading, so a header that lies about them does not help.
 * XLSX: the cell rectangle of every sheet (from the cell references, not the declared dimension) at
-  most ``MAX_ZELLEN`` cells.
+  most ``MAX_ZELLEN`` cells; CSV and XLSX tables at most :func:`max_zellen` cells (rows × columns).
 * YAML: at most ``MAX_YAML_BYTES``; aliases (``*a``) expanded at most ``MAX_YAML_KNOTEN`` nodes, no
   recursive aliases.
 """
@@ -101,6 +101,24 @@ def zip_entpacken(data: bytes, dateiname: str, ziel: Path, namen: list[str]) -> 
                 out.write(block)
 
 
+def max_zellen() -> int:
+    """Largest table of one upload in cells (rows × columns): FIS_MAX_ZELLEN, default 10 million. It bounds
+    the memory of checking a delivery (about 200 bytes per cell at the peak, bench/import_1m.py)."""
+    try:
+        return int(float(os.environ.get("FIS_MAX_ZELLEN", "10000000")))
+    except ValueError:
+        return 10_000_000
+
+
+def zellen_pruefen(zeilen: int, spalten: int, dateiname: str) -> None:
+    """Refuse a table of more cells than :func:`max_zellen` before it is parsed."""
+    if zeilen * spalten > max_zellen():
+        raise ImportFehler(
+            f"„{dateiname}“ hat {fmt_zahl(zeilen, 0)} Zeilen mit {fmt_zahl(spalten, 0)} Spalten, das sind "
+            f"{fmt_zahl(zeilen * spalten, 0)} Zellen; eine Lieferung darf höchstens {fmt_zahl(max_zellen(), 0)} "
+            "haben (FIS_MAX_ZELLEN). Bitte die Lieferung teilen, z. B. nach Jahren oder Indikatoren.")
+
+
 def _spalte(buchstaben: bytes) -> int:
     n = 0
     for b in buchstaben:
@@ -127,6 +145,7 @@ def xlsx_pruefen(data: bytes, dateiname: str) -> None:
                 spalten = max(spalten, _spalte(m.group(1)))
                 zeilen = max(zeilen, int(m.group(2)))
             rest = text[-64:]
+        zellen_pruefen(zeilen, spalten, dateiname)
         if zeilen * spalten > MAX_ZELLEN:
             blatt = Path(name).stem
             raise ImportFehler(

@@ -19,7 +19,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from fis.format import fmt_zahl
-from fis.ingest.grenzen import ImportFehler, max_bytes, xlsx_pruefen
+from fis.ingest.grenzen import ImportFehler, max_bytes, xlsx_pruefen, zellen_pruefen
 
 MAX_SPALTEN = 2000
 MAX_ZELLE = 100_000          # characters; longer cells are not data but garbage
@@ -271,7 +271,9 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
     if kopf_index and not kopfzeile:
         hinweise.insert(0, _hinweis_kopf(dateiname, kopf_index + 1, [z.replace(sep, " ").strip()
                                                                      for z in lines[:kopf_index]]))
-    _doppelte_koepfe(_felder(lines[kopf_index], sep, dateiname), dateiname, kopf_index + 1)
+    kopf = _felder(lines[kopf_index], sep, dateiname)
+    _doppelte_koepfe(kopf, dateiname, kopf_index + 1)
+    zellen_pruefen(text.count("\n") - kopf_index - 1, len(kopf), dateiname)     # before pandas holds them all
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             na_filter=False, skipinitialspace=False, engine="c",

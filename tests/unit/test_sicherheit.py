@@ -373,3 +373,12 @@ def test_a_guesser_locks_a_name_only_for_his_own_client(store):
     assert anmeldung_gesperrt(store, "p.planer", jetzt, client="203.0.113.9")
     assert not anmeldung_gesperrt(store, "p.planer", jetzt, client="10.0.0.7")      # the user's own machine
     assert anmeldung_gesperrt(store, "p.planer", jetzt)                               # no client known: per name
+
+
+def test_a_table_beyond_the_cell_budget_is_refused_before_it_is_parsed(monkeypatch):
+    monkeypatch.setenv("FIS_MAX_ZELLEN", "1000")
+    text = "raum;indikator;stichtag;wert\n" + "0101;alq;31.12.2024;5\n" * 300      # 1.200 cells
+    with pytest.raises(ImportFehler, match=r"300 Zeilen mit 4 Spalten, das sind 1\.200 Zellen.*höchstens 1\.000"):
+        lies_tabelle(text.encode(), "gross.csv")
+    klein = "raum;indikator;stichtag;wert\n" + "0101;alq;31.12.2024;5\n" * 240      # 960 cells
+    assert len(lies_tabelle(klein.encode(), "klein.csv").daten) == 240
