@@ -449,7 +449,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         11,
-        "Veröffentlichung für Katalog, Raumgliederung, Ziele, Haushalt und Produktkennzahlen",
+        "Veröffentlichung für Katalog, Raumgliederung, Ziele, Haushalt, Produkte und Produktkennzahlen",
         """
         -- What Ausschuss and public see of the catalog and the Raumgliederung: as the current views, but
         -- from published deliveries only (rows without a delivery, lieferung_id 0, were always in use).
@@ -491,6 +491,35 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         QUALIFY row_number() OVER (
             PARTITION BY t.produkt_nr, t.position_nr, t.jahr, t.monat, t.wertart
             ORDER BY t.lieferung_id DESC) = 1;
+        -- Product master data and texts: every delivered version (the version before the first change
+        -- kept as 0, in use); the public sees the newest published one, rows never delivered as they are.
+        CREATE TABLE produktbereich_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM produktbereich;
+        CREATE OR REPLACE VIEW produktbereich_veroeffentlicht AS
+        WITH f AS (
+            SELECT f.* FROM produktbereich_fassung f LEFT JOIN lieferung l USING (lieferung_id)
+            WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
+            QUALIFY row_number() OVER (PARTITION BY f.nr ORDER BY f.lieferung_id DESC) = 1)
+        SELECT f.* EXCLUDE (lieferung_id) FROM f
+        UNION ALL BY NAME
+        SELECT t.* FROM produktbereich t WHERE t.nr NOT IN (SELECT nr FROM produktbereich_fassung);
+        CREATE TABLE produktgruppe_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM produktgruppe;
+        CREATE OR REPLACE VIEW produktgruppe_veroeffentlicht AS
+        WITH f AS (
+            SELECT f.* FROM produktgruppe_fassung f LEFT JOIN lieferung l USING (lieferung_id)
+            WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
+            QUALIFY row_number() OVER (PARTITION BY f.nr ORDER BY f.lieferung_id DESC) = 1)
+        SELECT f.* EXCLUDE (lieferung_id) FROM f
+        UNION ALL BY NAME
+        SELECT t.* FROM produktgruppe t WHERE t.nr NOT IN (SELECT nr FROM produktgruppe_fassung);
+        CREATE TABLE produkt_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM produkt;
+        CREATE OR REPLACE VIEW produkt_veroeffentlicht AS
+        WITH f AS (
+            SELECT f.* FROM produkt_fassung f LEFT JOIN lieferung l USING (lieferung_id)
+            WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
+            QUALIFY row_number() OVER (PARTITION BY f.nr ORDER BY f.lieferung_id DESC) = 1)
+        SELECT f.* EXCLUDE (lieferung_id) FROM f
+        UNION ALL BY NAME
+        SELECT t.* FROM produkt t WHERE t.nr NOT IN (SELECT nr FROM produkt_fassung);
         CREATE OR REPLACE VIEW ziel_veroeffentlicht AS
         SELECT f.* FROM ziel_fassung f LEFT JOIN lieferung l USING (lieferung_id)
         WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
@@ -527,12 +556,19 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "ziel_soll_fassung": ("ziel_id", "jahr", "soll", "lieferung_id"),
     "einordnung": ("bezug", "stichtag", "text", "lieferung_id"),
     "produktbereich": ("nr", "name", "verantwortlich"),
+    "produktbereich_fassung": ("nr", "name", "verantwortlich", "lieferung_id"),
     "produktgruppe": ("nr", "bereich_nr", "name", "verantwortlich", "organisationseinheit",
                       "gremium", "beschreibung", "zielsetzung", "zielerreichung", "zielgruppe",
                       "besonderheiten"),
+    "produktgruppe_fassung": ("nr", "bereich_nr", "name", "verantwortlich", "organisationseinheit",
+                      "gremium", "beschreibung", "zielsetzung", "zielerreichung", "zielgruppe",
+                      "besonderheiten", "lieferung_id"),
     "produkt": ("nr", "gruppe_nr", "name", "verantwortlich", "organisationseinheit", "gremium",
                 "beschreibung", "zielsetzung", "zielerreichung", "zielgruppe", "besonderheiten",
                 "rechtsgrundlage"),
+    "produkt_fassung": ("nr", "gruppe_nr", "name", "verantwortlich", "organisationseinheit", "gremium",
+                "beschreibung", "zielsetzung", "zielerreichung", "zielgruppe", "besonderheiten",
+                "rechtsgrundlage", "lieferung_id"),
     "produkt_kennzahl": ("kennzahl_id", "nr", "name", "einheit", "art", "polaritaet",
                          "nachkommastellen"),
     "produkt_kennzahl_wert": ("kennzahl_id", "jahr", "wertart", "wert", "lieferung_id"),
@@ -1379,29 +1415,41 @@ class Store:
     def insert_teilergebnisplan(self, frame: pd.DataFrame) -> int:
         return self._insert_frame("teilergebnisplan", frame)
 
-    def upsert_produktstamm(self, ebene: str, frame: pd.DataFrame) -> None:
-        """Replace rows of ``produktbereich``, ``produktgruppe`` or ``produkt`` by number; call
-        inside a transaction."""
+    def upsert_produktstamm(self, ebene: str, frame: pd.DataFrame, lieferung_id: int | None = None) -> None:
+        """Replace rows of ``produktbereich``, ``produktgruppe`` or ``produkt`` by number and keep them as a
+        version of ``lieferung_id`` (None: the newest products delivery), which the public sees once that
+        delivery is published (the version before the first change stays, as 0); call inside a transaction."""
         if ebene not in ("produktbereich", "produktgruppe", "produkt"):
             raise StoreError(f"Unbekannte Produktebene {ebene}")
-        for nr in frame["nr"]:
-            # The table name is one of three fixed names checked above, never user input.
+        if lieferung_id is None:
+            lieferung_id = self._scalar("SELECT max(lieferung_id) FROM lieferung WHERE art = 'produkte'") or 0
+        nrs = [str(n) for n in frame["nr"]]
+        # The table name is one of three fixed names checked above, never user input.
+        self.con.execute(f"INSERT INTO {ebene}_fassung BY NAME SELECT *, 0 AS lieferung_id FROM {ebene} "
+                         f"WHERE list_contains(?::VARCHAR[], nr) AND nr NOT IN (SELECT nr FROM {ebene}_fassung)", [nrs])
+        for nr in nrs:
             self.con.execute(f"DELETE FROM {ebene} WHERE nr = ?", [nr])
         self._insert_frame(ebene, frame)
+        self._insert_frame(f"{ebene}_fassung", frame.assign(lieferung_id=lieferung_id))
 
     def load_produkte(self) -> pd.DataFrame:
         """Products with their group and area names (one row per product)."""
+        p, g, b = (self._produkt_sicht(t) for t in ("produkt", "produktgruppe", "produktbereich"))
         return self.con.execute(
             "SELECT p.*, g.name AS gruppe_name, g.bereich_nr, b.name AS bereich_name "
-            "FROM produkt p JOIN produktgruppe g ON p.gruppe_nr = g.nr "
-            "JOIN produktbereich b ON g.bereich_nr = b.nr ORDER BY p.nr"
+            f"FROM {p} p JOIN {g} g ON p.gruppe_nr = g.nr "
+            f"JOIN {b} b ON g.bereich_nr = b.nr ORDER BY p.nr"
         ).df()
 
+    def _produkt_sicht(self, tabelle: str) -> str:
+        """A product table as this store may read it (public: the published versions)."""
+        return f"{tabelle}_veroeffentlicht" if self.nur_veroeffentlicht else tabelle
+
     def load_produktgruppen(self) -> pd.DataFrame:
-        return self.con.execute("SELECT * FROM produktgruppe ORDER BY nr").df()
+        return self.con.execute(f"SELECT * FROM {self._produkt_sicht('produktgruppe')} ORDER BY nr").df()
 
     def load_produktbereiche(self) -> pd.DataFrame:
-        return self.con.execute("SELECT * FROM produktbereich ORDER BY nr").df()
+        return self.con.execute(f"SELECT * FROM {self._produkt_sicht('produktbereich')} ORDER BY nr").df()
 
     def load_produkt_kennzahlen(self) -> pd.DataFrame:
         return self.con.execute(

@@ -130,7 +130,7 @@ def uebernehmen(store: Store, v: ProduktVorbereitung, benutzer: Benutzer | str, 
             pruefergebnis={"fehler": 0, "aenderungen": len(v.aenderungen)}))
         for ebene in ("produktbereich", "produktgruppe", "produkt"):
             if ebene in v.zeilen:
-                store.upsert_produktstamm(ebene, v.zeilen[ebene])
+                store.upsert_produktstamm(ebene, v.zeilen[ebene], lid)
         n = sum(len(f) for f in v.zeilen.values())
         store.set_lieferung_counts(lid, n, n, len(v.aenderungen))
         for a in v.aenderungen:

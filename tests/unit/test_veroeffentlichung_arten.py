@@ -106,3 +106,21 @@ def test_unpublished_budget_figures_are_invisible_to_the_public(store):
     assert 123456789.0 not in set(_oeffentlich(store).load_teilergebnisplan()["betrag"])
     veroeffentlichen(store, lid, "p.planer")
     assert 123456789.0 in set(_oeffentlich(store).load_teilergebnisplan()["betrag"])
+
+
+def test_unpublished_product_texts_are_invisible_to_the_public(store):
+    from fis.ingest import produkte as produkte_import
+    from fis.ingest.lesen import lies_tabelle
+    p = store.load_produkte().iloc[0]
+    vorher = p["beschreibung"]
+    text = f"nr;name;beschreibung\n{p['nr']};{p['name']};ENTWURF neue Beschreibung\n"
+    v = produkte_import.vorbereiten(store, lies_tabelle(text.encode(), "produkte.csv"))
+    assert v.uebernehmbar, v.bericht.als_text()
+    lid = produkte_import.uebernehmen(store, v, "p.planer")
+    assert store.load_produkte().set_index("nr").at[p["nr"], "beschreibung"] == "ENTWURF neue Beschreibung"
+    oeffentlich = _oeffentlich(store).load_produkte().set_index("nr")
+    assert oeffentlich.at[p["nr"], "beschreibung"] == vorher
+    assert len(oeffentlich) == len(store.load_produkte())                     # nothing else lost
+    veroeffentlichen(store, lid, "p.planer")
+    assert _oeffentlich(store).load_produkte().set_index("nr").at[p["nr"], "beschreibung"] == \
+        "ENTWURF neue Beschreibung"
