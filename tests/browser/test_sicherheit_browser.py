@@ -104,3 +104,40 @@ def test_ausschuss_reaches_no_datenpflege_and_no_unpublished_value_by_url(demo_d
         assert "31.12.2025" not in page.locator("body").inner_text()
         page.screenshot(path=str(ARTIFACTS / "ausschuss_unveroeffentlicht_url.png"))
         browser.close()
+
+
+def test_ausschuss_sees_index_classes_only_on_a_projector(demo_db_file, tmp_path):
+    """1280×800 as on a Fachausschuss projector: the Sozialindex as classes, its components as published
+    values beside the city's, no contribution chart; the browser received no index value."""
+    from playwright.sync_api import sync_playwright
+
+    db = tmp_path / "ausschuss.duckdb"
+    shutil.copy(demo_db_file, db)
+    benutzer = tmp_path / "benutzer.json"
+    Benutzerdatei(benutzer).hinzufuegen("a.ausschuss", "ausschuss", "Ausschuss-Passwort-1")
+    env = {"FIS_DB": str(db), "FIS_BENUTZERDATEI": str(benutzer)}
+    with streamlit_server(env) as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        antworten: list[str] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda f: antworten.append(
+            f if isinstance(f, str) else f.decode("latin-1"))))
+        page.goto(url + "/sozialindex")
+        page.get_by_label("Benutzername").wait_for(timeout=120_000)
+        page.wait_for_timeout(1000)
+        page.get_by_label("Benutzername").fill("a.ausschuss")
+        page.get_by_label("Passwort").fill("Ausschuss-Passwort-1")
+        page.get_by_role("button", name="Anmelden").click()
+        page.get_by_text("nur Klassen", exact=False).first.wait_for(timeout=120_000)
+        page.get_by_text("Was den Wert treibt").wait_for(timeout=120_000)
+        page.wait_for_timeout(4000)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Indexwert\n" not in text and "Beitrag zum Index" not in text
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "ausschuss_sozialindex_1280.png"))
+        page.get_by_text("Was den Wert treibt").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "ausschuss_sozialindex_treiber_1280.png"))
+        gesendet = "".join(antworten)
+        assert "Beitrag zum Index" not in gesendet and "(Index " not in gesendet
+        browser.close()
