@@ -429,8 +429,14 @@ def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, 
                         if k.indikator in m.indikatoren.index
                         and isinstance(m.indikatoren.at[k.indikator, "quelle"], str)})
         + ([f"Methode nach: {ix.quelle}"] if ix.quelle else []),
-        hinweise=["Der Index wird aus den internen, nicht unterdrückten Werten berechnet; ausgewiesen werden nur "
-                  "Indexwerte und Klassen, aus denen sich keine Fallzahlen zurückrechnen lassen.", GEHEIMHALTUNG])
+        hinweise=[("Der Index wird aus allen Werten berechnet, auch aus gesperrten; ausgewiesen werden nur Klassen, "
+                   "weil sich aus Indexwerten gesperrte kleine Fallzahlen zurückrechnen ließen."
+                   if e.nur_klassen else
+                   "Keine Komponente eines bewerteten Gebiets ist gesperrt: die Indexwerte verraten keine kleine "
+                   "Fallzahl." if oeffentlich else
+                   "Interne Fassung: Indexwerte und Klassen aus allen, auch gesperrten Werten – nicht zur "
+                   "Veröffentlichung. Die veröffentlichte Fassung (Rolle Ausschuss, --nur-veroeffentlicht) zeigt "
+                   "Klassen ohne Werte."), GEHEIMHALTUNG])
 
 
 def _index_zusammenfassung(store, config, ix, e, e_vor, vor, tabelle: pd.DataFrame, stichtag: date,

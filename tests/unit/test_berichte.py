@@ -147,7 +147,7 @@ def test_indexbericht(demo, config, m):
     assert "Gegenüber 31.12.2023:" in flach and "Kita-Kinder mit beitragsbefreiten Eltern" in flach
     hoechster = e.werte.sort_values("wert", ascending=False).iloc[0]
     assert fmt_zahl(hoechster["wert"], 2) in text and f"({hoechster['raum_id']})" in text
-    assert "D hohe Belastung" in text
+    assert "D hohe Belastung" in text and "Interne Fassung" in flach
 
 
 def test_produktdatenblatt_of_a_group_contains_each_product(demo, config, m):
@@ -197,3 +197,19 @@ def test_cli_report_errors_are_german(demo_db_file, tmp_path):
     r = lauf("monitoring", "--stichtag", "31.12.1990")
     assert r.returncode == 1 and "keine Werte" in r.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_indexbericht_for_the_public_has_classes_but_no_index_value(demo, config):
+    from fis.monitoring import lade_monitoring
+    oeffentlich = demo.cursor(nur_veroeffentlicht=True)
+    daten = lade_indexdaten(oeffentlich, config)
+    m_pub = lade_monitoring(oeffentlich, config)
+    tag = date(2024, 12, 31)
+    b = indexbericht(oeffentlich, config, daten, m_pub, anzeige_geometrien(oeffentlich, tag, 1), "sozialindex", tag)
+    text, _ = _text(pdf(b))
+    flach = text.replace("\n", " ")
+    e = berechne_aus(daten, config, next(i for i in config.indizes.indizes if i.id == "sozialindex"), tag)
+    assert "D hohe Belastung" in text and "nur Klassen" in flach
+    assert "Indexwert " not in flach and "Interne Fassung" not in flach
+    for wert in e.werte["wert"].dropna():                       # no internal index value, at any rounding shown
+        assert fmt_zahl(wert, 2) not in text or abs(wert) < 0.1 or fmt_zahl(wert, 2) in ("1,00", "0,00")
