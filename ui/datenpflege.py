@@ -481,12 +481,13 @@ def lieferungen_tab(config) -> None:
                           format_func=lambda n: f"{n} – {aktiv.set_index('Nr.').at[n, 'Bezeichnung']}")
         wirkung = cache.rueckname_wirkung(cache.data_version(), int(nr))
         ab = cache.rueckname_abhaengige(cache.data_version(), int(nr))
-        st.caption(f"Danach gelten {wirkung['frueherer_stand']} Werte wieder in der früheren Fassung, "
-                   f"{wirkung['entfallen']} Werte entfallen"
-                   + (f", {ab['indikatoren_entfallen']} Indikatoren fallen aus dem Katalog"
-                      if ab["indikatoren_entfallen"] > 0 else "")
-                   + (f", {ab['raeume_entfallen']} Gebiete aus der Raumgliederung"
-                      if ab["raeume_entfallen"] > 0 else "")
+        folgen = [text for n, text in (
+            (wirkung["frueherer_stand"], f"{wirkung['frueherer_stand']} Werte gelten wieder in der früheren Fassung"),
+            (wirkung["entfallen"], f"{wirkung['entfallen']} Werte entfallen"),
+            (ab["indikatoren_entfallen"], f"{ab['indikatoren_entfallen']} Indikatoren entfallen aus dem Katalog"),
+            (ab["raeume_entfallen"], f"{ab['raeume_entfallen']} Gebiete entfallen aus der Raumgliederung"))
+            if n > 0]
+        st.caption(("Danach: " + ", ".join(folgen) if folgen else "Danach gilt die vorige Fassung")
                    + ". Die Daten der Lieferung bleiben gespeichert; die Rücknahme lässt sich aufheben.")
         abhaengige = sorted(set(ab["waisen"]) | set(ab["ohne_katalog"]))
         mit = False

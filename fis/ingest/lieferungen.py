@@ -82,15 +82,20 @@ def veroeffentlichen(store: Store, lieferung_id: int, wer: Benutzer | str) -> di
     return {"lieferung_id": int(lieferung_id), "bezeichnung": lieferung["bezeichnung"]}
 
 
+def _aus_lieferungen(nummern) -> str:
+    n = sorted(nummern)
+    return f"aus Lieferung {n[0]}" if len(n) == 1 else f"aus den Lieferungen {', '.join(map(str, n))}"
+
+
 def abhaengige_text(lieferung_id: int, ab: dict) -> str:
     """What a rollback would leave behind, in German (empty if nothing)."""
     teile = []
     if ab["waisen"]:
-        teile.append(f"{fmt_zahl(sum(ab['waisen'].values()), 0)} Werte ohne gültiges Gebiet (aus Lieferung "
-                     f"{', '.join(map(str, sorted(ab['waisen'])))})")
+        teile.append(f"{fmt_zahl(sum(ab['waisen'].values()), 0)} Werte ohne gültiges Gebiet "
+                     f"({_aus_lieferungen(ab['waisen'])})")
     if ab["ohne_katalog"]:
         teile.append(f"{fmt_zahl(sum(ab['ohne_katalog'].values()), 0)} Werte ohne Eintrag im Indikatorenkatalog "
-                     f"(aus Lieferung {', '.join(map(str, sorted(ab['ohne_katalog'])))})")
+                     f"({_aus_lieferungen(ab['ohne_katalog'])})")
     if not teile:
         return ""
     return (f"Die Rücknahme von Lieferung {lieferung_id} ließe " + " und ".join(teile) + " zurück: Karten, Summen "

@@ -39,7 +39,7 @@ def test_rollback_from_the_page_restores_the_provisional_values(monkeypatch, dem
     # Lieferung 17 is the final BA correction of 2024; rolling it back brings back the provisional values.
     at.selectbox(key="dp_rb_nr").set_value(17).run()
     hinweis = [c.value for c in at.caption if "früheren Fassung" in c.value][0]
-    assert hinweis.startswith("Danach gelten 306 Werte wieder")  # 6 BA-Indikatoren × 51 Sozialräume
+    assert hinweis.startswith("Danach: 306 Werte gelten wieder")  # 6 BA-Indikatoren × 51 Sozialräume
     assert at.button(key="dp_rb_ok").disabled
     at.checkbox(key="dp_rb_sicher").check().run()
     at.text_input(key="dp_rb_grund").input("Test").run()
