@@ -28,6 +28,22 @@ import pandas as pd
 
 # --------------------------------------------------------------------------- schema
 
+def _fassungen(tabelle: str) -> str:
+    """Versions of a master-data table per delivery and its published view (migration 11): the newest
+    published version per ``nr``; rows that were never delivered again as they are."""
+    return f"""
+        CREATE TABLE {tabelle}_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM {tabelle};
+        CREATE OR REPLACE VIEW {tabelle}_veroeffentlicht AS
+        WITH f AS (
+            SELECT f.* FROM {tabelle}_fassung f LEFT JOIN lieferung l USING (lieferung_id)
+            WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
+            QUALIFY row_number() OVER (PARTITION BY f.nr ORDER BY f.lieferung_id DESC) = 1)
+        SELECT f.* EXCLUDE (lieferung_id) FROM f
+        UNION ALL BY NAME
+        SELECT t.* FROM {tabelle} t WHERE t.nr NOT IN (SELECT nr FROM {tabelle}_fassung);
+"""
+
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
         1,
@@ -493,33 +509,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             ORDER BY t.lieferung_id DESC) = 1;
         -- Product master data and texts: every delivered version (the version before the first change
         -- kept as 0, in use); the public sees the newest published one, rows never delivered as they are.
-        CREATE TABLE produktbereich_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM produktbereich;
-        CREATE OR REPLACE VIEW produktbereich_veroeffentlicht AS
-        WITH f AS (
-            SELECT f.* FROM produktbereich_fassung f LEFT JOIN lieferung l USING (lieferung_id)
-            WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
-            QUALIFY row_number() OVER (PARTITION BY f.nr ORDER BY f.lieferung_id DESC) = 1)
-        SELECT f.* EXCLUDE (lieferung_id) FROM f
-        UNION ALL BY NAME
-        SELECT t.* FROM produktbereich t WHERE t.nr NOT IN (SELECT nr FROM produktbereich_fassung);
-        CREATE TABLE produktgruppe_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM produktgruppe;
-        CREATE OR REPLACE VIEW produktgruppe_veroeffentlicht AS
-        WITH f AS (
-            SELECT f.* FROM produktgruppe_fassung f LEFT JOIN lieferung l USING (lieferung_id)
-            WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
-            QUALIFY row_number() OVER (PARTITION BY f.nr ORDER BY f.lieferung_id DESC) = 1)
-        SELECT f.* EXCLUDE (lieferung_id) FROM f
-        UNION ALL BY NAME
-        SELECT t.* FROM produktgruppe t WHERE t.nr NOT IN (SELECT nr FROM produktgruppe_fassung);
-        CREATE TABLE produkt_fassung AS SELECT *, 0::INTEGER AS lieferung_id FROM produkt;
-        CREATE OR REPLACE VIEW produkt_veroeffentlicht AS
-        WITH f AS (
-            SELECT f.* FROM produkt_fassung f LEFT JOIN lieferung l USING (lieferung_id)
-            WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)
-            QUALIFY row_number() OVER (PARTITION BY f.nr ORDER BY f.lieferung_id DESC) = 1)
-        SELECT f.* EXCLUDE (lieferung_id) FROM f
-        UNION ALL BY NAME
-        SELECT t.* FROM produkt t WHERE t.nr NOT IN (SELECT nr FROM produkt_fassung);
+        """ + "".join(_fassungen(t) for t in ("produktbereich", "produktgruppe", "produkt")) + """
         CREATE OR REPLACE VIEW ziel_veroeffentlicht AS
         SELECT f.* FROM ziel_fassung f LEFT JOIN lieferung l USING (lieferung_id)
         WHERE f.lieferung_id = 0 OR (l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL)

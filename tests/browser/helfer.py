@@ -59,6 +59,18 @@ def launch(playwright):
               "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"])
 
 
+def anmelden(page, adresse: str, name: str, passwort: str) -> None:
+    """Open ``adresse``, sign in on the sign-in page and wait until the app shows who is signed in."""
+    page.goto(adresse)
+    page.get_by_label("Benutzername").wait_for(timeout=120_000)
+    page.wait_for_timeout(1000)
+    page.get_by_label("Benutzername").fill(name)
+    page.get_by_label("Passwort").fill(passwort)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_text(f"Angemeldet: {name}").wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)
+
+
 def nur_lokal(hosts: set[str]) -> bool:
     """Every request went to this machine (data: URLs have no host)."""
     return all(h == "127.0.0.1" or h.startswith("data:") or h.startswith("blob:") for h in hosts)

@@ -12,7 +12,7 @@ from fis.ingest import werte as werte_import
 from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
 from fis.zugang import Benutzerdatei
-from tests.browser.helfer import ARTIFACTS, launch, streamlit_server
+from tests.browser.helfer import ARTIFACTS, anmelden, launch, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -73,17 +73,7 @@ def test_ausschuss_reaches_no_datenpflege_and_no_unpublished_value_by_url(demo_d
         browser = launch(p)
         page = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
 
-        def anmelden(adresse: str) -> None:
-            page.goto(adresse)
-            page.get_by_label("Benutzername").wait_for(timeout=120_000)
-            page.wait_for_timeout(1000)
-            page.get_by_label("Benutzername").fill("a.ausschuss")
-            page.get_by_label("Passwort").fill("Ausschuss-Passwort-1")
-            page.get_by_role("button", name="Anmelden").click()
-            page.get_by_text("Angemeldet: a.ausschuss").wait_for(timeout=120_000)
-            page.wait_for_timeout(1500)
-
-        anmelden(url + "/datenpflege")
+        anmelden(page, url + "/datenpflege", "a.ausschuss", "Ausschuss-Passwort-1")
         page.get_by_role("heading", name="Lagebild Musterstadt").wait_for(timeout=120_000)
         page.wait_for_timeout(3000)
         text = page.locator('[data-testid="stMain"]').inner_text()
@@ -122,12 +112,7 @@ def test_ausschuss_sees_index_classes_only_on_a_projector(demo_db_file, tmp_path
         antworten: list[str] = []
         page.on("websocket", lambda ws: ws.on("framereceived", lambda f: antworten.append(
             f if isinstance(f, str) else f.decode("latin-1"))))
-        page.goto(url + "/sozialindex")
-        page.get_by_label("Benutzername").wait_for(timeout=120_000)
-        page.wait_for_timeout(1000)
-        page.get_by_label("Benutzername").fill("a.ausschuss")
-        page.get_by_label("Passwort").fill("Ausschuss-Passwort-1")
-        page.get_by_role("button", name="Anmelden").click()
+        anmelden(page, url + "/sozialindex", "a.ausschuss", "Ausschuss-Passwort-1")
         page.get_by_text("nur Klassen", exact=False).first.wait_for(timeout=120_000)
         page.get_by_text("Was den Wert treibt").wait_for(timeout=120_000)
         page.wait_for_timeout(4000)
