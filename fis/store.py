@@ -706,6 +706,8 @@ class Store:
         path = str(path)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if not Path(path).exists():
+                versionsdatei(path).unlink(missing_ok=True)     # a new database: a version file left over
         warten = warten_standard() if warten is None else warten
         deadline = time.monotonic() + warten
         pause = 0.05

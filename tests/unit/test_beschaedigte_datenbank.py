@@ -82,3 +82,11 @@ def test_the_app_shows_the_damage_in_german(demo_db_file, tmp_path, monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception
     assert any("beschädigt" in e.value and "wiederherstellen" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_a_new_database_ignores_a_version_file_left_over(tmp_path):
+    db = tmp_path / "neu.duckdb"
+    Path(f"{db}.datenversion").write_text("50-alt", encoding="utf-8")
+    with Store.open(db) as s:                       # no false alarm: the old file belonged to a deleted database
+        assert s.schema_version() > 0
+    assert datenversion_lesen(db) != "50-alt"
