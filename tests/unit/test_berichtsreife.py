@@ -26,7 +26,7 @@ from fis.einordnung import speichern
 from fis.lagebild import compute_lagebild
 from fis.maps import anzeige_geometrien, kartenansicht
 from fis.monitoring import lade_monitoring, profil
-from fis.store import Store
+from fis.store import LATEST_VERSION, Store
 
 T = date(2024, 12, 31)
 
@@ -232,11 +232,20 @@ def test_design_errors_are_german(design_config, ersetzen, meldung):
 
 
 def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
+    """A database of schema 9 (before the Einordnung and the publication of every delivery kind)."""
     with Store.open(demo_copy) as s:
-        s.con.execute("DROP TABLE einordnung")
-        s.con.execute("DELETE FROM schema_version WHERE version = 10")
+        ziele = len(s.load_ziele())
+        for sicht in ("indikator", "raum", "ziel", "produktbereich", "produktgruppe", "produkt",
+                      "produkt_kennzahl", "teilergebnisplan"):
+            s.con.execute(f"DROP VIEW {sicht}_veroeffentlicht")
+        for tabelle in ("ziel_fassung", "ziel_soll_fassung", "produktbereich_fassung", "produktgruppe_fassung",
+                        "produkt_fassung", "einordnung"):
+            s.con.execute(f"DROP TABLE {tabelle}")
+        s.con.execute("DELETE FROM schema_version WHERE version >= 10")
     with Store.open(demo_copy, read_only=True) as s:
-        assert s.schema_version() == 10 and s.load_einordnungen().empty
+        assert s.schema_version() == LATEST_VERSION and s.load_einordnungen().empty
+        # goals that were in use before count as published
+        assert len(s.cursor(nur_veroeffentlicht=True).load_ziele()) == ziele
 
 
 def test_a_trend_of_eight_bezirke_gives_every_line_its_own_colour(m):
