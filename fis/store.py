@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -586,6 +587,10 @@ class DatenbankBelegt(StoreError):
     the bounded wait."""
 
 
+# What DuckDB says about a damaged file or write-ahead log (and not about a lock or a configuration).
+_BESCHAEDIGT = re.compile(r"WAL|corrupt|checksum|INTERNAL|Serialization|not a valid DuckDB|truncated",
+                          re.IGNORECASE)
+
 _WIEDERHERSTELLEN = ("So geht es weiter: App und Befehle beenden und die letzte Sicherung zurückspielen: "
                      "python -m fis wiederherstellen SICHERUNG --db {db} (Sicherungen: python -m fis sicherung, "
                      "README „Betrieb“). Die beschädigte Fassung bleibt dabei zur Prüfung erhalten.")
@@ -730,8 +735,10 @@ class Store:
                     f"Die Datenbank „{path}“ lässt sich nicht öffnen ({exc}). Bitte prüfen, ob die "
                     "Datei eine DuckDB-Datenbank ist."
                 ) from exc
-            except duckdb.Error as exc:     # e.g. a write-ahead log whose checksums do not match
-                raise DatenbankBeschaedigt(
+            except duckdb.Error as exc:
+                if isinstance(exc, duckdb.ConnectionException) or not _BESCHAEDIGT.search(str(exc)):
+                    raise StoreError(f"Die Datenbank „{path}“ lässt sich nicht öffnen ({exc}).") from exc
+                raise DatenbankBeschaedigt(        # e.g. a write-ahead log whose checksums do not match
                     f"Die Datenbank „{path}“ lässt sich nicht öffnen: sie oder ihr Schreibprotokoll („{path}.wal“) "
                     f"ist beschädigt ({str(exc).splitlines()[0][:160]}). Es wurde nichts verändert. "
                     + _WIEDERHERSTELLEN.format(db=path)) from exc

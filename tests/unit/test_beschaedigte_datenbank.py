@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from fis.cli import main
 from fis.sicherung import sichern
-from fis.store import DatenbankBeschaedigt, Store, datenversion_lesen
+from fis.store import DatenbankBeschaedigt, Store, StoreError, datenversion_lesen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,6 +32,12 @@ def _mit_wal(demo_db_file: Path, ziel: Path) -> Path:
     subprocess.run([sys.executable, "-c", skript], cwd=ROOT, check=True)
     assert Path(f"{db}.wal").stat().st_size > 10_000
     return db
+
+
+def test_a_connection_with_another_configuration_is_no_damage(demo, demo_db_file):
+    with pytest.raises(StoreError) as fehler:                        # the session holds it read-only
+        Store.open(demo_db_file, warten=0)
+    assert not isinstance(fehler.value, DatenbankBeschaedigt) and "beschädigt" not in str(fehler.value)
 
 
 def test_a_committed_change_in_the_log_survives_a_kill(demo_db_file, tmp_path):
@@ -54,7 +60,10 @@ def test_a_corrupt_log_gives_a_german_message_with_the_recovery_step(demo_db_fil
 
 def test_a_truncated_log_is_not_a_silent_loss(demo_db_file, tmp_path, capsys):
     db = _mit_wal(demo_db_file, tmp_path)
-    sicherung = sichern(demo_db_file, tmp_path / "sicherungen")      # an older backup
+    kopie = tmp_path / "kopie" / "fis.duckdb"                         # (the session's demo file is open here)
+    kopie.parent.mkdir()
+    shutil.copy(demo_db_file, kopie)
+    sicherung = sichern(kopie, tmp_path / "sicherungen")              # an older backup
     groesse = Path(f"{db}.wal").stat().st_size
     with open(f"{db}.wal", "r+b") as f:
         f.truncate(groesse // 2)
