@@ -97,6 +97,7 @@ def test_a_new_city_from_the_browser_alone(server, tmp_path):
         page.get_by_text("4 – sozialatlas_beispielstadt.xlsx").last.click()
         page.wait_for_timeout(1500)
         page.keyboard.press("Escape")
+        page.get_by_role("button", name="Veröffentlichen").wait_for(timeout=90_000)     # a rerun under load
         page.get_by_role("button", name="Veröffentlichen").click()
         page.get_by_text("Veröffentlicht: Lieferung").wait_for(timeout=60_000)
         # 4. the Lagebild of the new city
