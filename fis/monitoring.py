@@ -416,6 +416,8 @@ def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggr
     raeume = store.load_raeume()
     top = max(e.ebene for e in config.stadt.raumebenen)
     werte = store.load_werte(indikator_ids=indikator_ids)
+    # values of an indicator this reader's catalog does not have (its catalog delivery is not published)
+    werte = werte[werte["indikator_id"].isin(indikatoren["indikator_id"])]
     if "veroeffentlicht" in werte:
         # A value nobody has published yet is provisional for every reader, whatever its deliverer said.
         werte["status"] = werte["status"].where(werte["veroeffentlicht"], "vorläufig")

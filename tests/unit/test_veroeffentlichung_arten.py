@@ -124,3 +124,20 @@ def test_unpublished_product_texts_are_invisible_to_the_public(store):
     veroeffentlichen(store, lid, "p.planer")
     assert _oeffentlich(store).load_produkte().set_index("nr").at[p["nr"], "beschreibung"] == \
         "ENTWURF neue Beschreibung"
+
+
+def test_published_values_of_an_unpublished_new_indicator_stay_hidden(store, config):
+    from fis.ingest import werte as werte_import
+    from fis.ingest.lesen import lies_tabelle
+    katalog = yaml.safe_load((DEFAULT_CONFIG_DIR / "indikatoren.yaml").read_text(encoding="utf-8"))
+    neu = dict(katalog["indikatoren"][1], id="neu_quote", name="Neuer Indikator", kurzname="Neu")
+    katalog["indikatoren"].append(neu)
+    v = katalog_import.vorbereiten(store, yaml.safe_dump(katalog, allow_unicode=True).encode(), "k.yaml", 3)
+    katalog_import.uebernehmen(store, v, "p.planer")                 # not published
+    tabelle = lies_tabelle(b"raum;indikator;stichtag;wert;zaehler;nenner\n0101;neu_quote;31.12.2024;10,0;50;500\n",
+                           "neu.csv")
+    w = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
+    veroeffentlichen(store, werte_import.uebernehmen(store, w, "p.planer"), "p.planer")   # values published
+    m = lade_monitoring(_oeffentlich(store), config)                   # no error, no orphan
+    assert "neu_quote" not in set(m.werte["indikator_id"])
+    assert "neu_quote" in set(lade_monitoring(store, config).werte["indikator_id"])
