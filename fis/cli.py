@@ -87,7 +87,7 @@ def _lade_yaml(path: str | None) -> dict:
         return {}
     try:
         data = yaml_laden(Path(path).read_bytes(), f"Zuordnung „{path}“") or {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ImportFehler(f"Zuordnung „{path}“ lässt sich nicht lesen ({exc}).") from exc
     if not isinstance(data, dict):
         raise ImportFehler(f"Zuordnung „{path}“: erwartet wird ein Abschnitt mit Schlüsseln.")

@@ -83,8 +83,6 @@ def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
     if name.endswith((".yaml", ".yml")):
         try:
             daten = yaml_laden(inhalt, dateiname)
-        except UnicodeDecodeError as exc:
-            raise ZielFehler([f"{dateiname}: kein gültiges YAML in UTF-8 ({exc})."]) from exc
         except ImportFehler as exc:
             raise ZielFehler([str(exc)]) from exc
         if not isinstance(daten, dict) or not isinstance(daten.get("ziele"), list):

@@ -161,7 +161,11 @@ def yaml_laden(text: str | bytes, wo: str):
         if len(text) > MAX_YAML_BYTES:
             raise ImportFehler(f"{wo}: die Datei ist {_mb(len(text))} groß; erlaubt sind höchstens "
                                f"{_mb(MAX_YAML_BYTES)}.")
-        text = text.decode("utf-8")
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportFehler(f"{wo}: kein gültiges YAML in UTF-8 (nicht lesbares Byte an Stelle {exc.start}).") \
+                from exc
     elif len(text) > MAX_YAML_BYTES:
         raise ImportFehler(f"{wo}: der Text ist länger als {_mb(MAX_YAML_BYTES)}.")
     try:

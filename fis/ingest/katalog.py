@@ -48,10 +48,7 @@ def aus_config(config: Config) -> pd.DataFrame:
 
 
 def _aus_yaml(data: bytes, dateiname: str) -> tuple[Indikator, ...]:
-    try:
-        yaml_laden(data, f"„{dateiname}“")           # size and alias expansion before the typed reader
-    except UnicodeDecodeError as exc:
-        raise ImportFehler(f"„{dateiname}“ ist keine UTF-8-Textdatei.") from exc
+    yaml_laden(data, f"„{dateiname}“")               # size, encoding and alias expansion before the typed reader
     with tempfile.TemporaryDirectory(prefix="fis_katalog_") as tmp:
         path = Path(tmp) / Path(dateiname).name
         path.write_bytes(data)

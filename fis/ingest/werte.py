@@ -148,14 +148,7 @@ class Zuordnung:
 
     @classmethod
     def aus_yaml(cls, text: str | bytes, herkunft: str = "Zuordnung") -> Zuordnung:
-        try:
-            data = yaml_laden(text, herkunft) or {}
-        except UnicodeDecodeError as exc:
-            raise ImportFehler(f"{herkunft} ist nicht in UTF-8 gespeichert.") from exc
-        if not isinstance(data, dict):
-            raise ImportFehler(f"{herkunft}: erwartet werden Schlüssel wie „raum: Spalte“, nicht "
-                               f"{type(data).__name__}.")
-        return cls.aus_dict(data, herkunft)
+        return cls.aus_dict(yaml_laden(text, herkunft) or {}, herkunft)
 
 
 def _norm(name: str) -> str:
