@@ -67,6 +67,7 @@ def seitenliste(datenpflege_zuerst: bool = False) -> dict[str, list]:
             st.Page("seiten/zusammenhaenge.py", title="Zusammenhänge", icon=":material/scatter_plot:"),
             st.Page("seiten/sozialindex.py", title="Sozialindex", icon=":material/stacked_bar_chart:"),
             st.Page("seiten/typisierung.py", title="Typisierung", icon=":material/category:"),
+            st.Page("seiten/einrichtungen.py", title="Einrichtungen", icon=":material/location_city:"),
         ],
         "Steuerung": [
             st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),

@@ -13,6 +13,7 @@ from pathlib import Path
 from fis.config import ConfigError, db_path, load_config
 from fis.demo import build_demo
 from fis.export import csv_bytes
+from fis.ingest import einrichtungen as einrichtungen_import
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
 from fis.ingest import produkte as produkte_import
@@ -149,6 +150,14 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
         if not v.uebernehmbar or args.nur_pruefen:
             return v.bericht.ok
         lid = produkte_import.uebernehmen(store, v, wer, args.bezeichnung)
+    elif art == "einrichtungen":
+        v = einrichtungen_import.vorbereiten(store, config, data, path.name, args.crs, args.blatt)
+        _bericht(v.bericht, args, path)
+        counts = v.vergleich["art"].value_counts().to_dict()
+        print("Vorschau: " + ", ".join(f"{k} {n}" for k, n in counts.items()) + f" (Koordinaten aus {v.crs})")
+        if not v.uebernehmbar or args.nur_pruefen:
+            return v.bericht.ok
+        lid = einrichtungen_import.uebernehmen(store, v, wer, config, args.bezeichnung, args.quelle)
     elif art == "raeume":
         spec = _lade_yaml(args.zuordnung)
         for key in ("ebene", "gueltig_von", "gueltig_bis", "crs"):
@@ -407,6 +416,33 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
     return 0
 
 
+def _versorgung(args: argparse.Namespace) -> int:
+    from fis.monitoring import lade_monitoring
+    from fis.versorgung import luecken, luecken_tabelle
+    config = load_config(args.config)
+    v = config.einrichtungen.versorgungsgrad(args.indikator)
+    if v is None:
+        gibt = ", ".join(g.indikator for g in config.einrichtungen.versorgung) or "keine (einrichtungen.yaml)"
+        print(f"Fehler: „{args.indikator}“ ist kein Versorgungsgrad. Vorhanden: {gibt}.", file=sys.stderr)
+        return 1
+    stichtag = parse_stichtag(args.stichtag)
+    with Store.open(args.db, read_only=True) as store:
+        store.nur_veroeffentlicht = args.nur_veroeffentlicht
+        m = lade_monitoring(store, config, [v.indikator])
+    tabelle = luecken_tabelle(luecken(m, config, v.indikator, stichtag, args.ebene), v,
+                              str(m.indikatoren.at[v.indikator, "einheit"]), config.ebene(args.ebene).name)
+    if tabelle.empty:
+        print(f"Fehler: am {stichtag:%d.%m.%Y} gibt es keine Werte für „{v.indikator}“.", file=sys.stderr)
+        return 1
+    daten = tabelle.to_csv(index=False, sep=";")
+    if args.csv:
+        Path(args.csv).write_text(daten, encoding="utf-8")
+        print(f"{len(tabelle)} Gebiete geschrieben: {args.csv}")
+    else:
+        print(daten, end="")
+    return 0
+
+
 def _index(args: argparse.Namespace) -> int:
     from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten
     from fis.monitoring import lade_monitoring
@@ -640,9 +676,9 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="Datenlieferungen prüfen und übernehmen (Werte, Raumgliederung, Katalog)")
     imp.add_argument("dateien", nargs="+", metavar="DATEI", help="CSV, XLSX, GeoJSON, ZIP (Shapefile), GPKG, YAML")
     imp.add_argument("--db", default=str(db_path()), help=db_help)
-    imp.add_argument("--art", choices=["werte", "raeume", "katalog", "haushalt", "produkte"],
+    imp.add_argument("--art", choices=["werte", "raeume", "katalog", "haushalt", "produkte", "einrichtungen"],
                      help="Art der Lieferung (Standard: nach Endung; Finanzsystem-Export: haushalt; "
-                          "Produkte und Texte: produkte)")
+                          "Produkte und Texte: produkte; Einrichtungsregister: einrichtungen)")
     imp.add_argument("--zuordnung", help="YAML-Datei mit der Spaltenzuordnung")
     imp.add_argument("--stichtag", help="Stichtag der Datei, falls sie keine Stichtag-Spalte hat, z. B. 31.12.2024")
     imp.add_argument("--status", default="endgültig", choices=list(werte_import.STATUS))
@@ -743,6 +779,15 @@ def main(argv: list[str] | None = None) -> int:
                          "(Klassen, keine Indexwerte, wo diese gesperrte Werte verrieten)")
     ix.add_argument("--db", default=str(db_path()), help=db_help)
     ix.set_defaults(func=_index)
+    vg = sub.add_parser("versorgung", help="Versorgungsgrad und fehlende Plätze je Gebiet als CSV (größte Lücke "
+                                           "zuerst)")
+    vg.add_argument("indikator", help="Kennung des Versorgungsgrads aus einrichtungen.yaml, z. B. versorgung_u3")
+    vg.add_argument("--stichtag", required=True, help="z. B. 31.12.2024")
+    vg.add_argument("--ebene", type=int, default=1, help="Raumebene (Standard: 1, Sozialräume)")
+    vg.add_argument("--csv", help="in diese Datei schreiben (sonst auf die Standardausgabe)")
+    vg.add_argument("--nur-veroeffentlicht", action="store_true", help="nur veröffentlichte Lieferungen")
+    vg.add_argument("--db", default=str(db_path()), help=db_help)
+    vg.set_defaults(func=_versorgung)
     rp = sub.add_parser("report", help="PDF-Bericht erzeugen (für regelmäßige Läufe)")
     rp.add_argument("art", choices=["abweichungsbericht", "steckbrief", "monitoring", "sozialindex",
                                     "produktdatenblatt"])

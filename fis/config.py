@@ -361,6 +361,54 @@ class Zugang:
         "geteilte Links behalten sie so lange; Abmelden beendet sie in allen Tabs.", 8.0)
 
 
+@dataclass(frozen=True)
+class Kapazitaetsart:
+    id: str = hilfe("Kennung, z. B. „plaetze_u3“ (Spaltenname in der Lieferung).")
+    name: str = hilfe("Bezeichnung, z. B. „Plätze U3“.")
+    einheit: str = hilfe("Einheit, z. B. „Plätze“ oder „Stunden/Woche“.", "Plätze")
+
+
+@dataclass(frozen=True)
+class Einrichtungstyp:
+    id: str = hilfe("Kennung, z. B. „kita“ (Wert der Spalte „typ“ in der Lieferung).")
+    name: str = hilfe("Bezeichnung, z. B. „Kindertageseinrichtung“.")
+    kuerzel: str = hilfe("Ein bis zwei Zeichen als Kartensymbol, z. B. „K“.")
+    kapazitaeten: tuple[str, ...] = hilfe("Kennungen der Kapazitätsarten dieses Typs.", ())
+    zielgruppe: str | None = hilfe("Zielgruppe als Text, z. B. „Kinder unter 6 Jahren“.", None)
+
+
+@dataclass(frozen=True)
+class Versorgungsgrad:
+    indikator: str = hilfe(
+        "Kennung des Indikators (indikatoren.yaml, aggregation „quote“), dessen Werte berechnet werden: "
+        "Plätze ÷ Zielgruppe × faktor.")
+    typen: tuple[str, ...] = hilfe("Einrichtungstypen, deren Plätze zählen.")
+    kapazitaet: str = hilfe("Kapazitätsart, die gezählt wird, z. B. „plaetze_u3“.")
+    zielgruppe: str = hilfe("Kennung des Indikators mit der Zielgruppe (z. B. Kinder unter 3 Jahren).")
+    zielgruppe_feld: Literal["wert", "zaehler", "nenner"] = hilfe(
+        "Welches Feld dieses Indikators die Zielgruppe ist: „wert“ (eine Anzahl), „zaehler“ oder „nenner“ "
+        "einer Quote (z. B. der Nenner der Kita-Besuchsquote = Kinder unter 3 Jahren).", "wert")
+    richtwert: float | None = hilfe(
+        "Richt- oder Orientierungswert in der Einheit des Indikators (z. B. 45 Plätze je 100 Kinder); "
+        "darunter wird die Versorgungslücke in Plätzen ausgewiesen.", None)
+    richtwert_quelle: str | None = hilfe("Woher der Richtwert stammt (Beschluss, Gesetz, Bedarfsplan).", None)
+
+
+@dataclass(frozen=True)
+class Einrichtungen:
+    kapazitaeten: tuple[Kapazitaetsart, ...] = hilfe("Die Kapazitätsarten.")
+    typen: tuple[Einrichtungstyp, ...] = hilfe("Die Einrichtungstypen des Registers.")
+    versorgung: tuple[Versorgungsgrad, ...] = hilfe("Die Versorgungsgrade (berechnete Indikatoren).", ())
+    einzugsradien_m: tuple[int, ...] = hilfe(
+        "Radien für den Einzugsbereich auf der Karte (Meter, Luftlinie).", (500, 1000))
+
+    def typ(self, typ_id: str) -> Einrichtungstyp:
+        return next(t for t in self.typen if t.id == typ_id)
+
+    def versorgungsgrad(self, indikator_id: str) -> Versorgungsgrad | None:
+        return next((v for v in self.versorgung if v.indikator == indikator_id), None)
+
+
 STANDARD_AMPEL = (
     AmpelRegel("grau", "kein Ist-Wert für das Berichtsjahr", ist_fehlt=True),
     AmpelRegel("grün", "im Soll oder höchstens eine Toleranz daneben, Ziel auf Trend erreichbar",
@@ -385,6 +433,7 @@ class Config:
     indizes: Indizes = Indizes(indizes=())
     praesentation: Praesentation = Praesentation(folien=())
     zugang: Zugang = Zugang()
+    einrichtungen: Einrichtungen = Einrichtungen(kapazitaeten=(), typen=())
 
     def gesamtaufwand(self) -> dict[int, float]:
         """The configured total Aufwand of the Haushalt per year (stadt.yaml)."""
@@ -630,9 +679,46 @@ def load_config(directory: str | Path | None = None) -> Config:
                                                zugang.oidc.ausschuss)):
         raise ConfigError("zugang.yaml, Schlüssel „oidc“: bitte mindestens einer Rolle (planung, leitung, admin, "
                           "ausschuss) Gruppen des Identitätsanbieters zuordnen; sonst käme niemand hinein.")
+    # einrichtungen.yaml is optional: without it there is no facility register.
+    pfad = directory / "einrichtungen.yaml"
+    einrichtungen = (_Reader(pfad).load(Einrichtungen) if pfad.exists()
+                     else Einrichtungen(kapazitaeten=(), typen=()))
+    _pruefe_einrichtungen(einrichtungen, {i.id: i for i in katalog.indikatoren})
     return Config(stadt=stadt, katalog=katalog, lagebild=lagebild, verzeichnis=directory,
                   controlling=controlling, produktkritik=kritik, indizes=indizes, praesentation=praesentation,
-                  zugang=zugang)
+                  zugang=zugang, einrichtungen=einrichtungen)
+
+
+def _pruefe_einrichtungen(e: Einrichtungen, katalog: dict[str, Indikator]) -> None:
+    kap = {k.id for k in e.kapazitaeten}
+    for wo, ids in (("kapazitaeten", [k.id for k in e.kapazitaeten]), ("typen", [t.id for t in e.typen])):
+        doppelt = sorted({i for i in ids if ids.count(i) > 1})
+        if doppelt:
+            raise ConfigError(f"einrichtungen.yaml, Schlüssel „{wo}“: Kennung doppelt vergeben: {', '.join(doppelt)}.")
+    for t in e.typen:
+        fremd = [k for k in t.kapazitaeten if k not in kap]
+        if fremd:
+            raise ConfigError(f"einrichtungen.yaml, Typ „{t.id}“: unbekannte Kapazitätsarten {', '.join(fremd)} "
+                              f"(vorhanden: {', '.join(sorted(kap)) or 'keine'}).")
+    typen = {t.id for t in e.typen}
+    for v in e.versorgung:
+        wo = f"einrichtungen.yaml, Versorgungsgrad „{v.indikator}“"
+        ind = katalog.get(v.indikator)
+        if ind is None or ind.aggregation != "quote":
+            raise ConfigError(f"{wo}: der Indikator muss in indikatoren.yaml stehen, mit aggregation „quote“ "
+                              "(Plätze ÷ Zielgruppe).")
+        if v.zielgruppe not in katalog or v.zielgruppe == v.indikator:
+            raise ConfigError(f"{wo}: Zielgruppe „{v.zielgruppe}“ ist kein anderer Indikator aus indikatoren.yaml.")
+        fremd = [t for t in v.typen if t not in typen]
+        if fremd or not v.typen:
+            raise ConfigError(f"{wo}: unbekannte Einrichtungstypen {', '.join(fremd) or '(keine angegeben)'}.")
+        if v.kapazitaet not in kap:
+            raise ConfigError(f"{wo}: unbekannte Kapazitätsart „{v.kapazitaet}“.")
+    ziele = [v.indikator for v in e.versorgung]
+    if len(set(ziele)) != len(ziele):
+        raise ConfigError("einrichtungen.yaml, Schlüssel „versorgung“: ein Indikator ist doppelt vergeben.")
+    if any(r <= 0 for r in e.einzugsradien_m):
+        raise ConfigError("einrichtungen.yaml, Schlüssel „einzugsradien_m“: nur positive Meterangaben.")
 
 
 def _pruefe_praesentation(p: Praesentation, indikatoren: set[str], indizes: set[str]) -> None:

@@ -18,6 +18,11 @@ def fmt_zahl(x: float | None, nachkommastellen: int = 1) -> str:
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
+def fmt_anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
+    """A count with the fitting noun: (1, 'Einrichtung', 'Einrichtungen') → '1 Einrichtung', 1200 → '1.200 …'."""
+    return f"{fmt_zahl(n, 0)} {einzahl if n == 1 else mehrzahl}"
+
+
 def fmt_zahl_genau(x: float | None, hoechstens: int = 6) -> str:
     """As many decimals as the number has (up to ``hoechstens``): 12.5 → '12,5', 3.0 → '3'; None/NaN → '–'."""
     if x is None or (isinstance(x, float) and math.isnan(x)):

@@ -331,12 +331,15 @@ class KompaktDeck(pdk.Deck):
 def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool | str = False,
          kachel_url: str | None = None, kachel_attribution: str | None = None,
          hervorheben: str | None = None, hoehe: int = 640, markiert: list[str] | None = None,
-         breite: int = 640, schrift_px: int = 12, oberebene: pd.DataFrame | None = None) -> pdk.Deck:
+         breite: int = 640, schrift_px: int = 12, oberebene: pd.DataFrame | None = None,
+         punkte: pd.DataFrame | None = None, radius_m: int | None = None) -> pdk.Deck:
     """The pydeck map: one GeoJSON layer (id ``gebiete``, pickable for selection) and,
     if asked, a text layer with the names (``beschriftung`` True: every name; "passend": only names
     that fit at ``schrift_px`` on a map of ``breite`` × ``hoehe``). ``oberebene`` (raum_id, name,
     geometrie of e.g. the Bezirke) adds their outlines and names in bold. ``frame`` needs geometrie,
-    farbe, name, raum_id and the properties the ``tooltip`` text template names."""
+    farbe, name, raum_id and the properties the ``tooltip`` text template names. ``punkte`` (facilities of
+    fis.versorgung.einrichtungen) are drawn over the areas as coloured symbols, with a circle of
+    ``radius_m`` metres around each if given."""
     props = sorted({"raum_id", "name", "farbe_rgba", *[p.strip("{}") for p in _platzhalter(tooltip)]})
     data = frame.copy()
     data["farbe_rgba"] = [_rgb(f, 0 if f == OHNE_WERT else 230) for f in data["farbe"]]
@@ -381,6 +384,8 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool | str = False,
                          shapely.point_on_surface(np.array(list(pts["geometrie"]), dtype=object))],
         })
         layers.append(_textschicht(punkte, "namen", schrift_px))
+    if punkte is not None and len(punkte):
+        layers.extend(einrichtungsschichten(punkte, tooltip, radius_m))
     basis: dict = {"map_provider": None}   # keeps pydeck's style sentinel: Streamlit then draws no base map
     if kachel_url:
         # A MapLibre raster style, inlined as a data: URL; the only network source is the configured server.
@@ -393,6 +398,38 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool | str = False,
                     tooltip={"text": tooltip, "style": {"fontSize": "14px", "backgroundColor": TOOLTIP_HINTERGRUND,
                                                         "color": WEISS, "maxWidth": "360px"}},
                     height=hoehe)
+
+
+def einrichtungsschichten(punkte: pd.DataFrame, tooltip: str, radius_m: int | None = None) -> list[pdk.Layer]:
+    """Facilities as points in their type's colour with the type's symbol letter; the map's one tooltip
+    template gets name, type, Träger, capacities and address in its placeholders."""
+    felder = [p.strip("{}") for p in _platzhalter(tooltip)]
+    texte = [("Träger: " + punkte["traeger"]).where(punkte["traeger"] != "", ""), punkte["kapazitaet_text"],
+             punkte["adresse"]]
+    daten = pd.DataFrame({"position": [[round(x, 6), round(y, 6)] for x, y in
+                                       zip(punkte["lon"], punkte["lat"], strict=True)],
+                          "farbe_punkt": [_rgb(f, 235) for f in punkte["farbe"]], "kuerzel": punkte["kuerzel"]})
+    weitere = [f for f in felder if f not in ("name", "raum_id")]
+    for f in felder:
+        daten[f] = ""
+    daten["name"], daten["raum_id"] = punkte["name"].to_numpy(), punkte["typ_name"].to_numpy()
+    for f, text in zip(weitere, texte, strict=False):
+        daten[f] = text.to_numpy()
+    schichten = []
+    if radius_m:
+        schichten.append(pdk.Layer(
+            "ScatterplotLayer", data=daten[["position", "farbe_punkt"]], id="einzugsbereich", get_position="position",
+            get_radius=int(radius_m), radius_units="'meters'", filled=True, stroked=True,
+            get_fill_color=[40, 40, 40, 28], get_line_color=[40, 40, 40, 140], line_width_min_pixels=1))
+    schichten.append(pdk.Layer(
+        "ScatterplotLayer", data=daten, id="einrichtungen", get_position="position", get_radius=8,
+        radius_units="'pixels'", get_fill_color="farbe_punkt", stroked=True, get_line_color=[255, 255, 255, 255],
+        line_width_min_pixels=1.5, pickable=True))
+    schichten.append(pdk.Layer(
+        "TextLayer", data=daten[["position", "kuerzel"]], id="einrichtung_symbole", get_position="position",
+        get_text="kuerzel", get_size=10, size_units="'pixels'", get_color=[255, 255, 255, 255],
+        font_weight="'bold'", font_family="'DejaVu Sans, Arial, sans-serif'", character_set="'auto'"))
+    return schichten
 
 
 def _platzhalter(template: str) -> list[str]:

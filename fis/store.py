@@ -45,6 +45,48 @@ def _fassungen(tabelle: str) -> str:
 """
 
 
+def _versorgung(sicht: str, einrichtungen: str, werte: str, raeume: str) -> str:
+    """The view ``versorgung_<sicht>``: the supply indicators of ``versorgung_regel`` computed per
+    Sozialraum (level 1) and Stichtag of its target group: places of the open facilities of the rule's
+    types located in the area at that Stichtag (by coordinates through ``einrichtung_lage``, else by the
+    given area), divided by the target group, times the factor. Every target-group value gives a row
+    (0 places included); it carries that value's delivery and status."""
+    return f"""
+        CREATE OR REPLACE VIEW versorgung_{sicht} AS
+        WITH r AS (SELECT raum_id, gueltig_von, gueltig_bis, coalesce(lieferung_id, 0) AS rl
+                   FROM {raeume} WHERE ebene = 1),
+        ziel AS (
+            SELECT g.indikator_id, g.typen, g.kapazitaet, g.faktor, w.raum_id, w.stichtag, w.status,
+                   w.lieferung_id, r.gueltig_von, r.rl,
+                   CASE g.zielgruppe_feld WHEN 'zaehler' THEN w.zaehler WHEN 'nenner' THEN w.nenner
+                        ELSE w.wert END AS zielgruppe
+            FROM versorgung_regel g JOIN {werte} w ON w.indikator_id = g.zielgruppe
+            JOIN r ON r.raum_id = w.raum_id AND r.gueltig_von <= w.stichtag
+                  AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= w.stichtag)),
+        e AS (
+            SELECT e.einrichtung_id, e.lieferung_id, e.typ, e.raum_id, e.lon, e.eroeffnet, e.geschlossen, k.kapazitaet,
+                   k.wert FROM {einrichtungen} e JOIN einrichtung_kapazitaet k USING (einrichtung_id, lieferung_id)),
+        platz AS (
+            SELECT z.indikator_id, z.raum_id, z.stichtag, sum(e.wert) AS plaetze
+            FROM ziel z JOIN e ON list_contains(z.typen, e.typ) AND e.kapazitaet = z.kapazitaet
+                AND (e.eroeffnet IS NULL OR e.eroeffnet <= z.stichtag)
+                AND (e.geschlossen IS NULL OR e.geschlossen > z.stichtag)
+            WHERE (e.lon IS NULL AND e.raum_id = z.raum_id) OR EXISTS (
+                SELECT 1 FROM einrichtung_lage la WHERE la.einrichtung_id = e.einrichtung_id
+                AND la.einrichtung_lieferung = e.lieferung_id AND la.raum_id = z.raum_id
+                AND la.gueltig_von = z.gueltig_von AND la.raum_lieferung = z.rl)
+            GROUP BY ALL)
+        SELECT z.raum_id, z.indikator_id, z.stichtag,
+               CASE WHEN z.zielgruppe > 0 THEN coalesce(p.plaetze, 0) * z.faktor / z.zielgruppe END AS wert,
+               coalesce(p.plaetze, 0) AS zaehler, z.zielgruppe AS nenner, z.status, z.lieferung_id
+        FROM ziel z LEFT JOIN platz p USING (indikator_id, raum_id, stichtag)
+        WHERE z.zielgruppe IS NOT NULL;
+        CREATE OR REPLACE VIEW wert_lesen_{sicht} AS
+        SELECT * FROM {werte} WHERE indikator_id NOT IN (SELECT indikator_id FROM versorgung_regel)
+        UNION ALL SELECT * FROM versorgung_{sicht};
+        """
+
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
         1,
@@ -517,6 +559,64 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         QUALIFY row_number() OVER (PARTITION BY f.ziel_id ORDER BY f.lieferung_id DESC) = 1;
         """,
     ),
+    (
+        12,
+        "Einrichtungsregister und Versorgungsgrade",
+        """
+        -- Facilities: every delivery adds versions (per einrichtung_id the newest active one counts);
+        -- a facility closes by its date „geschlossen“, never by deletion.
+        CREATE TABLE einrichtung (
+            einrichtung_id VARCHAR NOT NULL,
+            typ VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            traeger VARCHAR,
+            adresse VARCHAR,
+            lon DOUBLE,                      -- WGS84
+            lat DOUBLE,
+            raum_id VARCHAR,                 -- given Sozialraum, used when coordinates are missing
+            zielgruppe VARCHAR,
+            eroeffnet DATE,
+            geschlossen DATE,                -- first day closed
+            lieferung_id INTEGER NOT NULL,
+            PRIMARY KEY (einrichtung_id, lieferung_id)
+        );
+        CREATE TABLE einrichtung_kapazitaet (
+            einrichtung_id VARCHAR NOT NULL,
+            kapazitaet VARCHAR NOT NULL,
+            wert DOUBLE NOT NULL,
+            lieferung_id INTEGER NOT NULL,
+            PRIMARY KEY (einrichtung_id, kapazitaet, lieferung_id)
+        );
+        -- Which Sozialraum record (every version of the Raumgliederung) contains a facility version's point:
+        -- computed when either is delivered, so a scheme change or rollback needs no recomputation.
+        CREATE TABLE einrichtung_lage (
+            einrichtung_id VARCHAR NOT NULL,
+            einrichtung_lieferung INTEGER NOT NULL,
+            raum_id VARCHAR NOT NULL,
+            gueltig_von DATE NOT NULL,
+            raum_lieferung INTEGER NOT NULL,  -- 0: a record without delivery
+            PRIMARY KEY (einrichtung_id, einrichtung_lieferung, raum_id, gueltig_von, raum_lieferung)
+        );
+        -- The supply indicators (einrichtungen.yaml, „versorgung“), as of the last facility delivery.
+        CREATE TABLE versorgung_regel (
+            indikator_id VARCHAR PRIMARY KEY,
+            typen VARCHAR[] NOT NULL,
+            kapazitaet VARCHAR NOT NULL,
+            zielgruppe VARCHAR NOT NULL,
+            zielgruppe_feld VARCHAR NOT NULL CHECK (zielgruppe_feld IN ('wert', 'zaehler', 'nenner')),
+            faktor DOUBLE NOT NULL
+        );
+        CREATE OR REPLACE VIEW einrichtung_aktuell AS
+        SELECT e.* FROM einrichtung e JOIN lieferung l USING (lieferung_id) WHERE l.status = 'aktiv'
+        QUALIFY row_number() OVER (PARTITION BY e.einrichtung_id ORDER BY e.lieferung_id DESC) = 1;
+        CREATE OR REPLACE VIEW einrichtung_veroeffentlicht AS
+        SELECT e.* FROM einrichtung e JOIN lieferung l USING (lieferung_id)
+        WHERE l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY e.einrichtung_id ORDER BY e.lieferung_id DESC) = 1;
+        """ + _versorgung("aktuell", "einrichtung_aktuell", "wert_aktuell", "raum_aktuell")
+        + _versorgung("veroeffentlicht", "einrichtung_veroeffentlicht", "wert_veroeffentlicht",
+                      "raum_veroeffentlicht"),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -571,6 +671,11 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                      "proxy", "proxy_quelle", "mitnahme", "zurechnung", "verdraengung", "abnahme", "dauer"),
     "teilergebnisplan": ("produkt_nr", "position_nr", "jahr", "monat", "wertart", "betrag",
                          "lieferung_id"),
+    "einrichtung": ("einrichtung_id", "typ", "name", "traeger", "adresse", "lon", "lat", "raum_id", "zielgruppe",
+                    "eroeffnet", "geschlossen", "lieferung_id"),
+    "einrichtung_kapazitaet": ("einrichtung_id", "kapazitaet", "wert", "lieferung_id"),
+    "einrichtung_lage": ("einrichtung_id", "einrichtung_lieferung", "raum_id", "gueltig_von", "raum_lieferung"),
+    "versorgung_regel": ("indikator_id", "typen", "kapazitaet", "zielgruppe", "zielgruppe_feld", "faktor"),
 }
 
 
@@ -690,8 +795,16 @@ class Store:
 
     @property
     def _werte(self) -> str:
-        """The view values are read from (a name from this module, never from users)."""
-        return "wert_veroeffentlicht" if self.nur_veroeffentlicht else "wert_aktuell"
+        """The view values are read from (a name from this module, never from users): the delivered
+        values and, where supply indicators are configured, the values computed from the facility register."""
+        sicht = "veroeffentlicht" if self.nur_veroeffentlicht else "aktuell"
+        if self._scalar("SELECT count(*) FROM versorgung_regel"):
+            return f"wert_lesen_{sicht}"
+        return f"wert_{sicht}"
+
+    @property
+    def _einrichtungen(self) -> str:
+        return "einrichtung_veroeffentlicht" if self.nur_veroeffentlicht else "einrichtung_aktuell"
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -1059,10 +1172,15 @@ class Store:
         key's current version: a fraction of a second where the current values of a large city take
         seconds. For choosing what to show, not for figures."""
         frame = self.con.execute(
-            "SELECT w.indikator_id, w.stichtag, bool_or(w.wert IS NOT NULL OR w.zaehler IS NOT NULL) AS mit_wert "
-            "FROM wert w JOIN lieferung l USING (lieferung_id) "
-            "WHERE l.status = 'aktiv' AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) "
-            "GROUP BY ALL ORDER BY ALL", [self.nur_veroeffentlicht]).df()
+            "WITH b AS (SELECT w.indikator_id, w.stichtag, "
+            "    bool_or(w.wert IS NOT NULL OR w.zaehler IS NOT NULL) AS mit_wert "
+            "    FROM wert w JOIN lieferung l USING (lieferung_id) "
+            "    WHERE l.status = 'aktiv' AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) GROUP BY ALL) "
+            # supply indicators have values where their target group has
+            "SELECT * FROM b WHERE indikator_id NOT IN (SELECT indikator_id FROM versorgung_regel) "
+            "UNION ALL SELECT g.indikator_id, b.stichtag, b.mit_wert FROM versorgung_regel g "
+            "    JOIN b ON b.indikator_id = g.zielgruppe "
+            "ORDER BY ALL", [self.nur_veroeffentlicht]).df()
         frame["stichtag"] = pd.to_datetime(frame["stichtag"]).dt.date
         return frame
 
@@ -1323,6 +1441,71 @@ class Store:
                 f"FROM {table} t")
             parts.append(f"{table}:{digest}")
         return "|".join(parts)
+
+    # ------------------------------------------------------------------ Einrichtungsregister
+    def insert_einrichtungen(self, einrichtungen: pd.DataFrame, kapazitaeten: pd.DataFrame) -> int:
+        """Insert the facility versions and capacities of one delivery (``lieferung_id`` in both frames)."""
+        self._insert_frame("einrichtung_kapazitaet", kapazitaeten)
+        return self._insert_frame("einrichtung", einrichtungen)
+
+    def insert_einrichtung_lage(self, frame: pd.DataFrame) -> int:
+        """Point-in-polygon results (columns of ``einrichtung_lage``); pairs already known are skipped."""
+        if frame.empty:
+            return 0
+        view = f"_lage_{uuid.uuid4().hex}"
+        self.con.register(view, frame[list(_COLUMNS["einrichtung_lage"])])
+        try:
+            self.con.execute(f"INSERT OR IGNORE INTO einrichtung_lage SELECT * FROM {view}")
+        finally:
+            self.con.unregister(view)
+        return len(frame)
+
+    def replace_versorgung_regeln(self, frame: pd.DataFrame) -> None:
+        self.con.execute("DELETE FROM versorgung_regel")
+        if len(frame):
+            self._insert_frame("versorgung_regel", frame)
+
+    def load_versorgung_regeln(self) -> pd.DataFrame:
+        return self.con.execute("SELECT * FROM versorgung_regel ORDER BY indikator_id").df()
+
+    def load_einrichtungen(self, stichtag: date | None = None) -> pd.DataFrame:
+        """The current facility register (public store: published deliveries), optionally only the
+        facilities open at ``stichtag``; with the delivery's publication state."""
+        return self.con.execute(
+            "SELECT e.*, l.veroeffentlicht_am IS NOT NULL AS veroeffentlicht "
+            f"FROM {self._einrichtungen} e JOIN lieferung l USING (lieferung_id) "
+            "WHERE CAST(? AS DATE) IS NULL OR ((e.eroeffnet IS NULL OR e.eroeffnet <= ?) "
+            "AND (e.geschlossen IS NULL OR e.geschlossen > ?)) ORDER BY e.typ, e.name, e.einrichtung_id",
+            [stichtag, stichtag, stichtag]).df()
+
+    def load_einrichtung_kapazitaeten(self) -> pd.DataFrame:
+        """Capacities of the current facility versions: einrichtung_id, kapazitaet, wert."""
+        return self.con.execute(
+            "SELECT k.einrichtung_id, k.kapazitaet, k.wert FROM einrichtung_kapazitaet k "
+            f"JOIN {self._einrichtungen} e USING (einrichtung_id, lieferung_id) ORDER BY ALL").df()
+
+    def load_einrichtung_raeume(self, stichtag: date) -> pd.DataFrame:
+        """Per current facility, the Sozialraum (level 1) it lies in at ``stichtag``: einrichtung_id, raum_id."""
+        return self.con.execute(
+            f"WITH r AS (SELECT raum_id, gueltig_von, coalesce(lieferung_id, 0) AS rl FROM {self._raeume} "
+            "    WHERE ebene = 1 AND gueltig_von <= ? AND (gueltig_bis IS NULL OR gueltig_bis >= ?)) "
+            f"SELECT e.einrichtung_id, r.raum_id FROM {self._einrichtungen} e JOIN r ON "
+            "    (e.lon IS NULL AND e.raum_id = r.raum_id) OR EXISTS (SELECT 1 FROM einrichtung_lage la "
+            "    WHERE la.einrichtung_id = e.einrichtung_id AND la.einrichtung_lieferung = e.lieferung_id "
+            "    AND la.raum_id = r.raum_id AND la.gueltig_von = r.gueltig_von AND la.raum_lieferung = r.rl) "
+            "ORDER BY ALL", [stichtag, stichtag]).df()
+
+    def load_einrichtung_versionen(self) -> pd.DataFrame:
+        """Every stored facility version with coordinates (for point-in-polygon against new areas)."""
+        return self.con.execute(
+            "SELECT einrichtung_id, lieferung_id, lon, lat FROM einrichtung WHERE lon IS NOT NULL "
+            "ORDER BY ALL").df()
+
+    def load_raum_versionen(self, ebene: int = 1) -> pd.DataFrame:
+        """Every stored record of one level with its geometry, rolled back or not (raum_lieferung 0: none)."""
+        return self.con.execute(
+            "SELECT raum_id, gueltig_von, coalesce(lieferung_id, 0) AS raum_lieferung, geometrie FROM raum "
+            "WHERE ebene = ? AND geometrie IS NOT NULL ORDER BY ALL", [ebene]).df()
 
     # ------------------------------------------------------------------ column mappings
     def save_zuordnung(self, name: str, signatur: str, inhalt: dict, benutzer: str) -> None:

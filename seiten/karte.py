@@ -4,7 +4,7 @@ import streamlit as st
 
 from fis.format import fmt_datum, jahre_vorher
 from fis.maps import METHODEN, STANDARD_METHODE, deck, kartenansicht, kartentabelle, legende_html
-from ui import cache, monitoring, sidebar
+from ui import cache, einrichtungen, monitoring, sidebar
 from ui import links as deeplinks
 
 config = cache.config()
@@ -44,6 +44,7 @@ if st.toggle("Veränderungskarte", key="karte_veraenderung",
     else:
         st.info("Für den gewählten Stichtag gibt es keinen früheren Stichtag zum Vergleich.")
 
+punkte, radius = einrichtungen.punkte_waehlen(config, version, auswahl.stichtag, "karte_einr")
 if auswahl.stichtag not in stichtage:
     andere = ", ".join(fmt_datum(s) for s in stichtage[-4:]) or "keine"
     st.warning(f"Für diesen Indikator gibt es am {fmt_datum(auswahl.stichtag)} keine Werte auf der "
@@ -62,13 +63,15 @@ with links:
         deck(ansicht.daten, ansicht.tooltip, beschriftung=namen_an, kachel_url=config.stadt.karte.kachel_url,
              kachel_attribution=config.stadt.karte.kachel_attribution, hervorheben=gewaehlt, hoehe=620,
              markiert=list(cache.lagebild(version, auswahl.stichtag, 1).handlungsbedarf["raum_id"])
-             if bedarf_an else None),
+             if bedarf_an else None, punkte=punkte, radius_m=radius),
         on_select="rerun", selection_mode="single-object", height=620,
         key=f"karte_deck_{st.session_state.get('karte_klicks', 0)}")
 with rechts:
     st.html(legende_html("Legende (Anzahl Gebiete)", ansicht.legende))
     if bedarf_an:
         st.caption("Violett umrandet: Handlungsbedarf nach der Regel des Lagebilds.")
+    if punkte is not None and len(punkte):
+        st.html(einrichtungen.legende(config, punkte))
     st.caption("Gebiet anklicken, um es auszuwählen.")
 
 objekte = (ereignis.selection.get("objects", {}) if ereignis else {}).get("gebiete", [])

@@ -5,7 +5,7 @@ import streamlit as st
 from fis.einordnung import bezug_indikator
 from fis.format import dativ, fmt_datum, fmt_zahl, md
 from fis.monitoring import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
-from ui import cache, einordnung, monitoring, sidebar
+from ui import cache, einordnung, einrichtungen, monitoring, sidebar
 from ui import links as deeplinks
 
 config = cache.config()
@@ -73,6 +73,8 @@ for feld, teil in tabelle.groupby("Handlungsfeld", sort=False):
                  key=f"profil_{feld}")
 monitoring.download(tabelle.drop(columns="Verlauf"), f"profil_{raum}_{auswahl.stichtag:%Y%m%d}.csv",
                     "profil_csv")
+
+einrichtungen.profil_abschnitt(m, config, cache.data_version(), raum, auswahl.stichtag, ebene_name)
 
 st.subheader(f"Ähnliche {ebene_plural}")
 st.caption("Nächste Nachbarn im Raum der standardisierten Quoten-Indikatoren (z-Werte über alle "

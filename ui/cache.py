@@ -24,6 +24,7 @@ from fis import controlling as ctl
 from fis import datenstand
 from fis import indizes as idx
 from fis import produkte as prd
+from fis import versorgung as vs
 from fis.config import Config, config_ordner, db_path, load_config
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
@@ -227,6 +228,12 @@ def ziele(version: str) -> pd.DataFrame:
 def katalog(version: str) -> pd.DataFrame:
     """The indicator catalog, indexed by indikator_id."""
     return _leser(version).load_indikatoren().set_index("indikator_id")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def einrichtungen(version: str, stichtag: date) -> pd.DataFrame:
+    """The facilities open at ``stichtag`` with their Sozialraum then (public roles: published register)."""
+    return vs.einrichtungen(_leser(version), config(), stichtag)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

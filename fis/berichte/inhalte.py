@@ -240,6 +240,9 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
                                         bilder=balken, einordnung=_einordnung(
                                             store, config, stichtag, [f"indikator:{i}" for i in roh["indikator_id"]],
                                             m.indikatoren)))
+        versorgung = _versorgung(store, config, m, raum, stichtag)
+        if versorgung is not None:
+            abschnitte.append(versorgung)
     datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
     _, lieferung = _stand(store)
     einheit = m.ebenen[1][0]
@@ -253,6 +256,31 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         hinweise=[*stand_hinweise, GEHEIMHALTUNG,
                   "Rang 1 = ungünstigster Wert unter allen Gebieten der Ebene (gleiche Werte teilen sich eine "
                   "Spanne); Index: Gesamtstadt = 100; (v) = vorläufig."])
+
+
+def _versorgung(store, config, m, raum: str, stichtag: date) -> Abschnitt | None:
+    """„Einrichtungen und Versorgung“ of one area: Versorgungsgrade against city and Richtwert with the gap
+    in places, and the facilities open at the Stichtag (None without a register)."""
+    from fis import versorgung as vs
+
+    if not config.einrichtungen.typen:
+        return None
+    zeilen = vs.versorgung_im_gebiet(m, config, raum, stichtag)
+    e = vs.im_gebiet(vs.einrichtungen(store, config, stichtag), vs.sozialraeume_unter(m.raeume, raum, stichtag))
+    if not zeilen and e.empty:
+        return None
+    tabellen = []
+    if zeilen:
+        tabellen.append(Tabelle("Versorgungsgrade", vs.versorgung_tabelle(zeilen), ["1.4fr"] + ["auto"] * 6,
+                                rechts=[1, 2, 3, 5]))
+    if len(e):
+        t = vs.tabelle(e, config)
+        tabellen.append(Tabelle(f"Einrichtungen im Gebiet ({len(e)}, am Stichtag geöffnet)", t,
+                                ["auto"] * len(t.columns), rechts=list(range(4, len(t.columns) - 1))))
+    quellen = "; ".join(f"{z.name}: {z.richtwert_quelle}" for z in zeilen if z.richtwert_quelle)
+    return Abschnitt("Einrichtungen und Versorgung", ebene=2, tabellen=tabellen, absaetze=[
+        "Versorgungsgrad = Plätze der am Stichtag geöffneten Einrichtungen im Gebiet ÷ Zielgruppe; Lücke = fehlende "
+        "Plätze bis zum Richtwert." + (f" Richtwerte: {quellen}." if quellen else "")] if zeilen else [])
 
 
 def _ampel_wort(farbe: str) -> str:

@@ -18,8 +18,10 @@ import pandas as pd
 import yaml
 
 from fis.config import Config
+from fis.demo import einrichtungen as demo_einrichtungen
 from fis.demo import raeume as geo
 from fis.demo import werte as model
+from fis.ingest import einrichtungen as einrichtungen_import
 from fis.ingest.katalog import aus_config
 from fis.store import Lieferung, Store
 from fis.ziele import bezugsdaten, pruefen, soll_werte
@@ -121,7 +123,8 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     bev = model.population(atoms, names, growth_area=f"{split.raum_id}B", rng=rng)
     draws = model.draw_numerators(bev, rng)
     katalog = aus_config(config)
-    missing = set(katalog["indikator_id"]) - set(draws)
+    berechnet = {v.indikator for v in config.einrichtungen.versorgung}     # from the facility register
+    missing = set(katalog["indikator_id"]) - set(draws) - berechnet
     if missing:
         raise ValueError(f"Für diese Indikatoren des Katalogs kennt die Demo kein Modell: "
                          f"{', '.join(sorted(missing))}")
@@ -207,10 +210,28 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
                                                              "input_euro", "zinssatz")}]),
                            zeilen.assign(analyse_id=a["analyse_id"]))
         store.set_meta("demo", "Musterstadt")
+    if config.einrichtungen.typen:
+        report(0.92, "Einrichtungsregister wird erzeugt …")
+        _einrichtungsregister(store, config)
         store.set_meta("haushaltsjahr", str(HAUSHALTSJAHR))
         store.set_meta("berichtsmonat", str(BERICHTSMONAT))
     report(1.0, "Fertig.")
     return store.count_rows()
+
+
+def _einrichtungsregister(store: Store, config: Config) -> int:
+    """The facility register, imported as a CSV export through the delivery path and published."""
+    daten = demo_einrichtungen.als_csv(demo_einrichtungen.register(store))
+    v = einrichtungen_import.vorbereiten(store, config, daten, f"einrichtungsregister_{model.STICHTAGE[-1]}.csv")
+    if not v.uebernehmbar:
+        raise ValueError("Das Demo-Einrichtungsregister besteht die Prüfung nicht:\n" + v.bericht.als_text())
+    lid = einrichtungen_import.uebernehmen(
+        store, v, DEMO_USER, config, f"Einrichtungsregister Stand 31.12.{model.STICHTAGE[-1]}",
+        quelle="Jugendamt, Schulamt, Seniorenbüro")
+    with store.transaction():
+        store.set_lieferung_veroeffentlicht(lid, DEMO_USER, datetime(int(model.STICHTAGE[-1]) + 1, 2, 3, 9, 0))
+        store.insert_audit(DEMO_USER, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": v.dateiname})
+    return lid
 
 
 def speichere_produkthaushalt(store: Store, frames: dict[str, pd.DataFrame], produkte_lid: int,

@@ -16,7 +16,7 @@ from fis.zugang import Benutzer, handelnder
 
 ARTEN = {"werte": "Indikatorwerte", "raeume": "Raumgliederung", "katalog": "Indikatorenkatalog",
          "ziele": "Zielsystem", "produkte": "Produkte", "haushalt": "Haushalt",
-         "einordnung": "Einordnung"}
+         "einordnung": "Einordnung", "einrichtungen": "Einrichtungsregister"}
 
 
 def benutzer() -> str:

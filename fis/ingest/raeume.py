@@ -27,6 +27,7 @@ from fis.format import upload_name
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.grenzen import ist_text, zip_entpacken, zip_oeffnen
 from fis.ingest.isolation import isoliert
+from fis.ingest.lage import lage_fuer_raumlieferung
 from fis.ingest.lesen import ImportFehler, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
@@ -386,6 +387,7 @@ def uebernehmen(store: Store, v: RaumVorbereitung, benutzer: Benutzer | str, bez
             art="raeume", bezeichnung=name, benutzer=benutzer, dateiname=v.dateiname, sha256=v.sha256,
             quelle=quelle, pruefergebnis={**v.bericht.zusammenfassung(), "crs": v.crs_quelle}))
         store.insert_raeume(v.raeume.assign(lieferung_id=lid))
+        lage_fuer_raumlieferung(store, lid)          # the stored facilities in the new areas
         if len(v.schliessungen):
             store.insert_raum_schliessungen(v.schliessungen.assign(lieferung_id=lid))
         store.set_lieferung_counts(lid, len(v.raeume), len(v.raeume), len(v.schliessungen))

@@ -21,6 +21,7 @@ from tests.teillieferung import RAEUME, STICHTAG, liefere_teil
 
 ROOT = Path(__file__).resolve().parents[2]
 SEITEN = ["lagebild", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
+          "einrichtungen",
           "ziele", "controlling", "produktdatenblatt", "produktkritik", "sroi", "berichte", "praesentation",
           "datenpflege", "audit"]
 MIT_GEBIET = {"karte", "zeitreihen", "sozialraumprofil", "berichte"}

@@ -2,7 +2,8 @@
 
 * ``schlecht/``: value, boundary and catalog deliveries (``python -m fis import DATEI``),
 * ``schlecht_ziele/``: goal files (``python -m fis ziele DATEI``),
-* ``schlecht_zuordnung/``: column mappings (``python -m fis import gut.csv --zuordnung DATEI``).
+* ``schlecht_zuordnung/``: column mappings (``python -m fis import gut.csv --zuordnung DATEI``),
+* ``schlecht_einrichtungen/``: facility registers (``python -m fis import DATEI --art einrichtungen``).
 
 Every file must be rejected with a German message, within seconds and bounded memory, and leave the
 database unchanged (tests/unit/test_schlechte_lieferungen.py counts the outcomes).
@@ -140,7 +141,8 @@ def main() -> None:
     for name, data in w.items():
         (ZIEL / name).write_bytes(data)
     print(f"{len(w)} Dateien in {ZIEL}")
-    for ordner, dateien in (("schlecht_ziele", _ziele()), ("schlecht_zuordnung", _zuordnungen())):
+    for ordner, dateien in (("schlecht_ziele", _ziele()), ("schlecht_zuordnung", _zuordnungen()),
+                            ("schlecht_einrichtungen", _einrichtungen())):
         ziel = ZIEL.parent / ordner
         ziel.mkdir(exist_ok=True)
         for old in ziel.iterdir():
@@ -245,6 +247,34 @@ def _zuordnungen() -> dict[str, bytes]:
         "kopfzeile_text.yaml": b"raum: raum\nkopfzeile: oben\n",
         "python_tag.yaml": b"raum: !!python/object/apply:os.system ['echo boese']\n",
         "fehlwerte_abschnitt.yaml": b"raum: raum\nfehlwerte: {a: 1}\n",
+    }
+
+
+def _einrichtungen() -> dict[str, bytes]:
+    kopf = "einrichtung_id;typ;name;traeger;adresse;lon;lat;eroeffnet;geschlossen;plaetze_u3;plaetze_ue3\n"
+    gut = "K1;kita;Kita Test;AWO;Lindenstraße 1;7,2150;51,6050;01.08.2015;;10;40\n"
+
+    def csv(*zeilen: str, k: str = kopf) -> bytes:
+        return (k + "".join(zeilen)).encode("utf-8")
+    return {
+        "unbekannter_typ.csv": csv(gut, "K2;Kindergarten-XYZ;Kita B;;;7,2160;51,6060;;;5;20\n"),
+        "kapazitaet_text.csv": csv(gut, "K2;kita;Kita B;;;7,2160;51,6060;;;viele;20\n"),
+        "kapazitaet_negativ.csv": csv(gut, "K2;kita;Kita B;;;7,2160;51,6060;;;-5;20\n"),
+        "ausserhalb.csv": csv(gut, "K2;kita;Kita Berlin;;;13,4050;52,5200;;;5;20\n"),
+        "doppelte_kennung.csv": csv(gut, "K1;kita;Kita B;;;7,2160;51,6060;;;5;20\n"),
+        "ohne_standort.csv": csv(gut, "K2;kita;Kita B;;;;;;;5;20\n"),
+        "unbekannter_raum.csv": csv("K2;kita;Kita B;;;9999;5;20\n",
+                                    k="einrichtung_id;typ;name;traeger;adresse;raum_id;plaetze_u3;plaetze_ue3\n"),
+        "vertauscht.csv": csv("K1;kita;Kita Test;;;51,6050;7,2150;;;10;40\n"),
+        "datum_falsch.csv": csv("K1;kita;Kita Test;;;7,2150;51,6050;irgendwann;;10;40\n"),
+        "geschlossen_vor_eroeffnung.csv": csv("K1;kita;Kita Test;;;7,2150;51,6050;01.08.2015;01.01.2010;10;40\n"),
+        "ohne_name.csv": b"einrichtung_id;typ;lon;lat\nK1;kita;7,215;51,605\n",
+        "nur_kopf.csv": csv(),
+        "eine_koordinate.csv": csv("K1;kita;Kita Test;;;7,2150;;;;10;40\n"),
+        "utm_in_muenchen.csv": csv("K1;kita;Kita Test;;;691000;5334000;;;10;40\n"),
+        "koordinate_text.csv": csv("K1;kita;Kita Test;;;sieben;51,6050;;;10;40\n"),
+        "flaechen.geojson": _geojson([("K1", "Fläche", shapely.box(7.20, 51.60, 7.21, 51.61))]),
+        "kein_register.yaml": b"einrichtungen: []\n",
     }
 
 

@@ -25,6 +25,7 @@ GUT = KORPUS / "formel.csv"            # any value file: the mapping is checked 
 DATEIEN = sorted(KORPUS.iterdir())
 ZIELE = sorted((DATEN / "schlecht_ziele").iterdir())
 ZUORDNUNGEN = sorted((DATEN / "schlecht_zuordnung").iterdir())
+EINRICHTUNGEN = sorted((DATEN / "schlecht_einrichtungen").iterdir())
 RAEUME = [f"0{b}0{s}" for b in range(1, 9) for s in range(1, 6) if f"0{b}0{s}" != "0405"]  # 39 valid today
 GERMAN = ("Datei", "Zeile", "Spalte", "bitte", "Bitte", "keine", "nicht", "fehlt", "Objekt")
 
@@ -33,6 +34,8 @@ def _befehl(art: str, datei: Path, db: Path) -> list[str]:
     """The command a planner would run for one file of the corpus."""
     if art == "ziele":
         return ["ziele", str(datei), "--db", str(db)]
+    if art == "einrichtungen":
+        return ["import", str(datei), "--art", "einrichtungen", "--db", str(db)]
     if art == "zuordnung":
         return ["import", str(GUT), "--zuordnung", str(datei), "--db", str(db)]
     args = ["import", str(datei), "--db", str(db)]
@@ -42,7 +45,7 @@ def _befehl(art: str, datei: Path, db: Path) -> list[str]:
 
 
 KORPUS_FAELLE = ([("werte", d) for d in DATEIEN] + [("ziele", d) for d in ZIELE]
-                 + [("zuordnung", d) for d in ZUORDNUNGEN])
+                 + [("zuordnung", d) for d in ZUORDNUNGEN] + [("einrichtungen", d) for d in EINRICHTUNGEN])
 
 
 def test_the_corpus_has_at_least_a_hundred_files():

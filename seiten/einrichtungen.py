@@ -1,0 +1,86 @@
+"""Einrichtungen: Angebot und Bedarf – where places are missing, on the map and as a list."""
+
+import streamlit as st
+
+from fis import versorgung as vs
+from fis.format import fmt_datum, fmt_zahl, md
+from fis.maps import STANDARD_METHODE, deck, kartenansicht, legende_html
+from ui import cache, einrichtungen, monitoring, sidebar
+
+config = cache.config()
+auswahl = sidebar.auswahl()
+version = cache.data_version()
+ebene_name, ebene_plural = config.ebene(auswahl.ebene).name, config.ebene(auswahl.ebene).plural
+st.title("Einrichtungen und Versorgung")
+if not config.einrichtungen.typen:
+    st.info("Für diese Stadt ist kein Einrichtungsregister eingerichtet (einrichtungen.yaml im "
+            "Konfigurationsordner; Vorlage: config/einrichtungen.yaml).", icon=":material/info:")
+    st.stop()
+alle = cache.einrichtungen(version, auswahl.stichtag)
+if alle.empty:
+    st.info(f"Am {fmt_datum(auswahl.stichtag)} ist keine Einrichtung im Register – es wurde noch keines geliefert "
+            "(Datenpflege › Einrichtungen) oder keine war an diesem Stichtag geöffnet.", icon=":material/info:")
+    st.stop()
+m = cache.monitoring(version, [v.indikator for v in config.einrichtungen.versorgung])
+grade = [v for v in config.einrichtungen.versorgung if v.indikator in m.indikatoren.index]
+if not grade:
+    st.dataframe(vs.tabelle(alle, config), hide_index=True, key="einr_register")
+    st.stop()
+namen = {v.indikator: str(m.indikatoren.at[v.indikator, "name"]) for v in grade}
+v = st.selectbox("Versorgungsgrad", grade, format_func=lambda g: namen[g.indikator], key="einr_grad")
+meta = m.indikatoren.loc[v.indikator]
+luecken = vs.luecken(m, config, v.indikator, auswahl.stichtag, auswahl.ebene)
+stadt = vs.versorgung_im_gebiet(m, config, m.stadt_id(auswahl.stichtag), auswahl.stichtag)
+stadt = next((z for z in stadt if z.indikator_id == v.indikator), None)
+relevant = alle[alle["typ"].isin(v.typen)]
+
+k1, k2, k3, k4 = st.columns(4)
+k1.metric(f"Gesamtstadt ({meta['einheit']})", fmt_zahl(stadt.wert, 1) if stadt and stadt.wert is not None else "–")
+k2.metric("Richtwert", fmt_zahl(v.richtwert, 1) if v.richtwert is not None else "keiner")
+fehlend = luecken["luecke"].dropna()
+k3.metric("Fehlende Plätze bis zum Richtwert", fmt_zahl(fehlend.sum(), 0) if len(fehlend) else "–",
+          help=f"Summe der Lücken der {ebene_plural}; ein Überschuss in einem Gebiet gleicht hier keine Lücke in "
+          "einem anderen aus.")
+k4.metric("Einrichtungen (geöffnet)", fmt_zahl(len(relevant), 0),
+          help=", ".join(config.einrichtungen.typ(t).name for t in v.typen))
+if v.richtwert_quelle:
+    st.caption(f"Richtwert: {md(v.richtwert_quelle)} · Stichtag {fmt_datum(auswahl.stichtag)} · Zielgruppe: "
+               f"{md(str(meta['nenner']))} · Plätze am Standort der Einrichtung, gezählt solange sie geöffnet ist.")
+
+links, rechts = st.columns([3, 2])
+with rechts:
+    st.markdown(f"**Wo fehlen Plätze? ({ebene_plural})**")
+    st.dataframe(vs.luecken_tabelle(luecken, v, str(meta["einheit"]), ebene_name), hide_index=True,
+                 height=420, key="einr_luecken")
+    monitoring.download(vs.luecken_tabelle(luecken, v, str(meta["einheit"]), ebene_name),
+                        f"versorgung_{v.indikator}_{auswahl.stichtag:%Y%m%d}.csv", "einr_luecken_csv",
+                        titel=namen[v.indikator], quellen=[str(meta["quelle"])])
+with links:
+    c1, c2 = st.columns(2)
+    punkte, radius = einrichtungen.punkte_waehlen(config, version, auswahl.stichtag, "einr_karte",
+                                                  standard=list(v.typen), ort=c1)
+    geo = cache.geometrien(version, auswahl.stichtag, auswahl.ebene)
+    ansicht = kartenansicht(m, geo, v.indikator, auswahl.stichtag, auswahl.ebene, STANDARD_METHODE, 5)
+    st.pydeck_chart(deck(ansicht.daten, ansicht.tooltip, punkte=punkte, radius_m=radius, hoehe=520,
+                         kachel_url=config.stadt.karte.kachel_url,
+                         kachel_attribution=config.stadt.karte.kachel_attribution), height=520, key="einr_deck")
+    with c2:
+        st.html(legende_html(f"{meta['kurzname']} ({meta['einheit']})", ansicht.legende))
+        if punkte is not None and len(punkte):
+            st.html(einrichtungen.legende(config, punkte))
+    if radius and punkte is not None and len(punkte) and auswahl.ebene == 1:
+        geo1 = cache.geometrien(version, auswahl.stichtag, 1)
+        eb = vs.einzugsbereich(punkte[punkte["typ"].isin(v.typen)], geo1, luecken.set_index("raum_id")["zielgruppe"],
+                               radius)
+        if eb.anteil is not None:
+            st.caption(f"Im Umkreis von {fmt_zahl(radius, 0)} m um eine Einrichtung der gewählten Art wohnen "
+                       f"rund {fmt_zahl(eb.anteil * 100, 0)} % der Zielgruppe (Näherung: Zielgruppe gleichmäßig über "
+                       f"die Fläche ihres {ebene_name}s verteilt; Luftlinie).")
+
+with st.expander(f"Register: {len(alle)} Einrichtungen am {fmt_datum(auswahl.stichtag)} geöffnet"):
+    typen = st.multiselect("Typen", [t.id for t in config.einrichtungen.typen], key="einr_register_typen",
+                           format_func=lambda t: config.einrichtungen.typ(t).name)
+    register = vs.tabelle(alle[alle["typ"].isin(typen)] if typen else alle, config, m.namen())
+    st.dataframe(register, hide_index=True, key="einr_register")
+    monitoring.download(register, f"einrichtungen_{auswahl.stichtag:%Y%m%d}.csv", "einr_register_csv",
+                        titel="Einrichtungsregister", quellen=["Einrichtungsregister"])
