@@ -35,6 +35,7 @@ from fis.store import Store, datenversion_schreiben, versionsdatei
 
 Progress = Callable[[float, str], None]
 KATALOG_VORLAGE = DEFAULT_CONFIG_DIR / "indikatoren.yaml"
+EINRICHTUNGEN_VORLAGE = DEFAULT_CONFIG_DIR / "einrichtungen.yaml"
 # What the Lagebild shows first, if the catalog keeps these indicators (KGSt core indicators)
 KENNZAHLEN = ("bev_gesamt", "sgb2_quote", "kinderarmut", "alq", "alq_u25", "alleinerziehende", "anteil_65plus")
 HANDLUNGSBEDARF = ("kinderarmut", "sgb2_quote", "alq_u25", "alleinerziehende", "alq", "migration_u21")
@@ -77,6 +78,7 @@ class Einrichtung:
     gebiete: pd.DataFrame                       # id, name, parent id, parent name
     stadt_kennung: str
     hinweise: list[str] = field(default_factory=list)
+    einrichtungen_yaml: str = ""                 # types of the facility register (template), supply of the catalog
 
 
 def katalog_vorlage() -> pd.DataFrame:
@@ -174,7 +176,7 @@ def vorbereiten(data: bytes, dateiname: str, a: Antworten) -> Einrichtung:
         indikatoren_yaml=_yaml("# Indikatorenkatalog, begonnen mit dem Katalog des FIS (Handlungsfelder nach KGSt,\n"
                                "# Kölner Indikatorenmodell). Felder: siehe README.md („Konfiguration“).\n", katalog),
         lagebild_yaml=_yaml("# Was die Startseite „Lagebild“ zeigt.\n", lagebild),
-        gebiete=gebiete, stadt_kennung=stadt_kennung)
+        gebiete=gebiete, stadt_kennung=stadt_kennung, einrichtungen_yaml=_einrichtungen_yaml(katalog))
     # Validate with the loader of the app
     with tempfile.TemporaryDirectory() as tmp:
         _schreibe_config(e, Path(tmp))
@@ -188,8 +190,23 @@ def vorbereiten(data: bytes, dateiname: str, a: Antworten) -> Einrichtung:
     return e
 
 
+def _einrichtungen_yaml(katalog: dict) -> str:
+    """The facility types of the template; of its supply indicators those whose indicator and target group the
+    new city's catalog has (Kita places need the children under 3)."""
+    if not EINRICHTUNGEN_VORLAGE.exists():
+        return ""
+    vorlage = yaml.safe_load(EINRICHTUNGEN_VORLAGE.read_text(encoding="utf-8"))
+    ids = {i["id"] for i in katalog["indikatoren"]}
+    vorlage["versorgung"] = [v for v in vorlage.get("versorgung", [])
+                             if v["indikator"] in ids and v["zielgruppe"] in ids]
+    return _yaml("# Einrichtungsregister: Typen, Kapazitäten und Versorgungsgrade (Vorlage des FIS).\n"
+                 "# Felder: siehe README.md („Einrichtungen und Versorgung“).\n", vorlage)
+
+
 def _schreibe_config(e: Einrichtung, ziel: Path) -> None:
     ziel.mkdir(parents=True, exist_ok=True)
+    if e.einrichtungen_yaml:
+        (ziel / "einrichtungen.yaml").write_text(e.einrichtungen_yaml, encoding="utf-8")
     (ziel / "stadt.yaml").write_text(e.stadt_yaml, encoding="utf-8")
     (ziel / "indikatoren.yaml").write_text(e.indikatoren_yaml, encoding="utf-8")
     (ziel / "lagebild.yaml").write_text(e.lagebild_yaml, encoding="utf-8")

@@ -57,7 +57,7 @@ with rechts:
                         titel=namen[v.indikator], quellen=[str(meta["quelle"])])
 with links:
     c1, c2 = st.columns(2)
-    punkte, radius = einrichtungen.punkte_waehlen(config, version, auswahl.stichtag, "einr_karte",
+    punkte, radius = einrichtungen.punkte_waehlen(config, version, auswahl.stichtag, f"einr_karte_{v.indikator}",
                                                   standard=list(v.typen), ort=c1)
     geo = cache.geometrien(version, auswahl.stichtag, auswahl.ebene)
     ansicht = kartenansicht(m, geo, v.indikator, auswahl.stichtag, auswahl.ebene, STANDARD_METHODE, 5)

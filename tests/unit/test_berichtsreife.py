@@ -232,7 +232,8 @@ def test_design_errors_are_german(design_config, ersetzen, meldung):
 
 
 def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
-    """A database of schema 9 (before the Einordnung and the publication of every delivery kind)."""
+    """A database of schema 9 (before the Einordnung, the publication of every delivery kind and the facility
+    register)."""
     with Store.open(demo_copy) as s:
         ziele = len(s.load_ziele())
         for sicht in ("indikator", "raum", "ziel", "produktbereich", "produktgruppe", "produkt",
@@ -240,6 +241,11 @@ def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
             s.con.execute(f"DROP VIEW {sicht}_veroeffentlicht")
         for tabelle in ("ziel_fassung", "ziel_soll_fassung", "produktbereich_fassung", "produktgruppe_fassung",
                         "produkt_fassung", "einordnung"):
+            s.con.execute(f"DROP TABLE {tabelle}")
+        for sicht in ("wert_lesen_aktuell", "wert_lesen_veroeffentlicht", "versorgung_aktuell",
+                      "versorgung_veroeffentlicht", "einrichtung_aktuell", "einrichtung_veroeffentlicht"):
+            s.con.execute(f"DROP VIEW {sicht}")
+        for tabelle in ("einrichtung", "einrichtung_kapazitaet", "einrichtung_lage", "versorgung_regel"):
             s.con.execute(f"DROP TABLE {tabelle}")
         s.con.execute("DELETE FROM schema_version WHERE version >= 10")
     with Store.open(demo_copy, read_only=True) as s:
