@@ -332,12 +332,12 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool | str = False,
          kachel_url: str | None = None, kachel_attribution: str | None = None,
          hervorheben: str | None = None, hoehe: int = 640, markiert: list[str] | None = None,
          breite: int = 640, schrift_px: int = 12, oberebene: pd.DataFrame | None = None,
-         punkte: pd.DataFrame | None = None, radius_m: int | None = None) -> pdk.Deck:
+         standorte: pd.DataFrame | None = None, radius_m: int | None = None) -> pdk.Deck:
     """The pydeck map: one GeoJSON layer (id ``gebiete``, pickable for selection) and,
     if asked, a text layer with the names (``beschriftung`` True: every name; "passend": only names
     that fit at ``schrift_px`` on a map of ``breite`` × ``hoehe``). ``oberebene`` (raum_id, name,
     geometrie of e.g. the Bezirke) adds their outlines and names in bold. ``frame`` needs geometrie,
-    farbe, name, raum_id and the properties the ``tooltip`` text template names. ``punkte`` (facilities of
+    farbe, name, raum_id and the properties the ``tooltip`` text template names. ``standorte`` (facilities of
     fis.versorgung.einrichtungen) are drawn over the areas as coloured symbols, with a circle of
     ``radius_m`` metres around each if given."""
     props = sorted({"raum_id", "name", "farbe_rgba", *[p.strip("{}") for p in _platzhalter(tooltip)]})
@@ -384,8 +384,8 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool | str = False,
                          shapely.point_on_surface(np.array(list(pts["geometrie"]), dtype=object))],
         })
         layers.append(_textschicht(punkte, "namen", schrift_px))
-    if punkte is not None and len(punkte):
-        layers.extend(einrichtungsschichten(punkte, tooltip, radius_m))
+    if standorte is not None and len(standorte):
+        layers.extend(einrichtungsschichten(standorte, tooltip, radius_m))
     basis: dict = {"map_provider": None}   # keeps pydeck's style sentinel: Streamlit then draws no base map
     if kachel_url:
         # A MapLibre raster style, inlined as a data: URL; the only network source is the configured server.

@@ -63,18 +63,24 @@ def _versorgung(sicht: str, einrichtungen: str, werte: str, raeume: str) -> str:
             FROM versorgung_regel g JOIN {werte} w ON w.indikator_id = g.zielgruppe
             JOIN r ON r.raum_id = w.raum_id AND r.gueltig_von <= w.stichtag
                   AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= w.stichtag)),
+        -- every facility version with each area record it lies in: by its point, else by the given area
+        ort AS (
+            SELECT e.einrichtung_id, e.lieferung_id, la.raum_id, la.gueltig_von, la.raum_lieferung AS rl
+            FROM {einrichtungen} e JOIN einrichtung_lage la ON la.einrichtung_id = e.einrichtung_id
+                AND la.einrichtung_lieferung = e.lieferung_id
+            UNION ALL
+            SELECT e.einrichtung_id, e.lieferung_id, r.raum_id, r.gueltig_von, r.rl
+            FROM {einrichtungen} e JOIN r ON e.lon IS NULL AND e.raum_id = r.raum_id),
         e AS (
-            SELECT e.einrichtung_id, e.lieferung_id, e.typ, e.raum_id, e.lon, e.eroeffnet, e.geschlossen, k.kapazitaet,
-                   k.wert FROM {einrichtungen} e JOIN einrichtung_kapazitaet k USING (einrichtung_id, lieferung_id)),
+            SELECT o.raum_id, o.gueltig_von, o.rl, e.typ, e.eroeffnet, e.geschlossen, k.kapazitaet, k.wert
+            FROM ort o JOIN {einrichtungen} e USING (einrichtung_id, lieferung_id)
+            JOIN einrichtung_kapazitaet k USING (einrichtung_id, lieferung_id)),
         platz AS (
             SELECT z.indikator_id, z.raum_id, z.stichtag, sum(e.wert) AS plaetze
-            FROM ziel z JOIN e ON list_contains(z.typen, e.typ) AND e.kapazitaet = z.kapazitaet
+            FROM ziel z JOIN e ON e.raum_id = z.raum_id AND e.gueltig_von = z.gueltig_von AND e.rl = z.rl
+                AND e.kapazitaet = z.kapazitaet AND list_contains(z.typen, e.typ)
                 AND (e.eroeffnet IS NULL OR e.eroeffnet <= z.stichtag)
                 AND (e.geschlossen IS NULL OR e.geschlossen > z.stichtag)
-            WHERE (e.lon IS NULL AND e.raum_id = z.raum_id) OR EXISTS (
-                SELECT 1 FROM einrichtung_lage la WHERE la.einrichtung_id = e.einrichtung_id
-                AND la.einrichtung_lieferung = e.lieferung_id AND la.raum_id = z.raum_id
-                AND la.gueltig_von = z.gueltig_von AND la.raum_lieferung = z.rl)
             GROUP BY ALL)
         SELECT z.raum_id, z.indikator_id, z.stichtag,
                CASE WHEN z.zielgruppe > 0 THEN coalesce(p.plaetze, 0) * z.faktor / z.zielgruppe END AS wert,
@@ -797,8 +803,13 @@ class Store:
     def _werte(self) -> str:
         """The view values are read from (a name from this module, never from users): the delivered
         values and, where supply indicators are configured, the values computed from the facility register."""
+        return self._werte_fuer(None)
+
+    def _werte_fuer(self, indikator_ids: list[str] | None) -> str:
+        """:attr:`_werte`, without the computed values when ``indikator_ids`` names none of them."""
         sicht = "veroeffentlicht" if self.nur_veroeffentlicht else "aktuell"
-        if self._scalar("SELECT count(*) FROM versorgung_regel"):
+        berechnet = {r[0] for r in self.con.execute("SELECT indikator_id FROM versorgung_regel").fetchall()}
+        if berechnet and (indikator_ids is None or berechnet & set(indikator_ids)):
             return f"wert_lesen_{sicht}"
         return f"wert_{sicht}"
 
@@ -1240,7 +1251,7 @@ class Store:
         return self.con.execute(
             "SELECT w.raum_id, w.indikator_id, w.stichtag, w.wert, w.zaehler, w.nenner, w.status, w.lieferung_id, "
             "l.veroeffentlicht_am IS NOT NULL AS veroeffentlicht "
-            f"FROM {self._werte} w JOIN lieferung l USING (lieferung_id) "
+            f"FROM {self._werte_fuer(indikator_ids)} w JOIN lieferung l USING (lieferung_id) "
             "WHERE (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], w.indikator_id)) "
             "AND (CAST(? AS DATE[]) IS NULL OR list_contains(?::DATE[], w.stichtag)) "
             "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], w.raum_id)) "

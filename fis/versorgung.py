@@ -83,7 +83,7 @@ def tabelle(e: pd.DataFrame, config: Config, namen: pd.Series | None = None) -> 
     """The facilities as a German table (for the page, the profile and the PDF)."""
     out = pd.DataFrame({"Typ": e["typ_name"], "Name": e["name"], "Träger": e["traeger"], "Adresse": e["adresse"]})
     if namen is not None:
-        out["Sozialraum"] = e["raum_id"].map(namen).fillna(e["raum_id"])
+        out["Sozialraum"] = e["raum_id"].map(namen).fillna(e["raum_id"]).fillna("keinem zugeordnet")
     for k in config.einrichtungen.kapazitaeten:
         if k.id in e and e[k.id].notna().any():
             out[k.name] = e[k.id].map(lambda v: "" if pd.isna(v) else fmt_zahl(v, 0))

@@ -61,7 +61,7 @@ with links:
                                                   standard=list(v.typen), ort=c1)
     geo = cache.geometrien(version, auswahl.stichtag, auswahl.ebene)
     ansicht = kartenansicht(m, geo, v.indikator, auswahl.stichtag, auswahl.ebene, STANDARD_METHODE, 5)
-    st.pydeck_chart(deck(ansicht.daten, ansicht.tooltip, punkte=punkte, radius_m=radius, hoehe=520,
+    st.pydeck_chart(deck(ansicht.daten, ansicht.tooltip, standorte=punkte, radius_m=radius, hoehe=520,
                          kachel_url=config.stadt.karte.kachel_url,
                          kachel_attribution=config.stadt.karte.kachel_attribution), height=520, key="einr_deck")
     with c2:

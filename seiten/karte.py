@@ -63,7 +63,7 @@ with links:
         deck(ansicht.daten, ansicht.tooltip, beschriftung=namen_an, kachel_url=config.stadt.karte.kachel_url,
              kachel_attribution=config.stadt.karte.kachel_attribution, hervorheben=gewaehlt, hoehe=620,
              markiert=list(cache.lagebild(version, auswahl.stichtag, 1).handlungsbedarf["raum_id"])
-             if bedarf_an else None, punkte=punkte, radius_m=radius),
+             if bedarf_an else None, standorte=punkte, radius_m=radius),
         on_select="rerun", selection_mode="single-object", height=620,
         key=f"karte_deck_{st.session_state.get('karte_klicks', 0)}")
 with rechts:

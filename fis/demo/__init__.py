@@ -225,11 +225,12 @@ def _einrichtungsregister(store: Store, config: Config) -> int:
     v = einrichtungen_import.vorbereiten(store, config, daten, f"einrichtungsregister_{model.STICHTAGE[-1]}.csv")
     if not v.uebernehmbar:
         raise ValueError("Das Demo-Einrichtungsregister besteht die Prüfung nicht:\n" + v.bericht.als_text())
+    zeitpunkt = datetime(int(model.STICHTAGE[-1]) + 1, 2, 3, 9, 0)
     lid = einrichtungen_import.uebernehmen(
         store, v, DEMO_USER, config, f"Einrichtungsregister Stand 31.12.{model.STICHTAGE[-1]}",
-        quelle="Jugendamt, Schulamt, Seniorenbüro")
+        quelle="Jugendamt, Schulamt, Seniorenbüro", zeitpunkt=zeitpunkt)
     with store.transaction():
-        store.set_lieferung_veroeffentlicht(lid, DEMO_USER, datetime(int(model.STICHTAGE[-1]) + 1, 2, 3, 9, 0))
+        store.set_lieferung_veroeffentlicht(lid, DEMO_USER, zeitpunkt)
         store.insert_audit(DEMO_USER, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": v.dateiname})
     return lid
 

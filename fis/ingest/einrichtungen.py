@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -456,9 +457,10 @@ def regeln_frame(config: Config) -> pd.DataFrame:
 
 
 def uebernehmen(store: Store, v: EinrichtungVorbereitung, benutzer: Benutzer | str, config: Config,
-                bezeichnung: str | None = None, quelle: str | None = None) -> int:
+                bezeichnung: str | None = None, quelle: str | None = None, zeitpunkt: datetime | None = None) -> int:
     """Commit a checked facility delivery in one transaction: the facility versions, their capacities,
-    their position in every stored version of the Sozialräume and the supply rules of the configuration."""
+    their position in every stored version of the Sozialräume and the supply rules of the configuration.
+    ``zeitpunkt``: when it was delivered (default now; the demo's history gives its own)."""
     benutzer = handelnder(benutzer, "hochladen")
     if not v.uebernehmbar:
         raise ImportFehler("Das Einrichtungsregister kann nicht übernommen werden:\n" + v.bericht.als_text())
@@ -466,7 +468,7 @@ def uebernehmen(store: Store, v: EinrichtungVorbereitung, benutzer: Benutzer | s
     with schreibsperre(store), store.transaction():
         lid = store.insert_lieferung(Lieferung(
             art=ART, bezeichnung=bezeichnung or f"Einrichtungsregister ({v.dateiname})", benutzer=benutzer,
-            dateiname=v.dateiname, sha256=v.sha256, quelle=quelle,
+            dateiname=v.dateiname, sha256=v.sha256, quelle=quelle, zeitpunkt=zeitpunkt,
             pruefergebnis={**v.bericht.zusammenfassung(), "crs": v.crs}))
         zeilen = v.einrichtungen.drop(columns="_zeile").assign(lieferung_id=lid)
         store.insert_einrichtungen(zeilen, v.kapazitaeten.assign(lieferung_id=lid))

@@ -19,20 +19,21 @@ def server(demo_db_file, tmp_path_factory):
     db = tmp_path_factory.mktemp("einrichtungen") / "fis.duckdb"
     shutil.copy(demo_db_file, db)
     with streamlit_server({"FIS_DB": str(db)}) as url:
-        yield url
+        yield url, db
 
 
 @pytest.mark.parametrize(("breite", "hoehe"), [(1600, 1300), (1280, 800)])
 def test_where_u3_places_are_missing_on_map_and_list(server, breite, hoehe):
     from playwright.sync_api import sync_playwright
 
+    url, _ = server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     hosts: set[str] = set()
     with sync_playwright() as p:
         browser = launch(p)
         page = browser.new_page(viewport={"width": breite, "height": hoehe})
         page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url))
-        page.goto(server)
+        page.goto(url)
         page.get_by_text("Eckwerte der Gesamtstadt").wait_for(timeout=120_000)
         page.get_by_role("link", name="Einrichtungen").click()
         page.get_by_text("Wo fehlen Plätze?").wait_for(timeout=60_000)
@@ -50,3 +51,45 @@ def test_where_u3_places_are_missing_on_map_and_list(server, breite, hoehe):
     assert "Am Förderturm (0205)" in body and "es fehlen 67 Plätze" in body
     assert "Kindertageseinrichtung" in body            # legend of the points
     assert nur_lokal(hosts), hosts
+
+
+def test_a_register_delivery_from_the_browser(server, tmp_path):
+    """Datenpflege › Einrichtungen: a bad file is named in German and changes nothing; a good one (a new Kita in
+    the worst-supplied area) is previewed, committed, and its places count on the Einrichtungen page."""
+    import shapely
+    from playwright.sync_api import sync_playwright
+
+    from fis.store import Store
+
+    url, db = server
+    with Store.open(db, read_only=True) as store:
+        r = store.load_raeume(ebene=1, with_geometry=True).set_index("raum_id")
+    punkt = shapely.from_geojson(r.at["0205", "geometrie"]).representative_point()   # inside Am Förderturm
+    kopf = "einrichtung_id;typ;name;traeger;adresse;lon;lat;eroeffnet;plaetze_u3;plaetze_ue3\n"
+    schlecht = tmp_path / "register_schlecht.csv"
+    schlecht.write_text(kopf + "NEU1;Hort;Hort am Förderturm;AWO;Ringstraße 9;7,215;51,605;01.08.2024;10;20\n",
+                        encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page.goto(url + "/datenpflege")
+        page.get_by_role("tab", name="Einrichtungen").click(timeout=90_000)
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Einrichtungsregister")
+        uploader.locator("input[type=file]").set_input_files(str(schlecht))
+        page.get_by_text("Unbekannter Typ").wait_for(timeout=60_000)
+        assert "es wurde nichts gespeichert" in page.inner_text("body")
+        page.screenshot(path=str(ARTIFACTS / "einrichtungen_upload_fehler.png"), full_page=True)
+        gut = tmp_path / "register_neu.csv"
+        gut.write_text(kopf + f"NEU1;kita;Kita Förderturm-Neubau;AWO;Ringstraße 9;{punkt.x:.6f};{punkt.y:.6f};"
+                       "01.08.2024;40;20\n", encoding="utf-8")
+        uploader.locator("input[type=file]").set_input_files(str(gut))
+        page.get_by_text("Vorschau: 1 neue").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Einrichtungsregister übernehmen").click()
+        page.get_by_text("Einrichtungsregister übernommen").wait_for(timeout=60_000)
+        page.goto(url + "/einrichtungen")
+        page.get_by_text("Wo fehlen Plätze?").wait_for(timeout=90_000)
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
+        body = page.inner_text("body")
+        browser.close()
+    # 112 + 40 places for 397 children: 38,3 per 100, 27 places short of 45 instead of 67
+    assert "Am Förderturm (0205)" in body and "es fehlen 27 Plätze" in body

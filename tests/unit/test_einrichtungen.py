@@ -249,3 +249,15 @@ def test_demo_register_has_history_and_coincides_with_handlungsbedarf(demo, conf
     w = demo.load_werte(["versorgung_u3"], [t])
     stadt = m.auswahl("versorgung_u3", t, 3)
     assert float(stadt["wert"].iloc[0]) == pytest.approx(100 * w["zaehler"].sum() / w["nenner"].sum())
+
+
+def test_a_goal_may_target_a_versorgungsgrad(demo, config, m):
+    """„Die U3-Versorgung der Gesamtstadt erreicht 45 Plätze je 100 Kinder“: the base value is the city's
+    Versorgungsgrad of the base year, as the monitoring shows it."""
+    from fis.ziele import bezugsdaten, pruefen
+    spec = [{"id": "V1", "titel": "Die U3-Versorgung erreicht den Richtwert", "zielfeld": "Programm/Produkt",
+             "zielebene": "Leitziel", "kennzahl": {"indikator": "versorgung_u3", "raum": "00"}, "basisjahr": 2020,
+             "zielwert": 45.0, "zieldatum": "2028-12-31", "richtung": "steigern", "toleranz": 1.0}]
+    ziel = pruefen(spec, bezugsdaten(demo, config)).iloc[0]
+    stadt = m.auswahl("versorgung_u3", date(2020, 12, 31), 3)["wert"].iloc[0]
+    assert ziel["basiswert"] == pytest.approx(round(stadt, 1)) and 25 < stadt < 45     # catalog: 1 decimal

@@ -90,7 +90,7 @@ def test_the_assistant_writes_a_valid_config_and_a_database_with_three_levels(st
     assert config.stadt.name == "Beispielstadt" and config.stadt.land == "Niedersachsen"
     assert [(e.ebene, e.name, e.plural) for e in config.stadt.raumebenen] == [
         (1, "Stadtteil", "Stadtteile"), (2, "Stadtbezirk", "Stadtbezirke"), (3, "Gesamtstadt", "Gesamtstadt")]
-    assert len(config.katalog.indikatoren) == 36             # the bundled catalog, complete
+    assert len(config.katalog.indikatoren) == 40             # the bundled catalog, complete (36 + 4 computed)
     assert "sgb2_quote" in config.lagebild.kennzahlen
     with Store.open(stadt / "fis.duckdb", read_only=True) as store:
         raeume = store.load_raeume()
@@ -101,7 +101,7 @@ def test_the_assistant_writes_a_valid_config_and_a_database_with_three_levels(st
         assert bezirk.loc["1", "flaeche_km2"] == pytest.approx(4 * 2.25, rel=1e-3)
         assert raeume.set_index("raum_id").loc["02", "parent_id"] == "2"
         offen = store.con.execute("SELECT count(*) FROM lieferung WHERE veroeffentlicht_am IS NULL").fetchone()[0]
-        assert offen == 0 and len(store.load_indikatoren()) == 36
+        assert offen == 0 and len(store.load_indikatoren()) == 40
 
 
 def test_the_cli_without_answers_lists_the_properties_with_examples(tmp_path, capsys):
