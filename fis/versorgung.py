@@ -123,15 +123,15 @@ def luecken(m, config: Config, indikator_id: str, stichtag: date, ebene: int) ->
 
 
 def luecken_tabelle(lu: pd.DataFrame, v: Versorgungsgrad, einheit: str, ebene_name: str) -> pd.DataFrame:
-    """The gaps as a German table."""
+    """The gaps as a German table, the missing places right after the area."""
     return pd.DataFrame({
         ebene_name: lu["name"] + " (" + lu["raum_id"] + ")",
+        "Fehlende Plätze": [fmt_zahl(x, 0) if x is not None and not pd.isna(x) else "–" for x in lu["luecke"]],
         f"Versorgungsgrad ({einheit})": [("nicht ausgewiesen" if u else fmt_zahl(w, 1))
                                           for w, u in zip(lu["wert"], lu["unterdrueckt"], strict=True)],
         "Plätze": [fmt_zahl(p, 0) if pd.notna(p) else "–" for p in lu["plaetze"]],
         "Zielgruppe": [fmt_zahl(z, 0) if pd.notna(z) else "–" for z in lu["zielgruppe"]],
         "Richtwert": fmt_zahl(v.richtwert, 1) if v.richtwert is not None else "–",
-        "Es fehlen (Plätze)": [luecke_text(x) for x in lu["luecke"]],
     })
 
 

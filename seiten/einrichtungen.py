@@ -47,27 +47,22 @@ if v.richtwert_quelle:
     st.caption(f"Richtwert: {md(v.richtwert_quelle)} · Stichtag {fmt_datum(auswahl.stichtag)} · Zielgruppe: "
                f"{md(str(meta['nenner']))} · Plätze am Standort der Einrichtung, gezählt solange sie geöffnet ist.")
 
-links, rechts = st.columns([3, 2])
+links, rechts = st.columns([1, 1])
 with rechts:
     st.markdown(f"**Wo fehlen Plätze? ({ebene_plural})**")
-    st.dataframe(vs.luecken_tabelle(luecken, v, str(meta["einheit"]), ebene_name), hide_index=True,
-                 height=420, key="einr_luecken")
+    st.dataframe(vs.luecken_tabelle(luecken, v, str(meta["einheit"]), ebene_name).drop(columns="Richtwert"),
+                 hide_index=True, height=560, key="einr_luecken")
     monitoring.download(vs.luecken_tabelle(luecken, v, str(meta["einheit"]), ebene_name),
                         f"versorgung_{v.indikator}_{auswahl.stichtag:%Y%m%d}.csv", "einr_luecken_csv",
                         titel=namen[v.indikator], quellen=[str(meta["quelle"])])
 with links:
-    c1, c2 = st.columns(2)
     punkte, radius = einrichtungen.punkte_waehlen(config, version, auswahl.stichtag, f"einr_karte_{v.indikator}",
-                                                  standard=list(v.typen), ort=c1)
+                                                  standard=list(v.typen))
     geo = cache.geometrien(version, auswahl.stichtag, auswahl.ebene)
     ansicht = kartenansicht(m, geo, v.indikator, auswahl.stichtag, auswahl.ebene, STANDARD_METHODE, 5)
-    st.pydeck_chart(deck(ansicht.daten, ansicht.tooltip, standorte=punkte, radius_m=radius, hoehe=520,
+    st.pydeck_chart(deck(ansicht.daten, ansicht.tooltip, standorte=punkte, radius_m=radius, hoehe=480,
                          kachel_url=config.stadt.karte.kachel_url,
-                         kachel_attribution=config.stadt.karte.kachel_attribution), height=520, key="einr_deck")
-    with c2:
-        st.html(legende_html(f"{meta['kurzname']} ({meta['einheit']})", ansicht.legende))
-        if punkte is not None and len(punkte):
-            st.html(einrichtungen.legende(config, punkte))
+                         kachel_attribution=config.stadt.karte.kachel_attribution), height=480, key="einr_deck")
     if radius and punkte is not None and len(punkte) and auswahl.ebene == 1:
         geo1 = cache.geometrien(version, auswahl.stichtag, 1)
         eb = vs.einzugsbereich(punkte[punkte["typ"].isin(v.typen)], geo1, luecken.set_index("raum_id")["zielgruppe"],
@@ -76,6 +71,10 @@ with links:
             st.caption(f"Im Umkreis von {fmt_zahl(radius, 0)} m um eine Einrichtung der gewählten Art wohnen "
                        f"rund {fmt_zahl(eb.anteil * 100, 0)} % der Zielgruppe (Näherung: Zielgruppe gleichmäßig über "
                        f"die Fläche ihres {ebene_name}s verteilt; Luftlinie).")
+    l1, l2 = st.columns([3, 2])
+    l1.html(legende_html(f"{meta['kurzname']} ({meta['einheit']})", ansicht.legende))
+    if punkte is not None and len(punkte):
+        l2.html(einrichtungen.legende(config, punkte))
 
 with st.expander(f"Register: {len(alle)} Einrichtungen am {fmt_datum(auswahl.stichtag)} geöffnet"):
     typen = st.multiselect("Typen", [t.id for t in config.einrichtungen.typen], key="einr_register_typen",

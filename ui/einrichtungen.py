@@ -34,7 +34,7 @@ def punkte_waehlen(config, version: str, stichtag: date, key: str, standard: lis
         return None, None
     typen = [t.id for t in config.einrichtungen.typen if (e["typ"] == t.id).any()]
     namen = {t.id: f"{t.kuerzel} – {t.name}" for t in config.einrichtungen.typen}
-    ort, ort_radius = ort.columns([3, 1])
+    ort, ort_radius = ort.columns([2, 1])
     wahl = ort.multiselect("Einrichtungstypen", typen, default=[t for t in (standard or typen) if t in typen],
                            format_func=namen.get, key=f"{key}_typen")
     radien = [RADIUS_AUS, *config.einrichtungen.einzugsradien_m]

@@ -26,10 +26,10 @@ def _tabelle(at, spalte: str):
 def test_the_page_answers_where_u3_places_are_missing(monkeypatch, demo_copy, m, config):
     at = seite(monkeypatch, demo_copy, "einrichtungen")
     erwartet = vs.luecken(m, config, "versorgung_u3", T, 1)
-    tabelle = _tabelle(at, "Es fehlen (Plätze)")
+    tabelle = _tabelle(at, "Fehlende Plätze")
     erste = erwartet.iloc[0]
     assert tabelle.iloc[0]["Sozialraum"] == f"{erste['name']} ({erste['raum_id']})"
-    assert tabelle.iloc[0]["Es fehlen (Plätze)"] == f"es fehlen {fmt_zahl(erste['luecke'], 0)} Plätze"
+    assert tabelle.iloc[0]["Fehlende Plätze"] == fmt_zahl(erste["luecke"], 0)
     metriken = {x.label: x.value for x in at.metric}
     stadt = m.auswahl("versorgung_u3", T, 3)["wert"].iloc[0]
     assert metriken["Gesamtstadt (Plätze je 100)"] == fmt_zahl(stadt, 1)
@@ -39,7 +39,7 @@ def test_the_page_answers_where_u3_places_are_missing(monkeypatch, demo_copy, m,
     at.selectbox(key="einr_grad").set_value(config.einrichtungen.versorgung[2]).run()
     at.sidebar.selectbox(key="_ebene").set_value(2).run()
     assert not at.exception
-    bezirke = _tabelle(at, "Es fehlen (Plätze)")
+    bezirke = _tabelle(at, "Fehlende Plätze")
     assert len(bezirke) == 8 and "Stadtbezirk" in bezirke.columns
     # the map with the points (on by default here, the types of the chosen indicator) and a catchment
     at.sidebar.selectbox(key="_ebene").set_value(1).run()

@@ -48,8 +48,8 @@ def test_where_u3_places_are_missing_on_map_and_list(server, breite, hoehe):
         body = page.inner_text("body")
         browser.close()
     assert "Einrichtungen und Versorgung" in body
-    assert "Am Förderturm (0205)" in body and "es fehlen 67 Plätze" in body
-    assert "Kindertageseinrichtung" in body            # legend of the points
+    assert "Fehlende Plätze bis zum Richtwert\n\n632" in body and "Gesamtstadt (Plätze je 100)\n\n37,4" in body
+    assert "Kindertageseinrichtung (113)" in body      # legend of the points
     assert nur_lokal(hosts), hosts
 
 
@@ -91,5 +91,5 @@ def test_a_register_delivery_from_the_browser(server, tmp_path):
         page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
         body = page.inner_text("body")
         browser.close()
-    # 112 + 40 places for 397 children: 38,3 per 100, 27 places short of 45 instead of 67
-    assert "Am Förderturm (0205)" in body and "es fehlen 27 Plätze" in body
+    # Am Förderturm: 112 + 40 places for 397 children, 27 places short of 45 per 100 instead of 67
+    assert "Fehlende Plätze bis zum Richtwert\n\n592" in body and "Kindertageseinrichtung (114)" in body
