@@ -434,10 +434,14 @@ def _versorgung(args: argparse.Namespace) -> int:
     if tabelle.empty:
         print(f"Fehler: am {stichtag:%d.%m.%Y} gibt es keine Werte für „{v.indikator}“.", file=sys.stderr)
         return 1
-    daten = tabelle.to_csv(index=False, sep=";")
-    if args.csv:
-        Path(args.csv).write_text(daten, encoding="utf-8")
-        print(f"{len(tabelle)} Gebiete geschrieben: {args.csv}")
+    return _csv_ausgeben(tabelle, tabelle.to_csv(index=False, sep=";"), args.csv)
+
+
+def _csv_ausgeben(tabelle, daten: str, ziel: str | None) -> int:
+    """A table per area as CSV: into the file ``ziel``, else to standard output."""
+    if ziel:
+        Path(ziel).write_text(daten, encoding="utf-8")
+        print(f"{len(tabelle)} Gebiete geschrieben: {ziel}")
     else:
         print(daten, end="")
     return 0
@@ -469,13 +473,7 @@ def _index(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 1
         tabelle = tabelle[behalten]
-    daten = tabelle.to_csv(index=False, sep=";", decimal=",", float_format="%.5f")
-    if args.csv:
-        Path(args.csv).write_text(daten, encoding="utf-8")
-        print(f"{len(tabelle)} Gebiete geschrieben: {args.csv}")
-    else:
-        print(daten, end="")
-    return 0
+    return _csv_ausgeben(tabelle, tabelle.to_csv(index=False, sep=";", decimal=",", float_format="%.5f"), args.csv)
 
 
 def _standard_stichtag(store: Store, config):

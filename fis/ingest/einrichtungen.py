@@ -209,8 +209,7 @@ def _typen(frame: pd.DataFrame, config: Config, bericht: Pruefbericht) -> pd.Ser
     if falsch.any():
         bericht.add("Fehler", "Unbekannter Typ",
                     f"{_n(falsch, 'Einrichtung hat', 'Einrichtungen haben')} einen Typ, den einrichtungen.yaml "
-                    f"nicht kennt "
-                    f"(z. B. „{frame.loc[falsch, 'typ'].iloc[0]}“). Erlaubt: "
+                    f"nicht kennt (z. B. „{frame.loc[falsch, 'typ'].iloc[0]}“). Erlaubt: "
                     f"{', '.join(f'{t.id} ({t.name})' for t in config.einrichtungen.typen)}.",
                     _detail(frame.loc[falsch, "_zeile"], "typ", frame.loc[falsch, "typ"].to_numpy(), "unbekannt"))
     return typ
@@ -237,8 +236,8 @@ def _kapazitaeten(frame: pd.DataFrame, kap: dict[str, str], typ: pd.Series, conf
         if fremd.any():
             bericht.add("Warnung", "Kapazität passt nicht zum Typ",
                         f"{_n(fremd, 'Einrichtung hat', 'Einrichtungen haben')} „{spalte}“, obwohl ihr Typ "
-                        f"diese Kapazität "
-                        "nicht vorsieht; sie wird gespeichert, zählt aber in keinem Versorgungsgrad dieses Typs.",
+                        "diese Kapazität nicht vorsieht; sie wird gespeichert, zählt aber in keinem Versorgungsgrad "
+                        "dieses Typs.",
                         _detail(frame.loc[fremd, "_zeile"], spalte, frame.loc[fremd, spalte].to_numpy(),
                                 frame.loc[fremd, "typ"].to_numpy()))
         da = zahlen.notna() & ~negativ
@@ -276,8 +275,7 @@ def _doppelte(frame: pd.DataFrame, register: pd.DataFrame, bericht: Pruefbericht
     if doppelt.any():
         bericht.add("Fehler", "Kennung doppelt",
                     f"{_n(frame.loc[doppelt, 'einrichtung_id'].unique(), 'Kennung steht', 'Kennungen stehen')} "
-                    f"mehrfach in der "
-                    "Datei.",
+                    "mehrfach in der Datei.",
                     _detail(frame.loc[doppelt, "_zeile"], "einrichtung_id",
                             frame.loc[doppelt, "einrichtung_id"].to_numpy(), "mehrfach"))
     # the same facility under two ids: same type and name at the same address or the same point
@@ -301,8 +299,8 @@ def _doppelte(frame: pd.DataFrame, register: pd.DataFrame, bericht: Pruefbericht
             bsp = gruppen.iloc[0]
             bericht.add("Warnung", "Mögliche Dublette",
                         f"{_n(in_datei, 'Einrichtung', 'Einrichtungen')} gleichen Typs mit gleichem {merkmal} "
-                        f"wie eine andere unter "
-                        f"anderer Kennung (z. B. {bsp}). Bitte prüfen, ob dieselbe Einrichtung zweimal geliefert wird.",
+                        f"wie eine andere unter anderer Kennung (z. B. {bsp}). Bitte prüfen, ob dieselbe "
+                        "Einrichtung zweimal geliefert wird.",
                         _detail(in_datei["_zeile"].astype(int), "einrichtung_id",
                                 in_datei["einrichtung_id"].to_numpy(), merkmal))
 
@@ -400,17 +398,16 @@ def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: 
     if aussen.any():
         bericht.add("Fehler", "Außerhalb der Stadt",
                     f"{_n(aussen, 'Einrichtung liegt', 'Einrichtungen liegen')} außerhalb des Stadtgebiets "
-                    f"(keine Fläche der "
-                    "Raumgliederung enthält sie). Stimmen Koordinaten und Koordinatensystem?",
+                    "(keine Fläche der Raumgliederung enthält sie). Stimmen Koordinaten und Koordinatensystem?",
                     _detail(frame.loc[aussen, "_zeile"], "lon/lat",
                             [f"{a:.5f} / {b:.5f}" for a, b in zip(frame.loc[aussen, "lon"], frame.loc[aussen, "lat"],
                                                                    strict=True)], "außerhalb"))
     raeume = set(store.load_raeume(ebene=1)["raum_id"])
     ohne = ~da & (frame["raum_id"] == "")
     if ohne.any():
-        bericht.add("Fehler", "Ohne Standort", f"{_n(ohne, 'Einrichtung hat', 'Einrichtungen haben')} weder "
-                                               f"Koordinaten noch "
-                    "einen Sozialraum (Spalte „raum_id“).", _detail(frame.loc[ohne, "_zeile"], "", "", "kein Standort"))
+        bericht.add("Fehler", "Ohne Standort",
+                    f"{_n(ohne, 'Einrichtung hat', 'Einrichtungen haben')} weder Koordinaten noch einen Sozialraum "
+                    "(Spalte „raum_id“).", _detail(frame.loc[ohne, "_zeile"], "", "", "kein Standort"))
     fremd = ~da & (frame["raum_id"] != "") & ~frame["raum_id"].isin(raeume)
     if fremd.any():
         bericht.add("Fehler", "Unbekannter Sozialraum",
