@@ -261,3 +261,35 @@ def test_a_goal_may_target_a_versorgungsgrad(demo, config, m):
     ziel = pruefen(spec, bezugsdaten(demo, config)).iloc[0]
     stadt = m.auswahl("versorgung_u3", date(2020, 12, 31), 3)["wert"].iloc[0]
     assert ziel["basiswert"] == pytest.approx(round(stadt, 1)) and 25 < stadt < 45     # catalog: 1 decimal
+
+
+def test_geojson_in_utm_and_xlsx_deliveries(klein, config, tmp_path):
+    """The same register as GeoJSON in ETRS89/UTM 32N (reprojected to WGS84) and as an Excel workbook."""
+    import io
+
+    import geopandas as gpd
+    import xlsxwriter
+
+    punkte = gpd.GeoDataFrame(
+        {"id": ["K1", "K2"], "typ": ["Kindertageseinrichtung", "kita"], "name": ["Kita Eins", "Kita Zwei"],
+         "plaetze_u3": [10, 20], "eroeffnet": ["01.08.2010", "2015"]},
+        geometry=gpd.points_from_xy([7.005, 7.015], [51.005, 51.015]), crs=4326).to_crs(25832)
+    v = einr.vorbereiten(klein, config, punkte.to_json(to_wgs84=False).encode(), "kitas.geojson")
+    assert v.bericht.ok, v.bericht.als_text()
+    e = v.einrichtungen.set_index("einrichtung_id")
+    assert e.at["K2", "lon"] == pytest.approx(7.015, abs=1e-6) and e.at["K2", "lat"] == pytest.approx(51.015, abs=1e-6)
+    assert e.at["K1", "typ"] == "kita"                              # the type's name is understood too
+    einr.uebernehmen(klein, v, "p.planer", config)
+    assert _werte(klein).loc[("0204", T19), "zaehler"] == 20.0
+
+    puffer = io.BytesIO()
+    mappe = xlsxwriter.Workbook(puffer)
+    blatt = mappe.add_worksheet("Register")
+    for i, zeile in enumerate([["Einrichtung", "Typ", "Bezeichnung", "Träger", "Länge", "Breite", "Plätze U3"],
+                               ["K3", "kita", "Kita Drei", "Caritas", 7.015, 51.005, 8]]):
+        blatt.write_row(i, 0, zeile)
+    mappe.close()
+    v = einr.vorbereiten(klein, config, puffer.getvalue(), "register.xlsx")
+    assert v.bericht.ok, v.bericht.als_text()
+    assert v.kapazitaeten.set_index("einrichtung_id").at["K3", "wert"] == 8.0
+    assert v.einrichtungen.set_index("einrichtung_id").at["K3", "traeger"] == "Caritas"
