@@ -50,7 +50,8 @@ def _versorgung(sicht: str, einrichtungen: str, werte: str, raeume: str) -> str:
     Sozialraum (level 1) and Stichtag of its target group: places of the open facilities of the rule's
     types located in the area at that Stichtag (by coordinates through ``einrichtung_lage``, else by the
     given area), divided by the target group, times the factor. Every target-group value gives a row
-    (0 places included); it carries that value's delivery and status."""
+    (0 places included) once the register has a facility of the rule's types; it carries that value's
+    delivery and status."""
     return f"""
         CREATE OR REPLACE VIEW versorgung_{sicht} AS
         WITH r AS (SELECT raum_id, gueltig_von, gueltig_bis, coalesce(lieferung_id, 0) AS rl
@@ -62,7 +63,9 @@ def _versorgung(sicht: str, einrichtungen: str, werte: str, raeume: str) -> str:
                         ELSE w.wert END AS zielgruppe
             FROM versorgung_regel g JOIN {werte} w ON w.indikator_id = g.zielgruppe
             JOIN r ON r.raum_id = w.raum_id AND r.gueltig_von <= w.stichtag
-                  AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= w.stichtag)),
+                  AND (r.gueltig_bis IS NULL OR r.gueltig_bis >= w.stichtag)
+            -- no facility of the rule's types in this register (none delivered or published): no figures, not 0
+            WHERE EXISTS (SELECT 1 FROM {einrichtungen} x WHERE list_contains(g.typen, x.typ))),
         -- every facility version with each area record it lies in: by its point, else by the given area
         ort AS (
             SELECT e.einrichtung_id, e.lieferung_id, la.raum_id, la.gueltig_von, la.raum_lieferung AS rl

@@ -157,7 +157,7 @@ def test_rollback_partial_delivery_and_publication(klein, config):
     # neither register delivery is published yet: the public sees no facility and no place
     oeffentlich = klein.cursor(nur_veroeffentlicht=True)
     assert oeffentlich.load_einrichtungen().empty
-    assert _werte(oeffentlich).loc[("0101", T18), "zaehler"] == 0.0     # children published, places not
+    assert _werte(oeffentlich).empty              # children published, no register yet: no figures (not 0)
     veroeffentlichen(klein, lid1, "p.planer")
     assert _werte(oeffentlich).loc[("0101", T18), "zaehler"] == 15.0    # the published register, not K1's change
     zuruecknehmen(klein, lid2, "p.planer")
@@ -293,3 +293,12 @@ def test_geojson_in_utm_and_xlsx_deliveries(klein, config, tmp_path):
     assert v.bericht.ok, v.bericht.als_text()
     assert v.kapazitaeten.set_index("einrichtung_id").at["K3", "wert"] == 8.0
     assert v.einrichtungen.set_index("einrichtung_id").at["K3", "traeger"] == "Caritas"
+
+
+def test_no_facility_of_the_types_no_figures(klein, config):
+    """A register with only a Seniorentreff says nothing about Kita places: no U3 figures rather than 0."""
+    _register(klein, config, KOPF + "S5;seniorentreff;Seniorentreff Fünf;;;7,012;51,008;;1985;;;;20\n")
+    assert klein.load_werte(["versorgung_u3"]).empty
+    _register(klein, config, KOPF + "K1;kita;Kita Eins;AWO;;7,005;51,005;;2010;;10;40;\n", "k1.csv")
+    w = _werte(klein)
+    assert w.loc[("0101", T18), "zaehler"] == 10.0 and w.loc[("0102", T18), "zaehler"] == 0.0
