@@ -72,7 +72,7 @@ def test_a_new_city_from_the_browser_alone(server, tmp_path):
         _eingabe(page, "Bezeichnung (Mehrzahl)", "Stadtteile", 0)
         _waehle(page, "Eigenschaft mit deren Kennung", "SBZ_NR")
         _waehle(page, "Eigenschaft mit deren Namen", "SBZ_NAME")
-        page.get_by_text("13 Stadtteile, 4 Stadtbezirke, 36 Indikatoren im Katalog.").wait_for(timeout=60_000)
+        page.get_by_text("13 Stadtteile, 4 Stadtbezirke, 40 Indikatoren im Katalog.").wait_for(timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "neue_stadt_1_fragen.png"), full_page=True)
         page.get_by_role("button", name="Stadt einrichten").click()
         page.get_by_text("Beispielstadt ist eingerichtet").wait_for(timeout=120_000)
