@@ -340,7 +340,7 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool | str = False,
     farbe, name, raum_id and the properties the ``tooltip`` text template names. ``standorte`` (facilities of
     fis.versorgung.einrichtungen) are drawn over the areas as coloured symbols, with a circle of
     ``radius_m`` metres around each if given."""
-    props = sorted({"raum_id", "name", "farbe_rgba", *[p.strip("{}") for p in _platzhalter(tooltip)]})
+    props = sorted({"raum_id", "name", "farbe_rgba", *[p.strip("{}") for p in _tooltip_felder(tooltip)]})
     data = frame.copy()
     data["farbe_rgba"] = [_rgb(f, 0 if f == OHNE_WERT else 230) for f in data["farbe"]]
     fc = feature_collection(data, props)
@@ -402,8 +402,8 @@ def deck(frame: pd.DataFrame, tooltip: str, beschriftung: bool | str = False,
 
 def einrichtungsschichten(punkte: pd.DataFrame, tooltip: str, radius_m: int | None = None) -> list[pdk.Layer]:
     """Facilities as points in their type's colour with the type's symbol letter; the map's one tooltip
-    template gets name, type, Träger, capacities and address in its placeholders."""
-    felder = [p.strip("{}") for p in _platzhalter(tooltip)]
+    template shows name, type, Träger, capacities and address through its fields."""
+    felder = [p.strip("{}") for p in _tooltip_felder(tooltip)]
     texte = [("Träger: " + punkte["traeger"]).where(punkte["traeger"] != "", ""), punkte["kapazitaet_text"],
              punkte["adresse"]]
     daten = pd.DataFrame({"position": [[round(x, 6), round(y, 6)] for x, y in
@@ -432,7 +432,7 @@ def einrichtungsschichten(punkte: pd.DataFrame, tooltip: str, radius_m: int | No
     return schichten
 
 
-def _platzhalter(template: str) -> list[str]:
+def _tooltip_felder(template: str) -> list[str]:
     import re
     return re.findall(r"{[a-z_]+}", template)
 

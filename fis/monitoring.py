@@ -411,7 +411,11 @@ class Aggregat:
 
 
 def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggregat:
-    """Load the current values and aggregate them over all levels (nothing suppressed yet)."""
+    """Load the current values and aggregate them over all levels (nothing suppressed yet). With
+    ``indikator_ids``, the population indicator comes along: the rule „zu wenige Einwohner“ needs it."""
+    ew = config.stadt.einwohner_indikator
+    if indikator_ids is not None and ew and ew not in indikator_ids:
+        indikator_ids = [*indikator_ids, ew]
     indikatoren = store.load_indikatoren()
     raeume = store.load_raeume()
     top = max(e.ebene for e in config.stadt.raumebenen)

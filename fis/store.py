@@ -1190,10 +1190,12 @@ class Store:
             "    bool_or(w.wert IS NOT NULL OR w.zaehler IS NOT NULL) AS mit_wert "
             "    FROM wert w JOIN lieferung l USING (lieferung_id) "
             "    WHERE l.status = 'aktiv' AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) GROUP BY ALL) "
-            # supply indicators have values where their target group has
+            # supply indicators have values where their target group has, once the register this store reads
+            # has a facility of their types (as in the view versorgung_*)
             "SELECT * FROM b WHERE indikator_id NOT IN (SELECT indikator_id FROM versorgung_regel) "
             "UNION ALL SELECT g.indikator_id, b.stichtag, b.mit_wert FROM versorgung_regel g "
             "    JOIN b ON b.indikator_id = g.zielgruppe "
+            f"    WHERE EXISTS (SELECT 1 FROM {self._einrichtungen} x WHERE list_contains(g.typen, x.typ)) "
             "ORDER BY ALL", [self.nur_veroeffentlicht]).df()
         frame["stichtag"] = pd.to_datetime(frame["stichtag"]).dt.date
         return frame

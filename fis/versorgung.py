@@ -13,10 +13,9 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from pyproj import CRS, Transformer
 
 from fis.config import Config, Versorgungsgrad
 from fis.format import fmt_datum, fmt_zahl
@@ -155,12 +154,13 @@ class Versorgungszeile:
     luecke: float | None
     plaetze: float | None
     zielgruppe: float | None
+    unterdrueckt: bool = False     # a value hidden by suppression (else None means: no value)
 
 
 def versorgung_im_gebiet(m, config: Config, raum_id: str, stichtag: date) -> list[Versorgungszeile]:
     """Every configured Versorgungsgrad of one area at ``stichtag`` (suppressed values stay None)."""
     out = []
-    stadt_id = m.stadt_id(stichtag) if hasattr(m, "stadt_id") else None
+    stadt_id = m.stadt_id(stichtag)
     for v in config.einrichtungen.versorgung:
         if v.indikator not in m.indikatoren.index:
             continue
@@ -175,14 +175,15 @@ def versorgung_im_gebiet(m, config: Config, raum_id: str, stichtag: date) -> lis
         out.append(Versorgungszeile(
             v.indikator, str(meta["kurzname"]), str(meta["einheit"]), wert, s, v.richtwert, v.richtwert_quelle,
             luecke(wert, nenner, v.richtwert, float(meta["faktor"] or 1)) if wert is not None and nenner else None,
-            zaehler, nenner))
+            zaehler, nenner, bool(len(zeile)) and not sichtbar))
     return out
 
 
 def versorgung_tabelle(zeilen: list[Versorgungszeile]) -> pd.DataFrame:
     return pd.DataFrame({
         "Versorgungsgrad": [z.name for z in zeilen],
-        "Gebiet": [fmt_zahl(z.wert, 1) if z.wert is not None else "nicht ausgewiesen" for z in zeilen],
+        "Gebiet": [fmt_zahl(z.wert, 1) if z.wert is not None else "nicht ausgewiesen" if z.unterdrueckt
+                   else "kein Wert" for z in zeilen],
         "Gesamtstadt": [fmt_zahl(z.stadt, 1) if z.stadt is not None else "–" for z in zeilen],
         "Richtwert": [fmt_zahl(z.richtwert, 1) if z.richtwert is not None else "–" for z in zeilen],
         "Einheit": [z.einheit for z in zeilen],
@@ -193,12 +194,6 @@ def versorgung_tabelle(zeilen: list[Versorgungszeile]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- catchment
-
-def _metrisch(lon: float, lat: float) -> CRS:
-    """The UTM zone (ETRS89 in Germany, WGS84 elsewhere) around a point: distances in metres."""
-    zone = int((lon + 180) // 6) + 1
-    return CRS.from_epsg(25800 + zone if 28 <= zone <= 38 and lat > 0 else 32600 + zone)
-
 
 @dataclass(frozen=True)
 class Einzugsbereich:
@@ -214,15 +209,13 @@ def einzugsbereich(e: pd.DataFrame, geometrien: pd.Series, zielgruppe: pd.Series
     geo = geometrien.dropna()
     if e.empty or geo.empty:
         return Einzugsbereich(radius_m, None, pd.DataFrame(columns=["raum_id", "anteil", "zielgruppe"]))
-    polys = np.array(list(geo), dtype=object)
-    mitte = shapely.centroid(shapely.union_all(polys))
-    crs = _metrisch(mitte.x, mitte.y)
-    t = Transformer.from_crs(CRS.from_epsg(4326), crs, always_xy=True)
-    x, y = t.transform(e["lon"].to_numpy(dtype=float), e["lat"].to_numpy(dtype=float))
-    kreise = shapely.union_all(shapely.buffer(shapely.points(x, y), radius_m, quad_segs=16))
-    flaechen = shapely.transform(polys, lambda c: np.column_stack(t.transform(c[:, 0], c[:, 1])))
-    innen = shapely.area(shapely.intersection(flaechen, kreise))
-    ganz = shapely.area(flaechen)
+    flaechen = gpd.GeoSeries(list(geo), index=geo.index, crs=4326)
+    metrisch = flaechen.estimate_utm_crs()                 # the UTM zone of the city: distances in metres
+    flaechen = flaechen.to_crs(metrisch)
+    punkte = gpd.GeoSeries(gpd.points_from_xy(e["lon"], e["lat"]), crs=4326).to_crs(metrisch)
+    kreise = punkte.buffer(radius_m, quad_segs=16).union_all()
+    innen = flaechen.intersection(kreise).area.to_numpy()
+    ganz = flaechen.area.to_numpy()
     je = pd.DataFrame({"raum_id": geo.index, "anteil": np.where(ganz > 0, innen / np.where(ganz > 0, ganz, 1), 0.0)})
     je["zielgruppe"] = je["raum_id"].map(zielgruppe).astype(float)
     gueltig = je["zielgruppe"].notna()

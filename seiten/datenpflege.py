@@ -23,7 +23,7 @@ with katalog:
 with haushalt:
     datenpflege.haushalt_tab(config)
 with register:
-    einrichtungen.datenpflege_tab(config, datenpflege.bericht, datenpflege.nach_schreiben, datenpflege.upload_key)
+    einrichtungen.datenpflege_tab(config)
 with lieferungen:
     datenpflege.lieferungen_tab(config)
 if einrichten:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from fis import versorgung as vs
-from fis.format import fmt_datum, fmt_zahl, md
+from fis.format import dativ, fmt_datum, fmt_zahl, md
 from fis.maps import STANDARD_METHODE, deck, kartenansicht, legende_html
 from ui import cache, einrichtungen, monitoring, sidebar
 
@@ -26,7 +26,8 @@ grade = [v for v in config.einrichtungen.versorgung if v.indikator in m.indikato
 if not grade:
     st.dataframe(vs.tabelle(alle, config), hide_index=True, key="einr_register")
     st.stop()
-namen = {v.indikator: str(m.indikatoren.at[v.indikator, "name"]) for v in grade}
+namen = {v.indikator: f"{m.indikatoren.at[v.indikator, 'name']} ({m.indikatoren.at[v.indikator, 'einheit']})"
+         for v in grade}
 v = st.selectbox("Versorgungsgrad", grade, format_func=lambda g: namen[g.indikator], key="einr_grad")
 meta = m.indikatoren.loc[v.indikator]
 luecken = vs.luecken(m, config, v.indikator, auswahl.stichtag, auswahl.ebene)
@@ -38,9 +39,13 @@ k1, k2, k3, k4 = st.columns(4)
 k1.metric(f"Gesamtstadt ({meta['einheit']})", fmt_zahl(stadt.wert, 1) if stadt and stadt.wert is not None else "–")
 k2.metric("Richtwert", fmt_zahl(v.richtwert, 1) if v.richtwert is not None else "keiner")
 fehlend = luecken["luecke"].dropna()
-k3.metric("Fehlende Plätze bis zum Richtwert", fmt_zahl(fehlend.sum(), 0) if len(fehlend) else "–",
+alle_gebiete = len(monitoring.raeume_der_ebene(m, auswahl.stichtag, auswahl.ebene))
+mit_wert = len(luecken)                # a partial delivery: the sum covers only the areas with values
+k3.metric("Fehlende Plätze bis zum Richtwert" if mit_wert >= alle_gebiete
+          else f"Fehlende Plätze in {mit_wert} von {alle_gebiete} {dativ(ebene_plural)}",
+          fmt_zahl(fehlend.sum(), 0) if len(fehlend) else "–",
           help=f"Summe der Lücken der {ebene_plural}; ein Überschuss in einem Gebiet gleicht hier keine Lücke in "
-          "einem anderen aus.")
+          "einem anderen aus. Gebiete, deren Wert zum Schutz kleiner Zahlen nicht ausgewiesen wird, zählen nicht mit.")
 k4.metric("Einrichtungen (geöffnet)", fmt_zahl(len(relevant), 0),
           help=", ".join(config.einrichtungen.typ(t).name for t in v.typen))
 if v.richtwert_quelle:
@@ -50,10 +55,9 @@ if v.richtwert_quelle:
 links, rechts = st.columns([1, 1])
 with rechts:
     st.markdown(f"**Wo fehlen Plätze? ({ebene_plural})**")
-    st.dataframe(vs.luecken_tabelle(luecken, v, str(meta["einheit"]), ebene_name).drop(columns="Richtwert"),
-                 hide_index=True, height=560, key="einr_luecken")
-    monitoring.download(vs.luecken_tabelle(luecken, v, str(meta["einheit"]), ebene_name),
-                        f"versorgung_{v.indikator}_{auswahl.stichtag:%Y%m%d}.csv", "einr_luecken_csv",
+    tabelle = vs.luecken_tabelle(luecken, v, str(meta["einheit"]), ebene_name)
+    st.dataframe(tabelle.drop(columns="Richtwert"), hide_index=True, height=560, key="einr_luecken")
+    monitoring.download(tabelle, f"versorgung_{v.indikator}_{auswahl.stichtag:%Y%m%d}.csv", "einr_luecken_csv",
                         titel=namen[v.indikator], quellen=[str(meta["quelle"])])
 with links:
     punkte, radius = einrichtungen.punkte_waehlen(config, version, auswahl.stichtag, f"einr_karte_{v.indikator}",

@@ -203,12 +203,9 @@ def _teil(version: str, indikatoren: tuple[str, ...]) -> tuple[Monitoringdaten, 
 
 
 def _werte(version: str, indikatoren) -> tuple[Monitoringdaten, idx.Indexdaten]:
-    """Of every indicator (None), or of the given ones plus the population indicator; none
-    given and no population indicator configured: all."""
-    if indikatoren is None:
-        return _daten(version)
-    ew = config().stadt.einwohner_indikator
-    teil = tuple(sorted({str(i) for i in indikatoren} | ({ew} if ew else set())))
+    """Of every indicator (None or none), or of the given ones (with the population indicator:
+    fis.monitoring.lade_aggregat)."""
+    teil = tuple(sorted({str(i) for i in indikatoren or ()}))
     return _teil(version, teil) if teil else _daten(version)
 
 

@@ -51,8 +51,6 @@ def _upload_key(name: str) -> str:
     return f"{name}_{st.session_state.get('dp_upload_nr', 0)}"
 
 
-upload_key, nach_schreiben = _upload_key, _nach_schreiben      # for the tabs in their own modules
-
 
 def meldung() -> None:
     if text := st.session_state.pop("dp_meldung", None):

@@ -15,6 +15,7 @@ from fis.format import fmt_zahl, md
 from fis.ingest import einrichtungen as einrichtungen_import
 from fis.ingest.lesen import ImportFehler
 from ui import cache
+from ui.datenpflege import _geprueft, _nach_schreiben, _upload_key, bericht
 from ui.zugang import aktuell as angemeldet
 
 RADIUS_AUS = 0
@@ -78,8 +79,9 @@ def profil_abschnitt(m, config, version: str, raum: str, stichtag: date, ebene_n
 
 # --------------------------------------------------------------------------- Datenpflege
 
-def datenpflege_tab(config, bericht, nach_schreiben, upload_key) -> None:
-    """Upload, check, preview and commit a facility delivery (the Datenpflege page's helpers passed in)."""
+def datenpflege_tab(config) -> None:
+    """Upload, check, preview and commit a facility delivery, with the Datenpflege page's Prüfbericht, check
+    cache and confirmation."""
     if not config.einrichtungen.typen:
         st.info("Es sind keine Einrichtungstypen konfiguriert. Bitte einrichtungen.yaml in den "
                 "Konfigurationsordner legen (Vorlage: config/einrichtungen.yaml).")
@@ -88,7 +90,7 @@ def datenpflege_tab(config, bericht, nach_schreiben, upload_key) -> None:
     kap = ", ".join(k.id for k in config.einrichtungen.kapazitaeten)
     datei = st.file_uploader("Einrichtungsregister (CSV, XLSX, GeoJSON, GeoPackage oder gezipptes Shapefile)",
                              type=["csv", "txt", "xlsx", "geojson", "json", "gpkg", "zip"],
-                             key=upload_key("dp_einr_datei"))
+                             key=_upload_key("dp_einr_datei"))
     if datei is None:
         st.caption(f"Je Zeile eine Einrichtung: einrichtung_id, typ ({typen}), name, traeger, adresse, lon/lat "
                    "(oder Rechts-/Hochwert, oder raum_id ohne Koordinaten), eroeffnet, geschlossen und je "
@@ -98,12 +100,10 @@ def datenpflege_tab(config, bericht, nach_schreiben, upload_key) -> None:
     data = datei.getvalue()
     crs = st.text_input("Koordinatensystem (nur falls nötig, z. B. EPSG:25832)", "", key="dp_einr_crs")
     store = cache.store()
-    schluessel = json.dumps([einrichtungen_import.sha256(data), crs, cache.data_version()])
+    schluessel = json.dumps(["einrichtungen", einrichtungen_import.sha256(data), crs, cache.data_version()])
     try:
-        if st.session_state.get("dp_einr_pruefung", (None,))[0] != schluessel:
-            st.session_state["dp_einr_pruefung"] = (schluessel, einrichtungen_import.vorbereiten(
-                store, config, data, datei.name, crs or None))
-        v = st.session_state["dp_einr_pruefung"][1]
+        v = _geprueft(schluessel,
+                      lambda: einrichtungen_import.vorbereiten(store, config, data, datei.name, crs or None))
     except ImportFehler as exc:
         st.error(str(exc))
         return
@@ -119,5 +119,4 @@ def datenpflege_tab(config, bericht, nach_schreiben, upload_key) -> None:
                  key="dp_einr_vorschau")
     if st.button("Einrichtungsregister übernehmen", type="primary", key="dp_einr_ok", icon=":material/check:"):
         lid = einrichtungen_import.uebernehmen(store, v, angemeldet(), config)
-        st.session_state.pop("dp_einr_pruefung", None)
-        nach_schreiben(f"Einrichtungsregister übernommen (Lieferung {lid}, {len(v.einrichtungen)} Einrichtungen).")
+        _nach_schreiben(f"Einrichtungsregister übernommen (Lieferung {lid}, {len(v.einrichtungen)} Einrichtungen).")

@@ -63,7 +63,8 @@ def _bevoelkerung(store: Store) -> pd.DataFrame:
                          [STICHTAG])
     feld = {"kita_u3": "nenner", "kita_3_6": "nenner", "ogs_quote": "nenner", "anteil_65plus": "zaehler",
             "anteil_u18": "zaehler", "sgb2_quote": "wert"}
-    w["x"] = [r[feld[r["indikator_id"]]] for _, r in w.iterrows()]
+    rolle = w["indikator_id"].map(feld)
+    w["x"] = w["nenner"].where(rolle == "nenner", w["zaehler"].where(rolle == "zaehler", w["wert"]))
     bev = w.pivot_table(index="raum_id", columns="indikator_id", values="x")
     raeume = store.load_raeume(STICHTAG, 1, with_geometry=True).set_index("raum_id")
     bev = bev.reindex(raeume.index).fillna(0)

@@ -12,8 +12,7 @@ Where a facility lies: :mod:`fis.ingest.lage`.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -30,6 +29,7 @@ from fis.ingest.lesen import TABELLEN_ENDUNGEN, ImportFehler, lies_tabelle, prue
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.raeume import GEO_ENDUNGEN, lies_geodaten
 from fis.ingest.sperre import schreibsperre
+from fis.ingest.werte import namensschluessel
 from fis.ingest.zahlen import dezimalstil, parse_datum, parse_zahlen
 from fis.store import Lieferung, Store
 from fis.zugang import Benutzer, handelnder
@@ -38,7 +38,7 @@ ENDUNGEN = (*TABELLEN_ENDUNGEN, *GEO_ENDUNGEN)
 FELDER = ("einrichtung_id", "typ", "name", "traeger", "adresse", "lon", "lat", "raum_id", "zielgruppe",
           "eroeffnet", "geschlossen")
 PFLICHT = ("einrichtung_id", "typ", "name")
-# Column names a delivery may use for each field (compared after _schluessel).
+# Column names a delivery may use for each field (compared by fis.ingest.werte.namensschluessel).
 ALIASE = {
     "einrichtung_id": ("einrichtung_id", "einrichtung", "id", "kennung", "nr", "nummer", "einrichtungsnummer"),
     "typ": ("typ", "art", "einrichtungstyp", "einrichtungsart"),
@@ -63,13 +63,6 @@ def _n(anzahl, einzahl: str, mehrzahl: str) -> str:
     return fmt_anzahl(n, einzahl, mehrzahl)
 
 
-def _schluessel(name: str) -> str:
-    s = str(name).strip().lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        s = s.replace(a, b)
-    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
-
-
 @dataclass
 class EinrichtungVorbereitung:
     dateiname: str
@@ -79,7 +72,6 @@ class EinrichtungVorbereitung:
     vergleich: pd.DataFrame         # einrichtung_id, name, art (neu/geändert/unverändert), geaendert
     bericht: Pruefbericht
     crs: str = "EPSG:4326"
-    hinweise: list[str] = field(default_factory=list)
 
     @property
     def uebernehmbar(self) -> bool:
@@ -116,15 +108,17 @@ def _lies(data: bytes, dateiname: str, blatt: str | None, layer: str | None) -> 
 
 def _zuordnen(frame: pd.DataFrame, config: Config, bericht: Pruefbericht) -> tuple[dict[str, str], dict[str, str]]:
     """Which delivered column is which field and which capacity type."""
-    spalten = {c: _schluessel(c) for c in frame.columns if not c.startswith("_")}
+    spalten = {c: namensschluessel(c) for c in frame.columns if not c.startswith("_")}
     felder: dict[str, str] = {}
     for feld, aliase in ALIASE.items():
-        treffer = next((c for c, k in spalten.items() if k in aliase and c not in felder.values()), None)
+        namen = {namensschluessel(a) for a in aliase}
+        treffer = next((c for c, k in spalten.items() if k in namen and c not in felder.values()), None)
         if treffer is not None:
             felder[feld] = treffer
     kap: dict[str, str] = {}
     for k in config.einrichtungen.kapazitaeten:
-        treffer = next((c for c, s in spalten.items() if s in (_schluessel(k.id), _schluessel(k.name))), None)
+        namen = {namensschluessel(k.id), namensschluessel(k.name)}
+        treffer = next((c for c, s in spalten.items() if s in namen), None)
         if treffer is not None:
             kap[k.id] = treffer
     fehlt = [f for f in PFLICHT if f not in felder]
@@ -135,7 +129,7 @@ def _zuordnen(frame: pd.DataFrame, config: Config, bericht: Pruefbericht) -> tup
         bericht.add("Warnung", "Keine Kapazitäten",
                     "Die Datei hat keine Spalte mit einer Kapazitätsart (erwartet: "
                     f"{', '.join(k.id for k in config.einrichtungen.kapazitaeten)}); Versorgungsgrade zählen "
-                    f"dann 0 Plätze.")
+                    "dann 0 Plätze.")
     rest = [c for c in spalten if c not in felder.values() and c not in kap.values()]
     if rest:
         bericht.add("Hinweis", "Spalten nicht verwendet", f"Nicht verwendet: {', '.join(rest)}.")
@@ -181,8 +175,7 @@ def _koordinaten(x: pd.Series, y: pd.Series, crs: CRS | None, flaechen: pd.DataF
         if xs.between(47, 55.5).all() and ys.between(5, 15.5).all():
             raise ImportFehler("Länge und Breite sind vertauscht: in der Spalte für die Länge stehen Werte um "
                                f"{fmt_zahl(xs.median(), 1)}, in der für die Breite um {fmt_zahl(ys.median(), 1)}. "
-                               "In Deutschland "
-                               "liegt die Länge zwischen 6 und 15, die Breite zwischen 47 und 55.")
+                               "In Deutschland liegt die Länge zwischen 6 und 15, die Breite zwischen 47 und 55.")
         return x.to_numpy(dtype=float), y.to_numpy(dtype=float), WGS84
     if xs.between(100_000, 1_000_000).all() and ys.between(5_000_000, 6_200_000).all():
         beste = max(UTM, key=lambda c: _in_der_stadt(*_wgs84(xs, ys, c), flaechen).sum())
@@ -202,9 +195,9 @@ def _detail(rows: pd.Series, spalte: str, werte, hinweis) -> pd.DataFrame:
 
 
 def _typen(frame: pd.DataFrame, config: Config, bericht: Pruefbericht) -> pd.Series:
-    bekannt = {_schluessel(t.id): t.id for t in config.einrichtungen.typen}
-    bekannt |= {_schluessel(t.name): t.id for t in config.einrichtungen.typen}
-    typ = frame["typ"].map(lambda v: bekannt.get(_schluessel(v), ""))
+    bekannt = {namensschluessel(t.id): t.id for t in config.einrichtungen.typen}
+    bekannt |= {namensschluessel(t.name): t.id for t in config.einrichtungen.typen}
+    typ = frame["typ"].map(lambda v: bekannt.get(namensschluessel(v), ""))
     falsch = typ == ""
     if falsch.any():
         bericht.add("Fehler", "Unbekannter Typ",
@@ -227,8 +220,8 @@ def _kapazitaeten(frame: pd.DataFrame, kap: dict[str, str], typ: pd.Series, conf
                                 "keine Zahl"))
         negativ = zahlen < 0
         if negativ.any():
-            bericht.add("Fehler", "Kapazität negativ", f"Spalte „{spalte}“: "
-                                                       f"{_n(negativ, 'negative Angabe', 'negative Angaben')}.",
+            bericht.add("Fehler", "Kapazität negativ",
+                        f"Spalte „{spalte}“: {_n(negativ, 'negative Angabe', 'negative Angaben')}.",
                         _detail(frame.loc[negativ, "_zeile"], spalte, frame.loc[negativ, spalte].to_numpy(),
                                 "negativ"))
         erlaubt = typ.map(lambda t, k=k_id: t == "" or k in config.einrichtungen.typ(t).kapazitaeten)
@@ -256,7 +249,7 @@ def _daten(frame: pd.DataFrame, bericht: Pruefbericht) -> pd.DataFrame:
         if falsch.any():
             bericht.add("Fehler", "Ungültiges Datum",
                         f"„{feld}“: {_n(falsch, 'Angabe ist', 'Angaben sind')} kein Datum (erwartet TT.MM.JJJJ "
-                        f"oder ein Jahr).",
+                        "oder ein Jahr).",
                         _detail(frame.loc[falsch, "_zeile"], feld, text[falsch].to_numpy(), "kein Datum"))
         out[feld] = pd.Series([t.date() if pd.notna(t) else None for t in tage], index=frame.index, dtype=object)
     verkehrt = pd.Series([a is not None and b is not None and b <= a for a, b in
@@ -264,7 +257,7 @@ def _daten(frame: pd.DataFrame, bericht: Pruefbericht) -> pd.DataFrame:
     if verkehrt.any():
         bericht.add("Fehler", "Geschlossen vor Eröffnung",
                     f"{_n(verkehrt, 'Einrichtung schließt', 'Einrichtungen schließen')} vor oder an ihrem "
-                    f"Eröffnungsdatum.",
+                    "Eröffnungsdatum.",
                     _detail(frame.loc[verkehrt, "_zeile"], "geschlossen", frame.loc[verkehrt, "geschlossen"].to_numpy(),
                             "vor der Eröffnung"))
     return pd.DataFrame(out, index=frame.index)
@@ -285,8 +278,8 @@ def _doppelte(frame: pd.DataFrame, register: pd.DataFrame, bericht: Pruefbericht
                       ], ignore_index=True)
     alle = alle.drop_duplicates("einrichtung_id", keep="first")
     for merkmal, spalten in (("Name und Adresse", ["typ", "_n", "_a"]), ("Standort", ["typ", "_lon", "_lat"])):
-        a = alle.assign(_n=alle["name"].map(_schluessel), _a=alle.get("adresse", pd.Series("", index=alle.index))
-                        .fillna("").map(_schluessel),
+        a = alle.assign(_n=alle["name"].map(namensschluessel), _a=alle.get("adresse", pd.Series("", index=alle.index))
+                        .fillna("").map(namensschluessel),
                         _lon=pd.to_numeric(alle.get("lon"), errors="coerce").round(5),
                         _lat=pd.to_numeric(alle.get("lat"), errors="coerce").round(5))
         if merkmal == "Name und Adresse":
@@ -310,10 +303,13 @@ def _doppelte(frame: pd.DataFrame, register: pd.DataFrame, bericht: Pruefbericht
 _VERGLEICH = ["typ", "name", "traeger", "adresse", "lon", "lat", "raum_id", "zielgruppe", "eroeffnet", "geschlossen"]
 
 
+def _leer(v) -> bool:
+    return v is None or v == "" or bool(pd.isna(v))
+
+
 def _gleich(a, b) -> bool:
-    if (a is None or (isinstance(a, float) and np.isnan(a)) or a == "") and \
-            (b is None or (isinstance(b, float) and np.isnan(b)) or b == ""):
-        return True
+    if _leer(a) or _leer(b):
+        return _leer(a) and _leer(b)
     if isinstance(a, float) or isinstance(b, float):
         try:
             return abs(float(a) - float(b)) < 1e-7
@@ -380,8 +376,8 @@ def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: 
         y, falsch_y = _zahlen(frame["lat"])
         falsch = falsch_x | falsch_y
         if falsch.any():
-            bericht.add("Fehler", "Koordinate keine Zahl", f"{_n(falsch, 'Koordinate ist', 'Koordinaten sind')} "
-                                                           f"keine Zahl.",
+            bericht.add("Fehler", "Koordinate keine Zahl",
+                        f"{_n(falsch, 'Koordinate ist', 'Koordinaten sind')} keine Zahl.",
                         _detail(frame.loc[falsch, "_zeile"], "lon/lat",
                                 (frame.loc[falsch, "lon"] + " / " + frame.loc[falsch, "lat"]).to_numpy(), "keine Zahl"))
     halb = x.isna() != y.isna()
@@ -412,7 +408,7 @@ def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: 
     if fremd.any():
         bericht.add("Fehler", "Unbekannter Sozialraum",
                     f"{_n(fremd, 'Einrichtung nennt', 'Einrichtungen nennen')} einen Sozialraum, den die "
-                    f"Raumgliederung nicht kennt.",
+                    "Raumgliederung nicht kennt.",
                     _detail(frame.loc[fremd, "_zeile"], "raum_id", frame.loc[fremd, "raum_id"].to_numpy(), "unbekannt"))
     if da.any() and (frame.loc[da, "raum_id"] != "").any():
         frame.loc[da, "raum_id"] = ""

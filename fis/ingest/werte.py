@@ -664,6 +664,15 @@ def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefberi
                     f"{len(ind)} Zeilen mit unbekannten Indikatoren: {_liste(ind['indikator_id'].unique())}. "
                     "Bitte die Kennung korrigieren oder den Indikator zuerst im Katalog anlegen.", detail)
 
+    berechnet = frame[frame["indikator_id"].isin(store.load_versorgung_regeln()["indikator_id"])]
+    if len(berechnet):
+        bericht.add("Fehler", "Berechneter Indikator",
+                    f"{len(berechnet)} Zeilen liefern Werte für Versorgungsgrade "
+                    f"({_liste(berechnet['indikator_id'].unique())}), die aus dem Einrichtungsregister und der "
+                    "Zielgruppe berechnet werden. Bitte diese Spalten weglassen; Plätze kommen mit dem "
+                    "Einrichtungsregister (Datenpflege › Einrichtungen).",
+                    berechnet.assign(spalte=z.indikator or "", wert=berechnet["indikator_id"], hinweis="berechnet"))
+
     doppelt = found["doppelt"]
     if len(doppelt):
         detail = doppelt.assign(wert=doppelt["raum_id"] + " / " + doppelt["indikator_id"],

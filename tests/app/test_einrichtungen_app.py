@@ -111,3 +111,14 @@ def test_without_a_register_configuration_the_page_says_how(monkeypatch, demo_co
 def test_the_register_tab_explains_the_columns(monkeypatch, demo_copy, seite_name):
     at = seite(monkeypatch, demo_copy, seite_name)
     assert any("Je Zeile eine Einrichtung" in c.value for c in at.caption)
+
+
+def test_a_partial_delivery_says_how_many_areas_the_sum_covers(monkeypatch, demo_copy):
+    from tests.teillieferung import RAEUME, STICHTAG, liefere_teil
+    liefere_teil(demo_copy)
+    at = seite(monkeypatch, demo_copy, "einrichtungen")
+    at.sidebar.selectbox(key="_stichtag").set_value(STICHTAG).run()
+    assert not at.exception
+    metriken = {x.label: x.value for x in at.metric}
+    assert f"Fehlende Plätze in {len(RAEUME)} von 51 Sozialräumen" in metriken
+    assert metriken["Gesamtstadt (Plätze je 100)"] == "–"                # the city sum would be incomplete

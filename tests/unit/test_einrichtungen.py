@@ -114,7 +114,9 @@ def test_supply_by_hand_across_a_scheme_change_and_a_closing(klein, config):
     assert w.loc[("0203", T19), "zaehler"] == 0.0
     assert w.loc[("0204", T19), "wert"] == pytest.approx(100 * 20 / 35)
     # the Bezirk aggregated as Σ places / Σ children
-    a = lade_aggregat(klein, config, ["versorgung_u3"]).werte.set_index(["raum_id", "stichtag"])
+    a = lade_aggregat(klein, config, ["versorgung_u3"]).werte
+    assert set(a["indikator_id"]) == {"versorgung_u3", "bev_gesamt"}     # the population for its rule
+    a = a[a["indikator_id"] == "versorgung_u3"].set_index(["raum_id", "stichtag"])
     assert a.loc[("01", T18), "wert"] == pytest.approx(100 * 23 / 90)
     assert a.loc[("02", T19), "wert"] == pytest.approx(100 * 20 / 60)
     assert a.loc[("00", T18), "wert"] == pytest.approx(100 * 43 / 150)
@@ -302,3 +304,24 @@ def test_no_facility_of_the_types_no_figures(klein, config):
     _register(klein, config, KOPF + "K1;kita;Kita Eins;AWO;;7,005;51,005;;2010;;10;40;\n", "k1.csv")
     w = _werte(klein)
     assert w.loc[("0101", T18), "zaehler"] == 10.0 and w.loc[("0102", T18), "zaehler"] == 0.0
+
+
+def test_a_redelivered_register_changes_only_what_changed(klein, config):
+    """The whole register again with one new name: one change, the rest unchanged (empty closing dates too)."""
+    _register(klein, config)
+    v = einr.vorbereiten(klein, config, REGISTER.replace("Kita Zwei", "Kita Zwei am Park").encode(), "wieder.csv")
+    assert v.vergleich.set_index("einrichtung_id")["art"].to_dict() == {
+        "K1": "unverändert", "K2": "geändert", "K3": "unverändert", "F4": "unverändert", "S5": "unverändert"}
+    assert list(v.einrichtungen["einrichtung_id"]) == ["K2"]
+
+
+def test_a_value_delivery_for_a_versorgungsgrad_is_refused(klein, config):
+    """Places come with the register: a value file with a Versorgungsgrad column says so and writes nothing."""
+    from fis.ingest import werte as werte_import
+    from fis.ingest.lesen import lies_tabelle
+    _register(klein, config)
+    vorher = klein.content_hash()
+    tabelle = lies_tabelle(b"raum;indikator;stichtag;wert\n0101;versorgung_u3;31.12.2018;50\n", "v.csv")
+    v = werte_import.vorbereiten(klein, tabelle, werte_import.vorschlag(tabelle, klein.load_indikatoren()))
+    assert not v.uebernehmbar and "aus dem Einrichtungsregister und der Zielgruppe berechnet" in v.bericht.als_text()
+    assert klein.content_hash() == vorher
