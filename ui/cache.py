@@ -205,7 +205,7 @@ def _teil(version: str, indikatoren: tuple[str, ...]) -> tuple[Monitoringdaten, 
 def _werte(version: str, indikatoren) -> tuple[Monitoringdaten, idx.Indexdaten]:
     """Of every indicator (None or none), or of the given ones (with the population indicator:
     fis.monitoring.lade_aggregat)."""
-    teil = tuple(sorted({str(i) for i in indikatoren or ()}))
+    teil = tuple(sorted({str(i) for i in (() if indikatoren is None else indikatoren)}))   # a list or an array
     return _teil(version, teil) if teil else _daten(version)
 
 
