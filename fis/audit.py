@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
-import duckdb
 import pandas as pd
 
-from fis.store import audit_vormerken
+from fis.store import DatenbankFehler, audit_vormerken
 from fis.zugang import Benutzer, handelnder
 
 AKTIONEN = {
@@ -88,7 +87,7 @@ def vermerken(store, benutzer: str, aktion: str, objekt_typ: str, objekt_id: str
         raise KeyError(aktion)
     try:
         store.insert_audit(benutzer, aktion, objekt_typ, objekt_id, details)
-    except duckdb.Error:
+    except DatenbankFehler:
         return vormerken(getattr(store, "path", None), benutzer, aktion, objekt_typ, objekt_id, details)
     return True
 
@@ -132,11 +131,7 @@ def anmeldung_gesperrt(store, name: str, jetzt: datetime | None = None, client: 
     guesser locks the name for himself, not for the user signing in from her own machine, so nobody can
     keep a known user locked out. Each client is also slowed down on its own (ui.anmeldung)."""
     jetzt = jetzt or datetime.now()
-    zeilen = store.con.execute(
-        "SELECT aktion, details FROM audit_log WHERE objekt_typ = 'sitzung' AND objekt_id = ? AND zeitpunkt >= ? "
-        "AND aktion IN ('anmeldung', 'anmeldung_fehlgeschlagen') ORDER BY audit_id DESC",
-        [name, jetzt - timedelta(minutes=SPERRE_MINUTEN)],
-    ).fetchall()
+    zeilen = store.load_anmeldungen(name, jetzt - timedelta(minutes=SPERRE_MINUTEN))
     fehl = 0
     for aktion, details in zeilen:
         if aktion == "anmeldung":

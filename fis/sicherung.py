@@ -69,7 +69,7 @@ def sichern(db: str | Path, ziel: str | Path, behalten: int | None = None, warte
         n += 1
     teil = datei.with_suffix(".duckdb.teil")
     with Store.open(db, warten=warten) as store:  # holds the lock until the copy is complete
-        store.con.execute("CHECKPOINT")
+        store.checkpoint()
         schema, version, inhalt = store.schema_version(), store.data_version(), store.content_hash()
         shutil.copyfile(db, teil)
     os.replace(teil, datei)

@@ -20,7 +20,7 @@ WARTEZEIT = 600.0
 
 @contextmanager
 def schreibsperre(store: Store) -> Iterator[None]:
-    key = str(store.path or id(store.con))
+    key = store.kennung
     with _GUARD:
         lock = _LOCKS.setdefault(key, threading.Lock())
     if not lock.acquire(timeout=WARTEZEIT):

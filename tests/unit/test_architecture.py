@@ -61,3 +61,23 @@ def test_ampel_chips_have_aa_contrast():
     from fis.palette import AMPEL, kontrast
     for farbe, a in AMPEL.items():
         assert kontrast(a.text, a.hintergrund) >= 4.5, farbe
+
+
+SQL = re.compile(r"\b(SELECT|INSERT INTO|DELETE FROM|CREATE (TABLE|VIEW)|UPDATE \w+ SET)\b")
+
+
+def test_no_sql_outside_the_store_package():
+    """Every SQL statement lives in fis/store/: no DuckDB import, no connection, no statement elsewhere."""
+    dateien = [ROOT / "app.py", ROOT / "server.py", *(ROOT / "fis").rglob("*.py"), *(ROOT / "ui").rglob("*.py"),
+               *SEITEN]
+    draussen = [p for p in dateien if (ROOT / "fis" / "store") not in p.parents]
+    assert len(draussen) > 60
+    treffer = []
+    for p in draussen:
+        text = p.read_text(encoding="utf-8")
+        if "duckdb" in _imports(p):
+            treffer.append(f"{p.relative_to(ROOT)}: import duckdb")
+        treffer += [f"{p.relative_to(ROOT)}: {m.group(0)}" for m in re.finditer(r"\.con\b", text)]
+        treffer += [f"{p.relative_to(ROOT)}: {m.group(0)}" for m in SQL.finditer(text)
+                    if p.suffix == ".py" and p.name != "tasten.py"]       # tasten.py: a DOM tag name in JS
+    assert treffer == []

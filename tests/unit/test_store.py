@@ -129,3 +129,22 @@ def test_an_audit_entry_records_who_did_what():
     row = store.load_audit().iloc[0]
     assert (row["benutzer"], row["aktion"], row["objekt_id"]) == ("planerin", "rollback", "7")
     assert "falsche Datei" in row["details"]
+
+
+def test_the_schema_equals_its_snapshot():
+    """A change of a migration file, or a new one, shows as a reviewed diff of tests/daten/schema.txt
+    (regenerate: python -m fis.store > tests/daten/schema.txt)."""
+    from pathlib import Path
+
+    from fis.store.schema import beschreibung
+    erwartet = (Path(__file__).resolve().parents[1] / "daten" / "schema.txt").read_text(encoding="utf-8")
+    with Store.open(":memory:") as store:
+        assert beschreibung(store.con) == erwartet
+    assert "VIEW wert_aktuell: " in erwartet and "TABLE wert.zaehler DOUBLE" in erwartet
+
+
+def test_migrations_come_from_numbered_files_with_their_names():
+    assert [v for v, _, _ in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
+    assert MIGRATIONS[0][1] == "Raum, Indikator, Lieferung, Wert"
+    assert MIGRATIONS[11][1] == "Einrichtungsregister und Versorgungsgrade"
+    assert all(sql.startswith(f"-- Migration {v}: ") for v, _, sql in MIGRATIONS)
