@@ -13,6 +13,7 @@ from pathlib import Path
 from fis.config import ConfigError, db_path, load_config
 from fis.demo import build_demo
 from fis.export import csv_bytes
+from fis.format import fmt_zahl
 from fis.ingest import einrichtungen as einrichtungen_import
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
@@ -198,8 +199,8 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
         stichtag = parse_stichtag(args.stichtag) if args.stichtag else None
         v = werte_import.vorbereiten(store, tabelle, z, stichtag, args.status)
         _bericht(v.bericht, args, path)
-        print("Vorschau: " + ", ".join(f"{k} {n:,}".replace(",", ".") for k, n in v.zaehlung.items())
-              + f" (von {len(v.werte):,} Werten)".replace(",", "."))
+        print("Vorschau: " + ", ".join(f"{k} {fmt_zahl(n, 0)}" for k, n in v.zaehlung.items())
+              + f" (von {fmt_zahl(len(v.werte), 0)} Werten)")
         if not v.uebernehmbar or args.nur_pruefen:
             return v.bericht.ok
         # the mapping is remembered for the source, as in the app: --quelle, else the saved one, else the file name

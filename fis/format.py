@@ -18,6 +18,14 @@ def fmt_zahl(x: float | None, nachkommastellen: int = 1) -> str:
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
+def fmt_dezimal(x: float) -> str:
+    """A number with every digit it has and no thousands separator, in German notation, as a cell of a
+    spreadsheet reads as text: 0.1 → '0,1', 1234.5 → '1234,5', 3.0 → '3'."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x).replace(".", ",")
+
+
 def fmt_anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
     """A count with the fitting noun: (1, 'Einrichtung', 'Einrichtungen') → '1 Einrichtung', 1200 → '1.200 …'."""
     return f"{fmt_zahl(n, 0)} {einzahl if n == 1 else mehrzahl}"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from fis.config import HandlungsbedarfRegel
 from fis.disclosure import GRUND_FALLZAHL, apply_suppression
-from fis.format import fmt_wert, jahre_vorher
+from fis.format import fmt_wert, fmt_zahl, jahre_vorher
 
 WERT_COLUMNS = ["raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner", "status"]
 
@@ -188,7 +188,7 @@ def describe_handlungsbedarf(regel: HandlungsbedarfRegel, indikatoren: pd.DataFr
     """The rule as a German sentence, for the page and reports."""
     names = indikatoren.set_index("indikator_id")["kurzname"]
     liste = ", ".join(names.get(i, i) for i in regel.indikatoren)
-    oben = f"{regel.schwelle_index - 100:.0f} %".replace(".", ",")
+    oben = f"{fmt_zahl(regel.schwelle_index - 100, 0)} %"
     return (f"Ein {sozialraum} hat Handlungsbedarf, wenn mindestens {regel.mindestanzahl} "
             f"von {len(regel.indikatoren)} Kernindikatoren ({liste}) um mindestens {oben} "
             f"ungünstiger sind als der Wert der Gesamtstadt (Stadt = 100; Index ≥ "

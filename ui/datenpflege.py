@@ -71,7 +71,7 @@ def bericht(b: Pruefbericht, key: str) -> None:
         show(f"**{p.Prüfung}** – {p.Meldung}")
     details = b.detailtabelle()
     if len(details):
-        with st.expander(f"Einzelheiten ({len(details):,} Einträge)".replace(",", ".")):
+        with st.expander(f"Einzelheiten ({fmt_zahl(len(details), 0)} Einträge)"):
             st.dataframe(details.head(2000).rename(columns=str.capitalize), hide_index=True,
                          width="stretch", key=f"{key}_details")
     st.download_button("Prüfbericht als CSV", b.als_csv(), file_name="pruefbericht.csv", mime="text/csv",
@@ -298,13 +298,13 @@ def werte_tab(config) -> None:
                f"{v.werte['raum_id'].nunique()} Gebiete · {v.werte['indikator_id'].nunique()} Indikatoren")
     n = v.zaehlung
     c1, c2, c3 = st.columns(3)
-    c1.metric("neue Werte", f"{n['neu']:,}".replace(",", "."))
-    c2.metric("geänderte Werte", f"{n['geändert']:,}".replace(",", "."))
-    c3.metric("unveränderte Werte", f"{n['unverändert']:,}".replace(",", "."))
+    c1.metric("neue Werte", fmt_zahl(n['neu'], 0))
+    c2.metric("geänderte Werte", fmt_zahl(n['geändert'], 0))
+    c3.metric("unveränderte Werte", fmt_zahl(n['unverändert'], 0))
     tabelle_vorschau = werte_import.vorschau(store, v, formatiert=True)
     if len(tabelle_vorschau):
         mit_hinweis = int((tabelle_vorschau["Hinweis"] != "").sum())
-        st.caption(f"Neue und geänderte Werte ({len(tabelle_vorschau):,} Zeilen".replace(",", ".")
+        st.caption(f"Neue und geänderte Werte ({fmt_zahl(len(tabelle_vorschau), 0)} Zeilen"
                    + (f", davon {mit_hinweis} mit Warnungen: zuerst und gelb hinterlegt" if mit_hinweis else "")
                    + "). Ein Klick auf eine Spaltenüberschrift sortiert.")
         gezeigt = tabelle_vorschau.head(2000)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fis.format import fmt_zahl
 from fis.ingest.bericht import Pruefbericht, eintraege
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
@@ -145,8 +146,7 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
                     abweichungen.assign(zeile="", spalte="betrag", wert=abweichungen["geliefert"],
                                         hinweis=[f"{r.ebene} {r.nr}, Zeile {r.position_nr}, {r.wertart} {r.jahr}"
                                                  + (f"/{r.monat:02d}" if r.monat else "")
-                                                 + f": Teile ergeben {r.summe_teile:,.2f}".replace(",", "X")
-                                                 .replace(".", ",").replace("X", ".")
+                                                 + f": Teile ergeben {fmt_zahl(r.summe_teile, 2)}"
                                                  for r in abweichungen.itertuples()]))
     if len(summen):
         bericht.add("Hinweis", "Summen geprüft", f"{len(summen)} Summenzeilen (Produktgruppen, -bereiche oder "

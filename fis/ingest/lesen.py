@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from fis.format import fmt_zahl
+from fis.format import fmt_dezimal, fmt_zahl
 from fis.ingest.grenzen import ImportFehler, max_bytes, xlsx_pruefen, zellen_pruefen
 
 MAX_SPALTEN = 2000
@@ -345,9 +345,7 @@ def _zelle(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value).replace(".", ",")
+        return fmt_dezimal(value)
     if isinstance(value, datetime):
         return value.strftime("%d.%m.%Y") if value.time() == time(0) else value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
@@ -548,15 +546,15 @@ def _eindeutig(header: list[str]) -> list[str]:
 
 def _pruefe_form(frame: pd.DataFrame, dateiname: str, longest_line: int) -> None:
     if frame.shape[1] > MAX_SPALTEN:
-        raise ImportFehler(f"„{dateiname}“ hat {frame.shape[1]:,} Spalten; mehr als {MAX_SPALTEN:,} "
-                           "sind keine Datenlieferung. Stimmt das Trennzeichen?".replace(",", "."))
+        raise ImportFehler(f"„{dateiname}“ hat {fmt_zahl(frame.shape[1], 0)} Spalten; mehr als "
+                           f"{fmt_zahl(MAX_SPALTEN, 0)} sind keine Datenlieferung. Stimmt das Trennzeichen?")
     if longest_line > MAX_ZELLE * 4 and frame.shape[1] <= 2:
-        raise ImportFehler(f"„{dateiname}“ enthält eine Zeile mit {longest_line:,} Zeichen; das ist "
-                           "keine Tabelle. Bitte die Datei prüfen.".replace(",", "."))
+        raise ImportFehler(f"„{dateiname}“ enthält eine Zeile mit {fmt_zahl(longest_line, 0)} Zeichen; das ist "
+                           "keine Tabelle. Bitte die Datei prüfen.")
     too_long = [c for c in frame.columns if len(str(c)) > 500]
     if too_long:
-        raise ImportFehler(f"„{dateiname}“: eine Spaltenüberschrift ist {len(str(too_long[0])):,} Zeichen "
-                           "lang; das ist keine Tabelle.".replace(",", "."))
+        raise ImportFehler(f"„{dateiname}“: eine Spaltenüberschrift ist {fmt_zahl(len(str(too_long[0])), 0)} "
+                           "Zeichen lang; das ist keine Tabelle.")
 
 
 def _saeubere(frame: pd.DataFrame, dateiname: str, erste_zeile: int | None = 2) -> pd.DataFrame:

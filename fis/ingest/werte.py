@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from fis.disclosure import nicht_pruefbar
-from fis.format import fmt_datum, fmt_differenz, fmt_wert
+from fis.format import fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.grenzen import ist_text, yaml_laden
 from fis.ingest.lesen import BLATT_SPALTE, ImportFehler, Tabelle
@@ -975,7 +975,7 @@ def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: Benutzer | s
             part = werte.iloc[start:start + chunk].assign(lieferung_id=lid)
             store.insert_werte_roh(part)
             report(0.1 + 0.85 * min(1.0, (start + chunk) / len(werte)),
-                   f"{min(start + chunk, len(werte)):,} von {len(werte):,} Werten geschrieben …".replace(",", "."))
+                   f"{fmt_zahl(min(start + chunk, len(werte)), 0)} von {fmt_zahl(len(werte), 0)} Werten geschrieben …")
         store.set_lieferung_counts(lid, len(werte), zaehlung["neu"], zaehlung["geändert"])
         if zuordnung_merken:
             store.save_zuordnung(zuordnung_merken, tabelle.signatur(), vorbereitung.zuordnung.als_dict(), benutzer)

@@ -81,3 +81,29 @@ def test_no_sql_outside_the_store_package():
         treffer += [f"{p.relative_to(ROOT)}: {m.group(0)}" for m in SQL.finditer(text)
                     if p.suffix == ".py" and p.name != "tasten.py"]       # tasten.py: a DOM tag name in JS
     assert treffer == []
+
+
+def _handformatiert(tree: ast.AST) -> list[int]:
+    """Lines that format numbers by hand: ``.replace(".", ",")``, or a replace on an f-string whose
+    number has a thousands separator (``f"{n:,}".replace(",", ".")``)."""
+    zeilen = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace"):
+            continue
+        args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        empfaenger = node.func.value
+        tausender = isinstance(empfaenger, ast.JoinedStr) and any(
+            isinstance(w, ast.FormattedValue) and w.format_spec is not None and "," in ast.unparse(w.format_spec)
+            for w in empfaenger.values)
+        if args == [".", ","] or tausender:
+            zeilen.append(node.lineno)
+    return zeilen
+
+
+def test_numbers_are_formatted_only_in_fis_format():
+    """German number text comes from fis/format.py (one formatter): no hand-made decimal commas elsewhere."""
+    dateien = [ROOT / "app.py", *(ROOT / "fis").rglob("*.py"), *(ROOT / "ui").rglob("*.py"), *SEITEN]
+    treffer = [f"{p.relative_to(ROOT)}:{z}" for p in dateien if p != ROOT / "fis" / "format.py"
+               for z in _handformatiert(ast.parse(p.read_text(encoding="utf-8")))]
+    assert treffer == []
+    assert _handformatiert(ast.parse('x = f"{n:,}".replace(",", ".")\ny = str(v).replace(".", ",")')) == [1, 2]

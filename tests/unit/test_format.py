@@ -29,3 +29,11 @@ def test_differences_are_signed_and_percentages_are_in_points(value, unit, expec
 
 def test_dates_are_day_month_year():
     assert fmt_datum(date(2024, 12, 31)) == "31.12.2024"
+
+
+def test_fmt_dezimal_keeps_every_digit_without_thousands_separator():
+    from fis.format import fmt_dezimal
+    assert fmt_dezimal(0.1) == "0,1"
+    assert fmt_dezimal(1234.5) == "1234,5"
+    assert fmt_dezimal(3.0) == "3"
+    assert fmt_dezimal(-12.125) == "-12,125"
