@@ -9,7 +9,7 @@ from fis import palette
 from fis.config import ConfigError, db_path
 from fis.protokoll import fehler_protokollieren, fehlertext, seitenlauf_protokollieren
 from fis.store import StoreError
-from ui import cache, sidebar, zugang
+from ui import cache, sidebar, verbindung, zugang
 
 # An emoji favicon is inlined as a data URL; a ":material/…:" icon would load from Google.
 st.set_page_config(page_title="FIS Sozialplanung", page_icon="📊",
@@ -149,5 +149,5 @@ def rahmen() -> None:
             st.error(fehlertext(ref), icon=":material/error:")
 
 
-with cache.lauf():
+with verbindung.lauf():
     rahmen()

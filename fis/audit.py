@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from fis.store import DatenbankFehler, audit_vormerken
+from fis.store import DatenbankFehler, Store, StoreError, audit_vormerken
 from fis.zugang import Benutzer, handelnder
 
 AKTIONEN = {
@@ -109,7 +109,6 @@ def vermerken_in(pfad, benutzer: str, aktion: str, objekt_typ: str, objekt_id: s
     """An entry for the database file at ``pfad`` from a process that has no connection (the user
     command line, a sign-in while an import runs): written at once if the database is free within
     ``warten`` seconds, else spooled."""
-    from fis.store import Store, StoreError
     if aktion not in AKTIONEN:
         raise KeyError(aktion)
     try:

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from fis import palette as P
-from fis.format import fmt_anzeige, fmt_datum, fmt_wert
+from fis.format import fmt_anzeige, fmt_datum, fmt_euro, fmt_wert
+from fis.produkte import spaltenname
 
 
 def zahl_label(nachkommastellen: int = 1) -> str:
@@ -306,8 +307,6 @@ def tornado(sens: pd.DataFrame, n: int = 10, hoehe: int = 300) -> alt.LayerChart
 def ertrag_aufwand(d, hoehe: int = 280) -> alt.Chart:
     """Ordentliche Erträge (line 10) and Aufwendungen (line 17) of a Produktdatenblatt
     (fis.produkte.Datenblatt) per column, side by side."""
-    from fis.format import fmt_euro
-    from fis.produkte import spaltenname
     zeilen = d.teilergebnisplan.set_index("position_nr")
     grafik = pd.DataFrame([{"Spalte": spaltenname(j, a), "Art": art,
                             "Betrag": abs(float(zeilen.at[pos, spaltenname(j, a)]))}

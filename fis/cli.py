@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import io
 import os
 import sys
 import zipfile
 from pathlib import Path
 
-from fis.config import ConfigError, db_path, load_config
+from fis import controlling as ctl
+from fis import einrichtung, ziele
+from fis.audit import protokoll, vermerken_in
+from fis.config import ConfigError, benutzerdatei_pfad, db_path, load_config
+from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
 from fis.demo import build_demo
 from fis.export import csv_bytes
 from fis.format import fmt_zahl
+from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten, stichtage
 from fis.ingest import einrichtungen as einrichtungen_import
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
@@ -32,8 +38,16 @@ from fis.ingest.lieferungen import (
 )
 from fis.ingest.raeume import GEO_ENDUNGEN, RaumZuordnung
 from fis.ingest.zahlen import parse_stichtag
+from fis.lagebild import compute_lagebild
+from fis.maps import anzeige_geometrien
+from fis.monitoring import einwohner_je_jahr, lade_monitoring
+from fis.produkte import lade_produkte
+from fis.protokoll import fehler_protokollieren, fehlertext, protokoll_datei
+from fis.sicherung import pruefen, sichern, wiederherstellen
+from fis.sitzungen import sitzungen_fuer
 from fis.store import Store, StoreError
-from fis.zugang import KeinZugriff
+from fis.versorgung import luecken, luecken_tabelle
+from fis.zugang import ROLLEN, Benutzer, Benutzerdatei, BenutzerFehler, KeinZugriff
 
 WARTEN = 120.0   # seconds a command waits while another process writes the database
 
@@ -257,7 +271,6 @@ def _import(args: argparse.Namespace) -> int:
 
 def _neue_stadt(args: argparse.Namespace) -> int:
     """Einrichtungsassistent on the command line: without --kennung it lists the file's properties."""
-    from fis import einrichtung
     path = Path(args.geodatei)
     if not path.is_file():
         print(f"Fehler: Datei „{args.geodatei}“ gibt es nicht.", file=sys.stderr)
@@ -342,9 +355,6 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from fis.audit import protokoll
-    from fis.export import csv_bytes
-    from fis.zugang import Benutzer
     with Store.open(args.db, read_only=True) as store:
         # whoever holds the database file reads its log (as Administration would)
         frame = protokoll(store, Benutzer(args.benutzer or benutzer(), "admin"),
@@ -371,7 +381,6 @@ def _historie(args: argparse.Namespace) -> int:
 
 
 def _ziele(args: argparse.Namespace) -> int:
-    from fis import ziele
     config = load_config(args.config)
     path = Path(args.datei)
     if not path.is_file():
@@ -394,8 +403,6 @@ def _ziele(args: argparse.Namespace) -> int:
 
 
 def _abweichungsbericht(args: argparse.Namespace) -> int:
-    from fis import controlling as ctl
-    from fis.monitoring import lade_monitoring
     config = load_config(args.config)
     with Store.open(args.db, read_only=True) as store:
         c = ctl.lade_controlling(store, lade_monitoring(store, config))
@@ -418,8 +425,6 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
 
 
 def _versorgung(args: argparse.Namespace) -> int:
-    from fis.monitoring import lade_monitoring
-    from fis.versorgung import luecken, luecken_tabelle
     config = load_config(args.config)
     v = config.einrichtungen.versorgungsgrad(args.indikator)
     if v is None:
@@ -449,8 +454,6 @@ def _csv_ausgeben(tabelle, daten: str, ziel: str | None) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten
-    from fis.monitoring import lade_monitoring
     config = load_config(args.config)
     if not config.indizes.indizes:
         print("Fehler: in indizes.yaml ist kein Index konfiguriert.", file=sys.stderr)
@@ -478,14 +481,12 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _standard_stichtag(store: Store, config):
-    from fis.datenstand import lade_stichtagsstaende, standard_stichtag
     return standard_stichtag(lade_stichtagsstaende(store, config))
 
 
 def _report_stichtag(store: Store, config, args: argparse.Namespace, vorhanden):
     """The report's Stichtag: the one given, else the newest complete, published one; None (with a
     German message) if there are no values at it. A provisional or incomplete one is named."""
-    from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
     staende = lade_stichtagsstaende(store, config)
     stichtag = parse_stichtag(args.stichtag) if args.stichtag else standard_stichtag(staende)
     if not len(vorhanden):
@@ -503,10 +504,8 @@ def _report_stichtag(store: Store, config, args: argparse.Namespace, vorhanden):
 
 
 def _report(args: argparse.Namespace) -> int:
-    from fis import controlling as ctl
+    # here, not at the top: reports bring Altair and vl-convert (0,7 s), which every other command would wait for
     from fis.berichte import inhalte, pdf
-    from fis.maps import anzeige_geometrien
-    from fis.monitoring import lade_monitoring
     config = load_config(args.config)
     with Store.open(args.db, read_only=True) as store:
         store.nur_veroeffentlicht = args.nur_veroeffentlicht
@@ -516,7 +515,6 @@ def _report(args: argparse.Namespace) -> int:
             jahr, monat = ctl.berichtsstand(c, args.rhythmus)
             standard = _standard_stichtag(store, config)
             ziel_jahr = args.jahr or (standard.year if standard else jahr)   # as on the pages: the Stichtag's year
-            from fis.lagebild import compute_lagebild
             b = inhalte.abweichungsbericht(store, config, c, ctl.bewerte_ziele(c, ziel_jahr, config.controlling),
                                            ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt),
                                            args.rhythmus, ziel_jahr,
@@ -528,7 +526,6 @@ def _report(args: argparse.Namespace) -> int:
                 return 1
             b = inhalte.monitoringbericht(store, config, m, anzeige_geometrien(store, stichtag, 1), stichtag)
         elif args.art == "sozialindex":
-            from fis.indizes import lade_indexdaten, stichtage
             indizes = {ix.id: ix for ix in config.indizes.indizes}
             ix = indizes.get(args.index or next(iter(indizes), ""))
             if ix is None:
@@ -547,8 +544,6 @@ def _report(args: argparse.Namespace) -> int:
             b = inhalte.indexbericht(store, config, daten, m, anzeige_geometrien(store, stichtag, ix.ebene),
                                      ix.id, stichtag)
         elif args.art == "produktdatenblatt":
-            from fis.monitoring import einwohner_je_jahr
-            from fis.produkte import lade_produkte
             p = lade_produkte(store)
             if args.produkt not in p.auswahl():
                 if not p.auswahl():
@@ -583,7 +578,6 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _sicherung(args: argparse.Namespace) -> int:
-    from fis.sicherung import sichern
     s = sichern(args.db, args.ziel, args.behalten, warten=WARTEN)
     print(f"Gesichert: {s.datei} (Schema {s.schema_version}, Datenversion {s.datenversion.split('-')[0]}, "
           f"{s.datei.stat().st_size / 1e6:.1f} MB).")
@@ -591,7 +585,6 @@ def _sicherung(args: argparse.Namespace) -> int:
 
 
 def _wiederherstellen(args: argparse.Namespace) -> int:
-    from fis.sicherung import pruefen, wiederherstellen
     info = pruefen(args.sicherung)
     if args.nur_pruefen:
         print(f"Sicherung in Ordnung: {info['datei']} vom {info['zeitpunkt']}, Schema {info['schema_version']}.")
@@ -603,11 +596,7 @@ def _wiederherstellen(args: argparse.Namespace) -> int:
 
 
 def _user(args: argparse.Namespace) -> int:
-    import getpass
 
-    from fis.config import benutzerdatei_pfad
-    from fis.sitzungen import sitzungen_fuer
-    from fis.zugang import ROLLEN, Benutzerdatei, BenutzerFehler
     datei = Benutzerdatei(args.datei or benutzerdatei_pfad(args.db))
 
     def passwort() -> str:
@@ -651,7 +640,6 @@ def _user(args: argparse.Namespace) -> int:
 def _vermerk_benutzer(args: argparse.Namespace, aktion: str, details: dict | None) -> None:
     """User administration goes into the database's audit log when there is one (spooled while the
     database is busy, added by the next writer)."""
-    from fis.audit import vermerken_in
     if not Path(args.db).exists():
         return
     if not vermerken_in(args.db, benutzer(), aktion, "benutzer", args.name, details):
@@ -838,7 +826,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # never a traceback for a user: a sentence, a reference, the details in the log
-        from fis.protokoll import fehler_protokollieren, fehlertext, protokoll_datei
         ref = fehler_protokollieren(exc, f"python -m fis {args.befehl}")
         print(f"Fehler: {fehlertext(ref, 'Der Befehl')} Protokoll: {protokoll_datei()}", file=sys.stderr)
         return 1

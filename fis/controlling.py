@@ -6,6 +6,7 @@ Kennzahl, a base value, a target value (or a band) and a target date.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -14,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fis.format import fmt_datum, fmt_differenz, fmt_euro, fmt_prozent, fmt_wert
+from fis.monitoring import jahreswerte
 from fis.palette import AMPEL_SYMBOL  # noqa: F401 – re-exported: pages and reports import it from here
 
 ZIELFELDER = ("Ergebnis/Wirkung", "Programm/Produkt", "Prozess/Struktur", "Ressourcen")
@@ -83,7 +86,6 @@ def grenze_verletzt(ist: float, ziel: dict) -> bool:
 
 def bereich_text(ziel: dict, einheit: str, nk: int) -> str:
     """The band in the decision's words: 'unter 3,0 %', 'mindestens 10 und höchstens 20'."""
-    from fis.format import fmt_wert
     grenzen = []
     if not pd.isna(ziel.get("band_unten")):
         wort = "über" if ziel.get("band_unten_strikt") is True else "mindestens"
@@ -222,7 +224,6 @@ def _stellen(einheit: str, nk: int, *werte) -> int:
 
 def _betrag(x: float, einheit: str, nk: int) -> str:
     """An unsigned difference; one more decimal where the shown one would read 0."""
-    from fis.format import fmt_differenz
     while x and round(abs(x), nk) == 0 and nk < 4:
         nk += 1
     return fmt_differenz(abs(x), einheit, nk).lstrip("+±")
@@ -246,7 +247,6 @@ def _soll_ist(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
               explizit: dict[int, float] | None, status: dict | None, nachkommastellen: int, konfidenz: float,
               min_jahre: int, max_alter: int) -> SollIst:
     """:func:`soll_ist` on sorted years and values without gaps."""
-    from fis.format import fmt_wert
 
     einheit = (ziel.get("einheit") or "").replace("EUR", "€")
     zieljahr = pd.Timestamp(ziel["zieldatum"]).year
@@ -318,7 +318,6 @@ def _endstand(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
     of the target year (or the latest before it, at most ``max_alter`` years older) against the target,
     within the tolerance → „erreicht“ (grün), else „verfehlt“ (rot). Later Ist values are named for
     information only; they cannot turn a missed goal green."""
-    from fis.format import fmt_datum, fmt_wert
 
     einheit = (ziel.get("einheit") or "").replace("EUR", "€")
     nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
@@ -385,7 +384,6 @@ def _dezernat(text) -> str | None:
 def _indikator_reihen(ziele: pd.DataFrame, werte: pd.DataFrame) -> dict[str, list[tuple]]:
     """Per goal on an indicator: (ziel_id, jahr, wert, status) of the last Stichtag of each year,
     from one join of the goals with the values (not a filter of all values per goal)."""
-    from fis.monitoring import jahreswerte
 
     schluessel = ziele.loc[ziele["kennzahl_art"] == "indikator", ["ziel_id", "indikator_id", "raum_id"]]
     if schluessel.empty:
@@ -624,7 +622,6 @@ def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.Dat
     ``monat``, year-end projection (configured method) against the Ansatz, Ampel and text.
     Amounts as in the plan (Erträge +, Aufwendungen −); the deviation is judged by its
     effect: more expense or less income is unfavourable."""
-    from fis.format import fmt_euro, fmt_prozent
     t = c.tep
     pos = c.positionen.set_index("position_nr")
     ist = t[(t["jahr"] == jahr) & (t["wertart"] == "Ist") & (t["monat"].between(1, monat))]
@@ -829,7 +826,6 @@ def baumtabelle(baum: pd.DataFrame, berichtsjahr: int | None = None) -> pd.DataF
     """The goal tree as a German display table (indented titles, Ampel with symbol and word). The Ist
     column is that of ``berichtsjahr``; an Ist of another year (an older one, or the target year of a
     goal past its Zieldatum) names its year."""
-    from fis.format import fmt_differenz, fmt_wert
 
     def einheit(e):
         return e.replace("EUR", "€") if isinstance(e, str) else ""
@@ -858,7 +854,6 @@ def baumtabelle(baum: pd.DataFrame, berichtsjahr: int | None = None) -> pd.DataF
 
 def szenariotabelle(fan: pd.DataFrame, d: Zieldetail) -> pd.DataFrame:
     """End values of the scenarios against the target."""
-    from fis.format import fmt_wert
     ende = fan[fan["jahr"] == fan["jahr"].max()]
     z = d.ziel
     rows = []
@@ -873,7 +868,6 @@ def szenariotabelle(fan: pd.DataFrame, d: Zieldetail) -> pd.DataFrame:
 
 def berichtsdatum(jahr: int, monat: int) -> date:
     """The last day of the reporting month."""
-    import calendar
     return date(jahr, monat, calendar.monthrange(jahr, monat)[1])
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 
 from fis.palette import HINTERGRUND_KOPF
 
@@ -78,7 +79,6 @@ def xlsx_bytes(tabellen: dict[str, pd.DataFrame], titel: str, quellen: list[str]
                hinweise: list[str] = (), stand: str | None = None) -> bytes:
     """An Excel workbook: one sheet per table (German number formats, bold frozen header
     with filter, fitted column widths) and a sheet „Quellen und Hinweise“."""
-    import xlsxwriter
 
     puffer = io.BytesIO()
     # strings are never turned into formulas or URLs, whatever they start with

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date
+
+from fis.disclosure import anzeige
 
 # Units whose differences are stated in percentage points.
 _PROZENT = {"%"}
@@ -96,7 +99,6 @@ def fmt_anzeige(wert: float | None, einheit: str, nachkommastellen: int = 1, *, 
     incomplete coverage with it ('14,2 % (5 von 51 Sozialräumen)') or only the coverage where the
     value is withheld ('unvollständig: 5 von 51 Sozialräumen'), ' (v)' for provisional values."""
     if unterdrueckt:
-        from fis.disclosure import anzeige
         return anzeige(True, grund, int(schwelle))
     text = fmt_wert(wert, einheit, nachkommastellen)
     if abdeckung:
@@ -112,7 +114,6 @@ def dativ(plural: str) -> str:
 def dateiname_sicher(stamm: str, ersatz: str = "export") -> str:
     """A download file name from parts that may come from data (ids, names): only letters,
     digits, dot, hyphen and underscore; never a path, never hidden, at most 120 characters."""
-    import unicodedata
     text = str(stamm).replace("ß", "ss")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^A-Za-z0-9._-]+", "_", text)

@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from fis.config import Config, Index
-from fis.monitoring import Zeilenindex
+from fis.format import fmt_anzeige, fmt_zahl
+from fis.maps import Legendeneintrag
+from fis.monitoring import Zeilenindex, hierarchy, lade_aggregat
+from fis.palette import GRAU_FALLZAHL, YLORRD, ZWEI_KLASSEN
 
 
 @dataclass(frozen=True)
@@ -114,13 +117,11 @@ class Indexdaten(Zeilenindex):
 
 
 def lade_indexdaten(store, config: Config) -> Indexdaten:
-    from fis.monitoring import lade_aggregat
     return indexdaten_aus(lade_aggregat(store, config))
 
 
 def indexdaten_aus(a) -> Indexdaten:
     """The index inputs from a :class:`fis.monitoring.Aggregat` (internal values, all levels)."""
-    from fis.monitoring import hierarchy
     return Indexdaten(a.werte[["raum_id", "indikator_id", "stichtag", "ebene", "wert", "zaehler", "nenner"]],
                       hierarchy(a.raeume, a.stichtage),
                       a.indikatoren.set_index("indikator_id")["polaritaet"].to_dict())
@@ -251,7 +252,6 @@ def ergebnis(daten: Indexdaten, m, config: Config, ix: Index, stichtag: date, oe
 def komponenten_oeffentlich(m, ix: Index, stichtag: date, raum_id: str) -> pd.DataFrame:
     """For public roles instead of the contributions: the area's published component values beside
     the city's (Indikator, Wert, Stadt, Einordnung), suppressed ones marked."""
-    from fis.format import fmt_anzeige
     stadt = m.stadt_id(stichtag)
     zeilen = []
     for k in ix.komponenten:
@@ -355,7 +355,6 @@ def klassenwechsel(aktuell: Indexergebnis, vorher: Indexergebnis | None) -> pd.S
 def indextabelle(e: Indexergebnis, namen: dict[str, str], vorher: Indexergebnis | None) -> pd.DataFrame:
     """The index as a German display table, most Belastung first; excluded areas last with
     their reason."""
-    from fis.format import fmt_zahl
     w = e.werte.copy()
     w["Wechsel"] = klassenwechsel(e, vorher).reindex(w["raum_id"]).values
     vorige = vorher.werte.set_index("raum_id")["klasse"] if vorher is not None else pd.Series(dtype=object)
@@ -380,9 +379,6 @@ def indextabelle(e: Indexergebnis, namen: dict[str, str], vorher: Indexergebnis 
 
 def kartendaten(e: Indexergebnis, geometrien: pd.Series, namen: dict[str, str]):
     """Rows for fis.maps.deck (one colour per class, grey for areas not rated) and the legend."""
-    from fis.format import fmt_zahl
-    from fis.maps import Legendeneintrag
-    from fis.palette import GRAU_FALLZAHL, YLORRD, ZWEI_KLASSEN
     klassen = e.index.klassen
     farben = YLORRD[min(max(len(klassen), 3), 7)][:len(klassen)] if len(klassen) >= 3 else ZWEI_KLASSEN
     farbe_von = {k.label: f for k, f in zip(klassen, farben, strict=False)}

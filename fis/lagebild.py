@@ -13,6 +13,7 @@ import pandas as pd
 from fis.config import Config
 from fis.controlling import count_ziele
 from fis.format import fmt_anzeige
+from fis.indizes import handlungsbedarf_klassen, index_indikatoren, lade_indexdaten
 from fis.monitoring import (
     Eckwert,
     Monitoringdaten,
@@ -65,7 +66,6 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
         indexklassen = pd.Series(dtype=object)
     flags = flag_handlungsbedarf(sozialraum, stadt, indikatoren, lage.handlungsbedarf, pd.Series(dtype=float))
     if regel.index and indexklassen is None:
-        from fis.indizes import handlungsbedarf_klassen, index_indikatoren, lade_indexdaten
         oeffentlich = lade_monitoring(store, config, index_indikatoren(config)) \
             if getattr(store, "nur_veroeffentlicht", False) else None
         indexklassen = handlungsbedarf_klassen(lade_indexdaten(store, config), config, stichtag, oeffentlich)

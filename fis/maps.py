@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 
 import mapclassify
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 import shapely
+from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import mapping, shape
 
-from fis.disclosure import GRUND_EINWOHNER, GRUND_FALLZAHL, GRUND_SEKUNDAER
-from fis.format import fmt_differenz, fmt_wert, fmt_zahl
+from fis.disclosure import GRUND_EINWOHNER, GRUND_FALLZAHL, GRUND_SEKUNDAER, anzeige
+from fis.format import fmt_anzeige, fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
+from fis.monitoring import fmt_rang, karte_werte, veraenderung
 from fis.palette import (
     BLUES,
     GRAU_FALLZAHL,
@@ -324,7 +328,6 @@ class KompaktDeck(pdk.Deck):
     map of 1,000 Sozialräume 3.5 MB instead of 0.8 MB on the way to every browser."""
 
     def to_json(self) -> str:
-        from pydeck.bindings.json_tools import default_serialize
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
@@ -433,13 +436,11 @@ def einrichtungsschichten(punkte: pd.DataFrame, tooltip: str, radius_m: int | No
 
 
 def _tooltip_felder(template: str) -> list[str]:
-    import re
     return re.findall(r"{[a-z_]+}", template)
 
 
 def legende_html(titel: str, eintraege: list[Legendeneintrag]) -> str:
     """The legend as an HTML list; every text is escaped (units come from the catalog)."""
-    from html import escape
     zeilen = "".join(
         f'<li style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
         f'<span style="display:inline-block;width:1.4em;height:1em;background:{e.farbe};'
@@ -463,7 +464,6 @@ class Kartenansicht:
 
 
 def _anzeige(wert, unterdrueckt, grund, schwelle, einheit, stellen, differenz=False) -> str:
-    from fis.disclosure import anzeige
     if unterdrueckt:
         return anzeige(True, grund, int(schwelle))
     if differenz:
@@ -475,8 +475,6 @@ def kartenansicht(m, geometrien: pd.Series, indikator_id: str, stichtag, ebene: 
                   methode: str = STANDARD_METHODE, k: int = 5, vergleich=None) -> Kartenansicht:
     """Everything the map of one indicator shows. ``geometrien``: simplified shapely
     geometries by raum_id. With ``vergleich`` (an earlier Stichtag) it is a change map."""
-    from fis.format import fmt_anzeige, fmt_datum
-    from fis.monitoring import fmt_rang, karte_werte, veraenderung
 
     meta = m.meta(indikator_id)
     einheit, stellen, pol = meta["einheit"], int(meta["nachkommastellen"]), meta["polaritaet"]
@@ -535,7 +533,6 @@ def kartentabelle(ansicht: Kartenansicht, ebene_name: str) -> pd.DataFrame:
     if "diff_text" in d:
         out["Veränderung"] = d["diff_text"].str.replace(r"^Veränderung seit [0-9.]+: ", "", regex=True)
     else:
-        from fis.monitoring import fmt_rang
         out["Rang"] = [fmt_rang(r, b, n) for r, b, n in zip(d["rang"], d["rang_bis"], d["n"], strict=True)]
         idx = d["index"].where(~d["unterdrueckt"])
         out["Index (Stadt = 100)"] = [fmt_zahl(v, 0) if pd.notna(v) else "–" for v in idx]

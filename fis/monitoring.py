@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from fis.config import HandlungsbedarfRegel
-from fis.disclosure import GRUND_FALLZAHL, apply_suppression
-from fis.format import fmt_wert, fmt_zahl, jahre_vorher
+from fis.disclosure import GRUND_FALLZAHL, apply_suppression, regeln, suppress
+from fis.format import dativ, fmt_anzeige, fmt_datum, fmt_differenz, fmt_wert, fmt_zahl, jahre_vorher
 
 WERT_COLUMNS = ["raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner", "status"]
 
@@ -432,7 +432,6 @@ def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggr
 
 def monitoring_aus(a: Aggregat, config) -> Monitoringdaten:
     """Suppress (primary and secondary) the aggregate: the values as they may be shown."""
-    from fis.disclosure import regeln, suppress
 
     stadt = config.stadt
     r = regeln(a.indikatoren, stadt.geheimhaltung_standard, stadt.mindest_einwohner, stadt.einwohner_indikator)
@@ -464,7 +463,6 @@ def abdeckung_pruefen(werte: pd.DataFrame, mindest_prozent: float, plural: str =
     if complete: below ``mindest_prozent`` coverage their value is withheld, above it shown as
     provisional; both carry ``unvollstaendig`` and ``abdeckung`` ("5 von 51 Sozialräumen").
     Delivered totals (``geliefert``) are official figures and complete by definition."""
-    from fis.format import dativ
 
     out = werte.copy()
     teil = ((out["ebene"] > 1) & ~out["geliefert"].astype(bool)
@@ -786,7 +784,7 @@ class Zusammenhang:
 def zusammenhang(m: Monitoringdaten, x: str, y: str, stichtag: date, ebene: int) -> Zusammenhang:
     """Scatter of two indicators across the units of a level, with Pearson and Spearman
     correlation and the least-squares line y = a + b·x. Suppressed values are left out."""
-    from scipy import stats
+    from scipy import stats  # here: SciPy takes 0,7 s to import and only this analysis needs it
 
     wx = karte_werte(m, x, stichtag, ebene).set_index("raum_id")
     wy = karte_werte(m, y, stichtag, ebene).set_index("raum_id")
@@ -817,7 +815,6 @@ def beschreibe_korrelation(r: float, gross: bool = False) -> str:
 
 def trend_tabelle(m: Monitoringdaten, reihe: pd.DataFrame, indikator_id: str, jahre: int) -> pd.DataFrame:
     """The trend of every area of ``reihe`` as a German table."""
-    from fis.format import fmt_datum, fmt_differenz, fmt_zahl
 
     meta = m.meta(indikator_id)
     einheit, stellen = meta["einheit"], int(meta["nachkommastellen"])
@@ -845,7 +842,6 @@ class ProfilBedarf:
 def handlungsbedarf_profil(m: Monitoringdaten, regel: HandlungsbedarfRegel, raum_id: str,
                            stichtag: date) -> ProfilBedarf:
     """The Lagebild's Handlungsbedarf rule for one Sozialraum, explained."""
-    from fis.format import fmt_zahl
 
     sr = m.auswahl(stichtag=stichtag, ebene=1)
     stadt = m.auswahl(stichtag=stichtag, ebene=m.top)
@@ -868,7 +864,6 @@ def profil_tabelle(daten: pd.DataFrame, jahre: int, vergleich: pd.DataFrame | No
     """The profile as a German display table; with ``vergleich`` a second area's value
     and rank are added side by side. A column „Hinweis“ appears where a delivered total differs
     from the sum of its parts."""
-    from fis.format import fmt_anzeige, fmt_differenz, fmt_zahl
 
     def wert(r) -> str:
         return fmt_anzeige(r["wert"], r["einheit"], r["nachkommastellen"], unterdrueckt=bool(r["unterdrueckt"]),

@@ -7,11 +7,12 @@ Amounts follow the plan: Erträge positive, Aufwendungen negative.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from fis.format import fmt_prozent, fmt_zahl
 from fis.zugang import Benutzer, handelnder
 
 WERTARTEN = ("Ist", "Ansatz", "Planung")
@@ -174,7 +175,6 @@ def abc_beschreibung(abc: pd.DataFrame, grenzen: tuple[float, float], namen: dic
     """The classes as they were computed, in words: how many products and which share each holds, and
     which product crosses a bound (it belongs to the class below the bound, so class A „bis 80 %“
     may hold 84,5 %)."""
-    from fis.format import fmt_prozent
     namen = namen or {}
     saetze = []
     for klasse, bis in (("A", grenzen[0]), ("B", grenzen[1]), ("C", 100.0)):
@@ -299,7 +299,6 @@ def sroi_sensitivitaet(wirkungen: list[Wirkung], input_euro: float, zinssatz: fl
     attribution, displacement, drop-off of every line, the duration, the discount rate)
     changed by ±``spanne`` (relative; shares and rates capped to [0, 1]), sorted by the
     width of the resulting ratio range."""
-    from dataclasses import replace
     basis = sroi(wirkungen, input_euro, zinssatz).quote
     rows = []
     felder = {"proxy": "Finanzieller Proxy", "menge": "Menge", "mitnahme": "Mitnahmeeffekt",
@@ -420,7 +419,6 @@ def datenblatt(p: Produktdaten, nr: str, haushaltsjahr: int, einwohner: dict[int
 
 def datenblatt_tabellen(d: Datenblatt) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Kennzahlen and Teilergebnisplan as German display tables (as printed in Abb. 20)."""
-    from fis.format import fmt_zahl
     cols = [spaltenname(j, a) for j, a in d.spalten]
     k = pd.DataFrame({"Kennzahl": [f"{n} ({e})" for n, e in zip(d.kennzahlen["name"], d.kennzahlen["einheit"],
                                                                  strict=True)]})

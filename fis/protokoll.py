@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from fis.config import db_path
+
 LOGGER = logging.getLogger("fis")
 
 
 def protokoll_datei() -> Path:
-    from fis.config import db_path
     return Path(os.environ.get("FIS_LOG") or db_path().parent / "fis.log")
 
 

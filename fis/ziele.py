@@ -32,6 +32,7 @@ soll_2024, … for annual Soll values.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,9 +40,12 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from fis.config import load_config
 from fis.controlling import ZIELFELDER
+from fis.disclosure import regeln, suppress
 from fis.format import fmt_zahl
-from fis.ingest.grenzen import ist_text
+from fis.ingest.grenzen import ist_text, xlsx_pruefen, yaml_laden
+from fis.ingest.lesen import ImportFehler, pruefe_datei
 from fis.monitoring import aggregate_levels, jahreswerte
 from fis.store import Lieferung
 from fis.zugang import Benutzer, handelnder
@@ -73,8 +77,6 @@ def _leer(v) -> bool:
 
 def einlesen(inhalt: bytes, dateiname: str) -> list[dict]:
     """Goal specifications from a YAML or XLSX file (nested form as in YAML)."""
-    from fis.ingest.grenzen import xlsx_pruefen, yaml_laden
-    from fis.ingest.lesen import ImportFehler, pruefe_datei
     try:
         dateiname = pruefe_datei(inhalt, dateiname)          # size; the type is checked below
     except ImportFehler as exc:
@@ -172,8 +174,6 @@ def bezugsdaten(store, config=None) -> Bezugsdaten:
     """The references of goals. Base values come from the suppressed values, as the monitoring shows
     them: a goal on a small count gets no base value from it (else the stored base value would show
     what suppression hides). ``config`` None: the configured one."""
-    from fis.config import load_config
-    from fis.disclosure import regeln, suppress
 
     config = config or load_config()
     werte, raeume, katalog = store.load_werte(), store.load_raeume(), store.load_indikatoren()
@@ -393,5 +393,4 @@ def _soll_gleich(a: dict, b: dict) -> bool:
 
 
 def _sha(frame: pd.DataFrame) -> str:
-    import hashlib
     return hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()

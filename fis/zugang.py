@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
 ROLLEN = {"leitung": "Leitung", "planung": "Planung", "admin": "Administration", "ausschuss": "Ausschuss/Öffentlich"}
 
 AKTIONEN = {
@@ -145,7 +148,6 @@ class BenutzerFehler(ValueError):
 
 
 def _hasher():
-    from argon2 import PasswordHasher
     return PasswordHasher()          # argon2id with the library's current defaults (RFC 9106)
 
 
@@ -220,7 +222,6 @@ class Benutzerdatei:
 
     def anmelden(self, name: str, passwort: str) -> Benutzer | None:
         """The user if name and password match, else None (same answer for an unknown name)."""
-        from argon2.exceptions import InvalidHashError, VerificationError
         ph = _hasher()
         eintrag = self._lesen().get(name)
         # an unknown name costs the same time as a wrong password

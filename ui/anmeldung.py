@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from streamlit import config as st_konfig
 
 from fis import palette as P
 from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken, vormerken
@@ -40,8 +41,7 @@ FREI = ("/_stcore", "/static", "/component", "/media", "/app/static", "/-/", "/f
 
 def _basis() -> str:
     """server.baseUrlPath as '' or '/fis' (read per request: the flag is parsed after import)."""
-    from streamlit import config
-    basis = (config.get_option("server.baseUrlPath") or "").strip("/")
+    basis = (st_konfig.get_option("server.baseUrlPath") or "").strip("/")
     return f"/{basis}" if basis else ""
 
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +22,7 @@ from fis import datenstand
 from fis import indizes as idx
 from fis import produkte as prd
 from fis import versorgung as vs
-from fis.config import Config, config_ordner, db_path, load_config
+from fis.config import db_path
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
 from fis.einordnung import einordnungen as lade_einordnungen
@@ -34,17 +31,8 @@ from fis.lagebild import Lagebild, compute_lagebild
 from fis.maps import anzeige_geometrien
 from fis.monitoring import Monitoringdaten, lade_aggregat, monitoring_aus
 from fis.store import Store, datenversion_lesen, datenversion_schreiben, versionsdatei
-from fis.verbindungen import VERBINDUNGEN
-
-
-@st.cache_resource
-def _config(directory: str) -> Config:
-    return load_config(directory)
-
-
-def config() -> Config:
-    """The validated configuration (re-read when FIS_CONFIG points elsewhere)."""
-    return _config(str(config_ordner()))
+from ui.verbindung import _verbindung, config
+from ui.zugang import darf_aktuell
 
 
 def create_demo_database(path: Path, progress) -> None:
@@ -65,38 +53,8 @@ def create_demo_database(path: Path, progress) -> None:
     datenversion_schreiben(path, version)
 
 
-_LAUF = threading.local()      # per script run (each session's run executes in its own thread)
-
-
-@contextmanager
-def lauf() -> Iterator[None]:
-    """One script run (app.py wraps everything in it): whatever connection the run opened is given
-    back at its end, also when the run stops early (st.stop, st.rerun, an error)."""
-    try:
-        yield
-    finally:
-        for pfad in getattr(_LAUF, "pfade", set()):
-            VERBINDUNGEN.freigeben(pfad)
-        _LAUF.pfade = set()
-
-
-def _verbindung() -> Store:
-    """This run's share of the process's connection to the configured database (opened on first use)."""
-    pfad = str(db_path())
-    pfade = getattr(_LAUF, "pfade", None)
-    if pfade is None:
-        pfade = _LAUF.pfade = set()
-    store = VERBINDUNGEN.holen(pfad)
-    if pfad in pfade:
-        VERBINDUNGEN.freigeben(pfad)      # already held by this run: one hold per run is enough
-    else:
-        pfade.add(pfad)
-    return store
-
-
 def _oeffentlich() -> bool:
     """True when the signed-in role may see published deliveries only (Ausschuss/Öffentlich)."""
-    from ui.zugang import darf_aktuell
     return not darf_aktuell("unveroeffentlicht_lesen")
 
 
@@ -104,11 +62,6 @@ def store() -> Store:
     """A cursor for this script run (DuckDB connections are not thread-safe; cursors are);
     public roles read published values only."""
     return _verbindung().cursor(nur_veroeffentlicht=_oeffentlich())
-
-
-def protokoll_store() -> Store:
-    """A cursor for audit entries around sign-in (no role is known yet, none is needed)."""
-    return _verbindung().cursor()
 
 
 def _datenversion() -> str:

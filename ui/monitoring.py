@@ -15,6 +15,7 @@ from fis.export import csv_bytes, xlsx_bytes
 from fis.format import dateiname_sicher
 from fis.monitoring import Monitoringdaten
 from ui.cache import bestand, config, data_version
+from ui.zugang import darf_aktuell
 
 
 def indikator(katalog: pd.DataFrame, label: str, key: str, standard: list[str] | str | None = None,
@@ -64,7 +65,6 @@ def download(frame: pd.DataFrame, dateiname: str, key: str, titel: str | None = 
              quellen: list[str] | None = None) -> None:
     """The table as CSV and as Excel (German number formats, frozen header, a sheet with
     sources and the suppression note), side by side."""
-    from ui.zugang import darf_aktuell
     if not darf_aktuell("rohdaten_herunterladen"):
         return
     stamm = dateiname_sicher(dateiname.removesuffix(".csv"))

@@ -8,12 +8,16 @@ installation with all rights (role ``einzelplatz``) – bound to 127.0.0.1 by
 
 from __future__ import annotations
 
+import os
+from html import escape
+
 import streamlit as st
 
 from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken
 from fis.config import benutzerdatei_pfad
 from fis.format import md
 from fis.ingest.lieferungen import benutzer as systemkonto
+from fis.sitzungen import COOKIE, sitzungen_fuer
 from fis.zugang import (
     EINZELPLATZ_ROLLE,
     ROLLEN,
@@ -24,6 +28,8 @@ from fis.zugang import (
     einzelplatz_erlaubt,
     einzelplatz_verweigert,
 )
+from ui.anmeldung import ANMELDEN, _basis
+from ui.verbindung import config, protokoll_store
 
 
 def einzelplatz() -> Benutzer:
@@ -36,8 +42,7 @@ def datei() -> Benutzerdatei:
 
 
 def _zugang():
-    from ui import cache
-    return cache.config().zugang
+    return config().zugang
 
 
 def _claims() -> dict:
@@ -46,12 +51,10 @@ def _claims() -> dict:
 
 
 def _sitzungen():
-    from fis.sitzungen import sitzungen_fuer
     return sitzungen_fuer(benutzerdatei_pfad(), _zugang().sitzung_stunden)
 
 
 def _cookie() -> str | None:
-    from fis.sitzungen import COOKIE
     try:
         return st.context.cookies.get(COOKIE)
     except Exception:  # noqa: BLE001 – no request context (bare script runs)
@@ -66,9 +69,8 @@ def aktuell() -> Benutzer | None:
     if zugang.anmeldung == "oidc":
         b = benutzer_aus_claims(_claims(), zugang.oidc)
         if b is not None and st.session_state.get("zugang_vermerkt") != b:
-            from ui import cache
             st.session_state["zugang_vermerkt"] = b
-            vermerken(cache.protokoll_store(), b.name, "anmeldung", "sitzung", b.name,
+            vermerken(protokoll_store(), b.name, "anmeldung", "sitzung", b.name,
                       {"rolle": b.rolle, "über": "OIDC"})
         return b
     if not datei().vorhanden():
@@ -123,23 +125,18 @@ def _oidc_anmeldung(oidc) -> None:
 
 
 def _lokale_anmeldung() -> None:
-    import os
     if os.environ.get("FIS_ANMELDUNG_HTTP"):
         # served by server.py: sign-in happens on the sign-in page (its cookie survives a reload)
-        from html import escape
-
-        from ui.anmeldung import ANMELDEN, _basis
         ziel = f"{_basis()}{ANMELDEN}"
         st.info("Sie sind nicht (mehr) angemeldet.")
         st.html(f'<a href="{escape(ziel)}" style="font-size:1.1rem">Zur Anmeldung</a>')
         return
-    from ui import cache
     with st.form("zugang_form"):
         name = st.text_input("Benutzername", key="zugang_name", max_chars=40)
         passwort = st.text_input("Passwort", type="password", key="zugang_passwort", max_chars=200)
         if st.form_submit_button("Anmelden", type="primary"):
             name = name.strip().lower()
-            store = cache.protokoll_store()
+            store = protokoll_store()
             if anmeldung_gesperrt(store, name):
                 st.error(f"Zu viele Fehlversuche: die Anmeldung als „{md(name)}“ ist für {SPERRE_MINUTEN} Minuten "
                          "gesperrt.")
@@ -163,11 +160,10 @@ def seitenleiste(b: Benutzer) -> None:
             return
         st.caption(f"Angemeldet: {md(b.name)} ({ROLLEN[b.rolle]})")
         if st.button("Abmelden", key="zugang_abmelden", icon=":material/logout:"):
-            from ui import cache
             # the session ends for every tab holding its cookie
             if _cookie():
                 _sitzungen().beenden(_cookie())
-            vermerken(cache.protokoll_store(), b.name, "abmeldung", "sitzung", b.name)
+            vermerken(protokoll_store(), b.name, "abmeldung", "sitzung", b.name)
             st.session_state.pop("zugang_benutzer", None)
             st.session_state.pop("zugang_quelle", None)
             st.session_state.pop("zugang_vermerkt", None)

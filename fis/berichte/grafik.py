@@ -9,7 +9,7 @@ import shapely
 import vl_convert as vlc
 
 from fis import palette as P
-from fis.maps import Legendeneintrag, feature_collection
+from fis.maps import Legendeneintrag, ansicht, feature_collection, passende_beschriftung
 
 
 def png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
@@ -35,7 +35,6 @@ def _beschriftung(d: pd.DataFrame, breite: int, hoehe: int, oberebene: pd.DataFr
     """Labels of a static map: the names that fit inside their areas, numbers for the others where a
     number fits (with the key as text), none overlapping; with many small areas and a parent level the
     parent units' names instead. Returns (text, lon, lat, fett) and the key."""
-    from fis.maps import ansicht, passende_beschriftung
 
     geoms = d.set_index("raum_id")["geometrie"]
     namen = d.set_index("raum_id")["name"]
@@ -144,7 +143,6 @@ def lagekarte(geometrien: pd.Series, raum_id: str, farbe: str, m, stichtag,
     ober = _oberebene(m, stichtag, obergeometrien)
     schichten = [_flaechen(d)]
     if ober is not None:
-        from fis.maps import ansicht, passende_beschriftung
         o = ober.set_index("raum_id")
         p = passende_beschriftung(o["geometrie"], o["name"], ansicht(geometrien, breite, hoehe), breite, hoehe, 8)
         labels = pd.DataFrame({"text": p["name"], "lon": [q[0] for q in p["position"]],

@@ -6,9 +6,29 @@ from datetime import date
 
 import pandas as pd
 
+from fis import versorgung as vs
 from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle, Zusammenfassung
-from fis.format import fmt_datum
+from fis.berichte.grafik import karte_mit_namen, lagekarte, png
+from fis.charts import ertrag_aufwand, indexbalken, zeitreihe
+from fis.controlling import MONATE, berichtsdatum, berichtsstand, bewerte_ziele, lade_controlling, schlechteste_ziele
+from fis.controlling import abweichungsbericht as bericht_daten
+from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
+from fis.einordnung import bezug_name, einordnungen, zeile
+from fis.format import dativ, fmt_anzeige, fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
+from fis.indizes import (
+    HINWEIS_NUR_KLASSEN,
+    ergebnis,
+    index_nach_id,
+    indextabelle,
+    kartendaten,
+    methode_text,
+    vorheriger_stichtag,
+)
+from fis.lagebild import compute_lagebild
+from fis.maps import anzeige_geometrien, kartenansicht
+from fis.monitoring import aehnliche, gebietsreformen, handlungsbedarf_profil, profil, profil_tabelle, zeitreihe_werte
 from fis.palette import gestaltung
+from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
 
 HOECHSTENS_ABWEICHUNGEN = 5          # on the summary page
 
@@ -25,7 +45,6 @@ def _stand(store, art: str = "werte") -> tuple[str, str]:
 
 def _datenstand(store, config, stichtag: date, status: set) -> tuple[str, list[str]]:
     """The title page's data state of ``stichtag`` (published? complete?) and the notes it needs."""
-    from fis.datenstand import lade_stichtagsstaende, stand_hinweis
 
     stand = next((s for s in lade_stichtagsstaende(store, config) if s.stichtag == stichtag), None)
     teile = []
@@ -40,14 +59,12 @@ def _datenstand(store, config, stichtag: date, status: set) -> tuple[str, list[s
 
 
 def _sozialraeume_dativ(config) -> str:
-    from fis.format import dativ
     return dativ(config.ebene(1).plural)
 
 
 def _einordnung(store, config, stichtag: date | None, bezuege: list[str], katalog=None) -> list[dict]:
     """The Einordnungen of ``bezuege`` at ``stichtag`` (published ones only for a public store) as the
     template sets them; the title names the reference when there is more than one."""
-    from fis.einordnung import bezug_name, einordnungen, zeile
 
     if stichtag is None:
         return []
@@ -59,7 +76,6 @@ def _einordnung(store, config, stichtag: date | None, bezuege: list[str], katalo
 
 
 def _eckwerte(lage) -> Tabelle:
-    from fis.format import fmt_anzeige, fmt_differenz
     frame = pd.DataFrame({
         "Kennzahl": [e.name for e in lage.eckwerte],
         "Wert": [fmt_anzeige(e.wert, e.einheit, e.nachkommastellen, abdeckung=e.abdeckung, status=e.status)
@@ -80,7 +96,6 @@ def _handlungsbedarf_satz(lage, config) -> str:
 
 
 def _dativ(wort: str) -> str:
-    from fis.format import dativ
     return dativ(wort)
 
 
@@ -100,7 +115,6 @@ def _ampel_satz(zahlen: dict[str, int]) -> str:
 
 def _ziel_bewertung(store, config, m, jahr: int) -> pd.DataFrame | None:
     """The goals judged for ``jahr`` (None without goals)."""
-    from fis.controlling import bewerte_ziele, lade_controlling
     c = lade_controlling(store, m)
     return bewerte_ziele(c, jahr, config.controlling) if len(c.ziele) else None
 
@@ -113,8 +127,6 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
     „Auf einen Blick“: goals per Ampel, the largest deviations, the key figures and Handlungsbedarf of
     the Lagebild ``lage`` (computed for ``stichtag``, default the standard Stichtag, if not given) and
     the Einordnung der Sozialplanung of the goals and the Lagebild at that Stichtag."""
-    from fis.controlling import MONATE, berichtsdatum, berichtsstand
-    from fis.controlling import abweichungsbericht as bericht_daten
 
     jahr, monat = berichtsstand(c, rhythmus)
     b = bericht_daten(c, bewertung, zeilen, rhythmus)
@@ -147,8 +159,6 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
             ["auto", "1fr", "1.5fr"])]))
     _, lieferung = _stand(store, "haushalt")
     if lage is None:
-        from fis.datenstand import lade_stichtagsstaende, standard_stichtag
-        from fis.lagebild import compute_lagebild
         stichtag = stichtag or standard_stichtag(lade_stichtagsstaende(store, config))
         lage = compute_lagebild(store, config, stichtag, 1) if stichtag else None
     stichtag = stichtag or (lage.stichtag if lage is not None else None)
@@ -189,10 +199,6 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
     """Sozialraum-Steckbriefe: all indicators by Handlungsfeld (published, suppressed values) with a
     small chart of the area against the city per Handlungsfeld, a locator map, the Handlungsbedarf,
     the most similar areas and the Einordnung der Sozialplanung; one chapter per area."""
-    from fis.berichte.grafik import lagekarte, png
-    from fis.charts import indexbalken
-    from fis.maps import anzeige_geometrien
-    from fis.monitoring import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 
     namen = m.namen()
     abschnitte = []
@@ -261,7 +267,6 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
 def _versorgung(store, config, m, raum: str, stichtag: date) -> Abschnitt | None:
     """„Einrichtungen und Versorgung“ of one area: Versorgungsgrade against city and Richtwert with the gap
     in places, and the facilities open at the Stichtag (None without a register)."""
-    from fis import versorgung as vs
 
     if not config.einrichtungen.typen:
         return None
@@ -297,13 +302,6 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
     and Kennzahlen. „Auf einen Blick“: the key figures, Handlungsbedarf, the goals per Ampel
     (``bewertung`` for the Stichtag's year; judged from ``m`` if not given) with the worst ones, and the
     Einordnung of the Lagebild; every indicator chapter carries its own Einordnung."""
-    from fis.berichte.grafik import karte_mit_namen, png
-    from fis.charts import zeitreihe
-    from fis.controlling import schlechteste_ziele
-    from fis.format import fmt_wert
-    from fis.lagebild import compute_lagebild
-    from fis.maps import anzeige_geometrien, kartenansicht
-    from fis.monitoring import gebietsreformen, zeitreihe_werte
 
     lage = lage or compute_lagebild(store, config, stichtag, 1, m)
     einheit, plural = m.ebenen[1]
@@ -387,18 +385,6 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
 def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, stichtag: date) -> Bericht:
     """The Sozialindex report: method, class map, class counts and changes against the
     previous edition, and the full table (most Belastung first)."""
-    from fis.berichte.grafik import karte_mit_namen, png
-    from fis.format import fmt_zahl
-    from fis.indizes import (
-        HINWEIS_NUR_KLASSEN,
-        ergebnis,
-        index_nach_id,
-        indextabelle,
-        kartendaten,
-        methode_text,
-        vorheriger_stichtag,
-    )
-    from fis.maps import anzeige_geometrien
 
     ix = index_nach_id(config, index_id)
     oeffentlich = bool(getattr(store, "nur_veroeffentlicht", False))
@@ -498,9 +484,6 @@ def produktdatenblatt(store, config, p, c, bewertung: pd.DataFrame, nr: str, hau
                       einwohner: dict[int, float]) -> Bericht:
     """Produktdatenblätter as in the handbook (Abb. 20): for a product one chapter; for a
     Produktgruppe the group first, then every product of the group."""
-    from fis.berichte.grafik import png
-    from fis.charts import ertrag_aufwand
-    from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
 
     auswahl = p.auswahl()
     nrs = [nr] + (p.teile(nr) if nr not in set(p.produkte["nr"]) else [])

@@ -25,7 +25,7 @@ from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, parse_zahlen
-from fis.produkte import konsistenz
+from fis.produkte import _summe_aus, konsistenz
 from fis.store import Lieferung, Store
 from fis.zugang import Benutzer, handelnder
 
@@ -157,7 +157,6 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
 def _abweichungen(alle: pd.DataFrame, produkte: pd.DataFrame, positionen: pd.DataFrame) -> pd.DataFrame:
     """Delivered totals against the sum of their parts: groups and areas (fis.produkte.konsistenz)
     and sum lines of the plan (10 = 1–9, 17 = 11–16, …) per product."""
-    from fis.produkte import _summe_aus
     einzel = alle[alle["position_nr"].isin(set(positionen.loc[positionen["art"] != "Summe", "position_nr"]))]
     out = [konsistenz(einzel, produkte)]
     schluessel = ["produkt_nr", "jahr", "monat", "wertart"]

@@ -65,7 +65,7 @@ def _helfer() -> None:
     """The helper process: limit its memory, run the function, send back the result or the German error."""
     modul, name, args, speicher = pickle.load(sys.stdin.buffer)
     try:
-        import resource
+        import resource  # here: POSIX only; elsewhere the limit is left out (ImportError below)
         grenze = speicher * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (grenze, grenze))
     except (ImportError, ValueError, OSError):      # not on this platform: the time limit still holds

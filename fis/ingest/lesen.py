@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from fis.format import fmt_dezimal, fmt_zahl
+from fis.format import fmt_dezimal, fmt_zahl, upload_name
 from fis.ingest.grenzen import ImportFehler, max_bytes, xlsx_pruefen, zellen_pruefen
 
 MAX_SPALTEN = 2000
@@ -33,7 +33,6 @@ TABELLEN_ENDUNGEN = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 def pruefe_datei(data: bytes, dateiname: str | None, endungen: tuple[str, ...] | None = None) -> str:
     """Size and type of a delivered file, before anything else looks at it; returns the name
     to show and store (never a path)."""
-    from fis.format import upload_name
     name = upload_name(dateiname)
     grenze = max_bytes()
     if len(data) > grenze:

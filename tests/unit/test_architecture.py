@@ -107,3 +107,72 @@ def test_numbers_are_formatted_only_in_fis_format():
                for z in _handformatiert(ast.parse(p.read_text(encoding="utf-8")))]
     assert treffer == []
     assert _handformatiert(ast.parse('x = f"{n:,}".replace(",", ".")\ny = str(v).replace(".", ",")')) == [1, 2]
+
+
+def _module() -> dict[str, Path]:
+    dateien = [*(ROOT / "fis").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
+    return {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p for p in dateien}
+
+
+def _beim_laden(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module runs when it is imported (its body, also inside top-level if/try)."""
+    out: list = []
+
+    def durch(body):
+        for n in body:
+            if isinstance(n, (ast.Import, ast.ImportFrom)):
+                out.append(n)
+            elif isinstance(n, ast.If) and "TYPE_CHECKING" not in ast.unparse(n.test):
+                durch(n.body)
+                durch(n.orelse)
+            elif isinstance(n, ast.Try):
+                for teil in (n.body, n.orelse, n.finalbody, *(h.body for h in n.handlers)):
+                    durch(teil)
+    durch(tree.body)
+    return out
+
+
+def test_no_import_cycle_in_fis_and_ui():
+    """The modules form layers: following the imports a module runs when loaded never leads back to it."""
+    module = _module()
+    kanten: dict[str, set[str]] = {}
+    for name, pfad in module.items():
+        ziele = set()
+        for n in _beim_laden(ast.parse(pfad.read_text(encoding="utf-8"))):
+            namen = [a.name for a in n.names] if isinstance(n, ast.Import) else \
+                [n.module or "", *(f"{n.module}.{a.name}" for a in n.names)]
+            ziele |= {z for z in namen if z in module and z != name}
+        kanten[name] = ziele
+    assert "fis.store" in kanten["fis.ingest.werte"] and "ui.zugang" in kanten["ui.cache"]
+
+    zustand: dict[str, int] = {}
+    zyklen = []
+
+    def besuche(m: str, pfad: list[str]) -> None:
+        zustand[m] = 1
+        for z in sorted(kanten[m]):
+            if zustand.get(z) == 1:
+                zyklen.append(" → ".join([*pfad[pfad.index(z):], z]))
+            elif z not in zustand:
+                besuche(z, [*pfad, z])
+        zustand[m] = 2
+
+    for m in sorted(kanten):
+        if m not in zustand:
+            besuche(m, [m])
+    assert zyklen == []
+
+
+def test_imports_inside_functions_say_why():
+    """Imports belong at the top; one inside a function avoids a real cost and says which (comment on its line
+    or the line above)."""
+    ohne = []
+    for pfad in [ROOT / "app.py", ROOT / "server.py", *_module().values(), *SEITEN]:
+        zeilen = pfad.read_text(encoding="utf-8").splitlines()
+        for fn in ast.walk(ast.parse("\n".join(zeilen))):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for n in ast.walk(fn):
+                    if isinstance(n, (ast.Import, ast.ImportFrom)) and "#" not in zeilen[n.lineno - 1] \
+                            and not zeilen[n.lineno - 2].strip().startswith("#"):
+                        ohne.append(f"{pfad.relative_to(ROOT)}:{n.lineno}")
+    assert ohne == []
