@@ -18,25 +18,19 @@ from fis.config import ConfigError, benutzerdatei_pfad, db_path, load_config
 from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
 from fis.demo import build_demo
 from fis.export import csv_bytes
-from fis.format import fmt_zahl
 from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten, stichtage
-from fis.ingest import einrichtungen as einrichtungen_import
-from fis.ingest import haushalt as haushalt_import
-from fis.ingest import katalog as katalog_import
-from fis.ingest import produkte as produkte_import
-from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
+from fis.ingest.arten import LIEFERARTEN, Auftrag, art_der_datei, lieferungen_tabelle
 from fis.ingest.grenzen import yaml_laden
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import (
     benutzer,
-    lieferungen_tabelle,
     veroeffentlichen,
     wert_historie,
     zuruecknahme_aufheben,
     zuruecknehmen,
 )
-from fis.ingest.raeume import GEO_ENDUNGEN, RaumZuordnung
+from fis.ingest.raeume import RaumZuordnung
 from fis.ingest.zahlen import parse_stichtag
 from fis.lagebild import compute_lagebild
 from fis.maps import anzeige_geometrien
@@ -87,17 +81,6 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _art(path: Path, art: str | None) -> str:
-    if art:
-        return art
-    suffix = path.suffix.lower()
-    if suffix in GEO_ENDUNGEN:
-        return "raeume"
-    if suffix in (".yaml", ".yml"):
-        return "katalog"
-    return "werte"
-
-
 def _lade_yaml(path: str | None) -> dict:
     if not path:
         return {}
@@ -133,96 +116,68 @@ def _shapefile_zip(path: Path) -> bytes:
     return buffer.getvalue()
 
 
+def _werte_auftrag(auftrag: Auftrag, args: argparse.Namespace, path: Path) -> Auftrag:
+    """The table and column mapping of a values file: --zuordnung, else the one saved for its header (as in
+    the app), else the automatic one (described); --kopfzeile and --fuehrende-nullen adjust it."""
+    store = auftrag.store
+    spec = _lade_yaml(args.zuordnung)
+    z_datei = werte_import.Zuordnung.aus_dict(spec, args.zuordnung) if spec else None   # types checked first
+    kopfzeile = args.kopfzeile or (z_datei.kopfzeile if z_datei else None)
+    tabelle = lies_tabelle(auftrag.daten, path.name, args.blatt or (z_datei.blatt if z_datei else None), kopfzeile)
+    gemerkt = None if spec else werte_import.gemerkte_zuordnung(store, tabelle)
+    if z_datei:
+        z = z_datei
+    elif gemerkt:
+        z = gemerkt[1]
+        print(f"Gespeicherte Zuordnung der Quelle „{gemerkt[0]}“ wird verwendet (wie in der App).")
+    else:
+        katalog = store.load_indikatoren()
+        z, treffer = werte_import.vorschlag_mit_treffern(tabelle, katalog, store.load_raeume())
+        print(_zuordnung_beschreiben(z, treffer, katalog))
+    if args.kopfzeile:
+        z = dataclasses.replace(z, kopfzeile=args.kopfzeile)
+    if args.fuehrende_nullen:
+        z = dataclasses.replace(z, fuehrende_nullen=True)
+    if args.zuordnung_speichern:
+        Path(args.zuordnung_speichern).write_text(z.als_yaml(), encoding="utf-8")
+        print(f"Zuordnung gespeichert: {args.zuordnung_speichern} (für --zuordnung und den Import in der App)")
+    # the mapping is remembered for the source, as in the app: --quelle, else the saved one, else the file name
+    return auftrag.mit(tabelle=tabelle, werte_zuordnung=z, status=args.status,
+                       stichtag=parse_stichtag(args.stichtag) if args.stichtag else None,
+                       zuordnung_merken=args.quelle or (gemerkt[0] if gemerkt else path.stem))
+
+
+def _raum_auftrag(auftrag: Auftrag, args: argparse.Namespace) -> Auftrag:
+    spec = _lade_yaml(args.zuordnung)
+    for key in ("ebene", "gueltig_von", "gueltig_bis", "crs"):
+        value = getattr(args, key)
+        if value is not None:
+            spec[key] = value
+    return auftrag.mit(raum_zuordnung=RaumZuordnung.aus_dict(spec, args.zuordnung or "Kommandozeile"))
+
+
 def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) -> bool:
     if path.suffix.lower() == ".shp":
         data, path = _shapefile_zip(path), path.with_suffix(".zip")
     else:
         data = path.read_bytes()
-    art = _art(path, args.art)
-    wer = args.benutzer or benutzer()
-    print(f"== {path.name} ({art})")
-    if art == "katalog":
-        v = katalog_import.vorbereiten(store, data, path.name, config.stadt.geheimhaltung_standard, args.blatt)
-        _bericht(v.bericht, args, path)
-        counts = v.vergleich["art"].value_counts().to_dict()
-        print("Vorschau: " + ", ".join(f"{k} {n}" for k, n in counts.items()))
-        if not v.bericht.ok or args.nur_pruefen or v.eintraege.empty:
-            return v.bericht.ok
-        lid = katalog_import.uebernehmen(store, v, wer, args.bezeichnung)
-    elif art == "haushalt":
-        v = haushalt_import.vorbereiten(store, lies_tabelle(data, path.name, args.blatt))
-        _bericht(v.bericht, args, path)
-        print(f"Vorschau: {len(v.zeilen)} Beträge, {len(v.summen)} Summen geprüft, "
-              f"{len(v.abweichungen)} Abweichungen")
-        if not v.uebernehmbar or args.nur_pruefen:
-            return v.bericht.ok
-        lid = haushalt_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle)
-    elif art == "produkte":
-        v = produkte_import.vorbereiten(store, lies_tabelle(data, path.name, args.blatt))
-        _bericht(v.bericht, args, path)
-        print(f"Vorschau: {len(v.aenderungen)} Änderungen in "
-              + ", ".join(f"{len(f)} {e}" for e, f in v.zeilen.items()))
-        if not v.uebernehmbar or args.nur_pruefen:
-            return v.bericht.ok
-        lid = produkte_import.uebernehmen(store, v, wer, args.bezeichnung)
-    elif art == "einrichtungen":
-        v = einrichtungen_import.vorbereiten(store, config, data, path.name, args.crs, args.blatt)
-        _bericht(v.bericht, args, path)
-        counts = v.vergleich["art"].value_counts().to_dict()
-        print("Vorschau: " + ", ".join(f"{k} {n}" for k, n in counts.items()) + f" (Koordinaten aus {v.crs})")
-        if not v.uebernehmbar or args.nur_pruefen:
-            return v.bericht.ok
-        lid = einrichtungen_import.uebernehmen(store, v, wer, config, args.bezeichnung, args.quelle)
-    elif art == "raeume":
-        spec = _lade_yaml(args.zuordnung)
-        for key in ("ebene", "gueltig_von", "gueltig_bis", "crs"):
-            value = getattr(args, key)
-            if value is not None:
-                spec[key] = value
-        z = RaumZuordnung.aus_dict(spec, args.zuordnung or "Kommandozeile")
-        top = max(e.ebene for e in config.stadt.raumebenen)
-        v = raeume_import.vorbereiten(store, data, path.name, z, top, config.stadt.name)
-        _bericht(v.bericht, args, path)
-        print(f"Vorschau: {len(v.raeume)} Räume, {len(v.schliessungen)} bisherige Räume enden "
-              f"(Koordinatensystem der Datei: {v.crs_quelle})")
-        if not v.uebernehmbar or args.nur_pruefen:
-            return v.bericht.ok
-        lid = raeume_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt)
-    else:
-        spec = _lade_yaml(args.zuordnung)
-        z_datei = werte_import.Zuordnung.aus_dict(spec, args.zuordnung) if spec else None   # types checked first
-        kopfzeile = args.kopfzeile or (z_datei.kopfzeile if z_datei else None)
-        tabelle = lies_tabelle(data, path.name, args.blatt or (z_datei.blatt if z_datei else None), kopfzeile)
-        gemerkt = None if spec else werte_import.gemerkte_zuordnung(store, tabelle)
-        if z_datei:
-            z = z_datei
-        elif gemerkt:
-            quelle_gemerkt, z = gemerkt
-            print(f"Gespeicherte Zuordnung der Quelle „{quelle_gemerkt}“ wird verwendet (wie in der App).")
-        else:
-            katalog = store.load_indikatoren()
-            z, treffer = werte_import.vorschlag_mit_treffern(tabelle, katalog, store.load_raeume())
-            print(_zuordnung_beschreiben(z, treffer, katalog))
-        if args.kopfzeile:
-            z = dataclasses.replace(z, kopfzeile=args.kopfzeile)
-        if args.fuehrende_nullen:
-            z = dataclasses.replace(z, fuehrende_nullen=True)
-        if args.zuordnung_speichern:
-            Path(args.zuordnung_speichern).write_text(z.als_yaml(), encoding="utf-8")
-            print(f"Zuordnung gespeichert: {args.zuordnung_speichern} (für --zuordnung und den Import in der App)")
-        stichtag = parse_stichtag(args.stichtag) if args.stichtag else None
-        v = werte_import.vorbereiten(store, tabelle, z, stichtag, args.status)
-        _bericht(v.bericht, args, path)
-        print("Vorschau: " + ", ".join(f"{k} {fmt_zahl(n, 0)}" for k, n in v.zaehlung.items())
-              + f" (von {fmt_zahl(len(v.werte), 0)} Werten)")
-        if not v.uebernehmbar or args.nur_pruefen:
-            return v.bericht.ok
-        # the mapping is remembered for the source, as in the app: --quelle, else the saved one, else the file name
-        merken = args.quelle or (gemerkt[0] if gemerkt else path.stem)
-        lid = werte_import.uebernehmen(store, v, wer, args.bezeichnung, args.quelle, _fortschritt, merken)
+    art = LIEFERARTEN[args.art or art_der_datei(path.name)]
+    print(f"== {path.name} ({art.id})")
+    auftrag = Auftrag(store, config, data, path.name, args.benutzer or benutzer(), args.bezeichnung, args.quelle,
+                      args.blatt, _fortschritt, crs=args.crs)
+    if art.id == "werte":
+        auftrag = _werte_auftrag(auftrag, args, path)
+    elif art.id == "raeume":
+        auftrag = _raum_auftrag(auftrag, args)
+    v = art.pruefen(auftrag)
+    _bericht(v.bericht, args, path)
+    print(f"Vorschau: {art.vorschau(v)}")
+    if not v.uebernehmbar or args.nur_pruefen:
+        return v.bericht.ok
+    lid = art.speichern(auftrag, v)
     print(f"Übernommen als Lieferung {lid}.")
     if args.veroeffentlichen:
-        veroeffentlichen(store, lid, wer)
+        veroeffentlichen(store, lid, auftrag.benutzer)
         print(f"Lieferung {lid} veröffentlicht.")
     else:
         print(f"Sie ist vorläufig, bis sie veröffentlicht wird: python -m fis publish {lid}")
@@ -663,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="Datenlieferungen prüfen und übernehmen (Werte, Raumgliederung, Katalog)")
     imp.add_argument("dateien", nargs="+", metavar="DATEI", help="CSV, XLSX, GeoJSON, ZIP (Shapefile), GPKG, YAML")
     imp.add_argument("--db", default=str(db_path()), help=db_help)
-    imp.add_argument("--art", choices=["werte", "raeume", "katalog", "haushalt", "produkte", "einrichtungen"],
+    imp.add_argument("--art", choices=[a.id for a in LIEFERARTEN.values() if a.aus_datei],
                      help="Art der Lieferung (Standard: nach Endung; Finanzsystem-Export: haushalt; "
                           "Produkte und Texte: produkte; Einrichtungsregister: einrichtungen)")
     imp.add_argument("--zuordnung", help="YAML-Datei mit der Spaltenzuordnung")

@@ -2,30 +2,19 @@
 
 import streamlit as st
 
-from ui import cache, datenpflege, einrichtungen, zugang
+from ui import cache, zugang
+from ui.datenpflege import einrichtungen, gemeinsam, haushalt, katalog, lieferungen, neue_stadt, raeume, werte
 
 config = cache.config()
 st.title("Datenpflege")
 st.caption("Jede Datei wird vollständig geprüft, bevor etwas gespeichert wird. Übernommene Lieferungen "
            "ersetzen frühere Werte, ohne sie zu löschen, und lassen sich zurücknehmen.")
-datenpflege.meldung()
+gemeinsam.meldung()
 reiter = ["Indikatorwerte", "Raumgliederung", "Indikatorenkatalog", "Haushalt", "Einrichtungen",
           "Lieferungen und Historie"]
 einrichten = zugang.darf_aktuell("konfiguration")
 tabs = st.tabs(reiter + (["Neue Stadt einrichten"] if einrichten else []), key="dp_reiter")
-werte, raeume, katalog, haushalt, register, lieferungen = tabs[:6]
-with werte:
-    datenpflege.werte_tab(config)
-with raeume:
-    datenpflege.raeume_tab(config)
-with katalog:
-    datenpflege.katalog_tab(config)
-with haushalt:
-    datenpflege.haushalt_tab(config)
-with register:
-    einrichtungen.datenpflege_tab(config)
-with lieferungen:
-    datenpflege.lieferungen_tab(config)
-if einrichten:
-    with tabs[6]:
-        datenpflege.neue_stadt_tab(config)
+# one module per tab (ui/datenpflege/), in the order of the tabs; „Neue Stadt“ only with the right to configure
+for tab, modul in zip(tabs, (werte, raeume, katalog, haushalt, einrichtungen, lieferungen, neue_stadt), strict=False):
+    with tab:
+        modul.reiter(config)

@@ -8,15 +8,11 @@ from datetime import date
 
 import pandas as pd
 
-from fis.format import fmt_datum, fmt_zahl, fmt_zahl_genau
+from fis.format import fmt_zahl, fmt_zahl_genau
 from fis.ingest.lesen import ImportFehler
 from fis.ingest.sperre import schreibsperre
 from fis.store import Store
 from fis.zugang import Benutzer, handelnder
-
-ARTEN = {"werte": "Indikatorwerte", "raeume": "Raumgliederung", "katalog": "Indikatorenkatalog",
-         "ziele": "Zielsystem", "produkte": "Produkte", "haushalt": "Haushalt",
-         "einordnung": "Einordnung", "einrichtungen": "Einrichtungsregister"}
 
 
 def benutzer() -> str:
@@ -25,28 +21,6 @@ def benutzer() -> str:
         return os.environ.get("FIS_BENUTZER") or getpass.getuser()
     except (KeyError, OSError):
         return "unbekannt"
-
-
-def lieferungen_tabelle(store: Store) -> pd.DataFrame:
-    """All deliveries, newest first, with German column names for display and export."""
-    frame = store.load_lieferungen().sort_values("lieferung_id", ascending=False)
-    return pd.DataFrame({
-        "Nr.": frame["lieferung_id"],
-        "Art": frame["art"].map(ARTEN).fillna(frame["art"]),
-        "Bezeichnung": frame["bezeichnung"],
-        "Datei": frame["dateiname"].fillna(""),
-        "Geliefert am": frame["zeitpunkt"],
-        "Geliefert von": frame["benutzer"],
-        "Zeilen": frame["anzahl_zeilen"],
-        "Neu": frame["anzahl_neu"],
-        "Ersetzt": frame["anzahl_ersetzt"],
-        "Status": frame["status"],
-        "Veröffentlicht": [veroeffentlicht_text(a, v) for a, v in
-                           zip(frame["veroeffentlicht_am"], frame["veroeffentlicht_von"], strict=True)],
-        "zurückgenommen am": [fmt_datum(pd.Timestamp(t).date()) if pd.notna(t) else ""
-                              for t in frame["zurueckgenommen_am"]],
-        "SHA-256": frame["sha256"].fillna("").str[:12],
-    }).reset_index(drop=True)
 
 
 def veroeffentlicht_text(am, von) -> str:

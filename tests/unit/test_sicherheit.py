@@ -18,9 +18,9 @@ from fis.format import dateiname_sicher, upload_name
 from fis.ingest import katalog as katalog_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
+from fis.ingest.arten import lieferungen_tabelle
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import (
-    lieferungen_tabelle,
     unveroeffentlicht,
     veroeffentlichen,
     wert_historie,

@@ -1,0 +1,191 @@
+"""The registry of delivery kinds: one entry per kind, used by the command line (``python -m fis import``),
+the Datenpflege page, the delivery register and the tests.
+
+Every kind goes the same way: :meth:`Lieferart.vorbereiten` checks a file and writes nothing,
+:attr:`Lieferart.vorschau` says in one German line what would change, :meth:`Lieferart.uebernehmen`
+commits it as one versioned delivery. What differs between the kinds (a column mapping, a coordinate
+system, a Stichtag) travels in the :class:`Auftrag`. Adding a kind is one entry in :data:`LIEFERARTEN`.
+Kinds without a file of their own (goals, Einordnung) are listed for their names only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from fis.config import Config
+from fis.format import fmt_datum, fmt_zahl
+from fis.ingest import einrichtungen as einrichtungen_import
+from fis.ingest import haushalt as haushalt_import
+from fis.ingest import katalog as katalog_import
+from fis.ingest import produkte as produkte_import
+from fis.ingest import raeume as raeume_import
+from fis.ingest import werte as werte_import
+from fis.ingest.lesen import ImportFehler, Tabelle, lies_tabelle
+from fis.ingest.lieferungen import veroeffentlicht_text
+from fis.ingest.raeume import GEO_ENDUNGEN
+from fis.store import Store
+from fis.zugang import Benutzer
+
+Fortschritt = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Auftrag:
+    """One file to deliver and what its kind needs besides the file."""
+
+    store: Store
+    config: Config
+    daten: bytes
+    dateiname: str
+    benutzer: Benutzer | str = ""
+    bezeichnung: str | None = None
+    quelle: str | None = None
+    blatt: str | None = None
+    fortschritt: Fortschritt | None = None
+    tabelle: Tabelle | None = None                 # already read (the page shows it before mapping)
+    crs: str | None = None                         # Einrichtungen: coordinate system of the file
+    raum_zuordnung: raeume_import.RaumZuordnung | None = None
+    werte_zuordnung: werte_import.Zuordnung | None = None
+    stichtag: date | None = None                   # Werte: the file's Stichtag if it has no column
+    status: str = "endgültig"
+    zuordnung_merken: str | None = None            # Werte: remember the mapping under this source name
+
+    def gelesen(self) -> Tabelle:
+        """The file as a table (read once, with the chosen sheet)."""
+        return self.tabelle if self.tabelle is not None else lies_tabelle(self.daten, self.dateiname, self.blatt)
+
+    def mit(self, **felder) -> Auftrag:
+        return replace(self, **felder)
+
+
+@dataclass(frozen=True)
+class Lieferart:
+    """A kind of delivery. ``id`` is what ``lieferung.art`` stores and ``--art`` names."""
+
+    id: str
+    name: str
+    endungen: tuple[str, ...] = ()
+    vorbereiten: Callable[[Auftrag], Any] | None = None
+    vorschau: Callable[[Any], str] | None = None
+    uebernehmen: Callable[[Auftrag, Any], int] | None = None
+    hilfe: str = ""
+
+    @property
+    def aus_datei(self) -> bool:
+        """True for a kind delivered as a file (command line and upload)."""
+        return self.vorbereiten is not None
+
+    def pruefen(self, auftrag: Auftrag) -> Any:
+        """Check the file; nothing is written. The result has ``bericht`` and ``uebernehmbar``."""
+        if self.vorbereiten is None:
+            raise ImportFehler(f"{self.name} wird nicht als Datei geliefert.")
+        return self.vorbereiten(auftrag)
+
+    def speichern(self, auftrag: Auftrag, vorbereitung: Any) -> int:
+        """Commit a checked delivery as one versioned, audited delivery; returns its number."""
+        if self.uebernehmen is None:
+            raise ImportFehler(f"{self.name} wird nicht als Datei geliefert.")
+        return self.uebernehmen(auftrag, vorbereitung)
+
+
+def _zaehlung(vergleich) -> str:
+    return ", ".join(f"{k} {fmt_zahl(n, 0)}" for k, n in vergleich["art"].value_counts().items())
+
+
+def _werte_vorbereiten(a: Auftrag):
+    if a.werte_zuordnung is None:
+        raise ImportFehler("Für Indikatorwerte fehlt die Spaltenzuordnung.")
+    return werte_import.vorbereiten(a.store, a.gelesen(), a.werte_zuordnung, a.stichtag, a.status)
+
+
+def _raeume_vorbereiten(a: Auftrag):
+    if a.raum_zuordnung is None:
+        raise ImportFehler("Für die Raumgliederung fehlt die Zuordnung (Kennung, Name, Ebene, gültig ab).")
+    top = max(e.ebene for e in a.config.stadt.raumebenen)
+    return raeume_import.vorbereiten(a.store, a.daten, a.dateiname, a.raum_zuordnung, top, a.config.stadt.name)
+
+
+LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
+    Lieferart(
+        "werte", "Indikatorwerte", (".csv", ".txt", ".xlsx"), _werte_vorbereiten,
+        lambda v: ", ".join(f"{k} {fmt_zahl(n, 0)}" for k, n in v.zaehlung.items())
+        + f" (von {fmt_zahl(len(v.werte), 0)} Werten)",
+        lambda a, v: werte_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle, a.fortschritt,
+                                              a.zuordnung_merken),
+        "Langes Format (Raum, Indikator, Stichtag, Wert) oder breites (je Indikator eine Spalte)."),
+    Lieferart(
+        "raeume", "Raumgliederung", tuple(sorted(GEO_ENDUNGEN)), _raeume_vorbereiten,
+        lambda v: f"{len(v.raeume)} Räume, {len(v.schliessungen)} bisherige Räume enden "
+                  f"(Koordinatensystem der Datei: {v.crs_quelle})",
+        lambda a, v: raeume_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle, a.fortschritt),
+        "GeoJSON, gezipptes Shapefile oder GeoPackage mit Kennung, Name und Fläche je Raum."),
+    Lieferart(
+        "katalog", "Indikatorenkatalog", (".yaml", ".yml", ".csv", ".xlsx"),
+        lambda a: katalog_import.vorbereiten(a.store, a.daten, a.dateiname, a.config.stadt.geheimhaltung_standard,
+                                             a.blatt),
+        lambda v: _zaehlung(v.vergleich),
+        lambda a, v: katalog_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung),
+        "YAML wie indikatoren.yaml, CSV oder XLSX mit einer Zeile je Indikator."),
+    Lieferart(
+        "haushalt", "Haushalt", (".csv", ".txt", ".xlsx"),
+        lambda a: haushalt_import.vorbereiten(a.store, a.gelesen()),
+        lambda v: f"{len(v.zeilen)} Beträge, {len(v.summen)} Summen geprüft, {len(v.abweichungen)} Abweichungen",
+        lambda a, v: haushalt_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle),
+        "Teilergebnisplan je Produkt, Position, Jahr, Monat und Wertart aus dem Finanzsystem."),
+    Lieferart(
+        "produkte", "Produkte", (".csv", ".txt", ".xlsx"),
+        lambda a: produkte_import.vorbereiten(a.store, a.gelesen()),
+        lambda v: f"{len(v.aenderungen)} Änderungen in " + ", ".join(f"{len(f)} {e}" for e, f in v.zeilen.items()),
+        lambda a, v: produkte_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung),
+        "Produktbereiche, -gruppen und Produkte mit den Texten des Produktdatenblatts."),
+    Lieferart(
+        "einrichtungen", "Einrichtungsregister", (".csv", ".txt", ".xlsx", *sorted(GEO_ENDUNGEN)),
+        lambda a: einrichtungen_import.vorbereiten(a.store, a.config, a.daten, a.dateiname, a.crs, a.blatt),
+        lambda v: _zaehlung(v.vergleich) + f" (Koordinaten aus {v.crs})",
+        lambda a, v: einrichtungen_import.uebernehmen(a.store, v, a.benutzer, a.config, a.bezeichnung, a.quelle),
+        "Einrichtungen mit Typ, Kapazitäten und Lage (Koordinaten oder Sozialraum)."),
+    Lieferart("ziele", "Zielsystem"),
+    Lieferart("einordnung", "Einordnung"),
+)}
+
+
+def art_der_datei(dateiname: str) -> str:
+    """The kind a file is taken for when none is named: geodata are areas, YAML the catalog, else values."""
+    endung = "." + dateiname.rsplit(".", 1)[-1].lower() if "." in dateiname else ""
+    if endung in GEO_ENDUNGEN:
+        return "raeume"
+    if endung in (".yaml", ".yml"):
+        return "katalog"
+    return "werte"
+
+
+def namen() -> dict[str, str]:
+    """id → German name of every kind (for the delivery register)."""
+    return {art.id: art.name for art in LIEFERARTEN.values()}
+
+
+def lieferungen_tabelle(store: Store) -> pd.DataFrame:
+    """All deliveries, newest first, with German column names for display and export."""
+    frame = store.load_lieferungen().sort_values("lieferung_id", ascending=False)
+    return pd.DataFrame({
+        "Nr.": frame["lieferung_id"],
+        "Art": frame["art"].map(namen()).fillna(frame["art"]),
+        "Bezeichnung": frame["bezeichnung"],
+        "Datei": frame["dateiname"].fillna(""),
+        "Geliefert am": frame["zeitpunkt"],
+        "Geliefert von": frame["benutzer"],
+        "Zeilen": frame["anzahl_zeilen"],
+        "Neu": frame["anzahl_neu"],
+        "Ersetzt": frame["anzahl_ersetzt"],
+        "Status": frame["status"],
+        "Veröffentlicht": [veroeffentlicht_text(a, v) for a, v in
+                           zip(frame["veroeffentlicht_am"], frame["veroeffentlicht_von"], strict=True)],
+        "zurückgenommen am": [fmt_datum(pd.Timestamp(t).date()) if pd.notna(t) else ""
+                              for t in frame["zurueckgenommen_am"]],
+        "SHA-256": frame["sha256"].fillna("").str[:12],
+    }).reset_index(drop=True)
