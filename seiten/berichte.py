@@ -1,13 +1,16 @@
 """Berichte: PDF reports for committees and leadership, built from the same data as the pages."""
 
+import dataclasses
+
 import streamlit as st
 
 from fis import controlling as ctl
-from fis.berichte import inhalte, pdf
+from fis.berichte import pdf
+from fis.berichte.arten import BERICHTSARTEN, Berichtsauftrag, steckbrief_gebiete
 from fis.format import dateiname_sicher, fmt_datum, md
 from fis.indizes import stichtage
-from fis.monitoring import einwohner_je_jahr
 from ui import cache, sidebar
+from ui.berichte import CacheQuelle
 
 config = cache.config()
 auswahl = sidebar.auswahl()
@@ -18,16 +21,13 @@ st.title("Berichte")
 st.caption("PDF mit Titelblatt (Stadt, Stichtag, Datenstand, letzte Lieferung), der Seite „Auf einen Blick“ mit der "
            "Einordnung der Sozialplanung, Seitenzahlen, Quellen und Hinweisen zur Geheimhaltung; ab sieben Seiten "
            "mit Inhaltsverzeichnis. Für regelmäßige Läufe: python -m fis report …")
-arten = {"abweichung": "Abweichungsbericht (Controlling)", "steckbrief": "Sozialraum-Steckbrief",
-         "monitoring": "Monitoringbericht (Karten und Zeitreihen)", "index": "Sozialindex",
-         "produkt": "Produktdatenblatt"}
-art = st.radio("Bericht", list(arten), format_func=arten.get, horizontal=True, key="ber_art")
-if art == "abweichung":
+art = st.radio("Bericht", list(BERICHTSARTEN), format_func=lambda a: BERICHTSARTEN[a].titel, horizontal=True,
+               key="ber_art")
+if art == "abweichungsbericht":
     rhythmus = st.segmented_control("Rhythmus", list(ctl.RHYTHMEN), default="Quartal", key="ber_rhythmus",
                                     format_func=ctl.RHYTHMEN.get) or "Quartal"
-    c = cache.controlling(version)
-    jahr, monat = ctl.berichtsstand(c, rhythmus)
-    dateiname = f"abweichungsbericht_{ctl.berichtsdatum(jahr, monat):%Y%m%d}.pdf"
+    jahr, monat = ctl.berichtsstand(cache.controlling(version), rhythmus)
+    auftrag = Berichtsauftrag(stichtag=auswahl.stichtag, rhythmus=rhythmus)
     st.caption(f"Berichtsstand Haushalt: {fmt_datum(ctl.berichtsdatum(jahr, monat))} · Ziele: Berichtsjahr "
                f"{auswahl.stichtag.year} (Jahr des Stichtags links)")
 elif art == "steckbrief":
@@ -38,10 +38,9 @@ elif art == "steckbrief":
     ids = sorted(m.raeume[(m.raeume["stichtag"] == auswahl.stichtag) & (m.raeume["ebene"] == ebene_wahl)]["raum_id"])
     raum = st.selectbox(m.ebenen[ebene_wahl][0], ids, format_func=lambda r: f"{namen.get(r, r)} ({r})",
                         key="ber_raum")
-    unter = m.raeume[(m.raeume["stichtag"] == auswahl.stichtag) & (m.raeume["ebene"] == 1)]
-    raeume = [raum] if ebene_wahl == 1 else sorted(unter[unter["parent_id"] == raum]["raum_id"])
-    dateiname = f"steckbrief_{raum}_{auswahl.stichtag:%Y%m%d}.pdf"
-    st.caption(f"{len(raeume)} Gebiete, Stichtag {fmt_datum(auswahl.stichtag)} (links wählbar)")
+    auftrag = Berichtsauftrag(stichtag=auswahl.stichtag, raum=raum)
+    st.caption(f"{len(steckbrief_gebiete(m, raum, auswahl.stichtag))} Gebiete, Stichtag {fmt_datum(auswahl.stichtag)} "
+               "(links wählbar)")
 elif art == "monitoring":
     kern = cache.lagebild_indikatoren()
     vorrat = cache.bestand(version)
@@ -51,9 +50,9 @@ elif art == "monitoring":
                               default=[i for i in kern if i in moeglich], key="ber_indikatoren",
                               format_func=lambda i: f"{m.indikatoren.at[i, 'handlungsfeld']} · "
                                                     f"{m.indikatoren.at[i, 'name']}")
-    dateiname = f"monitoring_{auswahl.stichtag:%Y%m%d}.pdf"
+    auftrag = Berichtsauftrag(stichtag=auswahl.stichtag, indikatoren=tuple(gewaehlt))
     st.caption(f"Stichtag {fmt_datum(auswahl.stichtag)} (links wählbar); je Indikator etwa eine Seite.")
-elif art == "index":
+elif art == "sozialindex":
     if not config.indizes.indizes:
         st.info("Es ist kein Index konfiguriert (indizes.yaml im Konfigurationsordner).")
         st.stop()
@@ -69,7 +68,7 @@ elif art == "index":
     vorgabe = max([t for t in tage if t <= auswahl.stichtag] or tage[:1])
     index_tag = spalten[1].selectbox("Stichtag", tage, index=tage.index(vorgabe), format_func=fmt_datum,
                                      key="ber_index_tag")
-    dateiname = f"{ix.id}_{index_tag:%Y%m%d}.pdf"
+    auftrag = Berichtsauftrag(stichtag=index_tag, index=ix.id)
 else:
     p = cache.produkte(version)
     if p.produkte.empty:
@@ -82,32 +81,14 @@ else:
     hj_standard = p.haushaltsjahr()
     hj = spalten[1].selectbox("Haushaltsjahr", list(range(hj_standard - 3, hj_standard + 1)), index=3,
                               key="ber_jahr")
-    dateiname = f"produktdatenblatt_{nr}_{hj}.pdf"
+    auftrag = Berichtsauftrag(produkt=nr, jahr=hj)
 
 if st.button("PDF erstellen", type="primary", icon=":material/picture_as_pdf:", key="ber_los"):
     fortschritt = st.progress(0.0, text="Daten werden zusammengestellt …")
-    store = cache.store()
-    if art == "abweichung":
-        b = inhalte.abweichungsbericht(store, config, c, cache.bewertung(version, auswahl.stichtag.year),
-                                       cache.haushaltszeilen(version, jahr, monat), rhythmus, auswahl.stichtag.year,
-                                       cache.lagebild(version, auswahl.stichtag, 1), auswahl.stichtag)
-    elif art == "steckbrief":
-        b = inhalte.steckbrief(store, config, cache.monitoring(version), raeume, auswahl.stichtag)
-    elif art == "monitoring":
-        b = inhalte.monitoringbericht(
-            store, config, cache.monitoring(version, [*gewaehlt, *kern]),
-            cache.geometrien(version, auswahl.stichtag, 1), auswahl.stichtag, gewaehlt,
-            cache.lagebild(version, auswahl.stichtag, 1),
-            lambda anteil, name: fortschritt.progress(0.8 * anteil, text=f"Karte und Zeitreihe: {name} …"),
-            cache.bewertung(version, auswahl.stichtag.year))
-    elif art == "index":
-        b = inhalte.indexbericht(store, config, daten, cache.monitoring(version, cache.index_indikatoren()),
-                                 cache.geometrien(version, index_tag, ix.ebene), ix.id,
-                                 index_tag)
-    else:
-        c = cache.controlling(version)
-        b = inhalte.produktdatenblatt(store, config, p, c, cache.bewertung(version, ctl.berichtsstand(c)[0]), nr, hj,
-                                      einwohner_je_jahr(m, config.stadt.einwohner_indikator))
+    quelle = CacheQuelle(version)
+    auftrag = dataclasses.replace(auftrag, fortschritt=lambda anteil, text: fortschritt.progress(anteil, text=text))
+    b = BERICHTSARTEN[art].erstellen(quelle, auftrag)
+    dateiname = BERICHTSARTEN[art].dateiname(quelle, auftrag)
     fortschritt.progress(0.85, text="PDF wird gesetzt …")
     st.session_state["ber_pdf"] = (dateiname, pdf(b), b.titel)
     fortschritt.progress(1.0, text="Fertig.")

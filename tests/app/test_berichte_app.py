@@ -39,13 +39,13 @@ def test_monitoring_index_and_produkt_reports(monkeypatch, demo_copy):
     assert (name, titel) == ("monitoring_20241231.pdf", "Sozialmonitoring 31.12.2024")
     assert "Kinder und Jugend: Kinderarmut" in _text(daten)
 
-    at.radio(key="ber_art").set_value("index").run()
+    at.radio(key="ber_art").set_value("sozialindex").run()
     at.selectbox(key="ber_index").set_value("bildungsindex").run()
     at.button(key="ber_los").click().run()
     name, daten, titel = at.session_state["ber_pdf"]
     assert name == "bildungsindex_20241231.pdf" and titel.startswith("Bildungsindex")
 
-    at.radio(key="ber_art").set_value("produkt").run()
+    at.radio(key="ber_art").set_value("produktdatenblatt").run()
     at.selectbox(key="ber_produkt").set_value("11.05.01").run()
     at.button(key="ber_los").click().run()
     assert not at.exception

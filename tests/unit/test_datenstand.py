@@ -202,7 +202,7 @@ def test_an_unexpected_cli_error_is_a_german_sentence_with_a_reference(tmp_path,
     def kaputt(args):
         raise KeyError("handlungsfeld")
 
-    monkeypatch.setattr(cli, "_status", kaputt)
+    monkeypatch.setattr(cli.betrieb, "_status", kaputt)
     assert cli.main(["status", "--db", str(tmp_path / "x.duckdb")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "KeyError" not in err

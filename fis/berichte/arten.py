@@ -1,0 +1,173 @@
+"""The registry of report kinds: one entry per kind, used by the command line (``python -m fis report``), the
+Berichte page and the tests. Adding a kind is one entry in :data:`BERICHTSARTEN`.
+
+A report is built from a :class:`Quelle` (where the data come from: loaded directly by the command line,
+from the caches of the app) and a :class:`Berichtsauftrag` (what the user chose), so that the page and the
+command line produce the same PDF from the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Protocol
+
+import pandas as pd
+
+from fis import controlling as ctl
+from fis.berichte import Bericht, inhalte
+from fis.config import Config
+from fis.indizes import index_indikatoren, lade_indexdaten
+from fis.lagebild import compute_lagebild
+from fis.maps import anzeige_geometrien
+from fis.monitoring import einwohner_je_jahr, lade_monitoring
+from fis.produkte import lade_produkte
+from fis.store import Store
+
+
+class Quelle(Protocol):
+    """Where a report takes its data from (results for the store's view: all or published only)."""
+
+    store: Store
+    config: Config
+
+    def monitoring(self, indikatoren: list[str] | None = None): ...
+    def controlling(self): ...
+    def bewertung(self, jahr: int) -> pd.DataFrame: ...
+    def haushaltszeilen(self, jahr: int, monat: int) -> pd.DataFrame: ...
+    def lagebild(self, stichtag: date, ebene: int): ...
+    def geometrien(self, stichtag: date, ebene: int) -> pd.Series: ...
+    def indexdaten(self): ...
+    def produkte(self): ...
+
+
+class DirekteQuelle:
+    """The data loaded from the store once per report (command line, scheduled runs)."""
+
+    def __init__(self, store: Store, config: Config):
+        self.store, self.config = store, config
+
+    def monitoring(self, indikatoren: list[str] | None = None):
+        """All indicators (loaded once, whatever ``indikatoren`` asks for)."""
+        return self._monitoring()
+
+    @cache  # noqa: B019 – one report per object; the object lives as long as the report
+    def _monitoring(self):
+        return lade_monitoring(self.store, self.config)
+
+    @cache  # noqa: B019
+    def controlling(self):
+        return ctl.lade_controlling(self.store, self.monitoring())
+
+    def bewertung(self, jahr: int) -> pd.DataFrame:
+        return ctl.bewerte_ziele(self.controlling(), jahr, self.config.controlling)
+
+    def haushaltszeilen(self, jahr: int, monat: int) -> pd.DataFrame:
+        return ctl.haushaltszeilen(self.controlling(), jahr, monat, self.config.controlling.haushalt)
+
+    def lagebild(self, stichtag: date, ebene: int):
+        return compute_lagebild(self.store, self.config, stichtag, ebene, self.monitoring())
+
+    def geometrien(self, stichtag: date, ebene: int) -> pd.Series:
+        return anzeige_geometrien(self.store, stichtag, ebene)
+
+    @cache  # noqa: B019
+    def indexdaten(self):
+        return lade_indexdaten(self.store, self.config)
+
+    @cache  # noqa: B019
+    def produkte(self):
+        return lade_produkte(self.store)
+
+
+@dataclass(frozen=True)
+class Berichtsauftrag:
+    """What the user chose; each kind reads the fields it needs."""
+
+    stichtag: date | None = None                  # Steckbrief, Monitoring, Sozialindex; Abweichungsbericht: Lagebild
+    rhythmus: str = "Quartal"                     # Abweichungsbericht: Berichtsstand des Haushalts
+    jahr: int | None = None                       # Abweichungsbericht: Berichtsjahr der Ziele; Produkt: Haushaltsjahr
+    raum: str | None = None                       # Steckbrief: one area, or a parent unit for all its areas
+    indikatoren: tuple[str, ...] | None = None    # Monitoring: default the Lagebild's
+    index: str | None = None                      # Sozialindex
+    produkt: str | None = None                    # Produktdatenblatt: product or Produktgruppe
+    fortschritt: Callable[[float, str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Berichtsart:
+    """A kind of PDF report. ``id`` is what ``python -m fis report`` names."""
+
+    id: str
+    titel: str
+    erstellen: Callable[[Quelle, Berichtsauftrag], Bericht]
+    dateiname: Callable[[Quelle, Berichtsauftrag], str]
+
+
+def _abweichungsbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
+    c = q.controlling()
+    jahr, monat = ctl.berichtsstand(c, a.rhythmus)
+    ziel_jahr = a.jahr or (a.stichtag.year if a.stichtag else jahr)      # as on the pages: the Stichtag's year
+    return inhalte.abweichungsbericht(q.store, q.config, c, q.bewertung(ziel_jahr), q.haushaltszeilen(jahr, monat),
+                                      a.rhythmus, ziel_jahr, q.lagebild(a.stichtag, 1) if a.stichtag else None,
+                                      a.stichtag)
+
+
+def _monitoringbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
+    lage = q.config.lagebild
+    kern = list(dict.fromkeys([*lage.handlungsbedarf.indikatoren, *lage.kennzahlen]))
+    gewaehlt = list(a.indikatoren) if a.indikatoren is not None else None
+    fortschritt = (lambda anteil, name: a.fortschritt(0.8 * anteil, f"Karte und Zeitreihe: {name} …")) \
+        if a.fortschritt else None
+    return inhalte.monitoringbericht(q.store, q.config, q.monitoring([*(gewaehlt or []), *kern]),
+                                     q.geometrien(a.stichtag, 1), a.stichtag, gewaehlt, q.lagebild(a.stichtag, 1),
+                                     fortschritt, q.bewertung(a.stichtag.year))
+
+
+def _indexbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
+    ix = next(i for i in q.config.indizes.indizes if i.id == a.index)
+    return inhalte.indexbericht(q.store, q.config, q.indexdaten(), q.monitoring(index_indikatoren(q.config)),
+                                q.geometrien(a.stichtag, ix.ebene), ix.id, a.stichtag)
+
+
+def _produktdatenblatt(q: Quelle, a: Berichtsauftrag) -> Bericht:
+    c, p = q.controlling(), q.produkte()
+    return inhalte.produktdatenblatt(q.store, q.config, p, c, q.bewertung(ctl.berichtsstand(c)[0]), a.produkt,
+                                     a.jahr or p.haushaltsjahr(),
+                                     einwohner_je_jahr(q.monitoring([]), q.config.stadt.einwohner_indikator))
+
+
+def steckbrief_gebiete(m, raum: str, stichtag: date) -> list[str]:
+    """The areas of a Steckbrief: ``raum`` itself if it is a Sozialraum, else every Sozialraum in it (at
+    ``stichtag``); [] if there is no such unit then."""
+    gueltig = m.raeume[m.raeume["stichtag"] == stichtag]
+    treffer = gueltig[gueltig["raum_id"] == raum]
+    if treffer.empty:
+        return []
+    if int(treffer["ebene"].iloc[0]) == 1:
+        return [raum]
+    return sorted(gueltig[(gueltig["ebene"] == 1) & (gueltig["parent_id"] == raum)]["raum_id"])
+
+
+def _steckbrief(q: Quelle, a: Berichtsauftrag) -> Bericht:
+    m = q.monitoring()
+    return inhalte.steckbrief(q.store, q.config, m, steckbrief_gebiete(m, a.raum, a.stichtag), a.stichtag)
+
+
+def _abweichung_datei(q: Quelle, a: Berichtsauftrag) -> str:
+    jahr, monat = ctl.berichtsstand(q.controlling(), a.rhythmus)
+    return f"abweichungsbericht_{ctl.berichtsdatum(jahr, monat):%Y%m%d}.pdf"
+
+
+BERICHTSARTEN: dict[str, Berichtsart] = {art.id: art for art in (
+    Berichtsart("abweichungsbericht", "Abweichungsbericht (Controlling)", _abweichungsbericht, _abweichung_datei),
+    Berichtsart("steckbrief", "Sozialraum-Steckbrief",
+                _steckbrief, lambda q, a: f"steckbrief_{a.raum}_{a.stichtag:%Y%m%d}.pdf"),
+    Berichtsart("monitoring", "Monitoringbericht (Karten und Zeitreihen)", _monitoringbericht,
+                lambda q, a: f"monitoring_{a.stichtag:%Y%m%d}.pdf"),
+    Berichtsart("sozialindex", "Sozialindex", _indexbericht, lambda q, a: f"{a.index}_{a.stichtag:%Y%m%d}.pdf"),
+    Berichtsart("produktdatenblatt", "Produktdatenblatt", _produktdatenblatt,
+                lambda q, a: f"produktdatenblatt_{a.produkt}_{a.jahr or q.produkte().haushaltsjahr()}.pdf"),
+)}

@@ -1,0 +1,216 @@
+"""Commands of results: index and supply tables, PDF reports through the registry of report kinds, the
+Abweichungsbericht as text."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fis import controlling as ctl
+from fis.berichte import pdf
+from fis.berichte.arten import BERICHTSARTEN, Berichtsauftrag, DirekteQuelle, steckbrief_gebiete
+from fis.cli.gemeinsam import (
+    DB_HILFE,
+    _csv_ausgeben,
+    _fehler,
+    _standard_stichtag,
+)
+from fis.config import db_path, load_config
+from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
+from fis.export import csv_bytes
+from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten, stichtage
+from fis.ingest.zahlen import parse_stichtag
+from fis.monitoring import lade_monitoring
+from fis.store import Store
+from fis.versorgung import luecken, luecken_tabelle
+
+
+def _abweichungsbericht(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    with Store.open(args.db, read_only=True) as store:
+        c = ctl.lade_controlling(store, lade_monitoring(store, config))
+        standard = _standard_stichtag(store, config)
+    jahr, monat = ctl.berichtsstand(c, args.rhythmus)
+    ziel_jahr = standard.year if standard else jahr       # as on the pages: the Stichtag's year
+    b = ctl.bewerte_ziele(c, ziel_jahr, config.controlling)
+    h = ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
+    bericht = ctl.abweichungsbericht(c, b, h, args.rhythmus)
+    print(f"Abweichungsbericht zum {ctl.berichtsdatum(jahr, monat):%d.%m.%Y} ({args.rhythmus}; "
+          f"Ziele: Berichtsjahr {ziel_jahr})")
+    for gruppe, teil in bericht.groupby("gruppe", sort=False):
+        print(f"\n{gruppe}")
+        for r in teil.itertuples():
+            print(f"  {ctl.AMPEL_SYMBOL[r.ampel]:8} {r.kennung:24} {r.bezeichnung}\n  {'':8} {r.begruendung}")
+    if args.csv:
+        Path(args.csv).write_bytes(csv_bytes(ctl.berichtstabelle(bericht, mit_gruppen=True)))
+        print(f"\nCSV geschrieben: {args.csv}")
+    return 0
+
+
+def _versorgung(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    v = config.einrichtungen.versorgungsgrad(args.indikator)
+    if v is None:
+        gibt = ", ".join(g.indikator for g in config.einrichtungen.versorgung) or "keine (einrichtungen.yaml)"
+        print(f"Fehler: „{args.indikator}“ ist kein Versorgungsgrad. Vorhanden: {gibt}.", file=sys.stderr)
+        return 1
+    stichtag = parse_stichtag(args.stichtag)
+    with Store.open(args.db, read_only=True) as store:
+        store.nur_veroeffentlicht = args.nur_veroeffentlicht
+        m = lade_monitoring(store, config, [v.indikator])
+    tabelle = luecken_tabelle(luecken(m, config, v.indikator, stichtag, args.ebene), v,
+                              str(m.indikatoren.at[v.indikator, "einheit"]), config.ebene(args.ebene).name)
+    if tabelle.empty:
+        print(f"Fehler: am {stichtag:%d.%m.%Y} gibt es keine Werte für „{v.indikator}“.", file=sys.stderr)
+        return 1
+    return _csv_ausgeben(tabelle, tabelle.to_csv(index=False, sep=";"), args.csv)
+
+
+def _index(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if not config.indizes.indizes:
+        print("Fehler: in indizes.yaml ist kein Index konfiguriert.", file=sys.stderr)
+        return 1
+    stichtag = parse_stichtag(args.stichtag)
+    with Store.open(args.db, read_only=True) as store:
+        store.nur_veroeffentlicht = args.nur_veroeffentlicht
+        daten = lade_indexdaten(store, config)
+        m = lade_monitoring(store, config, index_indikatoren(config)) if args.nur_veroeffentlicht else None
+    try:
+        tabelle = export_tabelle(config, daten, stichtag, m)
+    except KeyError:
+        print(f"Fehler: für den {stichtag:%d.%m.%Y} lässt sich kein konfigurierter Index berechnen "
+              "(es fehlen Werte der Komponenten).", file=sys.stderr)
+        return 1
+    if args.index:
+        namen = {args.index, f"{args.index}_wert", f"{args.index}_klasse"}
+        behalten = ["raum_id", *[c for c in tabelle.columns if c in namen]]
+        if len(behalten) == 1:
+            print(f"Fehler: Index „{args.index}“ ist nicht konfiguriert oder am Stichtag nicht berechenbar.",
+                  file=sys.stderr)
+            return 1
+        tabelle = tabelle[behalten]
+    return _csv_ausgeben(tabelle, tabelle.to_csv(index=False, sep=";", decimal=",", float_format="%.5f"), args.csv)
+
+
+def _report_stichtag(store: Store, config, args: argparse.Namespace, vorhanden):
+    """The report's Stichtag: the one given, else the newest complete, published one; None (with a
+    German message) if there are no values at it. A provisional or incomplete one is named."""
+    staende = lade_stichtagsstaende(store, config)
+    stichtag = parse_stichtag(args.stichtag) if args.stichtag else standard_stichtag(staende)
+    if not len(vorhanden):
+        print("Fehler: Die Datenbank enthält noch keine Indikatorwerte. Bitte zuerst Raumgliederung, Katalog und "
+              "Werte liefern (python -m fis import …).", file=sys.stderr)
+        return None
+    if stichtag is None or stichtag not in vorhanden:
+        tage = ", ".join(f"{t:%d.%m.%Y}" for t in list(vorhanden)[-5:])
+        print(f"Fehler: Für den {stichtag:%d.%m.%Y} gibt es keine Werte (zuletzt: {tage}).", file=sys.stderr)
+        return None
+    stand = next((s for s in staende if s.stichtag == stichtag), None)
+    if stand is not None and stand.zustand:
+        print(f"Hinweis: {stand_hinweis(stand, config)}", file=sys.stderr)
+    return stichtag
+
+
+def _report(args: argparse.Namespace) -> int:
+    # here, not at the top: reports bring Altair and vl-convert (0,7 s), which every other command would wait for
+    from fis.berichte.arten import BERICHTSARTEN, DirekteQuelle
+    config = load_config(args.config)
+    art = BERICHTSARTEN[args.art]
+    with Store.open(args.db, read_only=True) as store:
+        store.nur_veroeffentlicht = args.nur_veroeffentlicht
+        q = DirekteQuelle(store, config)
+        auftrag = _berichtsauftrag(q, args)
+        if auftrag is None:
+            return 1
+        b = art.erstellen(q, auftrag)
+    Path(args.out).write_bytes(pdf(b))
+    print(f"„{b.titel}“ geschrieben: {args.out}")
+    return 0
+
+
+def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauftrag | None:
+    """The report's choices from the arguments, with the defaults of the pages; None (and a German error on
+    stderr) if a named area, index or product does not exist."""
+    store, config = q.store, q.config
+    standard = _standard_stichtag(store, config)
+    if args.art == "abweichungsbericht":
+        return Berichtsauftrag(stichtag=standard, rhythmus=args.rhythmus, jahr=args.jahr)
+    if args.art == "sozialindex":
+        indizes = {ix.id: ix for ix in config.indizes.indizes}
+        ix = indizes.get(args.index or next(iter(indizes), ""))
+        if ix is None:
+            _fehler(f"Index „{args.index}“ ist nicht konfiguriert (vorhanden: {', '.join(indizes) or 'keiner'}).")
+            return None
+        tage = stichtage(q.indexdaten(), ix)
+        frueher = [t for t in tage if standard is None or t <= standard]
+        stichtag = parse_stichtag(args.stichtag) if args.stichtag else (frueher or tage or [None])[-1]
+        if stichtag not in tage:
+            _fehler(f"Der Index „{ix.name}“ lässt sich am {args.stichtag or '–'} nicht berechnen "
+                    f"(Stichtage: {', '.join(f'{t:%d.%m.%Y}' for t in tage) or 'keine'}).")
+            return None
+        return Berichtsauftrag(stichtag=stichtag, index=ix.id)
+    if args.art == "produktdatenblatt":
+        auswahl = q.produkte().auswahl()
+        if args.produkt not in auswahl:
+            if not auswahl:
+                _fehler("Es ist noch kein Produkthaushalt geliefert (python -m fis import … --art produkte).")
+                return None
+            fehler = (f"Produkt oder Produktgruppe „{args.produkt}“ gibt es nicht" if args.produkt
+                      else "Bitte mit --produkt ein Produkt oder eine Produktgruppe nennen")
+            _fehler(f"{fehler} (z. B. {', '.join(list(auswahl)[:3])}).")
+            return None
+        return Berichtsauftrag(produkt=args.produkt, jahr=args.jahr)
+    stichtag = _report_stichtag(store, config, args, q.monitoring().stichtage)
+    if stichtag is None:
+        return None
+    if args.art == "monitoring":
+        return Berichtsauftrag(stichtag=stichtag)
+    if not args.raum or not steckbrief_gebiete(q.monitoring(), args.raum, stichtag):
+        _fehler(f"Raum „{args.raum}“ gibt es am {stichtag:%d.%m.%Y} nicht.")
+        return None
+    return Berichtsauftrag(stichtag=stichtag, raum=args.raum)
+
+
+def befehle(sub) -> None:
+    """Add this module's commands to the parser."""
+    ix = sub.add_parser("index", help="konfigurierte Indizes für einen Stichtag als CSV (je Gebiet eine Zeile)")
+    ix.add_argument("--stichtag", required=True, help="z. B. 31.12.2018")
+    ix.add_argument("--index", help="nur dieser Index (Kennung aus indizes.yaml) oder diese Kombination")
+    ix.add_argument("--csv", help="in diese Datei schreiben (sonst auf die Standardausgabe)")
+    ix.add_argument("--nur-veroeffentlicht", action="store_true",
+                    help="nur veröffentlichte Lieferungen und nur, was Ausschuss und Öffentlichkeit sehen dürfen "
+                         "(Klassen, keine Indexwerte, wo diese gesperrte Werte verrieten)")
+    ix.add_argument("--db", default=str(db_path()), help=DB_HILFE)
+    ix.set_defaults(func=_index)
+    vg = sub.add_parser("versorgung", help="Versorgungsgrad und fehlende Plätze je Gebiet als CSV (größte Lücke "
+                                           "zuerst)")
+    vg.add_argument("indikator", help="Kennung des Versorgungsgrads aus einrichtungen.yaml, z. B. versorgung_u3")
+    vg.add_argument("--stichtag", required=True, help="z. B. 31.12.2024")
+    vg.add_argument("--ebene", type=int, default=1, help="Raumebene (Standard: 1, Sozialräume)")
+    vg.add_argument("--csv", help="in diese Datei schreiben (sonst auf die Standardausgabe)")
+    vg.add_argument("--nur-veroeffentlicht", action="store_true", help="nur veröffentlichte Lieferungen")
+    vg.add_argument("--db", default=str(db_path()), help=DB_HILFE)
+    vg.set_defaults(func=_versorgung)
+    rp = sub.add_parser("report", help="PDF-Bericht erzeugen (für regelmäßige Läufe)")
+    rp.add_argument("art", choices=list(BERICHTSARTEN), help="Berichtsart")
+    rp.add_argument("--out", required=True, help="Zieldatei (.pdf)")
+    rp.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
+    rp.add_argument("--raum", help="Steckbrief: Kennung eines Sozialraums oder eines Bezirks (alle seine Sozialräume)")
+    rp.add_argument("--stichtag", help="Steckbrief, Monitoring, Sozialindex: Stichtag (Standard: der neueste "
+                                       "vollständige, veröffentlichte)")
+    rp.add_argument("--index", help="Sozialindex: Kennung aus indizes.yaml (Standard: der erste)")
+    rp.add_argument("--produkt", help="Produktdatenblatt: Nummer eines Produkts oder einer Produktgruppe")
+    rp.add_argument("--jahr", type=int, help="Produktdatenblatt: Haushaltsjahr (Standard: das aktuelle); "
+                                             "Abweichungsbericht: Berichtsjahr der Ziele (Standard: Jahr des "
+                                             "neuesten vollständigen, veröffentlichten Stichtags)")
+    rp.add_argument("--nur-veroeffentlicht", action="store_true",
+                    help="nur veröffentlichte Lieferungen (für Ausschuss und Öffentlichkeit)")
+    rp.add_argument("--db", default=str(db_path()), help=DB_HILFE)
+    rp.set_defaults(func=_report)
+    ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")
+    ab.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
+    ab.add_argument("--csv", help="zusätzlich als CSV in diese Datei schreiben")
+    ab.add_argument("--db", default=str(db_path()), help=DB_HILFE)
+    ab.set_defaults(func=_abweichungsbericht)
