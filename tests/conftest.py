@@ -97,3 +97,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         f"{gezaehlt['skipped']} übersprungen, {gezaehlt['xfailed']} erwartet fehlgeschlagen")
     for grund, n in sorted(gruende.items(), key=lambda g: -g[1]):
         terminalreporter.write_line(f"  {n} übersprungen: {grund}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that start servers or build the Berlin database run one after another on one worker when the suite
+    runs in parallel (pytest-xdist, --dist loadgroup): two Chromiums beside two servers on two cores would slow
+    each other into timeouts, and the Berlin database is built once, not once per worker."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("system"):
+            item.add_marker(pytest.mark.xdist_group("server"))
+        elif "berlin_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("berlin"))

@@ -18,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 from fis.store import Store, audit_warteschlange, datenversion_lesen
 from fis.verbindungen import VERBINDUNGEN
 
+pytestmark = pytest.mark.langsam   # runs the command line beside the app in other processes
+
 ROOT = Path(__file__).resolve().parents[2]
 KOPF = "raum;indikator;stichtag;wert;zaehler;nenner\n"
 

@@ -19,6 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.teillieferung import RAEUME, STICHTAG, liefere_teil
 
+pytestmark = pytest.mark.langsam   # every page at every Stichtag and level (6 min)
+
 ROOT = Path(__file__).resolve().parents[2]
 SEITEN = ["lagebild", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
           "einrichtungen",

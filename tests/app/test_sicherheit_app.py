@@ -59,6 +59,7 @@ def _stichtage(at: AppTest) -> list[str]:
     return [o[:10] for o in at.sidebar.selectbox(key="_stichtag").options]
 
 
+@pytest.mark.langsam
 def test_planung_publishes_and_only_then_the_committee_sees_the_new_stichtag(monkeypatch, demo_copy, benutzer):
     lid = _neue_lieferung(demo_copy)
     ausschuss = _als(monkeypatch, demo_copy, "a.ausschuss", "ausschuss")
@@ -91,6 +92,7 @@ def test_planung_publishes_and_only_then_the_committee_sees_the_new_stichtag(mon
     assert letzte["aktion"].tolist()[0] == "veroeffentlicht" and letzte["benutzer"].tolist()[0] == "p.planer"
 
 
+@pytest.mark.langsam
 def test_audit_page_for_leitung_and_admin_only_with_filter_and_export(monkeypatch, demo_copy, benutzer):
     for name, rolle in (("p.planer", "planung"), ("a.ausschuss", "ausschuss")):
         at = _als(monkeypatch, demo_copy, name, rolle)

@@ -9,9 +9,12 @@ import sys
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from bench.grossstadt import GROESSEN, raster, werte_csv
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.langsam   # runs the benchmark end to end
 
 
 def test_generated_city_is_deterministic_and_has_the_issues_shape():

@@ -25,6 +25,8 @@ from fis.maps import GRAU_FALLZAHL, GRAU_GESPERRT, anzeige_geometrien, kartenans
 from fis.monitoring import einwohner_je_jahr, profil
 from fis.produkte import datenblatt, datenblatt_tabellen, lade_produkte
 
+pytestmark = pytest.mark.langsam   # sets PDFs with Typst and renders maps
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "browser" / "artifacts"
 

@@ -28,6 +28,8 @@ from fis.maps import anzeige_geometrien, kartenansicht
 from fis.monitoring import lade_monitoring, profil
 from fis.store import LATEST_VERSION, Store
 
+pytestmark = pytest.mark.langsam   # sets PDFs with Typst
+
 T = date(2024, 12, 31)
 
 

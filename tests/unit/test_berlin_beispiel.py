@@ -18,7 +18,7 @@ from tests.echtdaten import REAL, nur_mit_echtdaten
 ROOT = Path(__file__).resolve().parents[2]
 BEISPIEL = ROOT / "examples" / "berlin"
 
-pytestmark = nur_mit_echtdaten
+pytestmark = [nur_mit_echtdaten, pytest.mark.langsam]   # loads the Berlin real data (1,5 min)
 
 
 @pytest.fixture(scope="module")

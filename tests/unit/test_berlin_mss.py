@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AUSGABEN = REAL / "berlin-mss" / "editions_2013-2021"
 CONFIG = ROOT / "examples" / "berlin" / "config"
 
-pytestmark = nur_mit_echtdaten
+pytestmark = [nur_mit_echtdaten, pytest.mark.langsam]   # builds the Berlin database from real data
 
 
 @pytest.fixture(scope="module")

@@ -173,6 +173,7 @@ def test_a_delivered_total_counts_as_complete_even_when_areas_are_missing():
 
 # --------------------------------------------------------------------------- CLI and formats
 
+@pytest.mark.langsam
 def test_reports_without_stichtag_use_the_last_complete_published_one(teil_db, tmp_path):
     r = subprocess.run([sys.executable, "-m", "fis", "report", "steckbrief", "--raum", "01", "--out",
                         str(tmp_path / "s.pdf"), "--db", str(teil_db)], cwd=ROOT, capture_output=True, text=True,
@@ -184,6 +185,7 @@ def test_reports_without_stichtag_use_the_last_complete_published_one(teil_db, t
     assert "31.12.2024" in text
 
 
+@pytest.mark.langsam
 def test_a_report_of_the_partial_stichtag_names_its_state(teil_db, tmp_path):
     r = subprocess.run([sys.executable, "-m", "fis", "report", "steckbrief", "--raum", "0301", "--stichtag",
                         "31.12.2025", "--out", str(tmp_path / "s.pdf"), "--db", str(teil_db)], cwd=ROOT,

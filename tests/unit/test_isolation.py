@@ -44,6 +44,7 @@ def test_a_crash_of_the_reader_is_a_german_error_and_the_caller_lives_on(isolier
     assert isolation.isoliert(len, "vier") == 4                       # still here
 
 
+@pytest.mark.langsam
 def test_memory_and_time_limits_of_the_reader(isoliert, monkeypatch):
     with pytest.raises(ImportFehler, match="mehr als 1024 MB Speicher"):
         isolation.isoliert(speicherfresser)

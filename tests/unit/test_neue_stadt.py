@@ -286,6 +286,7 @@ def test_the_mapping_yaml_is_the_same_for_browser_and_cli(stadt_db, tmp_path, ca
 
 # --------------------------------------------------------------------------- real data of another city
 
+@pytest.mark.langsam
 def test_berlin_set_up_as_a_new_city_from_the_official_files(tmp_path, capsys):
     """The assistant on the official LOR 2021 Shapefile, then the MSS 2021 export as it comes from the
     WFS (ZEIT = 202012, ids with leading zeros, a name column): the id/name check finds the two

@@ -85,6 +85,7 @@ BOMBEN = [KORPUS / n for n in ("zip_bombe.zip", "xlsx_hohe_kompression.xlsx", "x
                                "geo_tief_verschachtelt.geojson", "zip_viele_dateien.zip")]
 
 
+@pytest.mark.langsam
 def test_bombs_are_refused_within_seconds_and_bounded_memory(demo_db_file, tmp_path):
     """Each bomb in its own process (as a user's upload would be), with its peak memory: the figures of
     the corpus in the closing note of #27 come from here."""
@@ -132,6 +133,7 @@ def _grosse_lieferung(path: Path, n_stichtage: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.mark.langsam
 def test_killed_import_leaves_the_database_as_before(demo_copy, tmp_path):
     datei = tmp_path / "gross.csv"
     _grosse_lieferung(datei, 5000)          # 195,000 rows
@@ -184,6 +186,7 @@ def test_concurrent_imports_are_serialised(demo_copy):
         store.close()
 
 
+@pytest.mark.langsam
 def test_two_processes_queue_for_the_database(demo_copy, tmp_path):
     files = []
     for ind in ("alq", "alq_u25"):

@@ -299,6 +299,7 @@ def test_goal_file_of_a_wrong_type_or_size_gets_a_german_error(monkeypatch):
 
 # --------------------------------------------------------------------------- CLI
 
+@pytest.mark.langsam
 def test_cli_publish_audit_and_public_report(demo_copy, tmp_path, capsys, monkeypatch):
     from pypdf import PdfReader
     monkeypatch.setenv("FIS_BENUTZER", "cli.planer")

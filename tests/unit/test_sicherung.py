@@ -34,6 +34,7 @@ def test_backup_and_restore_give_back_exactly_the_saved_contents(demo_copy, tmp_
         assert store.content_hash() == geaendert
 
 
+@pytest.mark.langsam
 def test_a_backup_waits_for_a_process_that_holds_the_database(demo_copy, tmp_path):
     code = (f"import duckdb, time; con = duckdb.connect({str(demo_copy)!r}); print('offen', flush=True); "
             "time.sleep(3); con.close()")
@@ -66,6 +67,7 @@ def test_a_damaged_or_too_new_backup_is_refused(demo_copy, tmp_path):
     assert not (tmp_path / "ziel.duckdb").exists()
 
 
+@pytest.mark.langsam
 def test_backup_and_restore_from_the_command_line(demo_copy, tmp_path):
     r = subprocess.run([sys.executable, "-m", "fis", "sicherung", "--ziel", str(tmp_path / "s"), "--behalten", "3",
                         "--db", str(demo_copy)], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -113,6 +113,7 @@ def test_the_demo_goals_load_through_the_same_path(demo):
     assert frame.at["F4", "zielwert"] == pytest.approx(round(frame.at["F4", "basiswert"] * 0.9, 3))
 
 
+@pytest.mark.langsam
 def test_cli_imports_goals_and_refuses_a_bad_file(demo_copy, tmp_path):
     gut, schlecht = tmp_path / "gut.yaml", tmp_path / "schlecht.yaml"
     gut.write_bytes(_yaml(NEU))

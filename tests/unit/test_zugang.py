@@ -81,6 +81,7 @@ def test_bad_users_are_refused_in_german(tmp_path, name, rolle, passwort, meldun
     assert not (tmp_path / "benutzer.json").exists()
 
 
+@pytest.mark.langsam
 def test_user_cli(tmp_path):
     from fis.store import Store
     datei, db = tmp_path / "benutzer.json", tmp_path / "fis.duckdb"
