@@ -208,28 +208,10 @@ def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
             continue
         if ids.count(zid) > 1 and ids.index(zid) == nr - 1:
             fehler.append(f"{wo}: die Kennung kommt mehrfach vor.")
-        falsch = [k for k in TEXTFELDER if not ist_text(z.get(k))
-                  or (isinstance(z.get(k), str) and len(z[k]) > MAX_TEXT)]
-        if falsch:
-            fehler.append(f"{wo}: " + ", ".join(f"„{k}“" for k in falsch) + " muss ein Text (höchstens "
-                          f"{fmt_zahl(MAX_TEXT, 0)} Zeichen) sein, keine Liste und kein Abschnitt.")
+        bezuege = _stammfelder(z, zid, ids, bezug, wo, fehler)
+        if bezuege is None:
             continue
-        for pflicht in ("titel", "zielfeld", "zielebene"):
-            if _leer(z.get(pflicht)):
-                fehler.append(f"{wo}: „{pflicht}“ fehlt.")
-        if not _leer(z.get("zielfeld")) and z["zielfeld"] not in ZIELFELDER:
-            fehler.append(f"{wo}: Zielfeld „{z['zielfeld']}“ gibt es nicht; erlaubt: " + ", ".join(ZIELFELDER) + ".")
-        parent = None if _leer(z.get("parent")) else str(z["parent"]).strip()
-        if parent and parent not in ids and parent not in bezug.vorhandene:
-            fehler.append(f"{wo}: übergeordnetes Ziel „{parent}“ ist unbekannt.")
-        if parent == zid:
-            fehler.append(f"{wo}: ein Ziel kann nicht sein eigenes übergeordnetes Ziel sein.")
-        richtung = None if _leer(z.get("richtung")) else str(z["richtung"]).strip()
-        if richtung and richtung not in RICHTUNGEN:
-            fehler.append(f"{wo}: Richtung „{richtung}“ gibt es nicht; erlaubt: steigern, senken, halten.")
-        produkt = None if _leer(z.get("produkt")) else str(z["produkt"]).strip()
-        if produkt and produkt not in bezug.produkte:
-            fehler.append(f"{wo}: Produkt „{produkt}“ ist nicht im Produkthaushalt.")
+        parent, richtung, produkt = bezuege
         row = {"ziel_id": zid, "titel": z.get("titel"), "zielfeld": z.get("zielfeld"),
                "zielebene": z.get("zielebene"), "parent_id": parent, "beschreibung": z.get("beschreibung"),
                "produkt_nr": produkt, "richtung": richtung,
@@ -237,44 +219,12 @@ def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
                "toleranz": _zahl(z.get("toleranz"), wo, fehler),
                "band_unten": None, "band_oben": None, "band_unten_strikt": False, "band_oben_strikt": False,
                "verantwortlich": z.get("verantwortlich"), "massnahmen": z.get("massnahmen")}
-        for schluessel, (spalte, strikt) in GRENZEN.items():
-            if _leer(z.get(schluessel)):
-                continue
-            if row[spalte] is not None:
-                fehler.append(f"{wo}: die {'obere' if spalte == 'band_oben' else 'untere'} Grenze ist doppelt "
-                              "angegeben (nur eines von unter/hoechstens/band_oben bzw. ueber/mindestens/band_unten).")
-                continue
-            row[spalte] = _zahl(z.get(schluessel), wo, fehler)
-            row[f"{spalte}_strikt"] = strikt
+        _grenzen(z, row, wo, fehler)
         beschluss = z.get("beschlossen") or {}
         row["beschlossen_von"] = beschluss.get("von")
         row["beschlossen_am"] = _datum(beschluss.get("am"), wo, fehler)
-        bj = _zahl(z.get("basisjahr"), wo, fehler)
-        row["basisjahr"] = None if bj is None else int(bj)
-        ist, nk = _kennzahl(z.get("kennzahl"), row, bezug, wo, fehler)
-        basis = _zahl(z.get("basiswert"), wo, fehler)
-        if basis is None and ist is not None:
-            basis = round(ist, nk)
-        row["basiswert"] = basis
-        zw = _zahl(z.get("zielwert"), wo, fehler)
-        rel, delta = _zahl(z.get("zielwert_relativ"), wo, fehler), _zahl(z.get("zielwert_delta"), wo, fehler)
-        if zw is None and basis is not None:
-            if rel is not None:
-                zw = round(basis * (1 + rel), nk + 1)
-            elif delta is not None:
-                zw = round(basis + delta, nk)
-        row["zielwert"] = zw
-        soll = z.get("soll") or {}
-        if not isinstance(soll, dict):
-            fehler.append(f"{wo}: „soll“ muss Jahr: Wert-Paare enthalten, z. B. {{2023: 0.24}}.")
-            soll = {}
-        row["_soll"] = {}
-        for j, v in soll.items():
-            wert = _zahl(v, f"{wo}, Soll {j}", fehler)
-            if not str(j).isdigit():
-                fehler.append(f"{wo}: Soll-Jahr „{j}“ ist keine Jahreszahl.")
-            elif wert is not None:
-                row["_soll"][int(j)] = wert
+        _basis_und_ziel(z, row, bezug, wo, fehler)
+        row["_soll"] = _soll(z, wo, fehler)
         rows.append(row)
     if fehler:
         raise ZielFehler(fehler)
@@ -283,6 +233,84 @@ def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
     if "position_nr" in frame:
         frame["position_nr"] = frame["position_nr"].astype("Int16")
     return frame
+
+
+def _stammfelder(z: dict, zid: str, ids: list[str], bezug: Bezugsdaten, wo: str,
+                 fehler: list[str]) -> tuple[str | None, str | None, str | None] | None:
+    """Check the text fields, the required ones and the references; (parent, richtung, produkt), or None when
+    a text field is not text (the goal is not read further)."""
+    falsch = [k for k in TEXTFELDER if not ist_text(z.get(k))
+              or (isinstance(z.get(k), str) and len(z[k]) > MAX_TEXT)]
+    if falsch:
+        fehler.append(f"{wo}: " + ", ".join(f"„{k}“" for k in falsch) + " muss ein Text (höchstens "
+                      f"{fmt_zahl(MAX_TEXT, 0)} Zeichen) sein, keine Liste und kein Abschnitt.")
+        return None
+    for pflicht in ("titel", "zielfeld", "zielebene"):
+        if _leer(z.get(pflicht)):
+            fehler.append(f"{wo}: „{pflicht}“ fehlt.")
+    if not _leer(z.get("zielfeld")) and z["zielfeld"] not in ZIELFELDER:
+        fehler.append(f"{wo}: Zielfeld „{z['zielfeld']}“ gibt es nicht; erlaubt: " + ", ".join(ZIELFELDER) + ".")
+    parent = None if _leer(z.get("parent")) else str(z["parent"]).strip()
+    if parent and parent not in ids and parent not in bezug.vorhandene:
+        fehler.append(f"{wo}: übergeordnetes Ziel „{parent}“ ist unbekannt.")
+    if parent == zid:
+        fehler.append(f"{wo}: ein Ziel kann nicht sein eigenes übergeordnetes Ziel sein.")
+    richtung = None if _leer(z.get("richtung")) else str(z["richtung"]).strip()
+    if richtung and richtung not in RICHTUNGEN:
+        fehler.append(f"{wo}: Richtung „{richtung}“ gibt es nicht; erlaubt: steigern, senken, halten.")
+    produkt = None if _leer(z.get("produkt")) else str(z["produkt"]).strip()
+    if produkt and produkt not in bezug.produkte:
+        fehler.append(f"{wo}: Produkt „{produkt}“ ist nicht im Produkthaushalt.")
+    return parent, richtung, produkt
+
+
+def _grenzen(z: dict, row: dict, wo: str, fehler: list[str]) -> None:
+    """The band limits (unter/hoechstens/band_oben, ueber/mindestens/band_unten), each given once."""
+    for schluessel, (spalte, strikt) in GRENZEN.items():
+        if _leer(z.get(schluessel)):
+            continue
+        if row[spalte] is not None:
+            fehler.append(f"{wo}: die {'obere' if spalte == 'band_oben' else 'untere'} Grenze ist doppelt "
+                          "angegeben (nur eines von unter/hoechstens/band_oben bzw. ueber/mindestens/band_unten).")
+            continue
+        row[spalte] = _zahl(z.get(schluessel), wo, fehler)
+        row[f"{spalte}_strikt"] = strikt
+
+
+def _basis_und_ziel(z: dict, row: dict, bezug: Bezugsdaten, wo: str, fehler: list[str]) -> None:
+    """Base year and value (the Ist of the base year if not given) and the target (absolute, relative to the
+    base value or as a difference)."""
+    bj = _zahl(z.get("basisjahr"), wo, fehler)
+    row["basisjahr"] = None if bj is None else int(bj)
+    ist, nk = _kennzahl(z.get("kennzahl"), row, bezug, wo, fehler)
+    basis = _zahl(z.get("basiswert"), wo, fehler)
+    if basis is None and ist is not None:
+        basis = round(ist, nk)
+    row["basiswert"] = basis
+    zw = _zahl(z.get("zielwert"), wo, fehler)
+    rel, delta = _zahl(z.get("zielwert_relativ"), wo, fehler), _zahl(z.get("zielwert_delta"), wo, fehler)
+    if zw is None and basis is not None:
+        if rel is not None:
+            zw = round(basis * (1 + rel), nk + 1)
+        elif delta is not None:
+            zw = round(basis + delta, nk)
+    row["zielwert"] = zw
+
+
+def _soll(z: dict, wo: str, fehler: list[str]) -> dict[int, float]:
+    """The annual Soll values (year: value)."""
+    soll = z.get("soll") or {}
+    if not isinstance(soll, dict):
+        fehler.append(f"{wo}: „soll“ muss Jahr: Wert-Paare enthalten, z. B. {{2023: 0.24}}.")
+        return {}
+    out = {}
+    for j, v in soll.items():
+        wert = _zahl(v, f"{wo}, Soll {j}", fehler)
+        if not str(j).isdigit():
+            fehler.append(f"{wo}: Soll-Jahr „{j}“ ist keine Jahreszahl.")
+        elif wert is not None:
+            out[int(j)] = wert
+    return out
 
 
 def _kennzahl(k, row: dict, bezug: Bezugsdaten, wo: str, fehler: list[str]) -> tuple[float | None, int]:

@@ -119,65 +119,94 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     raum, aenderungen, atoms = geo.raum_frame(shape, gebiete, split.raum_id, split_names)
 
     report(0.2, "Bevölkerung und Indikatoren werden berechnet …")
+    katalog = aus_config(config)
+    faktoren = dict(zip(katalog["indikator_id"], katalog["faktor"], strict=True))
+    werte = _werte(config, raum, atoms, split, katalog, faktoren, rng)
+
+    report(0.45, "Datenlieferungen werden gespeichert …")
+    with store.transaction():
+        _raeume_und_katalog(store, raum, aenderungen, katalog, split)
+        _wertelieferungen(store, werte, faktoren)
+
+    report(0.65, "Produkthaushalt wird erzeugt …")
+    _produkthaushalt(store, rng)
+
+    report(0.85, "Zielsystem wird angelegt …")
+    _zielsystem(store, config)
+    if config.einrichtungen.typen:
+        report(0.92, "Einrichtungsregister wird erzeugt …")
+        _einrichtungsregister(store, config)
+    report(1.0, "Fertig.")
+    return store.count_rows()
+
+
+def _werte(config: Config, raum: pd.DataFrame, atoms, split, katalog: pd.DataFrame, faktoren: dict,
+           rng) -> pd.DataFrame:
+    """Population and the values of every catalog indicator the demo has a model for (all but the ones
+    computed from the facility register)."""
     names = dict(zip(raum["raum_id"], raum["name"], strict=True))
     bev = model.population(atoms, names, growth_area=f"{split.raum_id}B", rng=rng)
     draws = model.draw_numerators(bev, rng)
-    katalog = aus_config(config)
     berechnet = {v.indikator for v in config.einrichtungen.versorgung}     # from the facility register
     missing = set(katalog["indikator_id"]) - set(draws) - berechnet
     if missing:
         raise ValueError(f"Für diese Indikatoren des Katalogs kennt die Demo kein Modell: "
                          f"{', '.join(sorted(missing))}")
-    faktoren = dict(zip(katalog["indikator_id"], katalog["faktor"], strict=True))
     draws = {k: v for k, v in draws.items() if k in faktoren}
-    werte = model.werte_frame(bev, draws, faktoren,
-                              (split.raum_id, (f"{split.raum_id}A", f"{split.raum_id}B")),
-                              geo.SPLIT_DATE.year)
+    return model.werte_frame(bev, draws, faktoren, (split.raum_id, (f"{split.raum_id}A", f"{split.raum_id}B")),
+                             geo.SPLIT_DATE.year)
 
-    report(0.45, "Datenlieferungen werden gespeichert …")
-    with store.transaction():
-        schema_2012 = raum[raum["gueltig_von"] == geo.SCHEME_START]
-        lid = _lieferung(store, schema_2012.drop(columns="geometrie"), "raeume",
-                         "Raumgliederung Sozialräume (Ratsbeschluss 2011)", "sozialraeume_2012.geojson",
-                         "Amt für Statistik und Wahlen", datetime(2012, 2, 14, 9, 30))
-        store.insert_raeume(schema_2012.assign(lieferung_id=lid))
-        neu = raum[raum["gueltig_von"] == geo.SPLIT_DATE]
-        lid = _lieferung(store, neu.drop(columns="geometrie"), "raeume",
-                         f"Neuzuschnitt: Teilung von {split.name} zum 1.1.2019",
-                         "sozialraeume_2019.geojson", "Amt für Statistik und Wahlen",
-                         datetime(2019, 1, 8, 11, 0))
-        store.insert_raeume(neu.assign(lieferung_id=lid))
-        store.insert_raum_aenderungen(aenderungen)
-        lid = _lieferung(store, katalog, "katalog", "Indikatorenkatalog Sozialmonitoring",
-                         "indikatoren.yaml", "Sozialplanung", datetime(2013, 3, 1, 10, 0))
-        store.upsert_indikatoren(katalog.assign(lieferung_id=lid))
 
-        for year in model.STICHTAGE[:-1]:
-            part = werte[pd.to_datetime(werte["stichtag"]).dt.year == year].assign(status="endgültig")
-            lid = _lieferung(store, part, "werte", f"Sozialmonitoring Stichtag 31.12.{year}",
-                             f"sozialmonitoring_{year}.csv", "Amt für Statistik und Wahlen",
-                             datetime(int(year) + 1, 6, 15, 14, 0))
-            _store_werte(store, part, lid)
-        last = int(model.STICHTAGE[-1])
-        final = werte[pd.to_datetime(werte["stichtag"]).dt.year == last]
-        ba = final["indikator_id"].isin(model.BA_INDICATORS)
-        vorlaeufig = final.copy()
-        # Provisional BA figures undercount; the correction brings the final numbers.
-        vorlaeufig.loc[ba, "zaehler"] = np.rint(final.loc[ba, "zaehler"] / BA_KORREKTUR)
-        vorlaeufig.loc[ba, "wert"] = (vorlaeufig.loc[ba, "zaehler"] / vorlaeufig.loc[ba, "nenner"]
-                                      * vorlaeufig.loc[ba, "indikator_id"].map(faktoren))
-        lid = _lieferung(store, vorlaeufig, "werte", f"Sozialmonitoring Stichtag 31.12.{last} (vorläufig)",
-                         f"sozialmonitoring_{last}_vorlaeufig.csv", "Amt für Statistik und Wahlen",
-                         datetime(last + 1, 3, 20, 9, 15))
-        _store_werte(store, vorlaeufig.assign(status="vorläufig"), lid)
-        korrektur = final[ba].assign(status="endgültig")
-        lid = _lieferung(store, korrektur, "werte",
-                         f"Korrektur Bundesagentur für Arbeit 31.12.{last} (nach Wartezeit, endgültig)",
-                         f"ba_korrektur_{last}.csv", "Bundesagentur für Arbeit",
-                         datetime(last + 1, 7, 10, 8, 45))
-        _store_werte(store, korrektur, lid)
+def _raeume_und_katalog(store: Store, raum: pd.DataFrame, aenderungen: pd.DataFrame, katalog: pd.DataFrame,
+                        split) -> None:
+    """The two area schemes (2012, the split of 2019) and the catalog, as deliveries (inside a transaction)."""
+    schema_2012 = raum[raum["gueltig_von"] == geo.SCHEME_START]
+    lid = _lieferung(store, schema_2012.drop(columns="geometrie"), "raeume",
+                     "Raumgliederung Sozialräume (Ratsbeschluss 2011)", "sozialraeume_2012.geojson",
+                     "Amt für Statistik und Wahlen", datetime(2012, 2, 14, 9, 30))
+    store.insert_raeume(schema_2012.assign(lieferung_id=lid))
+    neu = raum[raum["gueltig_von"] == geo.SPLIT_DATE]
+    lid = _lieferung(store, neu.drop(columns="geometrie"), "raeume",
+                     f"Neuzuschnitt: Teilung von {split.name} zum 1.1.2019",
+                     "sozialraeume_2019.geojson", "Amt für Statistik und Wahlen",
+                     datetime(2019, 1, 8, 11, 0))
+    store.insert_raeume(neu.assign(lieferung_id=lid))
+    store.insert_raum_aenderungen(aenderungen)
+    lid = _lieferung(store, katalog, "katalog", "Indikatorenkatalog Sozialmonitoring",
+                     "indikatoren.yaml", "Sozialplanung", datetime(2013, 3, 1, 10, 0))
+    store.upsert_indikatoren(katalog.assign(lieferung_id=lid))
 
-    report(0.65, "Produkthaushalt wird erzeugt …")
+
+def _wertelieferungen(store: Store, werte: pd.DataFrame, faktoren: dict) -> None:
+    """One delivery per year; the last year provisional with undercounted BA figures, then their correction."""
+    for year in model.STICHTAGE[:-1]:
+        part = werte[pd.to_datetime(werte["stichtag"]).dt.year == year].assign(status="endgültig")
+        lid = _lieferung(store, part, "werte", f"Sozialmonitoring Stichtag 31.12.{year}",
+                         f"sozialmonitoring_{year}.csv", "Amt für Statistik und Wahlen",
+                         datetime(int(year) + 1, 6, 15, 14, 0))
+        _store_werte(store, part, lid)
+    last = int(model.STICHTAGE[-1])
+    final = werte[pd.to_datetime(werte["stichtag"]).dt.year == last]
+    ba = final["indikator_id"].isin(model.BA_INDICATORS)
+    vorlaeufig = final.copy()
+    # Provisional BA figures undercount; the correction brings the final numbers.
+    vorlaeufig.loc[ba, "zaehler"] = np.rint(final.loc[ba, "zaehler"] / BA_KORREKTUR)
+    vorlaeufig.loc[ba, "wert"] = (vorlaeufig.loc[ba, "zaehler"] / vorlaeufig.loc[ba, "nenner"]
+                                  * vorlaeufig.loc[ba, "indikator_id"].map(faktoren))
+    lid = _lieferung(store, vorlaeufig, "werte", f"Sozialmonitoring Stichtag 31.12.{last} (vorläufig)",
+                     f"sozialmonitoring_{last}_vorlaeufig.csv", "Amt für Statistik und Wahlen",
+                     datetime(last + 1, 3, 20, 9, 15))
+    _store_werte(store, vorlaeufig.assign(status="vorläufig"), lid)
+    korrektur = final[ba].assign(status="endgültig")
+    lid = _lieferung(store, korrektur, "werte",
+                     f"Korrektur Bundesagentur für Arbeit 31.12.{last} (nach Wartezeit, endgültig)",
+                     f"ba_korrektur_{last}.csv", "Bundesagentur für Arbeit",
+                     datetime(last + 1, 7, 10, 8, 45))
+    _store_werte(store, korrektur, lid)
+
+
+def _produkthaushalt(store: Store, rng) -> None:
+    """Products with their texts and the Teilergebnispläne with monthly Ist, as two deliveries."""
     produkte = yaml.safe_load((DATA_DIR / "produkte.yaml").read_text(encoding="utf-8"))
     frames = _produkt_frames(produkte, rng)
     with store.transaction():
@@ -189,7 +218,9 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
                                   "Kämmerei (Finanzsystem)", datetime(HAUSHALTSJAHR, BERICHTSMONAT + 1, 5, 7, 30))
         speichere_produkthaushalt(store, frames, produkte_lid, haushalt_lid)
 
-    report(0.85, "Zielsystem wird angelegt …")
+
+def _zielsystem(store: Store, config: Config) -> None:
+    """Goals, Wirkungsbeitrag and the SROI analysis; the budget year and month of the demo."""
     ziele_spec = yaml.safe_load((DATA_DIR / "ziele.yaml").read_text(encoding="utf-8"))["ziele"]
     ziele = pruefen(ziele_spec, bezugsdaten(store, config))
     with store.transaction():
@@ -210,14 +241,8 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
                                                              "input_euro", "zinssatz")}]),
                            zeilen.assign(analyse_id=a["analyse_id"]))
         store.set_meta("demo", "Musterstadt")
-    if config.einrichtungen.typen:
-        report(0.92, "Einrichtungsregister wird erzeugt …")
-        _einrichtungsregister(store, config)
         store.set_meta("haushaltsjahr", str(HAUSHALTSJAHR))
         store.set_meta("berichtsmonat", str(BERICHTSMONAT))
-    report(1.0, "Fertig.")
-    return store.count_rows()
-
 
 def _einrichtungsregister(store: Store, config: Config) -> int:
     """The facility register, imported as a CSV export through the delivery path and published."""

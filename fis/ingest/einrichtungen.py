@@ -340,31 +340,10 @@ def _vergleiche(neu: pd.DataFrame, kap: pd.DataFrame, store: Store) -> pd.DataFr
     return pd.DataFrame(zeilen, columns=["einrichtung_id", "name", "art", "geaendert"])
 
 
-def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: str | None = None,
-                blatt: str | None = None, layer: str | None = None) -> EinrichtungVorbereitung:
-    """Read and check a facility delivery against the configured types and the Raumgliederung;
-    nothing is written."""
-    if not config.einrichtungen.typen:
-        raise ImportFehler("Es sind keine Einrichtungstypen konfiguriert (einrichtungen.yaml im Konfigurationsordner).")
-    bericht = Pruefbericht()
-    roh, geo_crs = _lies(data, dateiname, blatt, layer)
-    name = pruefe_datei(data, dateiname)
-    digest = sha256(data)
-    pruefe_doppelte_datei(store, digest, bericht)
-    if roh.empty:
-        raise ImportFehler(f"„{name}“ enthält keine Einrichtungen.")
-    felder, kap = _zuordnen(roh, config, bericht)
-    frame = pd.DataFrame({f: roh[c].astype(str).str.strip() for f, c in felder.items()})
-    for f in FELDER:
-        if f not in frame:
-            frame[f] = ""
-    frame["_zeile"] = roh["_zeile"].to_numpy()
-    leer = frame[list(PFLICHT)].eq("").any(axis=1)
-    if leer.any():
-        bericht.add("Fehler", "Pflichtangabe fehlt", f"{_n(leer, 'Zeile', 'Zeilen')} ohne Kennung, Typ oder Name.",
-                    _detail(frame.loc[leer, "_zeile"], "", "", "leer"))
-    typ = _typen(frame, config, bericht)
-
+def _standorte(store: Store, frame: pd.DataFrame, roh: pd.DataFrame, crs: str | None, geo_crs,
+               bericht: Pruefbericht):
+    """Coordinates (lon/lat in WGS84, in ``frame``) from any coordinate system, checked against the city's
+    areas; without coordinates the given Sozialraum. Returns the coordinate system the points came from."""
     try:
         quelle = CRS.from_user_input(crs) if crs else geo_crs
     except CRSError as exc:
@@ -414,6 +393,35 @@ def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: 
         frame.loc[da, "raum_id"] = ""
         bericht.add("Hinweis", "Lage aus Koordinaten", "Wo Koordinaten vorliegen, bestimmen sie den Sozialraum "
                     "(zu jedem Stichtag nach der dann gültigen Raumgliederung); die Spalte „raum_id“ gilt nur ohne.")
+    return quelle
+
+
+def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: str | None = None,
+                blatt: str | None = None, layer: str | None = None) -> EinrichtungVorbereitung:
+    """Read and check a facility delivery against the configured types and the Raumgliederung;
+    nothing is written."""
+    if not config.einrichtungen.typen:
+        raise ImportFehler("Es sind keine Einrichtungstypen konfiguriert (einrichtungen.yaml im Konfigurationsordner).")
+    bericht = Pruefbericht()
+    roh, geo_crs = _lies(data, dateiname, blatt, layer)
+    name = pruefe_datei(data, dateiname)
+    digest = sha256(data)
+    pruefe_doppelte_datei(store, digest, bericht)
+    if roh.empty:
+        raise ImportFehler(f"„{name}“ enthält keine Einrichtungen.")
+    felder, kap = _zuordnen(roh, config, bericht)
+    frame = pd.DataFrame({f: roh[c].astype(str).str.strip() for f, c in felder.items()})
+    for f in FELDER:
+        if f not in frame:
+            frame[f] = ""
+    frame["_zeile"] = roh["_zeile"].to_numpy()
+    leer = frame[list(PFLICHT)].eq("").any(axis=1)
+    if leer.any():
+        bericht.add("Fehler", "Pflichtangabe fehlt", f"{_n(leer, 'Zeile', 'Zeilen')} ohne Kennung, Typ oder Name.",
+                    _detail(frame.loc[leer, "_zeile"], "", "", "leer"))
+    typ = _typen(frame, config, bericht)
+
+    quelle = _standorte(store, frame, roh, crs, geo_crs, bericht)
     frame = pd.concat([frame.drop(columns=["eroeffnet", "geschlossen"]), _daten(frame, bericht)], axis=1)
     frame["typ"] = typ
     kapaz = _kapazitaeten(roh.assign(einrichtung_id=frame["einrichtung_id"], typ=frame["typ"]), kap, typ, config,

@@ -248,23 +248,8 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
     digest = sha256(data)
     pruefe_doppelte_datei(store, digest, bericht)
     spalten = [c for c in frame.columns if c != frame.geometry.name]
-    for role, col in (("Kennung", z.kennung), ("Name", z.name), ("Übergeordnete Einheit", z.parent_spalte)):
-        if col and col not in frame.columns:
-            raise ImportFehler(f"„{dateiname}“ hat keine Spalte „{col}“ ({role}). Vorhanden: {', '.join(spalten)}.")
-    if not 1 <= z.ebene < oberste_ebene:
-        raise ImportFehler(f"Ebene {z.ebene} ist nicht möglich: erlaubt sind 1 bis {oberste_ebene - 1} "
-                           f"(Ebene {oberste_ebene} ist die Gesamtstadt und wird aus den Flächen gebildet).")
-    if z.gueltig_bis and z.gueltig_bis < z.gueltig_von:
-        raise ImportFehler("„gültig bis“ liegt vor „gültig von“.")
-
-    # Coordinate reference system
-    if frame.crs is None and not z.crs:
-        raise ImportFehler(f"„{dateiname}“ nennt kein Koordinatensystem (bei Shapefiles fehlt die .prj-Datei). "
-                           "Bitte das Koordinatensystem angeben, z. B. EPSG:25832 oder EPSG:25833.")
-    try:
-        source = CRS.from_user_input(z.crs) if z.crs else CRS.from_user_input(frame.crs)
-    except CRSError as exc:
-        raise ImportFehler(f"Koordinatensystem „{z.crs}“ ist unbekannt. Beispiel: EPSG:25833.") from exc
+    _zuordnung_pruefen(z, spalten, dateiname, oberste_ebene)
+    source = _koordinatensystem(frame, z, dateiname)
     frame = frame.set_crs(source, allow_override=True)
     ids = _kennungen(frame, z, bericht)
     names = frame[z.name].astype(str).str.strip().where(frame[z.name].notna(), "")
@@ -275,6 +260,59 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
     area_crs = source if source.is_projected else CRS.from_epsg(3035)
     flaeche = projected.to_crs(area_crs).area / 1e6
     wgs = projected.to_crs(4326)
+    _lage_pruefen(wgs, rejected, source, bericht)
+    missing = _kennung_und_name_pruefen(ids, names, rows, wgs, z, bericht)
+    parents = _uebergeordnete(frame, ids, z)
+    neue_stadt = _uebergeordnete_pruefen(store, parents, missing, rows, z, oberste_ebene, stadtname, bericht)
+    alle = store.load_raeume()
+    other_level = alle[(alle["ebene"] != z.ebene) & alle["raum_id"].isin(ids)]
+    if len(other_level):
+        bericht.add("Fehler", "Kennung auf anderer Ebene",
+                    f"{other_level['raum_id'].nunique()} Kennungen gibt es bereits auf einer anderen Ebene "
+                    f"({', '.join(other_level['raum_id'].unique()[:5])}).")
+
+    ok = ~rejected & ~missing
+    raeume = pd.DataFrame({
+        "raum_id": ids[ok], "gueltig_von": z.gueltig_von, "gueltig_bis": z.gueltig_bis, "ebene": z.ebene,
+        "name": names[ok], "parent_id": parents[ok],
+        "geometrie": shapely.to_geojson(wgs[ok].array), "flaeche_km2": flaeche[ok].round(4)})
+    if neue_stadt:
+        union = shapely.union_all(wgs[ok].array)
+        raeume = pd.concat([raeume, pd.DataFrame([{
+            "raum_id": neue_stadt, "gueltig_von": z.gueltig_von, "gueltig_bis": z.gueltig_bis,
+            "ebene": oberste_ebene, "name": stadtname, "parent_id": None,
+            "geometrie": shapely.to_geojson(union), "flaeche_km2": round(float(flaeche[ok].sum()), 4)}])],
+            ignore_index=True)
+    return RaumVorbereitung(dateiname=dateiname, sha256=digest, zuordnung=z, raeume=raeume,
+                            schliessungen=_schliessungen(alle, raeume, z, bericht), bericht=bericht,
+                            crs_quelle=source.to_string(), spalten=spalten)
+
+
+def _zuordnung_pruefen(z: RaumZuordnung, spalten: list[str], dateiname: str, oberste_ebene: int) -> None:
+    """The mapping fits the file and the hierarchy (German error otherwise)."""
+    for role, col in (("Kennung", z.kennung), ("Name", z.name), ("Übergeordnete Einheit", z.parent_spalte)):
+        if col and col not in spalten:
+            raise ImportFehler(f"„{dateiname}“ hat keine Spalte „{col}“ ({role}). Vorhanden: {', '.join(spalten)}.")
+    if not 1 <= z.ebene < oberste_ebene:
+        raise ImportFehler(f"Ebene {z.ebene} ist nicht möglich: erlaubt sind 1 bis {oberste_ebene - 1} "
+                           f"(Ebene {oberste_ebene} ist die Gesamtstadt und wird aus den Flächen gebildet).")
+    if z.gueltig_bis and z.gueltig_bis < z.gueltig_von:
+        raise ImportFehler("„gültig bis“ liegt vor „gültig von“.")
+
+
+def _koordinatensystem(frame, z: RaumZuordnung, dateiname: str) -> CRS:
+    """The file's coordinate reference system, or the one given for a file that names none."""
+    if frame.crs is None and not z.crs:
+        raise ImportFehler(f"„{dateiname}“ nennt kein Koordinatensystem (bei Shapefiles fehlt die .prj-Datei). "
+                           "Bitte das Koordinatensystem angeben, z. B. EPSG:25832 oder EPSG:25833.")
+    try:
+        return CRS.from_user_input(z.crs) if z.crs else CRS.from_user_input(frame.crs)
+    except CRSError as exc:
+        raise ImportFehler(f"Koordinatensystem „{z.crs}“ ist unbekannt. Beispiel: EPSG:25833.") from exc
+
+
+def _lage_pruefen(wgs, rejected, source: CRS, bericht: Pruefbericht) -> None:
+    """Coordinates outside the earth after reprojection are an error (wrong system); outside Germany a warning."""
     bounds = wgs[~rejected].total_bounds if (~rejected).any() else np.array([0, 0, 0, 0])
     if (~rejected).any() and (bounds[0] < -180 or bounds[2] > 180 or bounds[1] < -90 or bounds[3] > 90
                              or not np.isfinite(bounds).all()):
@@ -288,6 +326,10 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
                     f"Die Flächen liegen (teilweise) außerhalb Deutschlands (Länge {bounds[0]:.2f}–{bounds[2]:.2f}, "
                     f"Breite {bounds[1]:.2f}–{bounds[3]:.2f}). Stimmt das Koordinatensystem?")
 
+
+
+def _kennung_und_name_pruefen(ids, names, rows, wgs, z: RaumZuordnung, bericht: Pruefbericht) -> pd.Series:
+    """Objects without Kennung or name, and duplicate Kennungen (with their location); returns the missing."""
     missing = (ids == "") | (names == "")
     if missing.any():
         bericht.add("Fehler", "Kennung oder Name fehlt", f"{int(missing.sum())} Objekte ohne Kennung oder Name.",
@@ -304,16 +346,25 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
                     f"({', '.join(ids[dup].unique()[:5])}). Bitte in der Quelle bereinigen oder in der Zuordnung "
                     "unter „kennung_ersetzen“ je Objektnummer die richtige Kennung angeben.", detail)
 
-    # Parents
+    return missing
+
+
+def _uebergeordnete(frame, ids: pd.Series, z: RaumZuordnung) -> pd.Series:
+    """The parent unit of every object: from a column, a prefix of the Kennung or one fixed Kennung."""
     if z.parent_spalte:
-        parents = frame[z.parent_spalte].astype(str).str.strip()
-    elif z.parent_praefix:
-        parents = ids.str[:z.parent_praefix]
-    elif z.parent_fest:
-        parents = pd.Series(z.parent_fest, index=frame.index)
-    else:
-        raise ImportFehler("Bitte angeben, wie die übergeordnete Einheit bestimmt wird (Spalte, Präfix der "
-                           "Kennung oder feste Kennung).")
+        return frame[z.parent_spalte].astype(str).str.strip()
+    if z.parent_praefix:
+        return ids.str[:z.parent_praefix]
+    if z.parent_fest:
+        return pd.Series(z.parent_fest, index=frame.index)
+    raise ImportFehler("Bitte angeben, wie die übergeordnete Einheit bestimmt wird (Spalte, Präfix der "
+                       "Kennung oder feste Kennung).")
+
+
+def _uebergeordnete_pruefen(store: Store, parents: pd.Series, missing: pd.Series, rows, z: RaumZuordnung,
+                            oberste_ebene: int, stadtname: str, bericht: Pruefbericht) -> str | None:
+    """Every parent exists at the start of validity; a first delivery below the city creates the city (its
+    Kennung is returned)."""
     bestand = store.load_raeume(stichtag=z.gueltig_von)
     stadt = store.load_raeume(ebene=oberste_ebene)
     neue_stadt = None
@@ -335,26 +386,12 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
                     f"({', '.join(parents[bad_parent].unique()[:5])}). Bitte zuerst die höhere Ebene liefern.",
                     pd.DataFrame({"zeile": rows[bad_parent.to_numpy()], "wert": parents[bad_parent].to_numpy(),
                                   "hinweis": "übergeordnete Einheit fehlt"}))
-    alle = store.load_raeume()
-    other_level = alle[(alle["ebene"] != z.ebene) & alle["raum_id"].isin(ids)]
-    if len(other_level):
-        bericht.add("Fehler", "Kennung auf anderer Ebene",
-                    f"{other_level['raum_id'].nunique()} Kennungen gibt es bereits auf einer anderen Ebene "
-                    f"({', '.join(other_level['raum_id'].unique()[:5])}).")
+    return neue_stadt
 
-    ok = ~rejected & ~missing
-    raeume = pd.DataFrame({
-        "raum_id": ids[ok], "gueltig_von": z.gueltig_von, "gueltig_bis": z.gueltig_bis, "ebene": z.ebene,
-        "name": names[ok], "parent_id": parents[ok],
-        "geometrie": shapely.to_geojson(wgs[ok].array), "flaeche_km2": flaeche[ok].round(4)})
-    if neue_stadt:
-        union = shapely.union_all(wgs[ok].array)
-        raeume = pd.concat([raeume, pd.DataFrame([{
-            "raum_id": neue_stadt, "gueltig_von": z.gueltig_von, "gueltig_bis": z.gueltig_bis,
-            "ebene": oberste_ebene, "name": stadtname, "parent_id": None,
-            "geometrie": shapely.to_geojson(union), "flaeche_km2": round(float(flaeche[ok].sum()), 4)}])],
-            ignore_index=True)
 
+def _schliessungen(alle: pd.DataFrame, raeume: pd.DataFrame, z: RaumZuordnung, bericht: Pruefbericht):
+    """Records corrected by this delivery (same start) and the current records of the level that end the day
+    before (when the scheme replaces them)."""
     korrektur = alle[(alle["ebene"] == z.ebene) & alle["raum_id"].isin(raeume["raum_id"])
                      & (pd.to_datetime(alle["gueltig_von"]) == pd.Timestamp(z.gueltig_von))]
     if len(korrektur):
@@ -369,9 +406,7 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
             bericht.add("Hinweis", "Bisheriger Zuschnitt endet",
                         f"{len(offen)} bisherige Räume der Ebene {z.ebene} gelten bis {vortag(z.gueltig_von):%d.%m.%Y} "
                         "und bleiben für frühere Stichtage erhalten.")
-    return RaumVorbereitung(dateiname=dateiname, sha256=digest, zuordnung=z, raeume=raeume,
-                            schliessungen=schliessungen, bericht=bericht, crs_quelle=source.to_string(),
-                            spalten=spalten)
+    return schliessungen
 
 
 def uebernehmen(store: Store, v: RaumVorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None,

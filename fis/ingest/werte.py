@@ -29,6 +29,7 @@ from fis.ingest.bericht import Pruefbericht
 from fis.ingest.grenzen import ist_text, yaml_laden
 from fis.ingest.lesen import BLATT_SPALTE, ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
+from fis.ingest.pruefregeln import WERTE_REGELN, Kontext, anwenden, liste
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import ENGLISH_ONLY, GERMAN_ONLY, dezimalstil, heute, parse_datum, parse_zahlen
 from fis.store import Lieferung, Store
@@ -222,26 +223,16 @@ def _sieht_aus_wie_anzahl(tabelle: Tabelle, spalte: str, faktor: float) -> bool:
     return bool(len(zahlen)) and bool((zahlen == zahlen.round()).all()) and float(zahlen.max()) > faktor
 
 
-def vorschlag_mit_treffern(tabelle: Tabelle, katalog: pd.DataFrame,
-                           raeume: pd.DataFrame | None = None) -> tuple[Zuordnung, list[Treffer]]:
-    """A first mapping guessed from the header and the values, with how sure each column match is.
-
-    Long format if the table has indicator and value columns; otherwise wide, with columns matched to
-    catalog entries by id, kurzname or name (fuzzy). A column of counts matched to a share becomes its
-    numerator, with the column of the catalog's denominator (e.g. „Einwohner“) as denominator.
-    """
-    cols = {_norm(c): c for c in tabelle.spalten}
-
-    def find(role: str) -> str | None:
-        return next((cols[n] for n in _NAMEN[role] if n in cols), None)
-
+def _raumspalten(tabelle: Tabelle, raeume: pd.DataFrame | None, nach_kopf: str | None) -> tuple[str, str | None]:
+    """The area column (whose values match known ids or names best; else by header, else the first column)
+    and a second column with area names beside an id column (or None)."""
+    raum = nach_kopf
     kennungen: set[str] = set()
     namen: set[str] = set()
     if raeume is not None and len(raeume):
         kennungen = set(raeume["raum_id"].astype(str))
         namen = {namensschluessel(n) for n in raeume["name"].astype(str)}
     # Raum: the column whose values match known ids or names best; else by header
-    raum = find("raum")
     if kennungen:
         guete = {c: _raumtreffer(tabelle, c, kennungen, namen) for c in tabelle.spalten[:30]}
         beste = max(guete, key=guete.get)
@@ -257,6 +248,23 @@ def vorschlag_mit_treffern(tabelle: Tabelle, katalog: pd.DataFrame,
                     and _raumtreffer(tabelle, c, set(), namen) >= 0.5:
                 raum_name = c
                 break
+    return raum, raum_name
+
+
+def vorschlag_mit_treffern(tabelle: Tabelle, katalog: pd.DataFrame,
+                           raeume: pd.DataFrame | None = None) -> tuple[Zuordnung, list[Treffer]]:
+    """A first mapping guessed from the header and the values, with how sure each column match is.
+
+    Long format if the table has indicator and value columns; otherwise wide, with columns matched to
+    catalog entries by id, kurzname or name (fuzzy). A column of counts matched to a share becomes its
+    numerator, with the column of the catalog's denominator (e.g. „Einwohner“) as denominator.
+    """
+    cols = {_norm(c): c for c in tabelle.spalten}
+
+    def find(role: str) -> str | None:
+        return next((cols[n] for n in _NAMEN[role] if n in cols), None)
+
+    raum, raum_name = _raumspalten(tabelle, raeume, find("raum"))
     stichtag = next((c for c in tabelle.spalten if c not in (raum, raum_name) and _norm(c) in _NAMEN["stichtag"]
                      and _ist_stichtagsspalte(tabelle, c)), None)
     if stichtag is None and BLATT_SPALTE in tabelle.spalten and _ist_stichtagsspalte(tabelle, BLATT_SPALTE):
@@ -582,12 +590,6 @@ def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str
                   "status"]].reset_index(drop=True)
 
 
-def _liste(values, n: int = 5) -> str:
-    values = list(values)
-    shown = ", ".join(str(v) for v in values[:n])
-    return shown + (f" und {len(values) - n} weitere" if len(values) > n else "")
-
-
 def _fuehrende_nullen(frame: pd.DataFrame, found: dict[str, pd.DataFrame], z: Zuordnung,
                       bericht: Pruefbericht) -> pd.DataFrame:
     vorschlag = found["raum_vorschlag"]
@@ -598,135 +600,22 @@ def _fuehrende_nullen(frame: pd.DataFrame, found: dict[str, pd.DataFrame], z: Zu
     hit = frame["raum_id"].isin(mapping)
     bericht.add("Hinweis", "Führende Nullen ergänzt",
                 f"{int(hit.sum())} Raum-Kennungen hatten ihre führenden Nullen verloren und wurden ergänzt "
-                f"(z. B. {_liste([f'{k} → {v}' for k, v in list(mapping.items())[:3]], 3)}).",
+                f"(z. B. {liste([f'{k} → {v}' for k, v in list(mapping.items())[:3]], 3)}).",
                 anzahl=int(hit.sum()))
     return frame.assign(raum_id=frame["raum_id"].replace(mapping))
 
 
 def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefbericht,
              stichtag_heute: date) -> pd.DataFrame:
-    """Database checks; returns the frame (leading zeros restored if the mapping says so)."""
+    """The checks of :data:`fis.ingest.pruefregeln.WERTE_REGELN` (queries of the store and functions of the
+    rows); returns the frame (leading zeros restored if the mapping says so)."""
     found = store.pruefe_werte(frame)
     restored = _fuehrende_nullen(frame, found, z, bericht)
     if restored is not frame:
         frame, found = restored, store.pruefe_werte(restored)
 
-    unbekannt = found["raum_unbekannt"]
-    if len(unbekannt):
-        hints = found["raum_vorschlag"].set_index("id")
-        def hint(raum_id: str) -> str:
-            if raum_id not in hints.index:
-                return ""
-            h = hints.loc[raum_id]
-            if h["nullen"]:
-                return f"führende Nullen verloren? gemeint ist wohl {h['vorschlag']} ({h['name']})"
-            if h["ist_name"]:
-                return f"das ist ein Name; die Kennung ist {h['vorschlag']}"
-            return f"meinten Sie {h['vorschlag']} ({h['name']})?" if h["aehnlichkeit"] >= 0.75 else ""
-        # once per value: in a wide file every indicator column would repeat the same area
-        einmal = unbekannt.drop_duplicates("raum_id")
-        detail = einmal.assign(spalte=z.raum, wert=einmal["raum_id"], hinweis=einmal["raum_id"].map(hint))
-        nullen = bool(hints["nullen"].any()) if len(hints) else False
-        zeilen = unbekannt["zeile"].nunique() if "zeile" in unbekannt else len(unbekannt)
-        text = (f"{zeilen} {'Zeile' if zeilen == 1 else 'Zeilen'} mit {unbekannt['raum_id'].nunique()} unbekannten "
-                f"Raum-Kennungen: {_liste(unbekannt['raum_id'].unique())}.")
-        namen = [f"„{r}“ ist ein Name; die Kennung ist {hints.loc[r, 'vorschlag']}"
-                 for r in einmal["raum_id"] if r in hints.index and hints.loc[r, "ist_name"]]
-        if namen:
-            text += " " + "; ".join(namen[:3]) + "."
-        if nullen:
-            text += (" Einige Kennungen haben ihre führenden Nullen verloren (typisch nach Excel). "
-                     "Die Option „führende Nullen ergänzen“ repariert das.")
-        else:
-            text += " Bitte die Kennungen prüfen oder zuerst die Raumgliederung liefern."
-        bericht.add("Fehler", "Unbekannter Raum", text, detail)
-
-    ungueltig = found["raum_ungueltig"]
-    if len(ungueltig):
-        def fmt(d) -> str:
-            return "heute" if pd.isna(d) else f"{pd.Timestamp(d):%d.%m.%Y}"
-        detail = ungueltig.assign(
-            spalte=z.raum, wert=ungueltig["raum_id"],
-            hinweis=[f"gilt von {fmt(v)} bis {fmt(b)}, Stichtag {pd.Timestamp(s):%d.%m.%Y}"
-                     for v, b, s in zip(ungueltig["von"], ungueltig["bis"], ungueltig["stichtag"], strict=True)])
-        first = detail.iloc[0]
-        bericht.add("Fehler", "Raum gilt nicht am Stichtag",
-                    f"{len(ungueltig)} Zeilen nennen Räume, die am Stichtag nicht gelten (z. B. "
-                    f"{first['raum_id']}: {first['hinweis']}). Gehört die Datei zu einem anderen Zuschnitt?",
-                    detail)
-
-    ind = found["indikator_unbekannt"]
-    if len(ind):
-        hints = found["indikator_vorschlag"].set_index("id")["vorschlag"]
-        detail = ind.assign(spalte=z.indikator or "", wert=ind["indikator_id"],
-                            hinweis=ind["indikator_id"].map(lambda i: f"meinten Sie {hints[i]}?" if i in hints else ""))
-        bericht.add("Fehler", "Unbekannter Indikator",
-                    f"{len(ind)} Zeilen mit unbekannten Indikatoren: {_liste(ind['indikator_id'].unique())}. "
-                    "Bitte die Kennung korrigieren oder den Indikator zuerst im Katalog anlegen.", detail)
-
-    berechnet = frame[frame["indikator_id"].isin(store.load_versorgung_regeln()["indikator_id"])]
-    if len(berechnet):
-        bericht.add("Fehler", "Berechneter Indikator",
-                    f"{len(berechnet)} Zeilen liefern Werte für Versorgungsgrade "
-                    f"({_liste(berechnet['indikator_id'].unique())}), die aus dem Einrichtungsregister und der "
-                    "Zielgruppe berechnet werden. Bitte diese Spalten weglassen; Plätze kommen mit dem "
-                    "Einrichtungsregister (Datenpflege › Einrichtungen).",
-                    berechnet.assign(spalte=z.indikator or "", wert=berechnet["indikator_id"], hinweis="berechnet"))
-
-    doppelt = found["doppelt"]
-    if len(doppelt):
-        detail = doppelt.assign(wert=doppelt["raum_id"] + " / " + doppelt["indikator_id"],
-                                hinweis=doppelt["erste"].map(lambda e: f"wie Zeile {e}"))
-        bericht.add("Fehler", "Doppelter Schlüssel",
-                    f"{len(doppelt)} Zeilen liefern denselben Raum, Indikator und Stichtag mehrfach. "
-                    "Bitte Dubletten entfernen.", detail)
-
-    unmoeglich = found["unmoeglich"]
-    if len(unmoeglich):
-        detail = unmoeglich.assign(wert=unmoeglich["wert"].map(lambda w: f"{w:g}" if pd.notna(w) else ""),
-                                   spalte=unmoeglich["indikator_id"], hinweis=unmoeglich["grund"])
-        gruende = unmoeglich["grund"].value_counts()
-        bericht.add("Fehler", "Unmöglicher Wert",
-                    f"{len(unmoeglich)} unmögliche Werte: "
-                    + ", ".join(f"{n}× {g}" for g, n in gruende.items()) + ".", detail)
-
-    widerspruch = found["widerspruch"]
-    if len(widerspruch):
-        detail = widerspruch.assign(
-            spalte=widerspruch["indikator_id"], wert=widerspruch["wert"].map(lambda w: f"{w:g}"),
-            hinweis=widerspruch["berechnet"].map(lambda b: f"Zähler/Nenner ergibt {b:.4g}"))
-        bericht.add("Warnung", "Wert passt nicht zu Zähler/Nenner",
-                    f"{len(widerspruch)} Werte weichen vom Quotienten aus Zähler und Nenner ab. Gespeichert "
-                    "wird der gelieferte Wert; bitte die Berechnung in der Quelle prüfen.", detail)
-
-    sprung = found["sprung"]
-    if len(sprung):
-        detail = sprung.assign(
-            spalte=sprung["indikator_id"], wert=sprung["wert"].map(lambda w: f"{w:g}"),
-            hinweis=[f"vorher {a:g} am {pd.Timestamp(s):%d.%m.%Y}" for a, s in
-                     zip(sprung["alt"], sprung["alt_stichtag"], strict=True)])
-        bericht.add("Warnung", "Unplausibler Sprung",
-                    f"{len(sprung)} Werte haben sich gegenüber dem letzten Stichtag mehr als verdoppelt oder "
-                    "mehr als halbiert. Bitte prüfen, ob Einheit und Abgrenzung gleich geblieben sind.", detail)
-
-    fehlend = found["fehlende_raeume"]
-    if len(fehlend):
-        per = fehlend.groupby("indikator_id")["raum_id"].agg(list)
-        text = "; ".join(f"{i}: {len(r)} ({_liste(r, 3)})" for i, r in per.head(5).items())
-        bericht.add("Warnung", "Fehlende Sozialräume",
-                    f"Für {fehlend['raum_id'].nunique()} Sozialräume fehlen Werte ({text}). Die Gesamtwerte "
-                    "höherer Ebenen gelten dann als unvollständig.",
-                    pd.DataFrame({"zeile": pd.NA, "spalte": fehlend["indikator_id"], "wert": fehlend["raum_id"],
-                                  "hinweis": "fehlt: " + fehlend["name"]}), anzahl=len(fehlend))
-
-    zukunft = pd.to_datetime(frame["stichtag"]) > pd.Timestamp(stichtag_heute)
-    if zukunft.any():
-        bad = frame[zukunft]
-        bericht.add("Fehler", "Stichtag in der Zukunft",
-                    f"{int(zukunft.sum())} Zeilen haben einen Stichtag nach dem heutigen Tag "
-                    f"({stichtag_heute:%d.%m.%Y}).",
-                    pd.DataFrame({"zeile": bad["zeile"], "wert": bad["stichtag"].map(lambda d: f"{d:%d.%m.%Y}"),
-                                  "hinweis": "Zukunft"}))
+    kontext = Kontext(raum_spalte=z.raum, indikator_spalte=z.indikator or "", heute=stichtag_heute)
+    anwenden(WERTE_REGELN, found, frame, kontext, bericht)
     return frame
 
 
@@ -782,7 +671,7 @@ def _raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: P
     if ueber_namen:
         bericht.add("Hinweis", "Gebiete über den Namen zugeordnet",
                     f"{len(ueber_namen)} {'Gebiet' if len(ueber_namen) == 1 else 'Gebiete'} über den Namen "
-                    f"zugeordnet (z. B. {_liste([f'„{w}“ → {k}' for w, k in ueber_namen], 3)}).",
+                    f"zugeordnet (z. B. {liste([f'„{w}“ → {k}' for w, k in ueber_namen], 3)}).",
                     pd.DataFrame({"zeile": pd.NA, "spalte": z.raum, "wert": [w for w, _ in ueber_namen],
                                   "hinweis": [f"Kennung {k} ({anzeige[k]})" for _, k in ueber_namen]}),
                     anzahl=len(ueber_namen))
@@ -795,7 +684,7 @@ def _raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: P
     if widerspruch:
         bericht.add("Fehler", "Kennung und Name widersprechen sich",
                     f"{len(widerspruch)} Gebietsangaben nennen eine Kennung mit dem Namen eines anderen Gebiets "
-                    f"(z. B. {_liste([f'{k} „{n}“, laut Raumgliederung „{a}“' for _, k, n, a in widerspruch], 3)}). "
+                    f"(z. B. {liste([f'{k} „{n}“, laut Raumgliederung „{a}“' for _, k, n, a in widerspruch], 3)}). "
                     "Bitte Kennung oder Name in der Datei korrigieren.",
                     pd.DataFrame({"zeile": [erste_zeile[w] for w, *_ in widerspruch], "spalte": z.raum,
                                   "wert": [w for w, *_ in widerspruch],
@@ -803,7 +692,7 @@ def _raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: P
     if mehrdeutig:
         bericht.add("Fehler", "Gebietsname mehrdeutig",
                     f"{len(mehrdeutig)} Gebietsnamen passen auf mehrere Gebiete "
-                    "(" + _liste(["„" + w + "“: " + ", ".join(k) for w, k in mehrdeutig], 3)
+                    "(" + liste(["„" + w + "“: " + ", ".join(k) for w, k in mehrdeutig], 3)
                     + "). Bitte die Kennung angeben.",
                     pd.DataFrame({"zeile": [erste_zeile[w] for w, _ in mehrdeutig], "spalte": z.raum,
                                   "wert": [w for w, _ in mehrdeutig],
@@ -824,7 +713,7 @@ def _raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: P
         if falsch:
             bericht.add("Fehler", "Kennung und Name widersprechen sich",
                         f"{len(falsch)} Zeilen nennen zu einer Kennung einen anderen Namen als die Raumgliederung "
-                        "(z. B. " + _liste([f"{k}: „{n}“ in der Datei, „{anzeige[k]}“ laut Raumgliederung"
+                        "(z. B. " + liste([f"{k}: „{n}“ in der Datei, „{anzeige[k]}“ laut Raumgliederung"
                                             for _, k, n in falsch], 3) + "). "
                         "Ist die Datei verrutscht, oder gehört sie zu einem anderen Zuschnitt?",
                         pd.DataFrame({"zeile": [f[0] for f in falsch], "spalte": z.raum_name,
@@ -877,14 +766,14 @@ def _unbenutzte_melden(tabelle: Tabelle, z: Zuordnung, katalog: pd.DataFrame, be
         bericht.add("Fehler", "Spalte wie ein Indikator, aber nicht zugeordnet",
                     f"{len(vertippt)} {'Spalte sieht' if len(vertippt) == 1 else 'Spalten sehen'} aus wie "
                     "Indikatoren des Katalogs, sind aber keinem zugeordnet: "
-                    + _liste([f"„{s}“ (meinten Sie {i}?)" for s, i in vertippt], 6) + ". Ihre Werte gingen sonst "
+                    + liste([f"„{s}“ (meinten Sie {i}?)" for s, i in vertippt], 6) + ". Ihre Werte gingen sonst "
                     "verloren. Bitte in der Zuordnung dem Indikator zuweisen oder die Spalte aus der Datei entfernen.",
                     pd.DataFrame({"zeile": pd.NA, "spalte": [s for s, _ in vertippt], "wert": "",
                                   "hinweis": [f"meinten Sie {i}?" for _, i in vertippt]}), anzahl=len(vertippt))
     schwere = "Warnung" if z.format == "breit" else "Hinweis"
     bericht.add(schwere, "Spalte nicht verwendet",
                 f"{len(frei)} {'Spalte wird' if len(frei) == 1 else 'Spalten werden'} nicht übernommen: "
-                f"{_liste([f'„{s}“' for s in frei], 6)}. Falls sie Indikatoren enthalten, bitte in der Zuordnung "
+                f"{liste([f'„{s}“' for s in frei], 6)}. Falls sie Indikatoren enthalten, bitte in der Zuordnung "
                 "einem Indikator zuweisen (oder den Indikator im Katalog anlegen).",
                 pd.DataFrame({"zeile": pd.NA, "spalte": frei, "wert": "", "hinweis": hinweise}), anzahl=len(frei))
 
@@ -906,7 +795,7 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
             hinweise.append(f"„{spalte}“{aehnlich}")
         raise ImportFehler(
             "Keine Spalte ließ sich einem Indikator des Katalogs zuordnen. Spalten der Datei: "
-            + _liste(hinweise, 8) + ". Bitte je Indikator die Spalte wählen (in der App in der Tabelle der "
+            + liste(hinweise, 8) + ". Bitte je Indikator die Spalte wählen (in der App in der Tabelle der "
             "Spaltenzuordnung, auf der Kommandozeile mit --zuordnung) oder den Indikator im Katalog anlegen.")
     bericht = Pruefbericht()
     for hinweis in tabelle.hinweise:

@@ -143,3 +143,23 @@ def test_catalog_import_rejects_bad_yaml(store):
         katalog_import.vorbereiten(store, b"indikatoren:\n  - id: x\n    name: X\n    kurzname: X\n"
                                    b"    handlungsfeld: A\n    einheit: '%'\n    definition: d\n"
                                    b"    aggregation: mittel\n    polaritaet: neutral\n    quelle: q\n", "k.yaml", 3)
+
+
+def test_every_check_of_the_store_has_exactly_one_rule_and_back():
+    """The table of checks: each query of the store has one rule with the same id (and its message), each rule
+    without a function of its own has a query; nothing is joined by a key that exists on one side only."""
+    from fis.ingest.pruefregeln import WERTE_REGELN
+    from fis.store.pruefung import PRUEFABFRAGEN
+    ids = [r.id for r in WERTE_REGELN]
+    assert len(ids) == len(set(ids))
+    assert {r.id for r in WERTE_REGELN if r.finden is None} == set(PRUEFABFRAGEN)
+    assert all(r.schwere in ("Fehler", "Warnung", "Hinweis") and r.titel for r in WERTE_REGELN)
+
+
+def test_check_messages_say_one_row_in_the_singular(store):
+    """Plural handling: „1 Zeile liefert …“, not „1 Zeilen liefern …“."""
+    v = _vorbereiten(store, "raum,indikator,stichtag,wert\n0101,sgb2_quote,2024-12-31,12.5\n"
+                            "0101,sgb2_quote,2024-12-31,12.5\n9999,sgb2_quote,2024-12-31,1\n")
+    text = v.bericht.als_text()
+    assert "2 Zeilen liefern denselben Raum" in text
+    assert "1 Zeile mit 1 unbekannter Raum-Kennung: 9999" in text
