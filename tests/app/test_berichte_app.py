@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from tests.app.helfer import seite
+
+pytestmark = pytest.mark.langsam   # sets PDFs with Typst
 
 
 def test_abweichungsbericht_and_steckbrief_in_one_click_each(monkeypatch, demo_copy):

@@ -79,6 +79,7 @@ def test_small_counts_are_shown_as_suppressed_not_as_zero(monkeypatch, demo_copy
     assert "< " in shown and "Fälle" in shown
 
 
+@pytest.mark.langsam
 def test_the_first_start_builds_the_demo_database(monkeypatch, tmp_path):
     db = tmp_path / "neu" / "fis.duckdb"
     at = _app(monkeypatch, db)
