@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 import yaml
 
+from fis.format import fmt_euro, fmt_prozent
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_DIR / "config"
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "fis.duckdb"
@@ -193,6 +195,9 @@ class AmpelRegel:
     prognose_erreichbar: bool | None = hilfe(
         "true: gilt nur, wenn das Ziel auf dem aktuellen Trend erreichbar ist oder keine Prognose "
         "möglich ist; false: nur, wenn die Prognose das Ziel verfehlt. Leer: egal.", None)
+    abweichung_unter: float | None = hilfe(
+        "Gilt nur, wenn die ungünstige Abweichung kleiner ist als dieser Wert (wie abweichung_bis, aber "
+        "ohne die Grenze selbst; die Haushaltsampel misst in Prozent des Ansatzes). Leer: egal.", None)
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,19 @@ class Haushaltsregel:
     rot_prozent: float = hilfe("… und ab dieser rot.", 5.0)
     mindestbetrag: float = hilfe(
         "Abweichungen unter diesem Betrag in Euro gelten als unwesentlich (grün).", 25000.0)
+
+    def regeln(self) -> tuple[AmpelRegel, ...]:
+        """The budget Ampel as a rule table for the same engine as the goals (:func:`fis.ampel.erste_regel`):
+        the measure is the unfavourable deviation of the projection in percent of the Ansatz (0 below the
+        Mindestbetrag); no Ansatz counts as a missing Ist."""
+        gelb, rot = fmt_prozent(self.gelb_prozent, 0), fmt_prozent(self.rot_prozent, 0)
+        return (
+            AmpelRegel("grau", "kein Ansatz für dieses Jahr", ist_fehlt=True),
+            AmpelRegel("grün", f"ungünstige Abweichung unter {gelb} oder unter "
+                               f"{fmt_euro(self.mindestbetrag)}", abweichung_unter=self.gelb_prozent),
+            AmpelRegel("gelb", f"ungünstige Abweichung ab {gelb}, unter {rot}", abweichung_unter=self.rot_prozent),
+            AmpelRegel("rot", f"ungünstige Abweichung ab {rot}"),
+        )
 
 
 @dataclass(frozen=True)

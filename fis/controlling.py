@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel, erste_regel
 from fis.format import fmt_datum, fmt_differenz, fmt_euro, fmt_prozent, fmt_wert
 from fis.monitoring import jahreswerte
-from fis.palette import AMPEL_SYMBOL  # noqa: F401 – re-exported: pages and reports import it from here
+from fis.palette import AMPEL_SYMBOL
 
 ZIELFELDER = ("Ergebnis/Wirkung", "Programm/Produkt", "Prozess/Struktur", "Ressourcen")
 
@@ -46,7 +47,6 @@ def count_ziele(ziele: pd.DataFrame, stichtag: date) -> pd.DataFrame:
 
 # =========================================================================== Soll-Ist
 
-AMPEL_RANG = {"grün": 0, "grau": 1, "gelb": 2, "rot": 3}   # for roll-up and sorting: worse = higher
 
 
 def soll_pfad(basiswert: float, basisjahr: int, zielwert: float, zieljahr: int, jahr: int,
@@ -180,21 +180,6 @@ def _prognose(jahre: np.ndarray, werte: np.ndarray, zieljahr: int, ziel: dict, k
                     steigung, bool(erreichbar), tuple(punkte))
 
 
-def ampel_regel(regeln, ist_fehlt: bool, abweichung_toleranzen: float, erreichbar: bool | None):
-    """The first rule of the table that applies (see config.AmpelRegel)."""
-    for regel in regeln:
-        if regel.ist_fehlt is not None and regel.ist_fehlt != ist_fehlt:
-            continue
-        if regel.abweichung_bis is not None and (ist_fehlt or abweichung_toleranzen > regel.abweichung_bis + 1e-9):
-            continue
-        if regel.prognose_erreichbar is True and erreichbar is False:
-            continue
-        if regel.prognose_erreichbar is False and erreichbar is not False:
-            continue
-        return regel
-    raise ValueError("Die Ampel-Regeltabelle hat keine Regel für diesen Fall.")
-
-
 @dataclass(frozen=True)
 class SollIst:
     ziel_id: str
@@ -205,7 +190,7 @@ class SollIst:
     abweichung_prozent: float        # (Ist − Soll) / |Soll| × 100
     unguenstig: float                # unfavourable deviation, ≥ 0
     zielerreichung: float            # %
-    ampel: str
+    ampel: Ampel
     regel: str
     text: str
     prognose: Prognose | None
@@ -259,7 +244,7 @@ def _soll_ist(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
     band = ziel.get("richtung") == "halten"
     if not len(jahre) or int(jahre[-1]) < min(berichtsjahr - max_alter, zieljahr):
         jahr = None if not len(jahre) else int(jahre[-1])
-        regel = ampel_regel(regeln, True, np.nan, None)
+        regel = erste_regel(regeln, True, np.nan, None)
         letzter = "" if jahr is None else f" (letzter Wert {fmt_wert(float(werte[-1]), einheit, nk)} für {jahr})"
         return SollIst(ziel["ziel_id"], jahr, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, regel.farbe,
                        regel.wenn, f"Kein aktueller Ist-Wert{letzter}; {regel.wenn}.", None, None)
@@ -279,7 +264,7 @@ def _soll_ist(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
     else:
         vielfache = 0.0 if unguenstig <= 1e-12 else (unguenstig / tol if tol > 0 else np.inf)
     prog = _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, basisjahr)
-    regel = ampel_regel(regeln, False, vielfache, None if prog is None else prog.erreichbar)
+    regel = erste_regel(regeln, False, vielfache, None if prog is None else prog.erreichbar)
 
     ist_text = fmt_wert(ist, einheit, nk)
     if band:
@@ -329,7 +314,7 @@ def _endstand(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
     jahre, werte = jahre[bis], werte[bis]
     band = ziel.get("richtung") == "halten"
     if not len(jahre) or int(jahre[-1]) < zieljahr - max_alter:
-        return SollIst(ziel["ziel_id"], None, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, "grau",
+        return SollIst(ziel["ziel_id"], None, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, Ampel.GRAU,
                        "Zieldatum abgelaufen, kein Ist-Wert dazu",
                        f"Zieldatum {datum} abgelaufen; zum Zieldatum gibt es keinen Ist-Wert, die Zielerreichung "
                        f"lässt sich nicht feststellen.{info}", None, None)
@@ -357,7 +342,7 @@ def _endstand(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
     st = None if status is None else status.get(jahr)
     return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
                    unguenstig, np.nan if band else zielerreichungsgrad(ist, float(ziel["basiswert"]), soll),
-                   "grün" if erreicht else "rot", f"Zieldatum abgelaufen: Ziel {wort}", text, None, st)
+                   Ampel.GRUEN if erreicht else Ampel.ROT, f"Zieldatum abgelaufen: Ziel {wort}", text, None, st)
 
 
 # =========================================================================== data of all goals
@@ -530,7 +515,7 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
         if cfg.rollup == "eigene" and isinstance(eigen, str):
             ampel[zid], erklaerung[zid] = eigen, "eigene Kennzahl"
             continue
-        farben = [(AMPEL_RANG[b.at[t, "ampel_eigen"]], t) for t in teilbaum(zid)
+        farben = [(Ampel(b.at[t, "ampel_eigen"]).rang, t) for t in teilbaum(zid)
                   if isinstance(b.at[t, "ampel_eigen"], str)]
         if not farben:
             ampel[zid], erklaerung[zid] = None, "keine messbare Kennzahl im Teilbaum"
@@ -542,7 +527,7 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
             erklaerung[zid] = "eigene Kennzahl"
         elif isinstance(eigen, str):
             # the goal's own figure is fine, its subtree is not: say both, and who
-            erklaerung[zid] = (f"eigene Kennzahl {eigen}" + (" (im Toleranzband)" if eigen == "grün" else "")
+            erklaerung[zid] = (f"eigene Kennzahl {eigen}" + (" (im Toleranzband)" if eigen == Ampel.GRUEN else "")
                                + f"; {farbe} wegen {wer} „{b.at[wer, 'titel']}“")
         else:
             erklaerung[zid] = f"schlechteste Ampel im Teilbaum: {wer} ({farbe})"
@@ -557,17 +542,16 @@ def ampel_je_zielfeld(ziele: pd.DataFrame, bewertung: pd.DataFrame) -> pd.DataFr
     """Goals with their own Kennzahl per Zielfeld and Ampel: one row per Zielfeld (KGSt order), columns
     rot, gelb, grün, grau (counts)."""
     b = bewertung.merge(ziele[["ziel_id", "zielfeld"]], on="ziel_id")
-    b = b[b["ampel_eigen"].isin(list(AMPEL_RANG))]
-    out = pd.crosstab(b["zielfeld"], b["ampel_eigen"]).reindex(index=list(ZIELFELDER),
-                                                                 columns=["rot", "gelb", "grün", "grau"])
+    b = b[b["ampel_eigen"].isin(list(Ampel))]
+    out = pd.crosstab(b["zielfeld"], b["ampel_eigen"]).reindex(index=list(ZIELFELDER), columns=list(REIHENFOLGE))
     return out.fillna(0).astype(int).rename_axis("zielfeld").reset_index()
 
 
 def schlechteste_ziele(bewertung: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     """The ``n`` goals in the worst state by their own Kennzahl: red before yellow, then by how far
     they miss (unfavourable deviation relative to the Soll); columns ziel_id, titel, ampel, text."""
-    b = bewertung[bewertung["ampel_eigen"].isin(["rot", "gelb"])].copy()
-    b["rang"] = b["ampel_eigen"].map(AMPEL_RANG)
+    b = bewertung[bewertung["ampel_eigen"].isin(ABWEICHEND)].copy()
+    b["rang"] = b["ampel_eigen"].map(lambda a: Ampel(a).rang)
     b["gewicht"] = (b["abweichung_prozent"].abs()).fillna(0)
     b = b.sort_values(["rang", "gewicht", "ziel_id"], ascending=[False, False, True]).head(n)
     return (b.drop(columns=["ampel"], errors="ignore").rename(columns={"ampel_eigen": "ampel"})
@@ -623,6 +607,7 @@ def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.Dat
     Amounts as in the plan (Erträge +, Aufwendungen −); the deviation is judged by its
     effect: more expense or less income is unfavourable."""
     t = c.tep
+    ampelregeln = regel.regeln()
     pos = c.positionen.set_index("position_nr")
     ist = t[(t["jahr"] == jahr) & (t["wertart"] == "Ist") & (t["monat"].between(1, monat))]
     vj = t[(t["jahr"] == jahr - 1) & (t["wertart"] == "Ist") & (t["monat"] >= 1)]
@@ -641,14 +626,9 @@ def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.Dat
         abw = wert - a
         unguenstig = max(-abw, 0.0)          # expenses are negative: more negative = worse; income: less = worse
         prozent = unguenstig / abs(a) * 100 if a else np.nan
-        if pd.isna(a):
-            farbe = "grau"
-        elif unguenstig < regel.mindestbetrag or prozent < regel.gelb_prozent:
-            farbe = "grün"
-        elif prozent < regel.rot_prozent:
-            farbe = "gelb"
-        else:
-            farbe = "rot"
+        # the same rule engine as the goals: the deviation in % of the Ansatz, 0 below the Mindestbetrag
+        wesentlich = 0.0 if unguenstig < regel.mindestbetrag else (prozent if a else np.inf)
+        farbe = Ampel(erste_regel(ampelregeln, bool(pd.isna(a)), wesentlich, None).farbe)
         art = pos.at[p, "art"] if p in pos.index else ""
         wort = "Aufwand" if art == "Aufwand" else "Ertrag"
         richtung = ("über" if abs(wert) > abs(a) else "unter") if not pd.isna(a) else ""
@@ -656,8 +636,8 @@ def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.Dat
         text = (f"{wort} hochgerechnet {fmt_euro(abs(wert))} ({mname}; Ist Januar–{MONATE[monat - 1]} "
                 f"{fmt_euro(abs(h.ist_kumuliert))}) liegt {fmt_prozent(abs(abw) / abs(a) * 100)} {richtung} "
                 f"dem Ansatz von {fmt_euro(abs(a))}" if not pd.isna(a) else "kein Ansatz für dieses Jahr")
-        if farbe in ("gelb", "rot"):
-            schwelle = regel.gelb_prozent if farbe == "gelb" else regel.rot_prozent
+        if farbe in ABWEICHEND:
+            schwelle = regel.gelb_prozent if farbe == Ampel.GELB else regel.rot_prozent
             text += f"; Schwelle {fmt_prozent(schwelle)} überschritten"
         rows.append({"produkt_nr": nr, "produkt": namen.at[nr, "name"] if nr in namen.index else nr,
                      "position_nr": int(p), "position": pos.at[p, "bezeichnung"] if p in pos.index else str(p),
@@ -751,7 +731,7 @@ def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.
     or Fachbereich and Produkt (Monat). Goals without current Ist follow as „ohne Ist“."""
     z = bewertung.merge(c.ziele[["ziel_id", "dezernat", "fachbereich", "org_produkt", "org_produkt_name",
                                  "verantwortlich", "zielfeld"]], on="ziel_id")
-    z = z[z["ampel_eigen"].isin(["gelb", "rot", "grau"])]
+    z = z[z["ampel_eigen"].isin([*ABWEICHEND, Ampel.GRAU])]
     ziele = pd.DataFrame({
         "art": "Ziel", "kennung": z["ziel_id"], "bezeichnung": z["titel"], "ampel": z["ampel_eigen"],
         "dezernat": z["dezernat"], "fachbereich": z["fachbereich"],
@@ -762,7 +742,7 @@ def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.
     })
     teile = [ziele]
     if not zeilen.empty:
-        h = zeilen[zeilen["ampel"].isin(["gelb", "rot"])]
+        h = zeilen[zeilen["ampel"].isin(ABWEICHEND)]
         teile.append(pd.DataFrame({
             "art": "Haushalt", "kennung": h["produkt_nr"] + " / Zeile " + h["position_nr"].astype(str),
             "bezeichnung": h["position"] + " – " + h["produkt"], "ampel": h["ampel"],
@@ -774,7 +754,7 @@ def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.
         out["gruppe"], out["untergruppe"] = out["dezernat"], out["fachbereich"]
     else:
         out["gruppe"], out["untergruppe"] = out["fachbereich"], out["produkt"]
-    reihenfolge = {"rot": 0, "gelb": 1, "grau": 2}
+    reihenfolge = {Ampel.ROT: 0, Ampel.GELB: 1, Ampel.GRAU: 2}
     out["_r"] = out["ampel"].map(reihenfolge)
     out = out.sort_values(["_r", "gruppe", "untergruppe", "schwere"], ascending=[True, True, True, False])
     return out.drop(columns="_r").reset_index(drop=True)

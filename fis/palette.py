@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fis.ampel import REIHENFOLGE, Ampel
+
 # --------------------------------------------------------------------------- Ampel
 
 
@@ -22,20 +24,20 @@ class Ampelfarbe:
 
 
 AMPEL = {
-    "rot": Ampelfarbe("#b3261e", "#ffffff", "#c0392b"),
-    "gelb": Ampelfarbe("#f2c94c", "#1a1a1a", "#e0a800"),
-    "grün": Ampelfarbe("#1e7b34", "#ffffff", "#1a9850"),
-    "grau": Ampelfarbe("#d9d9d9", "#1a1a1a", "#8c8c8c"),
+    Ampel.ROT: Ampelfarbe("#b3261e", "#ffffff", "#c0392b"),
+    Ampel.GELB: Ampelfarbe("#f2c94c", "#1a1a1a", "#e0a800"),
+    Ampel.GRUEN: Ampelfarbe("#1e7b34", "#ffffff", "#1a9850"),
+    Ampel.GRAU: Ampelfarbe("#d9d9d9", "#1a1a1a", "#8c8c8c"),
 }
-AMPEL_SYMBOL = {"grün": "● grün", "gelb": "▲ gelb", "rot": "■ rot", "grau": "○ grau"}
-AMPEL_HELL = {"rot": "#f4c7c3", "gelb": "#fde9b0", "grün": "#cfe8cf", "grau": "#e3e3e3"}   # PDF blocks
+AMPEL_SYMBOL = {a: a.symbol for a in Ampel}
+AMPEL_HELL = {Ampel.ROT: "#f4c7c3", Ampel.GELB: "#fde9b0", Ampel.GRUEN: "#cfe8cf", Ampel.GRAU: "#e3e3e3"}   # PDF
 
 
-def ampel_aus_text(text) -> str | None:
+def ampel_aus_text(text) -> Ampel | None:
     """The Ampel colour named in a cell ('■ rot', 'rot', 'Ziel rot …'), or None."""
     if not isinstance(text, str):
         return None
-    for farbe in ("rot", "gelb", "grün", "grau"):
+    for farbe in REIHENFOLGE:
         if text == farbe or text.endswith(f" {farbe}") or text.startswith(f"{AMPEL_SYMBOL[farbe]}"):
             return farbe
     return None

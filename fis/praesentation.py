@@ -11,9 +11,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
 from fis.config import Config, Folie
-from fis.controlling import AMPEL_RANG, AMPEL_SYMBOL
 from fis.format import dativ, fmt_datum, fmt_differenz, fmt_wert
+from fis.palette import AMPEL_SYMBOL
 
 ANSICHTEN = {"eckwerte": "Lagebild", "karte": "Karte", "zeitreihe": "Zeitreihe", "sozialindex": "Sozialindex",
              "ziele": "Zielsystem", "profil": "Sozialraumprofil"}
@@ -66,8 +67,8 @@ def folien_bezug(folie: Folie) -> str:
 
 def abweichende_ziele(bewertung: pd.DataFrame) -> pd.DataFrame:
     """Red and yellow goals (own Kennzahl), red first, then by ID: what the goal slides list."""
-    b = bewertung[bewertung["ampel_eigen"].isin(["rot", "gelb"])].copy()
-    b["rang"] = b["ampel_eigen"].map(AMPEL_RANG)
+    b = bewertung[bewertung["ampel_eigen"].isin(ABWEICHEND)].copy()
+    b["rang"] = b["ampel_eigen"].map(lambda a: Ampel(a).rang)
     return b.sort_values(["rang", "ziel_id"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -152,7 +153,7 @@ def profil_satz(d: pd.DataFrame, plural: str) -> str:
 def ampel_zaehlung(bewertung: pd.DataFrame) -> dict[str, int]:
     """Goals per Ampel colour (own Kennzahl), worst first."""
     z = bewertung["ampel_eigen"].value_counts()
-    return {farbe: int(z.get(farbe, 0)) for farbe in ("rot", "gelb", "grün", "grau")}
+    return {farbe: int(z.get(farbe, 0)) for farbe in REIHENFOLGE}
 
 
 def kopf(folie: Folie | Folienteil, config: Config, m, stichtag: date, *, lage=None, bewertung=None,

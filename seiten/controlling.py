@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from fis.ampel import ABWEICHEND, Ampel
 from fis.controlling import MONATE, RHYTHMEN, abweichungsbericht, berichtsdatum, berichtsstand
 from fis.format import fmt_datum, fmt_euro, fmt_prozent
 from ui import cache, controlling, sidebar
@@ -33,15 +34,15 @@ st.caption(f"Ziele: Soll-Ist des Berichtsjahres {ziel_jahr} (Jahr des Stichtags 
            f"Ansatz; gelb ab {fmt_prozent(regel.gelb_prozent, 0)}, rot ab {fmt_prozent(regel.rot_prozent, 0)} "
            f"ungünstiger Abweichung und mindestens {fmt_euro(regel.mindestbetrag)}")
 
-abw = bericht[bericht["ampel"].isin(["rot", "gelb"])]
+abw = bericht[bericht["ampel"].isin(ABWEICHEND)]
 k = st.columns(4)
-k[0].metric(f"{controlling.SYMBOL['rot']} Ziele", int(((abw["art"] == "Ziel") & (abw["ampel"] == "rot")).sum()),
+k[0].metric(f"{Ampel.ROT.symbol} Ziele", int(((abw["art"] == "Ziel") & (abw["ampel"] == Ampel.ROT)).sum()),
             border=True)
-k[1].metric(f"{controlling.SYMBOL['gelb']} Ziele", int(((abw["art"] == "Ziel") & (abw["ampel"] == "gelb")).sum()),
+k[1].metric(f"{Ampel.GELB.symbol} Ziele", int(((abw["art"] == "Ziel") & (abw["ampel"] == Ampel.GELB)).sum()),
             border=True)
 k[2].metric("Haushaltszeilen mit Abweichung", int((abw["art"] == "Haushalt").sum()), border=True,
             help=f"von {len(zeilen)} Zeilen mit Monats-Ist")
-k[3].metric("Ziele ohne aktuelles Ist", int((bericht["ampel"] == "grau").sum()), border=True)
+k[3].metric("Ziele ohne aktuelles Ist", int((bericht["ampel"] == Ampel.GRAU).sum()), border=True)
 
 if abw.empty:
     st.success("Keine Abweichungen: alle Ziele und Haushaltszeilen liegen im Rahmen.")
@@ -51,7 +52,7 @@ for gruppe, teil in abw.groupby("gruppe", sort=False):
         st.markdown(f"**{untergruppe}**")
         st.table(controlling.ampel_stil(controlling.berichtstabelle(zeilen_u).set_index("Ampel")))  # wrapped
 
-grau = bericht[bericht["ampel"] == "grau"]
+grau = bericht[bericht["ampel"] == Ampel.GRAU]
 if len(grau):
     with st.expander(f"Ziele ohne aktuellen Ist-Wert ({len(grau)})"):
         st.dataframe(controlling.ampel_stil(controlling.berichtstabelle(grau)), hide_index=True, key="ctl_grau")

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from fis.ampel import Ampel
 from fis.charts import ertrag_aufwand
-from fis.controlling import AMPEL_RANG, AMPEL_SYMBOL
 from fis.format import md
 from fis.monitoring import einwohner_je_jahr
+from fis.palette import AMPEL_SYMBOL
 from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
 from ui import cache, controlling, links, sidebar
 
@@ -51,7 +52,7 @@ if ziele.empty:
 else:
     jahr = sidebar.auswahl().stichtag.year             # as on the pages Ziele and Controlling
     tabelle = ziele_tabelle(ziele, cache.bewertung(version, jahr))
-    rang = tabelle["Ampel"].map(AMPEL_RANG).fillna(-1)
+    rang = tabelle["Ampel"].map(lambda a: a.rang if (a := Ampel.aus(a)) else -1)
     tabelle = tabelle.iloc[rang.sort_values(ascending=False, kind="stable").index]   # red first
     tabelle["Ampel"] = tabelle["Ampel"].map(lambda a: AMPEL_SYMBOL.get(a, a))
     st.dataframe(controlling.ampel_stil(tabelle), hide_index=True, key="pdb_ziele")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from fis.ampel import REIHENFOLGE
 from fis.charts import zielverlauf
 from fis.controlling import ZIELFELDER, berichtsstand, szenarien, zielbaum, zieldetail
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl, md
@@ -46,7 +47,7 @@ for spalte, feld in zip(spalten, ZIELFELDER, strict=True):
     anzahl = anzahl[anzahl["zielfeld"] == feld]["ampel_eigen"].value_counts()
     spalte.metric(feld, f"{int(anzahl.sum())} bewertet", border=True,
                   help="Ziele mit eigener Kennzahl in diesem Zielfeld")
-    spalte.markdown(controlling.chips({f: int(anzahl.get(f, 0)) for f in ("rot", "gelb", "grün", "grau")}),
+    spalte.markdown(controlling.chips({f: int(anzahl.get(f, 0)) for f in REIHENFOLGE}),
                     unsafe_allow_html=True)      # palette colours and counts only, no data text
 
 baum = zielbaum(c.ziele).merge(c.ziele, on="ziel_id").merge(b.drop(columns="titel"), on="ziel_id")

@@ -8,9 +8,10 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from fis.controlling import AMPEL_SYMBOL as SYMBOL
+from fis.ampel import Ampel
 from fis.controlling import baumtabelle, berichtstabelle, szenariotabelle
 from fis.palette import AMPEL, ampel_css
+from fis.palette import AMPEL_SYMBOL as SYMBOL
 from ui.monitoring import download  # one CSV button for every page
 
 __all__ = ["SYMBOL", "ampel_hinweis", "ampel_stil", "baumtabelle", "berichtstabelle", "chips", "download",
@@ -19,7 +20,7 @@ __all__ = ["SYMBOL", "ampel_hinweis", "ampel_stil", "baumtabelle", "berichtstabe
 
 def ampel_hinweis(farbe: str, text: str) -> None:
     """The Ampel as a coloured box that also names the colour (never colour alone)."""
-    zeigen = {"rot": st.error, "gelb": st.warning, "grün": st.success, "grau": st.info}[farbe]
+    zeigen = {Ampel.ROT: st.error, Ampel.GELB: st.warning, Ampel.GRUEN: st.success, Ampel.GRAU: st.info}[farbe]
     zeigen(f"{SYMBOL[farbe]}: {text}")
 
 

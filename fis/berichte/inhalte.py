@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from fis import versorgung as vs
+from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
 from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle, Zusammenfassung
 from fis.berichte.grafik import karte_mit_namen, lagekarte, png
 from fis.charts import ertrag_aufwand, indexbalken, zeitreihe
@@ -104,13 +105,13 @@ def _ampelzahlen(bewertung: pd.DataFrame | None) -> dict[str, int] | None:
     if bewertung is None or bewertung.empty:
         return None
     n = bewertung["ampel_eigen"].value_counts()
-    return {f: int(n.get(f, 0)) for f in ("rot", "gelb", "grün", "grau")}
+    return {f: int(n.get(f, 0)) for f in REIHENFOLGE}
 
 
 def _ampel_satz(zahlen: dict[str, int]) -> str:
     gesamt = sum(zahlen.values())
-    return (f"Von {gesamt} Zielen mit eigener Kennzahl sind {zahlen['rot']} rot, {zahlen['gelb']} gelb und "
-            f"{zahlen['grün']} grün; {zahlen['grau']} ohne aktuellen Ist-Wert.")
+    return (f"Von {gesamt} Zielen mit eigener Kennzahl sind {zahlen[Ampel.ROT]} rot, {zahlen[Ampel.GELB]} gelb und "
+            f"{zahlen[Ampel.GRUEN]} grün; {zahlen[Ampel.GRAU]} ohne aktuellen Ist-Wert.")
 
 
 def _ziel_bewertung(store, config, m, jahr: int) -> pd.DataFrame | None:
@@ -130,18 +131,18 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
 
     jahr, monat = berichtsstand(c, rhythmus)
     b = bericht_daten(c, bewertung, zeilen, rhythmus)
-    abw = b[b["ampel"].isin(["rot", "gelb"])]
+    abw = b[b["ampel"].isin(ABWEICHEND)]
     regel = config.controlling.haushalt
     abschnitte = [Abschnitt("Überblick", absaetze=[
         f"Ziele: Soll-Ist des Berichtsjahres {ziel_jahr or jahr} nach der Ampel-Regeltabelle; Ziele mit früherem "
         f"Zieldatum sind zum Zieldatum endgültig beurteilt. Haushalt: Hochrechnung des "
         f"Monats-Ist Januar–{MONATE[monat - 1]} {jahr} auf das Jahresende "
         f"({'saisonal nach dem Vorjahresprofil' if regel.methode == 'saisonal' else 'linear'}) gegen den Ansatz.",
-        f"{int(((abw['art'] == 'Ziel') & (abw['ampel'] == 'rot')).sum())} Ziele rot, "
-        f"{int(((abw['art'] == 'Ziel') & (abw['ampel'] == 'gelb')).sum())} Ziele gelb, "
+        f"{int(((abw['art'] == 'Ziel') & (abw['ampel'] == Ampel.ROT)).sum())} Ziele rot, "
+        f"{int(((abw['art'] == 'Ziel') & (abw['ampel'] == Ampel.GELB)).sum())} Ziele gelb, "
         f"{int((abw['art'] == 'Haushalt').sum())} "
         f"{'Haushaltszeile' if (abw['art'] == 'Haushalt').sum() == 1 else 'Haushaltszeilen'} mit Abweichung, "
-        f"{int((b['ampel'] == 'grau').sum())} Ziele ohne aktuellen Ist-Wert."],
+        f"{int((b['ampel'] == Ampel.GRAU).sum())} Ziele ohne aktuellen Ist-Wert."],
         tabellen=[Tabelle("Ampel-Regeln", pd.DataFrame({"Ampel": [r.farbe for r in config.controlling.ampel],
                                                          "Regel": [r.wenn for r in config.controlling.ampel]}),
                           ["auto", "1fr"], ampel_spalte=0)])]
@@ -152,7 +153,7 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
                 "Ampel": z["ampel"], "Kennung": z["kennung"], "Bezeichnung": z["bezeichnung"],
                 "Begründung": z["begruendung"], "Verantwortlich": z["verantwortlich"].fillna("–")}),
                 ["auto", "auto", "1.3fr", "2fr", "auto"], ampel_spalte=0)]))
-    grau = b[b["ampel"] == "grau"]
+    grau = b[b["ampel"] == Ampel.GRAU]
     if len(grau):
         abschnitte.append(Abschnitt("Ziele ohne aktuellen Ist-Wert", tabellen=[Tabelle("", pd.DataFrame({
             "Kennung": grau["kennung"], "Bezeichnung": grau["bezeichnung"], "Hinweis": grau["begruendung"]}),
@@ -163,13 +164,13 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
         lage = compute_lagebild(store, config, stichtag, 1) if stichtag else None
     stichtag = stichtag or (lage.stichtag if lage is not None else None)
     zahlen = _ampelzahlen(bewertung)
-    groesste = b[b["ampel"].isin(["rot", "gelb"])].assign(_r=lambda f: f["ampel"].map({"rot": 0, "gelb": 1})) \
+    groesste = b[b["ampel"].isin(ABWEICHEND)].assign(_r=lambda f: -f["ampel"].map(lambda a: Ampel(a).rang)) \
         .sort_values(["_r", "schwere"], ascending=[True, False]).head(HOECHSTENS_ABWEICHUNGEN)
     haushalt = abw[abw["art"] == "Haushalt"]
     saetze = [_ampel_satz(zahlen)] if zahlen else []
     saetze.append(("Haushalt: keine Zeile weicht in der Hochrechnung ab." if haushalt.empty else
                    f"Haushalt: {len(haushalt)} {'Zeile weicht' if len(haushalt) == 1 else 'Zeilen weichen'} in der "
-                   f"Hochrechnung ab, davon {int((haushalt['ampel'] == 'rot').sum())} rot.") if len(zeilen) else
+                   f"Hochrechnung ab, davon {int((haushalt['ampel'] == Ampel.ROT).sum())} rot.") if len(zeilen) else
                   "Haushalt: keine Monats-Ist-Werte geliefert, keine Hochrechnung.")
     if lage is not None:
         saetze.append(_handlungsbedarf_satz(lage, config))
@@ -218,7 +219,7 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         ampel = None
         if ebene == 1:
             f = handlungsbedarf_profil(m, config.lagebild.handlungsbedarf, raum, stichtag)
-            ampel = {"farbe": "rot" if f.handlungsbedarf else ("grau" if not f.beurteilbar else "grün"),
+            ampel = {"farbe": Ampel.ROT if f.handlungsbedarf else (Ampel.GRAU if not f.beurteilbar else Ampel.GRUEN),
                      "wort": "Handlungsbedarf" if f.handlungsbedarf else "Kein Handlungsbedarf" if f.beurteilbar
                      else "Nicht beurteilbar", "text": f.text}
         nah = aehnliche(m, raum, stichtag, k=5)
@@ -289,7 +290,7 @@ def _versorgung(store, config, m, raum: str, stichtag: date) -> Abschnitt | None
 
 
 def _ampel_wort(farbe: str) -> str:
-    return farbe if farbe in ("rot", "gelb", "grün", "grau") else "–"
+    return farbe if farbe in list(Ampel) else "–"
 
 
 def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,

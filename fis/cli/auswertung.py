@@ -22,6 +22,7 @@ from fis.export import csv_bytes
 from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten, stichtage
 from fis.ingest.zahlen import parse_stichtag
 from fis.monitoring import lade_monitoring
+from fis.palette import AMPEL_SYMBOL
 from fis.store import Store
 from fis.versorgung import luecken, luecken_tabelle
 
@@ -41,7 +42,7 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
     for gruppe, teil in bericht.groupby("gruppe", sort=False):
         print(f"\n{gruppe}")
         for r in teil.itertuples():
-            print(f"  {ctl.AMPEL_SYMBOL[r.ampel]:8} {r.kennung:24} {r.bezeichnung}\n  {'':8} {r.begruendung}")
+            print(f"  {AMPEL_SYMBOL[r.ampel]:8} {r.kennung:24} {r.bezeichnung}\n  {'':8} {r.begruendung}")
     if args.csv:
         Path(args.csv).write_bytes(csv_bytes(ctl.berichtstabelle(bericht, mit_gruppen=True)))
         print(f"\nCSV geschrieben: {args.csv}")

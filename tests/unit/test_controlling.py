@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fis.ampel import Ampel, erste_regel
 from fis.config import STANDARD_AMPEL, AmpelRegel, Controlling, load_config
 from fis.controlling import (
-    ampel_regel,
     bewerte_ziele,
     hochrechnung,
     prognose,
@@ -106,15 +106,15 @@ def test_familienhebammen_minus_ten_percent_relative_to_the_ist():
     (False, np.inf, True, "rot"),      # no tolerance declared, any miss is red
 ])
 def test_the_standard_ampel_rules(ist_fehlt, toleranzen, erreichbar, farbe):
-    assert ampel_regel(STANDARD_AMPEL, ist_fehlt, toleranzen, erreichbar).farbe == farbe
+    assert erste_regel(STANDARD_AMPEL, ist_fehlt, toleranzen, erreichbar).farbe == farbe
 
 
 def test_a_city_can_declare_its_own_rules():
     streng = (AmpelRegel("grau", "kein Ist", ist_fehlt=True),
               AmpelRegel("grün", "im Soll", abweichung_bis=0.0),
               AmpelRegel("rot", "sonst"))
-    assert ampel_regel(streng, False, 0.0, None).farbe == "grün"
-    assert ampel_regel(streng, False, 0.3, None).farbe == "rot"
+    assert erste_regel(streng, False, 0.0, None).farbe == "grün"
+    assert erste_regel(streng, False, 0.3, None).farbe == "rot"
 
 
 def test_the_shipped_controlling_yaml_equals_the_standard_rules():
@@ -226,3 +226,26 @@ def test_rollup_eigene_keeps_the_own_colour(demo, config):
     mit = b[b["ampel_eigen"].notna()]
     assert (mit["ampel"] == mit["ampel_eigen"]).all()
     assert isinstance(Controlling(ampel=STANDARD_AMPEL).rollup, str)
+
+
+@pytest.mark.parametrize(("ist_fehlt", "prozent", "farbe"), [
+    (True, np.nan, "grau"),            # no Ansatz for the year
+    (False, 0.0, "grün"),              # below the Mindestbetrag the measure is 0
+    (False, 1.99, "grün"),
+    (False, 2.0, "gelb"),              # „gelb ab 2 %“: the limit itself is yellow
+    (False, 4.99, "gelb"),
+    (False, 5.0, "rot"),
+    (False, np.inf, "rot"),
+])
+def test_the_budget_ampel_is_a_rule_table_for_the_same_engine(ist_fehlt, prozent, farbe):
+    from fis.config import Haushaltsregel
+    regeln = Haushaltsregel(gelb_prozent=2.0, rot_prozent=5.0).regeln()
+    assert erste_regel(regeln, ist_fehlt, prozent, None).farbe == farbe
+    assert regeln[2].wenn == "ungünstige Abweichung ab 2 %, unter 5 %"
+
+
+def test_the_ampel_type_is_the_german_word_and_knows_its_rank_and_symbol():
+    assert Ampel.ROT == "rot" and Ampel("grün") is Ampel.GRUEN and f"{Ampel.GELB}" == "gelb"
+    assert sorted(Ampel, key=lambda a: a.rang) == [Ampel.GRUEN, Ampel.GRAU, Ampel.GELB, Ampel.ROT]
+    assert Ampel.ROT.symbol == "■ rot" and Ampel.aus(float("nan")) is None and Ampel.aus("rot") is Ampel.ROT
+    assert pd.Series(["rot", "grün"]).isin([Ampel.ROT]).tolist() == [True, False]

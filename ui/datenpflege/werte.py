@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import palette
+from fis.ampel import Ampel
 from fis.format import fmt_zahl
 from fis.ingest import werte as werte_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag
@@ -277,8 +278,8 @@ def _pruefen_und_uebernehmen(store, auftrag: Auftrag, key: str) -> None:
                    + (f", davon {mit_hinweis} mit Warnungen: zuerst und gelb hinterlegt" if mit_hinweis else "")
                    + "). Ein Klick auf eine Spaltenüberschrift sortiert.")
         gezeigt = tabelle_vorschau.head(2000)
-        stil = gezeigt.style.apply(
-            lambda r: [f"background-color: {palette.AMPEL_HELL['gelb']}" if r["Hinweis"] else "" for _ in r], axis=1)
+        gelb = f"background-color: {palette.AMPEL_HELL[Ampel.GELB]}"
+        stil = gezeigt.style.apply(lambda r: [gelb if r["Hinweis"] else "" for _ in r], axis=1)
         st.dataframe(stil, hide_index=True, width="stretch", key=f"{key}_vorschau")
     bezeichnung = st.text_input("Bezeichnung der Lieferung", auftrag.dateiname, key=f"{key}_bez")
     if st.button("Lieferung übernehmen", type="primary", key=f"{key}_ok", icon=":material/check:"):
