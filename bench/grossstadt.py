@@ -252,6 +252,7 @@ def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
     from fis.demo import _produkt_frames, speichere_produkthaushalt
     from fis.ingest import raeume as raeume_import
     from fis.ingest import werte as werte_import
+    from fis.ingest import zuordnung as zuordnung_import
     from fis.ingest.katalog import aus_config
     from fis.ingest.lesen import lies_tabelle
     from fis.ingest.lieferungen import veroeffentlichen
@@ -293,7 +294,7 @@ def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
     t = time.perf_counter()
     for n, pfad in enumerate(csv):
         tabelle = lies_tabelle(pfad.read_bytes(), pfad.name)
-        v = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
+        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
         if not v.bericht.ok:
             raise RuntimeError(v.bericht.als_text())
         veroeffentlichen(store, werte_import.uebernehmen(store, v, BENUTZER), BENUTZER)

@@ -24,6 +24,7 @@ import pandas as pd
 from fis.config import load_config
 from fis.demo import build_demo
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
 
@@ -58,7 +59,7 @@ def measure(zeilen: int) -> dict:
         t0 = time.perf_counter()
         tabelle = lies_tabelle(data, csv.name)
         t1 = time.perf_counter()
-        z = werte_import.vorschlag(tabelle, store.load_indikatoren())
+        z = zuordnung_import.vorschlag(tabelle, store.load_indikatoren())
         v = werte_import.vorbereiten(store, tabelle, z)
         t2 = time.perf_counter()
         assert v.bericht.ok, v.bericht.als_text()

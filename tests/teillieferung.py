@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
 
@@ -37,7 +38,7 @@ def liefere_teil(db: Path, indikatoren: list[str] | None = None) -> int:
     """Commit the partial delivery (unpublished) into the database file ``db``; returns its id."""
     with Store.open(db) as store:
         tabelle = lies_tabelle(teillieferung_csv(store, indikatoren), "teillieferung_2025.csv")
-        z = werte_import.Zuordnung(format="lang", raum="raum", indikator="indikator", stichtag="stichtag",
+        z = zuordnung_import.Zuordnung(format="lang", raum="raum", indikator="indikator", stichtag="stichtag",
                                    wert="wert", zaehler="zaehler", nenner="nenner")
         v = werte_import.vorbereiten(store, tabelle, z, status="vorläufig")
         assert v.bericht.ok, v.bericht.als_text()

@@ -20,6 +20,7 @@ from fis.cli.gemeinsam import (
 )
 from fis.config import db_path, load_config
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag, art_der_datei, lieferungen_tabelle
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import (
@@ -48,10 +49,10 @@ def _werte_auftrag(auftrag: Auftrag, args: argparse.Namespace, path: Path) -> Au
     the app), else the automatic one (described); --kopfzeile and --fuehrende-nullen adjust it."""
     store = auftrag.store
     spec = _lade_yaml(args.zuordnung)
-    z_datei = werte_import.Zuordnung.aus_dict(spec, args.zuordnung) if spec else None   # types checked first
+    z_datei = zuordnung_import.Zuordnung.aus_dict(spec, args.zuordnung) if spec else None   # types checked first
     kopfzeile = args.kopfzeile or (z_datei.kopfzeile if z_datei else None)
     tabelle = lies_tabelle(auftrag.daten, path.name, args.blatt or (z_datei.blatt if z_datei else None), kopfzeile)
-    gemerkt = None if spec else werte_import.gemerkte_zuordnung(store, tabelle)
+    gemerkt = None if spec else zuordnung_import.gemerkte_zuordnung(store, tabelle)
     if z_datei:
         z = z_datei
     elif gemerkt:
@@ -59,7 +60,7 @@ def _werte_auftrag(auftrag: Auftrag, args: argparse.Namespace, path: Path) -> Au
         print(f"Gespeicherte Zuordnung der Quelle „{gemerkt[0]}“ wird verwendet (wie in der App).")
     else:
         katalog = store.load_indikatoren()
-        z, treffer = werte_import.vorschlag_mit_treffern(tabelle, katalog, store.load_raeume())
+        z, treffer = zuordnung_import.vorschlag_mit_treffern(tabelle, katalog, store.load_raeume())
         print(_zuordnung_beschreiben(z, treffer, katalog))
     if args.kopfzeile:
         z = dataclasses.replace(z, kopfzeile=args.kopfzeile)

@@ -25,6 +25,7 @@ from fis.ingest import katalog as katalog_import
 from fis.ingest import produkte as produkte_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import ImportFehler, Tabelle, lies_tabelle
 from fis.ingest.lieferungen import veroeffentlicht_text
 from fis.ingest.raeume import GEO_ENDUNGEN
@@ -50,7 +51,7 @@ class Auftrag:
     tabelle: Tabelle | None = None                 # already read (the page shows it before mapping)
     crs: str | None = None                         # Einrichtungen: coordinate system of the file
     raum_zuordnung: raeume_import.RaumZuordnung | None = None
-    werte_zuordnung: werte_import.Zuordnung | None = None
+    werte_zuordnung: zuordnung_import.Zuordnung | None = None
     stichtag: date | None = None                   # Werte: the file's Stichtag if it has no column
     status: str = "endgültig"
     zuordnung_merken: str | None = None            # Werte: remember the mapping under this source name

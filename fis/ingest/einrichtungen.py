@@ -29,8 +29,8 @@ from fis.ingest.lesen import TABELLEN_ENDUNGEN, ImportFehler, lies_tabelle, prue
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.raeume import GEO_ENDUNGEN, lies_geodaten
 from fis.ingest.sperre import schreibsperre
-from fis.ingest.werte import namensschluessel
 from fis.ingest.zahlen import dezimalstil, parse_datum, parse_zahlen
+from fis.ingest.zuordnung import namensschluessel
 from fis.store import Lieferung, Store
 from fis.zugang import Benutzer, handelnder
 

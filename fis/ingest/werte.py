@@ -12,361 +12,35 @@ The path of every values delivery, from the UI and the CLI alike:
 
 from __future__ import annotations
 
-import difflib
-import json
-import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from fis.disclosure import nicht_pruefbar
 from fis.format import fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
 from fis.ingest.bericht import Pruefbericht
-from fis.ingest.grenzen import ist_text, yaml_laden
-from fis.ingest.lesen import BLATT_SPALTE, ImportFehler, Tabelle
+from fis.ingest.gebiete import fuehrende_nullen, raeume_zuordnen
+from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.pruefregeln import WERTE_REGELN, Kontext, anwenden, liste
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import ENGLISH_ONLY, GERMAN_ONLY, dezimalstil, heute, parse_datum, parse_zahlen
+from fis.ingest.zuordnung import (
+    SPALTENNAMEN,
+    Zuordnung,
+    aehnlichkeit,
+    naechster_indikator,
+    normiert,
+    unbenutzte_spalten,
+)
 from fis.store import Lieferung, Store
 from fis.zugang import Benutzer, handelnder
 
 Progress = Callable[[float, str], None]
 STATUS = ("endgültig", "vorläufig")
-
-# Header spellings the mapping suggestion recognises (lower case, without blanks).
-_NAMEN = {
-    "raum": ("raum", "raum_id", "raumid", "sozialraum", "gebiet", "id", "plr_id", "bzr_id", "bez_id",
-             "schluessel", "schlüssel", "nr", "nummer", "bezirk", "stadtteil"),
-    "indikator": ("indikator", "indikator_id", "kennung", "merkmal", "kennzahl"),
-    "stichtag": ("stichtag", "datum", "jahr", "zeit", "stand", "date"),
-    "wert": ("wert", "value", "anteil", "quote"),
-    "zaehler": ("zaehler", "zähler", "anzahl", "fälle", "faelle"),
-    "nenner": ("nenner", "basis", "bezugsgröße", "bezugsgroesse"),
-    "status": ("status",),
-}
-
-
-@dataclass(frozen=True)
-class Spalten:
-    """Columns of one indicator in a wide file: a value, or numerator and denominator."""
-
-    wert: str | None = None
-    zaehler: str | None = None
-    nenner: str | None = None
-
-
-@dataclass(frozen=True)
-class Zuordnung:
-    """Which column of a delivery means what; saved per source and reused.
-
-    ``format`` 'lang': one row per Raum, indicator and Stichtag.
-    ``format`` 'breit': one row per Raum, one column (or numerator/denominator pair)
-    per indicator; the Stichtag comes from a column (Stichtag, Jahr …) or is given for the
-    whole file. One column may serve several indicators (Einwohner as the denominator of
-    several shares).
-
-    ``raum`` may hold ids, names or both („01 Altstadt“); ``raum_name`` names an optional
-    column of area names that is checked against the Raumgliederung.
-    """
-
-    format: str = "lang"
-    raum: str = ""
-    raum_name: str | None = None
-    indikator: str | None = None
-    stichtag: str | None = None
-    wert: str | None = None
-    zaehler: str | None = None
-    nenner: str | None = None
-    status: str | None = None
-    spalten: dict[str, Spalten] = field(default_factory=dict)
-    fehlwerte: tuple[str, ...] = ()
-    nullzeilen_fehlend: bool = False
-    fuehrende_nullen: bool = False
-    dezimal: str = "auto"
-    blatt: str | None = None
-    kopfzeile: int | None = None
-
-    def als_dict(self) -> dict:
-        data = asdict(self)
-        data["spalten"] = {k: {kk: vv for kk, vv in asdict(v).items() if vv} for k, v in self.spalten.items()}
-        data["fehlwerte"] = list(self.fehlwerte)
-        return {k: v for k, v in data.items() if v not in (None, "", [], {}, False) or k == "format"}
-
-    @classmethod
-    def aus_dict(cls, data: dict, herkunft: str = "Zuordnung") -> Zuordnung:
-        if not isinstance(data, dict):
-            raise ImportFehler(f"{herkunft}: erwartet wird ein Abschnitt mit Schlüsseln.")
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ImportFehler(f"{herkunft}: unbekannte Schlüssel {', '.join(unknown)}. "
-                               f"Erlaubt sind: {', '.join(sorted(known))}.")
-        data = dict(data)
-        falsch = [k for k in ("format", "raum", "raum_name", "indikator", "stichtag", "wert", "zaehler", "nenner",
-                              "status", "blatt", "dezimal", "kopfzeile") if not ist_text(data.get(k))]
-        if falsch:
-            raise ImportFehler(f"{herkunft}: " + ", ".join(f"„{k}“" for k in falsch) + " muss ein einzelner "
-                               "Spaltenname oder Wert sein, keine Liste und kein Abschnitt.")
-        if not isinstance(data.get("spalten") or {}, dict):
-            raise ImportFehler(f"{herkunft}: „spalten“ muss ein Abschnitt „Indikator: Spalte“ sein.")
-        if not isinstance(data.get("fehlwerte") or [], list | tuple) or not all(
-                ist_text(v) for v in data.get("fehlwerte") or []):
-            raise ImportFehler(f"{herkunft}: „fehlwerte“ muss eine Liste von Texten sein, z. B. [\"-\", \".\"].")
-        spalten = {}
-        for ind, spec in (data.pop("spalten", None) or {}).items():
-            if isinstance(spec, str):
-                spec = {"wert": spec}
-            if not isinstance(spec, dict) or set(spec) - {"wert", "zaehler", "nenner"} or not all(
-                    ist_text(v) for v in spec.values()):
-                raise ImportFehler(f"{herkunft}, spalten.{ind}: erwartet wird ein Spaltenname oder "
-                                   "{wert: …} bzw. {zaehler: …, nenner: …}.")
-            spalten[str(ind)] = Spalten(**{k: str(v) for k, v in spec.items() if v})
-        data["fehlwerte"] = tuple(str(v) for v in data.get("fehlwerte") or ())
-        if data.get("format", "lang") not in ("lang", "breit"):
-            raise ImportFehler(f"{herkunft}: „format“ muss „lang“ oder „breit“ sein.")
-        if data.get("dezimal", "auto") not in ("auto", "komma", "punkt"):
-            raise ImportFehler(f"{herkunft}: „dezimal“ muss „auto“, „komma“ oder „punkt“ sein.")
-        if data.get("kopfzeile") is not None:
-            try:
-                data["kopfzeile"] = int(data["kopfzeile"])
-            except (TypeError, ValueError) as exc:
-                raise ImportFehler(f"{herkunft}: „kopfzeile“ muss eine Zeilennummer sein.") from exc
-            if data["kopfzeile"] < 1:
-                raise ImportFehler(f"{herkunft}: „kopfzeile“ muss 1 oder größer sein.")
-        for key in ("raum", "raum_name", "indikator", "stichtag", "wert", "zaehler", "nenner", "status", "blatt"):
-            if data.get(key) is not None:
-                data[key] = str(data[key])
-        return cls(spalten=spalten, **data)
-
-    def als_yaml(self) -> str:
-        """The mapping as YAML, the format of ``--zuordnung`` and of the saved mappings."""
-        return yaml.safe_dump(self.als_dict(), allow_unicode=True, sort_keys=False)
-
-    @classmethod
-    def aus_yaml(cls, text: str | bytes, herkunft: str = "Zuordnung") -> Zuordnung:
-        return cls.aus_dict(yaml_laden(text, herkunft) or {}, herkunft)
-
-
-def _norm(name: str) -> str:
-    return name.strip().lower().replace(" ", "").replace("-", "_")
-
-
-def namensschluessel(name: str) -> str:
-    """An area or column name for matching: case, umlauts and ß, hyphens, dots and „St.“/„Sankt“ do not count."""
-    text = str(name).strip().lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("é", "e"), ("è", "e")):
-        text = text.replace(a, b)
-    text = re.sub(r"[-_./,()]+", " ", text)
-    text = re.sub(r"\bst\b\s*", "sankt ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-# Raum cells that mean the whole city: a delivered total, not an unknown area.
-GESAMT_NAMEN = ("gesamt", "insgesamt", "gesamtstadt", "stadt insgesamt", "stadt gesamt", "summe", "stadt",
-                "total", "alle", "alle stadtteile", "alle sozialraeume", "stadtgebiet", "stadtgebiet insgesamt")
-
-
-def _aehnlichkeit(a: str, b: str) -> float:
-    a, b = namensschluessel(a), namensschluessel(b)
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    return difflib.SequenceMatcher(None, a, b).ratio()
-
-
-@dataclass(frozen=True)
-class Treffer:
-    """How the suggestion matched a column to an indicator."""
-
-    spalte: str
-    indikator_id: str
-    rolle: str                   # wert, zaehler or nenner
-    sicherheit: float            # 0..1
-    grund: str
-
-
-def _spaltenwerte(tabelle: Tabelle, spalte: str) -> pd.Series:
-    return tabelle.daten[spalte].astype(str).str.strip()
-
-
-def _ist_stichtagsspalte(tabelle: Tabelle, spalte: str) -> bool:
-    werte = _spaltenwerte(tabelle, spalte)
-    werte = werte[werte != ""]
-    if werte.empty:
-        return False
-    _, invalid, _ = parse_datum(werte.head(200))
-    return not invalid.any()
-
-
-def _raumtreffer(tabelle: Tabelle, spalte: str, kennungen: set[str], namen: set[str]) -> float:
-    """Share of a column's values that are known area ids or names (also „01 Altstadt“)."""
-    werte = _spaltenwerte(tabelle, spalte).head(500)
-    werte = werte[werte != ""]
-    if werte.empty:
-        return 0.0
-    def bekannt(v: str) -> bool:
-        erste = v.split(" ", 1)[0]
-        return v in kennungen or erste in kennungen or namensschluessel(v) in namen
-    return float(werte.map(bekannt).mean())
-
-
-def _sieht_aus_wie_anzahl(tabelle: Tabelle, spalte: str, faktor: float) -> bool:
-    werte = _spaltenwerte(tabelle, spalte)
-    zahlen = pd.to_numeric(werte.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
-                           errors="coerce").dropna()
-    return bool(len(zahlen)) and bool((zahlen == zahlen.round()).all()) and float(zahlen.max()) > faktor
-
-
-def _raumspalten(tabelle: Tabelle, raeume: pd.DataFrame | None, nach_kopf: str | None) -> tuple[str, str | None]:
-    """The area column (whose values match known ids or names best; else by header, else the first column)
-    and a second column with area names beside an id column (or None)."""
-    raum = nach_kopf
-    kennungen: set[str] = set()
-    namen: set[str] = set()
-    if raeume is not None and len(raeume):
-        kennungen = set(raeume["raum_id"].astype(str))
-        namen = {namensschluessel(n) for n in raeume["name"].astype(str)}
-    # Raum: the column whose values match known ids or names best; else by header
-    if kennungen:
-        guete = {c: _raumtreffer(tabelle, c, kennungen, namen) for c in tabelle.spalten[:30]}
-        beste = max(guete, key=guete.get)
-        if guete[beste] >= 0.5 and (raum is None or guete[beste] > guete.get(raum, 0)):
-            raum = beste
-    raum = raum or tabelle.spalten[0]
-    # A second column with area names beside an id column
-    raum_name = None
-    if namen:
-        for c in tabelle.spalten[:30]:
-            if c != raum and (_norm(c) in ("bezeichnung", "stadtteil", "sozialraum", "gebiet")
-                              or "name" in _norm(c)) \
-                    and _raumtreffer(tabelle, c, set(), namen) >= 0.5:
-                raum_name = c
-                break
-    return raum, raum_name
-
-
-def vorschlag_mit_treffern(tabelle: Tabelle, katalog: pd.DataFrame,
-                           raeume: pd.DataFrame | None = None) -> tuple[Zuordnung, list[Treffer]]:
-    """A first mapping guessed from the header and the values, with how sure each column match is.
-
-    Long format if the table has indicator and value columns; otherwise wide, with columns matched to
-    catalog entries by id, kurzname or name (fuzzy). A column of counts matched to a share becomes its
-    numerator, with the column of the catalog's denominator (e.g. „Einwohner“) as denominator.
-    """
-    cols = {_norm(c): c for c in tabelle.spalten}
-
-    def find(role: str) -> str | None:
-        return next((cols[n] for n in _NAMEN[role] if n in cols), None)
-
-    raum, raum_name = _raumspalten(tabelle, raeume, find("raum"))
-    stichtag = next((c for c in tabelle.spalten if c not in (raum, raum_name) and _norm(c) in _NAMEN["stichtag"]
-                     and _ist_stichtagsspalte(tabelle, c)), None)
-    if stichtag is None and BLATT_SPALTE in tabelle.spalten and _ist_stichtagsspalte(tabelle, BLATT_SPALTE):
-        stichtag = BLATT_SPALTE
-    if find("indikator") and (find("wert") or find("zaehler")):
-        z = Zuordnung(format="lang", raum=raum, raum_name=raum_name, indikator=find("indikator"),
-                      stichtag=stichtag or find("stichtag"), wert=find("wert"), zaehler=find("zaehler"),
-                      nenner=find("nenner"), status=find("status"), blatt=tabelle.blatt)
-        return z, []
-    frei = [c for c in tabelle.spalten if c not in (raum, raum_name, stichtag)]
-    treffer: dict[str, Treffer] = {}
-    vergeben: set[str] = set()
-    kandidaten = []
-    for row in katalog.itertuples(index=False):
-        for c in frei:
-            beste, grund = 0.0, ""
-            for key, wie in ((row.indikator_id, "Kennung"), (row.kurzname, "Kurzname"), (row.name, "Name")):
-                if not key or (isinstance(key, float) and np.isnan(key)):
-                    continue
-                a = _aehnlichkeit(c, str(key))
-                if a > beste:
-                    beste, grund = a, wie
-            if beste >= 0.8:
-                kandidaten.append((beste, row.indikator_id, c, grund))
-    for beste, ind, c, grund in sorted(kandidaten, key=lambda k: -k[0]):
-        if ind in treffer or c in vergeben:
-            continue
-        treffer[ind] = Treffer(c, ind, "wert", round(beste, 2), f"{grund} {'gleich' if beste == 1 else 'ähnlich'}")
-        vergeben.add(c)
-    meta = katalog.set_index("indikator_id")
-    spalten: dict[str, Spalten] = {}
-    liste: list[Treffer] = []
-    for ind, t in treffer.items():
-        spec = Spalten(wert=t.spalte)
-        if meta.at[ind, "aggregation"] == "quote":
-            faktor = float(meta.at[ind, "faktor"] or 100)
-            nenner_text = str(meta.at[ind, "nenner"] or "")
-            if nenner_text and _sieht_aus_wie_anzahl(tabelle, t.spalte, faktor):
-                nenner = max(frei, key=lambda c: _aehnlichkeit(c, nenner_text))
-                if _aehnlichkeit(nenner, nenner_text) < 0.6:
-                    # „Einwohner insgesamt“ is usually just „Einwohner“
-                    kurz = nenner_text.replace(" insgesamt", "")
-                    nenner = max(frei, key=lambda c: _aehnlichkeit(c, kurz))
-                    if _aehnlichkeit(nenner, kurz) < 0.8:
-                        nenner = None
-                if nenner and nenner != t.spalte:
-                    spec = Spalten(zaehler=t.spalte, nenner=nenner)
-                    liste.append(Treffer(nenner, ind, "nenner", round(_aehnlichkeit(nenner, nenner_text), 2),
-                                         f"Nenner laut Katalog: {nenner_text}"))
-                    t = Treffer(t.spalte, ind, "zaehler", t.sicherheit, t.grund + "; Anzahlen, daher Zähler")
-        spalten[ind] = spec
-        liste.append(t)
-    z = Zuordnung(format="breit", raum=raum, raum_name=raum_name, stichtag=stichtag, spalten=spalten,
-                  blatt=tabelle.blatt)
-    return z, liste
-
-
-def vorschlag(tabelle: Tabelle, katalog: pd.DataFrame, raeume: pd.DataFrame | None = None) -> Zuordnung:
-    """A first mapping guessed from the header (see :func:`vorschlag_mit_treffern`)."""
-    return vorschlag_mit_treffern(tabelle, katalog, raeume)[0]
-
-
-def stichtag_vorschlag(tabelle: Tabelle) -> date | None:
-    """A Stichtag the file's name or title lines suggest (31.12. of a year named there); offered to
-    the user, never applied without asking."""
-    quellen = [tabelle.dateiname, *tabelle.hinweise]
-    for text in quellen:
-        datum = re.search(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b", text)
-        if datum:
-            try:
-                return date(int(datum.group(3)), int(datum.group(2)), int(datum.group(1)))
-            except ValueError:
-                pass
-        jahr = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)
-        if jahr:
-            return date(int(jahr.group(1)), 12, 31)
-    return None
-
-
-def unbenutzte_spalten(tabelle: Tabelle, z: Zuordnung) -> list[str]:
-    """Columns the mapping leaves out."""
-    benutzt = {z.raum, z.raum_name, z.stichtag, z.status, z.indikator, z.wert, z.zaehler, z.nenner}
-    for spec in z.spalten.values():
-        benutzt |= {spec.wert, spec.zaehler, spec.nenner}
-    return [c for c in tabelle.spalten if c not in benutzt]
-
-
-def naechster_indikator(spalte: str, katalog: pd.DataFrame) -> tuple[str, float] | None:
-    """The catalog entry most like a column name (for hints: a name contained in the other counts)."""
-    best = None
-    spalte_n = namensschluessel(spalte)
-    for row in katalog.itertuples(index=False):
-        for key in (row.indikator_id, row.kurzname, row.name):
-            if key and not (isinstance(key, float) and np.isnan(key)):
-                a = _aehnlichkeit(spalte, str(key))
-                # whole words of the one contained in the other: „Arbeitslose“ in „Arbeitslose gesamt (Anzahl)“
-                kurz, lang = sorted((set(namensschluessel(str(key)).split()), set(spalte_n.split())), key=len)
-                if kurz and kurz <= lang and sum(map(len, kurz)) >= 5:
-                    a = max(a, 0.9)
-                if best is None or a > best[1]:
-                    best = (row.indikator_id, a)
-    return best
 
 
 # --------------------------------------------------------------------------- preparation
@@ -590,27 +264,12 @@ def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str
                   "status"]].reset_index(drop=True)
 
 
-def _fuehrende_nullen(frame: pd.DataFrame, found: dict[str, pd.DataFrame], z: Zuordnung,
-                      bericht: Pruefbericht) -> pd.DataFrame:
-    vorschlag = found["raum_vorschlag"]
-    zeros = vorschlag[vorschlag["nullen"]]
-    if zeros.empty or not z.fuehrende_nullen:
-        return frame
-    mapping = dict(zip(zeros["id"], zeros["vorschlag"], strict=True))
-    hit = frame["raum_id"].isin(mapping)
-    bericht.add("Hinweis", "Führende Nullen ergänzt",
-                f"{int(hit.sum())} Raum-Kennungen hatten ihre führenden Nullen verloren und wurden ergänzt "
-                f"(z. B. {liste([f'{k} → {v}' for k, v in list(mapping.items())[:3]], 3)}).",
-                anzahl=int(hit.sum()))
-    return frame.assign(raum_id=frame["raum_id"].replace(mapping))
-
-
 def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefbericht,
              stichtag_heute: date) -> pd.DataFrame:
     """The checks of :data:`fis.ingest.pruefregeln.WERTE_REGELN` (queries of the store and functions of the
     rows); returns the frame (leading zeros restored if the mapping says so)."""
     found = store.pruefe_werte(frame)
-    restored = _fuehrende_nullen(frame, found, z, bericht)
+    restored = fuehrende_nullen(frame, found, z, bericht)
     if restored is not frame:
         frame, found = restored, store.pruefe_werte(restored)
 
@@ -619,115 +278,12 @@ def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefberi
     return frame
 
 
-def _raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefbericht) -> pd.DataFrame:
-    """Area cells to ids: ids stay, „01 Altstadt“ becomes 01 (if the name fits), unique names
-    (normalised) and totals („Gesamt“, „Stadt insgesamt“, the city's name) are matched and reported.
-    A name column that disagrees with the Raumgliederung is an error with both names."""
-    raeume = store.load_raeume()
-    if raeume.empty:
-        return frame.drop(columns=["raum_name"])
-    raeume = raeume.assign(raum_id=raeume["raum_id"].astype(str), schluessel=raeume["name"].map(namensschluessel))
-    ids = set(raeume["raum_id"])
-    namen_je_id = raeume.groupby("raum_id")["schluessel"].agg(set).to_dict()
-    anzeige = raeume.drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"].to_dict()
-    ids_je_name = raeume.groupby("schluessel")["raum_id"].agg(lambda r: sorted(set(r))).to_dict()
-    top = int(raeume["ebene"].max())
-    stadt = raeume[raeume["ebene"] == top]
-    gesamt = set(GESAMT_NAMEN) | set(stadt["schluessel"]) | {f"{k} insgesamt" for k in stadt["schluessel"]}
-    ebene_je_id = raeume.drop_duplicates("raum_id").set_index("raum_id")["ebene"].to_dict()
-    werte = pd.Series(frame["raum_id"].unique())
-    direkt = werte[werte.isin(ids)]
-    ebenen = pd.Series([ebene_je_id[i] for i in direkt], dtype=float)
-    haupt_ebene = int(ebenen.mode().iloc[0]) if len(ebenen) else None
-
-    zuordnung: dict[str, str] = {}
-    ueber_namen, summen, widerspruch, mehrdeutig = [], [], [], []
-    for wert in werte:
-        if wert in ids or wert == "":
-            continue
-        schluessel = namensschluessel(wert)
-        teile = re.match(r"^(\S+?)\s*[-–:]?\s+(.+)$", wert)
-        if teile and teile.group(1) in ids:
-            kennung, name = teile.group(1), teile.group(2)
-            if namensschluessel(name) in namen_je_id[kennung] or max(
-                    _aehnlichkeit(name, n) for n in namen_je_id[kennung]) >= 0.85:
-                zuordnung[wert] = kennung
-            else:
-                widerspruch.append((wert, kennung, name, anzeige[kennung]))
-            continue
-        if schluessel in gesamt and len(stadt):
-            zuordnung[wert] = str(stadt["raum_id"].iloc[-1])
-            summen.append(wert)
-            continue
-        kandidaten = ids_je_name.get(schluessel, [])
-        if len(kandidaten) > 1 and haupt_ebene is not None:
-            gleiche_ebene = [k for k in kandidaten if ebene_je_id[k] == haupt_ebene]
-            kandidaten = gleiche_ebene or kandidaten
-        if len(kandidaten) == 1:
-            zuordnung[wert] = kandidaten[0]
-            ueber_namen.append((wert, kandidaten[0]))
-        elif len(kandidaten) > 1:
-            mehrdeutig.append((wert, kandidaten))
-    if ueber_namen:
-        bericht.add("Hinweis", "Gebiete über den Namen zugeordnet",
-                    f"{len(ueber_namen)} {'Gebiet' if len(ueber_namen) == 1 else 'Gebiete'} über den Namen "
-                    f"zugeordnet (z. B. {liste([f'„{w}“ → {k}' for w, k in ueber_namen], 3)}).",
-                    pd.DataFrame({"zeile": pd.NA, "spalte": z.raum, "wert": [w for w, _ in ueber_namen],
-                                  "hinweis": [f"Kennung {k} ({anzeige[k]})" for _, k in ueber_namen]}),
-                    anzahl=len(ueber_namen))
-    if summen:
-        bericht.add("Hinweis", "Gesamtwerte erkannt",
-                    f"Die Zeilen „{'“, „'.join(summen[:3])}“ sind Werte der Gesamtstadt "
-                    f"({anzeige[zuordnung[summen[0]]]}) "
-                    "und werden als gelieferte Gesamtwerte gespeichert.", anzahl=len(summen))
-    erste_zeile = frame.drop_duplicates("raum_id").set_index("raum_id")["zeile"]
-    if widerspruch:
-        bericht.add("Fehler", "Kennung und Name widersprechen sich",
-                    f"{len(widerspruch)} Gebietsangaben nennen eine Kennung mit dem Namen eines anderen Gebiets "
-                    f"(z. B. {liste([f'{k} „{n}“, laut Raumgliederung „{a}“' for _, k, n, a in widerspruch], 3)}). "
-                    "Bitte Kennung oder Name in der Datei korrigieren.",
-                    pd.DataFrame({"zeile": [erste_zeile[w] for w, *_ in widerspruch], "spalte": z.raum,
-                                  "wert": [w for w, *_ in widerspruch],
-                                  "hinweis": [f"{k} heißt laut Raumgliederung „{a}“" for _, k, _, a in widerspruch]}))
-    if mehrdeutig:
-        bericht.add("Fehler", "Gebietsname mehrdeutig",
-                    f"{len(mehrdeutig)} Gebietsnamen passen auf mehrere Gebiete "
-                    "(" + liste(["„" + w + "“: " + ", ".join(k) for w, k in mehrdeutig], 3)
-                    + "). Bitte die Kennung angeben.",
-                    pd.DataFrame({"zeile": [erste_zeile[w] for w, _ in mehrdeutig], "spalte": z.raum,
-                                  "wert": [w for w, _ in mehrdeutig],
-                                  "hinweis": [f"möglich: {', '.join(f'{i} ({anzeige[i]})' for i in k)}"
-                                              for _, k in mehrdeutig]}))
-        frame = frame[~frame["raum_id"].isin([w for w, _ in mehrdeutig])]
-    if widerspruch:
-        frame = frame[~frame["raum_id"].isin([w for w, *_ in widerspruch])]
-    frame = frame.assign(raum_id=frame["raum_id"].replace(zuordnung))
-
-    # A separate name column must agree with the id
-    if z.raum_name:
-        paare = frame[(frame["raum_name"].astype(str).str.strip() != "") & frame["raum_id"].isin(ids)] \
-            .drop_duplicates(["raum_id", "raum_name"])
-        falsch = [(r.zeile, r.raum_id, r.raum_name) for r in paare.itertuples(index=False)
-                  if namensschluessel(r.raum_name) not in namen_je_id[r.raum_id]
-                  and max(_aehnlichkeit(r.raum_name, n) for n in namen_je_id[r.raum_id]) < 0.85]
-        if falsch:
-            bericht.add("Fehler", "Kennung und Name widersprechen sich",
-                        f"{len(falsch)} Zeilen nennen zu einer Kennung einen anderen Namen als die Raumgliederung "
-                        "(z. B. " + liste([f"{k}: „{n}“ in der Datei, „{anzeige[k]}“ laut Raumgliederung"
-                                            for _, k, n in falsch], 3) + "). "
-                        "Ist die Datei verrutscht, oder gehört sie zu einem anderen Zuschnitt?",
-                        pd.DataFrame({"zeile": [f[0] for f in falsch], "spalte": z.raum_name,
-                                      "wert": [f"{k} „{n}“" for _, k, n in falsch],
-                                      "hinweis": [f"laut Raumgliederung „{anzeige[k]}“" for _, k, _ in falsch]}))
-    return frame.drop(columns=["raum_name"])
-
-
 def _weitere_stichtagsspalte(tabelle: Tabelle, z: Zuordnung, frame: pd.DataFrame, bericht: Pruefbericht) -> None:
     """A second column that also looks like the Stichtag (Stichtag and Jahr) must agree with the chosen one."""
     if not z.stichtag:
         return
     for spalte in tabelle.spalten:
-        if spalte == z.stichtag or _norm(spalte) not in _NAMEN["stichtag"]:
+        if spalte == z.stichtag or normiert(spalte) not in SPALTENNAMEN["stichtag"]:
             continue
         andere, invalid, _ = parse_datum(tabelle.daten[spalte].astype(str))
         gewaehlt, invalid2, _ = parse_datum(tabelle.daten[z.stichtag].astype(str))
@@ -758,7 +314,7 @@ def _unbenutzte_melden(tabelle: Tabelle, z: Zuordnung, katalog: pd.DataFrame, be
                         if naechster and naechster[1] >= 0.7 else "kein ähnlicher Indikator im Katalog")
         if z.format == "breit":
             # a typo is close in spelling to an id (not merely a name containing an indicator's name)
-            tipp = max(((_aehnlichkeit(spalte, i), i) for i in katalog["indikator_id"]), default=(0.0, ""))
+            tipp = max(((aehnlichkeit(spalte, i), i) for i in katalog["indikator_id"]), default=(0.0, ""))
             if tipp[0] >= 0.85 and tipp[1] not in zugeordnet:
                 vertippt.append((spalte, tipp[1]))
     if vertippt:
@@ -803,7 +359,7 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
     frame = _umformen(tabelle, zuordnung, stichtag, status, katalog, bericht)
     _weitere_stichtagsspalte(tabelle, zuordnung, frame, bericht)
     _unbenutzte_melden(tabelle, zuordnung, katalog, bericht)
-    frame = _raeume_zuordnen(store, frame, zuordnung, bericht)
+    frame = raeume_zuordnen(store, frame, zuordnung, bericht)
     if len(frame):
         frame = _pruefen(store, frame, zuordnung, bericht, stichtag_heute or heute())
     else:
@@ -823,16 +379,6 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
         frame.assign(art=pd.Series(dtype=str))
     return Vorbereitung(tabelle=tabelle, zuordnung=zuordnung, werte=frame, bericht=bericht,
                         vergleich=vergleich, status=status, stichtag=stichtag)
-
-
-def gemerkte_zuordnung(store: Store, tabelle: Tabelle) -> tuple[str, Zuordnung] | None:
-    """The mapping saved for the source whose last file had this table's header (browser and CLI alike)."""
-    saved = store.load_zuordnungen()
-    hit = saved[saved["signatur"] == tabelle.signatur()]
-    if hit.empty:
-        return None
-    name = str(hit.iloc[0]["name"])
-    return name, Zuordnung.aus_dict(json.loads(hit.iloc[0]["inhalt"]), f"gespeicherte Zuordnung „{name}“")
 
 
 def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None,
@@ -873,7 +419,6 @@ def uebernehmen(store: Store, vorbereitung: Vorbereitung, benutzer: Benutzer | s
             **zaehlung})
     report(1.0, "Übernommen.")
     return lid
-
 
 
 def vorschau(store: Store, v: Vorbereitung, formatiert: bool = False) -> pd.DataFrame:

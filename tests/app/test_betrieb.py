@@ -124,10 +124,11 @@ def test_the_version_file_is_written_with_every_commit(store):
         veroeffentlichen(store, lid, "planung-test")
     assert datenversion_lesen(store.path) == vorher
     from fis.ingest import werte as werte_import
+    from fis.ingest import zuordnung as zuordnung_import
     from fis.ingest.lesen import lies_tabelle
     from tests.teillieferung import teillieferung_csv
     tabelle = lies_tabelle(teillieferung_csv(store, ["alq"]), "t.csv")
-    z = werte_import.Zuordnung(format="lang", raum="raum", indikator="indikator", stichtag="stichtag",
+    z = zuordnung_import.Zuordnung(format="lang", raum="raum", indikator="indikator", stichtag="stichtag",
                                wert="wert", zaehler="zaehler", nenner="nenner")
     werte_import.uebernehmen(store, werte_import.vorbereiten(store, tabelle, z), "planung-test")
     assert datenversion_lesen(store.path) == store.data_version() != vorher

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
 from fis.zugang import Benutzerdatei
@@ -50,7 +51,7 @@ def _neue_lieferung(db) -> int:
     with Store.open(db) as store:
         text = KOPF + "0101;alq;31.12.2025;77,7;;\n"
         tabelle = lies_tabelle(text.encode(), "neu.csv")
-        v = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
+        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
         return werte_import.uebernehmen(store, v, "p.planer")
 
 

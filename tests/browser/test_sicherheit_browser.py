@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
 from fis.zugang import Benutzerdatei
@@ -64,7 +65,7 @@ def test_ausschuss_reaches_no_datenpflege_and_no_unpublished_value_by_url(demo_d
     with Store.open(db) as store:
         tabelle = lies_tabelle(b"raum;indikator;stichtag;wert;zaehler;nenner\n0101;alq;31.12.2025;77,7;;\n",
                                "unveroeffentlicht.csv")
-        v = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
+        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
         werte_import.uebernehmen(store, v, "p.planer")                # vorläufig: not published
     benutzer = tmp_path / "benutzer.json"
     Benutzerdatei(benutzer).hinzufuegen("a.ausschuss", "ausschuss", "Ausschuss-Passwort-1")

@@ -55,11 +55,11 @@ def test_a_values_delivery_through_the_registry_checks_and_commits(store, config
     """The path of the command line and the page: check (nothing written), then one delivery."""
     from datetime import date
 
-    from fis.ingest import werte as werte_import
+    from fis.ingest import zuordnung as zuordnung_import
     from fis.ingest.lesen import lies_tabelle
     raum = store.load_raeume(date(2024, 12, 31), 1)["raum_id"].iloc[0]
     daten = f"raum;indikator;stichtag;wert\n{raum};bev_gesamt;31.12.2024;4711\n".encode()
-    z = werte_import.Zuordnung.aus_dict({"format": "lang", "raum": "raum", "indikator": "indikator",
+    z = zuordnung_import.Zuordnung.aus_dict({"format": "lang", "raum": "raum", "indikator": "indikator",
                                           "stichtag": "stichtag", "wert": "wert"})
     auftrag = Auftrag(store, config, daten, "w.csv", "tester", tabelle=lies_tabelle(daten, "w.csv"),
                       werte_zuordnung=z)

@@ -10,6 +10,7 @@ import pytest
 
 from fis.config import load_config
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
 from fis.monitoring import compute_aggregate
 from fis.store import Store
@@ -78,7 +79,7 @@ def test_mss_2021_at_december_2020_is_refused_for_the_scheme(berlin, tmp_path):
     store = Store.open(copy)
     try:
         data = (REAL / "berlin-mss" / "mss2021_wfs" / "mss_2021_index_indikatoren.csv").read_bytes()
-        z = werte_import.Zuordnung.aus_dict(__import__("yaml").safe_load(
+        z = zuordnung_import.Zuordnung.aus_dict(__import__("yaml").safe_load(
             (BEISPIEL / "zuordnungen" / "mss_2021_wfs.yaml").read_text(encoding="utf-8")))
         v = werte_import.vorbereiten(store, lies_tabelle(data, "mss.csv"), z, stichtag=date(2020, 12, 31))
         fehler = {p.pruefung: p.meldung for p in v.bericht.fehler}

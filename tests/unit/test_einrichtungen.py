@@ -318,10 +318,11 @@ def test_a_redelivered_register_changes_only_what_changed(klein, config):
 def test_a_value_delivery_for_a_versorgungsgrad_is_refused(klein, config):
     """Places come with the register: a value file with a Versorgungsgrad column says so and writes nothing."""
     from fis.ingest import werte as werte_import
+    from fis.ingest import zuordnung as zuordnung_import
     from fis.ingest.lesen import lies_tabelle
     _register(klein, config)
     vorher = klein.content_hash()
     tabelle = lies_tabelle(b"raum;indikator;stichtag;wert\n0101;versorgung_u3;31.12.2018;50\n", "v.csv")
-    v = werte_import.vorbereiten(klein, tabelle, werte_import.vorschlag(tabelle, klein.load_indikatoren()))
+    v = werte_import.vorbereiten(klein, tabelle, zuordnung_import.vorschlag(tabelle, klein.load_indikatoren()))
     assert not v.uebernehmbar and "aus dem Einrichtungsregister und der Zielgruppe berechnet" in v.bericht.als_text()
     assert klein.content_hash() == vorher

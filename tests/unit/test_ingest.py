@@ -10,6 +10,7 @@ import pytest
 
 from fis.ingest import katalog as katalog_import
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import wert_historie, zuruecknehmen
 from fis.ingest.zahlen import dezimalstil, parse_datum, parse_zahlen
@@ -19,7 +20,7 @@ KOPF = "raum;indikator;stichtag;wert;zaehler;nenner\n"
 
 def _vorbereiten(store, text: str, encoding="utf-8", **kw):
     tabelle = lies_tabelle(text.encode(encoding), "lieferung.csv")
-    z = werte_import.vorschlag(tabelle, store.load_indikatoren())
+    z = zuordnung_import.vorschlag(tabelle, store.load_indikatoren())
     return werte_import.vorbereiten(store, tabelle, z, **kw)
 
 
@@ -79,7 +80,7 @@ def test_checks_name_rows_and_suggest_fixes(store):
 
 def test_leading_zeros_can_be_restored(store):
     tabelle = lies_tabelle((KOPF + "101;alq;31.12.2025;5,0;;\n").encode(), "x.csv")
-    z = replace(werte_import.vorschlag(tabelle, store.load_indikatoren()), fuehrende_nullen=True)
+    z = replace(zuordnung_import.vorschlag(tabelle, store.load_indikatoren()), fuehrende_nullen=True)
     v = werte_import.vorbereiten(store, tabelle, z)
     assert v.bericht.ok and v.werte["raum_id"].tolist() == ["0101"]
 
@@ -117,7 +118,7 @@ def test_commit_supersede_history_and_rollback(store):
 
 def test_wide_format_with_numerator_and_denominator_columns(store):
     tabelle = lies_tabelle(b"Nr;SGB II;EW;Arbeitslose\n0101;125;1.000;50\n0102;0;0;0\n", "breit.csv")
-    z = werte_import.Zuordnung.aus_dict({"format": "breit", "raum": "Nr", "nullzeilen_fehlend": True, "spalten": {
+    z = zuordnung_import.Zuordnung.aus_dict({"format": "breit", "raum": "Nr", "nullzeilen_fehlend": True, "spalten": {
         "sgb2_quote": {"zaehler": "SGB II", "nenner": "EW"}, "alq": {"wert": "Arbeitslose"}}})
     v = werte_import.vorbereiten(store, tabelle, z, stichtag=date(2025, 12, 31))
     assert "Nullzeilen als fehlend" in [p.pruefung for p in v.bericht.hinweise]

@@ -13,6 +13,7 @@ from fis.cli import main
 from fis.config import config_ordner, db_path, load_config
 from fis.einrichtung import Antworten, EinrichtungsFehler, aktivieren, einrichten, vorbereiten
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.lagebild import compute_lagebild
 from fis.monitoring import lade_aggregat
@@ -147,9 +148,9 @@ def test_the_active_city_is_what_app_and_cli_open_unless_the_environment_says_ot
 def _pruefen(db: Path, datei: Path, blatt: str | None = None, stichtag: date | None = None, **aenderungen):
     store = Store.open(db)
     tabelle = lies_tabelle(datei.read_bytes(), datei.name, blatt)
-    z, treffer = werte_import.vorschlag_mit_treffern(tabelle, store.load_indikatoren(), store.load_raeume())
+    z, treffer = zuordnung_import.vorschlag_mit_treffern(tabelle, store.load_indikatoren(), store.load_raeume())
     if aenderungen:
-        z = werte_import.Zuordnung.aus_dict({**z.als_dict(), **aenderungen})
+        z = zuordnung_import.Zuordnung.aus_dict({**z.als_dict(), **aenderungen})
     return store, tabelle, z, treffer, werte_import.vorbereiten(store, tabelle, z, stichtag)
 
 
@@ -159,8 +160,8 @@ def test_a_sozialatlas_with_one_sheet_per_year_is_mapped_automatically(stadt_db,
         assert z.format == "breit" and z.raum == "Stadtteil" and z.stichtag == "Tabellenblatt"
         # one column in several roles: Einwohner is the value of bev_gesamt and the denominator of two shares
         assert z.spalten["bev_gesamt"].wert == "Einwohner"
-        assert z.spalten["anteil_u18"] == werte_import.Spalten(zaehler="unter 18-Jährige", nenner="Einwohner")
-        assert z.spalten["anteil_65plus"] == werte_import.Spalten(zaehler="65 Jahre und älter", nenner="Einwohner")
+        assert z.spalten["anteil_u18"] == zuordnung_import.Spalten(zaehler="unter 18-Jährige", nenner="Einwohner")
+        assert z.spalten["anteil_65plus"] == zuordnung_import.Spalten(zaehler="65 Jahre und älter", nenner="Einwohner")
         assert z.spalten["sgb2_quote"].wert == "SGB-II-Quote"
         assert {(t.spalte, t.indikator_id, t.rolle) for t in treffer} >= {
             ("Einwohner", "anteil_u18", "nenner"), ("unter 18-Jährige", "anteil_u18", "zaehler")}
@@ -236,8 +237,8 @@ def test_ambiguous_names_and_contradicting_id_name_pairs_are_errors(tmp_path):
     datei.write_text("Gebiet;Einwohner\nNeustadt;100\nAltstadt;200\n12 Neustadt;300\n", encoding="utf-8")
     with Store.open(info["db"]) as store:
         tabelle = lies_tabelle(datei.read_bytes(), datei.name)
-        z = werte_import.vorschlag(tabelle, store.load_indikatoren(), store.load_raeume())
-        assert werte_import.stichtag_vorschlag(tabelle) == date(2024, 12, 31)   # offered, never applied
+        z = zuordnung_import.vorschlag(tabelle, store.load_indikatoren(), store.load_raeume())
+        assert zuordnung_import.stichtag_vorschlag(tabelle) == date(2024, 12, 31)   # offered, never applied
         with pytest.raises(ImportFehler, match="keine Stichtag-Spalte"):
             werte_import.vorbereiten(store, tabelle, z)
         v = werte_import.vorbereiten(store, tabelle, z, date(2024, 12, 31))
@@ -272,8 +273,8 @@ def test_the_mapping_yaml_is_the_same_for_browser_and_cli(stadt_db, tmp_path, ca
     out = capsys.readouterr().out
     assert "„Einwohner“ → Anteil Minderjähriger (anteil_u18), Nenner" in out
     assert "Stichtag aus „Tabellenblatt“" in out
-    z = werte_import.Zuordnung.aus_yaml(yaml_datei.read_text(encoding="utf-8"))
-    assert werte_import.Zuordnung.aus_yaml(z.als_yaml()) == z and z.blatt == "*"
+    z = zuordnung_import.Zuordnung.aus_yaml(yaml_datei.read_text(encoding="utf-8"))
+    assert zuordnung_import.Zuordnung.aus_yaml(z.als_yaml()) == z and z.blatt == "*"
     assert main(["import", str(atlas), "--db", str(stadt_db), "--zuordnung", str(yaml_datei),
                  "--veroeffentlichen"]) == 0
     assert "Übernommen als Lieferung" in capsys.readouterr().out
@@ -305,11 +306,11 @@ def test_berlin_set_up_as_a_new_city_from_the_official_files(tmp_path, capsys):
     with Store.open(ziel / "fis.duckdb") as store:
         assert store.load_raeume().groupby("ebene").size().to_dict() == {1: 542, 2: 12, 3: 1}
         tabelle = lies_tabelle(mss.read_bytes(), mss.name)
-        z = werte_import.vorschlag(tabelle, store.load_indikatoren(), store.load_raeume())
+        z = zuordnung_import.vorschlag(tabelle, store.load_indikatoren(), store.load_raeume())
         assert (z.raum, z.raum_name, z.stichtag) == ("PLR_ID", "PLR_NAME", "ZEIT")
         with pytest.raises(ImportFehler, match="Keine Spalte ließ sich einem Indikator"):
             werte_import.vorbereiten(store, tabelle, z)          # English/short headers: the user maps them
-        z = werte_import.Zuordnung.aus_dict({**z.als_dict(), "fehlwerte": ["-9999"], "spalten": {
+        z = zuordnung_import.Zuordnung.aus_dict({**z.als_dict(), "fehlwerte": ["-9999"], "spalten": {
             "bev_gesamt": {"wert": "EW"}, "alq": {"wert": "S1"}, "kinderarmut": {"wert": "S4"}}})
         v = werte_import.vorbereiten(store, tabelle, z)
         fehler = {p.pruefung: p.meldung for p in v.bericht.fehler}
@@ -317,7 +318,7 @@ def test_berlin_set_up_as_a_new_city_from_the_official_files(tmp_path, capsys):
         assert "12500926: „Wittenau Mitte“ in der Datei, „Wittenau Süd“ laut Raumgliederung" in fehler[
             "Kennung und Name widersprechen sich"]
         # without the name check the delivery is fine: 31.12.2020 from ZEIT = 202012
-        v = werte_import.vorbereiten(store, tabelle, werte_import.Zuordnung.aus_dict(
+        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.Zuordnung.aus_dict(
             {**z.als_dict(), "raum_name": None}))
         assert v.bericht.ok, v.bericht.als_text()
         assert set(v.werte["stichtag"]) == {date(2020, 12, 31)}

@@ -14,6 +14,7 @@ import pytest
 
 from fis.cli import main
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
 
@@ -168,7 +169,7 @@ def test_concurrent_imports_are_serialised(demo_copy):
             text = "raum;indikator;stichtag;wert\n" + "".join(
                 f"{r};{indikator};31.12.2025;{i % 7 + 1}\n" for i, r in enumerate(RAEUME))
             tabelle = lies_tabelle(text.encode(), f"{indikator}.csv")
-            v = werte_import.vorbereiten(s, tabelle, werte_import.vorschlag(tabelle, s.load_indikatoren()))
+            v = werte_import.vorbereiten(s, tabelle, zuordnung_import.vorschlag(tabelle, s.load_indikatoren()))
             ids.append(werte_import.uebernehmen(s, v, indikator))
         except Exception as exc:  # collected and asserted below
             errors.append(exc)

@@ -18,6 +18,7 @@ from fis.format import dateiname_sicher, upload_name
 from fis.ingest import katalog as katalog_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.arten import lieferungen_tabelle
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import (
@@ -41,7 +42,7 @@ HTML = "<img src=x onerror=alert(1)>"
 
 def _liefern(store, text: str, wer=PLANUNG) -> int:
     tabelle = lies_tabelle(text.encode(), "lieferung.csv")
-    v = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
+    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
     assert v.bericht.ok, v.bericht.als_text()
     return werte_import.uebernehmen(store, v, wer)
 
@@ -106,7 +107,7 @@ def test_migration_counts_earlier_deliveries_as_published(demo):
 def test_every_writing_function_checks_the_role_before_it_writes(store):
     vorher = store.content_hash()
     tabelle = lies_tabelle((KOPF + "0101;alq;31.12.2025;4,0;;\n").encode(), "x.csv")
-    v = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
+    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
     for wer in (AUSSCHUSS, LEITUNG, ADMIN):
         with pytest.raises(KeinZugriff, match="darf nicht Lieferungen hochladen"):
             werte_import.uebernehmen(store, v, wer)
@@ -184,7 +185,7 @@ def test_malicious_ids_are_data_never_sql(store):
     tabelle = lies_tabelle((KOPF + f'"{SQL}";alq;31.12.2024;5,0;;\n0101;"{SQL}";31.12.2024;5,0;;\n').encode(),
                            "x.csv")
     assert tabelle.daten["raum"].iloc[0] == SQL and tabelle.daten["indikator"].iloc[1] == SQL
-    v = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
+    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
     assert not v.bericht.ok
     assert {p.pruefung for p in v.bericht.fehler} >= {"Unbekannter Raum", "Unbekannter Indikator"}
     k = katalog_import.vorbereiten(store, f'indikator_id;name\n"{SQL}";Böse\n'.encode(), "k.csv", 3)

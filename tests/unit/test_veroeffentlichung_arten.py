@@ -128,6 +128,7 @@ def test_unpublished_product_texts_are_invisible_to_the_public(store):
 
 def test_published_values_of_an_unpublished_new_indicator_stay_hidden(store, config):
     from fis.ingest import werte as werte_import
+    from fis.ingest import zuordnung as zuordnung_import
     from fis.ingest.lesen import lies_tabelle
     katalog = yaml.safe_load((DEFAULT_CONFIG_DIR / "indikatoren.yaml").read_text(encoding="utf-8"))
     neu = dict(katalog["indikatoren"][1], id="neu_quote", name="Neuer Indikator", kurzname="Neu")
@@ -136,7 +137,7 @@ def test_published_values_of_an_unpublished_new_indicator_stay_hidden(store, con
     katalog_import.uebernehmen(store, v, "p.planer")                 # not published
     tabelle = lies_tabelle(b"raum;indikator;stichtag;wert;zaehler;nenner\n0101;neu_quote;31.12.2024;10,0;50;500\n",
                            "neu.csv")
-    w = werte_import.vorbereiten(store, tabelle, werte_import.vorschlag(tabelle, store.load_indikatoren()))
+    w = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
     veroeffentlichen(store, werte_import.uebernehmen(store, w, "p.planer"), "p.planer")   # values published
     m = lade_monitoring(_oeffentlich(store), config)                   # no error, no orphan
     assert "neu_quote" not in set(m.werte["indikator_id"])

@@ -11,6 +11,7 @@ from fis import palette
 from fis.ampel import Ampel
 from fis.format import fmt_zahl
 from fis.ingest import werte as werte_import
+from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag
 from fis.ingest.lesen import ALLE_BLAETTER, ImportFehler, excel_blaetter, ist_excel, lies_tabelle, max_bytes
 from ui import cache
@@ -104,12 +105,12 @@ def _zuordnung(store, tabelle, dateiname: str, blatt, kopf):
     hochgeladen = st.file_uploader("Zuordnung aus YAML-Datei laden (optional)", type=["yaml", "yml"],
                                    key=upload_key("dp_zuordnung_datei"))
     try:
-        gemerkt = werte_import.gemerkte_zuordnung(store, tabelle)
+        gemerkt = zuordnung_import.gemerkte_zuordnung(store, tabelle)
     except ImportFehler:
         gemerkt = None          # a saved mapping of an older version: start from the suggestion
     if hochgeladen is not None:
         try:
-            z = werte_import.Zuordnung.aus_yaml(hochgeladen.getvalue(), f"„{hochgeladen.name}“")
+            z = zuordnung_import.Zuordnung.aus_yaml(hochgeladen.getvalue(), f"„{hochgeladen.name}“")
         except ImportFehler as exc:
             st.error(str(exc))
             return None
@@ -119,7 +120,7 @@ def _zuordnung(store, tabelle, dateiname: str, blatt, kopf):
         quelle, z = gemerkt
         st.info(f"Gespeicherte Zuordnung der Quelle „{quelle}“ wird verwendet.", icon=":material/history:")
     else:
-        z, treffer = werte_import.vorschlag_mit_treffern(tabelle, katalog, raeume)
+        z, treffer = zuordnung_import.vorschlag_mit_treffern(tabelle, katalog, raeume)
         quelle = ""
     key = f"dp_{tabelle.sha256[:10]}_{tabelle.kopfzeile}_{blatt or ''}_{hochgeladen.name if hochgeladen else ''}"
     st.markdown("#### Spaltenzuordnung")
@@ -146,7 +147,7 @@ def _zuordnung(store, tabelle, dateiname: str, blatt, kopf):
                     "Sicherheit", min_value=0.0, max_value=1.0, format="percent")})
     status, weitere = _optionen(z, key)
     try:
-        zuordnung = werte_import.Zuordnung.aus_dict({
+        zuordnung = zuordnung_import.Zuordnung.aus_dict({
             "format": fmt, "raum": raum, "raum_name": raum_name, "stichtag": spalte_stichtag, **rollen, **weitere,
             "blatt": blatt, "kopfzeile": int(kopf) or None})
     except ImportFehler as exc:
@@ -162,7 +163,7 @@ def _zuordnung(store, tabelle, dateiname: str, blatt, kopf):
 def _stichtag(tabelle, key: str):
     """The Stichtag of a file without a Stichtag column: chosen, never assumed (a suggestion from the file
     name or title is offered)."""
-    vorschlag_tag = werte_import.stichtag_vorschlag(tabelle)
+    vorschlag_tag = zuordnung_import.stichtag_vorschlag(tabelle)
     tag_key = f"{key}_stichtag"
     if vorschlag_tag and st.session_state.get(f"{key}_vorschlag_nehmen"):
         st.session_state[tag_key] = vorschlag_tag
@@ -202,7 +203,7 @@ def _spalten_breit(sp: list[str], z, katalog: pd.DataFrame, namen: dict[str, str
                "mehrerer Anteile.")
     rows = []
     for ind in katalog["indikator_id"]:
-        spec = z.spalten.get(ind, werte_import.Spalten())
+        spec = z.spalten.get(ind, zuordnung_import.Spalten())
         rows.append({"Indikator": namen[ind], "Wert": spec.wert or KEIN, "Zähler": spec.zaehler or KEIN,
                      "Nenner": spec.nenner or KEIN})
     grid = pd.DataFrame(rows)
