@@ -12,16 +12,10 @@ import pandas as pd
 
 from fis.config import Config
 from fis.controlling import count_ziele
+from fis.eckwerte import Eckwert, compute_eckwerte
 from fis.format import fmt_anzeige
 from fis.indizes import handlungsbedarf_klassen, index_indikatoren, lade_indexdaten
-from fis.monitoring import (
-    Eckwert,
-    Monitoringdaten,
-    compute_eckwerte,
-    describe_handlungsbedarf,
-    flag_handlungsbedarf,
-    lade_monitoring,
-)
+from fis.monitoring import Monitoringdaten, describe_handlungsbedarf, flag_handlungsbedarf, lade_monitoring
 from fis.store import Store
 
 

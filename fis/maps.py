@@ -23,9 +23,9 @@ import shapely
 from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import mapping, shape
 
+from fis.analysen import fmt_rang, karte_werte, veraenderung
 from fis.disclosure import GRUND_EINWOHNER, GRUND_FALLZAHL, GRUND_SEKUNDAER, anzeige
 from fis.format import fmt_anzeige, fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
-from fis.monitoring import fmt_rang, karte_werte, veraenderung
 from fis.palette import (
     BLUES,
     GRAU_FALLZAHL,

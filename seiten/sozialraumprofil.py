@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from fis.analysen import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 from fis.einordnung import bezug_indikator
 from fis.format import dativ, fmt_datum, fmt_zahl, md
-from fis.monitoring import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 from ui import cache, einordnung, einrichtungen, monitoring, sidebar
 from ui import links as deeplinks
 

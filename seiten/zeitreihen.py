@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from fis.analysen import gebietsreformen, trend_tabelle, zeitreihe_werte
 from fis.charts import kleine_vielfache, zeitreihe
 from fis.format import fmt_datum
-from fis.monitoring import TREND_METHODE, gebietsreformen, trend_tabelle, zeitreihe_werte
+from fis.monitoring import TREND_METHODE
 from ui import cache, links, monitoring, sidebar
 
 config = cache.config()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from fis.analysen import beschreibe_korrelation, zusammenhang
 from fis.charts import streudiagramm
 from fis.format import fmt_datum, fmt_zahl
-from fis.monitoring import beschreibe_korrelation, zusammenhang
 from ui import cache, links, monitoring, sidebar
 
 config = cache.config()

@@ -8,6 +8,7 @@ import pandas as pd
 
 from fis import versorgung as vs
 from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
+from fis.analysen import aehnliche, gebietsreformen, handlungsbedarf_profil, profil, profil_tabelle, zeitreihe_werte
 from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle, Zusammenfassung
 from fis.berichte.grafik import karte_mit_namen, lagekarte, png
 from fis.charts import ertrag_aufwand, indexbalken, zeitreihe
@@ -27,7 +28,6 @@ from fis.indizes import (
 )
 from fis.lagebild import compute_lagebild
 from fis.maps import anzeige_geometrien, kartenansicht
-from fis.monitoring import aehnliche, gebietsreformen, handlungsbedarf_profil, profil, profil_tabelle, zeitreihe_werte
 from fis.palette import gestaltung
 from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
 

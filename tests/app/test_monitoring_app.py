@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from fis.analysen import karte_werte, trend, zeitreihe_werte, zusammenhang
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl
-from fis.monitoring import karte_werte, trend, zeitreihe_werte, zusammenhang
 from tests.app.helfer import seite
 
 T = date(2024, 12, 31)

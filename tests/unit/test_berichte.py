@@ -15,6 +15,7 @@ import shapely
 from pypdf import PdfReader
 
 from fis import controlling as ctl
+from fis.analysen import profil
 from fis.berichte import Abschnitt, Bericht, Tabelle, pdf, png_seiten
 from fis.berichte.grafik import karte
 from fis.berichte.inhalte import abweichungsbericht, indexbericht, monitoringbericht, produktdatenblatt, steckbrief
@@ -22,7 +23,7 @@ from fis.format import fmt_wert, fmt_zahl
 from fis.indizes import berechne_aus, lade_indexdaten
 from fis.lagebild import compute_lagebild
 from fis.maps import GRAU_FALLZAHL, GRAU_GESPERRT, anzeige_geometrien, kartenansicht
-from fis.monitoring import einwohner_je_jahr, profil
+from fis.monitoring import einwohner_je_jahr
 from fis.produkte import datenblatt, datenblatt_tabellen, lade_produkte
 
 pytestmark = pytest.mark.langsam   # sets PDFs with Typst and renders maps

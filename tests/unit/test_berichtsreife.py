@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from fis import controlling as ctl
 from fis import palette
+from fis.analysen import profil
 from fis.berichte import Abschnitt, Bericht, Tabelle, _quer, pdf
 from fis.berichte.grafik import _beschriftung
 from fis.berichte.inhalte import abweichungsbericht, monitoringbericht, steckbrief
@@ -25,7 +26,7 @@ from fis.config import ConfigError, load_config
 from fis.einordnung import speichern
 from fis.lagebild import compute_lagebild
 from fis.maps import anzeige_geometrien, kartenansicht
-from fis.monitoring import lade_monitoring, profil
+from fis.monitoring import lade_monitoring
 from fis.store import LATEST_VERSION, Store
 
 pytestmark = pytest.mark.langsam   # sets PDFs with Typst
@@ -257,8 +258,8 @@ def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
 
 
 def test_a_trend_of_eight_bezirke_gives_every_line_its_own_colour(m):
+    from fis.analysen import zeitreihe_werte
     from fis.charts import zeitreihe
-    from fis.monitoring import zeitreihe_werte
     bezirke = sorted(m.raeume[(m.raeume["stichtag"] == T) & (m.raeume["ebene"] == 2)]["raum_id"])
     assert len(bezirke) == 8                                           # more than the six Okabe-Ito colours
     spec = zeitreihe(zeitreihe_werte(m, "kinderarmut", bezirke), m.meta("kinderarmut")).to_dict()

@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fis.analysen import profil, profil_tabelle
 from fis.datenstand import lade_stichtagsstaende, standard_stichtag, stichtagsstaende
 from fis.format import fmt_datum, jahre_vorher
 from fis.lagebild import compute_lagebild
-from fis.monitoring import abdeckung_pruefen, aggregate_levels, lade_monitoring, profil, profil_tabelle
+from fis.monitoring import abdeckung_pruefen, aggregate_levels, lade_monitoring
 from fis.store import Store
 from tests.teillieferung import STICHTAG, liefere_teil
 
@@ -152,7 +153,7 @@ def _geliefert() -> pd.DataFrame:
 def test_a_delivered_city_total_is_the_city_value_and_the_rest_is_not_assignable():
     out = aggregate_levels(_geliefert(), RAEUME, _katalog("geliefert"), 2).set_index("raum_id")
     assert out.at["S", "wert"] == 96_187 and out.at["S", "summe_teile"] == 96_182 and out.at["S", "geliefert"]
-    from fis.monitoring import gesamtwert_hinweis
+    from fis.analysen import gesamtwert_hinweis
     meta = pd.Series({"einheit": "Anzahl", "nachkommastellen": 0, "aggregation": "summe"})
     assert gesamtwert_hinweis(out.loc["S"], meta) == \
         "amtlicher Gesamtwert; Summe der Sozialräume: 96.182, nicht zuordenbar: 5"

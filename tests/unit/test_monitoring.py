@@ -9,7 +9,8 @@ import pytest
 
 from fis.config import HandlungsbedarfRegel
 from fis.disclosure import apply_suppression
-from fis.monitoring import compute_aggregate, compute_eckwerte, flag_handlungsbedarf
+from fis.eckwerte import compute_eckwerte
+from fis.monitoring import compute_aggregate, flag_handlungsbedarf
 
 T1, T2 = date(2018, 12, 31), date(2019, 12, 31)
 

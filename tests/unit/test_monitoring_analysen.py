@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fis.analysen import aehnliche, karte_werte, profil, trend, veraenderung, zeitreihe_werte, zusammenhang
 from fis.disclosure import regeln, suppress
 from fis.maps import (
     GRAU_FALLZAHL,
@@ -20,19 +21,7 @@ from fis.maps import (
     palette,
     palette_veraenderung,
 )
-from fis.monitoring import (
-    Monitoringdaten,
-    aehnliche,
-    aggregate_levels,
-    hierarchy,
-    karte_werte,
-    lade_monitoring,
-    profil,
-    trend,
-    veraenderung,
-    zeitreihe_werte,
-    zusammenhang,
-)
+from fis.monitoring import Monitoringdaten, aggregate_levels, hierarchy, lade_monitoring
 
 T1, T2 = date(2018, 12, 31), date(2019, 12, 31)
 

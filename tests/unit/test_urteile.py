@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fis.analysen import fmt_rang, karte_werte, rangspanne
 from fis.config import STANDARD_AMPEL
 from fis.controlling import bewerte_ziele, lade_controlling, soll_ist
-from fis.monitoring import fmt_rang, karte_werte, lade_monitoring, rangspanne
+from fis.monitoring import lade_monitoring
 
 # --------------------------------------------------------------------------- ranks
 
@@ -44,7 +45,7 @@ def test_a_signed_indicator_gets_no_city_index(demo, config):
     m = lade_monitoring(demo, config, [ind])
     w = karte_werte(m, ind, m.stichtage[-1], 1)
     assert w["index"].isna().all()
-    from fis.monitoring import profil
+    from fis.analysen import profil
     p = profil(m, "0101", m.stichtage[-1]).set_index("indikator_id")
     assert pd.isna(p.at[ind, "index"]) and pd.notna(p.at[ind, "abweichung"])
 
