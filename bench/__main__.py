@@ -103,6 +103,7 @@ def seitenzeiten(wiederholungen: int) -> dict:
 
 def funktionen(db: Path, config_dir: Path) -> dict:
     from fis import controlling as ctl
+    from fis import hochrechnung
     from fis import indizes as idx
     from fis import produkte as prd
     from fis.berichte import inhalte, pdf
@@ -127,7 +128,7 @@ def funktionen(db: Path, config_dir: Path) -> dict:
         out["index_und_clustering_s"] = t_index + t_cluster
         out["index_gebiete"] = len(x)
         c, out["controlling_laden_s"] = _zeit(ctl.lade_controlling, store, m)
-        jahr = ctl.berichtsstand(c)[0]
+        jahr = hochrechnung.berichtsstand(c)[0]
         laeufe = [_zeit(ctl.bewerte_ziele, c, jahr, config.controlling) for _ in range(5)]
         bewertung = laeufe[0][0]
         out["soll_ist_ampel_s"] = statistics.median(d for _, d in laeufe)     # median of 5 runs
@@ -142,7 +143,7 @@ def funktionen(db: Path, config_dir: Path) -> dict:
                       config.produktkritik.portfolio_4, 2)
         out["abc_portfolio_s"] = t_p + time.perf_counter() - t
         out["produkte"] = len(k)
-        zeilen = ctl.haushaltszeilen(c, *ctl.berichtsstand(c, "Quartal"), config.controlling.haushalt)
+        zeilen = hochrechnung.haushaltszeilen(c, *hochrechnung.berichtsstand(c, "Quartal"), config.controlling.haushalt)
         t = time.perf_counter()
         bericht = inhalte.abweichungsbericht(store, config, c, bewertung, zeilen, "Quartal")
         out["pdf_abweichungsbericht_bytes"] = len(pdf(bericht))

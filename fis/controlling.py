@@ -6,19 +6,17 @@ Kennzahl, a base value, a target value (or a band) and a target date.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel, erste_regel
-from fis.format import fmt_datum, fmt_differenz, fmt_euro, fmt_prozent, fmt_wert
+from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
+from fis.format import fmt_differenz, fmt_wert
 from fis.monitoring import jahreswerte
 from fis.palette import AMPEL_SYMBOL
+from fis.zielbewertung import IST_MAX_ALTER, SollIst, soll_ist, soll_ist_jahre, soll_pfad, unguenstige_abweichung
 
 ZIELFELDER = ("Ergebnis/Wirkung", "Programm/Produkt", "Prozess/Struktur", "Ressourcen")
 
@@ -46,303 +44,6 @@ def count_ziele(ziele: pd.DataFrame, stichtag: date) -> pd.DataFrame:
 
 
 # =========================================================================== Soll-Ist
-
-
-
-def soll_pfad(basiswert: float, basisjahr: int, zielwert: float, zieljahr: int, jahr: int,
-              explizit: dict[int, float] | None = None) -> float:
-    """The Soll for ``jahr``: an explicit annual Soll if given, otherwise the straight path
-    from the base value (base year) to the target value (target year), constant after it."""
-    if explizit and jahr in explizit:
-        return float(explizit[jahr])
-    if zieljahr <= basisjahr or jahr >= zieljahr:
-        return float(zielwert)
-    if jahr <= basisjahr:
-        return float(basiswert)
-    return basiswert + (zielwert - basiswert) * (jahr - basisjahr) / (zieljahr - basisjahr)
-
-
-def unguenstige_abweichung(ist: float, soll: float, richtung: str,
-                           band_unten: float | None = None, band_oben: float | None = None) -> float:
-    """How far Ist lies on the wrong side: senken → Ist above Soll, steigern → below,
-    halten → outside the band. 0 when on track or better."""
-    if richtung == "halten":
-        unten = -np.inf if band_unten is None or pd.isna(band_unten) else band_unten
-        oben = np.inf if band_oben is None or pd.isna(band_oben) else band_oben
-        return float(max(unten - ist, ist - oben, 0.0))
-    d = ist - soll if richtung == "senken" else soll - ist
-    return float(max(d, 0.0))
-
-
-def grenze_verletzt(ist: float, ziel: dict) -> bool:
-    """True when Ist sits exactly on a strict band limit: 3 % misses „unter 3 %“ (but not „höchstens 3 %“)."""
-    if ziel.get("richtung") != "halten":
-        return False
-    oben, unten = ziel.get("band_oben"), ziel.get("band_unten")
-    return bool((ziel.get("band_oben_strikt") is True and oben is not None and not pd.isna(oben) and ist >= oben)
-                or (ziel.get("band_unten_strikt") is True and unten is not None and not pd.isna(unten)
-                    and ist <= unten))
-
-
-def bereich_text(ziel: dict, einheit: str, nk: int) -> str:
-    """The band in the decision's words: 'unter 3,0 %', 'mindestens 10 und höchstens 20'."""
-    grenzen = []
-    if not pd.isna(ziel.get("band_unten")):
-        wort = "über" if ziel.get("band_unten_strikt") is True else "mindestens"
-        grenzen.append(f"{wort} {fmt_wert(ziel['band_unten'], einheit, nk)}")
-    if not pd.isna(ziel.get("band_oben")):
-        wort = "unter" if ziel.get("band_oben_strikt") is True else "höchstens"
-        grenzen.append(f"{wort} {fmt_wert(ziel['band_oben'], einheit, nk)}")
-    return " und ".join(grenzen)
-
-
-def zielerreichungsgrad(ist: float, basiswert: float, zielwert: float) -> float:
-    """Share of the planned change achieved, in % (100 = target reached)."""
-    if pd.isna(zielwert) or zielwert == basiswert:
-        return np.nan
-    return (ist - basiswert) / (zielwert - basiswert) * 100
-
-
-@dataclass(frozen=True)
-class Prognose:
-    methode: str
-    jahre: tuple[int, ...]
-    zieljahr: int
-    wert: float
-    unten: float
-    oben: float
-    steigung: float
-    erreichbar: bool
-    punkte: tuple[tuple[int, float, float, float], ...]   # (jahr, wert, unten, oben) up to the target
-
-
-def prognose(reihe: pd.Series, zieljahr: int, ziel: dict, konfidenz: float = 0.8,
-             min_jahre: int = 3, ab_jahr: int | None = None) -> Prognose | None:
-    """Linear trend projection of annual Ist values (index = year) to ``zieljahr`` with a
-    prediction band (t distribution). Uses the years from ``ab_jahr`` on (the base year),
-    at least ``min_jahre``; None if there are too few years or the target year has passed."""
-    jahre, werte = _jahre_werte(reihe)
-    return _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, ab_jahr)
-
-
-def _jahre_werte(reihe: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Years and values of an annual series, missing values dropped, sorted by year."""
-    jahre = reihe.index.to_numpy(dtype=float)
-    werte = reihe.to_numpy(dtype=float, na_value=np.nan)
-    ok = ~np.isnan(werte)
-    reihenfolge = np.argsort(jahre[ok], kind="stable")
-    return jahre[ok][reihenfolge], werte[ok][reihenfolge]
-
-
-@lru_cache(maxsize=256)
-def _t_quantil(konfidenz: float, freiheitsgrade: int) -> float:
-    return float(stats.t.ppf((1 + konfidenz) / 2, freiheitsgrade))
-
-
-def _prognose(jahre: np.ndarray, werte: np.ndarray, zieljahr: int, ziel: dict, konfidenz: float,
-              min_jahre: int, ab_jahr: int | None) -> Prognose | None:
-    """:func:`prognose` on sorted years and values without gaps (numpy: thousands of goals per second)."""
-    if not len(jahre) or zieljahr <= int(jahre[-1]):
-        return None
-    if ab_jahr is not None:
-        nutz = jahre >= ab_jahr
-        x, y = jahre[nutz], werte[nutz]
-    else:
-        x, y = jahre, werte
-    if len(x) < min_jahre:
-        x, y = jahre[-min_jahre:], werte[-min_jahre:]
-    if len(x) < min_jahre or len(x) < 3:
-        return None
-    n = len(x)
-    xm, ym = x.mean(), y.mean()
-    sxx = float(((x - xm) ** 2).sum())
-    steigung = float(((x - xm) * (y - ym)).sum() / sxx)
-    achse = float(ym - steigung * xm)
-    resid = y - (achse + steigung * x)
-    s = float(np.sqrt((resid ** 2).sum() / (n - 2)))
-    t = _t_quantil(konfidenz, n - 2)
-    punkte = []
-    for jahr in range(int(x.max()), zieljahr + 1):
-        yhat = achse + steigung * jahr
-        halb = t * s * np.sqrt(1 + 1 / n + (jahr - xm) ** 2 / sxx)
-        punkte.append((jahr, float(yhat), float(yhat - halb), float(yhat + halb)))
-    _, wert, unten, oben = punkte[-1]
-    tol = 0.0 if pd.isna(ziel.get("toleranz")) else float(ziel["toleranz"])
-    richtung = ziel.get("richtung")
-    if richtung == "halten":
-        erreichbar = unguenstige_abweichung(wert, wert, "halten", ziel.get("band_unten"),
-                                            ziel.get("band_oben")) <= tol
-    else:
-        erreichbar = unguenstige_abweichung(wert, float(ziel["zielwert"]), richtung) <= tol
-    methode = (f"lineare Regression über die Ist-Werte {int(x.min())}–{int(x.max())} ({n} Jahre); "
-               f"Band: {konfidenz * 100:.0f}-%-Prognoseintervall")
-    return Prognose(methode, tuple(int(v) for v in x), zieljahr, float(wert), float(unten), float(oben),
-                    steigung, bool(erreichbar), tuple(punkte))
-
-
-@dataclass(frozen=True)
-class SollIst:
-    ziel_id: str
-    jahr: int | None                 # Ist year used
-    ist: float
-    soll: float
-    abweichung: float                # Ist − Soll
-    abweichung_prozent: float        # (Ist − Soll) / |Soll| × 100
-    unguenstig: float                # unfavourable deviation, ≥ 0
-    zielerreichung: float            # %
-    ampel: Ampel
-    regel: str
-    text: str
-    prognose: Prognose | None
-    status: str | None               # vorläufig / endgültig of the Ist
-
-
-def _stellen(einheit: str, nk: int, *werte) -> int:
-    """Enough decimals to show the tolerance (0,01 Pp needs two)."""
-    for w in werte:
-        if w is None or pd.isna(w) or w == 0:
-            continue
-        text = f"{abs(float(w)):.6f}".rstrip("0")
-        nk = max(nk, len(text.split(".")[1]) if "." in text else 0)
-    return min(nk, 4)
-
-
-def _betrag(x: float, einheit: str, nk: int) -> str:
-    """An unsigned difference; one more decimal where the shown one would read 0."""
-    while x and round(abs(x), nk) == 0 and nk < 4:
-        nk += 1
-    return fmt_differenz(abs(x), einheit, nk).lstrip("+±")
-
-
-IST_MAX_ALTER = 2    # years an Ist may lag behind the report year before it counts as missing
-
-
-def soll_ist(ziel: dict, reihe: pd.Series, berichtsjahr: int, regeln, explizit: dict[int, float] | None = None,
-             status: pd.Series | None = None, nachkommastellen: int = 1, konfidenz: float = 0.8,
-             min_jahre: int = 3, max_alter: int = IST_MAX_ALTER) -> SollIst:
-    """Soll-Ist of one goal for ``berichtsjahr``: the latest Ist up to that year against the
-    Soll of the same year, the Ampel from the rule table and a German sentence explaining it.
-    An Ist older than ``max_alter`` years (and not from the target year) counts as missing."""
-    jahre, werte = _jahre_werte(reihe)
-    return _soll_ist(ziel, jahre, werte, berichtsjahr, regeln, explizit,
-                     None if status is None else status.to_dict(), nachkommastellen, konfidenz, min_jahre, max_alter)
-
-
-def _soll_ist(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, regeln,
-              explizit: dict[int, float] | None, status: dict | None, nachkommastellen: int, konfidenz: float,
-              min_jahre: int, max_alter: int) -> SollIst:
-    """:func:`soll_ist` on sorted years and values without gaps."""
-
-    einheit = (ziel.get("einheit") or "").replace("EUR", "€")
-    zieljahr = pd.Timestamp(ziel["zieldatum"]).year
-    if berichtsjahr > zieljahr:
-        return _endstand(ziel, jahre, werte, berichtsjahr, zieljahr, status, nachkommastellen, max_alter)
-    bis = jahre <= berichtsjahr
-    jahre, werte = jahre[bis], werte[bis]
-    nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
-    basisjahr = int(ziel["basisjahr"])
-    band = ziel.get("richtung") == "halten"
-    if not len(jahre) or int(jahre[-1]) < min(berichtsjahr - max_alter, zieljahr):
-        jahr = None if not len(jahre) else int(jahre[-1])
-        regel = erste_regel(regeln, True, np.nan, None)
-        letzter = "" if jahr is None else f" (letzter Wert {fmt_wert(float(werte[-1]), einheit, nk)} für {jahr})"
-        return SollIst(ziel["ziel_id"], jahr, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, regel.farbe,
-                       regel.wenn, f"Kein aktueller Ist-Wert{letzter}; {regel.wenn}.", None, None)
-    jahr = int(jahre[-1])
-    ist = float(werte[-1])
-    if band:
-        soll = np.nan
-        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
-    else:
-        soll = soll_pfad(float(ziel["basiswert"]), basisjahr, float(ziel["zielwert"]), zieljahr, jahr, explizit)
-        unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
-    an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, ziel)
-    tol = ziel.get("toleranz")
-    tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
-    if an_grenze:
-        vielfache = 0.0 if tol > 0 else np.inf     # on a strict limit: a miss by nothing, judged by the tolerance
-    else:
-        vielfache = 0.0 if unguenstig <= 1e-12 else (unguenstig / tol if tol > 0 else np.inf)
-    prog = _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, basisjahr)
-    regel = erste_regel(regeln, False, vielfache, None if prog is None else prog.erreichbar)
-
-    ist_text = fmt_wert(ist, einheit, nk)
-    if band:
-        bereich = bereich_text(ziel, einheit, nk)
-        if an_grenze:
-            satz = f"Ist {ist_text} ({jahr}) liegt auf der Grenze und damit nicht im Zielbereich ({bereich})"
-        elif unguenstig == 0:
-            satz = f"Ist {ist_text} ({jahr}) liegt im Zielbereich ({bereich})"
-        else:
-            satz = (f"Ist {ist_text} ({jahr}) liegt {_betrag(unguenstig, einheit, nk)} außerhalb des "
-                    f"Zielbereichs ({bereich})")
-    else:
-        seite = "über" if ist > soll else ("unter" if ist < soll else "auf")
-        abstand = "" if seite == "auf" else f"{_betrag(ist - soll, einheit, nk)} "
-        pfad = "dem Zielwert" if jahr >= zieljahr else "dem Soll-Pfad"
-        satz = f"Ist {ist_text} liegt {abstand}{seite} {pfad} ({fmt_wert(soll, einheit, nk)} für {jahr})"
-    if unguenstig > 0 or an_grenze:
-        satz += ("; ohne Toleranz" if tol == 0 else
-                 f"; Toleranz {_betrag(tol, einheit, nk)} überschritten" if vielfache > 1 else
-                 f"; innerhalb der Toleranz von {_betrag(tol, einheit, nk)}")
-    elif not band:
-        satz += " – im Soll"
-    if prog is not None:
-        satz += (f"; Trend bis {prog.zieljahr}: {fmt_wert(prog.wert, einheit, nk)}"
-                 + ("" if prog.erreichbar else " – Ziel auf aktuellem Trend nicht erreichbar"))
-    abw = ist - soll
-    st = None if status is None else status.get(jahr)
-    return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
-                   unguenstig, zielerreichungsgrad(ist, float(ziel["basiswert"]), ziel.get("zielwert", np.nan))
-                   if not band else np.nan, regel.farbe, regel.wenn, satz + ".", prog, st)
-
-
-def _endstand(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, zieljahr: int,
-              status: dict | None, nachkommastellen: int, max_alter: int) -> SollIst:
-    """A goal past its Zieldatum is judged once, at the Zieldatum, and that judgement stands: the Ist
-    of the target year (or the latest before it, at most ``max_alter`` years older) against the target,
-    within the tolerance → „erreicht“ (grün), else „verfehlt“ (rot). Later Ist values are named for
-    information only; they cannot turn a missed goal green."""
-
-    einheit = (ziel.get("einheit") or "").replace("EUR", "€")
-    nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
-    datum = fmt_datum(pd.Timestamp(ziel["zieldatum"]).date())
-    spaeter = [(int(j), float(w)) for j, w in zip(jahre, werte, strict=True) if zieljahr < j <= berichtsjahr]
-    info = (f" Später (nur zur Information): {fmt_wert(spaeter[-1][1], einheit, nk)} ({spaeter[-1][0]})."
-            if spaeter else "")
-    bis = jahre <= zieljahr
-    jahre, werte = jahre[bis], werte[bis]
-    band = ziel.get("richtung") == "halten"
-    if not len(jahre) or int(jahre[-1]) < zieljahr - max_alter:
-        return SollIst(ziel["ziel_id"], None, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, Ampel.GRAU,
-                       "Zieldatum abgelaufen, kein Ist-Wert dazu",
-                       f"Zieldatum {datum} abgelaufen; zum Zieldatum gibt es keinen Ist-Wert, die Zielerreichung "
-                       f"lässt sich nicht feststellen.{info}", None, None)
-    jahr, ist = int(jahre[-1]), float(werte[-1])
-    tol = ziel.get("toleranz")
-    tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
-    if band:
-        soll = np.nan
-        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
-        gegen = f"Zielbereich {bereich_text(ziel, einheit, nk)}"
-    else:
-        soll = float(ziel["zielwert"])
-        unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
-        gegen = f"Zielwert {fmt_wert(soll, einheit, nk)}"
-    an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, ziel)
-    erreicht = (unguenstig <= tol + 1e-12) and not (an_grenze and tol == 0)
-    wort = "erreicht" if erreicht else "verfehlt"
-    wie = ("" if unguenstig <= 1e-12 and not an_grenze else
-           " (auf der Grenze)" if an_grenze else
-           f" ({_betrag(unguenstig, einheit, nk)} daneben"
-           + (", innerhalb der Toleranz)" if erreicht else f", Toleranz {_betrag(tol, einheit, nk)})"))
-    text = (f"Zieldatum {datum} abgelaufen: Ziel {wort}{wie} – Ist {fmt_wert(ist, einheit, nk)} ({jahr}) gegen "
-            f"{gegen}. Dieses Urteil gilt endgültig.{info}")
-    abw = ist - soll
-    st = None if status is None else status.get(jahr)
-    return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
-                   unguenstig, np.nan if band else zielerreichungsgrad(ist, float(ziel["basiswert"]), soll),
-                   Ampel.GRUEN if erreicht else Ampel.ROT, f"Zieldatum abgelaufen: Ziel {wort}", text, None, st)
 
 
 # =========================================================================== data of all goals
@@ -488,7 +189,7 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
             rows.append({"ziel_id": z["ziel_id"], "ampel_eigen": None})
             continue
         jahre, werte, status = reihen.get(z["ziel_id"], leer)
-        si = _soll_ist(z, jahre, werte, berichtsjahr, cfg.ampel, soll.get(z["ziel_id"], {}), status,
+        si = soll_ist_jahre(z, jahre, werte, berichtsjahr, cfg.ampel, soll.get(z["ziel_id"], {}), status,
                        c.nachkommastellen.get(z["ziel_id"], 1), cfg.prognose_konfidenz, cfg.prognose_min_jahre,
                        IST_MAX_ALTER)
         rows.append({"ziel_id": si.ziel_id, "jahr": si.jahr, "ist": si.ist, "soll": si.soll,
@@ -579,82 +280,6 @@ def zielbaum(ziele: pd.DataFrame) -> pd.DataFrame:
 
 # =========================================================================== budget lines
 
-@dataclass(frozen=True)
-class Hochrechnung:
-    linear: float
-    saisonal: float | None
-    ist_kumuliert: float
-    monate: int
-
-
-def hochrechnung(monate: pd.Series, vorjahr: pd.Series | None = None) -> Hochrechnung:
-    """Year-end projection of monthly Ist (index = month 1..m): linear = Σ Ist ÷ m × 12;
-    seasonal = Σ Ist ÷ (share of the previous year's total reached by month m)."""
-    monate = monate.sort_index()
-    m = int(monate.index.max())
-    kum = float(monate.sum())
-    saisonal = None
-    if vorjahr is not None and len(vorjahr.dropna()) == 12 and vorjahr.sum() != 0:
-        anteil = float(vorjahr.sort_index().loc[:m].sum() / vorjahr.sum())
-        if anteil > 0:
-            saisonal = kum / anteil
-    return Hochrechnung(kum / m * 12, saisonal, kum, m)
-
-
-def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.DataFrame:
-    """Every budget line (product × NKF line) with monthly Ist in ``jahr``: Ist up to
-    ``monat``, year-end projection (configured method) against the Ansatz, Ampel and text.
-    Amounts as in the plan (Erträge +, Aufwendungen −); the deviation is judged by its
-    effect: more expense or less income is unfavourable."""
-    t = c.tep
-    ampelregeln = regel.regeln()
-    pos = c.positionen.set_index("position_nr")
-    ist = t[(t["jahr"] == jahr) & (t["wertart"] == "Ist") & (t["monat"].between(1, monat))]
-    vj = t[(t["jahr"] == jahr - 1) & (t["wertart"] == "Ist") & (t["monat"] >= 1)]
-    ansatz = t[(t["jahr"] == jahr) & (t["wertart"] == "Ansatz") & (t["monat"] == 0)].set_index(
-        ["produkt_nr", "position_nr"])["betrag"]
-    namen = c.produkte.set_index("nr")
-    rows = []
-    for (nr, p), g in ist.groupby(["produkt_nr", "position_nr"]):
-        if int(g["monat"].max()) < monat:
-            continue
-        v = vj[(vj["produkt_nr"] == nr) & (vj["position_nr"] == p)].set_index("monat")["betrag"]
-        h = hochrechnung(g.set_index("monat")["betrag"], v if len(v) == 12 else None)
-        methode = regel.methode if (regel.methode == "linear" or h.saisonal is not None) else "linear"
-        wert = h.saisonal if methode == "saisonal" else h.linear
-        a = ansatz.get((nr, p), np.nan)
-        abw = wert - a
-        unguenstig = max(-abw, 0.0)          # expenses are negative: more negative = worse; income: less = worse
-        prozent = unguenstig / abs(a) * 100 if a else np.nan
-        # the same rule engine as the goals: the deviation in % of the Ansatz, 0 below the Mindestbetrag
-        wesentlich = 0.0 if unguenstig < regel.mindestbetrag else (prozent if a else np.inf)
-        farbe = Ampel(erste_regel(ampelregeln, bool(pd.isna(a)), wesentlich, None).farbe)
-        art = pos.at[p, "art"] if p in pos.index else ""
-        wort = "Aufwand" if art == "Aufwand" else "Ertrag"
-        richtung = ("über" if abs(wert) > abs(a) else "unter") if not pd.isna(a) else ""
-        mname = "saisonal nach dem Monatsprofil des Vorjahres" if methode == "saisonal" else "linear"
-        text = (f"{wort} hochgerechnet {fmt_euro(abs(wert))} ({mname}; Ist Januar–{MONATE[monat - 1]} "
-                f"{fmt_euro(abs(h.ist_kumuliert))}) liegt {fmt_prozent(abs(abw) / abs(a) * 100)} {richtung} "
-                f"dem Ansatz von {fmt_euro(abs(a))}" if not pd.isna(a) else "kein Ansatz für dieses Jahr")
-        if farbe in ABWEICHEND:
-            schwelle = regel.gelb_prozent if farbe == Ampel.GELB else regel.rot_prozent
-            text += f"; Schwelle {fmt_prozent(schwelle)} überschritten"
-        rows.append({"produkt_nr": nr, "produkt": namen.at[nr, "name"] if nr in namen.index else nr,
-                     "position_nr": int(p), "position": pos.at[p, "bezeichnung"] if p in pos.index else str(p),
-                     "art": art, "ist_kumuliert": h.ist_kumuliert, "hochrechnung": wert,
-                     "hochrechnung_linear": h.linear, "hochrechnung_saisonal": h.saisonal,
-                     "methode": methode, "ansatz": a, "abweichung": abw, "abweichung_prozent": prozent,
-                     "ampel": farbe, "text": text + "."})
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return out
-    return out.assign(fachbereich=out["produkt_nr"].map(c.org["fachbereich"]).fillna("ohne Zuordnung"),
-                      dezernat=out["produkt_nr"].map(c.org["dezernat"]).fillna("ohne Zuordnung"))
-
-
-MONATE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")
-
 
 # =========================================================================== scenarios
 
@@ -704,24 +329,6 @@ def smart_pruefung(ziel: dict, basis_ist: float | None = None) -> list[str]:
 
 
 # =========================================================================== the Abweichungsbericht
-
-RHYTHMEN = {"Quartal": "Quartal – Verwaltungsvorstand und Ausschuss (nach Dezernat und Fachbereich)",
-            "Monat": "Monat – Fachbereichsleitung (nach Fachbereich und Produkt)"}
-
-
-def berichtsstand(c: Controllingdaten, rhythmus: str = "Monat") -> tuple[int, int]:
-    """(year, month) of the latest monthly budget Ist; for "Quartal" the last complete quarter."""
-    ist = c.tep[(c.tep["wertart"] == "Ist") & (c.tep["monat"] >= 1)]
-    if ist.empty:
-        heute = date.today()
-        return heute.year, 12
-    jahr = int(ist["jahr"].max())
-    monat = int(ist.loc[ist["jahr"] == jahr, "monat"].max())
-    if rhythmus == "Quartal":
-        monat -= monat % 3
-        if monat == 0:
-            jahr, monat = jahr - 1, 12
-    return jahr, monat
 
 
 def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.DataFrame,
@@ -844,11 +451,6 @@ def szenariotabelle(fan: pd.DataFrame, d: Zieldetail) -> pd.DataFrame:
         rows.append({"Szenario": r.szenario, "Jahr": int(r.jahr), "Wert": fmt_wert(r.wert, d.einheit, d.stellen),
                      "Ziel erreicht": "–" if erreicht is None else ("ja" if erreicht else "nein")})
     return pd.DataFrame(rows)
-
-
-def berichtsdatum(jahr: int, monat: int) -> date:
-    """The last day of the reporting month."""
-    return date(jahr, monat, calendar.monthrange(jahr, monat)[1])
 
 
 def berichtstabelle(bericht: pd.DataFrame, mit_gruppen: bool = False) -> pd.DataFrame:

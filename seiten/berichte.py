@@ -4,7 +4,7 @@ import dataclasses
 
 import streamlit as st
 
-from fis import controlling as ctl
+from fis import hochrechnung
 from fis.berichte import pdf
 from fis.berichte.arten import BERICHTSARTEN, Berichtsauftrag, steckbrief_gebiete
 from fis.format import dateiname_sicher, fmt_datum, md
@@ -24,11 +24,11 @@ st.caption("PDF mit Titelblatt (Stadt, Stichtag, Datenstand, letzte Lieferung), 
 art = st.radio("Bericht", list(BERICHTSARTEN), format_func=lambda a: BERICHTSARTEN[a].titel, horizontal=True,
                key="ber_art")
 if art == "abweichungsbericht":
-    rhythmus = st.segmented_control("Rhythmus", list(ctl.RHYTHMEN), default="Quartal", key="ber_rhythmus",
-                                    format_func=ctl.RHYTHMEN.get) or "Quartal"
-    jahr, monat = ctl.berichtsstand(cache.controlling(version), rhythmus)
+    rhythmus = st.segmented_control("Rhythmus", list(hochrechnung.RHYTHMEN), default="Quartal", key="ber_rhythmus",
+                                    format_func=hochrechnung.RHYTHMEN.get) or "Quartal"
+    jahr, monat = hochrechnung.berichtsstand(cache.controlling(version), rhythmus)
     auftrag = Berichtsauftrag(stichtag=auswahl.stichtag, rhythmus=rhythmus)
-    st.caption(f"Berichtsstand Haushalt: {fmt_datum(ctl.berichtsdatum(jahr, monat))} · Ziele: Berichtsjahr "
+    st.caption(f"Berichtsstand Haushalt: {fmt_datum(hochrechnung.berichtsdatum(jahr, monat))} · Ziele: Berichtsjahr "
                f"{auswahl.stichtag.year} (Jahr des Stichtags links)")
 elif art == "steckbrief":
     ebenen = sorted(e for e in m.ebenen if e < m.top)

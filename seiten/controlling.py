@@ -3,8 +3,9 @@
 import streamlit as st
 
 from fis.ampel import ABWEICHEND, Ampel
-from fis.controlling import MONATE, RHYTHMEN, abweichungsbericht, berichtsdatum, berichtsstand
+from fis.controlling import abweichungsbericht
 from fis.format import fmt_datum, fmt_euro, fmt_prozent
+from fis.hochrechnung import MONATE, RHYTHMEN, berichtsdatum, berichtsstand
 from ui import cache, controlling, sidebar
 
 config = cache.config()

@@ -4,8 +4,9 @@ import streamlit as st
 
 from fis.ampel import REIHENFOLGE
 from fis.charts import zielverlauf
-from fis.controlling import ZIELFELDER, berichtsstand, szenarien, zielbaum, zieldetail
+from fis.controlling import ZIELFELDER, szenarien, zielbaum, zieldetail
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl, md
+from fis.hochrechnung import berichtsstand
 from ui import cache, controlling, links, sidebar
 from ui import ziele as bearbeiten
 from ui.zugang import darf_aktuell

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import controlling as ctl
-from fis import datenstand
+from fis import datenstand, hochrechnung
 from fis import indizes as idx
 from fis import produkte as prd
 from fis import versorgung as vs
@@ -214,7 +214,7 @@ def bewertung(version: str, jahr: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def haushaltszeilen(version: str, jahr: int, monat: int) -> pd.DataFrame:
-    return ctl.haushaltszeilen(controlling(version), jahr, monat, config().controlling.haushalt)
+    return hochrechnung.haushaltszeilen(controlling(version), jahr, monat, config().controlling.haushalt)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -17,6 +17,7 @@ from typing import Protocol
 import pandas as pd
 
 from fis import controlling as ctl
+from fis import hochrechnung
 from fis.berichte import Bericht, inhalte
 from fis.config import Config
 from fis.indizes import index_indikatoren, lade_indexdaten
@@ -65,7 +66,7 @@ class DirekteQuelle:
         return ctl.bewerte_ziele(self.controlling(), jahr, self.config.controlling)
 
     def haushaltszeilen(self, jahr: int, monat: int) -> pd.DataFrame:
-        return ctl.haushaltszeilen(self.controlling(), jahr, monat, self.config.controlling.haushalt)
+        return hochrechnung.haushaltszeilen(self.controlling(), jahr, monat, self.config.controlling.haushalt)
 
     def lagebild(self, stichtag: date, ebene: int):
         return compute_lagebild(self.store, self.config, stichtag, ebene, self.monitoring())
@@ -108,7 +109,7 @@ class Berichtsart:
 
 def _abweichungsbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
     c = q.controlling()
-    jahr, monat = ctl.berichtsstand(c, a.rhythmus)
+    jahr, monat = hochrechnung.berichtsstand(c, a.rhythmus)
     ziel_jahr = a.jahr or (a.stichtag.year if a.stichtag else jahr)      # as on the pages: the Stichtag's year
     return inhalte.abweichungsbericht(q.store, q.config, c, q.bewertung(ziel_jahr), q.haushaltszeilen(jahr, monat),
                                       a.rhythmus, ziel_jahr, q.lagebild(a.stichtag, 1) if a.stichtag else None,
@@ -134,7 +135,7 @@ def _indexbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
 
 def _produktdatenblatt(q: Quelle, a: Berichtsauftrag) -> Bericht:
     c, p = q.controlling(), q.produkte()
-    return inhalte.produktdatenblatt(q.store, q.config, p, c, q.bewertung(ctl.berichtsstand(c)[0]), a.produkt,
+    return inhalte.produktdatenblatt(q.store, q.config, p, c, q.bewertung(hochrechnung.berichtsstand(c)[0]), a.produkt,
                                      a.jahr or p.haushaltsjahr(),
                                      einwohner_je_jahr(q.monitoring([]), q.config.stadt.einwohner_indikator))
 
@@ -157,8 +158,8 @@ def _steckbrief(q: Quelle, a: Berichtsauftrag) -> Bericht:
 
 
 def _abweichung_datei(q: Quelle, a: Berichtsauftrag) -> str:
-    jahr, monat = ctl.berichtsstand(q.controlling(), a.rhythmus)
-    return f"abweichungsbericht_{ctl.berichtsdatum(jahr, monat):%Y%m%d}.pdf"
+    jahr, monat = hochrechnung.berichtsstand(q.controlling(), a.rhythmus)
+    return f"abweichungsbericht_{hochrechnung.berichtsdatum(jahr, monat):%Y%m%d}.pdf"
 
 
 BERICHTSARTEN: dict[str, Berichtsart] = {art.id: art for art in (

@@ -12,11 +12,12 @@ from fis.analysen import aehnliche, gebietsreformen, handlungsbedarf_profil, pro
 from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle, Zusammenfassung
 from fis.berichte.grafik import karte_mit_namen, lagekarte, png
 from fis.charts import ertrag_aufwand, indexbalken, zeitreihe
-from fis.controlling import MONATE, berichtsdatum, berichtsstand, bewerte_ziele, lade_controlling, schlechteste_ziele
 from fis.controlling import abweichungsbericht as bericht_daten
+from fis.controlling import bewerte_ziele, lade_controlling, schlechteste_ziele
 from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
 from fis.einordnung import bezug_name, einordnungen, zeile
 from fis.format import dativ, fmt_anzeige, fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
+from fis.hochrechnung import MONATE, berichtsdatum, berichtsstand
 from fis.indizes import (
     HINWEIS_NUR_KLASSEN,
     ergebnis,

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from fis import controlling as ctl
+from fis import hochrechnung
 from fis.berichte import pdf
 from fis.berichte.arten import BERICHTSARTEN, Berichtsauftrag, DirekteQuelle, steckbrief_gebiete
 from fis.cli.gemeinsam import (
@@ -32,12 +33,12 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
     with Store.open(args.db, read_only=True) as store:
         c = ctl.lade_controlling(store, lade_monitoring(store, config))
         standard = _standard_stichtag(store, config)
-    jahr, monat = ctl.berichtsstand(c, args.rhythmus)
+    jahr, monat = hochrechnung.berichtsstand(c, args.rhythmus)
     ziel_jahr = standard.year if standard else jahr       # as on the pages: the Stichtag's year
     b = ctl.bewerte_ziele(c, ziel_jahr, config.controlling)
-    h = ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
+    h = hochrechnung.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
     bericht = ctl.abweichungsbericht(c, b, h, args.rhythmus)
-    print(f"Abweichungsbericht zum {ctl.berichtsdatum(jahr, monat):%d.%m.%Y} ({args.rhythmus}; "
+    print(f"Abweichungsbericht zum {hochrechnung.berichtsdatum(jahr, monat):%d.%m.%Y} ({args.rhythmus}; "
           f"Ziele: Berichtsjahr {ziel_jahr})")
     for gruppe, teil in bericht.groupby("gruppe", sort=False):
         print(f"\n{gruppe}")

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fis.controlling import (
-    abweichungsbericht,
-    berichtsstand,
-    bewerte_ziele,
-    haushaltszeilen,
-    lade_controlling,
-)
+from fis.controlling import abweichungsbericht, bewerte_ziele, lade_controlling
+from fis.hochrechnung import berichtsstand, haushaltszeilen
 from fis.monitoring import lade_monitoring
 from tests.app.helfer import seite
 

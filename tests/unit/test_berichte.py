@@ -15,6 +15,7 @@ import shapely
 from pypdf import PdfReader
 
 from fis import controlling as ctl
+from fis import hochrechnung
 from fis.analysen import profil
 from fis.berichte import Abschnitt, Bericht, Tabelle, pdf, png_seiten
 from fis.berichte.grafik import karte
@@ -39,9 +40,9 @@ def _text(daten: bytes) -> tuple[str, int]:
 
 def test_abweichungsbericht_pdf(demo, config, m):
     c = ctl.lade_controlling(demo, m)
-    jahr, monat = ctl.berichtsstand(c, "Quartal")
+    jahr, monat = hochrechnung.berichtsstand(c, "Quartal")
     b = ctl.bewerte_ziele(c, jahr, config.controlling)
-    h = ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
+    h = hochrechnung.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
     bericht = abweichungsbericht(demo, config, c, b, h, "Quartal")
     daten = pdf(bericht)
     text, seiten = _text(daten)
@@ -156,7 +157,7 @@ def test_indexbericht(demo, config, m):
 def test_produktdatenblatt_of_a_group_contains_each_product(demo, config, m):
     p = lade_produkte(demo)
     c = ctl.lade_controlling(demo, m)
-    jahr, _ = ctl.berichtsstand(c)
+    jahr, _ = hochrechnung.berichtsstand(c)
     bew = ctl.bewerte_ziele(c, jahr, config.controlling)
     ew = einwohner_je_jahr(m, config.stadt.einwohner_indikator)
     hj = p.haushaltsjahr()

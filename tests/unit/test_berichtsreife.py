@@ -17,7 +17,7 @@ import shapely
 from pypdf import PdfReader
 
 from fis import controlling as ctl
-from fis import palette
+from fis import hochrechnung, palette
 from fis.analysen import profil
 from fis.berichte import Abschnitt, Bericht, Tabelle, _quer, pdf
 from fis.berichte.grafik import _beschriftung
@@ -44,9 +44,9 @@ def _flach(text: str) -> str:
 
 def _abweichungsbericht(store, config, m):
     c = ctl.lade_controlling(store, m)
-    jahr, monat = ctl.berichtsstand(c, "Quartal")
+    jahr, monat = hochrechnung.berichtsstand(c, "Quartal")
     b = ctl.bewerte_ziele(c, T.year, config.controlling)
-    h = ctl.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
+    h = hochrechnung.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
     return b, h, abweichungsbericht(store, config, c, b, h, "Quartal", T.year, stichtag=T)
 
 

@@ -9,17 +9,9 @@ import pytest
 
 from fis.ampel import Ampel, erste_regel
 from fis.config import STANDARD_AMPEL, AmpelRegel, Controlling, load_config
-from fis.controlling import (
-    bewerte_ziele,
-    hochrechnung,
-    prognose,
-    smart_pruefung,
-    soll_ist,
-    soll_pfad,
-    szenarien,
-    unguenstige_abweichung,
-    zielerreichungsgrad,
-)
+from fis.controlling import bewerte_ziele, smart_pruefung, szenarien
+from fis.hochrechnung import hochrechnung
+from fis.zielbewertung import prognose, soll_ist, soll_pfad, unguenstige_abweichung, zielerreichungsgrad
 
 HEIM = {"ziel_id": "H1", "einheit": "%", "basiswert": 0.30, "basisjahr": 2021, "zielwert": 0.20,
         "zieldatum": "2024-12-31", "richtung": "senken", "toleranz": 0.01}

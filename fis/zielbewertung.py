@@ -1,0 +1,310 @@
+"""Soll-Ist of one goal: the Soll path, the unfavourable deviation, the forecast on the trend, the Ampel from
+the rule table and the German sentence that explains it; a goal past its Zieldatum is judged once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fis.ampel import Ampel, erste_regel
+from fis.format import fmt_datum, fmt_differenz, fmt_wert
+
+
+@lru_cache(maxsize=256)
+def _t_quantil(konfidenz: float, freiheitsgrade: int) -> float:
+    return float(stats.t.ppf((1 + konfidenz) / 2, freiheitsgrade))
+
+
+def soll_pfad(basiswert: float, basisjahr: int, zielwert: float, zieljahr: int, jahr: int,
+              explizit: dict[int, float] | None = None) -> float:
+    """The Soll for ``jahr``: an explicit annual Soll if given, otherwise the straight path
+    from the base value (base year) to the target value (target year), constant after it."""
+    if explizit and jahr in explizit:
+        return float(explizit[jahr])
+    if zieljahr <= basisjahr or jahr >= zieljahr:
+        return float(zielwert)
+    if jahr <= basisjahr:
+        return float(basiswert)
+    return basiswert + (zielwert - basiswert) * (jahr - basisjahr) / (zieljahr - basisjahr)
+
+
+def unguenstige_abweichung(ist: float, soll: float, richtung: str,
+                           band_unten: float | None = None, band_oben: float | None = None) -> float:
+    """How far Ist lies on the wrong side: senken → Ist above Soll, steigern → below,
+    halten → outside the band. 0 when on track or better."""
+    if richtung == "halten":
+        unten = -np.inf if band_unten is None or pd.isna(band_unten) else band_unten
+        oben = np.inf if band_oben is None or pd.isna(band_oben) else band_oben
+        return float(max(unten - ist, ist - oben, 0.0))
+    d = ist - soll if richtung == "senken" else soll - ist
+    return float(max(d, 0.0))
+
+
+def grenze_verletzt(ist: float, ziel: dict) -> bool:
+    """True when Ist sits exactly on a strict band limit: 3 % misses „unter 3 %“ (but not „höchstens 3 %“)."""
+    if ziel.get("richtung") != "halten":
+        return False
+    oben, unten = ziel.get("band_oben"), ziel.get("band_unten")
+    return bool((ziel.get("band_oben_strikt") is True and oben is not None and not pd.isna(oben) and ist >= oben)
+                or (ziel.get("band_unten_strikt") is True and unten is not None and not pd.isna(unten)
+                    and ist <= unten))
+
+
+def bereich_text(ziel: dict, einheit: str, nk: int) -> str:
+    """The band in the decision's words: 'unter 3,0 %', 'mindestens 10 und höchstens 20'."""
+    grenzen = []
+    if not pd.isna(ziel.get("band_unten")):
+        wort = "über" if ziel.get("band_unten_strikt") is True else "mindestens"
+        grenzen.append(f"{wort} {fmt_wert(ziel['band_unten'], einheit, nk)}")
+    if not pd.isna(ziel.get("band_oben")):
+        wort = "unter" if ziel.get("band_oben_strikt") is True else "höchstens"
+        grenzen.append(f"{wort} {fmt_wert(ziel['band_oben'], einheit, nk)}")
+    return " und ".join(grenzen)
+
+
+def zielerreichungsgrad(ist: float, basiswert: float, zielwert: float) -> float:
+    """Share of the planned change achieved, in % (100 = target reached)."""
+    if pd.isna(zielwert) or zielwert == basiswert:
+        return np.nan
+    return (ist - basiswert) / (zielwert - basiswert) * 100
+
+
+@dataclass(frozen=True)
+class Prognose:
+    methode: str
+    jahre: tuple[int, ...]
+    zieljahr: int
+    wert: float
+    unten: float
+    oben: float
+    steigung: float
+    erreichbar: bool
+    punkte: tuple[tuple[int, float, float, float], ...]   # (jahr, wert, unten, oben) up to the target
+
+
+def prognose(reihe: pd.Series, zieljahr: int, ziel: dict, konfidenz: float = 0.8,
+             min_jahre: int = 3, ab_jahr: int | None = None) -> Prognose | None:
+    """Linear trend projection of annual Ist values (index = year) to ``zieljahr`` with a
+    prediction band (t distribution). Uses the years from ``ab_jahr`` on (the base year),
+    at least ``min_jahre``; None if there are too few years or the target year has passed."""
+    jahre, werte = _jahre_werte(reihe)
+    return _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, ab_jahr)
+
+
+def _jahre_werte(reihe: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Years and values of an annual series, missing values dropped, sorted by year."""
+    jahre = reihe.index.to_numpy(dtype=float)
+    werte = reihe.to_numpy(dtype=float, na_value=np.nan)
+    ok = ~np.isnan(werte)
+    reihenfolge = np.argsort(jahre[ok], kind="stable")
+    return jahre[ok][reihenfolge], werte[ok][reihenfolge]
+
+
+def _prognose(jahre: np.ndarray, werte: np.ndarray, zieljahr: int, ziel: dict, konfidenz: float,
+              min_jahre: int, ab_jahr: int | None) -> Prognose | None:
+    """:func:`prognose` on sorted years and values without gaps (numpy: thousands of goals per second)."""
+    if not len(jahre) or zieljahr <= int(jahre[-1]):
+        return None
+    if ab_jahr is not None:
+        nutz = jahre >= ab_jahr
+        x, y = jahre[nutz], werte[nutz]
+    else:
+        x, y = jahre, werte
+    if len(x) < min_jahre:
+        x, y = jahre[-min_jahre:], werte[-min_jahre:]
+    if len(x) < min_jahre or len(x) < 3:
+        return None
+    n = len(x)
+    xm, ym = x.mean(), y.mean()
+    sxx = float(((x - xm) ** 2).sum())
+    steigung = float(((x - xm) * (y - ym)).sum() / sxx)
+    achse = float(ym - steigung * xm)
+    resid = y - (achse + steigung * x)
+    s = float(np.sqrt((resid ** 2).sum() / (n - 2)))
+    t = _t_quantil(konfidenz, n - 2)
+    punkte = []
+    for jahr in range(int(x.max()), zieljahr + 1):
+        yhat = achse + steigung * jahr
+        halb = t * s * np.sqrt(1 + 1 / n + (jahr - xm) ** 2 / sxx)
+        punkte.append((jahr, float(yhat), float(yhat - halb), float(yhat + halb)))
+    _, wert, unten, oben = punkte[-1]
+    tol = 0.0 if pd.isna(ziel.get("toleranz")) else float(ziel["toleranz"])
+    richtung = ziel.get("richtung")
+    if richtung == "halten":
+        erreichbar = unguenstige_abweichung(wert, wert, "halten", ziel.get("band_unten"),
+                                            ziel.get("band_oben")) <= tol
+    else:
+        erreichbar = unguenstige_abweichung(wert, float(ziel["zielwert"]), richtung) <= tol
+    methode = (f"lineare Regression über die Ist-Werte {int(x.min())}–{int(x.max())} ({n} Jahre); "
+               f"Band: {konfidenz * 100:.0f}-%-Prognoseintervall")
+    return Prognose(methode, tuple(int(v) for v in x), zieljahr, float(wert), float(unten), float(oben),
+                    steigung, bool(erreichbar), tuple(punkte))
+
+
+@dataclass(frozen=True)
+class SollIst:
+    ziel_id: str
+    jahr: int | None                 # Ist year used
+    ist: float
+    soll: float
+    abweichung: float                # Ist − Soll
+    abweichung_prozent: float        # (Ist − Soll) / |Soll| × 100
+    unguenstig: float                # unfavourable deviation, ≥ 0
+    zielerreichung: float            # %
+    ampel: Ampel
+    regel: str
+    text: str
+    prognose: Prognose | None
+    status: str | None               # vorläufig / endgültig of the Ist
+
+
+def _stellen(einheit: str, nk: int, *werte) -> int:
+    """Enough decimals to show the tolerance (0,01 Pp needs two)."""
+    for w in werte:
+        if w is None or pd.isna(w) or w == 0:
+            continue
+        text = f"{abs(float(w)):.6f}".rstrip("0")
+        nk = max(nk, len(text.split(".")[1]) if "." in text else 0)
+    return min(nk, 4)
+
+
+def _betrag(x: float, einheit: str, nk: int) -> str:
+    """An unsigned difference; one more decimal where the shown one would read 0."""
+    while x and round(abs(x), nk) == 0 and nk < 4:
+        nk += 1
+    return fmt_differenz(abs(x), einheit, nk).lstrip("+±")
+
+
+IST_MAX_ALTER = 2    # years an Ist may lag behind the report year before it counts as missing
+
+
+def soll_ist(ziel: dict, reihe: pd.Series, berichtsjahr: int, regeln, explizit: dict[int, float] | None = None,
+             status: pd.Series | None = None, nachkommastellen: int = 1, konfidenz: float = 0.8,
+             min_jahre: int = 3, max_alter: int = IST_MAX_ALTER) -> SollIst:
+    """Soll-Ist of one goal for ``berichtsjahr``: the latest Ist up to that year against the
+    Soll of the same year, the Ampel from the rule table and a German sentence explaining it.
+    An Ist older than ``max_alter`` years (and not from the target year) counts as missing."""
+    jahre, werte = _jahre_werte(reihe)
+    return soll_ist_jahre(ziel, jahre, werte, berichtsjahr, regeln, explizit,
+                     None if status is None else status.to_dict(), nachkommastellen, konfidenz, min_jahre, max_alter)
+
+
+def soll_ist_jahre(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, regeln,
+              explizit: dict[int, float] | None, status: dict | None, nachkommastellen: int, konfidenz: float,
+              min_jahre: int, max_alter: int) -> SollIst:
+    """:func:`soll_ist` on sorted years and values without gaps."""
+
+    einheit = (ziel.get("einheit") or "").replace("EUR", "€")
+    zieljahr = pd.Timestamp(ziel["zieldatum"]).year
+    if berichtsjahr > zieljahr:
+        return _endstand(ziel, jahre, werte, berichtsjahr, zieljahr, status, nachkommastellen, max_alter)
+    bis = jahre <= berichtsjahr
+    jahre, werte = jahre[bis], werte[bis]
+    nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
+    basisjahr = int(ziel["basisjahr"])
+    band = ziel.get("richtung") == "halten"
+    if not len(jahre) or int(jahre[-1]) < min(berichtsjahr - max_alter, zieljahr):
+        jahr = None if not len(jahre) else int(jahre[-1])
+        regel = erste_regel(regeln, True, np.nan, None)
+        letzter = "" if jahr is None else f" (letzter Wert {fmt_wert(float(werte[-1]), einheit, nk)} für {jahr})"
+        return SollIst(ziel["ziel_id"], jahr, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, regel.farbe,
+                       regel.wenn, f"Kein aktueller Ist-Wert{letzter}; {regel.wenn}.", None, None)
+    jahr = int(jahre[-1])
+    ist = float(werte[-1])
+    if band:
+        soll = np.nan
+        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
+    else:
+        soll = soll_pfad(float(ziel["basiswert"]), basisjahr, float(ziel["zielwert"]), zieljahr, jahr, explizit)
+        unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
+    an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, ziel)
+    tol = ziel.get("toleranz")
+    tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
+    if an_grenze:
+        vielfache = 0.0 if tol > 0 else np.inf     # on a strict limit: a miss by nothing, judged by the tolerance
+    else:
+        vielfache = 0.0 if unguenstig <= 1e-12 else (unguenstig / tol if tol > 0 else np.inf)
+    prog = _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, basisjahr)
+    regel = erste_regel(regeln, False, vielfache, None if prog is None else prog.erreichbar)
+
+    ist_text = fmt_wert(ist, einheit, nk)
+    if band:
+        bereich = bereich_text(ziel, einheit, nk)
+        if an_grenze:
+            satz = f"Ist {ist_text} ({jahr}) liegt auf der Grenze und damit nicht im Zielbereich ({bereich})"
+        elif unguenstig == 0:
+            satz = f"Ist {ist_text} ({jahr}) liegt im Zielbereich ({bereich})"
+        else:
+            satz = (f"Ist {ist_text} ({jahr}) liegt {_betrag(unguenstig, einheit, nk)} außerhalb des "
+                    f"Zielbereichs ({bereich})")
+    else:
+        seite = "über" if ist > soll else ("unter" if ist < soll else "auf")
+        abstand = "" if seite == "auf" else f"{_betrag(ist - soll, einheit, nk)} "
+        pfad = "dem Zielwert" if jahr >= zieljahr else "dem Soll-Pfad"
+        satz = f"Ist {ist_text} liegt {abstand}{seite} {pfad} ({fmt_wert(soll, einheit, nk)} für {jahr})"
+    if unguenstig > 0 or an_grenze:
+        satz += ("; ohne Toleranz" if tol == 0 else
+                 f"; Toleranz {_betrag(tol, einheit, nk)} überschritten" if vielfache > 1 else
+                 f"; innerhalb der Toleranz von {_betrag(tol, einheit, nk)}")
+    elif not band:
+        satz += " – im Soll"
+    if prog is not None:
+        satz += (f"; Trend bis {prog.zieljahr}: {fmt_wert(prog.wert, einheit, nk)}"
+                 + ("" if prog.erreichbar else " – Ziel auf aktuellem Trend nicht erreichbar"))
+    abw = ist - soll
+    st = None if status is None else status.get(jahr)
+    return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
+                   unguenstig, zielerreichungsgrad(ist, float(ziel["basiswert"]), ziel.get("zielwert", np.nan))
+                   if not band else np.nan, regel.farbe, regel.wenn, satz + ".", prog, st)
+
+
+def _endstand(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, zieljahr: int,
+              status: dict | None, nachkommastellen: int, max_alter: int) -> SollIst:
+    """A goal past its Zieldatum is judged once, at the Zieldatum, and that judgement stands: the Ist
+    of the target year (or the latest before it, at most ``max_alter`` years older) against the target,
+    within the tolerance → „erreicht“ (grün), else „verfehlt“ (rot). Later Ist values are named for
+    information only; they cannot turn a missed goal green."""
+
+    einheit = (ziel.get("einheit") or "").replace("EUR", "€")
+    nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
+    datum = fmt_datum(pd.Timestamp(ziel["zieldatum"]).date())
+    spaeter = [(int(j), float(w)) for j, w in zip(jahre, werte, strict=True) if zieljahr < j <= berichtsjahr]
+    info = (f" Später (nur zur Information): {fmt_wert(spaeter[-1][1], einheit, nk)} ({spaeter[-1][0]})."
+            if spaeter else "")
+    bis = jahre <= zieljahr
+    jahre, werte = jahre[bis], werte[bis]
+    band = ziel.get("richtung") == "halten"
+    if not len(jahre) or int(jahre[-1]) < zieljahr - max_alter:
+        return SollIst(ziel["ziel_id"], None, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, Ampel.GRAU,
+                       "Zieldatum abgelaufen, kein Ist-Wert dazu",
+                       f"Zieldatum {datum} abgelaufen; zum Zieldatum gibt es keinen Ist-Wert, die Zielerreichung "
+                       f"lässt sich nicht feststellen.{info}", None, None)
+    jahr, ist = int(jahre[-1]), float(werte[-1])
+    tol = ziel.get("toleranz")
+    tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
+    if band:
+        soll = np.nan
+        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
+        gegen = f"Zielbereich {bereich_text(ziel, einheit, nk)}"
+    else:
+        soll = float(ziel["zielwert"])
+        unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
+        gegen = f"Zielwert {fmt_wert(soll, einheit, nk)}"
+    an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, ziel)
+    erreicht = (unguenstig <= tol + 1e-12) and not (an_grenze and tol == 0)
+    wort = "erreicht" if erreicht else "verfehlt"
+    wie = ("" if unguenstig <= 1e-12 and not an_grenze else
+           " (auf der Grenze)" if an_grenze else
+           f" ({_betrag(unguenstig, einheit, nk)} daneben"
+           + (", innerhalb der Toleranz)" if erreicht else f", Toleranz {_betrag(tol, einheit, nk)})"))
+    text = (f"Zieldatum {datum} abgelaufen: Ziel {wort}{wie} – Ist {fmt_wert(ist, einheit, nk)} ({jahr}) gegen "
+            f"{gegen}. Dieses Urteil gilt endgültig.{info}")
+    abw = ist - soll
+    st = None if status is None else status.get(jahr)
+    return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
+                   unguenstig, np.nan if band else zielerreichungsgrad(ist, float(ziel["basiswert"]), soll),
+                   Ampel.GRUEN if erreicht else Ampel.ROT, f"Zieldatum abgelaufen: Ziel {wort}", text, None, st)
