@@ -104,7 +104,6 @@ def pytest_collection_modifyitems(config, items):
     runs in parallel (pytest-xdist, --dist loadgroup): two Chromiums beside two servers on two cores would slow
     each other into timeouts, and the Berlin database is built once, not once per worker."""
     for item in items:
-        if item.get_closest_marker("browser") or item.get_closest_marker("system"):
+        if (item.get_closest_marker("browser") or item.get_closest_marker("system")
+                or "berlin_db" in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("server"))
-        elif "berlin_db" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("berlin"))
