@@ -1,4 +1,4 @@
-"""Seitenrundgang: every page, every Stichtag, every Raumebene, on the demo after a partial,
+"""Seitenrundgang: every page, every Stichtag and Raumebene, on the demo after a partial,
 unpublished delivery (5 of 51 Sozialräume at 31.12.2025) — no exception, and no ``nan``, ``None``
 or ``NaT`` anywhere in the rendered text (headings, captions, notes, metrics, tables, choices).
 
@@ -99,8 +99,11 @@ def test_every_page_at_every_stichtag_and_level_renders_without_error_or_nan(mon
     stichtage = at.sidebar.selectbox(key="_stichtag").options
     assert len(stichtage) == 14 and stichtage[-1] == "31.12.2025 – unvollständig, vorläufig"
     tage = [date(int(t[6:10]), int(t[3:5]), int(t[0:2])) for t in stichtage]
+    # every Stichtag on the Sozialräume; the higher levels at the first Stichtag, the first of the new scheme
+    # (2019) and the last two (the complete one and the partial, unpublished one): where levels differ
+    ebenen_tage = {tage[0], *[t for t in tage if t.year == 2019], *tage[-2:]}
     for tag in tage:
-        for ebene in (1, 2, 3):
+        for ebene in ((1, 2, 3) if tag in ebenen_tage else (1,)):
             at.sidebar.selectbox(key="_stichtag").set_value(tag)
             at.sidebar.selectbox(key="_ebene").set_value(ebene)
             at.run()
