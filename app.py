@@ -6,7 +6,8 @@ from pathlib import Path
 import streamlit as st
 
 from fis import palette
-from fis.config import ConfigError, db_path
+from fis.config import ConfigError
+from fis.pfade import db_path
 from fis.protokoll import fehler_protokollieren, fehlertext, seitenlauf_protokollieren
 from fis.store import StoreError
 from ui import cache, sidebar, verbindung, zugang

@@ -8,7 +8,8 @@ import sys
 import streamlit as st
 from starlette.middleware import Middleware
 
-from fis.config import benutzerdatei_pfad, config_ordner, load_config
+from fis.pfade import benutzerdatei_pfad, config_ordner
+from fis.config_lesen import load_config
 from fis.zugang import Benutzerdatei, einzelplatz_erlaubt, einzelplatz_verweigert
 from ui.anmeldung import Anmeldung
 

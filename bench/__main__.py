@@ -107,7 +107,7 @@ def funktionen(db: Path, config_dir: Path) -> dict:
     from fis import indizes as idx
     from fis import produkte as prd
     from fis.berichte import inhalte, pdf
-    from fis.config import load_config
+    from fis.config_lesen import load_config
     from fis.monitoring import lade_aggregat, monitoring_aus
     from fis.store import Store
     from fis.typologie import matrix, typisieren

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from fis.config import load_config
+from fis.config_lesen import load_config
 from fis.demo import build_demo
 from fis.lagebild import compute_lagebild
 from fis.store import Store

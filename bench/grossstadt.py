@@ -248,7 +248,7 @@ class Stadt:
 def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
     """Generate the city into ``ziel`` (configuration, files, database) and load it."""
     from fis import ziele as ziele_mod
-    from fis.config import load_config
+    from fis.config_lesen import load_config
     from fis.demo import _produkt_frames, speichere_produkthaushalt
     from fis.ingest import raeume as raeume_import
     from fis.ingest import werte as werte_import

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fis.config import load_config
+from fis.config_lesen import load_config
 from fis.demo import build_demo
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import

@@ -86,7 +86,7 @@ def _berlin(tmp: Path) -> Path:
 
 
 def measure(runs: int, mit_berlin: bool) -> dict:
-    from fis.config import load_config
+    from fis.config_lesen import load_config
     from fis.demo import build_demo
     from fis.store import Store
 

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         if quelle:
             shutil.copy(quelle, db)
         else:
-            from fis.config import load_config
+            from fis.config_lesen import load_config
             from fis.demo import build_demo
             from fis.store import Store
             with Store.open(db) as store:

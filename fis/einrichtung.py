@@ -27,10 +27,12 @@ import geopandas as gpd
 import pandas as pd
 import yaml
 
-from fis.config import DEFAULT_CONFIG_DIR, ConfigError, aktive_stadt_datei, load_config
+from fis.config import ConfigError
+from fis.config_lesen import load_config
 from fis.ingest import katalog as katalog_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest.lieferungen import veroeffentlichen
+from fis.pfade import DEFAULT_CONFIG_DIR, aktive_stadt_datei
 from fis.store import Store, datenversion_schreiben, versionsdatei
 
 Progress = Callable[[float, str], None]
@@ -301,7 +303,7 @@ def einrichten(data: bytes, dateiname: str, e: Einrichtung, config_ziel: str | P
 
 def aktivieren(config_ordner: str | Path, db: str | Path) -> None:
     """Make the new city the one app and CLI open (unless FIS_CONFIG/FIS_DB say otherwise)."""
-    datei = aktive_stadt_datei()     # read by fis.config.db_path() and config_ordner()
+    datei = aktive_stadt_datei()     # read by fis.pfade.db_path() and config_ordner()
     datei.parent.mkdir(parents=True, exist_ok=True)
     tmp = datei.with_suffix(".tmp")
     tmp.write_text(json.dumps({"config": str(Path(config_ordner).resolve()), "db": str(Path(db).resolve())},

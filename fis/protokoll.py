@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fis.config import db_path
+from fis.pfade import db_path
 
 LOGGER = logging.getLogger("fis")
 

@@ -40,7 +40,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from fis.config import load_config
+from fis.config_lesen import load_config
 from fis.controlling import ZIELFELDER
 from fis.disclosure import regeln, suppress
 from fis.format import fmt_zahl

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fis.config import load_config
+from fis.config_lesen import load_config
 from fis.demo import build_demo
 from fis.store import Store
 from tests.echtdaten import OHNE_ECHTDATEN, REAL

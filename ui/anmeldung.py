@@ -26,7 +26,8 @@ from streamlit import config as st_konfig
 
 from fis import palette as P
 from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken, vormerken
-from fis.config import benutzerdatei_pfad, config_ordner, db_path, load_config
+from fis.config_lesen import load_config
+from fis.pfade import benutzerdatei_pfad, config_ordner, db_path
 from fis.sitzungen import COOKIE, Drossel, sitzungen_fuer
 from fis.store import StoreError
 from fis.verbindungen import VERBINDUNGEN

@@ -22,7 +22,6 @@ from fis import datenstand, hochrechnung
 from fis import indizes as idx
 from fis import produkte as prd
 from fis import versorgung as vs
-from fis.config import db_path
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
 from fis.einordnung import einordnungen as lade_einordnungen
@@ -30,6 +29,7 @@ from fis.ingest.lieferungen import unveroeffentlicht
 from fis.lagebild import Lagebild, compute_lagebild
 from fis.maps import anzeige_geometrien
 from fis.monitoring import Monitoringdaten, lade_aggregat, monitoring_aus
+from fis.pfade import db_path
 from fis.store import Store, datenversion_lesen, datenversion_schreiben, versionsdatei
 from ui.verbindung import _verbindung, config
 from ui.zugang import darf_aktuell

@@ -12,7 +12,9 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from fis.config import Config, config_ordner, db_path, load_config
+from fis.config import Config
+from fis.config_lesen import load_config
+from fis.pfade import config_ordner, db_path
 from fis.store import Store
 from fis.verbindungen import VERBINDUNGEN
 

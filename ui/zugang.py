@@ -14,9 +14,9 @@ from html import escape
 import streamlit as st
 
 from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken
-from fis.config import benutzerdatei_pfad
 from fis.format import md
 from fis.ingest.lieferungen import benutzer as systemkonto
+from fis.pfade import benutzerdatei_pfad
 from fis.sitzungen import COOKIE, sitzungen_fuer
 from fis.zugang import (
     EINZELPLATZ_ROLLE,

@@ -17,13 +17,14 @@ from fis.cli.gemeinsam import (
     _fehler,
     _standard_stichtag,
 )
-from fis.config import db_path, load_config
+from fis.config_lesen import load_config
 from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
 from fis.export import csv_bytes
 from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten, stichtage
 from fis.ingest.zahlen import parse_stichtag
 from fis.monitoring import lade_monitoring
 from fis.palette import AMPEL_SYMBOL
+from fis.pfade import db_path
 from fis.store import Store
 from fis.versorgung import luecken, luecken_tabelle
 

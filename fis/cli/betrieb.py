@@ -12,13 +12,14 @@ from fis.cli.gemeinsam import (
     DB_HILFE,
     WARTEN,
 )
-from fis.config import benutzerdatei_pfad, db_path, load_config
+from fis.config_lesen import load_config
 from fis.demo import build_demo
 from fis.export import csv_bytes
 from fis.ingest.lieferungen import (
     benutzer,
 )
 from fis.ingest.zahlen import parse_stichtag
+from fis.pfade import benutzerdatei_pfad, db_path
 from fis.sicherung import pruefen, sichern, wiederherstellen
 from fis.sitzungen import sitzungen_fuer
 from fis.store import Store

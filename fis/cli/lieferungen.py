@@ -18,7 +18,7 @@ from fis.cli.gemeinsam import (
     _fortschritt,
     _lade_yaml,
 )
-from fis.config import db_path, load_config
+from fis.config_lesen import load_config
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag, art_der_datei, lieferungen_tabelle
@@ -32,6 +32,7 @@ from fis.ingest.lieferungen import (
 )
 from fis.ingest.raeume import RaumZuordnung
 from fis.ingest.zahlen import parse_stichtag
+from fis.pfade import db_path
 from fis.store import Store
 
 

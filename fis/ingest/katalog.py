@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fis.config import Config, ConfigError, Indikator, Katalog, _Reader
+from fis.config import Config, ConfigError, Indikator, Katalog
+from fis.config_lesen import _Reader
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.grenzen import yaml_laden
 from fis.ingest.lesen import TABELLEN_ENDUNGEN, ImportFehler, Tabelle, lies_tabelle, pruefe_datei, sha256

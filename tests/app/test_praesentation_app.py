@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fis.config import load_config
+from fis.config_lesen import load_config
 from fis.monitoring import lade_monitoring
 from fis.store import Store
 from tests.app.helfer import seite

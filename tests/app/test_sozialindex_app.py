@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fis.config import load_config
+from fis.config_lesen import load_config
 from fis.format import fmt_zahl
 from fis.indizes import berechne_aus, index_nach_id, lade_indexdaten
 from tests.app.helfer import seite

@@ -22,7 +22,8 @@ from fis.analysen import profil
 from fis.berichte import Abschnitt, Bericht, Tabelle, _quer, pdf
 from fis.berichte.grafik import _beschriftung
 from fis.berichte.inhalte import abweichungsbericht, monitoringbericht, steckbrief
-from fis.config import ConfigError, load_config
+from fis.config import ConfigError
+from fis.config_lesen import load_config
 from fis.einordnung import speichern
 from fis.lagebild import compute_lagebild
 from fis.maps import anzeige_geometrien, kartenansicht

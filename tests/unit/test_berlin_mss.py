@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fis.config import load_config
+from fis.config_lesen import load_config
 from fis.indizes import berechne_aus, export_tabelle, index_nach_id, lade_indexdaten
 from fis.store import Store
 from tests.echtdaten import REAL, nur_mit_echtdaten

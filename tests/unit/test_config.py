@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fis.config import FILES, ConfigError, load_config
+from fis.config import FILES, ConfigError
+from fis.config_lesen import load_config
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 

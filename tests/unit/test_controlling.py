@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from fis.ampel import Ampel, erste_regel
-from fis.config import STANDARD_AMPEL, AmpelRegel, Controlling, load_config
+from fis.config import STANDARD_AMPEL, AmpelRegel, Controlling
+from fis.config_lesen import load_config
 from fis.controlling import bewerte_ziele, smart_pruefung, szenarien
 from fis.hochrechnung import hochrechnung
 from fis.zielbewertung import prognose, soll_ist, soll_pfad, unguenstige_abweichung, zielerreichungsgrad

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from fis.config import ConfigError, Index, IndexAusschluss, IndexKlasse, IndexKomponente, load_config
+from fis.config import ConfigError, Index, IndexAusschluss, IndexKlasse, IndexKomponente
+from fis.config_lesen import load_config
 from fis.indizes import berechne, gesamtindex, klasse
 
 KLASSEN = (IndexKlasse("1", "hoch", -1.0), IndexKlasse("2", "mittel", 1.0), IndexKlasse("3", "niedrig", 1.5),

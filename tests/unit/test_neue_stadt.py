@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 
 from fis.cli import main
-from fis.config import config_ordner, db_path, load_config
+from fis.config_lesen import load_config
 from fis.einrichtung import Antworten, EinrichtungsFehler, aktivieren, einrichten, vorbereiten
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.lagebild import compute_lagebild
 from fis.monitoring import lade_aggregat
+from fis.pfade import config_ordner, db_path
 from fis.store import Store
 from tests import neue_stadt as ns
 

@@ -341,7 +341,7 @@ def test_the_user_file_follows_db_on_the_command_line(tmp_path, monkeypatch, dem
     assert main(["user", "add", "a.admin", "--rolle", "admin", "--passwort-stdin", "--db", str(ort / "x.duckdb")]) == 0
     daten = json.loads((ort / "benutzer.json").read_text(encoding="utf-8"))
     assert "a.admin" in json.dumps(daten)
-    from fis.config import benutzerdatei_pfad
+    from fis.pfade import benutzerdatei_pfad
     assert benutzerdatei_pfad(ort / "x.duckdb") == ort / "benutzer.json"
 
 

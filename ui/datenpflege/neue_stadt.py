@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from fis import einrichtung
-from fis.config import aktive_stadt_datei
 from fis.ingest import raeume as raeume_import
 from fis.ingest.lesen import ImportFehler
+from fis.pfade import aktive_stadt_datei
 from ui.datenpflege.gemeinsam import (
     KEIN,
     geodatei,
