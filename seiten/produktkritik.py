@@ -5,15 +5,7 @@ import streamlit as st
 
 from fis.charts import pareto, portfoliomatrix
 from fis.format import fmt_wert, fmt_zahl
-from fis.produkte import (
-    abc_analyse,
-    abc_beschreibung,
-    perioden,
-    portfolio,
-    produktkritik,
-    spaltenname,
-    wirkungsmatrix,
-)
+from fis.produkte import abc_analyse, abc_beschreibung, perioden, portfolio, produktkritik, spaltenname, wirkungsmatrix
 from ui import cache, controlling
 from ui import produktkritik as editor
 from ui.zugang import darf_aktuell

@@ -5,7 +5,7 @@ import streamlit as st
 
 from fis.charts import tornado
 from fis.format import fmt_euro, fmt_zahl
-from fis.produkte import WIRKUNG_SPALTEN, sroi, sroi_pruefen, sroi_sensitivitaet, sroi_speichern, wirkungen_aus
+from fis.sroi import WIRKUNG_SPALTEN, sroi, sroi_pruefen, sroi_sensitivitaet, sroi_speichern, wirkungen_aus
 from ui import cache, controlling
 from ui.zugang import aktuell as angemeldet
 from ui.zugang import darf_aktuell

@@ -88,7 +88,7 @@ def test_wirkungsbeitrag_edits_are_validated_and_audited(demo_copy):
 
 
 def test_sroi_page_computes_the_demo_analysis_and_refuses_bad_input(monkeypatch, demo_copy, demo):
-    from fis.produkte import sroi, wirkungen_aus
+    from fis.sroi import sroi, wirkungen_aus
 
     at = seite(monkeypatch, demo_copy, "sroi")
     analysen, zeilen = demo.load_sroi()

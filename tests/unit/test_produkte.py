@@ -13,7 +13,6 @@ from fis.config import PortfolioFeld as Portfoliofeld
 from fis.demo import ERGEBNISPLAN
 from fis.format import fmt_zahl
 from fis.produkte import (
-    Wirkung,
     abc_analyse,
     abgeleitete_kennzahlen,
     ergebnisplan,
@@ -21,12 +20,10 @@ from fis.produkte import (
     konsistenz,
     portfolio,
     spaltenname,
-    sroi,
-    sroi_sensitivitaet,
     teilergebnisplan,
-    wirkung_je_jahr,
     wirkungsbeitrag,
 )
+from fis.sroi import Wirkung, sroi, sroi_sensitivitaet, wirkung_je_jahr
 
 BIELEFELD = yaml.safe_load((Path(__file__).parents[1] / "daten" / "bielefeld_produktgruppe_11_05_01.yaml")
                            .read_text(encoding="utf-8"))
@@ -142,7 +139,7 @@ def test_sroi_by_hand():
 
 
 def test_sroi_analysis_is_validated_stored_and_audited(demo_copy):
-    from fis.produkte import sroi_pruefen, sroi_speichern
+    from fis.sroi import sroi_pruefen, sroi_speichern
     from fis.store import Store
 
     kette = pd.DataFrame([{"stakeholder": "Stadt", "aktivitaet": "Beratung", "output": "50 Fälle",

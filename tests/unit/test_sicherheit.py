@@ -115,7 +115,8 @@ def test_every_writing_function_checks_the_role_before_it_writes(store):
             zuruecknehmen(store, 1, wer)
         with pytest.raises(KeinZugriff, match="darf nicht Ziele anlegen und bearbeiten"):
             ziele.uebernehmen(store, pd.DataFrame(), wer, "x")
-    from fis.produkte import sroi_speichern, wirkung_speichern
+    from fis.produkte import wirkung_speichern
+    from fis.sroi import sroi_speichern
     with pytest.raises(KeinZugriff, match="Wirkungsbeiträge und SROI bearbeiten"):
         wirkung_speichern(store, pd.Series(dtype=float), pd.DataFrame(), pd.DataFrame(), LEITUNG)
     with pytest.raises(KeinZugriff, match="Wirkungsbeiträge und SROI bearbeiten"):
