@@ -20,9 +20,21 @@ from python_calamine import CalamineWorkbook
 
 from fis.format import fmt_dezimal, fmt_zahl, upload_name
 from fis.ingest.grenzen import ImportFehler, max_bytes, xlsx_pruefen, zellen_pruefen
+from fis.ingest.tabellenform import (
+    MAX_ZELLE,
+    doppelte_koepfe,
+    eindeutig,
+    fussnoten_abschneiden,
+    gefuellt,
+    hinweis_kopf,
+    ist_fussnote,
+    kopfzeile_finden,
+    kurz,
+    pruefe_form,
+    saeubere,
+    spaltenschluessel,
+)
 
-MAX_SPALTEN = 2000
-MAX_ZELLE = 100_000          # characters; longer cells are not data but garbage
 _EXCEL_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -82,7 +94,7 @@ def excel_blaetter(data: bytes, dateiname: str = "Excel-Datei") -> list[str]:
     try:
         return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise ImportFehler(f"Die Excel-Datei lässt sich nicht öffnen ({_kurz(exc)}). Ist sie "
+        raise ImportFehler(f"Die Excel-Datei lässt sich nicht öffnen ({kurz(exc)}). Ist sie "
                            "beschädigt oder passwortgeschützt? Bitte neu speichern (.xlsx).") from exc
 
 
@@ -115,42 +127,6 @@ def lies_tabelle(data: bytes, dateiname: str, blatt: str | None = None, kopfzeil
 
 
 # --------------------------------------------------------------------------- header and footnotes
-
-# Lines below a table that are no data: source notes, footnotes, signs legends.
-_FUSSNOTE = re.compile(r"^\s*(quelle|quellen|datenquelle|anmerkung|anmerkungen|hinweis|hinweise|stand\b|"
-                       r"fu(ß|ss)note|erl(ä|ae)uterung|legende|zeichenerkl(ä|ae)rung|\*|\d{1,2}\)|©|\(c\))",
-                       re.IGNORECASE)
-
-
-def _gefuellt(row: list) -> int:
-    return sum(1 for v in row if str(v).strip() not in ("", "None"))
-
-
-def _kopfzeile_finden(rows: list[list]) -> int:
-    """Index of the header among the first rows: the first row that fills most of the table's
-    width (title lines fill one cell, blank lines none)."""
-    filled = [_gefuellt(r) for r in rows]
-    breite = max(filled, default=0)
-    if breite <= 1:
-        return next((i for i, n in enumerate(filled) if n), 0)
-    schwelle = max(2, -(-breite * 6 // 10))       # at least 60 % of the widest row
-    for i, n in enumerate(filled):
-        if n >= schwelle:
-            return i
-    return 0
-
-
-def _ist_fussnote(row: list) -> bool:
-    cells = [str(v).strip() for v in row if str(v).strip() not in ("", "None")]
-    return len(cells) == 1 and bool(_FUSSNOTE.match(cells[0]))
-
-
-def _hinweis_kopf(dateiname: str, kopf: int, ueber: list[str]) -> str:
-    titel = [t for t in ueber if t]
-    text = f"Kopfzeile in Zeile {kopf} erkannt"
-    if titel:
-        text += f"; darüber übersprungen: {'; '.join(f'„{t[:60]}“' for t in titel[:3])}"
-    return text + ". Falls das nicht stimmt, bitte „Kopfzeile in Zeile“ angeben."
 
 
 # --------------------------------------------------------------------------- CSV
@@ -213,27 +189,6 @@ def _erste_zeilen(text: str, n: int) -> list[str]:
     return zeilen
 
 
-def _fussnoten_abschneiden(text: str) -> tuple[str, list[str]]:
-    """Footnotes and blank lines below the table („Quelle: …“, „* vorläufig“) cut off, read from the end
-    (a large file is copied only if there is something to cut); returns the text and the footnotes."""
-    fussnoten = []
-    ende = len(text)
-    while True:
-        schluss = ende
-        while schluss > 0 and text[schluss - 1] in "\r\n":
-            schluss -= 1
-        anfang = text.rfind("\n", 0, schluss) + 1
-        if anfang == 0:                       # the first line is the header, never a footnote
-            break
-        zeile = re.sub(r'[;,\t|"]+\s*$', "", text[anfang:schluss]).strip().strip('"')
-        if zeile.strip(';,\t|" ') and not (_FUSSNOTE.match(zeile) and not re.search(r"[;\t|]", zeile)):
-            break
-        if zeile.strip(';,\t|" '):
-            fussnoten.append(zeile)
-        ende = anfang
-    return (text[:ende] if fussnoten else text), fussnoten
-
-
 def _felder(zeile: str, sep: str, dateiname: str) -> list[str]:
     """The fields of one line; a field beyond the csv module's limit is garbage, not data."""
     try:
@@ -251,7 +206,7 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
     text, kodierung = _dekodiere(data, dateiname)
     longest = max((len(line) for line in text[:2_000_000].splitlines()), default=0)
     hinweise = []
-    text, fussnoten = _fussnoten_abschneiden(text)
+    text, fussnoten = fussnoten_abschneiden(text)
     if fussnoten:
         hinweise.append(f"{len(fussnoten)} {'Fußnote' if len(fussnoten) == 1 else 'Fußnoten'} unter der Tabelle "
                         f"übersprungen: {'; '.join(f'„{f[:60]}“' for f in reversed(fussnoten[-3:]))}.")
@@ -260,18 +215,18 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
     # otherwise vote for the comma (and a comma counts only without other separators: in „5,0“ it is
     # the decimal sign).
     grob_sep = r"[;\t|]" if any(c in z for z in lines for c in ";\t|") else ","
-    grob = kopfzeile - 1 if kopfzeile else _kopfzeile_finden([re.split(grob_sep, z) for z in lines])
+    grob = kopfzeile - 1 if kopfzeile else kopfzeile_finden([re.split(grob_sep, z) for z in lines])
     sep = _trennzeichen("\n".join(lines[grob:]) or text, dateiname)
-    kopf_index = kopfzeile - 1 if kopfzeile else _kopfzeile_finden(
+    kopf_index = kopfzeile - 1 if kopfzeile else kopfzeile_finden(
         [_felder(z, sep, dateiname) for z in lines])
     if kopf_index >= len(lines):
         raise ImportFehler(f"„{dateiname}“ hat weniger als {kopf_index + 1} Zeilen; die Kopfzeile kann nicht in "
                            f"Zeile {kopf_index + 1} stehen.")
     if kopf_index and not kopfzeile:
-        hinweise.insert(0, _hinweis_kopf(dateiname, kopf_index + 1, [z.replace(sep, " ").strip()
+        hinweise.insert(0, hinweis_kopf(dateiname, kopf_index + 1, [z.replace(sep, " ").strip()
                                                                      for z in lines[:kopf_index]]))
     kopf = _felder(lines[kopf_index], sep, dateiname)
-    _doppelte_koepfe(kopf, dateiname, kopf_index + 1)
+    doppelte_koepfe(kopf, dateiname, kopf_index + 1)
     zellen_pruefen(text.count("\n") - kopf_index - 1, len(kopf), dateiname)     # before pandas holds them all
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
@@ -295,7 +250,7 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
                 f"„{dateiname}“, Zeile {line}: {saw} statt {expected} Spalten. Vermutlich enthält "
                 f"ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen, oder die Datei "
                 "ist abgeschnitten. Bitte die Zeile prüfen.") from exc
-        raise ImportFehler(f"„{dateiname}“ lässt sich nicht als CSV lesen ({_kurz(exc)}).") from exc
+        raise ImportFehler(f"„{dateiname}“ lässt sich nicht als CSV lesen ({kurz(exc)}).") from exc
     if not isinstance(frame.index, pd.RangeIndex):
         # The first data row had more fields than the header: pandas would silently take the extra
         # leading fields as an index and shift every value of the file by that many columns.
@@ -307,9 +262,9 @@ def _lies_csv(data: bytes, dateiname: str, kopfzeile: int | None = None) -> Tabe
                "Anführungszeichen." if spalten <= 2 else
                f"Vermutlich enthält ein Wert das Trennzeichen „{_zeichen(sep)}“ ohne Anführungszeichen. "
                "Bitte die Zeile prüfen."))
-    _pruefe_form(frame, dateiname, longest)
+    pruefe_form(frame, dateiname, longest)
     _pruefe_letzte_zeile(text, sep, frame.shape[1], dateiname)
-    return Tabelle(daten=_saeubere(frame, dateiname, erste_zeile=kopf_index + 2), dateiname=dateiname,
+    return Tabelle(daten=saeubere(frame, dateiname, erste_zeile=kopf_index + 2), dateiname=dateiname,
                    sha256=sha256(data), format="csv", kodierung=kodierung, trennzeichen=sep,
                    kopfzeile=kopf_index + 1, hinweise=tuple(hinweise))
 
@@ -363,7 +318,7 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int |
         rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name).to_python(
             skip_empty_area=True)
     except Exception as exc:
-        raise ImportFehler(f"„{dateiname}“, Blatt „{name}“ lässt sich nicht lesen ({_kurz(exc)}).") from exc
+        raise ImportFehler(f"„{dateiname}“, Blatt „{name}“ lässt sich nicht lesen ({kurz(exc)}).") from exc
     filled = [i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)]
     if not filled:
         raise ImportFehler(f"„{dateiname}“, Blatt „{name}“ ist leer. Bitte das Blatt mit den Daten wählen.")
@@ -375,11 +330,11 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int |
                                f"nicht in Zeile {kopfzeile} stehen.")
         first = kopfzeile - 1
     else:
-        first = _kopfzeile_finden(text_rows[:50])
+        first = kopfzeile_finden(text_rows[:50])
     ende = len(rows)
     fussnoten = []
-    while ende > first + 1 and (not _gefuellt(text_rows[ende - 1]) or _ist_fussnote(text_rows[ende - 1])):
-        if _gefuellt(text_rows[ende - 1]):
+    while ende > first + 1 and (not gefuellt(text_rows[ende - 1]) or ist_fussnote(text_rows[ende - 1])):
+        if gefuellt(text_rows[ende - 1]):
             fussnoten.append(next(c for c in text_rows[ende - 1] if c))
         ende -= 1
     if fussnoten:
@@ -390,7 +345,7 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int |
     jahre = _jahreszeile(text_rows[first - 1], header) if first > 0 else None
     titel = first - (1 if jahre is not None else 0)
     if not kopfzeile and titel > filled[0]:
-        hinweise.insert(0, _hinweis_kopf(dateiname, first + 1, [" ".join(c for c in r if c)
+        hinweise.insert(0, hinweis_kopf(dateiname, first + 1, [" ".join(c for c in r if c)
                                                                 for r in text_rows[:titel]]))
     if jahre is not None:
         header = [k or (text_rows[first - 1][j] if j < len(text_rows[first - 1]) and jahre[j] is None else "")
@@ -398,11 +353,11 @@ def _lies_excel(data: bytes, dateiname: str, blatt: str | None, kopfzeile: int |
         frame, hinweis = _jahresbloecke(header, body, jahre, first)
         hinweise.append(hinweis)
     else:
-        _doppelte_koepfe(header, dateiname, first + 1)
-        columns = _eindeutig(header)
+        doppelte_koepfe(header, dateiname, first + 1)
+        columns = eindeutig(header)
         frame = pd.DataFrame(body, columns=columns, dtype=str) if body else pd.DataFrame(columns=columns, dtype=str)
-    _pruefe_form(frame, dateiname, 0)
-    return Tabelle(daten=_saeubere(frame, dateiname, erste_zeile=None if jahre else first + 2),
+    pruefe_form(frame, dateiname, 0)
+    return Tabelle(daten=saeubere(frame, dateiname, erste_zeile=None if jahre else first + 2),
                    dateiname=dateiname, sha256=sha256(data), format="xlsx", blatt=name, blaetter=tuple(blaetter),
                    kopfzeile=first + 1, hinweise=tuple(hinweise))
 
@@ -414,16 +369,16 @@ JAHR_SPALTE = "Jahr"
 def _jahreszeile(oben: list[str], kopf: list[str]) -> list[str | None] | None:
     """A row of years above the header (merged cells: each year over its block of columns): the year of
     every column (None before the first year), or None if the row is no such row."""
-    gefuellt = [(j, c) for j, c in enumerate(oben) if c]
-    if len(gefuellt) < 2:
+    belegt = [(j, c) for j, c in enumerate(oben) if c]
+    if len(belegt) < 2:
         return None
-    jahre = [(j, _JAHR.match(c)) for j, c in gefuellt]
+    jahre = [(j, _JAHR.match(c)) for j, c in belegt]
     treffer = [(j, m.group(1)) for j, m in jahre if m]
     # the key column's header („Stadtteil“) may stand in the year row; everything else must be a year
-    if len(treffer) < 2 or len(treffer) < len(gefuellt) - 1 or len({y for _, y in treffer}) != len(treffer):
+    if len(treffer) < 2 or len(treffer) < len(belegt) - 1 or len({y for _, y in treffer}) != len(treffer):
         return None
     erste = treffer[0][0]
-    if any(j > erste and not _JAHR.match(c) for j, c in gefuellt):
+    if any(j > erste and not _JAHR.match(c) for j, c in belegt):
         return None
     je_spalte: list[str | None] = []
     aktuell = None
@@ -443,13 +398,13 @@ def _jahresbloecke(kopf: list[str], body: list[list[str]], jahre: list[str | Non
     for j, y in enumerate(jahre):
         if y is not None and kopf[j]:
             je_jahr.setdefault(y, []).append(j)
-    namen = _eindeutig([kopf[j] for j in schluessel])
+    namen = eindeutig([kopf[j] for j in schluessel])
     if JAHR_SPALTE in namen:
         raise ImportFehler("Die Tabelle hat über den Spalten eine Zeile mit Jahren und zugleich eine Spalte "
                            "„Jahr“; bitte eine der beiden entfernen.")
     teile = []
     for jahr, spalten in je_jahr.items():
-        merkmale = _eindeutig([kopf[j] for j in spalten])
+        merkmale = eindeutig([kopf[j] for j in spalten])
         zeilen = [[r[j] if j < len(r) else "" for j in schluessel] + [jahr]
                   + [r[j] if j < len(r) else "" for j in spalten] for r in body]
         teil = pd.DataFrame(zeilen, columns=[*namen, JAHR_SPALTE, *merkmale], dtype=str)
@@ -477,7 +432,7 @@ def _lies_alle_blaetter(data: bytes, dateiname: str, kopfzeile: int | None) -> T
             raise
         if erste is None:
             erste = teil
-        elif [_spaltenschluessel(c) for c in teil.spalten] != [_spaltenschluessel(c) for c in erste.spalten]:
+        elif [spaltenschluessel(c) for c in teil.spalten] != [spaltenschluessel(c) for c in erste.spalten]:
             fehlt = [c for c in erste.spalten if c not in teil.spalten][:3]
             neu = [c for c in teil.spalten if c not in erste.spalten][:3]
             raise ImportFehler(
@@ -507,73 +462,6 @@ def _lies_alle_blaetter(data: bytes, dateiname: str, kopfzeile: int | None) -> T
                    blaetter=tuple(blaetter), kopfzeile=erste.kopfzeile, hinweise=tuple(hinweise))
 
 
-def _spaltenschluessel(name: str) -> str:
-    return re.sub(r"\s+", " ", str(name)).strip().lower()
-
-
 # --------------------------------------------------------------------------- shared
 
-def _doppelte_koepfe(header: list[str], dateiname: str, zeile: int) -> None:
-    """Two columns with the same heading: which of them is meant cannot be guessed (pandas would take
-    the first and rename the second), so this is an error."""
-    spalten: dict[str, list[int]] = {}
-    for i, h in enumerate(header):
-        name = str(h).strip().lstrip("\ufeff")
-        if name:
-            spalten.setdefault(name.casefold(), []).append(i + 1)
-    doppelt = {k: v for k, v in spalten.items() if len(v) > 1}
-    if doppelt:
-        teile = [f"„{header[v[0] - 1].strip()}“ (Spalten {', '.join(map(str, v))})" for v in doppelt.values()]
-        raise ImportFehler(f"„{dateiname}“, Kopfzeile {zeile}: dieselbe Überschrift steht mehrfach: "
-                           + "; ".join(teile[:5]) + ". Welche Spalte gemeint ist, lässt sich nicht erraten; bitte "
-                           "die Überschriften eindeutig machen.")
 
-
-def _eindeutig(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, h in enumerate(header):
-        h = h or f"Spalte {i + 1}"
-        if h in seen:
-            seen[h] += 1
-            h = f"{h}.{seen[h]}"
-        else:
-            seen[h] = 0
-        out.append(h)
-    return out
-
-
-def _pruefe_form(frame: pd.DataFrame, dateiname: str, longest_line: int) -> None:
-    if frame.shape[1] > MAX_SPALTEN:
-        raise ImportFehler(f"„{dateiname}“ hat {fmt_zahl(frame.shape[1], 0)} Spalten; mehr als "
-                           f"{fmt_zahl(MAX_SPALTEN, 0)} sind keine Datenlieferung. Stimmt das Trennzeichen?")
-    if longest_line > MAX_ZELLE * 4 and frame.shape[1] <= 2:
-        raise ImportFehler(f"„{dateiname}“ enthält eine Zeile mit {fmt_zahl(longest_line, 0)} Zeichen; das ist "
-                           "keine Tabelle. Bitte die Datei prüfen.")
-    too_long = [c for c in frame.columns if len(str(c)) > 500]
-    if too_long:
-        raise ImportFehler(f"„{dateiname}“: eine Spaltenüberschrift ist {fmt_zahl(len(str(too_long[0])), 0)} "
-                           "Zeichen lang; das ist keine Tabelle.")
-
-
-def _saeubere(frame: pd.DataFrame, dateiname: str, erste_zeile: int | None = 2) -> pd.DataFrame:
-    """Text cells stripped, empty rows dropped; the index is the row number in the file (from
-    ``erste_zeile`` on, or as given by the frame when None)."""
-    frame = frame.copy()
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    for col in frame.columns:
-        frame[col] = frame[col].fillna("").astype(str).str.strip()
-    # Rows that are entirely empty (trailing lines of Excel exports) are no data.
-    if erste_zeile is not None:
-        frame.index = pd.RangeIndex(erste_zeile, erste_zeile + len(frame))
-    frame.index.name = "zeile"
-    filled = (frame != "").any(axis=1)
-    frame = frame[filled]
-    if frame.empty:
-        raise ImportFehler(f"„{dateiname}“ enthält nur Spaltenüberschriften, aber keine Datenzeilen.")
-    return frame
-
-
-def _kurz(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]
