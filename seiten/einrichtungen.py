@@ -4,7 +4,8 @@ import streamlit as st
 
 from fis import versorgung as vs
 from fis.format import dativ, fmt_datum, fmt_zahl, md
-from fis.maps import STANDARD_METHODE, deck, kartenansicht, legende_html
+from fis.kartenansicht import kartenansicht, legende_html
+from fis.maps import STANDARD_METHODE, deck
 from ui import cache, einrichtungen, monitoring, sidebar
 
 config = cache.config()

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from fis.format import fmt_datum, jahre_vorher
-from fis.maps import METHODEN, STANDARD_METHODE, deck, kartenansicht, kartentabelle, legende_html
+from fis.kartenansicht import kartenansicht, kartentabelle, legende_html
+from fis.maps import METHODEN, STANDARD_METHODE, deck
 from ui import cache, einrichtungen, monitoring, sidebar
 from ui import links as deeplinks
 

@@ -12,7 +12,8 @@ from fis.analysen import gebietsreformen, profil, profil_tabelle, zeitreihe_wert
 from fis.charts import zeitreihe
 from fis.format import fmt_datum, fmt_differenz, fmt_wert, md
 from fis.indizes import kartendaten, stichtage
-from fis.maps import deck, kartenansicht, legende_html
+from fis.kartenansicht import kartenansicht, legende_html
+from fis.maps import deck
 from fis.palette import AMPEL_SYMBOL, SCHWARZ, gestaltung
 from fis.praesentation import PROFIL_ZEILEN, ZIELE_JE_FOLIE, abweichende_ziele, folien_bezug, folien_planen, kopf
 from ui import cache, controlling, tasten

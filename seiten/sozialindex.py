@@ -15,7 +15,8 @@ from fis.indizes import (
     stichtage,
     vorheriger_stichtag,
 )
-from fis.maps import deck, legende_html
+from fis.kartenansicht import legende_html
+from fis.maps import deck
 from fis.palette import BEITRAG_BELASTEND, BEITRAG_ENTLASTEND
 from ui import cache, controlling, sidebar
 from ui import links as deeplinks

@@ -6,7 +6,8 @@ import streamlit as st
 
 from fis.format import fmt_datum, fmt_zahl
 from fis.indizes import stichtage
-from fis.maps import Legendeneintrag, deck, legende_html
+from fis.kartenansicht import legende_html
+from fis.maps import Legendeneintrag, deck
 from fis.palette import GRAU_FALLZAHL, YLORRD, ZWEI_KLASSEN
 from fis.typologie import METHODEN, hauptkomponenten, kleine_typen_ausblenden, matrix, typisieren
 from ui import cache, controlling, sidebar

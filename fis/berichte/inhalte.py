@@ -27,8 +27,9 @@ from fis.indizes import (
     methode_text,
     vorheriger_stichtag,
 )
+from fis.kartenansicht import kartenansicht
 from fis.lagebild import compute_lagebild
-from fis.maps import anzeige_geometrien, kartenansicht
+from fis.maps import anzeige_geometrien
 from fis.palette import gestaltung
 from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
 

@@ -22,8 +22,9 @@ from fis.berichte.grafik import karte
 from fis.berichte.inhalte import abweichungsbericht, indexbericht, monitoringbericht, produktdatenblatt, steckbrief
 from fis.format import fmt_wert, fmt_zahl
 from fis.indizes import berechne_aus, lade_indexdaten
+from fis.kartenansicht import kartenansicht
 from fis.lagebild import compute_lagebild
-from fis.maps import GRAU_FALLZAHL, GRAU_GESPERRT, anzeige_geometrien, kartenansicht
+from fis.maps import GRAU_FALLZAHL, GRAU_GESPERRT, anzeige_geometrien
 from fis.monitoring import einwohner_je_jahr
 from fis.produkte import datenblatt, datenblatt_tabellen, lade_produkte
 

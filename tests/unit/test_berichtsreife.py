@@ -25,8 +25,9 @@ from fis.berichte.inhalte import abweichungsbericht, monitoringbericht, steckbri
 from fis.config import ConfigError
 from fis.config_lesen import load_config
 from fis.einordnung import speichern
+from fis.kartenansicht import kartenansicht
 from fis.lagebild import compute_lagebild
-from fis.maps import anzeige_geometrien, kartenansicht
+from fis.maps import anzeige_geometrien
 from fis.monitoring import lade_monitoring
 from fis.store import LATEST_VERSION, Store
 

@@ -149,7 +149,8 @@ def test_no_suppressed_berlin_value_can_be_recovered_from_the_totals(berlin, ber
 
 
 def test_the_karte_of_all_542_planungsraeume(berlin, berlin_monitoring):
-    from fis.maps import kartenansicht, vereinfachen
+    from fis.kartenansicht import kartenansicht
+    from fis.maps import vereinfachen
 
     with Store.open(berlin, read_only=True) as store:
         r = store.load_raeume(stichtag=date(2024, 12, 31), ebene=1, with_geometry=True)
