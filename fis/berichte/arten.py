@@ -18,7 +18,7 @@ import pandas as pd
 
 from fis import controlling as ctl
 from fis import hochrechnung
-from fis.berichte import Bericht, inhalte
+from fis.berichte import Bericht, indexbericht, inhalte
 from fis.config import Config
 from fis.indizes import index_indikatoren, lade_indexdaten
 from fis.lagebild import compute_lagebild
@@ -129,7 +129,7 @@ def _monitoringbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
 
 def _indexbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
     ix = next(i for i in q.config.indizes.indizes if i.id == a.index)
-    return inhalte.indexbericht(q.store, q.config, q.indexdaten(), q.monitoring(index_indikatoren(q.config)),
+    return indexbericht.indexbericht(q.store, q.config, q.indexdaten(), q.monitoring(index_indikatoren(q.config)),
                                 q.geometrien(a.stichtag, ix.ebene), ix.id, a.stichtag)
 
 

@@ -16,17 +16,8 @@ from fis.controlling import abweichungsbericht as bericht_daten
 from fis.controlling import bewerte_ziele, lade_controlling, schlechteste_ziele
 from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
 from fis.einordnung import bezug_name, einordnungen, zeile
-from fis.format import dativ, fmt_anzeige, fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
+from fis.format import dativ, fmt_anzeige, fmt_datum, fmt_differenz, fmt_wert
 from fis.hochrechnung import MONATE, berichtsdatum, berichtsstand
-from fis.indizes import (
-    HINWEIS_NUR_KLASSEN,
-    ergebnis,
-    index_nach_id,
-    indextabelle,
-    kartendaten,
-    methode_text,
-    vorheriger_stichtag,
-)
 from fis.kartenansicht import kartenansicht
 from fis.lagebild import compute_lagebild
 from fis.maps import anzeige_geometrien
@@ -36,7 +27,7 @@ from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, zi
 HOECHSTENS_ABWEICHUNGEN = 5          # on the summary page
 
 
-def _stand(store, art: str = "werte") -> tuple[str, str]:
+def lieferstand(store, art: str = "werte") -> tuple[str, str]:
     """(data status sentence, newest delivery) for the title page."""
     lief = store.load_lieferungen()
     aktiv = lief[(lief["status"] == "aktiv") & (lief["art"] == art)]
@@ -65,7 +56,7 @@ def _sozialraeume_dativ(config) -> str:
     return dativ(config.ebene(1).plural)
 
 
-def _einordnung(store, config, stichtag: date | None, bezuege: list[str], katalog=None) -> list[dict]:
+def einordnung_abschnitt(store, config, stichtag: date | None, bezuege: list[str], katalog=None) -> list[dict]:
     """The Einordnungen of ``bezuege`` at ``stichtag`` (published ones only for a public store) as the
     template sets them; the title names the reference when there is more than one."""
 
@@ -160,7 +151,7 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
         abschnitte.append(Abschnitt("Ziele ohne aktuellen Ist-Wert", tabellen=[Tabelle("", pd.DataFrame({
             "Kennung": grau["kennung"], "Bezeichnung": grau["bezeichnung"], "Hinweis": grau["begruendung"]}),
             ["auto", "1fr", "1.5fr"])]))
-    _, lieferung = _stand(store, "haushalt")
+    _, lieferung = lieferstand(store, "haushalt")
     if lage is None:
         stichtag = stichtag or standard_stichtag(lade_stichtagsstaende(store, config))
         lage = compute_lagebild(store, config, stichtag, 1) if stichtag else None
@@ -183,7 +174,7 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
             "Begründung": groesste["begruendung"]}), ["auto", "auto", "1.2fr", "2fr"], ampel_spalte=0)
         if len(groesste) else None,
         kennzahlen=_eckwerte(lage) if lage is not None and lage.eckwerte else None,
-        einordnung=_einordnung(store, config, stichtag, ["ziele", "lagebild"]))
+        einordnung=einordnung_abschnitt(store, config, stichtag, ["ziele", "lagebild"]))
     return Bericht(
         zusammenfassung=zusammenfassung, gestaltung=gestaltung(config),
         titel=f"Abweichungsbericht zum {fmt_datum(berichtsdatum(jahr, monat))}",
@@ -236,8 +227,8 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         if raum in geometrien[ebene].index and geometrien[ebene].get(raum) is not None:
             bilder.append(Bild(f"Lage von {namen.get(raum, raum)} im Stadtgebiet", png(lagekarte(
                 geometrien[ebene], raum, farbe, m, stichtag, geometrien.get(ober))), "40%"))
-        abschnitte.append(Abschnitt(f"{namen.get(raum, raum)} ({raum})", ampel=ampel, absaetze=absaetze,
-                                    bilder=bilder, einordnung=_einordnung(store, config, stichtag, [f"raum:{raum}"])))
+        abschnitte.append(Abschnitt(f"{namen.get(raum, raum)} ({raum})", ampel=ampel, absaetze=absaetze, bilder=bilder,
+                                    einordnung=einordnung_abschnitt(store, config, stichtag, [f"raum:{raum}"])))
         for feld, teil in t.groupby("Handlungsfeld", sort=False):
             roh = d[d["handlungsfeld"] == feld]
             balken = [Bild(f"{feld}: {namen.get(raum, raum)} im Vergleich zur Gesamtstadt (Index, Gesamtstadt = 100)",
@@ -246,14 +237,14 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
             abschnitte.append(Abschnitt(str(feld), ebene=2, tabellen=[Tabelle("", teil.drop(columns="Handlungsfeld"),
                                                                               ["1.6fr"] + ["auto"] * 7,
                                                                               rechts=[1, 2, 3, 4, 5, 6, 7])],
-                                        bilder=balken, einordnung=_einordnung(
+                                        bilder=balken, einordnung=einordnung_abschnitt(
                                             store, config, stichtag, [f"indikator:{i}" for i in roh["indikator_id"]],
                                             m.indikatoren)))
         versorgung = _versorgung(store, config, m, raum, stichtag)
         if versorgung is not None:
             abschnitte.append(versorgung)
     datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
-    _, lieferung = _stand(store)
+    _, lieferung = lieferstand(store)
     einheit = m.ebenen[1][0]
     titel = (f"{einheit}-Steckbrief {namen.get(raum_ids[0], raum_ids[0])}" if len(raum_ids) == 1
              else f"{einheit}-Steckbriefe ({len(raum_ids)} Gebiete)")
@@ -322,7 +313,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
         abweichungen=Tabelle("Die größten Abweichungen von den Zielen", pd.DataFrame({
             "Ampel": schlecht["ampel"], "Ziel": schlecht["titel"], "Begründung": schlecht["text"]}),
             ["auto", "1.2fr", "2fr"], ampel_spalte=0) if len(schlecht) else None,
-        einordnung=_einordnung(store, config, stichtag, ["lagebild", "ziele"]))
+        einordnung=einordnung_abschnitt(store, config, stichtag, ["lagebild", "ziele"]))
     bedarf = lage.handlungsbedarf.drop(columns="raum_id")
     abschnitte = [
         Abschnitt(f"{plural} mit Handlungsbedarf", absaetze=[
@@ -361,7 +352,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
                     + f"{int(d['unterdrueckt'].sum())} {plural} mit geschütztem Wert."]
         reihe = zeitreihe_werte(m, ind, oben)
         verlauf = zeitreihe(reihe, meta, reformen, hoehe=190, jahresschritt=2).properties(width=460)
-        einordnung = _einordnung(store, config, stichtag, [f"indikator:{ind}"])
+        einordnung = einordnung_abschnitt(store, config, stichtag, [f"indikator:{ind}"])
         # map, key and trend on one page; an Einordnung takes the room of a smaller map
         bild, schluessel = karte_mit_namen(d, ansicht.legende, m, stichtag, obergeometrien, breite=340,
                                            hoehe=250 if einordnung else 300, ober_plural=bezirk_plural or "")
@@ -370,7 +361,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
                        + (f" und {bezirk_plural}" if bezirk_plural else ""), png(verlauf), "85%")]
         abschnitte.append(Abschnitt(f"{meta['handlungsfeld']}: {meta['name']}", absaetze=absaetze, bilder=bilder,
                                     einordnung=einordnung))
-    _, lieferung = _stand(store)
+    _, lieferung = lieferstand(store)
     status = set(m.auswahl(stichtag=stichtag)["status"].dropna())
     datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
     return Bericht(
@@ -383,104 +374,6 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
         hinweise=[*stand_hinweise, GEHEIMHALTUNG,
                   "Karten: Klassen nach natürlichen Brüchen (Fisher-Jenks) bzw. der Voreinstellung "
                   "der Seite „Karte“; graue Flächen = geschützter Wert, weiß = kein Wert."])
-
-
-def indexbericht(store, config, daten, m, geometrien: pd.Series, index_id: str, stichtag: date) -> Bericht:
-    """The Sozialindex report: method, class map, class counts and changes against the
-    previous edition, and the full table (most Belastung first)."""
-
-    ix = index_nach_id(config, index_id)
-    oeffentlich = bool(getattr(store, "nur_veroeffentlicht", False))
-    e = ergebnis(daten, m, config, ix, stichtag, oeffentlich)
-    vor = vorheriger_stichtag(daten, ix, stichtag)
-    e_vor = ergebnis(daten, m, config, ix, vor, oeffentlich) if vor else None
-    vergleich_satz = ""
-    if e_vor is not None and not set(e_vor.werte["raum_id"]) & set(e.werte["raum_id"]):
-        vergleich_satz = (f"Die vorige Ausgabe ({fmt_datum(vor)}) hat einen anderen Gebietszuschnitt: "
-                          "kein Klassenvergleich.")
-        e_vor = None
-    namen = m.namen()
-    tabelle = indextabelle(e, namen, e_vor)
-    plan, legende = kartendaten(e, geometrien, namen)
-    komponenten = pd.DataFrame({
-        "Indikator": [m.indikatoren.at[k.indikator, "name"] if k.indikator in m.indikatoren.index else k.indikator
-                      for k in ix.komponenten],
-        "Gewicht": [fmt_zahl(k.gewicht, 2) for k in ix.komponenten],
-        "Richtung": ["hoher Wert = geringe Belastung" if (k.polaritaet or m.indikatoren["polaritaet"].get(
-            k.indikator)) == "hoch_gut" else "hoher Wert = hohe Belastung" for k in ix.komponenten]})
-    klassen = pd.DataFrame({"Klasse": [f"{k.label} {k.name}" for k in ix.klassen],
-                            "Gebiete": [str(int((e.werte["klasse"] == k.label).sum())) for k in ix.klassen]})
-    absaetze = [methode_text(ix, m.indikatoren["kurzname"].to_dict()) + "."]
-    if e_vor is not None:
-        w = tabelle["Veränderung"].value_counts()
-        absaetze.append(f"Gegenüber {fmt_datum(vor)}: " + ", ".join(
-            f"{int(w.get(n, 0))} {n}" for n in ("besser", "gleich", "schlechter", "neu")) + ".")
-    elif vergleich_satz:
-        absaetze.append(vergleich_satz)
-    ausgeschlossen = int((~e.werte["einbezogen"]).sum())
-    absaetze.append(f"{int(e.werte['einbezogen'].sum())} Gebiete bewertet, {ausgeschlossen} nicht bewertet "
-                    "(Gründe in der Tabelle).")
-    if e.nur_klassen:
-        absaetze.append(HINWEIS_NUR_KLASSEN)
-    zusammenfassung = _index_zusammenfassung(store, config, ix, e, e_vor, vor, tabelle, stichtag, absaetze)
-    ober = m.top - 1 if m.top - 1 > ix.ebene else None
-    obergeometrien = anzeige_geometrien(store, stichtag, ober) if ober else None
-    bild, schluessel = karte_mit_namen(plan, legende, m, stichtag, obergeometrien, breite=380, hoehe=350,
-                                       ober_plural=m.ebenen[ober][1] if ober else "")
-    spalten = (["1.5fr", "1fr", "auto", "auto", "1fr"] if e.nur_klassen
-               else ["1.5fr", "auto", "1fr", "auto", "auto", "1fr"])
-    abschnitte = [
-        Abschnitt("Methode und Ergebnis", absaetze=absaetze, tabellen=[
-            Tabelle("Komponenten", komponenten, ["1fr", "auto", "auto"], rechts=[1]),
-            Tabelle("Klassen", klassen, ["1fr", "auto"], rechts=[1])],
-            bilder=[Bild(f"{ix.name}, {fmt_datum(stichtag)}", png(bild), legende=schluessel)]),
-        Abschnitt(f"{ix.name} je {m.ebenen[ix.ebene][0]}", tabellen=[Tabelle(
-            "", tabelle, spalten, rechts=[] if e.nur_klassen else [1])])]
-    _, lieferung = _stand(store)
-    return Bericht(
-        zusammenfassung=zusammenfassung, gestaltung=gestaltung(config),
-        titel=f"{ix.name} {fmt_datum(stichtag)}", untertitel="Sozialindex und Klassenwechsel",
-        stadt=config.stadt.name, stichtag=stichtag, datenstand="berechnet aus den gelieferten Indikatorwerten",
-        lieferung=lieferung, abschnitte=abschnitte,
-        quellen=sorted({str(m.indikatoren.at[k.indikator, "quelle"]) for k in ix.komponenten
-                        if k.indikator in m.indikatoren.index
-                        and isinstance(m.indikatoren.at[k.indikator, "quelle"], str)})
-        + ([f"Methode nach: {ix.quelle}"] if ix.quelle else []),
-        hinweise=[("Der Index wird aus allen Werten berechnet, auch aus gesperrten; ausgewiesen werden nur Klassen, "
-                   "weil sich aus Indexwerten gesperrte kleine Fallzahlen zurückrechnen ließen."
-                   if e.nur_klassen else
-                   "Keine Komponente eines bewerteten Gebiets ist gesperrt: die Indexwerte verraten keine kleine "
-                   "Fallzahl." if oeffentlich else
-                   "Interne Fassung: Indexwerte und Klassen aus allen, auch gesperrten Werten – nicht zur "
-                   "Veröffentlichung. Die veröffentlichte Fassung (Rolle Ausschuss, --nur-veroeffentlicht) zeigt "
-                   "Klassen ohne Werte."), GEHEIMHALTUNG])
-
-
-def _index_zusammenfassung(store, config, ix, e, e_vor, vor, tabelle: pd.DataFrame, stichtag: date,
-                           absaetze: list[str]) -> Zusammenfassung:
-    """„Auf einen Blick“ of an index edition: areas per class against the previous edition, the areas
-    that moved into a class of more Belastung, the Einordnung of the index."""
-    jetzt = e.werte["klasse"].value_counts()
-    frame = pd.DataFrame({"Klasse": [f"{k.label} {k.name}" for k in ix.klassen],
-                          "Gebiete": [str(int(jetzt.get(k.label, 0))) for k in ix.klassen]})
-    rechts = [1]
-    if e_vor is not None:
-        vorher = e_vor.werte["klasse"].value_counts()
-        frame[f"am {fmt_datum(vor)}"] = [str(int(vorher.get(k.label, 0))) for k in ix.klassen]
-        frame["Veränderung"] = [f"{int(jetzt.get(k.label, 0)) - int(vorher.get(k.label, 0)):+d}".replace("+0", "±0")
-                                for k in ix.klassen]
-        rechts = [1, 2, 3]
-    schlechter = tabelle[tabelle["Veränderung"] == "schlechter"].head(HOECHSTENS_ABWEICHUNGEN)
-    return Zusammenfassung(
-        saetze=absaetze[1:], kennzahlen=Tabelle(f"Gebiete je Klasse am {fmt_datum(stichtag)}", frame,
-                                                ["1fr", "auto", *(["auto", "auto"] if e_vor is not None else [])],
-                                                rechts=rechts),
-        abweichungen=Tabelle("In eine Klasse höherer Belastung gewechselt", schlechter[
-            [c for c in ("Gebiet", "Indexwert", "Klasse", "Klasse zuvor") if c in schlechter]],
-            ["1.5fr", "1fr", "auto"] if e.nur_klassen else ["1.5fr", "auto", "1fr", "auto"],
-            rechts=[] if e.nur_klassen else [1])
-        if len(schlechter) else None,
-        einordnung=_einordnung(store, config, stichtag, [f"index:{ix.id}"]))
 
 
 def produktdatenblatt(store, config, p, c, bewertung: pd.DataFrame, nr: str, haushaltsjahr: int,
@@ -513,7 +406,7 @@ def produktdatenblatt(store, config, p, c, bewertung: pd.DataFrame, nr: str, hau
                     rechts=[0, *range(2, len(tep.columns))], fett=summen)],
             bilder=[Bild("Ordentliche Erträge und Aufwendungen", png(ertrag_aufwand(d, hoehe=200)
                                                                       .properties(width=420)), "80%")]))
-    _, lieferung = _stand(store, "haushalt")
+    _, lieferung = lieferstand(store, "haushalt")
     gruppe = len(nrs) > 1
     return Bericht(
         gestaltung=gestaltung(config),

@@ -19,7 +19,8 @@ from fis import hochrechnung
 from fis.analysen import profil
 from fis.berichte import Abschnitt, Bericht, Tabelle, pdf, png_seiten
 from fis.berichte.grafik import karte
-from fis.berichte.inhalte import abweichungsbericht, indexbericht, monitoringbericht, produktdatenblatt, steckbrief
+from fis.berichte.indexbericht import indexbericht
+from fis.berichte.inhalte import abweichungsbericht, monitoringbericht, produktdatenblatt, steckbrief
 from fis.format import fmt_wert, fmt_zahl
 from fis.indizes import berechne_aus, lade_indexdaten
 from fis.kartenansicht import kartenansicht
