@@ -176,3 +176,12 @@ def test_imports_inside_functions_say_why():
                             and not zeilen[n.lineno - 2].strip().startswith("#"):
                         ohne.append(f"{pfad.relative_to(ROOT)}:{n.lineno}")
     assert ohne == []
+
+
+def test_no_module_over_500_lines():
+    """A module that grows past 500 lines is split by concern (as fis/store/, fis/cli/, ui/datenpflege/)."""
+    dateien = [ROOT / "app.py", ROOT / "server.py", *(ROOT / "fis").rglob("*.py"), *(ROOT / "ui").rglob("*.py"),
+               *SEITEN]
+    lang = {str(p.relative_to(ROOT)): n for p in dateien
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert lang == {}
