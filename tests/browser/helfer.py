@@ -59,16 +59,33 @@ def launch(playwright):
               "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"])
 
 
+RUHIG = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def ruhig(page, timeout: int = 120_000) -> None:
+    """Wait until the app has settled instead of sleeping: Streamlit's own run state (the attribute its e2e
+    tests wait on) says the script is not running, no spinner is left, and the browser has painted twice since
+    (charts, maps and tooltips draw in the next frames)."""
+    page.wait_for_selector(RUHIG, timeout=timeout)
+    page.locator('[data-testid="stSpinner"]').first.wait_for(state="detached", timeout=timeout)
+    page.wait_for_selector(RUHIG, timeout=timeout)
+    # charts and maps draw after the run: every chart has its canvas or SVG
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        '[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"]')]
+        .every(e => e.querySelector('canvas, svg'))""", timeout=timeout)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def anmelden(page, adresse: str, name: str, passwort: str) -> None:
     """Open ``adresse``, sign in on the sign-in page and wait until the app shows who is signed in."""
     page.goto(adresse)
     page.get_by_label("Benutzername").wait_for(timeout=120_000)
-    page.wait_for_timeout(1000)
+    page.wait_for_load_state("load")
     page.get_by_label("Benutzername").fill(name)
     page.get_by_label("Passwort").fill(passwort)
     page.get_by_role("button", name="Anmelden").click()
     page.get_by_text(f"Angemeldet: {name}").wait_for(timeout=120_000)
-    page.wait_for_timeout(1500)
+    ruhig(page)
 
 
 def nur_lokal(hosts: set[str]) -> bool:

@@ -14,7 +14,7 @@ import pytest
 
 from fis.store import Store
 from fis.zugang import Benutzerdatei
-from tests.browser.helfer import ARTIFACTS, ROOT, launch, streamlit_server
+from tests.browser.helfer import ARTIFACTS, ROOT, launch, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_session_survives_reload_and_cli_writes_beside_the_running_app(umgebung)
         # F5: still signed in, and the new Stichtag is there
         page.reload()
         page.get_by_text("Angemeldet: p.planer").wait_for(timeout=120_000)
-        page.wait_for_timeout(1500)
+        ruhig(page)
         page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
         page.get_by_text("31.12.2025", exact=False).first.wait_for(timeout=30_000)
         page.keyboard.press("Escape")

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, launch, nur_lokal, streamlit_server
+from tests.browser.helfer import ARTIFACTS, launch, nur_lokal, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +25,13 @@ def test_goal_tree_and_deviation_report(demo_db_file):
         page.get_by_role("link", name="Ziele").click()
         page.get_by_text("Zielbaum", exact=True).wait_for(timeout=60_000)
         page.get_by_text("Ziel im Detail").wait_for(timeout=60_000)
-        page.wait_for_timeout(3000)
+        ruhig(page)
         body = page.inner_text("body")
         assert "H1: Der Anteil der Heimerziehung" in body and "überschritten" in body
         page.screenshot(path=str(ARTIFACTS / "ziele.png"))
         page.get_by_role("link", name="Controlling").click()
         page.get_by_text("Abweichungsbericht zum 30.09.2026").wait_for(timeout=60_000)
-        page.wait_for_timeout(2000)
+        ruhig(page)
         assert "Amt für Kinder, Jugend und Familie" in page.inner_text("body")
         page.screenshot(path=str(ARTIFACTS / "controlling.png"), full_page=True)
         browser.close()

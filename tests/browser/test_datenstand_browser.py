@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, launch, streamlit_server
+from tests.browser.helfer import ARTIFACTS, launch, ruhig, streamlit_server
 from tests.teillieferung import liefere_teil
 
 pytestmark = pytest.mark.browser
@@ -33,12 +33,12 @@ def test_leadership_sees_the_complete_stichtag_first_and_the_partial_one_only_wi
         page.goto(server)
         page.get_by_text("Eckwerte der Gesamtstadt").wait_for(timeout=90_000)
         page.get_by_text("mit Handlungsbedarf").first.wait_for(timeout=30_000)
-        page.wait_for_timeout(1000)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "datenstand_vorher.png"), full_page=True)
         vorher = page.inner_text("body")
         page.goto(server + "/?stichtag=2025-12-31")
         page.get_by_text("unvollständig: Werte für 5 von 51 Sozialräumen").first.wait_for(timeout=90_000)
-        page.wait_for_timeout(1000)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "datenstand_teillieferung.png"), full_page=True)
         nachher = page.inner_text("body")
         browser.close()

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, launch, nur_lokal, streamlit_server
+from tests.browser.helfer import ARTIFACTS, launch, nur_lokal, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_where_u3_places_are_missing_on_map_and_list(server, breite, hoehe):
         page.get_by_role("option", name="500 m").click()
         page.get_by_text("Im Umkreis von 500 m").wait_for(timeout=60_000)
         page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
-        page.wait_for_timeout(2500)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / f"einrichtungen_{breite}x{hoehe}.png"), full_page=True)
         body = page.inner_text("body")
         browser.close()

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, ROOT, launch, nur_lokal, streamlit_server
+from tests.browser.helfer import ARTIFACTS, ROOT, launch, nur_lokal, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +24,14 @@ def test_berlin_statusindex_and_demo_typology(berlin_db, demo_db_file):
         with streamlit_server(env) as url:
             page.goto(url + "/sozialindex")
             page.get_by_text("Was den Wert treibt").wait_for(timeout=120_000)
-            page.wait_for_timeout(3000)
+            ruhig(page)
             body = page.inner_text("body")
             assert "Statusindex (MSS ab 2019)" in body and "sehr niedrig" in body
             page.screenshot(path=str(ARTIFACTS / "sozialindex_berlin.png"))
         with streamlit_server({"FIS_DB": str(demo_db_file)}) as url:
             page.goto(url + "/typisierung")
             page.get_by_text("Hauptkomponenten", exact=True).wait_for(timeout=120_000)
-            page.wait_for_timeout(3000)
+            ruhig(page)
             assert "Typen und ihre kennzeichnenden Indikatoren" in page.inner_text("body")
             page.screenshot(path=str(ARTIFACTS / "typisierung.png"))
         browser.close()

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, ROOT, launch, streamlit_server
+from tests.browser.helfer import ARTIFACTS, ROOT, launch, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_first_start_builds_the_demo_and_shows_the_lagebild_without_external_req
         page.goto(url)
         page.get_by_text("Eckwerte der Gesamtstadt").wait_for(timeout=90_000)
         page.get_by_text("mit Handlungsbedarf").first.wait_for(timeout=30_000)
-        page.wait_for_timeout(1500)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "lagebild.png"), full_page=True)
         body = page.inner_text("body")
         browser.close()
@@ -63,7 +63,7 @@ def test_the_excel_download_is_written_on_click_and_opens(server, tmp_path):
         download = None
         for _ in range(3):
             page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
-            page.wait_for_timeout(1000)
+            ruhig(page)
             try:
                 with page.expect_download(timeout=20_000) as info:
                     page.get_by_role("button", name="Excel").first.click()
@@ -108,7 +108,7 @@ def test_a_bad_upload_is_explained_and_fixed_in_the_datenpflege(server):
             if box.is_checked():
                 break
             page.get_by_text("Führende Nullen der Raum-Kennungen ergänzen").click()
-            page.wait_for_timeout(1000)
+            ruhig(page)
         assert box.is_checked()
         page.get_by_text("Vorschau").wait_for(timeout=90_000)
         page.get_by_role("button", name="Lieferung übernehmen").click(timeout=60_000)

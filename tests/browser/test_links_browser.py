@@ -22,7 +22,7 @@ def test_deep_link_restores_the_karte(demo_db_file):
         assert page.locator('[data-testid="stMain"] [data-testid="stSelectbox"] input').nth(2).input_value() \
             == "Schlossviertel (0103)"
         page.get_by_text("Link zu dieser Ansicht").click()
-        page.wait_for_timeout(800)
+        page.locator('[data-testid="stCode"]').wait_for(timeout=30_000)
         link = page.locator('[data-testid="stCode"]').inner_text().strip()
         params = parse_qs(urlparse(link).query)
         assert params["indikator"] == ["sgb2_quote"] and params["stichtag"] == ["2023-12-31"]

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, ROOT, launch, nur_lokal, streamlit_server
+from tests.browser.helfer import ARTIFACTS, ROOT, launch, nur_lokal, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +25,15 @@ def _karte_oeffnen(page, url: str) -> None:
     page.get_by_role("link", name="Karte").click()
     page.get_by_text("Legende (Anzahl Gebiete)").wait_for(timeout=60_000)
     page.locator("canvas").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(3000)
+    ruhig(page)
 
 
 def _hover(page, fx: float, fy: float) -> str:
     """Move over a point of the map; returns the first tooltip line (name and id)."""
     box = page.locator("canvas").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-    page.wait_for_timeout(800)
     tooltip = page.locator(".deck-tooltip")
-    assert tooltip.is_visible()
+    tooltip.wait_for(state="visible", timeout=10_000)
     return tooltip.inner_text().split("\n")[0]
 
 
@@ -48,12 +47,12 @@ def _klick_zum_profil(page, hover: str, ebene: str) -> bool:
         button.wait_for(timeout=30_000)
     except Exception:  # noqa: BLE001 - Playwright's TimeoutError
         return False
-    page.wait_for_timeout(1500)
+    ruhig(page)
     page.screenshot(path=str(ARTIFACTS / f"karte_auswahl_{ebene}.png"))
     name = button.inner_text().split("\n")[-1]
     button.click()
     page.get_by_text("Ähnliche ", exact=False).first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
+    ruhig(page)
     assert f"{ebene}profil" in page.inner_text("body")
     gewaehlt = name.removeprefix("Profil von ").removesuffix(" öffnen").strip()
     assert hover.startswith(gewaehlt)            # the clicked area, not the preselected one
@@ -117,19 +116,19 @@ def test_demo_profile_and_change_map(tmp_path_factory, demo_db_file):
         page.get_by_text("Veränderungskarte").click()
         page.get_by_text("Veränderung Kinderarmut je Sozialraum").wait_for(timeout=30_000)
         page.get_by_text("Namen", exact=True).click()
-        page.wait_for_timeout(3000)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "karte_veraenderung.png"))
         page.get_by_role("link", name="Sozialraumprofil").click()
         page.get_by_text("Ähnliche Sozialräume").wait_for(timeout=60_000)
-        page.wait_for_timeout(2000)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "profil_demo.png"))
         page.get_by_role("link", name="Zeitreihen").click()
         page.get_by_text("Trend je Gebiet").wait_for(timeout=60_000)
-        page.wait_for_timeout(2500)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "zeitreihen_demo.png"))
         page.get_by_role("link", name="Zusammenhänge").click()
         page.get_by_text("Pearson r").wait_for(timeout=60_000)
-        page.wait_for_timeout(2500)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "zusammenhaenge_demo.png"))
         # Reloading (or opening a bookmarked URL) runs the page inside the app's frame.
         page.goto(url + "/sozialraumprofil")

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests import neue_stadt as ns
-from tests.browser.helfer import ARTIFACTS, ROOT, launch, nur_lokal, streamlit_server
+from tests.browser.helfer import ARTIFACTS, ROOT, launch, nur_lokal, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -32,14 +32,14 @@ def server(tmp_path_factory, demo_db_file):
 def _waehle(page, label: str, option: str, nr: int = 0) -> None:
     page.get_by_label(label).nth(nr).click()
     page.get_by_role("option", name=option, exact=True).click()
-    page.wait_for_timeout(800)
+    ruhig(page)
 
 
 def _eingabe(page, label: str, text: str, nr: int = 0) -> None:
     feld = page.get_by_label(label, exact=True).nth(nr)
     feld.fill(text)
     feld.press("Enter")
-    page.wait_for_timeout(800)
+    ruhig(page)
 
 
 def _hochladen(page, beschriftung: str, datei) -> None:
@@ -95,7 +95,7 @@ def test_a_new_city_from_the_browser_alone(server, tmp_path):
         page.get_by_text("Vorläufige Lieferungen").first.wait_for(timeout=30_000)
         page.get_by_label("Vorläufige Lieferungen").click()
         page.get_by_text("4 – sozialatlas_beispielstadt.xlsx").last.click()
-        page.wait_for_timeout(1500)
+        ruhig(page)
         page.keyboard.press("Escape")
         page.get_by_role("button", name="Veröffentlichen").wait_for(timeout=90_000)     # a rerun under load
         page.get_by_role("button", name="Veröffentlichen").click()
@@ -103,7 +103,7 @@ def test_a_new_city_from_the_browser_alone(server, tmp_path):
         # 4. the Lagebild of the new city
         page.goto(url)
         page.get_by_text("Eckwerte der Gesamtstadt").wait_for(timeout=120_000)
-        page.wait_for_timeout(1500)
+        ruhig(page)
         schritte.append(("Lagebild", time.monotonic() - beginn))
         page.screenshot(path=str(ARTIFACTS / "neue_stadt_3_lagebild.png"), full_page=True)
         body = page.inner_text("body")

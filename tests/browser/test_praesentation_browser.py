@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, launch, streamlit_server
+from tests.browser.helfer import ARTIFACTS, launch, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def test_presentation_mode_at_1920x1080(demo_db_file):
         page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
         page.goto(url + "/praesentation")
         page.get_by_text("Lagebild Musterstadt 31.12.2024").wait_for(timeout=120_000)
-        page.wait_for_timeout(1500)
+        ruhig(page)
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
         main = page.locator('[data-testid="stMain"]')
         assert main.locator("input, textarea, select, [data-testid='stDataFrame']").count() == 0
@@ -76,7 +76,7 @@ def test_presentation_mode_at_1920x1080(demo_db_file):
             page.get_by_role("button", name="Weiter ▶").click()
             page.get_by_role("heading", name=titel).wait_for(timeout=60_000)
             page.get_by_text(f"{n} / 8").wait_for(timeout=30_000)
-            page.wait_for_timeout(2500)
+            ruhig(page)
             assert "folie=" + str(n) in page.url
             assert main.evaluate(KONTRAST_JS) == []
             page.screenshot(path=str(ARTIFACTS / f"praesentation_{n}.png"))
@@ -101,7 +101,7 @@ def test_every_slide_fits_the_projector_and_the_clicker_steps_through(demo_db_fi
         rot_gesehen = False
         while True:
             page.get_by_text(f"{nr} / ").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(2500)
+            ruhig(page)
             gesamt = int(page.evaluate(ALLE_FOLIEN)[2])
             hoch = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
                                  " return [m.scrollHeight, m.clientHeight]; }")
@@ -139,13 +139,13 @@ def test_contrast_and_200_percent_zoom(demo_db_file, pfad, text):
         page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
         page.goto(url + pfad)
         page.get_by_text(text).first.wait_for(timeout=120_000)
-        page.wait_for_timeout(1500)
+        ruhig(page)
         assert page.locator("body").evaluate(KONTRAST_JS) == []
         # 200 % zoom of a 1920×1080 screen = 960×540 CSS pixels
         klein = browser.new_context(viewport={"width": 960, "height": 540}).new_page()
         klein.goto(url + pfad)
         klein.get_by_text(text).first.wait_for(timeout=120_000)
-        klein.wait_for_timeout(1500)
+        ruhig(klein)
         breite = klein.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert breite[0] <= breite[1], breite
         abgeschnitten = klein.locator('[data-testid="stMetricValue"] div, [data-testid="stMetricValue"] p') \

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, launch, nur_lokal, streamlit_server
+from tests.browser.helfer import ARTIFACTS, launch, nur_lokal, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_produktdatenblatt_produktkritik_sroi(demo_db_file):
         page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url[:40]))
         page.goto(url + "/produktdatenblatt")
         page.get_by_text("Teilergebnisplan", exact=True).wait_for(timeout=120_000)
-        page.wait_for_timeout(3000)
+        ruhig(page)
         body = page.inner_text("body")
         assert "11.05.01 Grundsicherung für Arbeit" in body and "Besonderheiten im Haushaltsjahr" in body
         assert "Aufwand pro 1.000 Einwohner (EUR)" in body
@@ -30,12 +30,12 @@ def test_produktdatenblatt_produktkritik_sroi(demo_db_file):
         page.get_by_role("link", name="Produktkritik").click()
         page.get_by_text("Soll-Ist-Portfolio").wait_for(timeout=60_000)
         page.get_by_text("Soll-Ist-Portfolio").click()
-        page.wait_for_timeout(3000)
+        ruhig(page)
         assert "Klasse A:" in page.inner_text("body")
         page.screenshot(path=str(ARTIFACTS / "produktkritik.png"))
         page.get_by_role("link", name="SROI").click()
         page.get_by_text("Sensitivität: welche Annahme").wait_for(timeout=60_000)
-        page.wait_for_timeout(2000)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "sroi.png"))
         browser.close()
     assert nur_lokal(hosts), hosts

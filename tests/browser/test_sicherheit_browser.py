@@ -13,7 +13,7 @@ from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
 from fis.zugang import Benutzerdatei
-from tests.browser.helfer import ARTIFACTS, anmelden, launch, streamlit_server
+from tests.browser.helfer import ARTIFACTS, anmelden, launch, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -44,13 +44,13 @@ def test_html_in_names_is_shown_as_text_and_never_runs(demo_db_file, tmp_path):
         kopf.wait_for(timeout=120_000)
         assert kopf.inner_text().strip() == f"{ziel}: {HTML} Ziel"
         kopf.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)
+        ruhig(page)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "injektion_ziel.png"))
         assert page.locator('img[src="x"]').count() == 0
         page.goto(url + "/karte?raum=0103&stichtag=2024-12-31&ebene=1")
         page.get_by_text("je Sozialraum", exact=False).first.wait_for(timeout=120_000)
-        page.wait_for_timeout(1500)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "injektion_karte.png"))
         assert page.locator('img[src="x"]').count() == 0
         assert dialoge == []
@@ -76,7 +76,7 @@ def test_ausschuss_reaches_no_datenpflege_and_no_unpublished_value_by_url(demo_d
 
         anmelden(page, url + "/datenpflege", "a.ausschuss", "Ausschuss-Passwort-1")
         page.get_by_role("heading", name="Lagebild Musterstadt").wait_for(timeout=120_000)
-        page.wait_for_timeout(3000)
+        ruhig(page)
         text = page.locator('[data-testid="stMain"]').inner_text()
         assert "Datenpflege" not in text and "Lieferung übernehmen" not in text
         assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Datenpflege").count() == 0
@@ -89,7 +89,7 @@ def test_ausschuss_reaches_no_datenpflege_and_no_unpublished_value_by_url(demo_d
         # … but a link to an unpublished Stichtag falls back to the newest published one
         page.goto(url + "/karte?stichtag=2025-12-31&indikator=alq&raum=0101&ebene=1")
         page.get_by_text("je Sozialraum, 31.12.2024", exact=False).first.wait_for(timeout=120_000)
-        page.wait_for_timeout(3000)
+        ruhig(page)
         stichtag = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
         assert stichtag.input_value() == "31.12.2024"
         assert "31.12.2025" not in page.locator("body").inner_text()
@@ -116,13 +116,13 @@ def test_ausschuss_sees_index_classes_only_on_a_projector(demo_db_file, tmp_path
         anmelden(page, url + "/sozialindex", "a.ausschuss", "Ausschuss-Passwort-1")
         page.get_by_text("nur Klassen", exact=False).first.wait_for(timeout=120_000)
         page.get_by_text("Was den Wert treibt").wait_for(timeout=120_000)
-        page.wait_for_timeout(4000)
+        ruhig(page)
         text = page.locator('[data-testid="stMain"]').inner_text()
         assert "Indexwert\n" not in text and "Beitrag zum Index" not in text
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "ausschuss_sozialindex_1280.png"))
         page.get_by_text("Was den Wert treibt").scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)
+        ruhig(page)
         page.screenshot(path=str(ARTIFACTS / "ausschuss_sozialindex_treiber_1280.png"))
         gesendet = "".join(antworten)
         assert "Beitrag zum Index" not in gesendet and "(Index " not in gesendet
