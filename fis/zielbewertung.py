@@ -4,6 +4,7 @@ the rule table and the German sentence that explains it; a goal past its Zieldat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -12,6 +13,57 @@ from scipy import stats
 
 from fis.ampel import Ampel, erste_regel
 from fis.format import fmt_datum, fmt_differenz, fmt_wert
+
+
+def _zahl(v) -> float | None:
+    """A cell as a number, None for empty (None, NaN, NaT, '')."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    try:
+        return None if pd.isna(v) else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Ziel:
+    """The fields of a goal that its judgement needs, typed once: numbers are float or None (never NaN), the
+    strictness of the band limits is bool. Built from a row of the goal table with :meth:`aus`."""
+
+    ziel_id: str
+    richtung: str | None          # steigern, senken, halten
+    einheit: str
+    basiswert: float | None
+    basisjahr: int | None
+    zielwert: float | None
+    zieljahr: int | None
+    zieldatum: date | None
+    toleranz: float               # 0 when none is declared
+    band_unten: float | None
+    band_oben: float | None
+    band_unten_strikt: bool
+    band_oben_strikt: bool
+
+    @classmethod
+    def aus(cls, z) -> Ziel:
+        """From a goal row (dict or Series); a ``Ziel`` is returned as it is."""
+        if isinstance(z, Ziel):
+            return z
+        datum = z.get("zieldatum")
+        datum = None if datum is None or pd.isna(datum) else pd.Timestamp(datum).date()
+        basisjahr = _zahl(z.get("basisjahr"))
+        richtung = z.get("richtung")
+        return cls(str(z.get("ziel_id", "")), richtung if isinstance(richtung, str) else None,
+                   (z.get("einheit") or "").replace("EUR", "€") if isinstance(z.get("einheit"), str) else "",
+                   _zahl(z.get("basiswert")), None if basisjahr is None else int(basisjahr), _zahl(z.get("zielwert")),
+                   None if datum is None else datum.year, datum, _zahl(z.get("toleranz")) or 0.0,
+                   _zahl(z.get("band_unten")), _zahl(z.get("band_oben")),
+                   z.get("band_unten_strikt") is True, z.get("band_oben_strikt") is True)
+
+    @property
+    def band(self) -> bool:
+        """A goal that keeps a value within limits („halten“)."""
+        return self.richtung == "halten"
 
 
 @lru_cache(maxsize=256)
@@ -44,25 +96,23 @@ def unguenstige_abweichung(ist: float, soll: float, richtung: str,
     return float(max(d, 0.0))
 
 
-def grenze_verletzt(ist: float, ziel: dict) -> bool:
+def grenze_verletzt(ist: float, ziel) -> bool:
     """True when Ist sits exactly on a strict band limit: 3 % misses „unter 3 %“ (but not „höchstens 3 %“)."""
-    if ziel.get("richtung") != "halten":
+    z = Ziel.aus(ziel)
+    if not z.band:
         return False
-    oben, unten = ziel.get("band_oben"), ziel.get("band_unten")
-    return bool((ziel.get("band_oben_strikt") is True and oben is not None and not pd.isna(oben) and ist >= oben)
-                or (ziel.get("band_unten_strikt") is True and unten is not None and not pd.isna(unten)
-                    and ist <= unten))
+    return bool((z.band_oben_strikt and z.band_oben is not None and ist >= z.band_oben)
+                or (z.band_unten_strikt and z.band_unten is not None and ist <= z.band_unten))
 
 
-def bereich_text(ziel: dict, einheit: str, nk: int) -> str:
+def bereich_text(ziel, einheit: str, nk: int) -> str:
     """The band in the decision's words: 'unter 3,0 %', 'mindestens 10 und höchstens 20'."""
+    z = Ziel.aus(ziel)
     grenzen = []
-    if not pd.isna(ziel.get("band_unten")):
-        wort = "über" if ziel.get("band_unten_strikt") is True else "mindestens"
-        grenzen.append(f"{wort} {fmt_wert(ziel['band_unten'], einheit, nk)}")
-    if not pd.isna(ziel.get("band_oben")):
-        wort = "unter" if ziel.get("band_oben_strikt") is True else "höchstens"
-        grenzen.append(f"{wort} {fmt_wert(ziel['band_oben'], einheit, nk)}")
+    if z.band_unten is not None:
+        grenzen.append(f"{'über' if z.band_unten_strikt else 'mindestens'} {fmt_wert(z.band_unten, einheit, nk)}")
+    if z.band_oben is not None:
+        grenzen.append(f"{'unter' if z.band_oben_strikt else 'höchstens'} {fmt_wert(z.band_oben, einheit, nk)}")
     return " und ".join(grenzen)
 
 
@@ -132,13 +182,13 @@ def _prognose(jahre: np.ndarray, werte: np.ndarray, zieljahr: int, ziel: dict, k
         halb = t * s * np.sqrt(1 + 1 / n + (jahr - xm) ** 2 / sxx)
         punkte.append((jahr, float(yhat), float(yhat - halb), float(yhat + halb)))
     _, wert, unten, oben = punkte[-1]
-    tol = 0.0 if pd.isna(ziel.get("toleranz")) else float(ziel["toleranz"])
-    richtung = ziel.get("richtung")
-    if richtung == "halten":
-        erreichbar = unguenstige_abweichung(wert, wert, "halten", ziel.get("band_unten"),
-                                            ziel.get("band_oben")) <= tol
+    z = Ziel.aus(ziel)
+    if z.band:
+        erreichbar = unguenstige_abweichung(wert, wert, "halten", z.band_unten, z.band_oben) <= z.toleranz
+    elif z.zielwert is None:
+        erreichbar = False
     else:
-        erreichbar = unguenstige_abweichung(wert, float(ziel["zielwert"]), richtung) <= tol
+        erreichbar = unguenstige_abweichung(wert, z.zielwert, z.richtung) <= z.toleranz
     methode = (f"lineare Regression über die Ist-Werte {int(x.min())}–{int(x.max())} ({n} Jahre); "
                f"Band: {konfidenz * 100:.0f}-%-Prognoseintervall")
     return Prognose(methode, tuple(int(v) for v in x), zieljahr, float(wert), float(unten), float(oben),
@@ -193,108 +243,128 @@ def soll_ist(ziel: dict, reihe: pd.Series, berichtsjahr: int, regeln, explizit: 
                      None if status is None else status.to_dict(), nachkommastellen, konfidenz, min_jahre, max_alter)
 
 
-def soll_ist_jahre(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, regeln,
-              explizit: dict[int, float] | None, status: dict | None, nachkommastellen: int, konfidenz: float,
-              min_jahre: int, max_alter: int) -> SollIst:
-    """:func:`soll_ist` on sorted years and values without gaps."""
+@dataclass(frozen=True)
+class Bewertung:
+    """The numbers of a goal's judgement for a report year (no words: :func:`begruendung` says them)."""
 
-    einheit = (ziel.get("einheit") or "").replace("EUR", "€")
-    zieljahr = pd.Timestamp(ziel["zieldatum"]).year
-    if berichtsjahr > zieljahr:
-        return _endstand(ziel, jahre, werte, berichtsjahr, zieljahr, status, nachkommastellen, max_alter)
-    bis = jahre <= berichtsjahr
-    jahre, werte = jahre[bis], werte[bis]
-    nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
-    basisjahr = int(ziel["basisjahr"])
-    band = ziel.get("richtung") == "halten"
-    if not len(jahre) or int(jahre[-1]) < min(berichtsjahr - max_alter, zieljahr):
-        jahr = None if not len(jahre) else int(jahre[-1])
-        regel = erste_regel(regeln, True, np.nan, None)
-        letzter = "" if jahr is None else f" (letzter Wert {fmt_wert(float(werte[-1]), einheit, nk)} für {jahr})"
-        return SollIst(ziel["ziel_id"], jahr, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, regel.farbe,
-                       regel.wenn, f"Kein aktueller Ist-Wert{letzter}; {regel.wenn}.", None, None)
-    jahr = int(jahre[-1])
-    ist = float(werte[-1])
-    if band:
+    jahr: int                        # Ist year used
+    ist: float
+    soll: float                      # NaN for a band goal
+    unguenstig: float                # unfavourable deviation, ≥ 0
+    vielfache: float                 # unfavourable deviation in tolerances (inf without tolerance)
+    an_grenze: bool                  # on a strict band limit
+    prognose: Prognose | None
+    regel: object                    # the rule of the table that applied (fis.config.AmpelRegel)
+
+
+def bewerten(ziel: Ziel, jahre: np.ndarray, werte: np.ndarray, regeln, explizit: dict[int, float] | None,
+             konfidenz: float, min_jahre: int) -> Bewertung:
+    """The numbers of Soll-Ist for the latest Ist in ``jahre`` (current enough, checked by the caller)."""
+    jahr, ist = int(jahre[-1]), float(werte[-1])
+    if ziel.band:
         soll = np.nan
-        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
+        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.band_unten, ziel.band_oben)
     else:
-        soll = soll_pfad(float(ziel["basiswert"]), basisjahr, float(ziel["zielwert"]), zieljahr, jahr, explizit)
-        unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
+        soll = soll_pfad(ziel.basiswert, ziel.basisjahr, ziel.zielwert, ziel.zieljahr, jahr, explizit)
+        unguenstig = unguenstige_abweichung(ist, soll, ziel.richtung)
     an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, ziel)
-    tol = ziel.get("toleranz")
-    tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
+    tol = ziel.toleranz
     if an_grenze:
         vielfache = 0.0 if tol > 0 else np.inf     # on a strict limit: a miss by nothing, judged by the tolerance
     else:
         vielfache = 0.0 if unguenstig <= 1e-12 else (unguenstig / tol if tol > 0 else np.inf)
-    prog = _prognose(jahre, werte, zieljahr, ziel, konfidenz, min_jahre, basisjahr)
+    prog = _prognose(jahre, werte, ziel.zieljahr, ziel, konfidenz, min_jahre, ziel.basisjahr)
     regel = erste_regel(regeln, False, vielfache, None if prog is None else prog.erreichbar)
+    return Bewertung(jahr, ist, soll, unguenstig, vielfache, an_grenze, prog, regel)
 
-    ist_text = fmt_wert(ist, einheit, nk)
-    if band:
+
+def begruendung(ziel: Ziel, b: Bewertung, nk: int) -> str:
+    """The judgement in one German sentence: where Ist lies against the Soll path or the band, the tolerance,
+    the trend to the target year."""
+    einheit, tol = ziel.einheit, ziel.toleranz
+    ist_text = fmt_wert(b.ist, einheit, nk)
+    if ziel.band:
         bereich = bereich_text(ziel, einheit, nk)
-        if an_grenze:
-            satz = f"Ist {ist_text} ({jahr}) liegt auf der Grenze und damit nicht im Zielbereich ({bereich})"
-        elif unguenstig == 0:
-            satz = f"Ist {ist_text} ({jahr}) liegt im Zielbereich ({bereich})"
+        if b.an_grenze:
+            satz = f"Ist {ist_text} ({b.jahr}) liegt auf der Grenze und damit nicht im Zielbereich ({bereich})"
+        elif b.unguenstig == 0:
+            satz = f"Ist {ist_text} ({b.jahr}) liegt im Zielbereich ({bereich})"
         else:
-            satz = (f"Ist {ist_text} ({jahr}) liegt {_betrag(unguenstig, einheit, nk)} außerhalb des "
+            satz = (f"Ist {ist_text} ({b.jahr}) liegt {_betrag(b.unguenstig, einheit, nk)} außerhalb des "
                     f"Zielbereichs ({bereich})")
     else:
-        seite = "über" if ist > soll else ("unter" if ist < soll else "auf")
-        abstand = "" if seite == "auf" else f"{_betrag(ist - soll, einheit, nk)} "
-        pfad = "dem Zielwert" if jahr >= zieljahr else "dem Soll-Pfad"
-        satz = f"Ist {ist_text} liegt {abstand}{seite} {pfad} ({fmt_wert(soll, einheit, nk)} für {jahr})"
-    if unguenstig > 0 or an_grenze:
+        seite = "über" if b.ist > b.soll else ("unter" if b.ist < b.soll else "auf")
+        abstand = "" if seite == "auf" else f"{_betrag(b.ist - b.soll, einheit, nk)} "
+        pfad = "dem Zielwert" if b.jahr >= ziel.zieljahr else "dem Soll-Pfad"
+        satz = f"Ist {ist_text} liegt {abstand}{seite} {pfad} ({fmt_wert(b.soll, einheit, nk)} für {b.jahr})"
+    if b.unguenstig > 0 or b.an_grenze:
         satz += ("; ohne Toleranz" if tol == 0 else
-                 f"; Toleranz {_betrag(tol, einheit, nk)} überschritten" if vielfache > 1 else
+                 f"; Toleranz {_betrag(tol, einheit, nk)} überschritten" if b.vielfache > 1 else
                  f"; innerhalb der Toleranz von {_betrag(tol, einheit, nk)}")
-    elif not band:
+    elif not ziel.band:
         satz += " – im Soll"
-    if prog is not None:
-        satz += (f"; Trend bis {prog.zieljahr}: {fmt_wert(prog.wert, einheit, nk)}"
-                 + ("" if prog.erreichbar else " – Ziel auf aktuellem Trend nicht erreichbar"))
-    abw = ist - soll
-    st = None if status is None else status.get(jahr)
-    return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
-                   unguenstig, zielerreichungsgrad(ist, float(ziel["basiswert"]), ziel.get("zielwert", np.nan))
-                   if not band else np.nan, regel.farbe, regel.wenn, satz + ".", prog, st)
+    if b.prognose is not None:
+        satz += (f"; Trend bis {b.prognose.zieljahr}: {fmt_wert(b.prognose.wert, einheit, nk)}"
+                 + ("" if b.prognose.erreichbar else " – Ziel auf aktuellem Trend nicht erreichbar"))
+    return satz + "."
 
 
-def _endstand(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, zieljahr: int,
+def soll_ist_jahre(ziel, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, regeln,
+                   explizit: dict[int, float] | None, status: dict | None, nachkommastellen: int, konfidenz: float,
+                   min_jahre: int, max_alter: int) -> SollIst:
+    """:func:`soll_ist` on sorted years and values without gaps: the judgement (:func:`bewerten`) and its
+    sentence (:func:`begruendung`); a goal past its Zieldatum by :func:`_endstand`."""
+    z = Ziel.aus(ziel)
+    if berichtsjahr > z.zieljahr:
+        return _endstand(z, jahre, werte, berichtsjahr, z.zieljahr, status, nachkommastellen, max_alter)
+    bis = jahre <= berichtsjahr
+    jahre, werte = jahre[bis], werte[bis]
+    nk = _stellen(z.einheit, nachkommastellen, z.toleranz, z.basiswert, z.zielwert)
+    if not len(jahre) or int(jahre[-1]) < min(berichtsjahr - max_alter, z.zieljahr):
+        jahr = None if not len(jahre) else int(jahre[-1])
+        regel = erste_regel(regeln, True, np.nan, None)
+        letzter = "" if jahr is None else f" (letzter Wert {fmt_wert(float(werte[-1]), z.einheit, nk)} für {jahr})"
+        return SollIst(z.ziel_id, jahr, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, Ampel(regel.farbe),
+                       regel.wenn, f"Kein aktueller Ist-Wert{letzter}; {regel.wenn}.", None, None)
+    b = bewerten(z, jahre, werte, regeln, explizit, konfidenz, min_jahre)
+    abw = b.ist - b.soll
+    erreicht = np.nan if z.band or z.zielwert is None else zielerreichungsgrad(b.ist, z.basiswert, z.zielwert)
+    return SollIst(z.ziel_id, b.jahr, b.ist, b.soll, abw, abw / abs(b.soll) * 100 if b.soll else np.nan,
+                   b.unguenstig, erreicht, Ampel(b.regel.farbe), b.regel.wenn, begruendung(z, b, nk), b.prognose,
+                   None if status is None else status.get(b.jahr))
+
+
+def _endstand(ziel: Ziel, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: int, zieljahr: int,
               status: dict | None, nachkommastellen: int, max_alter: int) -> SollIst:
     """A goal past its Zieldatum is judged once, at the Zieldatum, and that judgement stands: the Ist
     of the target year (or the latest before it, at most ``max_alter`` years older) against the target,
     within the tolerance → „erreicht“ (grün), else „verfehlt“ (rot). Later Ist values are named for
     information only; they cannot turn a missed goal green."""
 
-    einheit = (ziel.get("einheit") or "").replace("EUR", "€")
-    nk = _stellen(einheit, nachkommastellen, ziel.get("toleranz"), ziel.get("basiswert"), ziel.get("zielwert"))
-    datum = fmt_datum(pd.Timestamp(ziel["zieldatum"]).date())
+    z, einheit = ziel, ziel.einheit
+    nk = _stellen(einheit, nachkommastellen, z.toleranz, z.basiswert, z.zielwert)
+    datum = fmt_datum(z.zieldatum)
     spaeter = [(int(j), float(w)) for j, w in zip(jahre, werte, strict=True) if zieljahr < j <= berichtsjahr]
     info = (f" Später (nur zur Information): {fmt_wert(spaeter[-1][1], einheit, nk)} ({spaeter[-1][0]})."
             if spaeter else "")
     bis = jahre <= zieljahr
     jahre, werte = jahre[bis], werte[bis]
-    band = ziel.get("richtung") == "halten"
     if not len(jahre) or int(jahre[-1]) < zieljahr - max_alter:
-        return SollIst(ziel["ziel_id"], None, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, Ampel.GRAU,
+        return SollIst(z.ziel_id, None, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, Ampel.GRAU,
                        "Zieldatum abgelaufen, kein Ist-Wert dazu",
                        f"Zieldatum {datum} abgelaufen; zum Zieldatum gibt es keinen Ist-Wert, die Zielerreichung "
                        f"lässt sich nicht feststellen.{info}", None, None)
     jahr, ist = int(jahre[-1]), float(werte[-1])
-    tol = ziel.get("toleranz")
-    tol = 0.0 if tol is None or pd.isna(tol) else float(tol)
-    if band:
+    tol = z.toleranz
+    if z.band:
         soll = np.nan
-        unguenstig = unguenstige_abweichung(ist, ist, "halten", ziel.get("band_unten"), ziel.get("band_oben"))
-        gegen = f"Zielbereich {bereich_text(ziel, einheit, nk)}"
+        unguenstig = unguenstige_abweichung(ist, ist, "halten", z.band_unten, z.band_oben)
+        gegen = f"Zielbereich {bereich_text(z, einheit, nk)}"
     else:
-        soll = float(ziel["zielwert"])
-        unguenstig = unguenstige_abweichung(ist, soll, ziel["richtung"])
+        soll = np.nan if z.zielwert is None else z.zielwert
+        unguenstig = unguenstige_abweichung(ist, soll, z.richtung)
         gegen = f"Zielwert {fmt_wert(soll, einheit, nk)}"
-    an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, ziel)
+    an_grenze = unguenstig <= 1e-12 and grenze_verletzt(ist, z)
     erreicht = (unguenstig <= tol + 1e-12) and not (an_grenze and tol == 0)
     wort = "erreicht" if erreicht else "verfehlt"
     wie = ("" if unguenstig <= 1e-12 and not an_grenze else
@@ -305,6 +375,6 @@ def _endstand(ziel: dict, jahre: np.ndarray, werte: np.ndarray, berichtsjahr: in
             f"{gegen}. Dieses Urteil gilt endgültig.{info}")
     abw = ist - soll
     st = None if status is None else status.get(jahr)
-    return SollIst(ziel["ziel_id"], jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
-                   unguenstig, np.nan if band else zielerreichungsgrad(ist, float(ziel["basiswert"]), soll),
+    return SollIst(z.ziel_id, jahr, ist, soll, abw, abw / abs(soll) * 100 if soll else np.nan,
+                   unguenstig, np.nan if z.band else zielerreichungsgrad(ist, z.basiswert, soll),
                    Ampel.GRUEN if erreicht else Ampel.ROT, f"Zieldatum abgelaufen: Ziel {wort}", text, None, st)

@@ -242,3 +242,21 @@ def test_the_ampel_type_is_the_german_word_and_knows_its_rank_and_symbol():
     assert sorted(Ampel, key=lambda a: a.rang) == [Ampel.GRUEN, Ampel.GRAU, Ampel.GELB, Ampel.ROT]
     assert Ampel.ROT.symbol == "■ rot" and Ampel.aus(float("nan")) is None and Ampel.aus("rot") is Ampel.ROT
     assert pd.Series(["rot", "grün"]).isin([Ampel.ROT]).tolist() == [True, False]
+
+
+def test_a_goal_row_is_typed_once_and_judged_in_numbers_then_words():
+    """Ziel.aus turns NaN into None (no NaN guards downstream); bewerten gives the numbers, begruendung the
+    sentence (hand-computed: Soll path 20 → 10 over 2020–2030 gives 15 for 2025; Ist 16,5 is 1,5 above,
+    with tolerance 1 that is 1,5 tolerances)."""
+    from fis.config import STANDARD_AMPEL
+    from fis.zielbewertung import Ziel, begruendung, bewerten
+    z = Ziel.aus({"ziel_id": "Z1", "richtung": "senken", "einheit": "%", "basiswert": 20.0, "basisjahr": 2020.0,
+                  "zielwert": 10.0, "zieldatum": pd.Timestamp("2030-12-31"), "toleranz": 1.0,
+                  "band_unten": np.nan, "band_oben": float("nan"), "band_oben_strikt": np.nan})
+    assert (z.basisjahr, z.zieljahr, z.band_unten, z.band_oben, z.band_oben_strikt) == (2020, 2030, None, None, False)
+    b = bewerten(z, np.array([2023.0, 2024.0, 2025.0]), np.array([17.0, 16.8, 16.5]), STANDARD_AMPEL, None, 0.8, 3)
+    assert (b.jahr, b.soll, b.ist) == (2025, 15.0, 16.5)
+    assert b.unguenstig == pytest.approx(1.5) and b.vielfache == pytest.approx(1.5)
+    assert b.regel.farbe == "gelb"
+    assert begruendung(z, b, 1).startswith("Ist 16,5 % liegt 1,5 Pp über dem Soll-Pfad (15,0 % für 2025); "
+                                           "Toleranz 1,0 Pp überschritten")
