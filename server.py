@@ -9,13 +9,13 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from fis.pfade import benutzerdatei_pfad, config_ordner
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.zugang import Benutzerdatei, einzelplatz_erlaubt, einzelplatz_verweigert
 from ui.anmeldung import Anmeldung
 
 # Without users every visitor has every right: refuse to serve the network that way.
 _adresse = st.get_option("server.address")
-if (not einzelplatz_erlaubt(_adresse) and load_config(config_ordner()).zugang.anmeldung == "lokal"
+if (not einzelplatz_erlaubt(_adresse) and lade_konfiguration(config_ordner()).zugang.anmeldung == "lokal"
         and not Benutzerdatei(benutzerdatei_pfad()).vorhanden()):
     print(f"Fehler: {einzelplatz_verweigert(_adresse, benutzerdatei_pfad())}", file=sys.stderr)
     sys.exit(2)

@@ -107,12 +107,12 @@ def funktionen(db: Path, config_dir: Path) -> dict:
     from fis import indizes as idx
     from fis import produkte as prd
     from fis.berichte import inhalte, pdf
-    from fis.config_lesen import load_config
+    from fis.config_lesen import lade_konfiguration
     from fis.monitoring import lade_aggregat, monitoring_aus
     from fis.store import Store
     from fis.typologie import matrix, typisieren
 
-    config = load_config(config_dir)
+    config = lade_konfiguration(config_dir)
     out: dict = {}
     with Store.open(db, read_only=True) as store:
         # what a page's first run pays once per data version: load, aggregate, suppress

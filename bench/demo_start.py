@@ -15,14 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.demo import build_demo
-from fis.lagebild import compute_lagebild
+from fis.lagebild import berechne_lagebild
 from fis.store import Store
 
 
 def measure(runs: int) -> dict:
-    config = load_config()
+    config = lade_konfiguration()
     build, lage, size = [], [], 0
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
@@ -31,9 +31,9 @@ def measure(runs: int) -> dict:
             store = Store.open(path)
             build_demo(store, config)
             build.append(time.perf_counter() - start)
-            stichtag = store.load_stichtage()[-1]
+            stichtag = store.lade_stichtage()[-1]
             start = time.perf_counter()
-            compute_lagebild(store, config, stichtag, 1)
+            berechne_lagebild(store, config, stichtag, 1)
             lage.append(time.perf_counter() - start)
             store.close()
             size = path.stat().st_size

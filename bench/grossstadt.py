@@ -248,7 +248,7 @@ class Stadt:
 def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
     """Generate the city into ``ziel`` (configuration, files, database) and load it."""
     from fis import ziele as ziele_mod
-    from fis.config_lesen import load_config
+    from fis.config_lesen import lade_konfiguration
     from fis.demo import _produkt_frames, speichere_produkthaushalt
     from fis.ingest import raeume as raeume_import
     from fis.ingest import werte as werte_import
@@ -262,7 +262,7 @@ def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
     ziel.mkdir(parents=True, exist_ok=True)
     zeiten: dict[str, float] = {}
     config_dir = konfiguration(ziel, g)
-    config = load_config(config_dir)
+    config = lade_konfiguration(config_dir)
     db = ziel / "grossstadt.duckdb"
     store = Store.open(db)
     t = time.perf_counter()
@@ -294,7 +294,7 @@ def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
     t = time.perf_counter()
     for n, pfad in enumerate(csv):
         tabelle = lies_tabelle(pfad.read_bytes(), pfad.name)
-        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
+        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.lade_indikatoren()))
         if not v.bericht.ok:
             raise RuntimeError(v.bericht.als_text())
         veroeffentlichen(store, werte_import.uebernehmen(store, v, BENUTZER), BENUTZER)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.demo import build_demo
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
@@ -30,9 +30,9 @@ from fis.store import Store
 
 
 def _datei(store: Store, zeilen: int, path: Path) -> None:
-    raeume = store.load_raeume(ebene=1)
+    raeume = store.lade_raeume(ebene=1)
     raeume = raeume[raeume["gueltig_bis"].isna()]["raum_id"].tolist()
-    indikatoren = store.load_indikatoren()
+    indikatoren = store.lade_indikatoren()
     ind = indikatoren[indikatoren["aggregation"] == "quote"]["indikator_id"].tolist()
     per_tag = len(raeume) * len(ind)
     tage = pd.date_range("2019-01-01", periods=-(-zeilen // per_tag), freq="D")
@@ -51,7 +51,7 @@ def measure(zeilen: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         store = Store.open(db)
-        build_demo(store, load_config())
+        build_demo(store, lade_konfiguration())
         csv = Path(tmp) / "lieferung.csv"
         _datei(store, zeilen, csv)
         data = csv.read_bytes()
@@ -59,13 +59,13 @@ def measure(zeilen: int) -> dict:
         t0 = time.perf_counter()
         tabelle = lies_tabelle(data, csv.name)
         t1 = time.perf_counter()
-        z = zuordnung_import.vorschlag(tabelle, store.load_indikatoren())
+        z = zuordnung_import.vorschlag(tabelle, store.lade_indikatoren())
         v = werte_import.vorbereiten(store, tabelle, z)
         t2 = time.perf_counter()
         assert v.bericht.ok, v.bericht.als_text()
         lid = werte_import.uebernehmen(store, v, "bench")
         t3 = time.perf_counter()
-        rows = store.load_lieferung(lid)["anzahl_zeilen"]
+        rows = store.lade_lieferung(lid)["anzahl_zeilen"]
         store.close()
         spitze = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return {"zeilen": int(rows), "datei_mb": round(len(data) / 1e6, 1), "lesen_s": round(t1 - t0, 2),

@@ -86,7 +86,7 @@ def _berlin(tmp: Path) -> Path:
 
 
 def measure(runs: int, mit_berlin: bool) -> dict:
-    from fis.config_lesen import load_config
+    from fis.config_lesen import lade_konfiguration
     from fis.demo import build_demo
     from fis.store import Store
 
@@ -96,7 +96,7 @@ def measure(runs: int, mit_berlin: bool) -> dict:
         tmp = Path(name)
         demo = tmp / "demo.duckdb"
         store = Store.open(demo)
-        build_demo(store, load_config())
+        build_demo(store, lade_konfiguration())
         store.close()
         out["demo_47_sozialraeume"] = _seite(demo, None, "seiten/karte.py", runs)
         if mit_berlin and REAL.exists():

@@ -136,11 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         if quelle:
             shutil.copy(quelle, db)
         else:
-            from fis.config_lesen import load_config
+            from fis.config_lesen import lade_konfiguration
             from fis.demo import build_demo
             from fis.store import Store
             with Store.open(db) as store:
-                build_demo(store, load_config())
+                build_demo(store, lade_konfiguration())
         r = messen(db, a.sitzungen, a.runden, a.verzoegerung)
     ziel = Path(a.ausgabe)
     ziel.mkdir(parents=True, exist_ok=True)

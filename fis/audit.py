@@ -62,7 +62,7 @@ def protokoll(store, wer: Benutzer | str, von: date | None = None, bis: date | N
               benutzer: str | None = None, aktion: str | None = None) -> pd.DataFrame:
     """The audit log, newest first, with German column names for display and export."""
     handelnder(wer, "audit_lesen")
-    frame = store.load_audit(von, bis, benutzer or None, aktion or None).iloc[::-1]
+    frame = store.lade_audit(von, bis, benutzer or None, aktion or None).iloc[::-1]
     return pd.DataFrame({
         "Nr.": frame["audit_id"].astype(int),
         "Zeitpunkt": pd.to_datetime(frame["zeitpunkt"]),
@@ -75,7 +75,7 @@ def protokoll(store, wer: Benutzer | str, von: date | None = None, bis: date | N
 
 
 def benutzer_im_protokoll(store) -> list[str]:
-    return sorted(store.load_audit()["benutzer"].dropna().unique().tolist())
+    return sorted(store.lade_audit()["benutzer"].dropna().unique().tolist())
 
 
 def vermerken(store, benutzer: str, aktion: str, objekt_typ: str, objekt_id: str | None = None,
@@ -130,7 +130,7 @@ def anmeldung_gesperrt(store, name: str, jetzt: datetime | None = None, client: 
     guesser locks the name for himself, not for the user signing in from her own machine, so nobody can
     keep a known user locked out. Each client is also slowed down on its own (ui.anmeldung)."""
     jetzt = jetzt or datetime.now()
-    zeilen = store.load_anmeldungen(name, jetzt - timedelta(minutes=SPERRE_MINUTEN))
+    zeilen = store.lade_anmeldungen(name, jetzt - timedelta(minutes=SPERRE_MINUTEN))
     fehl = 0
     for aktion, details in zeilen:
         if aktion == "anmeldung":

@@ -200,7 +200,7 @@ def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild, verze
                           f"und der Zahl der Kernindikatoren ({len(regel.indikatoren)}) liegen.")
 
 
-def load_config(directory: str | Path | None = None) -> Config:
+def lade_konfiguration(directory: str | Path | None = None) -> Config:
     """Load and validate all configuration files of ``directory`` (default: config/)."""
     directory = Path(directory or config_ordner())
     parts = {}

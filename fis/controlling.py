@@ -87,12 +87,12 @@ def lade_controlling(store, m) -> Controllingdaten:
     """Goals with their Kennzahl series: indicators from the published (suppressed) monitoring
     values ``m`` at the goal's Raum, product Kennzahlen (Ist), budget lines (annual Ist,
     expenses as positive amounts)."""
-    ziele = store.load_ziele()
-    produkte = store.load_produkte()
-    bereiche = store.load_produktbereiche().set_index("nr")
-    gruppen = store.load_produktgruppen().set_index("nr")
-    kz = store.load_produkt_kennzahlen()
-    tep = store.load_teilergebnisplan()
+    ziele = store.lade_ziele()
+    produkte = store.lade_produkte()
+    bereiche = store.lade_produktbereiche().set_index("nr")
+    gruppen = store.lade_produktgruppen().set_index("nr")
+    kz = store.lade_produkt_kennzahlen()
+    tep = store.lade_teilergebnisplan()
     reihen, nk = [], {}
     ist_je_ziel = _indikator_reihen(ziele, m.werte)
     # row positions per key (one pass), taken only for the goals that need them
@@ -117,7 +117,7 @@ def lade_controlling(store, m) -> Controllingdaten:
             reihen += [(z.ziel_id, int(r.jahr), abs(float(r.betrag)), "endgültig") for r in hit.itertuples()]
             nk[z.ziel_id] = 0
     reihen_df = pd.DataFrame(reihen, columns=["ziel_id", "jahr", "ist", "status"])
-    soll = store.load_ziel_soll()
+    soll = store.lade_ziel_soll()
 
     # Organisation: the goal's product, else the nearest ancestor's.
     parent = ziele.set_index("ziel_id")["parent_id"]
@@ -153,7 +153,7 @@ def lade_controlling(store, m) -> Controllingdaten:
             org.append((None, None, "ohne Produktbezug", dez or "ohne Zuordnung"))
     spalten = ["org_produkt", "org_produkt_name", "fachbereich", "dezernat"]
     ziele = ziele.assign(**{k: [o[i] for o in org] for i, k in enumerate(spalten)})
-    return Controllingdaten(ziele, reihen_df, soll, nk, tep, store.load_ergebnisplan_positionen(), produkte, org_p)
+    return Controllingdaten(ziele, reihen_df, soll, nk, tep, store.lade_ergebnisplan_positionen(), produkte, org_p)
 
 
 def _reihen_je_ziel(reihen: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray, dict]]:

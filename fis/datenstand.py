@@ -95,7 +95,7 @@ def _stand_je_tag(abdeckung: pd.DataFrame) -> pd.DataFrame:
 
 
 def stichtagsstaende(abdeckung: pd.DataFrame, abdeckung_veroeffentlicht: pd.DataFrame) -> list[Stichtagsstand]:
-    """The state of every Stichtag of a view (``abdeckung``: store.load_abdeckung of that view),
+    """The state of every Stichtag of a view (``abdeckung``: store.lade_abdeckung of that view),
     with whether it is complete among the published values (``abdeckung_veroeffentlicht``)."""
     eigen = _stand_je_tag(abdeckung)
     pub = _stand_je_tag(abdeckung_veroeffentlicht)
@@ -149,6 +149,6 @@ def lade_stichtagsstaende(store, config) -> list[Stichtagsstand]:
     """:func:`stichtagsstaende` for the view of ``store`` (all deliveries or published only)."""
     stadt = config.stadt
     args = (kernindikatoren(config), stadt.einwohner_indikator, stadt.mindest_einwohner)
-    eigen = store.load_abdeckung(*args)
-    pub = eigen if store.nur_veroeffentlicht else store.cursor(nur_veroeffentlicht=True).load_abdeckung(*args)
+    eigen = store.lade_abdeckung(*args)
+    pub = eigen if store.nur_veroeffentlicht else store.cursor(nur_veroeffentlicht=True).lade_abdeckung(*args)
     return stichtagsstaende(eigen, pub)

@@ -33,7 +33,7 @@ class Eckwert:
         return bool(self.abdeckung)
 
 
-def compute_eckwerte(werte: pd.DataFrame, indikatoren: pd.DataFrame, raum_id: str,
+def berechne_eckwerte(werte: pd.DataFrame, indikatoren: pd.DataFrame, raum_id: str,
                      stichtag: date, indikator_ids: list[str], jahre: int) -> list[Eckwert]:
     """Headline values of ``raum_id`` at ``stichtag`` with the change against the
     previous year and against ``jahre`` years before (same day of year)."""

@@ -68,7 +68,7 @@ def speichern(store: Store, bezug: str, stichtag: date, text: str, wer: Benutzer
 def einordnungen(store: Store, stichtag: date) -> dict[str, dict]:
     """The current Einordnungen at ``stichtag`` (published ones only for a public store): bezug →
     {text, benutzer, zeitpunkt, veroeffentlicht}."""
-    frame = store.load_einordnungen(stichtag)
+    frame = store.lade_einordnungen(stichtag)
     return {r.bezug: {"text": r.text, "benutzer": r.benutzer, "zeitpunkt": r.zeitpunkt,
                       "veroeffentlicht": bool(r.veroeffentlicht)} for r in frame.itertuples()}
 

@@ -28,7 +28,7 @@ import pandas as pd
 import yaml
 
 from fis.config import ConfigError
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.ingest import katalog as katalog_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest.lieferungen import veroeffentlichen
@@ -183,7 +183,7 @@ def vorbereiten(data: bytes, dateiname: str, a: Antworten) -> Einrichtung:
     with tempfile.TemporaryDirectory() as tmp:
         _schreibe_config(e, Path(tmp))
         try:
-            load_config(tmp)
+            lade_konfiguration(tmp)
         except ConfigError as exc:     # a bug of the assistant, not of the user: say what failed
             raise EinrichtungsFehler(f"Die erzeugte Konfiguration ist ungültig: {exc}") from exc
     e.hinweise.append(f"{len(gebiete)} {a.ebene_plural}"
@@ -250,7 +250,7 @@ def einrichten(data: bytes, dateiname: str, e: Einrichtung, config_ziel: str | P
     try:
         report(0.05, "Konfiguration wird geschrieben …")
         _schreibe_config(e, tmp_config)
-        config = load_config(tmp_config)
+        config = lade_konfiguration(tmp_config)
         top = max(r.ebene for r in config.stadt.raumebenen)
         with Store.open(tmp_db) as store:
             report(0.15, "Indikatorenkatalog wird übernommen …")
@@ -282,7 +282,7 @@ def einrichten(data: bytes, dateiname: str, e: Einrichtung, config_ziel: str | P
             for lid in lieferungen:
                 veroeffentlichen(store, lid, benutzer)
             version = store.data_version()
-            raeume = len(store.load_raeume())
+            raeume = len(store.lade_raeume())
         os.replace(tmp_db, db_ziel)
         Path(f"{tmp_db}.wal").unlink(missing_ok=True)
         versionsdatei(Path(tmp_db)).unlink(missing_ok=True)

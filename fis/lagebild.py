@@ -12,10 +12,10 @@ import pandas as pd
 
 from fis.config import Config
 from fis.controlling import count_ziele
-from fis.eckwerte import Eckwert, compute_eckwerte
+from fis.eckwerte import Eckwert, berechne_eckwerte
 from fis.format import fmt_anzeige
 from fis.indizes import handlungsbedarf_klassen, index_indikatoren, lade_indexdaten
-from fis.monitoring import Monitoringdaten, describe_handlungsbedarf, flag_handlungsbedarf, lade_monitoring
+from fis.monitoring import Monitoringdaten, beschreibe_handlungsbedarf, flag_handlungsbedarf, lade_monitoring
 from fis.store import Store
 
 
@@ -33,7 +33,7 @@ class Lagebild:
     nicht_beurteilbar: str = ""       # why Handlungsbedarf cannot be judged at this Stichtag ('' if it can)
 
 
-def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
+def berechne_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
                      m: Monitoringdaten | None = None, indexklassen: pd.Series | None = None) -> Lagebild:
     """Everything the Lagebild shows for ``stichtag``; ``ebene`` selects the Raum
     level of the comparison table. Values come from the published
@@ -46,7 +46,7 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
     stadt_id = m.stadt_id(stichtag)
     bis = m.werte[m.werte["stichtag"] <= stichtag]
     stadt = bis[bis["ebene"] == m.top]
-    eckwerte = compute_eckwerte(stadt, indikatoren, stadt_id, stichtag, list(lage.kennzahlen),
+    eckwerte = berechne_eckwerte(stadt, indikatoren, stadt_id, stichtag, list(lage.kennzahlen),
                                 lage.vergleich_jahre)
     sozialraum = m.auswahl(stichtag=stichtag, ebene=1)
     gueltig = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == 1)]["raum_id"]
@@ -85,13 +85,13 @@ def compute_lagebild(store: Store, config: Config, stichtag: date, ebene: int,
     einheiten = m.raeume.loc[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == ebene), "raum_id"]
     raumtabelle = _raumtabelle(m.auswahl(stichtag=stichtag, ebene=ebene), m.raeume, indikatoren,
                                list(lage.kennzahlen), sorted(einheiten))
-    ziele = count_ziele(store.load_ziele(), stichtag)
-    last = store.load_letzte_lieferung(stichtag)
+    ziele = count_ziele(store.lade_ziele(), stichtag)
+    last = store.lade_letzte_lieferung(stichtag)
     stand = "" if last is None else f"{last['bezeichnung']}, geliefert am {last['zeitpunkt']:%d.%m.%Y}"
     return Lagebild(
         stichtag=stichtag, stadt_id=stadt_id, eckwerte=tuple(eckwerte),
         handlungsbedarf=handlungsbedarf,
-        regel=describe_handlungsbedarf(lage.handlungsbedarf, indikatoren, config.ebene(1).name),
+        regel=beschreibe_handlungsbedarf(lage.handlungsbedarf, indikatoren, config.ebene(1).name),
         anzahl_sozialraeume=anzahl_sozialraeume, ziele=ziele,
         raumtabelle=raumtabelle, stand=stand, nicht_beurteilbar=nicht_beurteilbar,
     )

@@ -207,7 +207,7 @@ def vereinfachen(geometrien: pd.Series, toleranz: float | None = None) -> pd.Ser
 def anzeige_geometrien(store, stichtag, ebene: int) -> pd.Series:
     """Simplified display geometries (shapely) by raum_id of the units of ``ebene`` valid at
     ``stichtag``; the stored originals stay untouched."""
-    r = store.load_raeume(stichtag=stichtag, ebene=ebene, with_geometry=True)
+    r = store.lade_raeume(stichtag=stichtag, ebene=ebene, with_geometry=True)
     return vereinfachen(r.drop_duplicates("raum_id", keep="last").set_index("raum_id")["geometrie"])
 
 

@@ -28,7 +28,7 @@ def _valid_at(frame: pd.DataFrame) -> pd.Series:
     return (von <= stichtag) & (bis.isna() | (bis >= stichtag))
 
 
-def compute_aggregate(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
+def berechne_aggregat(werte: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
                       ebene: int) -> pd.DataFrame:
     """Values of ebene-1 units aggregated to the units of ``ebene``.
 
@@ -115,7 +115,7 @@ def _expected_units(raeume: pd.DataFrame, ebene: int, stichtage) -> pd.DataFrame
     return out
 
 
-def describe_handlungsbedarf(regel: HandlungsbedarfRegel, indikatoren: pd.DataFrame,
+def beschreibe_handlungsbedarf(regel: HandlungsbedarfRegel, indikatoren: pd.DataFrame,
                              sozialraum: str = "Sozialraum") -> str:
     """The rule as a German sentence, for the page and reports."""
     names = indikatoren.set_index("indikator_id")["kurzname"]
@@ -337,8 +337,8 @@ class Aggregat:
     a page needing both aggregates the city once."""
 
     werte: pd.DataFrame          # aggregate_levels()
-    raeume: pd.DataFrame         # the Raum records (store.load_raeume)
-    indikatoren: pd.DataFrame    # the catalog (store.load_indikatoren)
+    raeume: pd.DataFrame         # the Raum records (store.lade_raeume)
+    indikatoren: pd.DataFrame    # the catalog (store.lade_indikatoren)
     stichtage: tuple[date, ...]
 
 
@@ -348,10 +348,10 @@ def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggr
     ew = config.stadt.einwohner_indikator
     if indikator_ids is not None and ew and ew not in indikator_ids:
         indikator_ids = [*indikator_ids, ew]
-    indikatoren = store.load_indikatoren()
-    raeume = store.load_raeume()
+    indikatoren = store.lade_indikatoren()
+    raeume = store.lade_raeume()
     top = max(e.ebene for e in config.stadt.raumebenen)
-    werte = store.load_werte(indikator_ids=indikator_ids)
+    werte = store.lade_werte(indikator_ids=indikator_ids)
     # values of an indicator this reader's catalog does not have (its catalog delivery is not published)
     werte = werte[werte["indikator_id"].isin(indikatoren["indikator_id"])]
     if "veroeffentlicht" in werte:

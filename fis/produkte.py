@@ -113,7 +113,7 @@ def konsistenz(tep: pd.DataFrame, produkte: pd.DataFrame, toleranz: float = 0.5)
 # =========================================================================== Kennzahlen
 
 def kennzahlen(kz: pd.DataFrame, nrs: list[str], spalten: list[tuple[int, str]]) -> pd.DataFrame:
-    """Product Kennzahlen (from Store.load_produkt_kennzahlen) of ``nrs`` with one column
+    """Product Kennzahlen (from Store.lade_produkt_kennzahlen) of ``nrs`` with one column
     per (year, Wertart): kennzahl_id, name, einheit, nachkommastellen and the values."""
     k = kz[kz["nr"].isin(nrs)]
     basis = k.drop_duplicates("kennzahl_id")[["kennzahl_id", "name", "einheit", "nachkommastellen"]]
@@ -249,7 +249,7 @@ class Produktdaten:
     produkte: pd.DataFrame        # with gruppe_name, bereich_nr, bereich_name
     gruppen: pd.DataFrame
     bereiche: pd.DataFrame
-    kennzahlen: pd.DataFrame      # Store.load_produkt_kennzahlen()
+    kennzahlen: pd.DataFrame      # Store.lade_produkt_kennzahlen()
     tep: pd.DataFrame
     positionen: pd.DataFrame
 
@@ -275,9 +275,9 @@ class Produktdaten:
 
 
 def lade_produkte(store) -> Produktdaten:
-    return Produktdaten(store.load_produkte(), store.load_produktgruppen(), store.load_produktbereiche(),
-                        store.load_produkt_kennzahlen(), store.load_teilergebnisplan(),
-                        store.load_ergebnisplan_positionen())
+    return Produktdaten(store.lade_produkte(), store.lade_produktgruppen(), store.lade_produktbereiche(),
+                        store.lade_produkt_kennzahlen(), store.lade_teilergebnisplan(),
+                        store.lade_ergebnisplan_positionen())
 
 
 @dataclass(frozen=True)
@@ -396,7 +396,7 @@ def wirkung_speichern(store, gewichte: pd.Series, ist: pd.DataFrame, soll: pd.Da
     fehler = wirkung_pruefen(gewichte, ist) + wirkung_pruefen(gewichte, soll)
     if fehler:
         raise ValueError(" ".join(dict.fromkeys(fehler)))
-    alt_g, alt_b = store.load_wirkung()
+    alt_g, alt_b = store.lade_wirkung()
     alt_g = alt_g.set_index("ziel_id")["gewicht"]
     alt_b = alt_b.set_index(["produkt_nr", "ziel_id"])
     aenderungen = {}
@@ -427,7 +427,7 @@ def wirkungsmatrix(store, p: Produktdaten, ziele: pd.DataFrame) -> tuple[pd.Seri
     """Weights and Ist/Soll matrices for all products × strategic goals (the Leitziele);
     cells not yet stored are 0, weights not yet stored are equal."""
     leit = ziele[ziele["zielebene"] == "Leitziel"]["ziel_id"].tolist()
-    g, b = store.load_wirkung()
+    g, b = store.lade_wirkung()
     gewichte = g.set_index("ziel_id")["gewicht"].reindex(leit)
     if gewichte.isna().all():
         gewichte = pd.Series(1.0, index=leit)

@@ -43,16 +43,16 @@ def einrichtungen(store, config: Config, stichtag: date) -> pd.DataFrame:
     """The facilities open at ``stichtag`` (a public store: published deliveries only), each with the
     Sozialraum it lies in then, type name, symbol, colour and its capacities (one column per capacity
     type, and as text)."""
-    e = store.load_einrichtungen(stichtag)
+    e = store.lade_einrichtungen(stichtag)
     if e.empty:
         return pd.DataFrame(columns=SPALTEN_KARTE)
-    lage = store.load_einrichtung_raeume(stichtag).drop_duplicates("einrichtung_id")
+    lage = store.lade_einrichtung_raeume(stichtag).drop_duplicates("einrichtung_id")
     e = e.drop(columns="raum_id").merge(lage, on="einrichtung_id", how="left")
     typen = {t.id: t for t in config.einrichtungen.typen}
     e["typ_name"] = e["typ"].map(lambda t: typen[t].name if t in typen else t)
     e["kuerzel"] = e["typ"].map(lambda t: typen[t].kuerzel if t in typen else "?")
     e["farbe"] = e["typ"].map(typfarbe(config)).fillna(FARBEN[-1])
-    kap = store.load_einrichtung_kapazitaeten()
+    kap = store.lade_einrichtung_kapazitaeten()
     kap = kap[kap["einrichtung_id"].isin(e["einrichtung_id"])]
     e["kapazitaet_text"] = e["einrichtung_id"].map(_kapazitaet_text(kap, config)).fillna("")
     breit = kap.pivot_table(index="einrichtung_id", columns="kapazitaet", values="wert", aggfunc="sum")

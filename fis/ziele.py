@@ -40,7 +40,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.controlling import ZIELFELDER
 from fis.disclosure import regeln, suppress
 from fis.format import fmt_zahl
@@ -175,8 +175,8 @@ def bezugsdaten(store, config=None) -> Bezugsdaten:
     them: a goal on a small count gets no base value from it (else the stored base value would show
     what suppression hides). ``config`` None: the configured one."""
 
-    config = config or load_config()
-    werte, raeume, katalog = store.load_werte(), store.load_raeume(), store.load_indikatoren()
+    config = config or lade_konfiguration()
+    werte, raeume, katalog = store.lade_werte(), store.lade_raeume(), store.lade_indikatoren()
     top = int(raeume["ebene"].max()) if len(raeume) else 0
     # the same aggregation and suppression the monitoring uses (all levels in one climb)
     if top and len(werte):
@@ -188,8 +188,8 @@ def bezugsdaten(store, config=None) -> Bezugsdaten:
         alle = pd.DataFrame(columns=["indikator_id", "raum_id", "stichtag", "wert", "status"])
     alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
     return Bezugsdaten(alle, katalog.set_index("indikator_id"), set(raeume["raum_id"]),
-                       store.load_produkt_kennzahlen(), store.load_teilergebnisplan(),
-                       set(store.load_produkte()["nr"]), set(store.load_ziele()["ziel_id"]),
+                       store.lade_produkt_kennzahlen(), store.lade_teilergebnisplan(),
+                       set(store.lade_produkte()["nr"]), set(store.lade_ziele()["ziel_id"]),
                        jahreswerte(alle).set_index(["indikator_id", "raum_id", "jahr"])["wert"].to_dict())
 
 
@@ -378,9 +378,9 @@ def uebernehmen(store, frame: pd.DataFrame, benutzer: Benutzer | str, bezeichnun
     """Store new and changed goals in one transaction, with a register entry and one audit
     entry per goal (before and after). Unchanged goals are left alone."""
     benutzer = handelnder(benutzer, "ziele_bearbeiten")
-    alt = store.load_ziele().set_index("ziel_id")
+    alt = store.lade_ziele().set_index("ziel_id")
     soll_alt = {zid: dict(zip(g["jahr"].astype(int), g["soll"], strict=True))
-                for zid, g in store.load_ziel_soll().groupby("ziel_id")}
+                for zid, g in store.lade_ziel_soll().groupby("ziel_id")}
     neu, geaendert, gleich = [], [], []
     for r in frame.to_dict("records"):
         if r["ziel_id"] not in alt.index:

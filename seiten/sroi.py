@@ -12,7 +12,7 @@ from ui.zugang import darf_aktuell
 
 version = cache.data_version()
 p = cache.produkte(version)
-analysen, zeilen = cache.store().load_sroi()
+analysen, zeilen = cache.store().lade_sroi()
 st.title("SROI – Social Return on Investment")
 st.caption("Wirkungskette je Stakeholder: Aktivität, Output, Outcome, Indikator, Menge je Jahr und finanzieller "
            "Proxy; bereinigt um Mitnahme, Zurechnung und Verdrängung, mit jährlicher Abnahme über die Dauer, "

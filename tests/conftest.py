@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.demo import build_demo
 from fis.store import Store
 from tests.echtdaten import OHNE_ECHTDATEN, REAL
@@ -24,7 +24,7 @@ os.environ.setdefault("FIS_AKTIVE_STADT", str(ROOT / "tests" / "daten" / "keine_
 
 @pytest.fixture(scope="session")
 def config():
-    return load_config()
+    return lade_konfiguration()
 
 
 @pytest.fixture(scope="session")

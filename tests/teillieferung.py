@@ -18,11 +18,11 @@ RAEUME = ("0101", "0102", "0103", "0201", "0202")
 def teillieferung_csv(store: Store, indikatoren: list[str] | None = None) -> bytes:
     """A long CSV: the 2024 values of five Sozialräume, 10 % higher, dated 31.12.2025."""
     if indikatoren is None:                      # the delivered ones: Versorgungsgrade are computed, not delivered
-        berechnet = set(store.load_versorgung_regeln()["indikator_id"])
-        indikatoren = [i for i in store.load_indikatoren()["indikator_id"] if i not in berechnet]
-    werte = store.load_werte(indikator_ids=indikatoren, stichtage=[date(2024, 12, 31)], raum_ids=list(RAEUME))
+        berechnet = set(store.lade_versorgung_regeln()["indikator_id"])
+        indikatoren = [i for i in store.lade_indikatoren()["indikator_id"] if i not in berechnet]
+    werte = store.lade_werte(indikator_ids=indikatoren, stichtage=[date(2024, 12, 31)], raum_ids=list(RAEUME))
     zeilen = ["raum;indikator;stichtag;wert;zaehler;nenner"]
-    katalog = store.load_indikatoren().set_index("indikator_id")
+    katalog = store.lade_indikatoren().set_index("indikator_id")
     for w in werte.itertuples():
         if w.zaehler == w.zaehler and w.nenner == w.nenner and katalog.at[w.indikator_id, "aggregation"] == "quote":
             z = min(round(w.zaehler * 1.1), w.nenner)

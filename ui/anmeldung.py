@@ -26,7 +26,7 @@ from streamlit import config as st_konfig
 
 from fis import palette as P
 from fis.audit import SPERRE_MINUTEN, anmeldung_gesperrt, vermerken, vormerken
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.pfade import benutzerdatei_pfad, config_ordner, db_path
 from fis.sitzungen import COOKIE, Drossel, sitzungen_fuer
 from fis.store import StoreError
@@ -55,7 +55,7 @@ def _mtime(pfad: Path) -> float:
 
 @lru_cache(maxsize=8)
 def _zugang_geladen(verzeichnis: str, _stand: float):
-    return load_config(verzeichnis).zugang
+    return lade_konfiguration(verzeichnis).zugang
 
 
 def _einstellungen():

@@ -26,7 +26,7 @@ from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
 from fis.einordnung import einordnungen as lade_einordnungen
 from fis.ingest.lieferungen import unveroeffentlicht
-from fis.lagebild import Lagebild, compute_lagebild
+from fis.lagebild import Lagebild, berechne_lagebild
 from fis.maps import anzeige_geometrien
 from fis.monitoring import Monitoringdaten, lade_aggregat, monitoring_aus
 from fis.pfade import db_path
@@ -128,7 +128,7 @@ def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
     klassen = idx.handlungsbedarf_klassen(indexdaten(version, index_indikatoren()), config(), stichtag, oeffentlich) \
         if config().lagebild.handlungsbedarf.index else None
     m = monitoring(version, lagebild_indikatoren())
-    return compute_lagebild(_leser(version), config(), stichtag, ebene, m, klassen)
+    return berechne_lagebild(_leser(version), config(), stichtag, ebene, m, klassen)
 
 
 # The large results (millions of values) are cached as resources: every session and rerun shares
@@ -171,13 +171,13 @@ def monitoring(version: str, indikatoren=None) -> Monitoringdaten:
 @st.cache_data(show_spinner=False, max_entries=8)
 def ziele(version: str) -> pd.DataFrame:
     """The goals as stored (without their Ist series: see controlling)."""
-    return _leser(version).load_ziele()
+    return _leser(version).lade_ziele()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def katalog(version: str) -> pd.DataFrame:
     """The indicator catalog, indexed by indikator_id."""
-    return _leser(version).load_indikatoren().set_index("indikator_id")
+    return _leser(version).lade_indikatoren().set_index("indikator_id")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -189,7 +189,7 @@ def einrichtungen(version: str, stichtag: date) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def bestand(version: str) -> pd.DataFrame:
     """Which indicator has values at which Stichtag (for choosing, not for figures)."""
-    return _leser(version).load_wertebestand()
+    return _leser(version).lade_wertebestand()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from fis.config import Config
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.pfade import config_ordner, db_path
 from fis.store import Store
 from fis.verbindungen import VERBINDUNGEN
@@ -21,7 +21,7 @@ from fis.verbindungen import VERBINDUNGEN
 
 @st.cache_resource
 def _config(directory: str) -> Config:
-    return load_config(directory)
+    return lade_konfiguration(directory)
 
 
 def config() -> Config:

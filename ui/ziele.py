@@ -39,7 +39,7 @@ def formular(c, ziel_id: str | None) -> None:
     """The edit form, prefilled with ``ziel_id`` (or empty for a new goal)."""
     z = c.ziele.set_index("ziel_id").loc[ziel_id].to_dict() | {"ziel_id": ziel_id} if ziel_id else {}
     m = cache.monitoring(cache.data_version(), [])      # catalog and city id; values are not needed here
-    kz = cache.store().load_produkt_kennzahlen().drop_duplicates("kennzahl_id")
+    kz = cache.store().lade_produkt_kennzahlen().drop_duplicates("kennzahl_id")
     with st.form(f"ziel_form_{ziel_id or 'neu'}"):
         a = st.columns([1, 3])
         zid = a[0].text_input("Kennung", value=_wert(z, "ziel_id", ""), disabled=bool(ziel_id))

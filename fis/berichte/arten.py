@@ -21,7 +21,7 @@ from fis import hochrechnung
 from fis.berichte import Bericht, indexbericht, inhalte
 from fis.config import Config
 from fis.indizes import index_indikatoren, lade_indexdaten
-from fis.lagebild import compute_lagebild
+from fis.lagebild import berechne_lagebild
 from fis.maps import anzeige_geometrien
 from fis.monitoring import einwohner_je_jahr, lade_monitoring
 from fis.produkte import lade_produkte
@@ -69,7 +69,7 @@ class DirekteQuelle:
         return hochrechnung.haushaltszeilen(self.controlling(), jahr, monat, self.config.controlling.haushalt)
 
     def lagebild(self, stichtag: date, ebene: int):
-        return compute_lagebild(self.store, self.config, stichtag, ebene, self.monitoring())
+        return berechne_lagebild(self.store, self.config, stichtag, ebene, self.monitoring())
 
     def geometrien(self, stichtag: date, ebene: int) -> pd.Series:
         return anzeige_geometrien(self.store, stichtag, ebene)

@@ -19,7 +19,7 @@ from fis.einordnung import bezug_name, einordnungen, zeile
 from fis.format import dativ, fmt_anzeige, fmt_datum, fmt_differenz, fmt_wert
 from fis.hochrechnung import MONATE, berichtsdatum, berichtsstand
 from fis.kartenansicht import kartenansicht
-from fis.lagebild import compute_lagebild
+from fis.lagebild import berechne_lagebild
 from fis.maps import anzeige_geometrien
 from fis.palette import gestaltung
 from fis.produkte import datenblatt, datenblatt_tabellen, gesamtaufwand_satz, ziele_tabelle
@@ -29,7 +29,7 @@ HOECHSTENS_ABWEICHUNGEN = 5          # on the summary page
 
 def lieferstand(store, art: str = "werte") -> tuple[str, str]:
     """(data status sentence, newest delivery) for the title page."""
-    lief = store.load_lieferungen()
+    lief = store.lade_lieferungen()
     aktiv = lief[(lief["status"] == "aktiv") & (lief["art"] == art)]
     if aktiv.empty:
         return "keine Lieferung", "–"
@@ -154,7 +154,7 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
     _, lieferung = lieferstand(store, "haushalt")
     if lage is None:
         stichtag = stichtag or standard_stichtag(lade_stichtagsstaende(store, config))
-        lage = compute_lagebild(store, config, stichtag, 1) if stichtag else None
+        lage = berechne_lagebild(store, config, stichtag, 1) if stichtag else None
     stichtag = stichtag or (lage.stichtag if lage is not None else None)
     zahlen = _ampelzahlen(bewertung)
     groesste = b[b["ampel"].isin(ABWEICHEND)].assign(_r=lambda f: -f["ampel"].map(lambda a: Ampel(a).rang)) \
@@ -297,7 +297,7 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
     (``bewertung`` for the Stichtag's year; judged from ``m`` if not given) with the worst ones, and the
     Einordnung of the Lagebild; every indicator chapter carries its own Einordnung."""
 
-    lage = lage or compute_lagebild(store, config, stichtag, 1, m)
+    lage = lage or berechne_lagebild(store, config, stichtag, 1, m)
     einheit, plural = m.ebenen[1]
     # trends and map outlines by the units just below the city (Bezirke: 8 in Musterstadt, 12 in Berlin)
     bezirk_ebene = m.top - 1 if m.top - 1 > 1 else None

@@ -17,7 +17,7 @@ from fis.cli.gemeinsam import (
     _fehler,
     _standard_stichtag,
 )
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
 from fis.export import csv_bytes
 from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten, stichtage
@@ -30,7 +30,7 @@ from fis.versorgung import luecken, luecken_tabelle
 
 
 def _abweichungsbericht(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = lade_konfiguration(args.config)
     with Store.open(args.db, read_only=True) as store:
         c = ctl.lade_controlling(store, lade_monitoring(store, config))
         standard = _standard_stichtag(store, config)
@@ -52,7 +52,7 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
 
 
 def _versorgung(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = lade_konfiguration(args.config)
     v = config.einrichtungen.versorgungsgrad(args.indikator)
     if v is None:
         gibt = ", ".join(g.indikator for g in config.einrichtungen.versorgung) or "keine (einrichtungen.yaml)"
@@ -71,7 +71,7 @@ def _versorgung(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = lade_konfiguration(args.config)
     if not config.indizes.indizes:
         print("Fehler: in indizes.yaml ist kein Index konfiguriert.", file=sys.stderr)
         return 1
@@ -119,7 +119,7 @@ def _report_stichtag(store: Store, config, args: argparse.Namespace, vorhanden):
 def _report(args: argparse.Namespace) -> int:
     # here, not at the top: reports bring Altair and vl-convert (0,7 s), which every other command would wait for
     from fis.berichte.arten import BERICHTSARTEN, DirekteQuelle
-    config = load_config(args.config)
+    config = lade_konfiguration(args.config)
     art = BERICHTSARTEN[args.art]
     with Store.open(args.db, read_only=True) as store:
         store.nur_veroeffentlicht = args.nur_veroeffentlicht

@@ -12,7 +12,7 @@ from fis.cli.gemeinsam import (
     DB_HILFE,
     WARTEN,
 )
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.demo import build_demo
 from fis.export import csv_bytes
 from fis.ingest.lieferungen import (
@@ -37,7 +37,7 @@ def _demo(args: argparse.Namespace) -> int:
         Path(f"{path}.wal").unlink(missing_ok=True)
     store = Store.open(path)
     try:
-        counts = build_demo(store, load_config(args.config),
+        counts = build_demo(store, lade_konfiguration(args.config),
                             lambda f, text: print(f"[{f:4.0%}] {text}", flush=True))
     finally:
         store.close()

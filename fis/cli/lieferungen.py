@@ -18,7 +18,7 @@ from fis.cli.gemeinsam import (
     _fortschritt,
     _lade_yaml,
 )
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag, art_der_datei, lieferungen_tabelle
@@ -60,8 +60,8 @@ def _werte_auftrag(auftrag: Auftrag, args: argparse.Namespace, path: Path) -> Au
         z = gemerkt[1]
         print(f"Gespeicherte Zuordnung der Quelle „{gemerkt[0]}“ wird verwendet (wie in der App).")
     else:
-        katalog = store.load_indikatoren()
-        z, treffer = zuordnung_import.vorschlag_mit_treffern(tabelle, katalog, store.load_raeume())
+        katalog = store.lade_indikatoren()
+        z, treffer = zuordnung_import.vorschlag_mit_treffern(tabelle, katalog, store.lade_raeume())
         print(_zuordnung_beschreiben(z, treffer, katalog))
     if args.kopfzeile:
         z = dataclasses.replace(z, kopfzeile=args.kopfzeile)
@@ -127,7 +127,7 @@ def _zuordnung_beschreiben(z, treffer, katalog) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = lade_konfiguration(args.config)
     store = Store.open(args.db, warten=WARTEN)
     ok = True
     try:
@@ -250,7 +250,7 @@ def _historie(args: argparse.Namespace) -> int:
 
 
 def _ziele(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = lade_konfiguration(args.config)
     path = Path(args.datei)
     if not path.is_file():
         print(f"Fehler: Datei „{args.datei}“ gibt es nicht.", file=sys.stderr)

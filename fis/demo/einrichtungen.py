@@ -59,14 +59,14 @@ def _aufteilen(gesamt: int, n: int, rng: np.random.Generator) -> list[int]:
 
 def _bevoelkerung(store: Store) -> pd.DataFrame:
     """Per current Sozialraum: children under 3, 3–6, 6–10, people 65+, under 18 and the SGB II rate."""
-    w = store.load_werte(["kita_u3", "kita_3_6", "ogs_quote", "anteil_65plus", "anteil_u18", "sgb2_quote"],
+    w = store.lade_werte(["kita_u3", "kita_3_6", "ogs_quote", "anteil_65plus", "anteil_u18", "sgb2_quote"],
                          [STICHTAG])
     feld = {"kita_u3": "nenner", "kita_3_6": "nenner", "ogs_quote": "nenner", "anteil_65plus": "zaehler",
             "anteil_u18": "zaehler", "sgb2_quote": "wert"}
     rolle = w["indikator_id"].map(feld)
     w["x"] = w["nenner"].where(rolle == "nenner", w["zaehler"].where(rolle == "zaehler", w["wert"]))
     bev = w.pivot_table(index="raum_id", columns="indikator_id", values="x")
-    raeume = store.load_raeume(STICHTAG, 1, with_geometry=True).set_index("raum_id")
+    raeume = store.lade_raeume(STICHTAG, 1, with_geometry=True).set_index("raum_id")
     bev = bev.reindex(raeume.index).fillna(0)
     bev["name"], bev["geometrie"] = raeume["name"], raeume["geometrie"]
     bev["armut"] = bev["sgb2_quote"].rank(pct=True)

@@ -172,7 +172,7 @@ def namen() -> dict[str, str]:
 
 def lieferungen_tabelle(store: Store) -> pd.DataFrame:
     """All deliveries, newest first, with German column names for display and export."""
-    frame = store.load_lieferungen().sort_values("lieferung_id", ascending=False)
+    frame = store.lade_lieferungen().sort_values("lieferung_id", ascending=False)
     return pd.DataFrame({
         "Nr.": frame["lieferung_id"],
         "Art": frame["art"].map(namen()).fillna(frame["art"]),

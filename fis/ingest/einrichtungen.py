@@ -319,11 +319,11 @@ def _gleich(a, b) -> bool:
 
 
 def _vergleiche(neu: pd.DataFrame, kap: pd.DataFrame, store: Store) -> pd.DataFrame:
-    alt = store.load_einrichtungen()
+    alt = store.lade_einrichtungen()
     alt["eroeffnet"] = pd.to_datetime(alt["eroeffnet"]).dt.date.astype(object)
     alt["geschlossen"] = pd.to_datetime(alt["geschlossen"]).dt.date.astype(object)
     alt = alt.set_index("einrichtung_id")
-    alt_kap = store.load_einrichtung_kapazitaeten().groupby("einrichtung_id").apply(
+    alt_kap = store.lade_einrichtung_kapazitaeten().groupby("einrichtung_id").apply(
         lambda g: dict(zip(g["kapazitaet"], g["wert"], strict=True)), include_groups=False) if len(alt) else {}
     neu_kap = kap.groupby("einrichtung_id").apply(
         lambda g: dict(zip(g["kapazitaet"], g["wert"], strict=True)), include_groups=False) if len(kap) else {}
@@ -364,7 +364,7 @@ def _standorte(store: Store, frame: pd.DataFrame, roh: pd.DataFrame, crs: str | 
         bericht.add("Fehler", "Koordinate unvollständig",
                     f"{_n(halb, 'Einrichtung hat', 'Einrichtungen haben')} nur eine Koordinate.",
                     _detail(frame.loc[halb, "_zeile"], "lon/lat", "", "nur eine Angabe"))
-    flaechen = store.load_raum_versionen(1)
+    flaechen = store.lade_raum_versionen(1)
     lon, lat, quelle = _koordinaten(x, y, quelle, flaechen, bericht)
     frame["lon"], frame["lat"] = np.where(halb, np.nan, lon), np.where(halb, np.nan, lat)
     da = frame["lon"].notna().to_numpy()
@@ -377,7 +377,7 @@ def _standorte(store: Store, frame: pd.DataFrame, roh: pd.DataFrame, crs: str | 
                     _detail(frame.loc[aussen, "_zeile"], "lon/lat",
                             [f"{a:.5f} / {b:.5f}" for a, b in zip(frame.loc[aussen, "lon"], frame.loc[aussen, "lat"],
                                                                    strict=True)], "außerhalb"))
-    raeume = set(store.load_raeume(ebene=1)["raum_id"])
+    raeume = set(store.lade_raeume(ebene=1)["raum_id"])
     ohne = ~da & (frame["raum_id"] == "")
     if ohne.any():
         bericht.add("Fehler", "Ohne Standort",
@@ -426,7 +426,7 @@ def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: 
     frame["typ"] = typ
     kapaz = _kapazitaeten(roh.assign(einrichtung_id=frame["einrichtung_id"], typ=frame["typ"]), kap, typ, config,
                           bericht)
-    register = store.load_einrichtungen()
+    register = store.lade_einrichtungen()
     _doppelte(frame, register, bericht)
 
     for col in ("traeger", "adresse", "raum_id", "zielgruppe"):
@@ -473,7 +473,7 @@ def uebernehmen(store: Store, v: EinrichtungVorbereitung, benutzer: Benutzer | s
             pruefergebnis={**v.bericht.zusammenfassung(), "crs": v.crs}))
         zeilen = v.einrichtungen.drop(columns="_zeile").assign(lieferung_id=lid)
         store.insert_einrichtungen(zeilen, v.kapazitaeten.assign(lieferung_id=lid))
-        store.insert_einrichtung_lage(lage(zeilen, store.load_raum_versionen(1)))
+        store.insert_einrichtung_lage(lage(zeilen, store.lade_raum_versionen(1)))
         store.replace_versorgung_regeln(regeln_frame(config))
         store.set_lieferung_counts(lid, len(zeilen), int(counts.get("neu", 0)), int(counts.get("geändert", 0)))
         store.insert_audit(benutzer, "import", "lieferung", str(lid), {

@@ -37,7 +37,7 @@ def raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pr
     """Area cells to ids: ids stay, „01 Altstadt“ becomes 01 (if the name fits), unique names
     (normalised) and totals („Gesamt“, „Stadt insgesamt“, the city's name) are matched and reported.
     A name column that disagrees with the Raumgliederung is an error with both names."""
-    raeume = store.load_raeume()
+    raeume = store.lade_raeume()
     if raeume.empty:
         return frame.drop(columns=["raum_name"])
     raeume = raeume.assign(raum_id=raeume["raum_id"].astype(str), schluessel=raeume["name"].map(namensschluessel))

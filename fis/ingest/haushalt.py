@@ -109,8 +109,8 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
         bericht.add("Fehler", "Kein Betrag", f"{eintraege(schlecht, 'hat', 'haben')} keinen lesbaren Betrag.",
                     pd.DataFrame({"zeile": zeile[schlecht], "spalte": spalten["betrag"], "wert": text[schlecht]}))
 
-    produkte = store.load_produkte()
-    positionen = store.load_ergebnisplan_positionen()
+    produkte = store.lade_produkte()
+    positionen = store.lade_ergebnisplan_positionen()
     summenzeilen = set(positionen.loc[positionen["art"] == "Summe", "position_nr"])
     gruppen = set(produkte["gruppe_nr"]) | set(produkte["bereich_nr"])
     unbekannt = ~frame["produkt_nr"].isin(set(produkte["nr"]) | gruppen)

@@ -171,7 +171,7 @@ def vorbereiten_frame(store: Store, eintraege: list[dict], standard: int, datein
     frame = katalog_frame(tuple(checked), standard)
     if dateiname != EDITOR:
         pruefe_doppelte_datei(store, digest, bericht)
-    vergleich = _vergleiche(frame, store.load_indikatoren())
+    vergleich = _vergleiche(frame, store.lade_indikatoren())
     keep = vergleich.loc[vergleich["art"] != "unverändert", "indikator_id"]
     if bericht.ok and keep.empty and len(frame):
         bericht.add("Hinweis", "Keine Änderung", "Alle Einträge stimmen mit dem aktuellen Katalog überein.")

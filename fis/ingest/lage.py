@@ -38,8 +38,8 @@ def lage(einrichtungen: pd.DataFrame, raeume: pd.DataFrame) -> pd.DataFrame:
 
 def lage_fuer_raumlieferung(store: Store, lieferung_id: int) -> int:
     """Inside a boundary delivery's transaction: where the stored facilities lie in its new areas."""
-    raeume = store.load_raum_versionen(1)
+    raeume = store.lade_raum_versionen(1)
     neu = raeume[raeume["raum_lieferung"] == lieferung_id]
     if neu.empty:
         return 0
-    return store.insert_einrichtung_lage(lage(store.load_einrichtung_versionen(), neu))
+    return store.insert_einrichtung_lage(lage(store.lade_einrichtung_versionen(), neu))

@@ -32,7 +32,7 @@ def veroeffentlicht_text(am, von) -> str:
 
 def unveroeffentlicht(store: Store) -> pd.DataFrame:
     """Active deliveries nobody has published yet, oldest first."""
-    lief = store.load_lieferungen()
+    lief = store.lade_lieferungen()
     return lief[(lief["status"] == "aktiv") & lief["veroeffentlicht_am"].isna()]
 
 
@@ -40,7 +40,7 @@ def veroeffentlichen(store: Store, lieferung_id: int, wer: Benutzer | str) -> di
     """Publish a delivery: from now on Ausschuss and public see its values (Planung only).
     Recorded in the audit log."""
     wer = handelnder(wer, "veroeffentlichen")
-    lieferung = store.load_lieferung(int(lieferung_id))
+    lieferung = store.lade_lieferung(int(lieferung_id))
     if lieferung is None:
         raise ImportFehler(f"Lieferung {lieferung_id} gibt es nicht.")
     if lieferung["status"] != "aktiv":
@@ -85,7 +85,7 @@ def zuruecknehmen(store: Store, lieferung_id: int, wer: Benutzer | str, grund: s
     Raumgliederung or catalog that later values depend on) is refused with what depends on it, unless
     ``mit_abhaengigen``: then the dependent deliveries are rolled back with it, in one transaction."""
     wer = handelnder(wer, "zuruecknehmen")
-    lieferung = store.load_lieferung(int(lieferung_id))
+    lieferung = store.lade_lieferung(int(lieferung_id))
     if lieferung is None:
         raise ImportFehler(f"Lieferung {lieferung_id} gibt es nicht.")
     if lieferung["status"] != "aktiv":
@@ -119,7 +119,7 @@ def zuruecknehmen(store: Store, lieferung_id: int, wer: Benutzer | str, grund: s
 def zuruecknahme_aufheben(store: Store, lieferung_id: int, wer: Benutzer | str) -> dict:
     """Undo a rollback: the delivery counts again (its newer values become current again). Audited."""
     wer = handelnder(wer, "zuruecknehmen")
-    lieferung = store.load_lieferung(int(lieferung_id))
+    lieferung = store.lade_lieferung(int(lieferung_id))
     if lieferung is None:
         raise ImportFehler(f"Lieferung {lieferung_id} gibt es nicht.")
     if lieferung["status"] == "aktiv":
@@ -148,7 +148,7 @@ def pruefe_doppelte_datei(store: Store, digest: str, bericht) -> None:
 
 def wert_historie(store: Store, raum_id: str, indikator_id: str, stichtag: date) -> pd.DataFrame:
     """Every delivered version of one value, newest first, with which one is current."""
-    frame = store.load_wert_historie(raum_id, indikator_id, stichtag)
+    frame = store.lade_wert_historie(raum_id, indikator_id, stichtag)
     if frame.empty:
         return frame
     aktiv = frame[frame["lieferung_status"] == "aktiv"]

@@ -74,8 +74,8 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> ProduktVorbereitung:
     if doppelt.any():
         bericht.add("Fehler", "Doppelte Nummer", f"{eintraege(doppelt, 'nennt', 'nennen')} dieselbe Nummer mehrfach.",
                     pd.DataFrame({"zeile": zeile[doppelt], "spalte": "nr", "wert": nr[doppelt]}))
-    alt = {"produktbereich": store.load_produktbereiche(), "produktgruppe": store.load_produktgruppen(),
-           "produkt": store.load_produkte()}
+    alt = {"produktbereich": store.lade_produktbereiche(), "produktgruppe": store.lade_produktgruppen(),
+           "produkt": store.lade_produkte()}
     bekannt = {e: set(f["nr"]) for e, f in alt.items()}
     neu_nr = set(nr[~falsch])
     for i in d.index[~falsch]:

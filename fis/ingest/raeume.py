@@ -264,7 +264,7 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
     missing = _kennung_und_name_pruefen(ids, names, rows, wgs, z, bericht)
     parents = _uebergeordnete(frame, ids, z)
     neue_stadt = _uebergeordnete_pruefen(store, parents, missing, rows, z, oberste_ebene, stadtname, bericht)
-    alle = store.load_raeume()
+    alle = store.lade_raeume()
     other_level = alle[(alle["ebene"] != z.ebene) & alle["raum_id"].isin(ids)]
     if len(other_level):
         bericht.add("Fehler", "Kennung auf anderer Ebene",
@@ -365,8 +365,8 @@ def _uebergeordnete_pruefen(store: Store, parents: pd.Series, missing: pd.Series
                             oberste_ebene: int, stadtname: str, bericht: Pruefbericht) -> str | None:
     """Every parent exists at the start of validity; a first delivery below the city creates the city (its
     Kennung is returned)."""
-    bestand = store.load_raeume(stichtag=z.gueltig_von)
-    stadt = store.load_raeume(ebene=oberste_ebene)
+    bestand = store.lade_raeume(stichtag=z.gueltig_von)
+    stadt = store.lade_raeume(ebene=oberste_ebene)
     neue_stadt = None
     if z.ebene + 1 == oberste_ebene:
         stadt_ids = set(stadt["raum_id"])

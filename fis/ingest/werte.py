@@ -339,7 +339,7 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
     """Map, parse, check and compare a delivery; nothing is written."""
     if status not in STATUS:
         raise ImportFehler(f"Status „{status}“ ist unbekannt; erlaubt: {', '.join(STATUS)}.")
-    katalog = store.load_indikatoren()
+    katalog = store.lade_indikatoren()
     if katalog.empty:
         raise ImportFehler("Der Indikatorenkatalog ist leer. Bitte zuerst den Katalog importieren.")
     if zuordnung.format == "breit" and not zuordnung.spalten:
@@ -433,7 +433,7 @@ def vorschau(store: Store, v: Vorbereitung, formatiert: bool = False) -> pd.Data
     ver = ver[ver["art"] != "unverändert"]
     if ver.empty:
         return pd.DataFrame(columns=spalten)
-    bestand = store.load_werte(sorted(ver["indikator_id"].unique()), None, sorted(ver["raum_id"].unique()))
+    bestand = store.lade_werte(sorted(ver["indikator_id"].unique()), None, sorted(ver["raum_id"].unique()))
     bestand = bestand[["raum_id", "indikator_id", "stichtag", "wert"]].assign(
         stichtag=lambda f: pd.to_datetime(f["stichtag"]))
     neu = v.werte[["raum_id", "indikator_id", "stichtag", "wert"]].assign(
@@ -451,9 +451,9 @@ def vorschau(store: Store, v: Vorbereitung, formatiert: bool = False) -> pd.Data
     warnungen = details[details["schwere"] != "Hinweis"] if len(details) else details
     je_zeile = (warnungen.dropna(subset=["zeile"]).assign(zeile=lambda f: pd.to_numeric(f["zeile"], errors="coerce"))
                 .groupby("zeile")["pruefung"].agg(lambda p: "; ".join(sorted(set(p))))) if len(warnungen) else {}
-    meta = store.load_indikatoren().set_index("indikator_id")
+    meta = store.lade_indikatoren().set_index("indikator_id")
     katalog = meta["name"].to_dict()
-    raeume = store.load_raeume().drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"].to_dict()
+    raeume = store.lade_raeume().drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"].to_dict()
     out = pd.DataFrame({
         "Art": ver["art"],
         "Raum": [f"{r} {raeume.get(r, '')}".strip() for r in ver["raum_id"]],

@@ -352,7 +352,7 @@ def naechster_indikator(spalte: str, katalog: pd.DataFrame) -> tuple[str, float]
 
 def gemerkte_zuordnung(store: Store, tabelle: Tabelle) -> tuple[str, Zuordnung] | None:
     """The mapping saved for the source whose last file had this table's header (browser and CLI alike)."""
-    saved = store.load_zuordnungen()
+    saved = store.lade_zuordnungen()
     hit = saved[saved["signatur"] == tabelle.signatur()]
     if hit.empty:
         return None

@@ -80,13 +80,13 @@ class AuditAbfragen(Verbindung):
         uebernommen.unlink(missing_ok=True)
         return len(eintraege)
 
-    def load_anmeldungen(self, name: str, seit: datetime) -> list[tuple[str, str | None]]:
+    def lade_anmeldungen(self, name: str, seit: datetime) -> list[tuple[str, str | None]]:
         """(aktion, details) of the sign-ins and failed sign-ins of ``name`` since ``seit``, newest first."""
         return self.con.execute(
             "SELECT aktion, details FROM audit_log WHERE objekt_typ = 'sitzung' AND objekt_id = ? AND zeitpunkt >= ? "
             "AND aktion IN ('anmeldung', 'anmeldung_fehlgeschlagen') ORDER BY audit_id DESC", [name, seit]).fetchall()
 
-    def load_audit(self, von: date | None = None, bis: date | None = None, benutzer: str | None = None,
+    def lade_audit(self, von: date | None = None, bis: date | None = None, benutzer: str | None = None,
                    aktion: str | None = None) -> pd.DataFrame:
         """Audit entries in order, optionally of one day range, user and action."""
         return self.con.execute(

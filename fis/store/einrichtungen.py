@@ -36,10 +36,10 @@ class EinrichtungAbfragen(Verbindung):
         if len(frame):
             self._insert_frame("versorgung_regel", frame)
 
-    def load_versorgung_regeln(self) -> pd.DataFrame:
+    def lade_versorgung_regeln(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM versorgung_regel ORDER BY indikator_id").df()
 
-    def load_einrichtungen(self, stichtag: date | None = None) -> pd.DataFrame:
+    def lade_einrichtungen(self, stichtag: date | None = None) -> pd.DataFrame:
         """The current facility register (public store: published deliveries), optionally only the
         facilities open at ``stichtag``; with the delivery's publication state."""
         return self.con.execute(
@@ -49,13 +49,13 @@ class EinrichtungAbfragen(Verbindung):
             "AND (e.geschlossen IS NULL OR e.geschlossen > ?)) ORDER BY e.typ, e.name, e.einrichtung_id",
             [stichtag, stichtag, stichtag]).df()
 
-    def load_einrichtung_kapazitaeten(self) -> pd.DataFrame:
+    def lade_einrichtung_kapazitaeten(self) -> pd.DataFrame:
         """Capacities of the current facility versions: einrichtung_id, kapazitaet, wert."""
         return self.con.execute(
             "SELECT k.einrichtung_id, k.kapazitaet, k.wert FROM einrichtung_kapazitaet k "
             f"JOIN {self._einrichtungen} e USING (einrichtung_id, lieferung_id) ORDER BY ALL").df()
 
-    def load_einrichtung_raeume(self, stichtag: date) -> pd.DataFrame:
+    def lade_einrichtung_raeume(self, stichtag: date) -> pd.DataFrame:
         """Per current facility, the Sozialraum (level 1) it lies in at ``stichtag``: einrichtung_id, raum_id."""
         return self.con.execute(
             f"WITH r AS (SELECT raum_id, gueltig_von, coalesce(lieferung_id, 0) AS rl FROM {self._raeume} "
@@ -66,7 +66,7 @@ class EinrichtungAbfragen(Verbindung):
             "    AND la.raum_id = r.raum_id AND la.gueltig_von = r.gueltig_von AND la.raum_lieferung = r.rl) "
             "ORDER BY ALL", [stichtag, stichtag]).df()
 
-    def load_einrichtung_versionen(self) -> pd.DataFrame:
+    def lade_einrichtung_versionen(self) -> pd.DataFrame:
         """Every stored facility version with coordinates (for point-in-polygon against new areas)."""
         return self.con.execute(
             "SELECT einrichtung_id, lieferung_id, lon, lat FROM einrichtung WHERE lon IS NOT NULL "

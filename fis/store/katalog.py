@@ -14,7 +14,7 @@ class KatalogAbfragen(Verbindung):
         """Add catalog versions (``lieferung_id`` in ``frame``); the newest active one is current."""
         return self._insert_frame("indikator_version", frame)
 
-    def load_indikator_versionen(self, indikator_id: str | None = None) -> pd.DataFrame:
+    def lade_indikator_versionen(self, indikator_id: str | None = None) -> pd.DataFrame:
         """Every version of catalog entries, newest first, with the delivery's status."""
         return self.con.execute(
             "SELECT v.*, l.bezeichnung, l.zeitpunkt, l.benutzer, "
@@ -25,7 +25,7 @@ class KatalogAbfragen(Verbindung):
             [indikator_id, indikator_id],
         ).df()
 
-    def load_indikatoren(self) -> pd.DataFrame:
+    def lade_indikatoren(self) -> pd.DataFrame:
         """The current catalog; for a public store the one of the last published catalog deliveries."""
         sicht = "indikator_veroeffentlicht" if self.nur_veroeffentlicht else "indikator"
         return self.con.execute(f"SELECT * FROM {sicht} ORDER BY handlungsfeld, indikator_id").df()

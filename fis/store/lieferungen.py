@@ -52,18 +52,18 @@ class LieferungAbfragen(Verbindung):
             [zeilen, neu, ersetzt, lieferung_id],
         )
 
-    def load_lieferungen(self) -> pd.DataFrame:
+    def lade_lieferungen(self) -> pd.DataFrame:
         """The delivery register (only published deliveries for a public store)."""
         return self.con.execute(
             "SELECT * FROM lieferung WHERE NOT ? OR veroeffentlicht_am IS NOT NULL ORDER BY lieferung_id",
             [self.nur_veroeffentlicht],
         ).df()
 
-    def load_lieferung(self, lieferung_id: int) -> dict | None:
+    def lade_lieferung(self, lieferung_id: int) -> dict | None:
         frame = self.con.execute("SELECT * FROM lieferung WHERE lieferung_id = ?", [lieferung_id]).df()
         return None if frame.empty else frame.iloc[0].to_dict()
 
-    def load_letzte_lieferung(self, stichtag: date) -> dict | None:
+    def lade_letzte_lieferung(self, stichtag: date) -> dict | None:
         """The newest active values delivery (published only, for a public store) with values at
         ``stichtag``: bezeichnung, zeitpunkt, veroeffentlicht_am; None if there is none."""
         frame = self.con.execute(
@@ -156,5 +156,5 @@ class LieferungAbfragen(Verbindung):
             "aktualisiert = excluded.aktualisiert",
             [name, signatur, json.dumps(inhalt, ensure_ascii=False), benutzer, datetime.now()])
 
-    def load_zuordnungen(self) -> pd.DataFrame:
+    def lade_zuordnungen(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM zuordnung ORDER BY aktualisiert DESC").df()

@@ -48,7 +48,7 @@ class ProduktAbfragen(Verbindung):
         self._insert_frame(ebene, frame)
         self._insert_frame(f"{ebene}_fassung", frame.assign(lieferung_id=lieferung_id))
 
-    def load_produkte(self) -> pd.DataFrame:
+    def lade_produkte(self) -> pd.DataFrame:
         """Products with their group and area names (one row per product)."""
         p, g, b = (self._produkt_sicht(t) for t in ("produkt", "produktgruppe", "produktbereich"))
         return self.con.execute(
@@ -61,13 +61,13 @@ class ProduktAbfragen(Verbindung):
         """A product table as this store may read it (public: the published versions)."""
         return f"{tabelle}_veroeffentlicht" if self.nur_veroeffentlicht else tabelle
 
-    def load_produktgruppen(self) -> pd.DataFrame:
+    def lade_produktgruppen(self) -> pd.DataFrame:
         return self.con.execute(f"SELECT * FROM {self._produkt_sicht('produktgruppe')} ORDER BY nr").df()
 
-    def load_produktbereiche(self) -> pd.DataFrame:
+    def lade_produktbereiche(self) -> pd.DataFrame:
         return self.con.execute(f"SELECT * FROM {self._produkt_sicht('produktbereich')} ORDER BY nr").df()
 
-    def load_produkt_kennzahlen(self) -> pd.DataFrame:
+    def lade_produkt_kennzahlen(self) -> pd.DataFrame:
         return self.con.execute(
             "SELECT k.*, w.jahr, w.wertart, w.wert FROM produkt_kennzahl k "
             f"LEFT JOIN produkt_kennzahl_{'veroeffentlicht' if self.nur_veroeffentlicht else 'aktuell'} w "
@@ -75,10 +75,10 @@ class ProduktAbfragen(Verbindung):
             "ORDER BY k.kennzahl_id, w.jahr, w.wertart"
         ).df()
 
-    def load_ergebnisplan_positionen(self) -> pd.DataFrame:
+    def lade_ergebnisplan_positionen(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM ergebnisplan_position ORDER BY position_nr").df()
 
-    def load_teilergebnisplan(self, produkt_nrs: list[str] | None = None) -> pd.DataFrame:
+    def lade_teilergebnisplan(self, produkt_nrs: list[str] | None = None) -> pd.DataFrame:
         return self.con.execute(
             "SELECT produkt_nr, position_nr, jahr, monat, wertart, betrag, lieferung_id "
             f"FROM teilergebnisplan_{'veroeffentlicht' if self.nur_veroeffentlicht else 'aktuell'} "
@@ -87,7 +87,7 @@ class ProduktAbfragen(Verbindung):
             [produkt_nrs, produkt_nrs],
         ).df()
 
-    def load_wirkung(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def lade_wirkung(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(weights per strategic goal, contributions per product and goal)."""
         return (self.con.execute("SELECT ziel_id, gewicht FROM wirkung_gewicht ORDER BY ziel_id").df(),
                 self.con.execute("SELECT produkt_nr, ziel_id, beitrag, beitrag_soll FROM wirkung_beitrag "
@@ -100,7 +100,7 @@ class ProduktAbfragen(Verbindung):
         self._insert_frame("wirkung_gewicht", gewichte)
         self._insert_frame("wirkung_beitrag", beitraege)
 
-    def load_sroi(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def lade_sroi(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(analyses, impact map lines of all analyses)."""
         return (self.con.execute("SELECT * FROM sroi_analyse ORDER BY analyse_id").df(),
                 self.con.execute("SELECT * FROM sroi_wirkung ORDER BY analyse_id, nr").df())

@@ -31,7 +31,7 @@ class WertAbfragen(Verbindung):
         """Insert rows of one delivery (``lieferung_id`` in ``frame``) without comparing."""
         return self._insert_frame("wert", frame)
 
-    def load_stichtage(self, indikator_id: str | None = None) -> list[date]:
+    def lade_stichtage(self, indikator_id: str | None = None) -> list[date]:
         rows = self.con.execute(
             f"SELECT DISTINCT stichtag FROM {self._werte} "
             "WHERE CAST(? AS VARCHAR) IS NULL OR indikator_id = ? ORDER BY stichtag",
@@ -39,7 +39,7 @@ class WertAbfragen(Verbindung):
         ).fetchall()
         return [r[0] for r in rows]
 
-    def load_wertebestand(self) -> pd.DataFrame:
+    def lade_wertebestand(self) -> pd.DataFrame:
         """Which indicator has values at which Stichtag: indikator_id, stichtag, mit_wert (some
         value or numerator delivered). Read from the deliveries directly, without choosing each
         key's current version: a fraction of a second where the current values of a large city take
@@ -59,7 +59,7 @@ class WertAbfragen(Verbindung):
         frame["stichtag"] = pd.to_datetime(frame["stichtag"]).dt.date
         return frame
 
-    def load_abdeckung(self, indikator_ids: list[str], einwohner_indikator: str | None = None,
+    def lade_abdeckung(self, indikator_ids: list[str], einwohner_indikator: str | None = None,
                        mindest_einwohner: int | None = None) -> pd.DataFrame:
         """Per Stichtag and indicator of ``indikator_ids``: how many Sozialräume (level 1) valid at
         the Stichtag have a current value (``geliefert``, a delivered row, even an empty one),
@@ -107,7 +107,7 @@ class WertAbfragen(Verbindung):
         alle["stichtag"] = pd.to_datetime(alle["stichtag"]).dt.date
         return alle[["stichtag", "indikator_id", "geliefert", "klein", "erwartet", "offen"]]
 
-    def load_werte(self, indikator_ids: list[str] | None = None,
+    def lade_werte(self, indikator_ids: list[str] | None = None,
                    stichtage: list[date] | None = None,
                    raum_ids: list[str] | None = None) -> pd.DataFrame:
         """Current values (``wert_aktuell``; ``wert_veroeffentlicht`` for a public store),
@@ -123,7 +123,7 @@ class WertAbfragen(Verbindung):
             [indikator_ids, indikator_ids, stichtage, stichtage, raum_ids, raum_ids],
         ).df()
 
-    def load_wert_historie(self, raum_id: str, indikator_id: str, stichtag: date) -> pd.DataFrame:
+    def lade_wert_historie(self, raum_id: str, indikator_id: str, stichtag: date) -> pd.DataFrame:
         """Every delivered version of one value, newest first, with its delivery."""
         return self.con.execute(
             "SELECT w.*, l.bezeichnung, l.zeitpunkt, l.status AS lieferung_status, l.veroeffentlicht_am "

@@ -18,7 +18,7 @@ class ZielAbfragen(Verbindung):
     def insert_ziel_soll(self, frame: pd.DataFrame) -> int:
         return self._insert_frame("ziel_soll", frame)
 
-    def load_ziele(self) -> pd.DataFrame:
+    def lade_ziele(self) -> pd.DataFrame:
         """The goals; for a public store each in the version of its last published delivery (a goal
         delivered but not yet published is not there)."""
         if self.nur_veroeffentlicht:
@@ -45,7 +45,7 @@ class ZielAbfragen(Verbindung):
     def insert_einordnung(self, frame: pd.DataFrame) -> int:
         return self._insert_frame("einordnung", frame)
 
-    def load_einordnungen(self, stichtag: date | None = None) -> pd.DataFrame:
+    def lade_einordnungen(self, stichtag: date | None = None) -> pd.DataFrame:
         """The current Einordnung per reference and Stichtag (newest active delivery; published ones only
         for a public store), with who wrote it and when: bezug, stichtag, text, lieferung_id, benutzer,
         zeitpunkt, veroeffentlicht. Withdrawn ones (empty text) are left out."""
@@ -61,7 +61,7 @@ class ZielAbfragen(Verbindung):
             frame["stichtag"] = pd.to_datetime(frame["stichtag"]).dt.date
         return frame[frame["text"].str.strip() != ""].reset_index(drop=True)
 
-    def load_ziel_soll(self) -> pd.DataFrame:
+    def lade_ziel_soll(self) -> pd.DataFrame:
         if self.nur_veroeffentlicht:
             return self.con.execute(
                 "SELECT s.ziel_id, s.jahr, s.soll FROM ziel_soll_fassung s JOIN ziel_veroeffentlicht z "

@@ -109,7 +109,7 @@ def test_no_audit_entry_is_lost_while_the_database_is_busy(demo_copy, tmp_path):
     assert r.returncode == 0, r.stderr
     assert audit_warteschlange(demo_copy).exists()        # waiting beside the database …
     with Store.open(demo_copy) as store:                  # … until the next writer opens it
-        log = store.load_audit()
+        log = store.lade_audit()
     assert not audit_warteschlange(demo_copy).exists()
     eintrag = log[log["aktion"] == "benutzer_angelegt"].iloc[-1]
     assert eintrag["objekt_id"] == "m.mueller"
@@ -119,7 +119,7 @@ def test_the_version_file_is_written_with_every_commit(store):
     from fis.ingest.lesen import ImportFehler
     from fis.ingest.lieferungen import veroeffentlichen
     vorher = datenversion_lesen(store.path)
-    lid = int(store.load_lieferungen()["lieferung_id"].iloc[-1])
+    lid = int(store.lade_lieferungen()["lieferung_id"].iloc[-1])
     with pytest.raises(ImportFehler):                       # already published: nothing changes …
         veroeffentlichen(store, lid, "planung-test")
     assert datenversion_lesen(store.path) == vorher
@@ -132,4 +132,4 @@ def test_the_version_file_is_written_with_every_commit(store):
                                wert="wert", zaehler="zaehler", nenner="nenner")
     werte_import.uebernehmen(store, werte_import.vorbereiten(store, tabelle, z), "planung-test")
     assert datenversion_lesen(store.path) == store.data_version() != vorher
-    assert date(2025, 12, 31) in store.load_stichtage()
+    assert date(2025, 12, 31) in store.lade_stichtage()

@@ -94,8 +94,8 @@ def test_ziel_edit_form_saves_with_audit_and_refuses_bad_input(monkeypatch, demo
     assert not at.exception
     assert at.success[0].value.startswith("Gespeichert: 0 neu, 1 geändert, 0 unverändert")
     with Store.open(demo_copy) as store:          # same configuration as the app's connection
-        assert store.load_ziele().set_index("ziel_id").at["H1", "toleranz"] == 0.02
-        audit = store.load_audit()
+        assert store.lade_ziele().set_index("ziel_id").at["H1", "toleranz"] == 0.02
+        audit = store.lade_audit()
     assert audit.iloc[-1]["aktion"] == "ziel_geaendert" and audit.iloc[-1]["objekt_id"] == "H1"
     # a new goal without title and with an unknown Raum is refused with German reasons
     neu = [t for t in at.text_input if t.label == "Kennung"][-1]

@@ -48,8 +48,8 @@ def test_rollback_from_the_page_restores_the_provisional_values(monkeypatch, dem
     assert "zurückgenommen" in at.success[0].value
     store = Store.open(demo_copy)
     try:
-        assert store.load_lieferung(17)["status"] == "zurückgenommen"
-        audit = store.load_audit().iloc[-1]
+        assert store.lade_lieferung(17)["status"] == "zurückgenommen"
+        audit = store.lade_audit().iloc[-1]
         assert (audit["aktion"], audit["benutzer"]) == ("rollback", "apptest")
     finally:
         store.close()
@@ -68,7 +68,7 @@ def test_a_rollback_with_dependents_needs_them_and_can_be_undone_from_the_page(m
     at.button(key="dp_rb_auf_ok").click().run()
     assert not at.exception and "gilt wieder" in at.success[0].value
     with Store.open(demo_copy, read_only=True) as store:
-        status = store.load_lieferungen().set_index("lieferung_id")["status"]
+        status = store.lade_lieferungen().set_index("lieferung_id")["status"]
         assert status[2] == "aktiv" and status[16] == "zurückgenommen"   # the dependents stay rolled back
 
 

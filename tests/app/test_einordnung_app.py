@@ -30,7 +30,7 @@ def test_planung_writes_an_einordnung_on_the_lagebild_and_it_is_shown(monkeypatc
     texte = _texte(at)
     assert "Einordnung der Sozialplanung" in texte and "Nord braucht Hilfe" in texte
     with Store.open(demo_copy, read_only=True) as s:
-        log = s.load_audit()
+        log = s.lade_audit()
     assert (log["aktion"] == "einordnung_gespeichert").sum() == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from fis.format import fmt_differenz
-from fis.monitoring import compute_aggregate
+from fis.monitoring import berechne_aggregat
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,8 +28,8 @@ def _metric(at: AppTest, label: str):
 
 @pytest.fixture(scope="module")
 def city_values(demo):
-    indikatoren = demo.load_indikatoren()
-    stadt = compute_aggregate(demo.load_werte(["bev_gesamt", "sgb2_quote"]), demo.load_raeume(),
+    indikatoren = demo.lade_indikatoren()
+    stadt = berechne_aggregat(demo.lade_werte(["bev_gesamt", "sgb2_quote"]), demo.lade_raeume(),
                               indikatoren, 3)
     stadt["stichtag"] = pd.to_datetime(stadt["stichtag"]).dt.date
     return stadt.set_index(["indikator_id", "stichtag"])["wert"]

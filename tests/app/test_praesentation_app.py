@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.monitoring import lade_monitoring
 from fis.store import Store
 from tests.app.helfer import seite
@@ -13,7 +13,7 @@ from tests.app.helfer import seite
 
 def test_presentation_steps_through_the_configured_views(monkeypatch, demo_copy):
     at = seite(monkeypatch, demo_copy, "praesentation")
-    folien = load_config().praesentation.folien
+    folien = lade_konfiguration().praesentation.folien
     assert [f.ansicht for f in folien] == ["eckwerte", "karte", "zeitreihe", "sozialindex", "ziele"]
     assert at.title[0].value == "Lagebild Musterstadt 31.12.2024"
     assert at.markdown[0].value.startswith("**") and "Sozialräume mit Handlungsbedarf" in at.markdown[0].value
@@ -41,7 +41,7 @@ def test_karte_slide_states_the_city_value(monkeypatch, demo_copy):
     assert aussage.startswith("**Gesamtstadt 17,7 % am 31.12.2024, −0,4 Pp gegenüber 31.12.2023. ")
     # the spatial pattern: the Bezirke with the highest and the lowest child poverty, from the data
     with Store.open(demo_copy, read_only=True) as s:
-        m = lade_monitoring(s, load_config())
+        m = lade_monitoring(s, lade_konfiguration())
     bezirke = m.auswahl(stichtag=date(2024, 12, 31), ebene=2)
     bezirke = bezirke[bezirke["indikator_id"] == "kinderarmut"].dropna(subset=["wert"]).sort_values("wert")
     namen = m.namen()

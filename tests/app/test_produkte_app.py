@@ -73,10 +73,10 @@ def test_wirkungsbeitrag_edits_are_validated_and_audited(demo_copy):
 
     with Store.open(demo_copy) as store:
         p = lade_produkte(store)
-        g, ist, soll = wirkungsmatrix(store, p, store.load_ziele())
+        g, ist, soll = wirkungsmatrix(store, p, store.lade_ziele())
         ist.loc["11.06.03.03", "L2"] = 2
         assert wirkung_speichern(store, g, ist, soll, "planerin") == 1
-        audit = store.load_audit().iloc[-1]
+        audit = store.lade_audit().iloc[-1]
         assert audit["aktion"] == "wirkungsbeitrag_geaendert"
         assert '"beitrag 11.06.03.03 L2": {"vorher": 0, "nachher": 2}' in audit["details"]
         ist.loc["11.06.03.03", "L2"] = 5
@@ -84,14 +84,14 @@ def test_wirkungsbeitrag_edits_are_validated_and_audited(demo_copy):
             wirkung_speichern(store, g, ist, soll, "planerin")
         with pytest.raises(ValueError, match="Gewicht größer als 0"):
             wirkung_speichern(store, g * 0, soll, soll, "planerin")
-        assert wirkungsmatrix(store, p, store.load_ziele())[1].at["11.06.03.03", "L2"] == 2
+        assert wirkungsmatrix(store, p, store.lade_ziele())[1].at["11.06.03.03", "L2"] == 2
 
 
 def test_sroi_page_computes_the_demo_analysis_and_refuses_bad_input(monkeypatch, demo_copy, demo):
     from fis.sroi import sroi, wirkungen_aus
 
     at = seite(monkeypatch, demo_copy, "sroi")
-    analysen, zeilen = demo.load_sroi()
+    analysen, zeilen = demo.lade_sroi()
     r = sroi(wirkungen_aus(zeilen), float(analysen.at[0, "input_euro"]), float(analysen.at[0, "zinssatz"]))
     assert at.metric[0].value == f"{fmt_zahl(r.quote, 2)} €"
     assert at.metric[1].value == f"{fmt_zahl(r.barwert, 0)} €"

@@ -185,7 +185,7 @@ def test_an_unexpected_error_shows_a_german_message_with_a_reference_not_a_trace
 
     monkeypatch.delenv("FIS_FEHLER_DURCHREICHEN", raising=False)
     monkeypatch.setenv("FIS_LOG", str(tmp_path / "fis.log"))
-    monkeypatch.setattr(cache, "compute_lagebild", kaputt)
+    monkeypatch.setattr(cache, "berechne_lagebild", kaputt)
     monkeypatch.setenv("FIS_DB", str(demo_copy))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()

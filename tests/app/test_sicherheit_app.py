@@ -51,7 +51,7 @@ def _neue_lieferung(db) -> int:
     with Store.open(db) as store:
         text = KOPF + "0101;alq;31.12.2025;77,7;;\n"
         tabelle = lies_tabelle(text.encode(), "neu.csv")
-        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
+        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.lade_indikatoren()))
         return werte_import.uebernehmen(store, v, "p.planer")
 
 
@@ -89,7 +89,7 @@ def test_planung_publishes_and_only_then_the_committee_sees_the_new_stichtag(mon
     ausschuss = _als(monkeypatch, demo_copy, "a.ausschuss", "ausschuss")
     assert "31.12.2025" in _stichtage(ausschuss)
     with Store.open(demo_copy) as store:
-        letzte = store.load_audit().iloc[-2:]
+        letzte = store.lade_audit().iloc[-2:]
     assert letzte["aktion"].tolist()[0] == "veroeffentlicht" and letzte["benutzer"].tolist()[0] == "p.planer"
 
 
@@ -179,7 +179,7 @@ def test_oidc_sign_in_maps_groups_to_roles(monkeypatch, demo_copy, oidc_config, 
     assert at.title[0].value == "FIS Sozialplanung – Anmeldung"
     assert "„gast“ ist angemeldet, hat aber keine Rolle im FIS" in at.error[0].value
     with Store.open(demo_copy) as store:
-        audit = store.load_audit()
+        audit = store.lade_audit()
     assert audit.iloc[-1][["benutzer", "aktion"]].tolist() == ["m.muster", "anmeldung"]
 
 

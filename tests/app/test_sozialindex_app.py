@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.format import fmt_zahl
 from fis.indizes import berechne_aus, index_nach_id, lade_indexdaten
 from tests.app.helfer import seite
@@ -12,7 +12,7 @@ from tests.app.helfer import seite
 
 def test_sozialindex_map_table_and_drivers(monkeypatch, demo_copy, demo):
     at = seite(monkeypatch, demo_copy, "sozialindex")
-    config = load_config()
+    config = lade_konfiguration()
     e = berechne_aus(lade_indexdaten(demo, config), config, index_nach_id(config, "sozialindex"), date(2024, 12, 31))
     tabelle = at.dataframe[0].value
     spitze = e.werte.sort_values("wert", ascending=False).iloc[0]
@@ -30,7 +30,7 @@ def test_typisierung_page_types_and_loadings(monkeypatch, demo_copy, demo):
     from fis.typologie import matrix, typisieren
 
     at = seite(monkeypatch, demo_copy, "typisierung")
-    config = load_config()
+    config = lade_konfiguration()
     daten = lade_indexdaten(demo, config)
     inds = list(dict.fromkeys(k.indikator for ix in config.indizes.indizes for k in ix.komponenten))
     assert at.multiselect(key="ty_ind").value == inds

@@ -87,7 +87,7 @@ def test_session_survives_reload_and_cli_writes_beside_the_running_app(umgebung)
         browser.close()
 
     with Store.open(db, read_only=True) as store:
-        log = store.load_audit()
+        log = store.lade_audit()
     aktionen = log["aktion"].tolist()
     assert {"anmeldung", "import", "abmeldung"} <= set(aktionen)
     assert log.loc[log["aktion"] == "import", "benutzer"].iloc[-1] == "cli-planung"
@@ -115,5 +115,5 @@ def test_failed_sign_ins_are_throttled_per_client_and_audited(umgebung):
     assert "Benutzername oder Passwort ist falsch" in antworten[0]
     assert "Zu viele Fehlversuche" in antworten[-1]
     with Store.open(db, read_only=True) as store:
-        log = store.load_audit()
+        log = store.lade_audit()
     assert (log["aktion"] == "anmeldung_fehlgeschlagen").sum() >= 5

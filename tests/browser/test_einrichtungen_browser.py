@@ -63,7 +63,7 @@ def test_a_register_delivery_from_the_browser(server, tmp_path):
 
     url, db = server
     with Store.open(db, read_only=True) as store:
-        r = store.load_raeume(ebene=1, with_geometry=True).set_index("raum_id")
+        r = store.lade_raeume(ebene=1, with_geometry=True).set_index("raum_id")
     punkt = shapely.from_geojson(r.at["0205", "geometrie"]).representative_point()   # inside Am Förderturm
     kopf = "einrichtung_id;typ;name;traeger;adresse;lon;lat;eroeffnet;plaetze_u3;plaetze_ue3\n"
     schlecht = tmp_path / "register_schlecht.csv"

@@ -27,7 +27,7 @@ def test_html_in_names_is_shown_as_text_and_never_runs(demo_db_file, tmp_path):
     shutil.copy(demo_db_file, db)
     with Store.open(db) as store:
         store.con.execute("UPDATE raum SET name = ? WHERE raum_id = '0103'", [HTML])
-        ziel = store.load_ziele().iloc[0]["ziel_id"]
+        ziel = store.lade_ziele().iloc[0]["ziel_id"]
         store.con.execute("UPDATE ziel SET titel = ? WHERE ziel_id = ?", [HTML + " Ziel", ziel])
     env = {"FIS_DB": str(db), "FIS_BENUTZERDATEI": str(tmp_path / "keine.json")}
     with streamlit_server(env) as url, sync_playwright() as p:
@@ -65,7 +65,7 @@ def test_ausschuss_reaches_no_datenpflege_and_no_unpublished_value_by_url(demo_d
     with Store.open(db) as store:
         tabelle = lies_tabelle(b"raum;indikator;stichtag;wert;zaehler;nenner\n0101;alq;31.12.2025;77,7;;\n",
                                "unveroeffentlicht.csv")
-        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
+        v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.lade_indikatoren()))
         werte_import.uebernehmen(store, v, "p.planer")                # vorläufig: not published
     benutzer = tmp_path / "benutzer.json"
     Benutzerdatei(benutzer).hinzufuegen("a.ausschuss", "ausschuss", "Ausschuss-Passwort-1")

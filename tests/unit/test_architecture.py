@@ -185,3 +185,14 @@ def test_no_module_over_500_lines():
     lang = {str(p.relative_to(ROOT)): n for p in dateien
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
     assert lang == {}
+
+
+def test_one_german_name_per_verb():
+    """Loading is „lade_“, computing „berechne_“, describing „beschreibe_“ – in the store as in the core."""
+    englisch = re.compile(r"^(load|compute|describe)_")
+    treffer = []
+    for p in [*(ROOT / "fis").rglob("*.py"), *(ROOT / "ui").rglob("*.py"), *SEITEN]:
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and englisch.match(node.name):
+                treffer.append(f"{p.relative_to(ROOT)}: {node.name}")
+    assert treffer == []

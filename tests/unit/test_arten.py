@@ -57,21 +57,21 @@ def test_a_values_delivery_through_the_registry_checks_and_commits(store, config
 
     from fis.ingest import zuordnung as zuordnung_import
     from fis.ingest.lesen import lies_tabelle
-    raum = store.load_raeume(date(2024, 12, 31), 1)["raum_id"].iloc[0]
+    raum = store.lade_raeume(date(2024, 12, 31), 1)["raum_id"].iloc[0]
     daten = f"raum;indikator;stichtag;wert\n{raum};bev_gesamt;31.12.2024;4711\n".encode()
     z = zuordnung_import.Zuordnung.aus_dict({"format": "lang", "raum": "raum", "indikator": "indikator",
                                           "stichtag": "stichtag", "wert": "wert"})
     auftrag = Auftrag(store, config, daten, "w.csv", "tester", tabelle=lies_tabelle(daten, "w.csv"),
                       werte_zuordnung=z)
-    vorher = len(store.load_lieferungen())
+    vorher = len(store.lade_lieferungen())
     v = LIEFERARTEN["werte"].pruefen(auftrag)
     assert v.bericht.ok and v.uebernehmbar and v.zaehlung["geändert"] == 1
-    assert len(store.load_lieferungen()) == vorher
+    assert len(store.lade_lieferungen()) == vorher
     assert LIEFERARTEN["werte"].vorschau(v) == "neu 0, geändert 1, unverändert 0 (von 1 Werten)"
     lid = LIEFERARTEN["werte"].speichern(auftrag, v)
-    wert = store.load_werte(["bev_gesamt"], [date(2024, 12, 31)], [raum])
+    wert = store.lade_werte(["bev_gesamt"], [date(2024, 12, 31)], [raum])
     assert wert["wert"].tolist() == [4711.0] and wert["lieferung_id"].tolist() == [lid]
-    assert store.load_lieferung(lid)["art"] == "werte"
+    assert store.lade_lieferung(lid)["art"] == "werte"
 
 
 def test_steckbrief_areas_of_an_area_and_of_a_parent(m):

@@ -24,7 +24,7 @@ from fis.berichte.inhalte import abweichungsbericht, monitoringbericht, produktd
 from fis.format import fmt_wert, fmt_zahl
 from fis.indizes import berechne_aus, lade_indexdaten
 from fis.kartenansicht import kartenansicht
-from fis.lagebild import compute_lagebild
+from fis.lagebild import berechne_lagebild
 from fis.maps import GRAU_FALLZAHL, GRAU_GESPERRT, anzeige_geometrien
 from fis.monitoring import einwohner_je_jahr
 from fis.produkte import datenblatt, datenblatt_tabellen, lade_produkte
@@ -105,7 +105,7 @@ def test_monitoringbericht_with_static_maps_and_trends(demo, config, m):
     daten = pdf(b)
     text, seiten = _text(daten)
     flach = text.replace("\n", " ")
-    lage = compute_lagebild(demo, config, tag, 1, m)
+    lage = berechne_lagebild(demo, config, tag, 1, m)
     assert "Sozialmonitoring 31.12.2024" in text and "Eckwerte der Gesamtstadt" in text
     assert f"51 Sozialräume, davon {len(lage.handlungsbedarf)} mit Handlungsbedarf" in flach
     stadt = m.auswahl("kinderarmut", tag, m.top)["wert"].iloc[0]

@@ -23,10 +23,10 @@ from fis.berichte import Abschnitt, Bericht, Tabelle, _quer, pdf
 from fis.berichte.grafik import _beschriftung
 from fis.berichte.inhalte import abweichungsbericht, monitoringbericht, steckbrief
 from fis.config import ConfigError
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.einordnung import speichern
 from fis.kartenansicht import kartenansicht
-from fis.lagebild import compute_lagebild
+from fis.lagebild import berechne_lagebild
 from fis.maps import anzeige_geometrien
 from fis.monitoring import lade_monitoring
 from fis.store import LATEST_VERSION, Store
@@ -72,7 +72,7 @@ def test_the_quarterly_report_opens_with_the_summary_and_the_einordnung(store, c
     groesste = ctl.abweichungsbericht(ctl.lade_controlling(store, m), bewertung, zeilen, "Quartal")
     groesste = groesste[groesste["ampel"] == "rot"].sort_values("schwere", ascending=False)
     assert "Die größten Abweichungen" in blick and _flach(groesste["bezeichnung"].iloc[0])[:30] in blick
-    lage = compute_lagebild(store, config, T, 1, m)
+    lage = berechne_lagebild(store, config, T, 1, m)
     assert f"Handlungsbedarf: {len(lage.handlungsbedarf)} von 51 Sozialräumen" in blick
     assert "Eckwerte der Gesamtstadt am 31.12.2024" in blick and "Einwohnerinnen und Einwohner" in blick
     assert "Einordnung der Sozialplanung" in blick and "Zwölf der roten Ziele betreffen Kinder" in blick
@@ -116,7 +116,7 @@ def test_table_headers_never_break_inside_a_word():
 def test_the_monitoring_report_headers_stay_whole(demo, config, m):
     b = monitoringbericht(demo, config, m, anzeige_geometrien(demo, T, 1), T, ["kinderarmut"])
     seite = next(s for s in _seiten(pdf(b)) if "mit Handlungsbedarf" in s and "Stadtbezirk" in s)
-    for kopf in compute_lagebild(demo, config, T, 1, m).handlungsbedarf.columns[1:]:
+    for kopf in berechne_lagebild(demo, config, T, 1, m).handlungsbedarf.columns[1:]:
         for wort in kopf.split():
             assert wort in seite, wort
 
@@ -193,7 +193,7 @@ def test_the_index_bars_leave_out_suppressed_values(demo, m):
 @pytest.fixture
 def design_config(tmp_path):
     ziel = tmp_path / "config"
-    shutil.copytree(load_config().verzeichnis, ziel)
+    shutil.copytree(lade_konfiguration().verzeichnis, ziel)
     from PIL import Image
     Image.new("RGB", (120, 40), (0, 92, 169)).save(ziel / "logo.png")
     stadt = ziel / "stadt.yaml"
@@ -203,7 +203,7 @@ def design_config(tmp_path):
 
 
 def test_the_citys_design_is_applied_to_the_pdf(demo, m, design_config):
-    config = load_config(design_config)
+    config = lade_konfiguration(design_config)
     g = palette.gestaltung(config)
     assert g.farbe == g.schriftfarbe == "#005ca9" and g.schrift == "Lato" and g.logo.endswith("logo.png")
     daten = pdf(steckbrief(demo, config, m, ["0103"], T))
@@ -211,14 +211,14 @@ def test_the_citys_design_is_applied_to_the_pdf(demo, m, design_config):
     # the logo on the title page and in the header of every further page
     seiten = PdfReader(io.BytesIO(daten)).pages
     assert len(seiten[0].images) == 1 and all(len(s.images) >= 1 for s in seiten[1:])
-    standard = pdf(steckbrief(demo, load_config(), m, ["0103"], T))
+    standard = pdf(steckbrief(demo, lade_konfiguration(), m, ["0103"], T))
     assert b"SourceSansPro" in standard                                 # the default: the app's font
 
 
 def test_a_light_house_colour_colours_lines_never_text(design_config):
     stadt = design_config / "stadt.yaml"
     stadt.write_text(stadt.read_text(encoding="utf-8").replace('"#005ca9"', '"#ffd500"'), encoding="utf-8")
-    g = palette.gestaltung(load_config(design_config))
+    g = palette.gestaltung(lade_konfiguration(design_config))
     assert g.farbe == "#ffd500" and g.schriftfarbe == palette.TEXT
     assert "--fis-haus: #ffd500" in palette.css_gestaltung(g)
 
@@ -233,14 +233,14 @@ def test_design_errors_are_german(design_config, ersetzen, meldung):
     stadt = design_config / "stadt.yaml"
     stadt.write_text(stadt.read_text(encoding="utf-8").replace(*ersetzen), encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(meldung)):
-        load_config(design_config)
+        lade_konfiguration(design_config)
 
 
 def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
     """A database of schema 9 (before the Einordnung, the publication of every delivery kind and the facility
     register)."""
     with Store.open(demo_copy) as s:
-        ziele = len(s.load_ziele())
+        ziele = len(s.lade_ziele())
         for sicht in ("indikator", "raum", "ziel", "produktbereich", "produktgruppe", "produkt",
                       "produkt_kennzahl", "teilergebnisplan"):
             s.con.execute(f"DROP VIEW {sicht}_veroeffentlicht")
@@ -254,9 +254,9 @@ def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
             s.con.execute(f"DROP TABLE {tabelle}")
         s.con.execute("DELETE FROM schema_version WHERE version >= 10")
     with Store.open(demo_copy, read_only=True) as s:
-        assert s.schema_version() == LATEST_VERSION and s.load_einordnungen().empty
+        assert s.schema_version() == LATEST_VERSION and s.lade_einordnungen().empty
         # goals that were in use before count as published
-        assert len(s.cursor(nur_veroeffentlicht=True).load_ziele()) == ziele
+        assert len(s.cursor(nur_veroeffentlicht=True).lade_ziele()) == ziele
 
 
 def test_a_trend_of_eight_bezirke_gives_every_line_its_own_colour(m):

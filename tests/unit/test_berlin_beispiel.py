@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
-from fis.monitoring import compute_aggregate
+from fis.monitoring import berechne_aggregat
 from fis.store import Store
 from tests.echtdaten import REAL, nur_mit_echtdaten
 
@@ -30,11 +30,11 @@ def berlin(berlin_db) -> Path:
 def test_both_lor_schemes_with_validity(berlin):
     store = Store.open(berlin, read_only=True)
     try:
-        raeume = store.load_raeume()
+        raeume = store.lade_raeume()
         counts = raeume.groupby("ebene").size().to_dict()
         assert counts == {1: 448 + 542, 2: 138 + 143, 3: 12, 4: 1}
-        alt = store.load_raeume(stichtag=date(2020, 12, 31), ebene=1)
-        neu = store.load_raeume(stichtag=date(2021, 1, 1), ebene=1)
+        alt = store.lade_raeume(stichtag=date(2020, 12, 31), ebene=1)
+        neu = store.lade_raeume(stichtag=date(2021, 1, 1), ebene=1)
         assert (len(alt), len(neu)) == (448, 542)
         # The duplicate id of the old geometry was fixed on read: 04030417 lies in Charlottenburg.
         schloss = alt.set_index("raum_id")
@@ -47,8 +47,8 @@ def test_both_lor_schemes_with_validity(berlin):
 def test_population_totals_match_the_official_figures(berlin):
     store = Store.open(berlin, read_only=True)
     try:
-        werte = store.load_werte(["einwohner"])
-        total = compute_aggregate(werte, store.load_raeume(), store.load_indikatoren(), 4).set_index("stichtag")
+        werte = store.lade_werte(["einwohner"])
+        total = berechne_aggregat(werte, store.lade_raeume(), store.lade_indikatoren(), 4).set_index("stichtag")
         assert total.at[pd.Timestamp(2015, 12, 31), "wert"] == 3_610_156
         assert total.at[pd.Timestamp(2020, 12, 31), "wert"] == 3_769_962
         assert total.at[pd.Timestamp(2021, 12, 31), "wert"] == 3_775_480
@@ -60,7 +60,7 @@ def test_population_totals_match_the_official_figures(berlin):
 def test_mss_values_and_zero_rows(berlin):
     store = Store.open(berlin, read_only=True)
     try:
-        mss = store.load_werte(["mss_s1"])
+        mss = store.lade_werte(["mss_s1"])
         per_tag = {pd.Timestamp(k).date(): v for k, v in mss.groupby("stichtag").size().items()}
         # Zero-filled rows of unclassified PLR are missing, not 0: 447 − 13 / 12 / 11 / 11.
         assert per_tag[date(2012, 12, 31)] == 434
@@ -90,7 +90,7 @@ def test_mss_2021_at_december_2020_is_refused_for_the_scheme(berlin, tmp_path):
 
 
 def test_berlin_config_is_valid():
-    config = load_config(BEISPIEL / "config")
+    config = lade_konfiguration(BEISPIEL / "config")
     assert config.stadt.name == "Berlin" and len(config.katalog.indikatoren) == 13
 
 
@@ -113,7 +113,7 @@ def test_the_same_boundary_file_twice_is_reported(berlin, tmp_path):
 def berlin_monitoring(berlin):
     from fis.monitoring import lade_monitoring
 
-    config = load_config(BEISPIEL / "config")
+    config = lade_konfiguration(BEISPIEL / "config")
     with Store.open(berlin, read_only=True) as store:
         return lade_monitoring(store, config)
 
@@ -140,7 +140,7 @@ def test_no_suppressed_berlin_value_can_be_recovered_from_the_totals(berlin, ber
     from tests.unit.test_disclosure import _recoverable
 
     with Store.open(berlin, read_only=True) as store:
-        original = aggregate_levels(store.load_werte(), store.load_raeume(), store.load_indikatoren(), 4)
+        original = aggregate_levels(store.lade_werte(), store.lade_raeume(), store.lade_indikatoren(), 4)
     w = berlin_monitoring.werte
     # PLR under 300 inhabitants show only their population (as the MSS does)
     assert (w["grund"] == "einwohner").sum() > 100
@@ -153,7 +153,7 @@ def test_the_karte_of_all_542_planungsraeume(berlin, berlin_monitoring):
     from fis.maps import vereinfachen
 
     with Store.open(berlin, read_only=True) as store:
-        r = store.load_raeume(stichtag=date(2024, 12, 31), ebene=1, with_geometry=True)
+        r = store.lade_raeume(stichtag=date(2024, 12, 31), ebene=1, with_geometry=True)
     geo = vereinfachen(r.set_index("raum_id")["geometrie"])
     k = kartenansicht(berlin_monitoring, geo, "anteil_u6", date(2024, 12, 31), 1)
     assert len(k.daten) == 542 and k.daten["geometrie"].notna().all()

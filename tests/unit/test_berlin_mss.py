@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.indizes import berechne_aus, export_tabelle, index_nach_id, lade_indexdaten
 from fis.store import Store
 from tests.echtdaten import REAL, nur_mit_echtdaten
@@ -27,12 +27,12 @@ pytestmark = [nur_mit_echtdaten, pytest.mark.langsam]   # builds the Berlin data
 @pytest.fixture(scope="module")
 def daten(berlin_db):
     with Store.open(berlin_db, read_only=True) as store:
-        return lade_indexdaten(store, load_config(CONFIG))
+        return lade_indexdaten(store, lade_konfiguration(CONFIG))
 
 
 @pytest.mark.parametrize(("ausgabe", "suffix"), [(2013, "_4"), (2015, "_4"), (2017, "_4"), (2019, "")])
 def test_official_mss_classes_are_reproduced_for_every_planungsraum(daten, ausgabe, suffix):
-    tabelle = export_tabelle(load_config(CONFIG), daten, date(ausgabe - 1, 12, 31)).set_index("raum_id")
+    tabelle = export_tabelle(lade_konfiguration(CONFIG), daten, date(ausgabe - 1, 12, 31)).set_index("raum_id")
     amtlich = pd.read_csv(AUSGABEN / f"berlin-lor-monitoring-social-urban-development-{ausgabe}-00-1.csv",
                           dtype={"id": str}).set_index("id")
     bewertet = amtlich.dropna(subset=["status_index"])
@@ -46,7 +46,7 @@ def test_official_mss_classes_are_reproduced_for_every_planungsraum(daten, ausga
 
 
 def test_the_2021_edition_is_computed_for_the_new_planungsraeume(daten):
-    config = load_config(CONFIG)
+    config = lade_konfiguration(CONFIG)
     e = berechne_aus(daten, config, index_nach_id(config, "mss_status"), date(2021, 1, 1))
     assert len(e.werte) == 542
     ungueltig = pd.read_csv(REAL / "berlin-mss" / "mss2021_wfs" / "mss_2021_index_indikatoren.csv",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fis.config import FILES, ConfigError
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 
@@ -56,7 +56,7 @@ def _broken(tmp_path: Path, filename: str, old: str, new: str) -> Path:
 ])
 def test_a_config_mistake_names_file_line_key_and_fix(tmp_path, filename, old, new, expected):
     with pytest.raises(ConfigError) as info:
-        load_config(_broken(tmp_path, filename, old, new))
+        lade_konfiguration(_broken(tmp_path, filename, old, new))
     for part in expected:
         assert part in str(info.value)
 
@@ -66,7 +66,7 @@ def test_a_missing_file_is_named(tmp_path):
     shutil.copytree(CONFIG, target)
     (target / "lagebild.yaml").unlink()
     with pytest.raises(ConfigError, match="lagebild.yaml: Datei fehlt"):
-        load_config(target)
+        lade_konfiguration(target)
 
 
 def _all_dataclasses(cls, seen=None):

@@ -9,7 +9,7 @@ import pytest
 
 from fis.ampel import Ampel, erste_regel
 from fis.config import STANDARD_AMPEL, AmpelRegel, Controlling
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.controlling import bewerte_ziele, smart_pruefung, szenarien
 from fis.hochrechnung import hochrechnung
 from fis.zielbewertung import prognose, soll_ist, soll_pfad, unguenstige_abweichung, zielerreichungsgrad
@@ -111,7 +111,7 @@ def test_a_city_can_declare_its_own_rules():
 
 
 def test_the_shipped_controlling_yaml_equals_the_standard_rules():
-    assert load_config().controlling.ampel == STANDARD_AMPEL
+    assert lade_konfiguration().controlling.ampel == STANDARD_AMPEL
 
 
 def test_unfavourable_deviation_and_grade():

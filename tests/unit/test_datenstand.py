@@ -17,7 +17,7 @@ import pytest
 from fis.analysen import profil, profil_tabelle
 from fis.datenstand import lade_stichtagsstaende, standard_stichtag, stichtagsstaende
 from fis.format import fmt_datum, jahre_vorher
-from fis.lagebild import compute_lagebild
+from fis.lagebild import berechne_lagebild
 from fis.monitoring import abdeckung_pruefen, aggregate_levels, lade_monitoring
 from fis.store import Store
 from tests.teillieferung import STICHTAG, liefere_teil
@@ -103,13 +103,13 @@ def test_above_the_minimum_coverage_the_sum_is_shown_with_coverage_and_as_provis
 def test_the_lagebild_of_the_partial_stichtag_shows_no_made_up_city_value(teil, config):
     m = lade_monitoring(teil, config, list(dict.fromkeys([*config.lagebild.kennzahlen,
                                                           *config.lagebild.handlungsbedarf.indikatoren])))
-    lage = compute_lagebild(teil, config, STICHTAG, 1, m, pd.Series(dtype=object))
+    lage = berechne_lagebild(teil, config, STICHTAG, 1, m, pd.Series(dtype=object))
     sgb2 = next(e for e in lage.eckwerte if e.indikator_id == "sgb2_quote")
     assert sgb2.wert is None and sgb2.veraenderung_vorjahr is None and sgb2.abdeckung == "5 von 51 Sozialräumen"
     assert lage.nicht_beurteilbar.startswith("nicht beurteilbar") and lage.handlungsbedarf.empty
     assert lage.anzahl_sozialraeume == 51
     assert "Teillieferung" in lage.stand
-    frueher = compute_lagebild(teil, config, date(2024, 12, 31), 1, m, pd.Series(dtype=object))
+    frueher = berechne_lagebild(teil, config, date(2024, 12, 31), 1, m, pd.Series(dtype=object))
     assert frueher.nicht_beurteilbar == "" and "Teillieferung" not in frueher.stand
     assert next(e for e in frueher.eckwerte if e.indikator_id == "sgb2_quote").wert is not None
 

@@ -13,7 +13,7 @@ from shapely.geometry import shape
 
 from fis.demo import build_demo
 from fis.disclosure import flag_suppressed, thresholds
-from fis.monitoring import compute_aggregate
+from fis.monitoring import berechne_aggregat
 from fis.store import Store
 
 SPLIT = date(2019, 1, 1)
@@ -22,15 +22,15 @@ SPLIT = date(2019, 1, 1)
 @pytest.fixture(scope="module")
 def tables(demo):
     return {
-        "raeume": demo.load_raeume(with_geometry=True),
-        "werte": demo.load_werte(),
-        "indikatoren": demo.load_indikatoren(),
+        "raeume": demo.lade_raeume(with_geometry=True),
+        "werte": demo.lade_werte(),
+        "indikatoren": demo.lade_indikatoren(),
     }
 
 
 @pytest.fixture(scope="module")
 def levels(tables):
-    return {e: compute_aggregate(tables["werte"], tables["raeume"], tables["indikatoren"], e)
+    return {e: berechne_aggregat(tables["werte"], tables["raeume"], tables["indikatoren"], e)
             for e in (1, 2, 3)}
 
 
@@ -76,7 +76,7 @@ def test_sozialraeume_do_not_overlap_and_tile_the_city(tables, day):
 
 
 def test_the_split_sozialraum_hands_over_to_its_two_parts_in_2019(demo, tables):
-    aenderungen = demo.load_raum_aenderungen()
+    aenderungen = demo.lade_raum_aenderungen()
     assert len(aenderungen) == 2 and set(aenderungen["art"]) == {"Teilung"}
     alt = aenderungen["alt_id"].iloc[0]
     werte = tables["werte"]
@@ -160,16 +160,16 @@ def test_the_provisional_2024_delivery_is_partly_superseded_by_a_final_correctio
     assert set(latest[latest["status"] == "endgültig"]["indikator_id"]) == {
         "sgb2_quote", "kinderarmut", "alq", "alq_u25", "langzeitarbeitslose", "svb_quote"}
     assert (latest["status"] == "vorläufig").any()
-    history = demo.load_wert_historie("0101", "sgb2_quote", date(2024, 12, 31))
+    history = demo.lade_wert_historie("0101", "sgb2_quote", date(2024, 12, 31))
     assert history["status"].tolist() == ["endgültig", "vorläufig"]
     assert history["zaehler"].iloc[0] > history["zaehler"].iloc[1]
-    lieferungen = demo.load_lieferungen()
+    lieferungen = demo.lade_lieferungen()
     korrektur = lieferungen[lieferungen["bezeichnung"].str.startswith("Korrektur")].iloc[0]
     assert korrektur["anzahl_ersetzt"] == korrektur["anzahl_zeilen"] > 0
 
 
 def test_goals_cover_the_four_zielfelder_and_include_the_handbook_examples(demo):
-    z = demo.load_ziele().set_index("ziel_id")
+    z = demo.lade_ziele().set_index("ziel_id")
     messbar = z[z["kennzahl_art"].notna() & z["basiswert"].notna() & z["zieldatum"].notna()
                 & z["verantwortlich"].notna() & (z["zielwert"].notna() | z["band_oben"].notna())]
     assert len(messbar) >= 25
@@ -185,17 +185,17 @@ def test_goals_cover_the_four_zielfelder_and_include_the_handbook_examples(demo)
 
 
 def test_products_have_full_datasheets_kennzahlen_and_budget_lines(demo):
-    p = demo.load_produkte()
+    p = demo.lade_produkte()
     assert len(p) >= 12 and set(p["bereich_name"]) == {"Soziale Leistungen",
                                                        "Kinder-, Jugend- und Familienhilfe"}
     texts = ["beschreibung", "zielsetzung", "zielerreichung", "zielgruppe", "besonderheiten",
              "verantwortlich", "organisationseinheit", "gremium"]
     assert p[texts].notna().all().all()
     assert p["nr"].str.fullmatch(r"11\.0[56]\.\d\d\.\d\d").all()
-    k = demo.load_produkt_kennzahlen()
+    k = demo.lade_produkt_kennzahlen()
     assert set(k["nr"]) == set(p["nr"])
     assert {"Ist", "Ansatz", "Planung"} == set(k["wertart"])
-    tep = demo.load_teilergebnisplan()
+    tep = demo.lade_teilergebnisplan()
     annual = tep[tep["monat"] == 0]
     assert annual["jahr"].nunique() >= 5
     monthly_2026 = tep[(tep["jahr"] == 2026) & (tep["monat"] > 0)]
@@ -209,10 +209,10 @@ def test_products_have_full_datasheets_kennzahlen_and_budget_lines(demo):
 def test_the_demo_is_deterministic(demo, config):
     again = Store.open(":memory:")
     build_demo(again, config)
-    a = demo.load_werte().drop(columns="lieferung_id")
-    b = again.load_werte().drop(columns="lieferung_id")
+    a = demo.lade_werte().drop(columns="lieferung_id")
+    b = again.lade_werte().drop(columns="lieferung_id")
     pd.testing.assert_frame_equal(a, b)
-    assert demo.load_raeume(with_geometry=True).equals(again.load_raeume(with_geometry=True))
+    assert demo.lade_raeume(with_geometry=True).equals(again.lade_raeume(with_geometry=True))
 
 
 def test_the_demo_refuses_to_write_into_a_filled_database(demo_copy, config):

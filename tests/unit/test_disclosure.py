@@ -152,7 +152,7 @@ def test_no_suppressed_cell_of_the_hand_examples_can_be_recovered():
 
 def test_no_suppressed_cell_of_the_demo_city_can_be_recovered(demo, config):
     m = lade_monitoring(demo, config)
-    original = aggregate_levels(demo.load_werte(), demo.load_raeume(), demo.load_indikatoren(), 3)
+    original = aggregate_levels(demo.lade_werte(), demo.lade_raeume(), demo.lade_indikatoren(), 3)
     hidden = m.werte[m.werte["unterdrueckt"]]
     assert (hidden["grund"] == "fallzahl").sum() > 1000          # many small counts …
     assert (hidden["grund"] == "sekundaer").sum() > 500          # … needing complements

@@ -30,9 +30,9 @@ def test_an_einordnung_is_a_versioned_delivery_published_like_values(store):
     assert einordnungen(store, T)["indikator:sgb2_quote"]["text"].startswith("Die Quote stagniert")
     leer = speichern(store, "indikator:sgb2_quote", T, "", "p.planer", veroeffentlichen=True)
     assert "indikator:sgb2_quote" not in einordnungen(oeffentlich, T)           # withdrawn
-    log = store.load_audit()
+    log = store.lade_audit()
     assert (log["aktion"] == "einordnung_gespeichert").sum() == 3
-    assert store.load_lieferung(leer)["art"] == "einordnung"
+    assert store.lade_lieferung(leer)["art"] == "einordnung"
 
 
 def test_an_einordnung_belongs_to_its_stichtag_and_is_not_endless(store):

@@ -97,7 +97,7 @@ def _register(store, config, text: str = REGISTER, name: str = "register.csv") -
 
 
 def _werte(store, ind="versorgung_u3") -> pd.DataFrame:
-    w = store.load_werte([ind])
+    w = store.lade_werte([ind])
     return w.assign(stichtag=pd.to_datetime(w["stichtag"]).dt.date).set_index(["raum_id", "stichtag"])
 
 
@@ -158,7 +158,7 @@ def test_rollback_partial_delivery_and_publication(klein, config):
     assert len(vs.einrichtungen(klein, config, T18)) == 5
     # neither register delivery is published yet: the public sees no facility and no place
     oeffentlich = klein.cursor(nur_veroeffentlicht=True)
-    assert oeffentlich.load_einrichtungen().empty
+    assert oeffentlich.lade_einrichtungen().empty
     assert _werte(oeffentlich).empty              # children published, no register yet: no figures (not 0)
     veroeffentlichen(klein, lid1, "p.planer")
     assert _werte(oeffentlich).loc[("0101", T18), "zaehler"] == 15.0    # the published register, not K1's change
@@ -181,7 +181,7 @@ def test_a_later_boundary_delivery_places_the_stored_facilities(klein, config, t
     v = raeume_import.vorbereiten(klein, datei.read_bytes(), "neu.geojson", z, 3, "Kleinstadt")
     raeume_import.uebernehmen(klein, v, "p.planer")
     t20 = date(2020, 12, 31)
-    lage = klein.load_einrichtung_raeume(t20).set_index("einrichtung_id")["raum_id"]
+    lage = klein.lade_einrichtung_raeume(t20).set_index("einrichtung_id")["raum_id"]
     assert lage["K1"] == "0105" and lage["S5"] == "0105"
 
 
@@ -193,7 +193,7 @@ def test_values_of_a_computed_indicator_cannot_be_delivered_twice(klein, config)
         klein.insert_werte(pd.DataFrame([("0101", "versorgung_u3", T18, 99.0, 99.0, 100.0)], columns=[
             "raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner"]).assign(
             status="endgültig", lieferung_id=lid))
-    w = klein.load_werte(["versorgung_u3"], [T18], ["0101"])
+    w = klein.lade_werte(["versorgung_u3"], [T18], ["0101"])
     assert len(w) == 1 and w["wert"].iloc[0] == pytest.approx(30.0)
 
 
@@ -238,17 +238,17 @@ def test_catchment_share_by_hand():
 
 
 def test_demo_register_has_history_and_coincides_with_handlungsbedarf(demo, config, m):
-    from fis.lagebild import compute_lagebild
-    e = demo.load_einrichtungen()
+    from fis.lagebild import berechne_lagebild
+    e = demo.lade_einrichtungen()
     assert len(e) >= 150 and e["typ"].nunique() >= 6
     assert e["geschlossen"].notna().sum() >= 5 and (pd.to_datetime(e["eroeffnet"]).dt.year >= 2013).sum() >= 20
     t = date(2024, 12, 31)
     lu = vs.luecken(m, config, "versorgung_u3", t, 1)
-    bedarf = set(compute_lagebild(demo, config, t, 1, m).handlungsbedarf["raum_id"])
+    bedarf = set(berechne_lagebild(demo, config, t, 1, m).handlungsbedarf["raum_id"])
     schlechteste = set(lu.dropna(subset=["luecke"]).head(10)["raum_id"])
     assert len(schlechteste & bedarf) >= 3, (schlechteste, bedarf)
     # the city figure by hand from the area values: Σ places / Σ children
-    w = demo.load_werte(["versorgung_u3"], [t])
+    w = demo.lade_werte(["versorgung_u3"], [t])
     stadt = m.auswahl("versorgung_u3", t, 3)
     assert float(stadt["wert"].iloc[0]) == pytest.approx(100 * w["zaehler"].sum() / w["nenner"].sum())
 
@@ -300,7 +300,7 @@ def test_geojson_in_utm_and_xlsx_deliveries(klein, config, tmp_path):
 def test_no_facility_of_the_types_no_figures(klein, config):
     """A register with only a Seniorentreff says nothing about Kita places: no U3 figures rather than 0."""
     _register(klein, config, KOPF + "S5;seniorentreff;Seniorentreff Fünf;;;7,012;51,008;;1985;;;;20\n")
-    assert klein.load_werte(["versorgung_u3"]).empty
+    assert klein.lade_werte(["versorgung_u3"]).empty
     _register(klein, config, KOPF + "K1;kita;Kita Eins;AWO;;7,005;51,005;;2010;;10;40;\n", "k1.csv")
     w = _werte(klein)
     assert w.loc[("0101", T18), "zaehler"] == 10.0 and w.loc[("0102", T18), "zaehler"] == 0.0
@@ -323,6 +323,6 @@ def test_a_value_delivery_for_a_versorgungsgrad_is_refused(klein, config):
     _register(klein, config)
     vorher = klein.content_hash()
     tabelle = lies_tabelle(b"raum;indikator;stichtag;wert\n0101;versorgung_u3;31.12.2018;50\n", "v.csv")
-    v = werte_import.vorbereiten(klein, tabelle, zuordnung_import.vorschlag(tabelle, klein.load_indikatoren()))
+    v = werte_import.vorbereiten(klein, tabelle, zuordnung_import.vorschlag(tabelle, klein.lade_indikatoren()))
     assert not v.uebernehmbar and "aus dem Einrichtungsregister und der Zielgruppe berechnet" in v.bericht.als_text()
     assert klein.content_hash() == vorher

@@ -36,11 +36,11 @@ def test_a_finance_export_is_checked_stored_and_rolled_back(demo_copy):
             == [["Summenzeile", "11.05.05.01", 17, -600_000.0, -620_000.0, 20_000.0]]
         assert [p.pruefung for p in v.bericht.warnungen] == ["Summe stimmt nicht"]
         lid = haushalt.uebernehmen(store, v, "kaemmerei", "Planung 2030")
-        t = store.load_teilergebnisplan(["11.05.05.01"])
+        t = store.lade_teilergebnisplan(["11.05.05.01"])
         neu = t[(t["jahr"] == 2030) & (t["wertart"] == "Planung")].set_index("position_nr")["betrag"]
         assert neu.to_dict() == {11: -500_000.0, 13: -120_000.0}            # sums are not stored
         zuruecknehmen(store, lid, "kaemmerei", "Test")
-        t = store.load_teilergebnisplan(["11.05.05.01"])
+        t = store.lade_teilergebnisplan(["11.05.05.01"])
         assert t[t["jahr"] == 2030].empty
 
 
@@ -58,10 +58,10 @@ def test_every_error_is_named_and_nothing_is_written(demo_copy):
                     "11.05.05.01;11;2030;0;Soll;-1", "11.05.05.01;13;2030;0;Planung;viel",
                     "11.05.05.01;14;2030;0;Planung;-1", "11.05.05.01;14;2030;0;Planung;-2")
     with Store.open(demo_copy) as store:
-        vorher = len(store.load_teilergebnisplan())
+        vorher = len(store.lade_teilergebnisplan())
         v = haushalt.vorbereiten(store, lies_tabelle(schlecht, "schlecht.csv"))
         assert not v.uebernehmbar
-        assert len(store.load_teilergebnisplan()) == vorher
+        assert len(store.lade_teilergebnisplan()) == vorher
     pruefungen = {p.pruefung for p in v.bericht.fehler}
     assert pruefungen == {"Unbekanntes Produkt", "Unbekannte Zeile", "Ungültige Angabe „jahr“",
                           "Ungültige Angabe „monat“", "Unbekannte Wertart", "Kein Betrag", "Doppelte Zeile"}
@@ -107,13 +107,13 @@ def test_product_texts_are_updated_with_audit_and_checked(demo_copy):
         felder = {(a["nr"], a["feld"]) for a in v.aenderungen}
         assert ("11.05.05.01", "zielgruppe") in felder and ("11.05.05.04", "name") in felder
         assert ("11.05.05.01", "beschreibung") not in felder       # an empty cell keeps the text
-        alt = store.load_produkte().set_index("nr").at["11.05.05.01", "beschreibung"]
+        alt = store.lade_produkte().set_index("nr").at["11.05.05.01", "beschreibung"]
         produkte.uebernehmen(store, v, "kaemmerei")
-        p = store.load_produkte().set_index("nr")
+        p = store.lade_produkte().set_index("nr")
         assert p.at["11.05.05.01", "zielgruppe"] == "Rat, Ausschüsse und Verwaltung"
         assert p.at["11.05.05.01", "beschreibung"] == alt
         assert p.at["11.05.05.04", "gruppe_nr"] == "11.05.05"
-        assert (store.load_audit()["aktion"] == "produkt_geaendert").sum() >= 3
+        assert (store.lade_audit()["aktion"] == "produkt_geaendert").sum() >= 3
         schlecht = produkte.vorbereiten(store, lies_tabelle(
             b"nr;name\n11.5;X\n11.99.01.01;Y\n11.05.05.01;\n", "p.csv"))
     assert {p.pruefung for p in schlecht.bericht.fehler} == {"Ungültige Nummer", "Übergeordnete Nummer fehlt",

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from fis.config import ConfigError, Index, IndexAusschluss, IndexKlasse, IndexKomponente
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.indizes import berechne, gesamtindex, klasse
 
 KLASSEN = (IndexKlasse("1", "hoch", -1.0), IndexKlasse("2", "mittel", 1.0), IndexKlasse("3", "niedrig", 1.5),
@@ -84,7 +84,7 @@ def test_classes_and_combination():
 
 
 def test_shipped_demo_indices_follow_the_koeln_model():
-    c = load_config()
+    c = lade_konfiguration()
     sozial = [k.indikator for k in c.indizes.indizes[0].komponenten]
     assert sozial == ["kinderarmut", "kita_beitragsfrei", "alq_u25", "migration_u21", "alleinerziehende"]
     assert len(c.indizes.indizes[1].komponenten) == 5
@@ -106,7 +106,7 @@ def test_bad_index_configuration_is_named(tmp_path, aenderung, meldung):
     daten["indizes"][0].update(aenderung)
     (tmp_path / "indizes.yaml").write_text(yaml.safe_dump(daten, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=meldung):
-        load_config(tmp_path)
+        lade_konfiguration(tmp_path)
 
 
 def test_handlungsbedarf_by_index_class_combines_with_the_indicator_rule(demo, config):
@@ -114,20 +114,20 @@ def test_handlungsbedarf_by_index_class_combines_with_the_indicator_rule(demo, c
     from datetime import date
 
     from fis.indizes import handlungsbedarf_klassen, lade_indexdaten
-    from fis.lagebild import compute_lagebild
+    from fis.lagebild import berechne_lagebild
 
     tag = date(2024, 12, 31)
     klassen = handlungsbedarf_klassen(lade_indexdaten(demo, config), config, tag)
     d = set(klassen[klassen == "D"].index)
     ohne = dataclasses.replace(config.lagebild.handlungsbedarf, index=None, index_klassen=())
-    regel = set(compute_lagebild(demo, dataclasses.replace(
+    regel = set(berechne_lagebild(demo, dataclasses.replace(
         config, lagebild=dataclasses.replace(config.lagebild, handlungsbedarf=ohne)), tag, 1)
         .handlungsbedarf["raum_id"])
-    oder = compute_lagebild(demo, config, tag, 1).handlungsbedarf
+    oder = berechne_lagebild(demo, config, tag, 1).handlungsbedarf
     assert set(oder["raum_id"]) == regel | d
     assert oder.set_index("raum_id").loc[sorted(d), "Indexklasse"].eq("D").all()
     und = dataclasses.replace(config.lagebild.handlungsbedarf, verknuepfung="und")
-    l_und = compute_lagebild(demo, dataclasses.replace(
+    l_und = berechne_lagebild(demo, dataclasses.replace(
         config, lagebild=dataclasses.replace(config.lagebild, handlungsbedarf=und)), tag, 1)
     assert set(l_und.handlungsbedarf["raum_id"]) == regel & d
     assert "Zusätzlich muss der Sozialraum im Index „sozialindex“ in Klasse D liegen." in l_und.regel

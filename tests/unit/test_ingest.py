@@ -20,7 +20,7 @@ KOPF = "raum;indikator;stichtag;wert;zaehler;nenner\n"
 
 def _vorbereiten(store, text: str, encoding="utf-8", **kw):
     tabelle = lies_tabelle(text.encode(encoding), "lieferung.csv")
-    z = zuordnung_import.vorschlag(tabelle, store.load_indikatoren())
+    z = zuordnung_import.vorschlag(tabelle, store.lade_indikatoren())
     return werte_import.vorbereiten(store, tabelle, z, **kw)
 
 
@@ -80,25 +80,25 @@ def test_checks_name_rows_and_suggest_fixes(store):
 
 def test_leading_zeros_can_be_restored(store):
     tabelle = lies_tabelle((KOPF + "101;alq;31.12.2025;5,0;;\n").encode(), "x.csv")
-    z = replace(zuordnung_import.vorschlag(tabelle, store.load_indikatoren()), fuehrende_nullen=True)
+    z = replace(zuordnung_import.vorschlag(tabelle, store.lade_indikatoren()), fuehrende_nullen=True)
     v = werte_import.vorbereiten(store, tabelle, z)
     assert v.bericht.ok and v.werte["raum_id"].tolist() == ["0101"]
 
 
 def test_commit_supersede_history_and_rollback(store):
     before = store.content_hash()
-    alt = store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
+    alt = store.lade_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
     neu_text = str(round(alt["wert"] + 1, 1)).replace(".", ",")
     text = KOPF + f"0101;alq;31.12.2024;{neu_text};;\n0101;alq;31.12.2025;5,0;;\n"
     v = _vorbereiten(store, text)
     assert v.bericht.ok, v.bericht.als_text()
     assert v.zaehlung == {"neu": 1, "geändert": 1, "unverändert": 0}
     lid = werte_import.uebernehmen(store, v, "test")
-    neu = store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
+    neu = store.lade_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
     assert neu["wert"] == pytest.approx(round(alt["wert"] + 1, 1)) and neu["lieferung_id"] == lid
     historie = wert_historie(store, "0101", "alq", date(2024, 12, 31))
     assert historie["Lieferung"].tolist()[0] == lid and historie["aktuell"].tolist()[0] == "✓"
-    lieferung = store.load_lieferung(lid)
+    lieferung = store.lade_lieferung(lid)
     assert (lieferung["anzahl_neu"], lieferung["anzahl_ersetzt"], lieferung["benutzer"]) == (1, 1, "test")
 
     # The same file again is refused.
@@ -107,10 +107,10 @@ def test_commit_supersede_history_and_rollback(store):
 
     info = zuruecknehmen(store, lid, "test", "Tippfehler")
     assert (info["frueherer_stand"], info["entfallen"]) == (1, 1)
-    back = store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
+    back = store.lade_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
     assert back["wert"] == alt["wert"] and back["lieferung_id"] == alt["lieferung_id"]
-    assert store.load_werte(["alq"], [date(2025, 12, 31)]).empty
-    assert store.load_audit().iloc[-1]["aktion"] == "rollback"
+    assert store.lade_werte(["alq"], [date(2025, 12, 31)]).empty
+    assert store.lade_audit().iloc[-1]["aktion"] == "rollback"
     assert store.content_hash() != before            # the delivery stays stored, as rolled back
     with pytest.raises(ImportFehler, match="bereits"):
         zuruecknehmen(store, lid, "test")
@@ -128,15 +128,15 @@ def test_wide_format_with_numerator_and_denominator_columns(store):
 
 
 def test_catalog_versions_and_rollback(store, config):
-    edited = store.load_indikatoren()[katalog_import.SPALTEN].copy()
+    edited = store.lade_indikatoren()[katalog_import.SPALTEN].copy()
     edited.loc[edited["indikator_id"] == "alq", "geheimhaltung"] = 10
     v = katalog_import.aus_editor(store, edited, config.stadt.geheimhaltung_standard)
     assert v.vergleich.set_index("indikator_id").loc["alq", "geaendert"] == "geheimhaltung"
     lid = katalog_import.uebernehmen(store, v, "test")
-    assert store.load_indikatoren().set_index("indikator_id").at["alq", "geheimhaltung"] == 10
-    assert len(store.load_indikator_versionen("alq")) == 2
+    assert store.lade_indikatoren().set_index("indikator_id").at["alq", "geheimhaltung"] == 10
+    assert len(store.lade_indikator_versionen("alq")) == 2
     zuruecknehmen(store, lid, "test")
-    assert store.load_indikatoren().set_index("indikator_id").at["alq", "geheimhaltung"] == 3
+    assert store.lade_indikatoren().set_index("indikator_id").at["alq", "geheimhaltung"] == 3
 
 
 def test_catalog_import_rejects_bad_yaml(store):

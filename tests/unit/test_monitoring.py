@@ -9,8 +9,8 @@ import pytest
 
 from fis.config import HandlungsbedarfRegel
 from fis.disclosure import apply_suppression
-from fis.eckwerte import compute_eckwerte
-from fis.monitoring import compute_aggregate, flag_handlungsbedarf
+from fis.eckwerte import berechne_eckwerte
+from fis.monitoring import berechne_aggregat, flag_handlungsbedarf
 
 T1, T2 = date(2018, 12, 31), date(2019, 12, 31)
 
@@ -54,41 +54,41 @@ def _at(frame, raum, ind, t):
 
 
 def test_ratios_are_aggregated_as_sum_of_numerators_over_sum_of_denominators():
-    bezirk = compute_aggregate(WERTE, RAEUME, INDIKATOREN, 2)
+    bezirk = berechne_aggregat(WERTE, RAEUME, INDIKATOREN, 2)
     # (1 + 9) / (4 + 96) = 10 %, not the mean of 25 % and 9.375 %
     assert _at(bezirk, "B1", "quote", T1)["wert"] == pytest.approx(10.0)
-    stadt = compute_aggregate(WERTE, RAEUME, INDIKATOREN, 3)
+    stadt = berechne_aggregat(WERTE, RAEUME, INDIKATOREN, 3)
     assert _at(stadt, "S", "quote", T1)["wert"] == pytest.approx(60 / 200 * 100)
     assert _at(stadt, "S", "quote", T1)["zaehler"] == 60
 
 
 def test_counts_are_summed_over_the_hierarchy():
-    stadt = compute_aggregate(WERTE, RAEUME, INDIKATOREN, 3)
+    stadt = berechne_aggregat(WERTE, RAEUME, INDIKATOREN, 3)
     assert _at(stadt, "S", "anzahl", T1)["wert"] == 1350
 
 
 def test_units_of_a_split_are_counted_only_while_they_are_valid():
-    bezirk = compute_aggregate(WERTE, RAEUME, INDIKATOREN, 2)
+    bezirk = berechne_aggregat(WERTE, RAEUME, INDIKATOREN, 2)
     row = _at(bezirk, "B1", "quote", T2)
     assert row["wert"] == pytest.approx((2 + 3 + 5) / (4 + 40 + 56) * 100)
     assert row["anzahl"] == 3 and row["vollstaendig"]
 
 
 def test_one_provisional_part_makes_the_aggregate_provisional():
-    bezirk = compute_aggregate(WERTE, RAEUME, INDIKATOREN, 2)
+    bezirk = berechne_aggregat(WERTE, RAEUME, INDIKATOREN, 2)
     assert _at(bezirk, "B1", "quote", T2)["status"] == "vorläufig"
     assert _at(bezirk, "B2", "quote", T2)["status"] == "endgültig"
 
 
 def test_an_aggregate_with_a_missing_part_is_marked_incomplete():
     werte = WERTE[~((WERTE["raum_id"] == "b2") & (WERTE["stichtag"] == T2))]
-    stadt = compute_aggregate(werte, RAEUME, INDIKATOREN, 3)
+    stadt = berechne_aggregat(werte, RAEUME, INDIKATOREN, 3)
     assert not _at(stadt, "S", "quote", T2)["vollstaendig"]
 
 
 def test_eckwerte_give_the_change_against_previous_year_and_comparison_year():
-    stadt = compute_aggregate(WERTE, RAEUME, INDIKATOREN, 3)
-    (eck,) = compute_eckwerte(stadt, INDIKATOREN, "S", T2, ["quote"], jahre=1)
+    stadt = berechne_aggregat(WERTE, RAEUME, INDIKATOREN, 3)
+    (eck,) = berechne_eckwerte(stadt, INDIKATOREN, "S", T2, ["quote"], jahre=1)
     assert eck.wert == pytest.approx(50 / 200 * 100)
     assert eck.veraenderung_vorjahr == pytest.approx(25.0 - 30.0)
     assert eck.verlauf == pytest.approx((30.0, 25.0))
@@ -96,8 +96,8 @@ def test_eckwerte_give_the_change_against_previous_year_and_comparison_year():
 
 def test_handlungsbedarf_counts_conspicuous_indicators_but_not_suppressed_ones():
     regel = HandlungsbedarfRegel(indikatoren=("quote",), schwelle_index=125.0, mindestanzahl=1)
-    sozialraum = compute_aggregate(WERTE[WERTE["stichtag"] == T1], RAEUME, INDIKATOREN, 1)
-    stadt = compute_aggregate(WERTE, RAEUME, INDIKATOREN, 3)
+    sozialraum = berechne_aggregat(WERTE[WERTE["stichtag"] == T1], RAEUME, INDIKATOREN, 1)
+    stadt = berechne_aggregat(WERTE, RAEUME, INDIKATOREN, 3)
     flags = flag_handlungsbedarf(sozialraum, stadt, INDIKATOREN, regel,
                                  pd.Series({"quote": 3, "anzahl": 0})).set_index("raum_id")
     # city 30 %: c has 50 % → index 166.7; a has 25 % but only 1 case → suppressed

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from fis.cli import main
-from fis.config_lesen import load_config
+from fis.config_lesen import lade_konfiguration
 from fis.einrichtung import Antworten, EinrichtungsFehler, aktivieren, einrichten, vorbereiten
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import ImportFehler, lies_tabelle
-from fis.lagebild import compute_lagebild
+from fis.lagebild import berechne_lagebild
 from fis.monitoring import lade_aggregat
 from fis.pfade import config_ordner, db_path
 from fis.store import Store
@@ -88,14 +88,14 @@ def stadt_db(stadt, tmp_path):
 
 
 def test_the_assistant_writes_a_valid_config_and_a_database_with_three_levels(stadt):
-    config = load_config(stadt / "config")
+    config = lade_konfiguration(stadt / "config")
     assert config.stadt.name == "Beispielstadt" and config.stadt.land == "Niedersachsen"
     assert [(e.ebene, e.name, e.plural) for e in config.stadt.raumebenen] == [
         (1, "Stadtteil", "Stadtteile"), (2, "Stadtbezirk", "Stadtbezirke"), (3, "Gesamtstadt", "Gesamtstadt")]
     assert len(config.katalog.indikatoren) == 40             # the bundled catalog, complete (36 + 4 computed)
     assert "sgb2_quote" in config.lagebild.kennzahlen
     with Store.open(stadt / "fis.duckdb", read_only=True) as store:
-        raeume = store.load_raeume()
+        raeume = store.lade_raeume()
         assert raeume.groupby("ebene").size().to_dict() == {1: 13, 2: 4, 3: 1}
         bezirk = raeume[raeume["ebene"] == 2].set_index("raum_id")
         assert bezirk.loc["1", "name"] == "Innenstadt"
@@ -103,7 +103,7 @@ def test_the_assistant_writes_a_valid_config_and_a_database_with_three_levels(st
         assert bezirk.loc["1", "flaeche_km2"] == pytest.approx(4 * 2.25, rel=1e-3)
         assert raeume.set_index("raum_id").loc["02", "parent_id"] == "2"
         offen = store.con.execute("SELECT count(*) FROM lieferung WHERE veroeffentlicht_am IS NULL").fetchone()[0]
-        assert offen == 0 and len(store.load_indikatoren()) == 40
+        assert offen == 0 and len(store.lade_indikatoren()) == 40
 
 
 def test_the_cli_without_answers_lists_the_properties_with_examples(tmp_path, capsys):
@@ -127,7 +127,7 @@ def test_the_assistant_refuses_an_existing_target_and_bad_answers(stadt, tmp_pat
         einrichten(data, "stadtteile.zip", e, stadt / "config", tmp_path / "neu.duckdb", "test")
     assert not (tmp_path / "neu.duckdb").exists()
     info = einrichten(data, "stadtteile.zip", e, tmp_path / "klein" / "config", tmp_path / "klein.duckdb", "test")
-    config = load_config(info["config"])
+    config = lade_konfiguration(info["config"])
     assert [i.id for i in config.katalog.indikatoren] == ["bev_gesamt", "sgb2_quote", "alq"]
     assert [e.name for e in config.stadt.raumebenen] == ["Sozialraum", "Gesamtstadt"]
     assert info["raeume"] == 14
@@ -149,7 +149,7 @@ def test_the_active_city_is_what_app_and_cli_open_unless_the_environment_says_ot
 def _pruefen(db: Path, datei: Path, blatt: str | None = None, stichtag: date | None = None, **aenderungen):
     store = Store.open(db)
     tabelle = lies_tabelle(datei.read_bytes(), datei.name, blatt)
-    z, treffer = zuordnung_import.vorschlag_mit_treffern(tabelle, store.load_indikatoren(), store.load_raeume())
+    z, treffer = zuordnung_import.vorschlag_mit_treffern(tabelle, store.lade_indikatoren(), store.lade_raeume())
     if aenderungen:
         z = zuordnung_import.Zuordnung.aus_dict({**z.als_dict(), **aenderungen})
     return store, tabelle, z, treffer, werte_import.vorbereiten(store, tabelle, z, stichtag)
@@ -193,7 +193,7 @@ def test_the_committed_atlas_aggregates_to_the_stadtbezirke(stadt, stadt_db, tmp
     store, _, _, _, v = _pruefen(stadt_db, ns.sozialatlas_blaetter(tmp_path / "atlas.xlsx"), "*")
     try:
         werte_import.uebernehmen(store, v, "test")
-        a = lade_aggregat(store, load_config(stadt / "config"), ["bev_gesamt", "anteil_u18"]).werte
+        a = lade_aggregat(store, lade_konfiguration(stadt / "config"), ["bev_gesamt", "anteil_u18"]).werte
         innenstadt = a[(a["raum_id"] == "1") & (a["indikator_id"] == "bev_gesamt")
                        & (pd.to_datetime(a["stichtag"]) == pd.Timestamp("2023-12-31"))].iloc[0]
         assert innenstadt["wert"] == sum(ns.einwohner(i, 2023) for i in (0, 4, 8, 12))
@@ -202,7 +202,7 @@ def test_the_committed_atlas_aggregates_to_the_stadtbezirke(stadt, stadt_db, tmp
         assert u18["wert"] == pytest.approx(100 * sum(ns.unter18(i, 2023) for i in (0, 4, 8, 12))
                                             / sum(ns.einwohner(i, 2023) for i in (0, 4, 8, 12)))
         # none of the Lagebild's core indicators has a city value yet: „0 von 13“ would be a false all-clear
-        lage = compute_lagebild(store, load_config(stadt / "config"), date(2023, 12, 31), 1)
+        lage = berechne_lagebild(store, lade_konfiguration(stadt / "config"), date(2023, 12, 31), 1)
         assert lage.nicht_beurteilbar.startswith("nicht beurteilbar: Die Regel braucht Stadtwerte von mindestens 2")
         assert "vorhanden: keiner" in lage.nicht_beurteilbar
         assert lage.handlungsbedarf.empty
@@ -238,7 +238,7 @@ def test_ambiguous_names_and_contradicting_id_name_pairs_are_errors(tmp_path):
     datei.write_text("Gebiet;Einwohner\nNeustadt;100\nAltstadt;200\n12 Neustadt;300\n", encoding="utf-8")
     with Store.open(info["db"]) as store:
         tabelle = lies_tabelle(datei.read_bytes(), datei.name)
-        z = zuordnung_import.vorschlag(tabelle, store.load_indikatoren(), store.load_raeume())
+        z = zuordnung_import.vorschlag(tabelle, store.lade_indikatoren(), store.lade_raeume())
         assert zuordnung_import.stichtag_vorschlag(tabelle) == date(2024, 12, 31)   # offered, never applied
         with pytest.raises(ImportFehler, match="keine Stichtag-Spalte"):
             werte_import.vorbereiten(store, tabelle, z)
@@ -280,7 +280,7 @@ def test_the_mapping_yaml_is_the_same_for_browser_and_cli(stadt_db, tmp_path, ca
                  "--veroeffentlichen"]) == 0
     assert "Übernommen als Lieferung" in capsys.readouterr().out
     with Store.open(stadt_db, read_only=True) as store:
-        assert len(store.load_werte(["anteil_u18"])) == 5 * 13
+        assert len(store.lade_werte(["anteil_u18"])) == 5 * 13
     # the next file of the source with the same header is mapped as saved – in the CLI as in the app
     main(["import", str(atlas), "--db", str(stadt_db), "--blatt", "*", "--nur-pruefen"])   # (the same file again)
     assert "Gespeicherte Zuordnung der Quelle „atlas“ wird verwendet" in capsys.readouterr().out
@@ -305,9 +305,9 @@ def test_berlin_set_up_as_a_new_city_from_the_official_files(tmp_path, capsys):
     assert "542 Planungsräume, 12 Bezirke" in capsys.readouterr().out
     mss = REAL / "berlin-mss" / "mss2021_wfs" / "mss_2021_index_indikatoren.csv"
     with Store.open(ziel / "fis.duckdb") as store:
-        assert store.load_raeume().groupby("ebene").size().to_dict() == {1: 542, 2: 12, 3: 1}
+        assert store.lade_raeume().groupby("ebene").size().to_dict() == {1: 542, 2: 12, 3: 1}
         tabelle = lies_tabelle(mss.read_bytes(), mss.name)
-        z = zuordnung_import.vorschlag(tabelle, store.load_indikatoren(), store.load_raeume())
+        z = zuordnung_import.vorschlag(tabelle, store.lade_indikatoren(), store.lade_raeume())
         assert (z.raum, z.raum_name, z.stichtag) == ("PLR_ID", "PLR_NAME", "ZEIT")
         with pytest.raises(ImportFehler, match="Keine Spalte ließ sich einem Indikator"):
             werte_import.vorbereiten(store, tabelle, z)          # English/short headers: the user maps them

@@ -154,9 +154,9 @@ def test_sroi_analysis_is_validated_stored_and_audited(demo_copy):
         "Zeile 1: „dauer“ ist eine ganze Zahl von Jahren ab 1."]
     with Store.open(demo_copy) as store:
         sroi_speichern(store, "test", "Test", None, None, 40_000, 0.05, kette, "planerin")
-        analysen, zeilen = store.load_sroi()
+        analysen, zeilen = store.lade_sroi()
         assert "test" in set(analysen["analyse_id"]) and len(zeilen[zeilen["analyse_id"] == "test"]) == 1
-        audit = store.load_audit().iloc[-1]
+        audit = store.lade_audit().iloc[-1]
         assert audit["aktion"] == "sroi_gespeichert" and '"quote": 2.0984' in audit["details"]
         with pytest.raises(ValueError, match="Namen"):
             sroi_speichern(store, "test", "", None, None, 40_000, 0.05, kette, "planerin")

@@ -32,7 +32,7 @@ def test_rolling_back_the_split_is_refused_with_its_dependents(store):
     assert set(ab["waisen"]) >= {11, 12, 13, 14, 15, 16} and sum(ab["waisen"].values()) > 100
     with pytest.raises(ImportFehler, match=r"ließe .* Werte ohne gültiges Gebiet .*mit zurücknehmen"):
         zuruecknehmen(store, SPLIT, "p.planer")
-    assert store.content_hash() == vorher and store.load_lieferung(SPLIT)["status"] == "aktiv"
+    assert store.content_hash() == vorher and store.lade_lieferung(SPLIT)["status"] == "aktiv"
 
 
 def test_rolling_back_the_catalog_is_refused_pages_would_break(store):
@@ -57,11 +57,11 @@ def test_with_dependents_everything_goes_and_totals_are_never_complete_without_t
 
 
 def test_a_rollback_can_be_undone_and_is_audited(store, capsys):
-    vorher = store.load_werte(["alq"], stichtage=[date(2024, 12, 31)])
+    vorher = store.lade_werte(["alq"], stichtage=[date(2024, 12, 31)])
     zuruecknehmen(store, 17, "p.planer", "Irrtum")
-    assert not store.load_werte(["alq"], stichtage=[date(2024, 12, 31)]).equals(vorher)
+    assert not store.lade_werte(["alq"], stichtage=[date(2024, 12, 31)]).equals(vorher)
     zuruecknahme_aufheben(store, 17, "p.planer")
-    nachher = store.load_werte(["alq"], stichtage=[date(2024, 12, 31)])
+    nachher = store.lade_werte(["alq"], stichtage=[date(2024, 12, 31)])
     assert nachher.sort_values(["raum_id"]).reset_index(drop=True).equals(
         vorher.sort_values(["raum_id"]).reset_index(drop=True))
     aktionen = protokoll(store, Benutzer("a", "admin"))
@@ -77,4 +77,4 @@ def test_cli_rollback_with_dependents_and_undo(demo_copy, capsys):
     assert "Mit ihr zurückgenommen: Lieferung 11" in capsys.readouterr().out
     assert main(["wiederherstellen-lieferung", str(SPLIT), "--db", str(demo_copy)]) == 0
     with Store.open(demo_copy, read_only=True) as s:
-        assert s.load_lieferung(SPLIT)["status"] == "aktiv"
+        assert s.lade_lieferung(SPLIT)["status"] == "aktiv"

@@ -169,7 +169,7 @@ def test_concurrent_imports_are_serialised(demo_copy):
             text = "raum;indikator;stichtag;wert\n" + "".join(
                 f"{r};{indikator};31.12.2025;{i % 7 + 1}\n" for i, r in enumerate(RAEUME))
             tabelle = lies_tabelle(text.encode(), f"{indikator}.csv")
-            v = werte_import.vorbereiten(s, tabelle, zuordnung_import.vorschlag(tabelle, s.load_indikatoren()))
+            v = werte_import.vorbereiten(s, tabelle, zuordnung_import.vorschlag(tabelle, s.lade_indikatoren()))
             ids.append(werte_import.uebernehmen(s, v, indikator))
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
@@ -182,7 +182,7 @@ def test_concurrent_imports_are_serialised(demo_copy):
     try:
         assert errors == []
         assert sorted(ids) == [22, 23, 24, 25]
-        assert len(store.load_werte(stichtage=[__import__("datetime").date(2025, 12, 31)])) == 4 * len(RAEUME)
+        assert len(store.lade_werte(stichtage=[__import__("datetime").date(2025, 12, 31)])) == 4 * len(RAEUME)
     finally:
         store.close()
 
@@ -201,7 +201,7 @@ def test_two_processes_queue_for_the_database(demo_copy, tmp_path):
     assert [p.returncode for p in procs] == [0, 0], results
     store = Store.open(demo_copy, read_only=True)
     try:
-        lief = store.load_lieferungen()
+        lief = store.lade_lieferungen()
         assert sorted(lief["lieferung_id"].tolist()[-2:]) == [22, 23]
     finally:
         store.close()

@@ -42,7 +42,7 @@ HTML = "<img src=x onerror=alert(1)>"
 
 def _liefern(store, text: str, wer=PLANUNG) -> int:
     tabelle = lies_tabelle(text.encode(), "lieferung.csv")
-    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
+    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.lade_indikatoren()))
     assert v.bericht.ok, v.bericht.als_text()
     return werte_import.uebernehmen(store, v, wer)
 
@@ -51,19 +51,19 @@ def _liefern(store, text: str, wer=PLANUNG) -> int:
 
 def test_a_new_delivery_stays_invisible_to_the_public_until_planung_publishes_it(store, config):
     oeffentlich = store.cursor(nur_veroeffentlicht=True)
-    alt = store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
+    alt = store.lade_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
     assert unveroeffentlicht(store).empty                      # the demo's history is published
     neu = f"{alt['wert'] + 2:.1f}".replace(".", ",")
     lid = _liefern(store, KOPF + f"0101;alq;31.12.2024;{neu};;\n0101;alq;31.12.2025;9,9;;\n")
     # Planung and Leitung see the new delivery at once …
-    assert store.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]["lieferung_id"] == lid
-    assert date(2025, 12, 31) in store.load_stichtage()
+    assert store.lade_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]["lieferung_id"] == lid
+    assert date(2025, 12, 31) in store.lade_stichtage()
     # … the public store keeps the last published value and has no 2025 yet
-    pub = oeffentlich.load_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
+    pub = oeffentlich.lade_werte(["alq"], [date(2024, 12, 31)], ["0101"]).iloc[0]
     assert pub["wert"] == alt["wert"] and pub["lieferung_id"] == alt["lieferung_id"]
-    assert date(2025, 12, 31) not in oeffentlich.load_stichtage()
-    assert oeffentlich.load_werte(["alq"], [date(2025, 12, 31)]).empty
-    assert lid not in oeffentlich.load_lieferungen()["lieferung_id"].tolist()
+    assert date(2025, 12, 31) not in oeffentlich.lade_stichtage()
+    assert oeffentlich.lade_werte(["alq"], [date(2025, 12, 31)]).empty
+    assert lid not in oeffentlich.lade_lieferungen()["lieferung_id"].tolist()
     assert lid not in wert_historie(oeffentlich, "0101", "alq", date(2024, 12, 31))["Lieferung"].tolist()
     m = lade_monitoring(oeffentlich, config)
     assert date(2025, 12, 31) not in set(m.werte["stichtag"])
@@ -77,9 +77,9 @@ def test_a_new_delivery_stays_invisible_to_the_public_until_planung_publishes_it
     assert unveroeffentlicht(store)["lieferung_id"].tolist() == [lid]
 
     assert veroeffentlichen(store, lid, PLANUNG) == {"lieferung_id": lid, "bezeichnung": "lieferung.csv (2 Stichtage)"}
-    assert oeffentlich.load_werte(["alq"], [date(2025, 12, 31)], ["0101"]).iloc[0]["wert"] == pytest.approx(9.9)
-    assert date(2025, 12, 31) in oeffentlich.load_stichtage()
-    eintrag = store.load_audit().iloc[-1]
+    assert oeffentlich.lade_werte(["alq"], [date(2025, 12, 31)], ["0101"]).iloc[0]["wert"] == pytest.approx(9.9)
+    assert date(2025, 12, 31) in oeffentlich.lade_stichtage()
+    eintrag = store.lade_audit().iloc[-1]
     assert (eintrag["benutzer"], eintrag["aktion"], eintrag["objekt_id"]) == ("p.planer", "veroeffentlicht", str(lid))
     assert lieferungen_tabelle(store).set_index("Nr.").at[lid, "Veröffentlicht"].endswith("(p.planer)")
     with pytest.raises(ImportFehler, match="bereits am .* von p.planer veröffentlicht"):
@@ -97,7 +97,7 @@ def test_a_rolled_back_delivery_cannot_be_published_and_public_data_version_diff
 
 
 def test_migration_counts_earlier_deliveries_as_published(demo):
-    lief = demo.load_lieferungen()
+    lief = demo.lade_lieferungen()
     assert len(lief) == 21 and lief["veroeffentlicht_am"].notna().all()
     assert (lief["veroeffentlicht_am"] == lief["zeitpunkt"]).all()
 
@@ -107,7 +107,7 @@ def test_migration_counts_earlier_deliveries_as_published(demo):
 def test_every_writing_function_checks_the_role_before_it_writes(store):
     vorher = store.content_hash()
     tabelle = lies_tabelle((KOPF + "0101;alq;31.12.2025;4,0;;\n").encode(), "x.csv")
-    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
+    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.lade_indikatoren()))
     for wer in (AUSSCHUSS, LEITUNG, ADMIN):
         with pytest.raises(KeinZugriff, match="darf nicht Lieferungen hochladen"):
             werte_import.uebernehmen(store, v, wer)
@@ -124,7 +124,7 @@ def test_every_writing_function_checks_the_role_before_it_writes(store):
     assert store.content_hash() == vorher
     # a plain name is the command line's system account and acts as Planung
     lid = werte_import.uebernehmen(store, v, "cron")
-    assert store.load_lieferung(lid)["benutzer"] == "cron"
+    assert store.lade_lieferung(lid)["benutzer"] == "cron"
 
 
 # --------------------------------------------------------------------------- audit
@@ -171,7 +171,7 @@ def test_an_audit_entry_the_database_cannot_take_now_is_spooled_not_lost(demo_co
         assert vermerken(nur_lesen, "x", "anmeldung", "sitzung", "x") is True     # read-only: spooled
     assert audit_warteschlange(demo_copy).exists()
     with Store.open(demo_copy) as store:                                          # the next writer adds it
-        log = store.load_audit()
+        log = store.lade_audit()
     assert log.iloc[-1]["benutzer"] == "x" and log.iloc[-1]["aktion"] == "anmeldung"
     assert not audit_warteschlange(demo_copy).exists()
 
@@ -180,24 +180,24 @@ def test_an_audit_entry_the_database_cannot_take_now_is_spooled_not_lost(demo_co
 
 def test_malicious_ids_are_data_never_sql(store):
     tabellen = store.count_rows()
-    assert store.load_werte(raum_ids=[SQL]).empty and store.load_werte(indikator_ids=[SQL]).empty
-    assert store.load_wert_historie(SQL, SQL, date(2024, 12, 31)).empty
+    assert store.lade_werte(raum_ids=[SQL]).empty and store.lade_werte(indikator_ids=[SQL]).empty
+    assert store.lade_wert_historie(SQL, SQL, date(2024, 12, 31)).empty
     # quoted as a CSV export writes a value containing the separator
     tabelle = lies_tabelle((KOPF + f'"{SQL}";alq;31.12.2024;5,0;;\n0101;"{SQL}";31.12.2024;5,0;;\n').encode(),
                            "x.csv")
     assert tabelle.daten["raum"].iloc[0] == SQL and tabelle.daten["indikator"].iloc[1] == SQL
-    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
+    v = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.lade_indikatoren()))
     assert not v.bericht.ok
     assert {p.pruefung for p in v.bericht.fehler} >= {"Unbekannter Raum", "Unbekannter Indikator"}
     k = katalog_import.vorbereiten(store, f'indikator_id;name\n"{SQL}";Böse\n'.encode(), "k.csv", 3)
     assert not k.uebernehmbar
     assert store.count_rows() == tabellen
-    assert store.load_werte(["alq"]).shape[0] > 0
+    assert store.lade_werte(["alq"]).shape[0] > 0
 
 
 def _demo_geojson(store, name_von: str, name: str, raum_von: str | None = None, raum_id: str | None = None) -> bytes:
     import shapely
-    bezirke = store.load_raeume(ebene=2, with_geometry=True)
+    bezirke = store.lade_raeume(ebene=2, with_geometry=True)
     features = []
     for r in bezirke.itertuples():
         features.append({"type": "Feature", "geometry": json.loads(r.geometrie) if r.geometrie.startswith("{")
@@ -215,9 +215,9 @@ def test_html_in_a_boundary_name_is_stored_as_plain_text(store):
     assert v.uebernehmbar, v.bericht.als_text()
     assert v.dateiname == "bezirke<script>.geojson"                   # shown as text, never a path
     lid = raeume_import.uebernehmen(store, v, PLANUNG)
-    neu = store.load_raeume(date(2025, 6, 30), 2).set_index("raum_id")
+    neu = store.lade_raeume(date(2025, 6, 30), 2).set_index("raum_id")
     assert neu.at["03", "name"] == HTML
-    assert store.load_lieferung(lid)["dateiname"] == "bezirke<script>.geojson"
+    assert store.lade_lieferung(lid)["dateiname"] == "bezirke<script>.geojson"
 
 
 def test_an_sql_id_in_a_boundary_file_is_an_error_or_plain_data(store):
@@ -228,7 +228,7 @@ def test_an_sql_id_in_a_boundary_file_is_an_error_or_plain_data(store):
     v = raeume_import.vorbereiten(store, data, "bezirke.geojson", z, 3, "Musterstadt")
     if v.uebernehmbar:
         raeume_import.uebernehmen(store, v, PLANUNG)
-        assert SQL in store.load_raeume(date(2025, 6, 30), 2)["raum_id"].tolist()
+        assert SQL in store.lade_raeume(date(2025, 6, 30), 2)["raum_id"].tolist()
     else:
         assert store.count_rows() == tabellen
     assert store.count_rows()["wert"] == tabellen["wert"]

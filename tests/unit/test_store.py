@@ -57,14 +57,14 @@ def test_a_later_delivery_supersedes_an_earlier_one_and_both_stay_queryable():
     store = Store.open(":memory:")
     first = _deliver(store, [("0101", "quote", 10.0, 1, 10), ("0102", "quote", 20.0, 2, 10)])
     second = _deliver(store, [("0101", "quote", 30.0, 3, 10)], status="endgültig")
-    current = store.load_werte().set_index("raum_id")
+    current = store.lade_werte().set_index("raum_id")
     assert current.loc["0101", "wert"] == 30.0
     assert current.loc["0101", "status"] == "endgültig"
     assert current.loc["0102", "lieferung_id"] == first
-    history = store.load_wert_historie("0101", "quote", STICHTAG)
+    history = store.lade_wert_historie("0101", "quote", STICHTAG)
     assert history["lieferung_id"].tolist() == [second, first]
     assert history["wert"].tolist() == [30.0, 10.0]
-    lieferungen = store.load_lieferungen().set_index("lieferung_id")
+    lieferungen = store.lade_lieferungen().set_index("lieferung_id")
     assert lieferungen.loc[second, ["anzahl_neu", "anzahl_ersetzt"]].tolist() == [0, 0]
 
 
@@ -85,7 +85,7 @@ def test_rolling_back_a_delivery_restores_the_previous_value():
     second = _deliver(store, [("0101", "quote", 30.0, 3, 10)])
     with store.transaction():
         store.set_lieferung_status(second, "zurückgenommen", "tester")
-    assert store.load_werte()["wert"].tolist() == [10.0]
+    assert store.lade_werte()["wert"].tolist() == [10.0]
     assert store.count_rows()["wert"] == 2
 
 
@@ -101,8 +101,8 @@ def test_a_failed_transaction_writes_nothing_and_keeps_the_data_version():
                 "wert": [99.0], "status": ["vorläufig"], "lieferung_id": [lid]}))
             raise RuntimeError("Abbruch mitten in der Lieferung")
     assert store.data_version() == version
-    assert store.load_werte()["wert"].tolist() == [10.0]
-    assert len(store.load_lieferungen()) == 1
+    assert store.lade_werte()["wert"].tolist() == [10.0]
+    assert len(store.lade_lieferungen()) == 1
 
 
 def test_the_data_version_changes_with_every_committed_write():
@@ -118,15 +118,15 @@ def test_malicious_ids_and_names_are_stored_as_plain_text():
     store = Store.open(":memory:")
     evil = "'); DROP TABLE wert; --"
     _deliver(store, [(evil, "quote", 1.0, 1, 1)], name="<img src=x onerror=alert(1)>")
-    assert store.load_werte(raum_ids=[evil])["raum_id"].tolist() == [evil]
-    assert store.load_lieferungen()["bezeichnung"].tolist() == ["<img src=x onerror=alert(1)>"]
+    assert store.lade_werte(raum_ids=[evil])["raum_id"].tolist() == [evil]
+    assert store.lade_lieferungen()["bezeichnung"].tolist() == ["<img src=x onerror=alert(1)>"]
     assert store.count_rows()["wert"] == 1
 
 
 def test_an_audit_entry_records_who_did_what():
     store = Store.open(":memory:")
     store.insert_audit("planerin", "rollback", "lieferung", "7", {"grund": "falsche Datei"})
-    row = store.load_audit().iloc[0]
+    row = store.lade_audit().iloc[0]
     assert (row["benutzer"], row["aktion"], row["objekt_id"]) == ("planerin", "rollback", "7")
     assert "falsche Datei" in row["details"]
 

@@ -39,7 +39,7 @@ def test_the_map_names_a_tie_as_a_span(demo, config):
 # --------------------------------------------------------------------------- signed indicators
 
 def test_a_signed_indicator_gets_no_city_index(demo, config):
-    katalog = demo.load_indikatoren().set_index("indikator_id")
+    katalog = demo.lade_indikatoren().set_index("indikator_id")
     signiert = [i for i in katalog.index if bool(katalog.at[i, "negativ_erlaubt"])]
     assert signiert, "die Demo hat einen Saldo-Indikator"
     ind = signiert[0]
@@ -100,7 +100,7 @@ def test_unter_is_strict_and_hoechstens_inclusive(strikt, ampel, wort):
 def test_the_goal_format_says_unter_or_hoechstens(demo):
     from fis.ziele import Bezugsdaten, pruefen
     bezug = Bezugsdaten(pd.DataFrame(), pd.DataFrame(index=pd.Index([], name="indikator_id")), set(),
-                        demo.load_produkt_kennzahlen(), demo.load_teilergebnisplan(), set(), set())
+                        demo.lade_produkt_kennzahlen(), demo.lade_teilergebnisplan(), set(), set())
     basis = {"titel": "t", "zielfeld": "Prozess/Struktur", "zielebene": "Teilziel", "richtung": "halten",
              "kennzahl": {"produktkennzahl": "vzp_abbruch"}, "basisjahr": 2021, "zieldatum": "2025-12-31"}
     frame = pruefen([{**basis, "id": "U", "unter": 3}, {**basis, "id": "H", "hoechstens": 3},
@@ -140,11 +140,11 @@ def test_the_goal_tree_names_the_year_of_an_ist_from_another_year(demo, config):
 # --------------------------------------------------------------------------- suppression reasons
 
 def test_the_handlungsbedarf_table_gives_the_actual_suppression_reason(demo, config):
-    from fis.lagebild import compute_lagebild
+    from fis.lagebild import berechne_lagebild
     m = lade_monitoring(demo, config)
     gefunden = set()
     for tag in m.stichtage:
-        lage = compute_lagebild(demo, config, tag, 1, m, pd.Series(dtype=object))
+        lage = berechne_lagebild(demo, config, tag, 1, m, pd.Series(dtype=object))
         werte = m.auswahl(stichtag=tag, ebene=1).set_index(["raum_id", "indikator_id"])
         kurz = m.indikatoren["kurzname"]
         for _, zeile in lage.handlungsbedarf.iterrows():

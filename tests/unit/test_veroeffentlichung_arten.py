@@ -42,34 +42,34 @@ def test_an_unpublished_catalog_changes_nothing_for_the_public(store, config):
     v = katalog_import.vorbereiten(store, yaml.safe_dump(katalog, allow_unicode=True).encode(), "k.yaml", 3)
     lid = katalog_import.uebernehmen(store, v, "p.planer")
 
-    intern = store.load_indikatoren().set_index("indikator_id")
+    intern = store.lade_indikatoren().set_index("indikator_id")
     assert intern.at[ind, "name"] == "ENTWURF neuer Name" and intern.at[ind, "geheimhaltung"] == 1
-    pub = _oeffentlich(store).load_indikatoren().set_index("indikator_id")
+    pub = _oeffentlich(store).lade_indikatoren().set_index("indikator_id")
     assert pub.at[ind, "name"] != "ENTWURF neuer Name" and pub.at[ind, "geheimhaltung"] >= 2
     m_pub = lade_monitoring(_oeffentlich(store), config)
     zelle = m_pub.werte.set_index(["raum_id", "indikator_id", "stichtag"]).loc[(klein["raum_id"], ind, T)]
     assert bool(zelle["unterdrueckt"]) and pd.isna(zelle["wert"])           # still „< n Fälle“
 
     veroeffentlichen(store, lid, "p.planer")
-    assert _oeffentlich(store).load_indikatoren().set_index("indikator_id").at[ind, "name"] == "ENTWURF neuer Name"
+    assert _oeffentlich(store).lade_indikatoren().set_index("indikator_id").at[ind, "name"] == "ENTWURF neuer Name"
 
 
 def test_an_unpublished_raumgliederung_is_invisible_to_the_public(store):
-    alt = store.load_raeume(T, 1).set_index("raum_id")
+    alt = store.lade_raeume(T, 1).set_index("raum_id")
     raum = alt.index[0]
     with store.transaction():
         lid = store.insert_lieferung(Lieferung(art="raeume", bezeichnung="Entwurf", benutzer="p.planer",
                                                zeitpunkt=datetime.now()))
-        zeile = store.load_raeume(T, 1, with_geometry=True).set_index("raum_id").loc[[raum]].reset_index()
+        zeile = store.lade_raeume(T, 1, with_geometry=True).set_index("raum_id").loc[[raum]].reset_index()
         store.insert_raeume(zeile.assign(name="ENTWURF-Gebiet", lieferung_id=lid))
-    assert store.load_raeume(T, 1).set_index("raum_id").at[raum, "name"] == "ENTWURF-Gebiet"
-    assert _oeffentlich(store).load_raeume(T, 1).set_index("raum_id").at[raum, "name"] == alt.at[raum, "name"]
+    assert store.lade_raeume(T, 1).set_index("raum_id").at[raum, "name"] == "ENTWURF-Gebiet"
+    assert _oeffentlich(store).lade_raeume(T, 1).set_index("raum_id").at[raum, "name"] == alt.at[raum, "name"]
     veroeffentlichen(store, lid, "p.planer")
-    assert _oeffentlich(store).load_raeume(T, 1).set_index("raum_id").at[raum, "name"] == "ENTWURF-Gebiet"
+    assert _oeffentlich(store).lade_raeume(T, 1).set_index("raum_id").at[raum, "name"] == "ENTWURF-Gebiet"
 
 
 def test_an_unpublished_goal_or_goal_change_is_invisible_to_the_public(store, config):
-    vorher = _oeffentlich(store).load_ziele().set_index("ziel_id")
+    vorher = _oeffentlich(store).lade_ziele().set_index("ziel_id")
     bestehend = vorher.index[0]
     neu = [{"id": "ENTWURF1", "titel": "Entwurf eines roten Ziels", "zielfeld": "Ergebnis/Wirkung",
             "zielebene": "Teilziel", "richtung": "senken", "zielwert": 0, "toleranz": 0.1,
@@ -77,52 +77,52 @@ def test_an_unpublished_goal_or_goal_change_is_invisible_to_the_public(store, co
     frame = ziele.pruefen(neu, ziele.bezugsdaten(store, config))
     ergebnis = ziele.uebernehmen(store, frame, "p.planer", "Entwurf", "entwurf.yaml")
     assert ergebnis["neu"] == 1
-    geaendert = store.load_ziele().set_index("ziel_id").loc[[bestehend]].reset_index()
+    geaendert = store.lade_ziele().set_index("ziel_id").loc[[bestehend]].reset_index()
     with store.transaction():
         lid2 = store.insert_lieferung(Lieferung(art="ziele", bezeichnung="Änderung", benutzer="p.planer",
                                                 zeitpunkt=datetime.now()))
         store.upsert_ziele(geaendert.assign(titel="ENTWURF geänderter Titel"), None, lid2)
 
-    assert {"ENTWURF1"} <= set(store.load_ziele()["ziel_id"])
-    pub = _oeffentlich(store).load_ziele().set_index("ziel_id")
+    assert {"ENTWURF1"} <= set(store.lade_ziele()["ziel_id"])
+    pub = _oeffentlich(store).lade_ziele().set_index("ziel_id")
     assert "ENTWURF1" not in pub.index and len(pub) == len(vorher)
     assert pub.at[bestehend, "titel"] == vorher.at[bestehend, "titel"]            # the published version
 
-    lid = int(store.load_lieferungen().query("art == 'ziele'")["lieferung_id"].max())
+    lid = int(store.lade_lieferungen().query("art == 'ziele'")["lieferung_id"].max())
     veroeffentlichen(store, lid, "p.planer")
     veroeffentlichen(store, lid - 1, "p.planer")
-    pub = _oeffentlich(store).load_ziele().set_index("ziel_id")
+    pub = _oeffentlich(store).lade_ziele().set_index("ziel_id")
     assert "ENTWURF1" in pub.index and pub.at[bestehend, "titel"] == "ENTWURF geänderter Titel"
 
 
 def test_unpublished_budget_figures_are_invisible_to_the_public(store):
-    tep = store.load_teilergebnisplan()
+    tep = store.lade_teilergebnisplan()
     zeile = tep.iloc[[0]].drop(columns="lieferung_id")
     with store.transaction():
         lid = store.insert_lieferung(Lieferung(art="haushalt", bezeichnung="Entwurf", benutzer="p.planer",
                                                zeitpunkt=datetime.now()))
         store.insert_teilergebnisplan(zeile.assign(betrag=123456789.0, lieferung_id=lid))
-    assert 123456789.0 in set(store.load_teilergebnisplan()["betrag"])
-    assert 123456789.0 not in set(_oeffentlich(store).load_teilergebnisplan()["betrag"])
+    assert 123456789.0 in set(store.lade_teilergebnisplan()["betrag"])
+    assert 123456789.0 not in set(_oeffentlich(store).lade_teilergebnisplan()["betrag"])
     veroeffentlichen(store, lid, "p.planer")
-    assert 123456789.0 in set(_oeffentlich(store).load_teilergebnisplan()["betrag"])
+    assert 123456789.0 in set(_oeffentlich(store).lade_teilergebnisplan()["betrag"])
 
 
 def test_unpublished_product_texts_are_invisible_to_the_public(store):
     from fis.ingest import produkte as produkte_import
     from fis.ingest.lesen import lies_tabelle
-    p = store.load_produkte().iloc[0]
+    p = store.lade_produkte().iloc[0]
     vorher = p["beschreibung"]
     text = f"nr;name;beschreibung\n{p['nr']};{p['name']};ENTWURF neue Beschreibung\n"
     v = produkte_import.vorbereiten(store, lies_tabelle(text.encode(), "produkte.csv"))
     assert v.uebernehmbar, v.bericht.als_text()
     lid = produkte_import.uebernehmen(store, v, "p.planer")
-    assert store.load_produkte().set_index("nr").at[p["nr"], "beschreibung"] == "ENTWURF neue Beschreibung"
-    oeffentlich = _oeffentlich(store).load_produkte().set_index("nr")
+    assert store.lade_produkte().set_index("nr").at[p["nr"], "beschreibung"] == "ENTWURF neue Beschreibung"
+    oeffentlich = _oeffentlich(store).lade_produkte().set_index("nr")
     assert oeffentlich.at[p["nr"], "beschreibung"] == vorher
-    assert len(oeffentlich) == len(store.load_produkte())                     # nothing else lost
+    assert len(oeffentlich) == len(store.lade_produkte())                     # nothing else lost
     veroeffentlichen(store, lid, "p.planer")
-    assert _oeffentlich(store).load_produkte().set_index("nr").at[p["nr"], "beschreibung"] == \
+    assert _oeffentlich(store).lade_produkte().set_index("nr").at[p["nr"], "beschreibung"] == \
         "ENTWURF neue Beschreibung"
 
 
@@ -137,7 +137,7 @@ def test_published_values_of_an_unpublished_new_indicator_stay_hidden(store, con
     katalog_import.uebernehmen(store, v, "p.planer")                 # not published
     tabelle = lies_tabelle(b"raum;indikator;stichtag;wert;zaehler;nenner\n0101;neu_quote;31.12.2024;10,0;50;500\n",
                            "neu.csv")
-    w = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.load_indikatoren()))
+    w = werte_import.vorbereiten(store, tabelle, zuordnung_import.vorschlag(tabelle, store.lade_indikatoren()))
     veroeffentlichen(store, werte_import.uebernehmen(store, w, "p.planer"), "p.planer")   # values published
     m = lade_monitoring(_oeffentlich(store), config)                   # no error, no orphan
     assert "neu_quote" not in set(m.werte["indikator_id"])

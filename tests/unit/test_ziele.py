@@ -39,16 +39,16 @@ def test_a_new_goal_gets_its_base_from_the_ist_and_is_audited(demo_copy):
         assert ziele.uebernehmen(store, frame, "planerin", "Test") == {"neu": 0, "geaendert": 0, "unveraendert": 1}
         geaendert = frame.assign(toleranz=0.3)
         assert ziele.uebernehmen(store, geaendert, "planer", "Test")["geaendert"] == 1
-        audit = store.load_audit()
+        audit = store.lade_audit()
         letzte = audit[audit["objekt_id"] == "Z1"]
         assert list(letzte["aktion"]) == ["ziel_angelegt", "ziel_geaendert"]
         assert json.loads(letzte["details"].iloc[-1]) == {"toleranz": {"vorher": 0.5, "nachher": 0.3}}
-        assert store.load_ziele().set_index("ziel_id").at["Z1", "toleranz"] == 0.3
+        assert store.lade_ziele().set_index("ziel_id").at["Z1", "toleranz"] == 0.3
         # explicit annual Soll values replace the straight path and are audited too
         mit_soll = ziele.pruefen([{**NEU, "toleranz": 0.3, "soll": {2025: 20.0, 2026: 19.5}}], ziele.bezugsdaten(store))
         assert ziele.uebernehmen(store, mit_soll, "planer", "Test")["geaendert"] == 1
-        assert store.load_ziel_soll().query("ziel_id == 'Z1'")["soll"].tolist() == [20.0, 19.5]
-        assert json.loads(store.load_audit()["details"].iloc[-1]) == {
+        assert store.lade_ziel_soll().query("ziel_id == 'Z1'")["soll"].tolist() == [20.0, 19.5]
+        assert json.loads(store.lade_audit()["details"].iloc[-1]) == {
             "soll": {"vorher": {}, "nachher": {"2025": 20.0, "2026": 19.5}}}
 
 
@@ -61,10 +61,10 @@ def test_every_problem_is_named_and_nothing_is_written(demo_copy):
         {"titel": "ohne Kennung"},
     ]
     with Store.open(demo_copy) as store:
-        vorher = len(store.load_ziele())
+        vorher = len(store.lade_ziele())
         with pytest.raises(ziele.ZielFehler) as info:
             ziele.pruefen(ziele.einlesen(_yaml(*schlecht), "z.yaml"), ziele.bezugsdaten(store))
-        assert len(store.load_ziele()) == vorher
+        assert len(store.lade_ziele()) == vorher
     f = info.value.fehler
     assert "Ziel Z2: Zielfeld „Wirkung“ gibt es nicht; erlaubt: Ergebnis/Wirkung, Programm/Produkt, " \
            "Prozess/Struktur, Ressourcen." in f

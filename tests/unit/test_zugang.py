@@ -104,6 +104,6 @@ def test_user_cli(tmp_path):
     assert r.returncode == 0 and Benutzerdatei(datei).liste() == []
     # user administration is in the audit log (the refused second "add" is not)
     with Store.open(db, read_only=True) as store:
-        audit = store.load_audit()
+        audit = store.lade_audit()
     assert audit["aktion"].tolist() == ["benutzer_angelegt", "passwort_gesetzt", "benutzer_entfernt"]
     assert set(audit["objekt_id"]) == {"a.admin"}

@@ -19,7 +19,7 @@ from ui.zugang import aktuell as angemeldet
 def reiter(config) -> None:
     store = cache.store()
     standard = config.stadt.geheimhaltung_standard
-    aktuell = store.load_indikatoren()[katalog_import.SPALTEN]
+    aktuell = store.lade_indikatoren()[katalog_import.SPALTEN]
     text = aktuell.select_dtypes(exclude=["number", "bool"]).columns
     aktuell[text] = aktuell[text].fillna("")         # an empty cell, not „None“
     st.caption("Änderungen hier werden als neue Katalog-Lieferung gespeichert; frühere Fassungen bleiben erhalten "

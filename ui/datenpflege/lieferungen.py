@@ -81,13 +81,13 @@ def reiter(config) -> None:
             nach_schreiben(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ gilt wieder.")
     st.markdown("#### Werthistorie")
     c1, c2, c3 = st.columns(3)
-    raeume = store.load_raeume()
+    raeume = store.lade_raeume()
     raum_namen = raeume.drop_duplicates("raum_id").set_index("raum_id")["name"].to_dict()
     raum = c1.selectbox("Raum", list(raum_namen), key="dp_h_raum",
                         format_func=lambda r: f"{r} {raum_namen.get(r, '')}")
-    katalog = indikator_text(store.load_indikatoren())
+    katalog = indikator_text(store.lade_indikatoren())
     ind = c2.selectbox("Indikator", list(katalog), format_func=katalog.get, key="dp_h_ind")
-    tage = store.load_stichtage(ind)
+    tage = store.lade_stichtage(ind)
     if not tage:
         st.caption("Zu diesem Indikator gibt es noch keine Werte.")
         return

@@ -98,8 +98,8 @@ def _lesen(datei):
 def _zuordnung(store, tabelle, dateiname: str, blatt, kopf):
     """The column mapping: from an uploaded YAML, the one saved for this header, or the automatic one, shown
     for correction. (mapping, source name, Stichtag of the file, status, widget key); None after an error."""
-    katalog = store.load_indikatoren()
-    raeume = store.load_raeume()
+    katalog = store.lade_indikatoren()
+    raeume = store.lade_raeume()
     namen = indikator_text(katalog)
     treffer = []
     hochgeladen = st.file_uploader("Zuordnung aus YAML-Datei laden (optional)", type=["yaml", "yml"],
