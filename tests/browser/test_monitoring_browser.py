@@ -61,10 +61,11 @@ def _klick_zum_profil(page, hover: str, ebene: str) -> bool:
     return True
 
 
-def test_demo_click_selects_the_area_for_its_profile(demo_db_file):
+def test_demo_click_selects_the_area_for_its_profile(demo_server):
     from playwright.sync_api import sync_playwright
 
-    with streamlit_server({"FIS_DB": str(demo_db_file)}) as url, sync_playwright() as p:
+    url = demo_server
+    with sync_playwright() as p:
         browser = launch(p)
         page = browser.new_page(viewport={"width": 1600, "height": 1300})
         _karte_oeffnen(page, url)
@@ -104,11 +105,12 @@ def test_berlin_map_of_542_planungsraeume_offline_and_click_to_profile(berlin_se
     assert nur_lokal(hosts), hosts
 
 
-def test_demo_profile_and_change_map(tmp_path_factory, demo_db_file):
+def test_demo_profile_and_change_map(tmp_path_factory, demo_server):
     from playwright.sync_api import sync_playwright
 
     hosts: set[str] = set()
-    with streamlit_server({"FIS_DB": str(demo_db_file)}) as url, sync_playwright() as p:
+    url = demo_server
+    with sync_playwright() as p:
         browser = launch(p)
         page = browser.new_page(viewport={"width": 1600, "height": 2400})
         page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url[:40]))

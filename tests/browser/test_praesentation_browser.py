@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, launch, ruhig, streamlit_server
+from tests.browser.helfer import ARTIFACTS, launch, ruhig
 
 pytestmark = pytest.mark.browser
 
@@ -53,10 +53,11 @@ KONTRAST_JS = """
 ALLE_FOLIEN = "() => document.body.innerText.match(/(\\d+) \\/ (\\d+) ·/)"
 
 
-def test_presentation_mode_at_1920x1080(demo_db_file):
+def test_presentation_mode_at_1920x1080(demo_server):
     from playwright.sync_api import sync_playwright
 
-    with streamlit_server({"FIS_DB": str(demo_db_file)}) as url, sync_playwright() as p:
+    url = demo_server
+    with sync_playwright() as p:
         browser = launch(p)
         page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
         page.goto(url + "/praesentation")
@@ -85,14 +86,15 @@ def test_presentation_mode_at_1920x1080(demo_db_file):
 
 
 @pytest.mark.parametrize("breite, hoehe", [(1280, 800), (1920, 1080)])
-def test_every_slide_fits_the_projector_and_the_clicker_steps_through(demo_db_file, breite, hoehe):
+def test_every_slide_fits_the_projector_and_the_clicker_steps_through(demo_server, breite, hoehe):
     """No slide needs scrolling; ArrowRight / PageDown / Space advance, ArrowLeft goes back, Home to
     the first; the key message names the leading and lagging Bezirke; a red Ampel cell is red."""
     from playwright.sync_api import sync_playwright
 
     from fis.palette import AMPEL
 
-    with streamlit_server({"FIS_DB": str(demo_db_file)}) as url, sync_playwright() as p:
+    url = demo_server
+    with sync_playwright() as p:
         browser = launch(p)
         page = browser.new_context(viewport={"width": breite, "height": hoehe}).new_page()
         page.goto(url + "/praesentation?folie=1")
@@ -131,10 +133,11 @@ def test_every_slide_fits_the_projector_and_the_clicker_steps_through(demo_db_fi
 
 @pytest.mark.parametrize("pfad, text", [("/", "Eckwerte der Gesamtstadt"), ("/controlling", "Abweichungsbericht"),
                                         ("/sozialraumprofil", "Ähnliche")])
-def test_contrast_and_200_percent_zoom(demo_db_file, pfad, text):
+def test_contrast_and_200_percent_zoom(demo_server, pfad, text):
     from playwright.sync_api import sync_playwright
 
-    with streamlit_server({"FIS_DB": str(demo_db_file)}) as url, sync_playwright() as p:
+    url = demo_server
+    with sync_playwright() as p:
         browser = launch(p)
         page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
         page.goto(url + pfad)
