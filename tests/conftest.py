@@ -99,6 +99,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(f"  {n} übersprungen: {grund}")
 
 
+@pytest.hookimpl(tryfirst=True)      # before pytest-xdist reads the groups in its own hook
 def pytest_collection_modifyitems(config, items):
     """Tests that start servers or build the Berlin database run one after another on one worker when the suite
     runs in parallel (pytest-xdist, --dist loadgroup): two Chromiums beside two servers on two cores would slow
