@@ -37,12 +37,19 @@ def _cli(db: Path, *args, warten: str = "60", **kw) -> subprocess.CompletedProce
 
 
 def _halten(db: Path, sekunden: float) -> subprocess.Popen:
-    """Another process that holds the database (as a long import would)."""
-    code = (f"import duckdb, time, sys; con = duckdb.connect({str(db)!r}); print('offen', flush=True); "
-            f"time.sleep({sekunden}); con.close()")
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    """Another process that holds the database (as a long import would): ``sekunden`` long, or until
+    :func:`_freigeben` – so a slow machine cannot let the lock run out before the test has used it."""
+    code = (f"import duckdb, select, sys; con = duckdb.connect({str(db)!r}); print('offen', flush=True); "
+            f"select.select([sys.stdin], [], [], {sekunden}); con.close()")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "offen"
     return proc
+
+
+def _freigeben(halter: subprocess.Popen) -> None:
+    halter.stdin.write("frei\n")
+    halter.stdin.flush()
+    halter.wait(timeout=30)
 
 
 def test_the_app_releases_the_database_after_every_run(monkeypatch, demo_copy):
@@ -80,17 +87,18 @@ def test_while_another_process_writes_the_app_waits_and_then_shows_the_new_data(
         dauer = time.monotonic() - beginn
     finally:
         halter.wait(timeout=30)
+        halter.stdin.close()
     assert not at.exception and at.title[0].value == "Lagebild Musterstadt"
     assert dauer >= 2.5
 
 
 def test_a_database_busy_beyond_the_bounded_wait_gives_a_german_message(monkeypatch, demo_copy):
     monkeypatch.setenv("FIS_WARTEN_SEKUNDEN", "1")
-    halter = _halten(demo_copy, 8)
+    halter = _halten(demo_copy, 300)
     try:
         at = _app(monkeypatch, demo_copy)
     finally:
-        halter.wait(timeout=30)
+        _freigeben(halter)
     assert not at.exception
     texte = " ".join(e.value for e in [*at.error, *at.warning])
     assert "durch einen anderen Vorgang belegt" in texte and "nichts verändert" in texte
@@ -98,14 +106,14 @@ def test_a_database_busy_beyond_the_bounded_wait_gives_a_german_message(monkeypa
 
 def test_no_audit_entry_is_lost_while_the_database_is_busy(demo_copy, tmp_path):
     datei = tmp_path / "benutzer.json"
-    halter = _halten(demo_copy, 10)
+    halter = _halten(demo_copy, 300)
     try:
         r = subprocess.run([sys.executable, "-m", "fis", "user", "add", "m.mueller", "--rolle", "planung",
                             "--passwort-stdin", "--datei", str(datei), "--db", str(demo_copy)], cwd=ROOT,
                            input="ein-langes-Passwort-1\n", capture_output=True, text=True, timeout=120,
                            env={**os.environ, "FIS_WARTEN_SEKUNDEN": "1"})
     finally:
-        halter.wait(timeout=30)
+        _freigeben(halter)
     assert r.returncode == 0, r.stderr
     assert audit_warteschlange(demo_copy).exists()        # waiting beside the database …
     with Store.open(demo_copy) as store:                  # … until the next writer opens it
