@@ -66,6 +66,10 @@ def ruhig(page, timeout: int = 120_000) -> None:
     """Wait until the app has settled instead of sleeping: Streamlit's own run state (the attribute its e2e
     tests wait on) says the script is not running, no spinner is left, and the browser has painted twice since
     (charts, maps and tooltips draw in the next frames)."""
+    try:    # a click's rerun may need a moment to start: give it half a second to show as running
+        page.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="notRunning"])', timeout=500)
+    except Exception:  # noqa: BLE001 – Playwright's TimeoutError: nothing started, the page is as it is
+        pass
     page.wait_for_selector(RUHIG, timeout=timeout)
     page.locator('[data-testid="stSpinner"]').first.wait_for(state="detached", timeout=timeout)
     page.wait_for_selector(RUHIG, timeout=timeout)
