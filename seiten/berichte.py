@@ -7,7 +7,7 @@ import streamlit as st
 from fis import hochrechnung
 from fis.berichte import pdf
 from fis.berichte.arten import BERICHTSARTEN, Berichtsauftrag, steckbrief_gebiete
-from fis.format import dateiname_sicher, fmt_datum, md
+from fis.format import dateiname_sicher, fmt_anzahl, fmt_datum, md
 from fis.indizes import stichtage
 from ui import cache, sidebar
 from ui.berichte import CacheQuelle
@@ -39,7 +39,8 @@ elif art == "steckbrief":
     raum = st.selectbox(m.ebenen[ebene_wahl][0], ids, format_func=lambda r: f"{namen.get(r, r)} ({r})",
                         key="ber_raum")
     auftrag = Berichtsauftrag(stichtag=auswahl.stichtag, raum=raum)
-    st.caption(f"{len(steckbrief_gebiete(m, raum, auswahl.stichtag))} Gebiete, Stichtag {fmt_datum(auswahl.stichtag)} "
+    anzahl = fmt_anzahl(len(steckbrief_gebiete(m, raum, auswahl.stichtag)), "Gebiet", "Gebiete")
+    st.caption(f"{anzahl}, Stichtag {fmt_datum(auswahl.stichtag)} "
                "(links wählbar)")
 elif art == "monitoring":
     kern = cache.lagebild_indikatoren()

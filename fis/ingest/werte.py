@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from fis.disclosure import nicht_pruefbar
-from fis.format import fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
+from fis.format import fmt_anzahl, fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.gebiete import fuehrende_nullen, raeume_zuordnen
 from fis.ingest.lesen import ImportFehler, Tabelle
@@ -180,7 +180,9 @@ def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str
         if invalid.any():
             bad = frame[invalid]
             bericht.add("Fehler", "Keine Zahl",
-                        f"{int(invalid.sum())} Zellen der Spalte „{bad[f'{role}_spalte'].iloc[0]}“ sind keine "
+                        fmt_anzahl(int(invalid.sum()), "Zelle", "Zellen")
+                        + f" der Spalte „{bad[f'{role}_spalte'].iloc[0]}“ "
+                        + ("ist keine" if int(invalid.sum()) == 1 else "sind keine") + " "
                         f"Zahl (erwartet z. B. {'1.234,5' if stil == 'komma' else '1234.5'}). Fehlwerte "
                         "wie „k.A.“ oder „-“ sind erlaubt; andere Kennungen in der Zuordnung unter "
                         "„fehlwerte“ eintragen.",
