@@ -21,7 +21,7 @@ from fis.cli.gemeinsam import (
 from fis.config_lesen import lade_konfiguration
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
-from fis.ingest.arten import LIEFERARTEN, Auftrag, art_der_datei, lieferungen_tabelle
+from fis.ingest.arten import LIEFERARTEN, Auftrag, art_der_datei, lieferungen_tabelle, pruefkatalog
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import (
     benutzer,
@@ -337,7 +337,22 @@ def _neue_stadt_befehl(sub) -> None:
     ns.set_defaults(func=_neue_stadt)
 
 
+def _pruefungen(args: argparse.Namespace) -> int:
+    frame = pruefkatalog()
+    if args.art:
+        frame = frame[frame["Art"] == LIEFERARTEN[args.art].name]
+    if args.csv:
+        print(frame.to_csv(sep=";", index=False), end="")
+    else:
+        print(frame.to_string(index=False, max_colwidth=70))
+    return 0
+
+
 def _register_befehle(sub) -> None:
+    pr = sub.add_parser("pruefungen", help="alle Prüfungen der Lieferarten auflisten (Schwere, Prüfung, Abhilfe)")
+    pr.add_argument("--art", choices=[a.id for a in LIEFERARTEN.values() if a.regeln], help="nur diese Lieferart")
+    pr.add_argument("--csv", action="store_true", help="als CSV (Semikolon) ausgeben")
+    pr.set_defaults(func=_pruefungen)
     lief = sub.add_parser("lieferungen", help="alle Lieferungen auflisten")
     lief.add_argument("--db", default=str(db_path()), help=DB_HILFE)
     lief.set_defaults(func=_lieferungen)

@@ -3,7 +3,8 @@ the Datenpflege page, the delivery register and the tests.
 
 Every kind goes the same way: :meth:`Lieferart.vorbereiten` checks a file and writes nothing,
 :attr:`Lieferart.vorschau` says in one German line what would change, :meth:`Lieferart.uebernehmen`
-commits it as one versioned delivery. What differs between the kinds (a column mapping, a coordinate
+commits it as one versioned delivery; :attr:`Lieferart.regeln` lists its checks (the declarative tables of
+:mod:`fis.ingest.pruefregeln`). What differs between the kinds (a column mapping, a coordinate
 system, a Stichtag) travels in the :class:`Auftrag`. Adding a kind is one entry in :data:`LIEFERARTEN`.
 Kinds without a file of their own (goals, Einordnung) are listed for their names only.
 """
@@ -26,9 +27,13 @@ from fis.ingest import produkte as produkte_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
+from fis.ingest.einrichtungsregeln import EINRICHTUNG_REGELN
 from fis.ingest.lesen import ImportFehler, Tabelle, lies_tabelle
 from fis.ingest.lieferungen import veroeffentlicht_text
+from fis.ingest.pruefregeln import DATEI_REGELN, KEINE_AENDERUNG, Pruefregel
 from fis.ingest.raeume import GEO_ENDUNGEN
+from fis.ingest.raumregeln import RAUM_REGELN
+from fis.ingest.werteregeln import WERTE_LESEN, WERTE_REGELN
 from fis.store import Store
 from fis.zugang import Benutzer
 
@@ -75,6 +80,7 @@ class Lieferart:
     vorschau: Callable[[Any], str] | None = None
     uebernehmen: Callable[[Auftrag, Any], int] | None = None
     hilfe: str = ""
+    regeln: tuple[Pruefregel, ...] = ()            # its checks, in the order they are applied
 
     @property
     def aus_datei(self) -> bool:
@@ -118,38 +124,44 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         + f" (von {fmt_zahl(len(v.werte), 0)} Werten)",
         lambda a, v: werte_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle, a.fortschritt,
                                               a.zuordnung_merken),
-        "Langes Format (Raum, Indikator, Stichtag, Wert) oder breites (je Indikator eine Spalte)."),
+        "Langes Format (Raum, Indikator, Stichtag, Wert) oder breites (je Indikator eine Spalte).",
+        DATEI_REGELN + WERTE_LESEN + WERTE_REGELN),
     Lieferart(
         "raeume", "Raumgliederung", tuple(sorted(GEO_ENDUNGEN)), _raeume_vorbereiten,
         lambda v: f"{len(v.raeume)} Räume, {len(v.schliessungen)} bisherige Räume enden "
                   f"(Koordinatensystem der Datei: {v.crs_quelle})",
         lambda a, v: raeume_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle, a.fortschritt),
-        "GeoJSON, gezipptes Shapefile oder GeoPackage mit Kennung, Name und Fläche je Raum."),
+        "GeoJSON, gezipptes Shapefile oder GeoPackage mit Kennung, Name und Fläche je Raum.",
+        DATEI_REGELN + RAUM_REGELN),
     Lieferart(
         "katalog", "Indikatorenkatalog", (".yaml", ".yml", ".csv", ".xlsx"),
         lambda a: katalog_import.vorbereiten(a.store, a.daten, a.dateiname, a.config.stadt.geheimhaltung_standard,
                                              a.blatt),
         lambda v: _zaehlung(v.vergleich),
         lambda a, v: katalog_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung),
-        "YAML wie indikatoren.yaml, CSV oder XLSX mit einer Zeile je Indikator."),
+        "YAML wie indikatoren.yaml, CSV oder XLSX mit einer Zeile je Indikator.",
+        DATEI_REGELN + katalog_import.KATALOG_REGELN + (KEINE_AENDERUNG["katalog"],)),
     Lieferart(
         "haushalt", "Haushalt", (".csv", ".txt", ".xlsx"),
         lambda a: haushalt_import.vorbereiten(a.store, a.gelesen()),
         lambda v: f"{len(v.zeilen)} Beträge, {len(v.summen)} Summen geprüft, {len(v.abweichungen)} Abweichungen",
         lambda a, v: haushalt_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle),
-        "Teilergebnisplan je Produkt, Position, Jahr, Monat und Wertart aus dem Finanzsystem."),
+        "Teilergebnisplan je Produkt, Position, Jahr, Monat und Wertart aus dem Finanzsystem.",
+        DATEI_REGELN + haushalt_import.HAUSHALT_REGELN),
     Lieferart(
         "produkte", "Produkte", (".csv", ".txt", ".xlsx"),
         lambda a: produkte_import.vorbereiten(a.store, a.gelesen()),
         lambda v: f"{len(v.aenderungen)} Änderungen in " + ", ".join(f"{len(f)} {e}" for e, f in v.zeilen.items()),
         lambda a, v: produkte_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung),
-        "Produktbereiche, -gruppen und Produkte mit den Texten des Produktdatenblatts."),
+        "Produktbereiche, -gruppen und Produkte mit den Texten des Produktdatenblatts.",
+        DATEI_REGELN + produkte_import.PRODUKT_REGELN),
     Lieferart(
         "einrichtungen", "Einrichtungsregister", (".csv", ".txt", ".xlsx", *sorted(GEO_ENDUNGEN)),
         lambda a: einrichtungen_import.vorbereiten(a.store, a.config, a.daten, a.dateiname, a.crs, a.blatt),
         lambda v: _zaehlung(v.vergleich) + f" (Koordinaten aus {v.crs})",
         lambda a, v: einrichtungen_import.uebernehmen(a.store, v, a.benutzer, a.config, a.bezeichnung, a.quelle),
-        "Einrichtungen mit Typ, Kapazitäten und Lage (Koordinaten oder Sozialraum)."),
+        "Einrichtungen mit Typ, Kapazitäten und Lage (Koordinaten oder Sozialraum).",
+        DATEI_REGELN + EINRICHTUNG_REGELN),
     Lieferart("ziele", "Zielsystem"),
     Lieferart("einordnung", "Einordnung"),
 )}
@@ -163,6 +175,13 @@ def art_der_datei(dateiname: str) -> str:
     if endung in (".yaml", ".yml"):
         return "katalog"
     return "werte"
+
+
+def pruefkatalog() -> pd.DataFrame:
+    """Every check of every delivery kind (Art, Kennung, Schwere, Prüfung, Abhilfe) — what a planner can expect
+    to be told about a file, for the command ``python -m fis pruefungen`` and the documentation."""
+    return pd.DataFrame([{"Art": art.name, "Kennung": r.id, "Schwere": r.schwere, "Prüfung": r.titel,
+                          "Abhilfe": r.abhilfe} for art in LIEFERARTEN.values() for r in art.regeln])
 
 
 def namen() -> dict[str, str]:

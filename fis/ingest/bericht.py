@@ -110,8 +110,3 @@ class Pruefbericht:
         ordered = sorted(self.probleme, key=lambda p: order[p.schwere])
         return "\n".join(f"{p.schwere}: {p.pruefung} – {p.meldung}" for p in ordered)
 
-
-def eintraege(maske: pd.Series, einzahl: str, mehrzahl: str) -> str:
-    """'1 Eintrag hat' / '3 Einträge haben' – for messages that count affected entries."""
-    n = int(maske.sum())
-    return f"1 Eintrag {einzahl}" if n == 1 else f"{n} Einträge {mehrzahl}"

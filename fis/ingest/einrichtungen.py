@@ -22,11 +22,19 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from fis.config import Config
-from fis.format import fmt_anzahl, fmt_zahl
+from fis.format import fmt_zahl
 from fis.ingest.bericht import Pruefbericht
+from fis.ingest.einrichtungsregeln import (
+    EINRICHTUNG_ERGEBNIS,
+    EINRICHTUNG_KAPAZITAETEN,
+    EINRICHTUNG_KOPF,
+    EINRICHTUNG_ZEILEN,
+    PFLICHT,
+)
 from fis.ingest.lage import lage
 from fis.ingest.lesen import TABELLEN_ENDUNGEN, ImportFehler, lies_tabelle, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
+from fis.ingest.pruefregeln import Kontext, anwenden
 from fis.ingest.raeume import GEO_ENDUNGEN, lies_geodaten
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, parse_datum, parse_zahlen
@@ -37,7 +45,6 @@ from fis.zugang import Benutzer, handelnder
 ENDUNGEN = (*TABELLEN_ENDUNGEN, *GEO_ENDUNGEN)
 FELDER = ("einrichtung_id", "typ", "name", "traeger", "adresse", "lon", "lat", "raum_id", "zielgruppe",
           "eroeffnet", "geschlossen")
-PFLICHT = ("einrichtung_id", "typ", "name")
 # Column names a delivery may use for each field (compared by fis.ingest.werte.namensschluessel).
 ALIASE = {
     "einrichtung_id": ("einrichtung_id", "einrichtung", "id", "kennung", "nr", "nummer", "einrichtungsnummer"),
@@ -55,12 +62,6 @@ ALIASE = {
 ART = "einrichtungen"
 WGS84 = CRS.from_epsg(4326)
 UTM = (CRS.from_epsg(25832), CRS.from_epsg(25833))      # ETRS89 / UTM 32N and 33N: German Rechts-/Hochwerte
-
-
-def _n(anzahl, einzahl: str, mehrzahl: str) -> str:
-    """„1 Einrichtung hat“ / „3 Einrichtungen haben“ for a mask (True counts) or a collection."""
-    n = int(anzahl.sum()) if hasattr(anzahl, "dtype") and anzahl.dtype == bool else len(anzahl)
-    return fmt_anzahl(n, einzahl, mehrzahl)
 
 
 @dataclass
@@ -106,8 +107,9 @@ def _lies(data: bytes, dateiname: str, blatt: str | None, layer: str | None) -> 
     return text, CRS.from_user_input(geo.crs)
 
 
-def _zuordnen(frame: pd.DataFrame, config: Config, bericht: Pruefbericht) -> tuple[dict[str, str], dict[str, str]]:
-    """Which delivered column is which field and which capacity type."""
+def _zuordnen(frame: pd.DataFrame, config: Config) -> tuple[dict[str, str], dict[str, str], pd.DataFrame]:
+    """Which delivered column is which field and which capacity type; and the header as rows (spalte, art:
+    feld, kapazitaet or empty for a column not used) for :data:`EINRICHTUNG_KOPF`."""
     spalten = {c: namensschluessel(c) for c in frame.columns if not c.startswith("_")}
     felder: dict[str, str] = {}
     for feld, aliase in ALIASE.items():
@@ -125,15 +127,9 @@ def _zuordnen(frame: pd.DataFrame, config: Config, bericht: Pruefbericht) -> tup
     if fehlt:
         raise ImportFehler(f"Es fehlen die Spalten {', '.join(fehlt)} (Kennung, Typ und Name jeder Einrichtung). "
                            f"Vorhanden: {', '.join(spalten) or 'keine'}.")
-    if not kap:
-        bericht.add("Warnung", "Keine Kapazitäten",
-                    "Die Datei hat keine Spalte mit einer Kapazitätsart (erwartet: "
-                    f"{', '.join(k.id for k in config.einrichtungen.kapazitaeten)}); Versorgungsgrade zählen "
-                    "dann 0 Plätze.")
-    rest = [c for c in spalten if c not in felder.values() and c not in kap.values()]
-    if rest:
-        bericht.add("Hinweis", "Spalten nicht verwendet", f"Nicht verwendet: {', '.join(rest)}.")
-    return felder, kap
+    kopf = pd.DataFrame({"wert": list(spalten), "art": ["feld" if c in felder.values() else "kapazitaet"
+                                                        if c in kap.values() else "" for c in spalten]})
+    return felder, kap, kopf
 
 
 def _zahlen(werte: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -160,142 +156,96 @@ def _in_der_stadt(lon: np.ndarray, lat: np.ndarray, flaechen: pd.DataFrame) -> n
     return shapely.intersects(shapely.buffer(stadt, 0.0005), pts)       # ≈ 50 m tolerance at the edge
 
 
-def _koordinaten(x: pd.Series, y: pd.Series, crs: CRS | None, flaechen: pd.DataFrame,
-                 bericht: Pruefbericht) -> tuple[np.ndarray, np.ndarray, CRS]:
+def _koordinaten(x: pd.Series, y: pd.Series, crs: CRS | None, flaechen: pd.DataFrame
+                 ) -> tuple[np.ndarray, np.ndarray, CRS, bool]:
     """WGS84 coordinates of the delivered x/y; without a given CRS WGS84 or, for Rechts-/Hochwerte,
-    the UTM zone (32 or 33) that puts more points into the city."""
+    the UTM zone (32 or 33) that puts more points into the city (then the last value is True: recognised)."""
     da = x.notna() & y.notna()
     if crs is not None:
         lon, lat = _wgs84(x, y, crs)
-        return lon, lat, crs
+        return lon, lat, crs, False
     if not da.any():
-        return x.to_numpy(dtype=float), y.to_numpy(dtype=float), WGS84
+        return x.to_numpy(dtype=float), y.to_numpy(dtype=float), WGS84, False
     xs, ys = x[da], y[da]
     if xs.abs().le(180).all() and ys.abs().le(90).all():
         if xs.between(47, 55.5).all() and ys.between(5, 15.5).all():
             raise ImportFehler("Länge und Breite sind vertauscht: in der Spalte für die Länge stehen Werte um "
                                f"{fmt_zahl(xs.median(), 1)}, in der für die Breite um {fmt_zahl(ys.median(), 1)}. "
                                "In Deutschland liegt die Länge zwischen 6 und 15, die Breite zwischen 47 und 55.")
-        return x.to_numpy(dtype=float), y.to_numpy(dtype=float), WGS84
+        return x.to_numpy(dtype=float), y.to_numpy(dtype=float), WGS84, False
     if xs.between(100_000, 1_000_000).all() and ys.between(5_000_000, 6_200_000).all():
         beste = max(UTM, key=lambda c: _in_der_stadt(*_wgs84(xs, ys, c), flaechen).sum())
-        bericht.add("Hinweis", "Koordinatensystem erkannt",
-                    f"Die Koordinaten sind Rechts-/Hochwerte; gelesen als {beste.name} ({beste.to_string()}). "
-                    "Falls das nicht stimmt, bitte das Koordinatensystem angeben.")
         lon, lat = _wgs84(x, y, beste)
-        return lon, lat, beste
+        return lon, lat, beste, True
     raise ImportFehler("Die Koordinaten sind weder Länge/Breite (WGS84) noch Rechts-/Hochwerte (ETRS89/UTM). "
                        "Bitte das Koordinatensystem angeben, z. B. EPSG:25832 oder EPSG:31467 (Gauß-Krüger).")
 
 
 # --------------------------------------------------------------------------- checks
 
-def _detail(rows: pd.Series, spalte: str, werte, hinweis) -> pd.DataFrame:
-    return pd.DataFrame({"zeile": rows.to_numpy(), "spalte": spalte, "wert": werte, "hinweis": hinweis})
-
-
-def _typen(frame: pd.DataFrame, config: Config, bericht: Pruefbericht) -> pd.Series:
+def _typen(frame: pd.DataFrame, config: Config) -> pd.Series:
+    """The configured type id of each row (by id or name), "" when unknown."""
     bekannt = {namensschluessel(t.id): t.id for t in config.einrichtungen.typen}
     bekannt |= {namensschluessel(t.name): t.id for t in config.einrichtungen.typen}
-    typ = frame["typ"].map(lambda v: bekannt.get(namensschluessel(v), ""))
-    falsch = typ == ""
-    if falsch.any():
-        bericht.add("Fehler", "Unbekannter Typ",
-                    f"{_n(falsch, 'Einrichtung hat', 'Einrichtungen haben')} einen Typ, den einrichtungen.yaml "
-                    f"nicht kennt (z. B. „{frame.loc[falsch, 'typ'].iloc[0]}“). Erlaubt: "
-                    f"{', '.join(f'{t.id} ({t.name})' for t in config.einrichtungen.typen)}.",
-                    _detail(frame.loc[falsch, "_zeile"], "typ", frame.loc[falsch, "typ"].to_numpy(), "unbekannt"))
-    return typ
+    return frame["typ"].map(lambda v: bekannt.get(namensschluessel(v), ""))
 
 
-def _kapazitaeten(frame: pd.DataFrame, kap: dict[str, str], typ: pd.Series, config: Config,
-                  bericht: Pruefbericht) -> pd.DataFrame:
-    teile = []
+def _kapazitaeten(roh: pd.DataFrame, frame: pd.DataFrame, kap: dict[str, str], config: Config
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The capacities read (einrichtung_id, kapazitaet, wert) and every delivered capacity cell with its flags
+    for :data:`EINRICHTUNG_KAPAZITAETEN`."""
+    teile, zellen = [], []
     for k_id, spalte in kap.items():
-        zahlen, falsch = _zahlen(frame[spalte])
-        if falsch.any():
-            bericht.add("Fehler", "Kapazität keine Zahl",
-                        f"Spalte „{spalte}“: {_n(falsch, 'Angabe ist', 'Angaben sind')} keine Zahl.",
-                        _detail(frame.loc[falsch, "_zeile"], spalte, frame.loc[falsch, spalte].to_numpy(),
-                                "keine Zahl"))
+        zahlen, falsch = _zahlen(roh[spalte])
         negativ = zahlen < 0
-        if negativ.any():
-            bericht.add("Fehler", "Kapazität negativ",
-                        f"Spalte „{spalte}“: {_n(negativ, 'negative Angabe', 'negative Angaben')}.",
-                        _detail(frame.loc[negativ, "_zeile"], spalte, frame.loc[negativ, spalte].to_numpy(),
-                                "negativ"))
-        erlaubt = typ.map(lambda t, k=k_id: t == "" or k in config.einrichtungen.typ(t).kapazitaeten)
-        fremd = (zahlen > 0) & ~erlaubt
-        if fremd.any():
-            bericht.add("Warnung", "Kapazität passt nicht zum Typ",
-                        f"{_n(fremd, 'Einrichtung hat', 'Einrichtungen haben')} „{spalte}“, obwohl ihr Typ "
-                        "diese Kapazität nicht vorsieht; sie wird gespeichert, zählt aber in keinem Versorgungsgrad "
-                        "dieses Typs.",
-                        _detail(frame.loc[fremd, "_zeile"], spalte, frame.loc[fremd, spalte].to_numpy(),
-                                frame.loc[fremd, "typ"].to_numpy()))
+        erlaubt = frame["typ"].map(lambda t, k=k_id: t == "" or k in config.einrichtungen.typ(t).kapazitaeten)
+        zellen.append(pd.DataFrame({"zeile": frame["zeile"], "spalte": spalte, "wert": roh[spalte].to_numpy(),
+                                    "typ": frame["_typ_text"], "_keine_zahl": falsch, "_negativ": negativ,
+                                    "_fremd": (zahlen > 0) & ~erlaubt}))
         da = zahlen.notna() & ~negativ
         teile.append(pd.DataFrame({"einrichtung_id": frame.loc[da, "einrichtung_id"], "kapazitaet": k_id,
                                    "wert": zahlen[da]}))
-    return pd.concat(teile, ignore_index=True) if teile else pd.DataFrame(columns=["einrichtung_id", "kapazitaet",
-                                                                                   "wert"])
+    kapazitaeten = pd.concat(teile, ignore_index=True) if teile else pd.DataFrame(
+        columns=["einrichtung_id", "kapazitaet", "wert"])
+    spalten = ["zeile", "spalte", "wert", "typ", "_keine_zahl", "_negativ", "_fremd"]
+    return kapazitaeten, pd.concat(zellen, ignore_index=True) if zellen else pd.DataFrame(columns=spalten)
 
 
-def _daten(frame: pd.DataFrame, bericht: Pruefbericht) -> pd.DataFrame:
-    out = {}
+def _daten(frame: pd.DataFrame) -> None:
+    """Opening and closing dates parsed in place (the delivered text kept in ``_…_text``, unreadable ones
+    flagged in ``_…_falsch``, a closing before the opening in ``_verkehrt``)."""
     for feld in ("eroeffnet", "geschlossen"):
-        text = frame[feld].astype(str).str.strip() if feld in frame else pd.Series("", index=frame.index)
+        text = frame[feld].astype(str).str.strip()
         tage, falsch, _ = parse_datum(text)
-        falsch = falsch & (text != "")
-        if falsch.any():
-            bericht.add("Fehler", "Ungültiges Datum",
-                        f"„{feld}“: {_n(falsch, 'Angabe ist', 'Angaben sind')} kein Datum (erwartet TT.MM.JJJJ "
-                        "oder ein Jahr).",
-                        _detail(frame.loc[falsch, "_zeile"], feld, text[falsch].to_numpy(), "kein Datum"))
-        out[feld] = pd.Series([t.date() if pd.notna(t) else None for t in tage], index=frame.index, dtype=object)
-    verkehrt = pd.Series([a is not None and b is not None and b <= a for a, b in
-                          zip(out["eroeffnet"], out["geschlossen"], strict=True)], index=frame.index)
-    if verkehrt.any():
-        bericht.add("Fehler", "Geschlossen vor Eröffnung",
-                    f"{_n(verkehrt, 'Einrichtung schließt', 'Einrichtungen schließen')} vor oder an ihrem "
-                    "Eröffnungsdatum.",
-                    _detail(frame.loc[verkehrt, "_zeile"], "geschlossen", frame.loc[verkehrt, "geschlossen"].to_numpy(),
-                            "vor der Eröffnung"))
-    return pd.DataFrame(out, index=frame.index)
+        frame[f"_{feld}_text"], frame[f"_{feld}_falsch"] = text, falsch & (text != "")
+        frame[feld] = pd.Series([t.date() if pd.notna(t) else None for t in tage], index=frame.index, dtype=object)
+    frame["_verkehrt"] = [a is not None and b is not None and b <= a
+                          for a, b in zip(frame["eroeffnet"], frame["geschlossen"], strict=True)]
 
 
-def _doppelte(frame: pd.DataFrame, register: pd.DataFrame, bericht: Pruefbericht) -> None:
-    doppelt = frame["einrichtung_id"].duplicated(keep=False) & (frame["einrichtung_id"] != "")
-    if doppelt.any():
-        bericht.add("Fehler", "Kennung doppelt",
-                    f"{_n(frame.loc[doppelt, 'einrichtung_id'].unique(), 'Kennung steht', 'Kennungen stehen')} "
-                    "mehrfach in der Datei.",
-                    _detail(frame.loc[doppelt, "_zeile"], "einrichtung_id",
-                            frame.loc[doppelt, "einrichtung_id"].to_numpy(), "mehrfach"))
-    # the same facility under two ids: same type and name at the same address or the same point
-    alle = pd.concat([frame.assign(_quelle="datei"),
-                      register.assign(_quelle="register", _zeile=np.nan)[
-                          [c for c in register.columns if c in frame.columns] + ["_quelle", "_zeile"]]
+def _doppelte(frame: pd.DataFrame, register: pd.DataFrame) -> dict[str, str]:
+    """Flags ``_doppelt`` (an id twice in the file) and ``_dublette_adresse``/``_dublette_standort`` (the same
+    facility under two ids: same type and name at the same address, or at the same point, in the file or the
+    register); returns an example of each for the messages."""
+    frame["_doppelt"] = frame["einrichtung_id"].duplicated(keep=False) & (frame["einrichtung_id"] != "")
+    alle = pd.concat([frame.assign(_quelle="datei", _pos=frame.index),
+                      register.assign(_quelle="register", _pos=-1)[
+                          [c for c in register.columns if c in frame.columns] + ["_quelle", "_pos"]]
                       ], ignore_index=True)
     alle = alle.drop_duplicates("einrichtung_id", keep="first")
-    for merkmal, spalten in (("Name und Adresse", ["typ", "_n", "_a"]), ("Standort", ["typ", "_lon", "_lat"])):
-        a = alle.assign(_n=alle["name"].map(namensschluessel), _a=alle.get("adresse", pd.Series("", index=alle.index))
-                        .fillna("").map(namensschluessel),
-                        _lon=pd.to_numeric(alle.get("lon"), errors="coerce").round(5),
-                        _lat=pd.to_numeric(alle.get("lat"), errors="coerce").round(5))
-        if merkmal == "Name und Adresse":
-            a = a[a["_a"] != ""]
-        a = a.dropna(subset=spalten)
-        mehrfach = a[a.duplicated(spalten, keep=False)]
-        in_datei = mehrfach[mehrfach["_quelle"] == "datei"]
-        if len(in_datei):
-            gruppen = mehrfach.groupby(spalten)["einrichtung_id"].agg(lambda s: ", ".join(sorted(s)))
-            bsp = gruppen.iloc[0]
-            bericht.add("Warnung", "Mögliche Dublette",
-                        f"{_n(in_datei, 'Einrichtung', 'Einrichtungen')} gleichen Typs mit gleichem {merkmal} "
-                        f"wie eine andere unter anderer Kennung (z. B. {bsp}). Bitte prüfen, ob dieselbe "
-                        "Einrichtung zweimal geliefert wird.",
-                        _detail(in_datei["_zeile"].astype(int), "einrichtung_id",
-                                in_datei["einrichtung_id"].to_numpy(), merkmal))
+    a = alle.assign(_n=alle["name"].map(namensschluessel),
+                    _a=alle.get("adresse", pd.Series("", index=alle.index)).fillna("").map(namensschluessel),
+                    _lon=pd.to_numeric(alle.get("lon"), errors="coerce").round(5),
+                    _lat=pd.to_numeric(alle.get("lat"), errors="coerce").round(5))
+    beispiele = {}
+    for art, spalten in (("adresse", ["typ", "_n", "_a"]), ("standort", ["typ", "_lon", "_lat"])):
+        teil = a[a["_a"] != ""] if art == "adresse" else a
+        teil = teil.dropna(subset=spalten)
+        mehrfach = teil[teil.duplicated(spalten, keep=False)]
+        frame[f"_dublette_{art}"] = frame.index.isin(mehrfach.loc[mehrfach["_quelle"] == "datei", "_pos"])
+        gruppen = mehrfach.groupby(spalten)["einrichtung_id"].agg(lambda s: ", ".join(sorted(s)))
+        beispiele[f"dublette_{art}"] = gruppen.iloc[0] if len(gruppen) else ""
+    return beispiele
 
 
 # --------------------------------------------------------------------------- prepare and commit
@@ -340,66 +290,44 @@ def _vergleiche(neu: pd.DataFrame, kap: pd.DataFrame, store: Store) -> pd.DataFr
     return pd.DataFrame(zeilen, columns=["einrichtung_id", "name", "art", "geaendert"])
 
 
-def _standorte(store: Store, frame: pd.DataFrame, roh: pd.DataFrame, crs: str | None, geo_crs,
-               bericht: Pruefbericht):
+def _standorte(store: Store, frame: pd.DataFrame, roh: pd.DataFrame, crs: str | None, geo_crs
+               ) -> tuple[CRS, bool]:
     """Coordinates (lon/lat in WGS84, in ``frame``) from any coordinate system, checked against the city's
-    areas; without coordinates the given Sozialraum. Returns the coordinate system the points came from."""
+    areas (flags ``_koordinate_falsch``, ``_halb``, ``_aussen``); without coordinates the given Sozialraum
+    (``_ohne``, ``_raum_fremd``). Returns the coordinate system the points came from and whether it was
+    recognised from the numbers."""
     try:
         quelle = CRS.from_user_input(crs) if crs else geo_crs
     except CRSError as exc:
         raise ImportFehler(f"Koordinatensystem „{crs}“ ist unbekannt. Beispiel: EPSG:25832.") from exc
+    frame["_koordinate_text"] = frame["lon"] + " / " + frame["lat"]
     if "_x" in roh:
         x, y = roh["_x"], roh["_y"]
+        frame["_koordinate_falsch"] = False
     else:
         x, falsch_x = _zahlen(frame["lon"])
         y, falsch_y = _zahlen(frame["lat"])
-        falsch = falsch_x | falsch_y
-        if falsch.any():
-            bericht.add("Fehler", "Koordinate keine Zahl",
-                        f"{_n(falsch, 'Koordinate ist', 'Koordinaten sind')} keine Zahl.",
-                        _detail(frame.loc[falsch, "_zeile"], "lon/lat",
-                                (frame.loc[falsch, "lon"] + " / " + frame.loc[falsch, "lat"]).to_numpy(), "keine Zahl"))
+        frame["_koordinate_falsch"] = falsch_x | falsch_y
     halb = x.isna() != y.isna()
-    if halb.any():
-        bericht.add("Fehler", "Koordinate unvollständig",
-                    f"{_n(halb, 'Einrichtung hat', 'Einrichtungen haben')} nur eine Koordinate.",
-                    _detail(frame.loc[halb, "_zeile"], "lon/lat", "", "nur eine Angabe"))
     flaechen = store.lade_raum_versionen(1)
-    lon, lat, quelle = _koordinaten(x, y, quelle, flaechen, bericht)
+    lon, lat, quelle, erkannt = _koordinaten(x, y, quelle, flaechen)
     frame["lon"], frame["lat"] = np.where(halb, np.nan, lon), np.where(halb, np.nan, lat)
     da = frame["lon"].notna().to_numpy()
     drinnen = _in_der_stadt(frame["lon"].to_numpy(), frame["lat"].to_numpy(), flaechen)
-    aussen = da & ~drinnen
-    if aussen.any():
-        bericht.add("Fehler", "Außerhalb der Stadt",
-                    f"{_n(aussen, 'Einrichtung liegt', 'Einrichtungen liegen')} außerhalb des Stadtgebiets "
-                    "(keine Fläche der Raumgliederung enthält sie). Stimmen Koordinaten und Koordinatensystem?",
-                    _detail(frame.loc[aussen, "_zeile"], "lon/lat",
-                            [f"{a:.5f} / {b:.5f}" for a, b in zip(frame.loc[aussen, "lon"], frame.loc[aussen, "lat"],
-                                                                   strict=True)], "außerhalb"))
     raeume = set(store.lade_raeume(ebene=1)["raum_id"])
-    ohne = ~da & (frame["raum_id"] == "")
-    if ohne.any():
-        bericht.add("Fehler", "Ohne Standort",
-                    f"{_n(ohne, 'Einrichtung hat', 'Einrichtungen haben')} weder Koordinaten noch einen Sozialraum "
-                    "(Spalte „raum_id“).", _detail(frame.loc[ohne, "_zeile"], "", "", "kein Standort"))
-    fremd = ~da & (frame["raum_id"] != "") & ~frame["raum_id"].isin(raeume)
-    if fremd.any():
-        bericht.add("Fehler", "Unbekannter Sozialraum",
-                    f"{_n(fremd, 'Einrichtung nennt', 'Einrichtungen nennen')} einen Sozialraum, den die "
-                    "Raumgliederung nicht kennt.",
-                    _detail(frame.loc[fremd, "_zeile"], "raum_id", frame.loc[fremd, "raum_id"].to_numpy(), "unbekannt"))
-    if da.any() and (frame.loc[da, "raum_id"] != "").any():
-        frame.loc[da, "raum_id"] = ""
-        bericht.add("Hinweis", "Lage aus Koordinaten", "Wo Koordinaten vorliegen, bestimmen sie den Sozialraum "
-                    "(zu jedem Stichtag nach der dann gültigen Raumgliederung); die Spalte „raum_id“ gilt nur ohne.")
-    return quelle
+    frame["_halb"], frame["_aussen"] = halb.to_numpy(), da & ~drinnen
+    frame["_lonlat_text"] = [f"{a:.5f} / {b:.5f}" for a, b in zip(frame["lon"], frame["lat"], strict=True)]
+    frame["_ohne"] = ~da & (frame["raum_id"] == "")
+    frame["_raum_fremd"] = ~da & (frame["raum_id"] != "") & ~frame["raum_id"].isin(raeume)
+    frame["_raum_ueberschrieben"] = da & (frame["raum_id"] != "")
+    frame.loc[da, "raum_id"] = ""
+    return quelle, erkannt
 
 
 def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: str | None = None,
                 blatt: str | None = None, layer: str | None = None) -> EinrichtungVorbereitung:
-    """Read and check a facility delivery against the configured types and the Raumgliederung;
-    nothing is written."""
+    """Read and check a facility delivery against the configured types and the Raumgliederung
+    (:data:`EINRICHTUNG_REGELN`); nothing is written."""
     if not config.einrichtungen.typen:
         raise ImportFehler("Es sind keine Einrichtungstypen konfiguriert (einrichtungen.yaml im Konfigurationsordner).")
     bericht = Pruefbericht()
@@ -409,42 +337,41 @@ def vorbereiten(store: Store, config: Config, data: bytes, dateiname: str, crs: 
     pruefe_doppelte_datei(store, digest, bericht)
     if roh.empty:
         raise ImportFehler(f"„{name}“ enthält keine Einrichtungen.")
-    felder, kap = _zuordnen(roh, config, bericht)
+    felder, kap, kopf = _zuordnen(roh, config)
+    kontext = Kontext(felder={
+        "erwartet": ", ".join(k.id for k in config.einrichtungen.kapazitaeten),
+        "erlaubt": ", ".join(f"{t.id} ({t.name})" for t in config.einrichtungen.typen)})
+    anwenden(EINRICHTUNG_KOPF, kopf, kontext, bericht)
     frame = pd.DataFrame({f: roh[c].astype(str).str.strip() for f, c in felder.items()})
     for f in FELDER:
         if f not in frame:
             frame[f] = ""
-    frame["_zeile"] = roh["_zeile"].to_numpy()
-    leer = frame[list(PFLICHT)].eq("").any(axis=1)
-    if leer.any():
-        bericht.add("Fehler", "Pflichtangabe fehlt", f"{_n(leer, 'Zeile', 'Zeilen')} ohne Kennung, Typ oder Name.",
-                    _detail(frame.loc[leer, "_zeile"], "", "", "leer"))
-    typ = _typen(frame, config, bericht)
-
-    quelle = _standorte(store, frame, roh, crs, geo_crs, bericht)
-    frame = pd.concat([frame.drop(columns=["eroeffnet", "geschlossen"]), _daten(frame, bericht)], axis=1)
-    frame["typ"] = typ
-    kapaz = _kapazitaeten(roh.assign(einrichtung_id=frame["einrichtung_id"], typ=frame["typ"]), kap, typ, config,
-                          bericht)
+    frame["zeile"] = roh["_zeile"].to_numpy()
+    frame["_typ_text"] = frame["typ"]
+    frame["typ"] = _typen(frame, config)
+    frame["_typ_unbekannt"] = frame["typ"] == ""
+    quelle, erkannt = _standorte(store, frame, roh, crs, geo_crs)
+    _daten(frame)
+    kapaz, zellen = _kapazitaeten(roh, frame, kap, config)
     register = store.lade_einrichtungen()
-    _doppelte(frame, register, bericht)
+    beispiele = _doppelte(frame, register)
+    kontext = Kontext(felder={**kontext.felder, **beispiele,
+                              "crs_erkannt": f"{quelle.name} ({quelle.to_string()})" if erkannt else ""})
+    anwenden(EINRICHTUNG_ZEILEN, frame.assign(typ=frame["_typ_text"]), kontext, bericht)
+    anwenden(EINRICHTUNG_KAPAZITAETEN, zellen, kontext, bericht)
 
     for col in ("traeger", "adresse", "raum_id", "zielgruppe"):
         frame[col] = frame[col].where(frame[col] != "", None)
     vergleich = _vergleiche(frame, kapaz, store) if bericht.ok else pd.DataFrame(
         {"einrichtung_id": frame["einrichtung_id"], "name": frame["name"], "art": "neu", "geaendert": ""})
     behalten = vergleich.loc[vergleich["art"] != "unverändert", "einrichtung_id"]
-    nicht_geliefert = sorted(set(register["einrichtung_id"]) - set(frame["einrichtung_id"]))
-    if nicht_geliefert and bericht.ok:
-        bericht.add("Hinweis", "Teillieferung",
-                    f"{_n(nicht_geliefert, 'Einrichtung des Registers steht', 'Einrichtungen des Registers stehen')} "
-                    "nicht in der Datei; sie bleiben unverändert. Eine geschlossene Einrichtung bitte mit Datum in "
-                    "„geschlossen“ liefern.")
-    if bericht.ok and behalten.empty:
-        bericht.add("Hinweis", "Keine Änderung", "Alle Einrichtungen stimmen mit dem Register überein.")
+    if bericht.ok:
+        nicht_geliefert = sorted(set(register["einrichtung_id"]) - set(frame["einrichtung_id"]))
+        anwenden(EINRICHTUNG_ERGEBNIS, behalten.to_frame(), kontext, bericht,
+                 funde={"einrichtung_teillieferung": pd.DataFrame({"wert": nicht_geliefert})})
     return EinrichtungVorbereitung(
         dateiname=name, sha256=digest, einrichtungen=frame[frame["einrichtung_id"].isin(behalten)][
-            [*FELDER, "_zeile"]].reset_index(drop=True),
+            [*FELDER, "zeile"]].rename(columns={"zeile": "_zeile"}).reset_index(drop=True),
         kapazitaeten=kapaz[kapaz["einrichtung_id"].isin(behalten)].reset_index(drop=True),
         vergleich=vergleich, bericht=bericht, crs=quelle.to_string())
 

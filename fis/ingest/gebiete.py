@@ -7,8 +7,7 @@ import re
 
 import pandas as pd
 
-from fis.ingest.bericht import Pruefbericht
-from fis.ingest.pruefregeln import liste
+from fis.ingest.pruefregeln import Funde
 from fis.ingest.zuordnung import (
     GESAMT_NAMEN,
     Zuordnung,
@@ -18,25 +17,23 @@ from fis.ingest.zuordnung import (
 from fis.store import Store
 
 
-def fuehrende_nullen(frame: pd.DataFrame, found: dict[str, pd.DataFrame], z: Zuordnung,
-                      bericht: Pruefbericht) -> pd.DataFrame:
+def fuehrende_nullen(frame: pd.DataFrame, found: Funde, z: Zuordnung, funde: Funde) -> pd.DataFrame:
+    """Area ids that lost their leading zeros restored (when the mapping says so; „werte_nullen_ergaenzt“)."""
     vorschlag = found["raum_vorschlag"]
     zeros = vorschlag[vorschlag["nullen"]]
     if zeros.empty or not z.fuehrende_nullen:
         return frame
     mapping = dict(zip(zeros["id"], zeros["vorschlag"], strict=True))
-    hit = frame["raum_id"].isin(mapping)
-    bericht.add("Hinweis", "Führende Nullen ergänzt",
-                f"{int(hit.sum())} Raum-Kennungen hatten ihre führenden Nullen verloren und wurden ergänzt "
-                f"(z. B. {liste([f'{k} → {v}' for k, v in list(mapping.items())[:3]], 3)}).",
-                anzahl=int(hit.sum()))
+    funde["werte_nullen_ergaenzt"] = pd.DataFrame({"beispiel": [f"{k} → {v}" for k, v in mapping.items()],
+                                                   "anzahl": [int((frame["raum_id"] == k).sum()) for k in mapping]})
     return frame.assign(raum_id=frame["raum_id"].replace(mapping))
 
 
-def raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefbericht) -> pd.DataFrame:
+def raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, funde: Funde) -> pd.DataFrame:
     """Area cells to ids: ids stay, „01 Altstadt“ becomes 01 (if the name fits), unique names
     (normalised) and totals („Gesamt“, „Stadt insgesamt“, the city's name) are matched and reported.
-    A name column that disagrees with the Raumgliederung is an error with both names."""
+    A name column that disagrees with the Raumgliederung is an error with both names (findings under the ids
+    of :data:`fis.ingest.werteregeln.WERTE_LESEN`)."""
     raeume = store.lade_raeume()
     if raeume.empty:
         return frame.drop(columns=["raum_name"])
@@ -82,36 +79,21 @@ def raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pr
             ueber_namen.append((wert, kandidaten[0]))
         elif len(kandidaten) > 1:
             mehrdeutig.append((wert, kandidaten))
-    if ueber_namen:
-        bericht.add("Hinweis", "Gebiete über den Namen zugeordnet",
-                    f"{len(ueber_namen)} {'Gebiet' if len(ueber_namen) == 1 else 'Gebiete'} über den Namen "
-                    f"zugeordnet (z. B. {liste([f'„{w}“ → {k}' for w, k in ueber_namen], 3)}).",
-                    pd.DataFrame({"zeile": pd.NA, "spalte": z.raum, "wert": [w for w, _ in ueber_namen],
-                                  "hinweis": [f"Kennung {k} ({anzeige[k]})" for _, k in ueber_namen]}),
-                    anzahl=len(ueber_namen))
-    if summen:
-        bericht.add("Hinweis", "Gesamtwerte erkannt",
-                    f"Die Zeilen „{'“, „'.join(summen[:3])}“ sind Werte der Gesamtstadt "
-                    f"({anzeige[zuordnung[summen[0]]]}) "
-                    "und werden als gelieferte Gesamtwerte gespeichert.", anzahl=len(summen))
     erste_zeile = frame.drop_duplicates("raum_id").set_index("raum_id")["zeile"]
-    if widerspruch:
-        bericht.add("Fehler", "Kennung und Name widersprechen sich",
-                    f"{len(widerspruch)} Gebietsangaben nennen eine Kennung mit dem Namen eines anderen Gebiets "
-                    f"(z. B. {liste([f'{k} „{n}“, laut Raumgliederung „{a}“' for _, k, n, a in widerspruch], 3)}). "
-                    "Bitte Kennung oder Name in der Datei korrigieren.",
-                    pd.DataFrame({"zeile": [erste_zeile[w] for w, *_ in widerspruch], "spalte": z.raum,
-                                  "wert": [w for w, *_ in widerspruch],
-                                  "hinweis": [f"{k} heißt laut Raumgliederung „{a}“" for _, k, _, a in widerspruch]}))
+    funde["werte_gebiet_name"] = pd.DataFrame({
+        "zeile": pd.NA, "spalte": z.raum, "wert": [w for w, _ in ueber_namen],
+        "hinweis": [f"Kennung {k} ({anzeige[k]})" for _, k in ueber_namen],
+        "beispiel": [f"„{w}“ → {k}" for w, k in ueber_namen]})
+    funde["werte_gesamt"] = pd.DataFrame({"wert": summen, "hinweis": [anzeige[zuordnung[w]] for w in summen]})
+    funde["werte_gebiet_widerspruch"] = pd.DataFrame({
+        "zeile": [erste_zeile[w] for w, *_ in widerspruch], "spalte": z.raum, "wert": [w for w, *_ in widerspruch],
+        "hinweis": [f"{k} heißt laut Raumgliederung „{a}“" for _, k, _, a in widerspruch],
+        "beispiel": [f"{k} „{n}“, laut Raumgliederung „{a}“" for _, k, n, a in widerspruch]})
+    funde["werte_gebiet_mehrdeutig"] = pd.DataFrame({
+        "zeile": [erste_zeile[w] for w, _ in mehrdeutig], "spalte": z.raum, "wert": [w for w, _ in mehrdeutig],
+        "hinweis": [f"möglich: {', '.join(f'{i} ({anzeige[i]})' for i in k)}" for _, k in mehrdeutig],
+        "beispiel": ["„" + w + "“: " + ", ".join(k) for w, k in mehrdeutig]})
     if mehrdeutig:
-        bericht.add("Fehler", "Gebietsname mehrdeutig",
-                    f"{len(mehrdeutig)} Gebietsnamen passen auf mehrere Gebiete "
-                    "(" + liste(["„" + w + "“: " + ", ".join(k) for w, k in mehrdeutig], 3)
-                    + "). Bitte die Kennung angeben.",
-                    pd.DataFrame({"zeile": [erste_zeile[w] for w, _ in mehrdeutig], "spalte": z.raum,
-                                  "wert": [w for w, _ in mehrdeutig],
-                                  "hinweis": [f"möglich: {', '.join(f'{i} ({anzeige[i]})' for i in k)}"
-                                              for _, k in mehrdeutig]}))
         frame = frame[~frame["raum_id"].isin([w for w, _ in mehrdeutig])]
     if widerspruch:
         frame = frame[~frame["raum_id"].isin([w for w, *_ in widerspruch])]
@@ -124,13 +106,8 @@ def raeume_zuordnen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pr
         falsch = [(r.zeile, r.raum_id, r.raum_name) for r in paare.itertuples(index=False)
                   if namensschluessel(r.raum_name) not in namen_je_id[r.raum_id]
                   and max(aehnlichkeit(r.raum_name, n) for n in namen_je_id[r.raum_id]) < 0.85]
-        if falsch:
-            bericht.add("Fehler", "Kennung und Name widersprechen sich",
-                        f"{len(falsch)} Zeilen nennen zu einer Kennung einen anderen Namen als die Raumgliederung "
-                        "(z. B. " + liste([f"{k}: „{n}“ in der Datei, „{anzeige[k]}“ laut Raumgliederung"
-                                            for _, k, n in falsch], 3) + "). "
-                        "Ist die Datei verrutscht, oder gehört sie zu einem anderen Zuschnitt?",
-                        pd.DataFrame({"zeile": [f[0] for f in falsch], "spalte": z.raum_name,
-                                      "wert": [f"{k} „{n}“" for _, k, n in falsch],
-                                      "hinweis": [f"laut Raumgliederung „{anzeige[k]}“" for _, k, _ in falsch]}))
+        funde["werte_name_falsch"] = pd.DataFrame({
+            "zeile": [f[0] for f in falsch], "spalte": z.raum_name, "wert": [f"{k} „{n}“" for _, k, n in falsch],
+            "hinweis": [f"laut Raumgliederung „{anzeige[k]}“" for _, k, _ in falsch],
+            "beispiel": [f"{k}: „{n}“ in der Datei, „{anzeige[k]}“ laut Raumgliederung" for _, k, n in falsch]})
     return frame.drop(columns=["raum_name"])

@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from fis.format import fmt_zahl
-from fis.ingest.bericht import Pruefbericht, eintraege
+from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
+from fis.ingest.pruefregeln import Kontext, Pruefregel, anwenden, zeilen
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, parse_zahlen
 from fis.produkte import _summe_aus, konsistenz
@@ -57,101 +58,114 @@ class HaushaltVorbereitung:
 
 
 
+def _spalte_fehlt(u: pd.DataFrame, funde, k: Kontext) -> str:
+    return " ".join(f"Die Spalte „{r.rolle}“ fehlt (erkannt werden: " + ", ".join(f"„{n}“" for n in ROLLEN[r.rolle])
+                    + ")." for r in u.itertuples()) + f" Vorhanden: {k.felder['vorhanden']}."
+
+
+def _ganzzahl(rolle: str, lo: int, hi: int, feld: str | None = None) -> Pruefregel:
+    def finden(d: pd.DataFrame, k: Kontext) -> pd.DataFrame:
+        w = d[feld or rolle]
+        return zeilen(d, w.isna() | (w < lo) | (w > hi) | (w != w.round()), k.spalte(rolle), f"roh_{rolle}")
+    return Pruefregel(f"haushalt_{rolle}", "Fehler", f"Ungültige Angabe „{rolle}“",
+                      f"{{n:Eintrag hat|Einträge haben}} in „{rolle}“ keine ganze Zahl von {lo} bis {hi}.",
+                      finden=finden)
+
+
+def _summe_detail(u: pd.DataFrame, funde, k: Kontext) -> pd.DataFrame:
+    return u.assign(zeile="", spalte="betrag", wert=u["geliefert"],
+                    hinweis=[f"{r.ebene} {r.nr}, Zeile {r.position_nr}, {r.wertart} {r.jahr}"
+                             + (f"/{r.monat:02d}" if r.monat else "") + f": Teile ergeben {fmt_zahl(r.summe_teile, 2)}"
+                             for r in u.itertuples()])
+
+
+#: The checks of a finance export: the header, the rows, the delivered totals.
+HAUSHALT_KOPF: tuple[Pruefregel, ...] = (
+    Pruefregel("haushalt_spalte_fehlt", "Fehler", "Spalte fehlt", _spalte_fehlt,
+               finden=lambda d, k: d[(d["spalte"] == "") & (d["rolle"] != "monat")]),
+)
+HAUSHALT_ZEILEN: tuple[Pruefregel, ...] = (
+    _ganzzahl("position", 1, 99, "position_nr"), _ganzzahl("jahr", 1990, 2100), _ganzzahl("monat", 0, 12),
+    Pruefregel("haushalt_wertart", "Fehler", "Unbekannte Wertart", "{n:Eintrag hat|Einträge haben} eine unbekannte "
+               "Wertart; erlaubt sind Ansatz, Planung, Ist und Prognose.",
+               finden=lambda d, k: zeilen(d, d["wertart"].isna(), k.spalte("wertart"), "roh_wertart")),
+    Pruefregel("haushalt_betrag", "Fehler", "Kein Betrag", "{n:Eintrag hat|Einträge haben} keinen lesbaren Betrag.",
+               finden=lambda d, k: zeilen(d, d["betrag_unlesbar"], k.spalte("betrag"), "roh_betrag")),
+    Pruefregel("haushalt_produkt_unbekannt", "Fehler", "Unbekanntes Produkt",
+               "{n:Eintrag nennt|Einträge nennen} eine Nummer, die weder Produkt noch Produktgruppe noch "
+               "Produktbereich ist.", abhilfe="Bitte zuerst die Produkte liefern oder die Nummer korrigieren.",
+               finden=lambda d, k: zeilen(d, ~d["produkt_nr"].isin(k.felder["nummern"]), k.spalte("produkt"),
+                                          "produkt_nr")),
+    Pruefregel("haushalt_position_unbekannt", "Fehler", "Unbekannte Zeile",
+               "{n:Eintrag nennt|Einträge nennen} eine Position, die der Teilergebnisplan (NKF) nicht kennt.",
+               finden=lambda d, k: zeilen(d, d["position_nr"].notna() & ~d["position_nr"].isin(k.felder["positionen"]),
+                                          k.spalte("position"), "position_nr")),
+    Pruefregel("haushalt_doppelt", "Fehler", "Doppelte Zeile", "{n:Eintrag nennt|Einträge nennen} denselben Betrag "
+               "(Produkt, Zeile, Jahr, Monat, Wertart) mehrfach.",
+               finden=lambda d, k: zeilen(d, d.duplicated(SCHLUESSEL, keep=False) & d[SCHLUESSEL].notna().all(axis=1),
+                                          "", "produkt_nr")),
+)
+HAUSHALT_SUMMEN: tuple[Pruefregel, ...] = (
+    Pruefregel("haushalt_summe_abweichend", "Warnung", "Summe stimmt nicht",
+               "{n:gelieferte Summe weicht|gelieferte Summen weichen} von der Summe ihrer Teile ab (Liste im "
+               "Prüfbericht). Gespeichert werden die Einzelbeträge; Summen rechnet das System selbst.", _summe_detail),
+    Pruefregel("haushalt_summen", "Hinweis", "Summen geprüft",
+               "{n:Summenzeile (Produktgruppe, -bereich oder Summe des Teilergebnisplans) wurde|Summenzeilen "
+               "(Produktgruppen, -bereiche oder Summen des Teilergebnisplans) wurden} geprüft und nicht gespeichert.",
+               lambda u, f, k: u.iloc[0:0]),
+)
+HAUSHALT_REGELN = HAUSHALT_KOPF + HAUSHALT_ZEILEN + HAUSHALT_SUMMEN
+
+
+def _lesen(d: pd.DataFrame, spalten: dict[str, str]) -> pd.DataFrame:
+    """The delivered rows typed (NaN where unreadable), beside the delivered text of each field."""
+    frame = pd.DataFrame({"zeile": np.arange(2, len(d) + 2), "produkt_nr": d[spalten["produkt"]].astype(str)
+                          .str.strip()}, index=d.index)
+    for rolle in ("position", "jahr", "monat"):
+        text = d[spalten[rolle]].astype(str).str.strip() if rolle in spalten else pd.Series("", index=d.index)
+        if rolle == "monat":
+            text = text.replace("", "0")
+        frame[f"roh_{rolle}"] = text
+        ganz = text.str.replace(",0", "", regex=False).str.replace(".0", "", regex=False)
+        frame["position_nr" if rolle == "position" else rolle] = pd.to_numeric(ganz, errors="coerce")
+    frame["roh_wertart"] = d[spalten["wertart"]].astype(str).str.strip()
+    frame["wertart"] = frame["roh_wertart"].str.lower().map(WERTARTEN)
+    frame["roh_betrag"] = d[spalten["betrag"]].astype(str)
+    stil, _, _ = dezimalstil(frame["roh_betrag"])
+    frame["betrag"], fehlt, ungueltig = parse_zahlen(frame["roh_betrag"], "punkt" if stil == "punkt" else "komma")
+    frame["betrag_unlesbar"] = fehlt | ungueltig
+    return frame
+
+
 def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
-    """Read and check a finance export; nothing is written."""
+    """Read and check a finance export (:data:`HAUSHALT_REGELN`); nothing is written."""
     bericht = Pruefbericht()
     pruefe_doppelte_datei(store, tabelle.sha256, bericht)
     leer = pd.DataFrame(columns=[*SCHLUESSEL, "betrag"])
-    spalten = {}
-    for rolle, namen in ROLLEN.items():
-        treffer = [c for c in tabelle.spalten if _norm(c) in namen]
-        if treffer:
-            spalten[rolle] = treffer[0]
-        elif rolle != "monat":
-            bericht.add("Fehler", "Spalte fehlt", f"Die Spalte „{rolle}“ fehlt (erkannt werden: "
-                        + ", ".join(f"„{n}“" for n in namen) + "). Vorhanden: " + ", ".join(tabelle.spalten) + ".")
+    spalten = {rolle: next((c for c in tabelle.spalten if _norm(c) in namen), "") for rolle, namen in ROLLEN.items()}
+    kopf = pd.DataFrame({"rolle": list(spalten), "spalte": list(spalten.values())})
+    anwenden(HAUSHALT_KOPF, kopf, Kontext(felder={"vorhanden": ", ".join(tabelle.spalten)}), bericht)
     if not bericht.ok:
         return HaushaltVorbereitung(tabelle, leer, leer, leer, bericht)
-    d = tabelle.daten
-    zeile = pd.Series(np.arange(2, len(d) + 2), index=d.index)
-    frame = pd.DataFrame({"zeile": zeile, "produkt_nr": d[spalten["produkt"]].astype(str).str.strip()})
-
-    def ganzzahl(rolle, lo, hi, leer_als=None):
-        text = d[spalten[rolle]].astype(str).str.strip() if rolle in spalten else pd.Series("", index=d.index)
-        if leer_als is not None:
-            text = text.replace("", str(leer_als))
-        werte = pd.to_numeric(text.str.replace(",0", "", regex=False).str.replace(".0", "", regex=False),
-                              errors="coerce")
-        falsch = werte.isna() | (werte < lo) | (werte > hi) | (werte != werte.round())
-        if falsch.any():
-            bericht.add("Fehler", f"Ungültige Angabe „{rolle}“",
-                        f"{eintraege(falsch, 'hat', 'haben')} in „{rolle}“ keine ganze Zahl von {lo} bis {hi}.",
-                        pd.DataFrame({"zeile": zeile[falsch], "spalte": spalten.get(rolle, rolle),
-                                      "wert": text[falsch]}))
-        return werte
-
-    frame["position_nr"] = ganzzahl("position", 1, 99)
-    frame["jahr"] = ganzzahl("jahr", 1990, 2100)
-    frame["monat"] = ganzzahl("monat", 0, 12, leer_als=0)
-    art = d[spalten["wertart"]].astype(str).str.strip()
-    frame["wertart"] = art.str.lower().map(WERTARTEN)
-    falsch = frame["wertart"].isna()
-    if falsch.any():
-        bericht.add("Fehler", "Unbekannte Wertart", f"{eintraege(falsch, 'hat', 'haben')} eine unbekannte Wertart; "
-                    "erlaubt sind Ansatz, Planung, Ist und Prognose.",
-                    pd.DataFrame({"zeile": zeile[falsch], "spalte": spalten["wertart"], "wert": art[falsch]}))
-    text = d[spalten["betrag"]].astype(str)
-    stil, _, _ = dezimalstil(text)
-    betrag, fehlt, ungueltig = parse_zahlen(text, "punkt" if stil == "punkt" else "komma")
-    frame["betrag"] = betrag
-    schlecht = fehlt | ungueltig
-    if schlecht.any():
-        bericht.add("Fehler", "Kein Betrag", f"{eintraege(schlecht, 'hat', 'haben')} keinen lesbaren Betrag.",
-                    pd.DataFrame({"zeile": zeile[schlecht], "spalte": spalten["betrag"], "wert": text[schlecht]}))
-
+    spalten = {r: c for r, c in spalten.items() if c}
     produkte = store.lade_produkte()
     positionen = store.lade_ergebnisplan_positionen()
     summenzeilen = set(positionen.loc[positionen["art"] == "Summe", "position_nr"])
     gruppen = set(produkte["gruppe_nr"]) | set(produkte["bereich_nr"])
-    unbekannt = ~frame["produkt_nr"].isin(set(produkte["nr"]) | gruppen)
-    if unbekannt.any():
-        bericht.add("Fehler", "Unbekanntes Produkt",
-                    f"{eintraege(unbekannt, 'nennt', 'nennen')} eine Nummer, die weder Produkt noch "
-                    "Produktgruppe noch Produktbereich ist. Bitte zuerst die Produkte liefern oder die Nummer "
-                    "korrigieren.",
-                    pd.DataFrame({"zeile": zeile[unbekannt], "spalte": spalten["produkt"],
-                                  "wert": frame.loc[unbekannt, "produkt_nr"]}))
-    pos_unbekannt = frame["position_nr"].notna() & ~frame["position_nr"].isin(set(positionen["position_nr"]))
-    if pos_unbekannt.any():
-        bericht.add("Fehler", "Unbekannte Zeile", f"{eintraege(pos_unbekannt, 'nennt', 'nennen')} eine Position, "
-                    "die der Teilergebnisplan (NKF) nicht kennt.",
-                    pd.DataFrame({"zeile": zeile[pos_unbekannt], "spalte": spalten["position"],
-                                  "wert": frame.loc[pos_unbekannt, "position_nr"]}))
-    doppelt = frame.duplicated(SCHLUESSEL, keep=False) & frame[SCHLUESSEL].notna().all(axis=1)
-    if doppelt.any():
-        bericht.add("Fehler", "Doppelte Zeile", f"{eintraege(doppelt, 'nennt', 'nennen')} denselben Betrag "
-                    "(Produkt, Zeile, Jahr, Monat, Wertart) mehrfach.",
-                    pd.DataFrame({"zeile": zeile[doppelt], "spalte": "", "wert": frame.loc[doppelt, "produkt_nr"]}))
+    frame = _lesen(tabelle.daten, spalten)
+    kontext = Kontext(spalten=spalten, felder={"nummern": set(produkte["nr"]) | gruppen,
+                                               "positionen": set(positionen["position_nr"])})
+    anwenden(HAUSHALT_ZEILEN, frame, kontext, bericht)
     if not bericht.ok:
         return HaushaltVorbereitung(tabelle, leer, leer, leer, bericht)
 
-    frame = frame.astype({"position_nr": int, "jahr": int, "monat": int})
+    frame = frame[["zeile", *SCHLUESSEL, "betrag"]].astype({"position_nr": int, "jahr": int, "monat": int})
     ist_summe = frame["produkt_nr"].isin(gruppen) | frame["position_nr"].isin(summenzeilen)
-    zeilen, summen = frame[~ist_summe].drop(columns="zeile"), frame[ist_summe]
-    abweichungen = _abweichungen(pd.concat([zeilen, summen.drop(columns="zeile")]), produkte, positionen)
-    if len(abweichungen):
-        bericht.add("Warnung", "Summe stimmt nicht",
-                    f"{len(abweichungen)} gelieferte Summen weichen von der Summe ihrer Teile ab (Liste im "
-                    "Prüfbericht). Gespeichert werden die Einzelbeträge; Summen rechnet das System selbst.",
-                    abweichungen.assign(zeile="", spalte="betrag", wert=abweichungen["geliefert"],
-                                        hinweis=[f"{r.ebene} {r.nr}, Zeile {r.position_nr}, {r.wertart} {r.jahr}"
-                                                 + (f"/{r.monat:02d}" if r.monat else "")
-                                                 + f": Teile ergeben {fmt_zahl(r.summe_teile, 2)}"
-                                                 for r in abweichungen.itertuples()]))
-    if len(summen):
-        bericht.add("Hinweis", "Summen geprüft", f"{len(summen)} Summenzeilen (Produktgruppen, -bereiche oder "
-                    "Summen des Teilergebnisplans) wurden geprüft und nicht gespeichert.")
-    return HaushaltVorbereitung(tabelle, zeilen.reset_index(drop=True), summen, abweichungen, bericht)
+    zeilen_, summen = frame[~ist_summe].drop(columns="zeile"), frame[ist_summe]
+    abweichungen = _abweichungen(pd.concat([zeilen_, summen.drop(columns="zeile")]), produkte, positionen)
+    anwenden(HAUSHALT_SUMMEN, frame, kontext, bericht,
+             funde={"haushalt_summe_abweichend": abweichungen, "haushalt_summen": summen})
+    return HaushaltVorbereitung(tabelle, zeilen_.reset_index(drop=True), summen, abweichungen, bericht)
 
 
 def _abweichungen(alle: pd.DataFrame, produkte: pd.DataFrame, positionen: pd.DataFrame) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import typing
+from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from fis.ingest.bericht import Pruefbericht
 from fis.ingest.grenzen import yaml_laden
 from fis.ingest.lesen import TABELLEN_ENDUNGEN, ImportFehler, Tabelle, lies_tabelle, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
+from fis.ingest.pruefregeln import KEINE_AENDERUNG, Kontext, Pruefregel, anwenden, zeilen
 from fis.ingest.sperre import schreibsperre
 from fis.store import Lieferung, Store
 from fis.zugang import Benutzer, handelnder
@@ -65,14 +67,15 @@ _WAHR = {"true": True, "wahr": True, "ja": True, "1": True, "x": True,
          "false": False, "falsch": False, "nein": False, "0": False, "": False}
 
 
-def _aus_tabelle(tabelle: Tabelle, bericht: Pruefbericht) -> list[dict]:
+def _aus_tabelle(tabelle: Tabelle) -> tuple[list[dict], pd.DataFrame]:
+    """The entries of a catalog table, and the cells that are not valid values (for „katalog_angabe“)."""
     frame = tabelle.daten.rename(columns={"id": "indikator_id"})
     frame.columns = [c.strip().lower() for c in frame.columns]
     unknown = [c for c in frame.columns if c not in SPALTEN]
     if unknown:
         raise ImportFehler(f"„{tabelle.dateiname}“: unbekannte Spalten {', '.join(unknown)}. "
                            f"Erlaubt sind: {', '.join(SPALTEN)}.")
-    rows = []
+    rows, falsch = [], []
     for zeile, row in frame.iterrows():  # a catalog has tens of rows, not millions
         entry = {}
         for col, text in row.items():
@@ -91,40 +94,74 @@ def _aus_tabelle(tabelle: Tabelle, bericht: Pruefbericht) -> list[dict]:
                 else:
                     entry[name] = text
             except (ValueError, KeyError):
-                bericht.add("Fehler", "Ungültige Angabe", f"Zeile {zeile}, Spalte „{col}“: „{text}“ ist keine "
-                            "gültige Angabe.", pd.DataFrame({"zeile": [zeile], "spalte": [col], "wert": [text]}))
+                falsch.append({"zeile": zeile, "spalte": col, "wert": text, "wo": f"Zeile {zeile}",
+                               "hinweis": f"Spalte „{col}“: „{text}“ ist keine gültige Angabe"})
         entry["_zeile"] = zeile
         rows.append(entry)
-    return rows
+    return rows, pd.DataFrame(falsch, columns=["zeile", "spalte", "wert", "wo", "hinweis"])
 
 
-def _pruefe_eintrag(entry: dict, bericht: Pruefbericht) -> Indikator | None:
-    zeile = entry.pop("_zeile", None)
-    wo = f"Zeile {zeile}" if zeile is not None else f"Indikator „{entry.get('id', '?')}“"
-    required = [f.name for f in fields(Indikator) if f.default is MISSING]
-    missing = [r for r in required if not entry.get(r)]
-    if missing:
-        bericht.add("Fehler", "Pflichtangabe fehlt", f"{wo}: es fehlen {', '.join(missing)}.")
-        return None
-    for key, choices in (("aggregation", typing.get_args(_HINTS["aggregation"])),
-                         ("polaritaet", typing.get_args(_HINTS["polaritaet"]))):
-        if entry.get(key) not in choices:
-            bericht.add("Fehler", "Ungültige Angabe", f"{wo}, „{key}“: „{entry.get(key)}“ ist nicht erlaubt. "
-                        f"Erlaubt sind: {', '.join(choices)}.")
-            return None
-    if not str(entry["id"]).replace("_", "").isalnum() or str(entry["id"]) != str(entry["id"]).lower():
-        bericht.add("Fehler", "Ungültige Kennung", f"{wo}: Kennung „{entry['id']}“ – bitte nur Kleinbuchstaben, "
-                    "Ziffern und Unterstrich.")
-        return None
-    ind = Indikator(**entry)
-    if ind.aggregation == "quote" and (not ind.zaehler or not ind.nenner):
-        bericht.add("Fehler", "Quote ohne Zähler/Nenner", f"{wo}: bei aggregation „quote“ müssen „zaehler“ und "
-                    "„nenner“ beschrieben sein.")
-        return None
-    if ind.geheimhaltung is not None and ind.geheimhaltung < 0:
-        bericht.add("Fehler", "Ungültige Angabe", f"{wo}: die Geheimhaltungsschwelle darf nicht negativ sein.")
-        return None
-    return ind
+_PFLICHT = [f.name for f in fields(Indikator) if f.default is MISSING]
+_AUSWAHL = {key: typing.get_args(_HINTS[key]) for key in ("aggregation", "polaritaet")}
+
+
+def _je_eintrag(u: pd.DataFrame, funde, k: Kontext) -> str:
+    return "; ".join(f"{wo}: {h}" for wo, h in zip(u["wo"], u["hinweis"], strict=True)) + "."
+
+
+def _eintraege(maske: Callable[[pd.DataFrame], pd.Series], spalte: str,
+               hinweis: Callable[[pd.DataFrame], list[str]]) -> Callable[[pd.DataFrame, Kontext], pd.DataFrame]:
+    def finden(d: pd.DataFrame, k: Kontext) -> pd.DataFrame:
+        m = maske(d).fillna(False).astype(bool)
+        return zeilen(d, m, spalte, "id", hinweis(d[m])).assign(wo=d["wo"][m])
+    return finden
+
+
+def _fehlende(d: pd.DataFrame) -> pd.Series:
+    return d[_PFLICHT].apply(lambda r: ", ".join(c for c in _PFLICHT if not r[c] or pd.isna(r[c])), axis=1)
+
+
+def _kennung_falsch(d: pd.DataFrame) -> pd.Series:
+    ident = d["id"].fillna("").astype(str)
+    return (ident != "") & (~ident.str.replace("_", "").str.isalnum() | (ident != ident.str.lower()))
+
+
+#: The checks of a catalog delivery (file or the catalog editor), one row per entry.
+KATALOG_REGELN: tuple[Pruefregel, ...] = (
+    Pruefregel("katalog_angabe", "Fehler", "Ungültige Angabe", _je_eintrag),          # found while reading a table
+    Pruefregel("katalog_pflicht", "Fehler", "Pflichtangabe fehlt", _je_eintrag,
+               finden=_eintraege(lambda d: _fehlende(d) != "", "",
+                                 lambda t: [f"es fehlen {f}" for f in _fehlende(t)])),
+    *(Pruefregel(f"katalog_{key}", "Fehler", "Ungültige Angabe", _je_eintrag,
+                 finden=_eintraege(lambda d, key=key, wahl=wahl: d[key].notna() & ~d[key].isin(wahl), key,
+                                   lambda t, key=key, wahl=wahl: [f"„{key}“: „{v}“ ist nicht erlaubt. Erlaubt sind: "
+                                                                  f"{', '.join(wahl)}" for v in t[key]]))
+      for key, wahl in _AUSWAHL.items()),
+    Pruefregel("katalog_kennung", "Fehler", "Ungültige Kennung", _je_eintrag,
+               abhilfe="Bitte nur Kleinbuchstaben, Ziffern und Unterstrich.",
+               finden=_eintraege(_kennung_falsch, "id", lambda t: [f"Kennung „{i}“" for i in t["id"]])),
+    Pruefregel("katalog_quote", "Fehler", "Quote ohne Zähler/Nenner", _je_eintrag,
+               finden=_eintraege(lambda d: (d["aggregation"] == "quote") & (d["zaehler"].isna() | d["nenner"].isna()),
+                                 "aggregation", lambda t: ["bei aggregation „quote“ müssen „zaehler“ und „nenner“ "
+                                                           "beschrieben sein"] * len(t))),
+    Pruefregel("katalog_geheimhaltung", "Fehler", "Ungültige Angabe", _je_eintrag,
+               finden=_eintraege(lambda d: pd.to_numeric(d["geheimhaltung"], errors="coerce") < 0, "geheimhaltung",
+                                 lambda t: ["die Geheimhaltungsschwelle darf nicht negativ sein"] * len(t))),
+    Pruefregel("katalog_doppelt", "Fehler", "Doppelte Kennung", "Kennung mehrfach: {werte}.",
+               finden=lambda d, k: zeilen(d, d["id"].notna() & d["id"].duplicated(keep=False), "id", "id"),
+               anzahl=lambda u: u["wert"].nunique()),
+)
+
+
+def _als_frame(eintraege: list[dict]) -> pd.DataFrame:
+    """One row per entry with every catalog field (missing ones empty) and where it came from („Zeile 4“ or
+    „Indikator „x““)."""
+    frame = pd.DataFrame(eintraege, columns=list(dict.fromkeys([*(f.name for f in fields(Indikator)), "_zeile"])))
+    frame = frame.astype(object).where(frame.notna() & (frame != ""), None)
+    frame["zeile"] = frame["_zeile"]
+    frame["wo"] = [f"Zeile {z}" if z is not None else f"Indikator „{i or '?'}“"
+                   for z, i in zip(frame["_zeile"], frame["id"], strict=True)]
+    return frame
 
 
 @dataclass
@@ -161,20 +198,20 @@ def _vergleiche(neu: pd.DataFrame, alt: pd.DataFrame) -> pd.DataFrame:
 
 
 def vorbereiten_frame(store: Store, eintraege: list[dict], standard: int, dateiname: str, digest: str,
-                      bericht: Pruefbericht | None = None) -> KatalogVorbereitung:
-    bericht = bericht or Pruefbericht()
-    checked = [ind for e in eintraege if (ind := _pruefe_eintrag(dict(e), bericht)) is not None]
-    ids = [i.id for i in checked]
-    doppelt = sorted({i for i in ids if ids.count(i) > 1})
-    if doppelt:
-        bericht.add("Fehler", "Doppelte Kennung", f"Kennung mehrfach: {', '.join(doppelt)}.")
-    frame = katalog_frame(tuple(checked), standard)
+                      unlesbar: pd.DataFrame | None = None) -> KatalogVorbereitung:
+    """Check the entries (:data:`KATALOG_REGELN`) and compare them with the current catalog."""
+    bericht = Pruefbericht()
+    roh = _als_frame(eintraege)
+    fehlerhaft = anwenden(KATALOG_REGELN, roh, Kontext(), bericht, funde={"katalog_angabe": unlesbar})
+    checked = tuple(Indikator(**{k: v for k, v in e.items() if k != "_zeile"})
+                    for i, e in enumerate(eintraege) if i not in fehlerhaft)
+    frame = katalog_frame(checked, standard)
     if dateiname != EDITOR:
         pruefe_doppelte_datei(store, digest, bericht)
     vergleich = _vergleiche(frame, store.lade_indikatoren())
     keep = vergleich.loc[vergleich["art"] != "unverändert", "indikator_id"]
-    if bericht.ok and keep.empty and len(frame):
-        bericht.add("Hinweis", "Keine Änderung", "Alle Einträge stimmen mit dem aktuellen Katalog überein.")
+    if bericht.ok and len(frame):
+        KEINE_AENDERUNG["katalog"].anwenden({}, keep.to_frame(), Kontext(), bericht)
     return KatalogVorbereitung(dateiname=dateiname, sha256=digest, eintraege=frame[frame["indikator_id"].isin(keep)],
                                vergleich=vergleich, bericht=bericht)
 
@@ -183,13 +220,13 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, standard: int, blatt:
                 ) -> KatalogVorbereitung:
     """Read and check a catalog file (YAML as indikatoren.yaml, or CSV/XLSX with one
     column per field); nothing is written."""
-    bericht = Pruefbericht()
     dateiname = pruefe_datei(data, dateiname, (".yaml", ".yml", *TABELLEN_ENDUNGEN))
+    unlesbar = None
     if dateiname.lower().endswith((".yaml", ".yml")):
         eintraege = [{k: v for k, v in asdict(i).items()} for i in _aus_yaml(data, dateiname)]
     else:
-        eintraege = _aus_tabelle(lies_tabelle(data, dateiname, blatt), bericht)
-    return vorbereiten_frame(store, eintraege, standard, dateiname, sha256(data), bericht)
+        eintraege, unlesbar = _aus_tabelle(lies_tabelle(data, dateiname, blatt))
+    return vorbereiten_frame(store, eintraege, standard, dateiname, sha256(data), unlesbar)
 
 
 def aus_editor(store: Store, frame: pd.DataFrame, standard: int) -> KatalogVorbereitung:

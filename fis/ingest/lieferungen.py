@@ -10,6 +10,7 @@ import pandas as pd
 
 from fis.format import fmt_zahl, fmt_zahl_genau
 from fis.ingest.lesen import ImportFehler
+from fis.ingest.pruefregeln import DATEI_REGELN, Kontext, anwenden
 from fis.ingest.sperre import schreibsperre
 from fis.store import Store
 from fis.zugang import Benutzer, handelnder
@@ -132,18 +133,9 @@ def zuruecknahme_aufheben(store: Store, lieferung_id: int, wer: Benutzer | str) 
 
 
 def pruefe_doppelte_datei(store: Store, digest: str, bericht) -> None:
-    """Report a file whose identical content was delivered before: an error while
+    """Report a file whose identical content was delivered before (:data:`DATEI_REGELN`): an error while
     that delivery counts, a note if it was rolled back."""
-    frueher = store.find_lieferungen_by_sha256(digest)
-    aktiv = frueher[frueher["status"] == "aktiv"]
-    if len(aktiv):
-        first = aktiv.iloc[0]
-        bericht.add("Fehler", "Datei bereits geliefert",
-                    f"Diese Datei (gleicher Inhalt) wurde bereits am {first['zeitpunkt']:%d.%m.%Y um %H:%M} "
-                    f"als Lieferung {first['lieferung_id']} „{first['bezeichnung']}“ übernommen.")
-    elif len(frueher):
-        bericht.add("Hinweis", "Datei schon einmal geliefert",
-                    f"Dieselbe Datei war Lieferung {frueher.iloc[-1]['lieferung_id']}, die zurückgenommen wurde.")
+    anwenden(DATEI_REGELN, store.find_lieferungen_by_sha256(digest), Kontext(), bericht)
 
 
 def wert_historie(store: Store, raum_id: str, indikator_id: str, stichtag: date) -> pd.DataFrame:

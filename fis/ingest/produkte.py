@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from fis.ingest.bericht import Pruefbericht, eintraege
+from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
+from fis.ingest.pruefregeln import KEINE_AENDERUNG, Kontext, Pruefregel, anwenden, zeilen
 from fis.store import Lieferung, Store
 from fis.zugang import Benutzer, handelnder
 
@@ -45,48 +46,59 @@ class ProduktVorbereitung:
 
 
 
+def _eltern_fehlt(d: pd.DataFrame, k: Kontext) -> pd.DataFrame:
+    """Rows whose parent number (11.05.01 for 11.05.01.01) is neither delivered nor stored."""
+    gueltig = d[d["nr"].str.match(NUMMER)]
+    eltern = gueltig["nr"].str.rsplit(".", n=1).str[0]
+    fehlt = (gueltig["nr"].str.count(r"\.") >= 2) & ~eltern.isin(k.felder["bekannt"] | set(gueltig["nr"]))
+    return zeilen(gueltig, fehlt, "nr", "nr").assign(eltern=eltern[fehlt])
+
+
+#: The checks of a product delivery: the header, then the rows.
+PRODUKT_KOPF: tuple[Pruefregel, ...] = (
+    Pruefregel("produkt_spalte_fehlt", "Fehler", "Spalte fehlt",
+               lambda u, f, k: " ".join(f"Die Spalte „{s}“ fehlt." for s in u["wert"]) + f" Vorhanden: "
+                               f"{k.felder['vorhanden']}.",
+               finden=lambda d, k: d[d["fehlt"]]),
+    Pruefregel("produkt_spalte_fremd", "Warnung", "Spalte nicht verwendet",
+               "Diese Spalten werden nicht gelesen: {werte}.", finden=lambda d, k: d[d["fremd"]],
+               anzahl=len),
+)
+PRODUKT_ZEILEN: tuple[Pruefregel, ...] = (
+    Pruefregel("produkt_nummer", "Fehler", "Ungültige Nummer", "{n:Eintrag hat|Einträge haben} keine NKF-Nummer "
+               "wie 11.05, 11.05.01 oder 11.05.01.01.", finden=lambda d, k: zeilen(d, ~d["nr"].str.match(NUMMER),
+                                                                                  "nr", "nr")),
+    Pruefregel("produkt_name", "Fehler", "Name fehlt", "{n:Eintrag hat|Einträge haben} keinen Namen.",
+               finden=lambda d, k: zeilen(d, d["name"].astype(str).str.strip() == "", "name", "nr")),
+    Pruefregel("produkt_doppelt", "Fehler", "Doppelte Nummer",
+               "{n:Eintrag nennt|Einträge nennen} dieselbe Nummer mehrfach.",
+               finden=lambda d, k: zeilen(d, d["nr"].duplicated(keep=False), "nr", "nr")),
+    Pruefregel("produkt_eltern", "Fehler", "Übergeordnete Nummer fehlt",
+               lambda u, f, k: "; ".join(f"{n}: die übergeordnete Nummer {e} gibt es weder in der Datei noch im "
+                                         "Produkthaushalt" for n, e in zip(u["wert"], u["eltern"], strict=True)) + ".",
+               finden=_eltern_fehlt),
+)
+PRODUKT_REGELN = PRODUKT_KOPF + PRODUKT_ZEILEN + (KEINE_AENDERUNG["produkte"],)
+
+
 def vorbereiten(store: Store, tabelle: Tabelle) -> ProduktVorbereitung:
+    """Read and check a product delivery (:data:`PRODUKT_REGELN`); nothing is written."""
     bericht = Pruefbericht()
     pruefe_doppelte_datei(store, tabelle.sha256, bericht)
     d = tabelle.daten.rename(columns=lambda c: str(c).strip().lower())
-    for pflicht in ("nr", "name"):
-        if pflicht not in d.columns:
-            bericht.add("Fehler", "Spalte fehlt", f"Die Spalte „{pflicht}“ fehlt. Vorhanden: "
-                        + ", ".join(tabelle.spalten) + ".")
-    fremd = sorted(set(d.columns) - {"nr", "name", *TEXTE})
-    if fremd:
-        bericht.add("Warnung", "Spalte nicht verwendet",
-                    "Diese Spalten werden nicht gelesen: " + ", ".join(fremd) + ".")
+    erwartet = ("nr", "name", *TEXTE)
+    kopf = pd.DataFrame({"wert": [*erwartet, *sorted(set(d.columns) - set(erwartet))]})
+    kopf["fehlt"] = kopf["wert"].isin(["nr", "name"]) & ~kopf["wert"].isin(d.columns)
+    kopf["fremd"] = ~kopf["wert"].isin(erwartet)
+    anwenden(PRODUKT_KOPF, kopf, Kontext(felder={"vorhanden": ", ".join(tabelle.spalten)}), bericht)
     if not bericht.ok:
         return ProduktVorbereitung(tabelle, {}, [], bericht)
-    zeile = pd.Series(range(2, len(d) + 2), index=d.index)
-    nr = d["nr"].astype(str).str.strip()
-    falsch = ~nr.str.match(NUMMER)
-    if falsch.any():
-        bericht.add("Fehler", "Ungültige Nummer", f"{eintraege(falsch, 'hat', 'haben')} keine NKF-Nummer wie 11.05, "
-                    "11.05.01 oder 11.05.01.01.", pd.DataFrame({"zeile": zeile[falsch], "spalte": "nr",
-                                                                  "wert": nr[falsch]}))
-    ohne_name = d["name"].astype(str).str.strip() == ""
-    if ohne_name.any():
-        bericht.add("Fehler", "Name fehlt", f"{eintraege(ohne_name, 'hat', 'haben')} keinen Namen.",
-                    pd.DataFrame({"zeile": zeile[ohne_name], "spalte": "name", "wert": nr[ohne_name]}))
-    doppelt = nr.duplicated(keep=False)
-    if doppelt.any():
-        bericht.add("Fehler", "Doppelte Nummer", f"{eintraege(doppelt, 'nennt', 'nennen')} dieselbe Nummer mehrfach.",
-                    pd.DataFrame({"zeile": zeile[doppelt], "spalte": "nr", "wert": nr[doppelt]}))
+    d = d.assign(zeile=range(2, len(d) + 2), nr=d["nr"].astype(str).str.strip())
+    nr = d["nr"]
     alt = {"produktbereich": store.lade_produktbereiche(), "produktgruppe": store.lade_produktgruppen(),
            "produkt": store.lade_produkte()}
-    bekannt = {e: set(f["nr"]) for e, f in alt.items()}
-    neu_nr = set(nr[~falsch])
-    for i in d.index[~falsch]:
-        teile = nr[i].split(".")
-        if len(teile) > 2:
-            eltern = ".".join(teile[:-1])
-            ebene_oben = EBENEN[len(teile) - 1]
-            if eltern not in bekannt[ebene_oben] and eltern not in neu_nr:
-                bericht.add("Fehler", "Übergeordnete Nummer fehlt", f"{nr[i]}: die übergeordnete Nummer {eltern} "
-                            "gibt es weder in der Datei noch im Produkthaushalt.",
-                            pd.DataFrame({"zeile": [zeile[i]], "spalte": ["nr"], "wert": [nr[i]]}))
+    bekannt = set().union(*(set(f["nr"]) for f in alt.values()))
+    anwenden(PRODUKT_ZEILEN, d, Kontext(felder={"bekannt": bekannt}), bericht)
     if not bericht.ok:
         return ProduktVorbereitung(tabelle, {}, [], bericht)
 
@@ -114,8 +126,7 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> ProduktVorbereitung:
                                         "nachher": neu})
             rows.append(row)
         zeilen[ebene] = pd.DataFrame(rows, columns=list(SPALTEN_JE_EBENE[ebene]))
-    if not aenderungen:
-        bericht.add("Hinweis", "Keine Änderung", "Alle Angaben stimmen mit dem Produkthaushalt überein.")
+    KEINE_AENDERUNG["produkte"].anwenden({}, pd.DataFrame(aenderungen), Kontext(), bericht)
     return ProduktVorbereitung(tabelle, zeilen, aenderungen, bericht)
 
 

@@ -23,13 +23,15 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from fis.format import upload_name
+from fis.format import fmt_zahl, upload_name
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.grenzen import ist_text, zip_entpacken, zip_oeffnen
 from fis.ingest.isolation import isoliert
 from fis.ingest.lage import lage_fuer_raumlieferung
 from fis.ingest.lesen import ImportFehler, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
+from fis.ingest.pruefregeln import Kontext, anwenden
+from fis.ingest.raumregeln import RAUM_FASSUNG, RAUM_OBJEKTE
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import parse_stichtag, vortag
 from fis.store import Lieferung, Store
@@ -172,51 +174,43 @@ def _lies_geodaten(data: bytes, dateiname: str, layer: str | None = None) -> tup
 
 # --------------------------------------------------------------------------- checks
 
-def _kennungen(frame: gpd.GeoDataFrame, z: RaumZuordnung, bericht: Pruefbericht) -> pd.Series:
+def _kennungen(frame: gpd.GeoDataFrame, z: RaumZuordnung) -> tuple[pd.Series, pd.DataFrame]:
+    """The Kennung of every object as text, and the replacements of the mapping („kennung_ersetzen“) made."""
     column = frame[z.kennung]
     if pd.api.types.is_float_dtype(column):
         ids = column.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
     else:
         ids = column.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
-    if pd.api.types.is_numeric_dtype(column):
-        bericht.add("Warnung", "Numerische Kennungen",
-                    f"Die Spalte „{z.kennung}“ ist als Zahl gespeichert; führende Nullen können verloren "
-                    "sein. Bitte prüfen, ob die Kennungen zu den Datenlieferungen passen.")
     ids = ids.str.strip()
+    ersetzt = []
     for nummer, neu in z.kennung_ersetzen.items():
         if not 1 <= nummer <= len(ids):
             raise ImportFehler(f"kennung_ersetzen: Objekt {nummer} gibt es nicht (die Datei hat {len(ids)}).")
-        alt = ids.iloc[nummer - 1]
+        ersetzt.append({"zeile": nummer, "spalte": z.kennung, "wert": neu,
+                        "hinweis": f"Objekt {nummer}: Kennung {ids.iloc[nummer - 1]} → {neu}"})
         ids.iloc[nummer - 1] = neu
-        bericht.add("Hinweis", "Kennung ersetzt", f"Objekt {nummer}: Kennung {alt} → {neu} (laut Zuordnung).")
-    return ids
+    return ids, pd.DataFrame(ersetzt, columns=["zeile", "spalte", "wert", "hinweis"])
 
 
-def _geometrien(frame: gpd.GeoDataFrame, bericht: Pruefbericht) -> tuple[pd.Series, pd.Series]:
-    """Repaired polygon geometries and a mask of rejected rows."""
+_TYPEN = {0: "Punkt", 1: "Linie", 2: "Ring", 4: "Multipunkt", 5: "Multilinie", 7: "Sammlung"}
+
+
+def _geometrien(frame: gpd.GeoDataFrame, objekte: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Repaired polygon geometries and a mask of rejected rows; flags in ``objekte`` (``_leer``,
+    ``_keine_flaeche``, ``_repariert``, ``_ungueltig``, with the geometry type or the reason in ``_grund``)."""
     geoms = frame.geometry.array
-    rejected = np.zeros(len(frame), dtype=bool)
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    polygonal = shapely.get_type_id(geoms).astype(int)
-    not_polygon = ~empty & ~np.isin(polygonal, (3, 6))
-    rows = frame.index.to_numpy() + 1
-    if empty.any():
-        bericht.add("Fehler", "Leere Geometrie", f"{int(empty.sum())} Objekte haben keine Geometrie.",
-                    pd.DataFrame({"zeile": rows[empty], "hinweis": "keine Geometrie"}))
-    if not_polygon.any():
-        types = pd.Series(shapely.get_type_id(geoms[not_polygon])).map(
-            {0: "Punkt", 1: "Linie", 2: "Ring", 4: "Multipunkt", 5: "Multilinie", 7: "Sammlung"})
-        bericht.add("Fehler", "Keine Fläche",
-                    f"{int(not_polygon.sum())} Objekte sind keine Flächen (z. B. {types.iloc[0]}). Räume brauchen "
-                    "Polygone.", pd.DataFrame({"zeile": rows[not_polygon], "hinweis": types.to_numpy()}))
-    rejected |= empty | not_polygon
+    not_polygon = ~empty & ~np.isin(shapely.get_type_id(geoms).astype(int), (3, 6))
+    grund = pd.Series(shapely.get_type_id(geoms), index=frame.index).map(_TYPEN).fillna("").astype(object)
+    rejected = empty | not_polygon
     invalid = ~rejected & ~shapely.is_valid(geoms)
     fixed = geoms.copy()
+    repariert, ungueltig = np.zeros(len(frame), dtype=bool), np.zeros(len(frame), dtype=bool)
     if invalid.any():
-        reasons = shapely.is_valid_reason(geoms[invalid])
-        repaired = shapely.make_valid(geoms[invalid])
+        idx = np.flatnonzero(invalid)
+        grund.iloc[idx] = shapely.is_valid_reason(geoms[invalid])
         polys = []
-        for g in repaired:
+        for g in shapely.make_valid(geoms[invalid]):
             parts = [p for p in shapely.get_parts(g) if shapely.get_type_id(p) in (3, 6)]
             polys.append(shapely.union_all(parts) if parts else shapely.Polygon())
         polys = np.array(polys, dtype=object)
@@ -224,24 +218,17 @@ def _geometrien(frame: gpd.GeoDataFrame, bericht: Pruefbericht) -> tuple[pd.Seri
         after = shapely.area(polys)
         change = np.abs(after - before) / np.where(before > 0, before, 1)
         ok = (after > 0) & (change <= MAX_FLAECHENAENDERUNG)
-        idx = np.flatnonzero(invalid)
         fixed[idx[ok]] = polys[ok]
-        if ok.any():
-            bericht.add("Warnung", "Geometrie repariert",
-                        f"{int(ok.sum())} ungültige Geometrien wurden repariert (Fläche unverändert).",
-                        pd.DataFrame({"zeile": rows[idx[ok]], "hinweis": np.asarray(reasons)[ok]}))
-        if (~ok).any():
-            rejected[idx[~ok]] = True
-            bericht.add("Fehler", "Ungültige Geometrie",
-                        f"{int((~ok).sum())} Geometrien sind ungültig und lassen sich nicht ohne Flächenänderung "
-                        "reparieren (z. B. selbstüberschneidende Ränder). Bitte im GIS korrigieren.",
-                        pd.DataFrame({"zeile": rows[idx[~ok]], "hinweis": np.asarray(reasons)[~ok]}))
+        repariert[idx[ok]], ungueltig[idx[~ok]] = True, True
+        rejected[idx[~ok]] = True
+    objekte["_leer"], objekte["_keine_flaeche"], objekte["_grund"] = empty, not_polygon, grund.to_numpy()
+    objekte["_repariert"], objekte["_ungueltig"] = repariert, ungueltig
     return pd.Series(fixed, index=frame.index), pd.Series(rejected, index=frame.index)
 
 
 def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, oberste_ebene: int,
                 stadtname: str) -> RaumVorbereitung:
-    """Read, reproject, repair and check a boundary delivery; nothing is written."""
+    """Read, reproject, repair and check a boundary delivery (:data:`RAUM_REGELN`); nothing is written."""
     bericht = Pruefbericht(einheit="Objekt")
     frame, _ = lies_geodaten(data, dateiname, z.layer)
     dateiname = pruefe_datei(data, dateiname)
@@ -251,25 +238,34 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
     _zuordnung_pruefen(z, spalten, dateiname, oberste_ebene)
     source = _koordinatensystem(frame, z, dateiname)
     frame = frame.set_crs(source, allow_override=True)
-    ids = _kennungen(frame, z, bericht)
+    ids, ersetzt = _kennungen(frame, z)
     names = frame[z.name].astype(str).str.strip().where(frame[z.name].notna(), "")
-    geoms, rejected = _geometrien(frame, bericht)
-    rows = frame.index.to_numpy() + 1
+    objekte = pd.DataFrame({"zeile": frame.index.to_numpy() + 1, "raum_id": ids, "name": names}, index=frame.index)
+    geoms, rejected = _geometrien(frame, objekte)
 
     projected = gpd.GeoSeries(geoms.where(~rejected, None), crs=source)
     area_crs = source if source.is_projected else CRS.from_epsg(3035)
     flaeche = projected.to_crs(area_crs).area / 1e6
     wgs = projected.to_crs(4326)
-    _lage_pruefen(wgs, rejected, source, bericht)
-    missing = _kennung_und_name_pruefen(ids, names, rows, wgs, z, bericht)
+    lage = _lage(wgs, rejected, source)
+    missing = (ids == "") | (names == "")
+    objekte["_doppelt"] = ids.duplicated(keep=False) & (ids != "")
+    punkte = wgs.representative_point()
+    objekte["_lage"] = [f"{n} · Lage {fmt_zahl(p.x, 3)} O, {fmt_zahl(p.y, 3)} N"
+                        if p is not None and not p.is_empty else n for n, p in zip(names, punkte, strict=True)]
     parents = _uebergeordnete(frame, ids, z)
-    neue_stadt = _uebergeordnete_pruefen(store, parents, missing, rows, z, oberste_ebene, stadtname, bericht)
+    neue_stadt, known_parents = _uebergeordnete_einheiten(store, parents, z, oberste_ebene)
+    objekte["parent_id"] = parents
+    objekte["_eltern_fehlt"] = ~parents.isin(known_parents) & ~missing
     alle = store.lade_raeume()
-    other_level = alle[(alle["ebene"] != z.ebene) & alle["raum_id"].isin(ids)]
-    if len(other_level):
-        bericht.add("Fehler", "Kennung auf anderer Ebene",
-                    f"{other_level['raum_id'].nunique()} Kennungen gibt es bereits auf einer anderen Ebene "
-                    f"({', '.join(other_level['raum_id'].unique()[:5])}).")
+    kontext = Kontext(spalten={"kennung": z.kennung}, felder={
+        "numerisch": pd.api.types.is_numeric_dtype(frame[z.kennung]), "lage": lage, "stadtname": stadtname,
+        "neue_stadt": neue_stadt or "", "gueltig_von": f"{z.gueltig_von:%d.%m.%Y}", "ebene": z.ebene,
+        "ebene_oben": z.ebene + 1, "vortag": f"{vortag(z.gueltig_von):%d.%m.%Y}"})
+    andere_ebene = alle[(alle["ebene"] != z.ebene) & alle["raum_id"].isin(ids)]
+    anwenden(RAUM_OBJEKTE, objekte, kontext, bericht, funde={
+        "grenze_kennung_ersetzt": ersetzt,
+        "grenze_andere_ebene": pd.DataFrame({"wert": andere_ebene["raum_id"].unique()})})
 
     ok = ~rejected & ~missing
     raeume = pd.DataFrame({
@@ -283,9 +279,12 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, z: RaumZuordnung, obe
             "ebene": oberste_ebene, "name": stadtname, "parent_id": None,
             "geometrie": shapely.to_geojson(union), "flaeche_km2": round(float(flaeche[ok].sum()), 4)}])],
             ignore_index=True)
+    korrektur, schliessungen = _schliessungen(alle, raeume, z)
+    anwenden(RAUM_FASSUNG, objekte, kontext, bericht,
+             funde={"grenze_korrektur": korrektur, "grenze_zuschnitt_endet": schliessungen})
     return RaumVorbereitung(dateiname=dateiname, sha256=digest, zuordnung=z, raeume=raeume,
-                            schliessungen=_schliessungen(alle, raeume, z, bericht), bericht=bericht,
-                            crs_quelle=source.to_string(), spalten=spalten)
+                            schliessungen=schliessungen, bericht=bericht, crs_quelle=source.to_string(),
+                            spalten=spalten)
 
 
 def _zuordnung_pruefen(z: RaumZuordnung, spalten: list[str], dateiname: str, oberste_ebene: int) -> None:
@@ -311,8 +310,9 @@ def _koordinatensystem(frame, z: RaumZuordnung, dateiname: str) -> CRS:
         raise ImportFehler(f"Koordinatensystem „{z.crs}“ ist unbekannt. Beispiel: EPSG:25833.") from exc
 
 
-def _lage_pruefen(wgs, rejected, source: CRS, bericht: Pruefbericht) -> None:
-    """Coordinates outside the earth after reprojection are an error (wrong system); outside Germany a warning."""
+def _lage(wgs, rejected, source: CRS) -> str:
+    """Coordinates outside the earth after reprojection are an error (wrong system); outside Germany the extent
+    as text for the warning „Lage außerhalb Deutschlands“ (empty inside)."""
     bounds = wgs[~rejected].total_bounds if (~rejected).any() else np.array([0, 0, 0, 0])
     if (~rejected).any() and (bounds[0] < -180 or bounds[2] > 180 or bounds[1] < -90 or bounds[3] > 90
                              or not np.isfinite(bounds).all()):
@@ -322,31 +322,9 @@ def _lage_pruefen(wgs, rejected, source: CRS, bericht: Pruefbericht) -> None:
             "UTM-Koordinaten in einem GeoJSON ohne Angabe. Bitte das richtige System angeben.")
     if (~rejected).any() and (bounds[0] < DEUTSCHLAND[0] or bounds[2] > DEUTSCHLAND[2]
                              or bounds[1] < DEUTSCHLAND[1] or bounds[3] > DEUTSCHLAND[3]):
-        bericht.add("Warnung", "Lage außerhalb Deutschlands",
-                    f"Die Flächen liegen (teilweise) außerhalb Deutschlands (Länge {bounds[0]:.2f}–{bounds[2]:.2f}, "
-                    f"Breite {bounds[1]:.2f}–{bounds[3]:.2f}). Stimmt das Koordinatensystem?")
-
-
-
-def _kennung_und_name_pruefen(ids, names, rows, wgs, z: RaumZuordnung, bericht: Pruefbericht) -> pd.Series:
-    """Objects without Kennung or name, and duplicate Kennungen (with their location); returns the missing."""
-    missing = (ids == "") | (names == "")
-    if missing.any():
-        bericht.add("Fehler", "Kennung oder Name fehlt", f"{int(missing.sum())} Objekte ohne Kennung oder Name.",
-                    pd.DataFrame({"zeile": rows[missing.to_numpy()], "hinweis": "leer"}))
-    dup = ids.duplicated(keep=False) & (ids != "")
-    if dup.any():
-        centroids = wgs.representative_point()
-        detail = pd.DataFrame({
-            "zeile": rows[dup.to_numpy()], "spalte": z.kennung, "wert": ids[dup].to_numpy(),
-            "hinweis": [f"{n} · Lage {p.x:.3f} O, {p.y:.3f} N" if p is not None and not p.is_empty else n
-                        for n, p in zip(names[dup], centroids[dup], strict=True)]})
-        bericht.add("Fehler", "Doppelte Kennung",
-                    f"{int(dup.sum())} Objekte teilen sich {ids[dup].nunique()} Kennungen "
-                    f"({', '.join(ids[dup].unique()[:5])}). Bitte in der Quelle bereinigen oder in der Zuordnung "
-                    "unter „kennung_ersetzen“ je Objektnummer die richtige Kennung angeben.", detail)
-
-    return missing
+        return (f"Länge {fmt_zahl(bounds[0], 2)}–{fmt_zahl(bounds[2], 2)}, "
+                f"Breite {fmt_zahl(bounds[1], 2)}–{fmt_zahl(bounds[3], 2)}")
+    return ""
 
 
 def _uebergeordnete(frame, ids: pd.Series, z: RaumZuordnung) -> pd.Series:
@@ -361,52 +339,33 @@ def _uebergeordnete(frame, ids: pd.Series, z: RaumZuordnung) -> pd.Series:
                        "Kennung oder feste Kennung).")
 
 
-def _uebergeordnete_pruefen(store: Store, parents: pd.Series, missing: pd.Series, rows, z: RaumZuordnung,
-                            oberste_ebene: int, stadtname: str, bericht: Pruefbericht) -> str | None:
-    """Every parent exists at the start of validity; a first delivery below the city creates the city (its
-    Kennung is returned)."""
+def _uebergeordnete_einheiten(store: Store, parents: pd.Series, z: RaumZuordnung, oberste_ebene: int
+                              ) -> tuple[str | None, set]:
+    """The parent units valid at the start of validity; a first delivery below the city creates the city (its
+    Kennung is returned first)."""
     bestand = store.lade_raeume(stichtag=z.gueltig_von)
     stadt = store.lade_raeume(ebene=oberste_ebene)
     neue_stadt = None
     if z.ebene + 1 == oberste_ebene:
-        stadt_ids = set(stadt["raum_id"])
         wanted = set(parents.unique())
-        if len(wanted) == 1 and not (wanted & stadt_ids):
+        if len(wanted) == 1 and not (wanted & set(stadt["raum_id"])):
             neue_stadt = next(iter(wanted))
-            bericht.add("Hinweis", "Gesamtstadt angelegt",
-                        f"Die Gesamtstadt „{stadtname}“ (Kennung {neue_stadt}) wird aus den Flächen gebildet.")
     known_parents = set(bestand.loc[bestand["ebene"] == z.ebene + 1, "raum_id"])
-    if neue_stadt:
-        known_parents.add(neue_stadt)
-    bad_parent = ~parents.isin(known_parents) & ~missing
-    if bad_parent.any():
-        bericht.add("Fehler", "Übergeordnete Einheit unbekannt",
-                    f"{int(bad_parent.sum())} Objekte verweisen auf übergeordnete Einheiten, die am "
-                    f"{z.gueltig_von:%d.%m.%Y} auf Ebene {z.ebene + 1} nicht existieren "
-                    f"({', '.join(parents[bad_parent].unique()[:5])}). Bitte zuerst die höhere Ebene liefern.",
-                    pd.DataFrame({"zeile": rows[bad_parent.to_numpy()], "wert": parents[bad_parent].to_numpy(),
-                                  "hinweis": "übergeordnete Einheit fehlt"}))
-    return neue_stadt
+    return neue_stadt, known_parents | ({neue_stadt} if neue_stadt else set())
 
 
-def _schliessungen(alle: pd.DataFrame, raeume: pd.DataFrame, z: RaumZuordnung, bericht: Pruefbericht):
+def _schliessungen(alle: pd.DataFrame, raeume: pd.DataFrame, z: RaumZuordnung) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records corrected by this delivery (same start) and the current records of the level that end the day
     before (when the scheme replaces them)."""
     korrektur = alle[(alle["ebene"] == z.ebene) & alle["raum_id"].isin(raeume["raum_id"])
                      & (pd.to_datetime(alle["gueltig_von"]) == pd.Timestamp(z.gueltig_von))]
-    if len(korrektur):
-        bericht.add("Hinweis", "Korrektur", f"{len(korrektur)} Räume gibt es mit diesem Beginn schon; sie werden "
-                    "durch die neue Fassung ersetzt (die alte bleibt in der Lieferung gespeichert).")
     schliessungen = pd.DataFrame(columns=["raum_id", "gueltig_von", "gueltig_bis"])
     if z.bisherige_beenden:
         offen = alle[(alle["ebene"] == z.ebene) & alle["gueltig_bis"].isna()
                      & (pd.to_datetime(alle["gueltig_von"]) < pd.Timestamp(z.gueltig_von))]
         if len(offen):
             schliessungen = offen[["raum_id", "gueltig_von"]].assign(gueltig_bis=vortag(z.gueltig_von))
-            bericht.add("Hinweis", "Bisheriger Zuschnitt endet",
-                        f"{len(offen)} bisherige Räume der Ebene {z.ebene} gelten bis {vortag(z.gueltig_von):%d.%m.%Y} "
-                        "und bleiben für frühere Stichtage erhalten.")
-    return schliessungen
+    return korrektur, schliessungen
 
 
 def uebernehmen(store: Store, v: RaumVorbereitung, benutzer: Benutzer | str, bezeichnung: str | None = None,

@@ -20,13 +20,14 @@ import numpy as np
 import pandas as pd
 
 from fis.disclosure import nicht_pruefbar
-from fis.format import fmt_anzahl, fmt_datum, fmt_differenz, fmt_wert, fmt_zahl
+from fis.format import fmt_anzahl, fmt_datum, fmt_differenz, fmt_prozent, fmt_wert, fmt_zahl
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.gebiete import fuehrende_nullen, raeume_zuordnen
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
-from fis.ingest.pruefregeln import WERTE_REGELN, Kontext, anwenden, liste
+from fis.ingest.pruefregeln import Funde, Kontext, anwenden, eine_zeile, liste
 from fis.ingest.sperre import schreibsperre
+from fis.ingest.werteregeln import WERTE_LESEN, WERTE_REGELN
 from fis.ingest.zahlen import ENGLISH_ONLY, GERMAN_ONLY, dezimalstil, heute, parse_datum, parse_zahlen
 from fis.ingest.zuordnung import (
     SPALTENNAMEN,
@@ -120,7 +121,8 @@ def _breit(tabelle: Tabelle, z: Zuordnung) -> pd.DataFrame:
     return frame
 
 
-def _zahlenstil(frame: pd.DataFrame, tabelle: Tabelle, z: Zuordnung, bericht: Pruefbericht) -> str:
+def _zahlenstil(frame: pd.DataFrame, tabelle: Tabelle, z: Zuordnung, funde: Funde, felder: dict) -> str:
+    """The decimal style of the file (mixed: an error with every cell that shows its style)."""
     if z.dezimal != "auto":
         return z.dezimal
     cells = pd.concat([frame["wert"], frame["zaehler"], frame["nenner"]], ignore_index=True)
@@ -131,116 +133,92 @@ def _zahlenstil(frame: pd.DataFrame, tabelle: Tabelle, z: Zuordnung, bericht: Pr
             text = frame[role].astype(str)
             hit = text.str.match(GERMAN_ONLY) | text.str.match(ENGLISH_ONLY)
             rows.append(pd.DataFrame({"zeile": frame.loc[hit, "zeile"], "spalte": frame.loc[hit, f"{role}_spalte"],
-                                      "wert": text[hit]}))
-        detail = pd.concat(rows).head(200)
-        bericht.add("Fehler", "Gemischte Dezimalschreibweise",
-                    f"{komma} Zahlen mit Dezimalkomma und {punkt} mit Dezimalpunkt. Bitte einheitlich "
-                    "schreiben oder die Schreibweise in der Zuordnung festlegen („dezimal“).",
-                    detail.assign(hinweis="Komma oder Punkt?"), anzahl=komma + punkt)
+                                      "wert": text[hit], "hinweis": "Komma oder Punkt?"}))
+        funde["werte_dezimal_gemischt"] = pd.concat(rows, ignore_index=True)
+        felder.update(komma_anzahl=fmt_anzahl(komma, "Zahl", "Zahlen"),
+                      punkt_anzahl=fmt_anzahl(punkt, "Zahl", "Zahlen"))
         return "komma"
     if stil in ("komma", "punkt"):
         return stil
     return "punkt" if tabelle.trennzeichen == "," else "komma"
 
 
-def _formeln(frame: pd.DataFrame, bericht: Pruefbericht) -> pd.Series:
+def _formeln(frame: pd.DataFrame) -> pd.Series:
     mask = pd.Series(False, index=frame.index)
     for role in ("raum_id", "indikator_id", "wert", "zaehler", "nenner"):
-        hit = frame[role].astype(str).str.match(r"^[=@]|^[+-][A-Za-z(]")
-        mask |= hit
-    if mask.any():
-        bad = frame[mask]
-        bericht.add("Fehler", "Formel statt Wert",
-                    f"{int(mask.sum())} Zeilen enthalten Formeln (beginnend mit = + - @). Bitte in der "
-                    "Tabellenkalkulation „Werte einfügen“ verwenden und erneut exportieren.",
-                    pd.DataFrame({"zeile": bad["zeile"], "wert": bad["wert"].astype(str).str[:80],
-                                  "hinweis": "Formel"}))
+        mask |= frame[role].astype(str).str.match(r"^[=@]|^[+-][A-Za-z(]")
     return mask
 
 
-def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str,
-              katalog: pd.DataFrame, bericht: Pruefbericht) -> pd.DataFrame:
-    frame = _lang(tabelle, z, stichtag) if z.format == "lang" else _breit(tabelle, z)
-    frame["raum_id"] = frame["raum_id"].astype(str).str.strip()
-    frame["indikator_id"] = frame["indikator_id"].astype(str).str.strip()
-    formel = _formeln(frame, bericht)
-    frame = frame[~formel]
-
-    missing_id = frame["raum_id"] == ""
-    if missing_id.any():
-        bericht.add("Fehler", "Raum fehlt", f"{int(missing_id.sum())} Zeilen ohne Raum-Kennung.",
-                    pd.DataFrame({"zeile": frame.loc[missing_id, "zeile"], "spalte": z.raum}))
-    frame = frame[~missing_id]
-
-    stil = _zahlenstil(frame, tabelle, z, bericht)
-    parsed = {}
+def _zahlen(frame: pd.DataFrame, stil: str, z: Zuordnung, funde: Funde, felder: dict) -> pd.DataFrame:
+    """Value, numerator and denominator as numbers; the cells that are none go to „werte_keine_zahl“."""
+    felder["zahl_beispiel"] = "1.234,5" if stil == "komma" else "1234.5"
+    parsed, falsch = {}, []
+    unlesbar = pd.Series(False, index=frame.index)
     for role in ("wert", "zaehler", "nenner"):
-        numbers, missing, invalid = parse_zahlen(frame[role], stil, z.fehlwerte)
+        numbers, _, invalid = parse_zahlen(frame[role], stil, z.fehlwerte)
         parsed[role] = numbers
-        if invalid.any():
-            bad = frame[invalid]
-            bericht.add("Fehler", "Keine Zahl",
-                        fmt_anzahl(int(invalid.sum()), "Zelle", "Zellen")
-                        + f" der Spalte „{bad[f'{role}_spalte'].iloc[0]}“ "
-                        + ("ist keine" if int(invalid.sum()) == 1 else "sind keine") + " "
-                        f"Zahl (erwartet z. B. {'1.234,5' if stil == 'komma' else '1234.5'}). Fehlwerte "
-                        "wie „k.A.“ oder „-“ sind erlaubt; andere Kennungen in der Zuordnung unter "
-                        "„fehlwerte“ eintragen.",
-                        pd.DataFrame({"zeile": bad["zeile"], "spalte": bad[f"{role}_spalte"],
-                                      "wert": bad[role].astype(str).str[:80], "hinweis": "keine Zahl"}))
-    frame = frame.assign(wert=parsed["wert"], zaehler=parsed["zaehler"], nenner=parsed["nenner"])
-
+        unlesbar |= invalid
+        bad = frame[invalid]
+        falsch.append(pd.DataFrame({"zeile": bad["zeile"], "spalte": bad[f"{role}_spalte"],
+                                    "wert": bad[role].astype(str).str[:80], "hinweis": "keine Zahl"}))
+    funde["werte_keine_zahl"] = pd.concat(falsch, ignore_index=True)
+    # a cell that is no number is an error of its own, not also an empty value further on
+    frame = frame.assign(wert=parsed["wert"], zaehler=parsed["zaehler"], nenner=parsed["nenner"])[~unlesbar]
     if z.nullzeilen_fehlend and z.format == "breit":
         numeric = frame.groupby("zeile")[["wert", "zaehler", "nenner"]].apply(
             lambda g: bool((g.fillna(0) == 0).all().all()))
         zero_rows = numeric[numeric].index
-        if len(zero_rows):
-            bericht.add("Hinweis", "Nullzeilen als fehlend",
-                        f"{len(zero_rows)} Zeilen enthalten nur Nullen und werden wie vereinbart als fehlend "
-                        "behandelt (nicht übernommen).",
-                        pd.DataFrame({"zeile": zero_rows, "hinweis": "nur Nullen"}))
-            frame = frame[~frame["zeile"].isin(zero_rows)]
+        funde["werte_nullzeilen"] = pd.DataFrame({"zeile": zero_rows, "hinweis": "nur Nullen"})
+        frame = frame[~frame["zeile"].isin(zero_rows)]
+    return frame
 
-    # Stichtag: from the column (long and wide format), else the one given for the file
-    if z.stichtag:
-        dates, invalid, serial = parse_datum(frame["stichtag_text"])
-        if invalid.any():
-            bad = frame[invalid]
-            hints = serial[invalid].map(lambda d: f"Excel-Seriennummer? entspräche {d:%d.%m.%Y}"
-                                        if pd.notna(d) else "kein Datum")
-            bericht.add("Fehler", "Ungültiger Stichtag",
-                        f"{int(invalid.sum())} Stichtage sind kein Datum (erwartet TT.MM.JJJJ oder JJJJ-MM-TT)."
-                        + (" Einige sehen aus wie Excel-Seriennummern; bitte die Spalte als Datum formatieren."
-                           if serial[invalid].notna().any() else ""),
-                        pd.DataFrame({"zeile": bad["zeile"], "spalte": z.stichtag,
-                                      "wert": bad["stichtag_text"].astype(str).str[:40], "hinweis": hints}))
-        frame = frame.assign(stichtag=dates.dt.date)
-        frame = frame[~invalid]
-        if stichtag is not None:
-            bericht.add("Hinweis", "Stichtag aus der Datei",
-                        f"Die Stichtage stehen in der Spalte „{z.stichtag}“; der für die Datei angegebene Stichtag "
-                        f"{stichtag:%d.%m.%Y} wird nicht verwendet.")
-    else:
+
+def _stichtage(frame: pd.DataFrame, z: Zuordnung, stichtag: date | None, funde: Funde) -> pd.DataFrame:
+    """Stichtag from the column (long and wide format), else the one given for the file."""
+    if not z.stichtag:
         if stichtag is None:
             raise ImportFehler("Die Datei hat keine Stichtag-Spalte: bitte den Stichtag der Datei angeben "
                                "(er wird nie stillschweigend angenommen).")
-        frame = frame.assign(stichtag=stichtag)
+        return frame.assign(stichtag=stichtag)
+    dates, invalid, serial = parse_datum(frame["stichtag_text"])
+    bad = frame[invalid]
+    funde["werte_stichtag_ungueltig"] = pd.DataFrame({
+        "zeile": bad["zeile"], "spalte": z.stichtag, "wert": bad["stichtag_text"].astype(str).str[:40],
+        "hinweis": serial[invalid].map(lambda d: f"Excel-Seriennummer? entspräche {d:%d.%m.%Y}"
+                                       if pd.notna(d) else "kein Datum")})
+    return frame.assign(stichtag=dates.dt.date)[~invalid]
 
-    # Status per row (long format) or for the file
-    if z.format == "lang" and z.status:
-        text = frame["status_text"].astype(str).str.strip().str.lower()
-        mapped = text.map({"endgültig": "endgültig", "endgueltig": "endgültig", "e": "endgültig",
-                           "vorläufig": "vorläufig", "vorlaeufig": "vorläufig", "v": "vorläufig",
-                           "": status})
-        bad = mapped.isna()
-        if bad.any():
-            bericht.add("Fehler", "Ungültiger Status",
-                        f"{int(bad.sum())} Zeilen haben einen Status außer „endgültig“/„vorläufig“.",
-                        pd.DataFrame({"zeile": frame.loc[bad, "zeile"], "spalte": z.status,
-                                      "wert": frame.loc[bad, "status_text"]}))
-        frame = frame.assign(status=mapped.fillna(status))
-    else:
-        frame = frame.assign(status=status)
+
+def _status(frame: pd.DataFrame, z: Zuordnung, status: str, funde: Funde) -> pd.DataFrame:
+    """Status per row (long format) or for the file."""
+    if not (z.format == "lang" and z.status):
+        return frame.assign(status=status)
+    text = frame["status_text"].astype(str).str.strip().str.lower()
+    mapped = text.map({"endgültig": "endgültig", "endgueltig": "endgültig", "e": "endgültig",
+                       "vorläufig": "vorläufig", "vorlaeufig": "vorläufig", "v": "vorläufig", "": status})
+    bad = mapped.isna()
+    funde["werte_status"] = pd.DataFrame({"zeile": frame.loc[bad, "zeile"], "spalte": z.status,
+                                          "wert": frame.loc[bad, "status_text"]})
+    return frame.assign(status=mapped.fillna(status))
+
+
+def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str,
+              katalog: pd.DataFrame, funde: Funde, felder: dict) -> pd.DataFrame:
+    """The delivered cells as typed rows of the ``wert`` table; what cannot be read goes to ``funde`` (ids of
+    :data:`WERTE_LESEN`), names for its messages to ``felder``."""
+    frame = _lang(tabelle, z, stichtag) if z.format == "lang" else _breit(tabelle, z)
+    frame["raum_id"] = frame["raum_id"].astype(str).str.strip()
+    frame["indikator_id"] = frame["indikator_id"].astype(str).str.strip()
+    formel = _formeln(frame)
+    funde["werte_formel"] = pd.DataFrame({"zeile": frame.loc[formel, "zeile"], "hinweis": "Formel",
+                                          "wert": frame.loc[formel, "wert"].astype(str).str[:80]})
+    frame = frame[~formel]
+    missing_id = frame["raum_id"] == ""
+    funde["werte_raum_fehlt"] = pd.DataFrame({"zeile": frame.loc[missing_id, "zeile"], "spalte": z.raum})
+    frame = frame[~missing_id]
+    frame = _zahlen(frame, _zahlenstil(frame, tabelle, z, funde, felder), z, funde, felder)
+    frame = _status(_stichtage(frame, z, stichtag, funde), z, status, funde)
 
     # Derive what the delivery leaves out: value from numerator/denominator, count as numerator.
     meta = katalog.set_index("indikator_id")
@@ -255,35 +233,32 @@ def _umformen(tabelle: Tabelle, z: Zuordnung, stichtag: date | None, status: str
     frame["zaehler"] = frame["zaehler"].where(frame["zaehler"].notna() | (agg != "summe"), frame["wert"])
 
     leer = frame["wert"].isna()
-    if leer.any():
-        bericht.add("Hinweis", "Leere Werte",
-                    f"{int(leer.sum())} Werte sind leer oder als fehlend gekennzeichnet und werden nicht "
-                    "übernommen.",
-                    pd.DataFrame({"zeile": frame.loc[leer, "zeile"], "spalte": frame.loc[leer, "wert_spalte"],
-                                  "hinweis": "leer"}).head(1000), anzahl=int(leer.sum()))
+    funde["werte_leer"] = pd.DataFrame({"zeile": frame.loc[leer, "zeile"], "spalte": frame.loc[leer, "wert_spalte"],
+                                        "hinweis": "leer"})
     frame = frame[~leer]
     return frame[["zeile", "raum_id", "raum_name", "indikator_id", "stichtag", "wert", "zaehler", "nenner",
                   "status"]].reset_index(drop=True)
 
 
 def _pruefen(store: Store, frame: pd.DataFrame, z: Zuordnung, bericht: Pruefbericht,
-             stichtag_heute: date) -> pd.DataFrame:
-    """The checks of :data:`fis.ingest.pruefregeln.WERTE_REGELN` (queries of the store and functions of the
+             stichtag_heute: date, funde: Funde) -> pd.DataFrame:
+    """The checks of :data:`fis.ingest.werteregeln.WERTE_REGELN` (queries of the store and functions of the
     rows); returns the frame (leading zeros restored if the mapping says so)."""
     found = store.pruefe_werte(frame)
-    restored = fuehrende_nullen(frame, found, z, bericht)
+    restored = fuehrende_nullen(frame, found, z, funde)
     if restored is not frame:
         frame, found = restored, store.pruefe_werte(restored)
 
-    kontext = Kontext(raum_spalte=z.raum, indikator_spalte=z.indikator or "", heute=stichtag_heute)
-    anwenden(WERTE_REGELN, found, frame, kontext, bericht)
+    kontext = Kontext(spalten={"raum": z.raum, "indikator": z.indikator or ""}, heute=stichtag_heute)
+    anwenden(WERTE_REGELN, frame, kontext, bericht, funde=found)
     return frame
 
 
-def _weitere_stichtagsspalte(tabelle: Tabelle, z: Zuordnung, frame: pd.DataFrame, bericht: Pruefbericht) -> None:
+def _weitere_stichtagsspalte(tabelle: Tabelle, z: Zuordnung, funde: Funde) -> None:
     """A second column that also looks like the Stichtag (Stichtag and Jahr) must agree with the chosen one."""
     if not z.stichtag:
         return
+    widerspruch = []
     for spalte in tabelle.spalten:
         if spalte == z.stichtag or normiert(spalte) not in SPALTENNAMEN["stichtag"]:
             continue
@@ -291,49 +266,34 @@ def _weitere_stichtagsspalte(tabelle: Tabelle, z: Zuordnung, frame: pd.DataFrame
         gewaehlt, invalid2, _ = parse_datum(tabelle.daten[z.stichtag].astype(str))
         nur_jahr = tabelle.daten[spalte].astype(str).str.strip().str.match(r"^(19|20)\d{2}$")
         gleich = (andere == gewaehlt) | (nur_jahr & (andere.dt.year == gewaehlt.dt.year))
-        bad = ~gleich & ~invalid & ~invalid2
-        if bad.any():
-            zeilen = tabelle.daten.index[bad.to_numpy()]
-            bericht.add("Fehler", "Zwei Stichtag-Spalten widersprechen sich",
-                        f"Die Spalten „{z.stichtag}“ und „{spalte}“ nennen in {int(bad.sum())} Zeilen verschiedene "
-                        "Stichtage. Bitte klären, welche gilt, und die andere Spalte entfernen.",
-                        pd.DataFrame({"zeile": zeilen, "spalte": spalte,
-                                      "wert": tabelle.daten.loc[zeilen, spalte].to_numpy(),
-                                      "hinweis": [f"„{z.stichtag}“: {w}" for w in
-                                                  tabelle.daten.loc[zeilen, z.stichtag]]}))
+        zeilen = tabelle.daten.index[(~gleich & ~invalid & ~invalid2).to_numpy()]
+        widerspruch.append(pd.DataFrame({"zeile": zeilen, "spalte": spalte,
+                                         "wert": tabelle.daten.loc[zeilen, spalte].to_numpy(),
+                                         "hinweis": [f"„{z.stichtag}“: {w}"
+                                                     for w in tabelle.daten.loc[zeilen, z.stichtag]]}))
+    if widerspruch:
+        funde["werte_stichtag_widerspruch"] = pd.concat(widerspruch, ignore_index=True)
 
 
-def _unbenutzte_melden(tabelle: Tabelle, z: Zuordnung, katalog: pd.DataFrame, bericht: Pruefbericht) -> None:
+def _unbenutzte(tabelle: Tabelle, z: Zuordnung, katalog: pd.DataFrame, funde: Funde) -> None:
+    """Columns not mapped: a typo of an indicator's id is an error (its values would be lost), the rest are
+    listed with the most similar indicator (a warning in the wide format, a note in the long one)."""
     frei = unbenutzte_spalten(tabelle, z)
-    if not frei:
-        return
-    hinweise = []
-    vertippt = []
+    hinweise, vertippt = [], []
     zugeordnet = set(z.spalten) if z.format == "breit" else set()
     for spalte in frei:
         naechster = naechster_indikator(spalte, katalog)
-        hinweise.append(f"ähnlichster Indikator: {naechster[0]} ({naechster[1]:.0%})"
+        hinweise.append(f"ähnlichster Indikator: {naechster[0]} ({fmt_prozent(100 * naechster[1], 0)})"
                         if naechster and naechster[1] >= 0.7 else "kein ähnlicher Indikator im Katalog")
         if z.format == "breit":
             # a typo is close in spelling to an id (not merely a name containing an indicator's name)
             tipp = max(((aehnlichkeit(spalte, i), i) for i in katalog["indikator_id"]), default=(0.0, ""))
             if tipp[0] >= 0.85 and tipp[1] not in zugeordnet:
                 vertippt.append((spalte, tipp[1]))
-    if vertippt:
-        # a typo'd indicator column would silently lose all its values: an error, not a hint
-        bericht.add("Fehler", "Spalte wie ein Indikator, aber nicht zugeordnet",
-                    f"{len(vertippt)} {'Spalte sieht' if len(vertippt) == 1 else 'Spalten sehen'} aus wie "
-                    "Indikatoren des Katalogs, sind aber keinem zugeordnet: "
-                    + liste([f"„{s}“ (meinten Sie {i}?)" for s, i in vertippt], 6) + ". Ihre Werte gingen sonst "
-                    "verloren. Bitte in der Zuordnung dem Indikator zuweisen oder die Spalte aus der Datei entfernen.",
-                    pd.DataFrame({"zeile": pd.NA, "spalte": [s for s, _ in vertippt], "wert": "",
-                                  "hinweis": [f"meinten Sie {i}?" for _, i in vertippt]}), anzahl=len(vertippt))
-    schwere = "Warnung" if z.format == "breit" else "Hinweis"
-    bericht.add(schwere, "Spalte nicht verwendet",
-                f"{len(frei)} {'Spalte wird' if len(frei) == 1 else 'Spalten werden'} nicht übernommen: "
-                f"{liste([f'„{s}“' for s in frei], 6)}. Falls sie Indikatoren enthalten, bitte in der Zuordnung "
-                "einem Indikator zuweisen (oder den Indikator im Katalog anlegen).",
-                pd.DataFrame({"zeile": pd.NA, "spalte": frei, "wert": "", "hinweis": hinweise}), anzahl=len(frei))
+    funde["werte_spalte_vertippt"] = pd.DataFrame({"zeile": pd.NA, "spalte": [s for s, _ in vertippt], "wert": "",
+                                                   "hinweis": [f"meinten Sie {i}?" for _, i in vertippt]})
+    funde["werte_spalte_unbenutzt" + ("_breit" if z.format == "breit" else "")] = pd.DataFrame(
+        {"zeile": pd.NA, "spalte": frei, "wert": "", "hinweis": hinweise})
 
 
 def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: date | None = None,
@@ -356,26 +316,24 @@ def vorbereiten(store: Store, tabelle: Tabelle, zuordnung: Zuordnung, stichtag: 
             + liste(hinweise, 8) + ". Bitte je Indikator die Spalte wählen (in der App in der Tabelle der "
             "Spaltenzuordnung, auf der Kommandozeile mit --zuordnung) oder den Indikator im Katalog anlegen.")
     bericht = Pruefbericht()
-    for hinweis in tabelle.hinweise:
-        bericht.add("Hinweis", "Tabelle gelesen", hinweis)
-    frame = _umformen(tabelle, zuordnung, stichtag, status, katalog, bericht)
-    _weitere_stichtagsspalte(tabelle, zuordnung, frame, bericht)
-    _unbenutzte_melden(tabelle, zuordnung, katalog, bericht)
-    frame = raeume_zuordnen(store, frame, zuordnung, bericht)
+    funde: Funde = {"werte_tabelle": pd.DataFrame({"hinweis": tabelle.hinweise})}
+    felder: dict = {"stichtag_datei": fmt_datum(stichtag) if stichtag and zuordnung.stichtag else "",
+                    "stichtag_spalte": zuordnung.stichtag or ""}
+    frame = _umformen(tabelle, zuordnung, stichtag, status, katalog, funde, felder)
+    _weitere_stichtagsspalte(tabelle, zuordnung, funde)
+    _unbenutzte(tabelle, zuordnung, katalog, funde)
+    frame = raeume_zuordnen(store, frame, zuordnung, funde)
     if len(frame):
-        frame = _pruefen(store, frame, zuordnung, bericht, stichtag_heute or heute())
+        frame = _pruefen(store, frame, zuordnung, bericht, stichtag_heute or heute(), funde)
     else:
-        bericht.add("Fehler", "Keine Werte", "Die Datei enthält nach der Zuordnung keine übernehmbaren Werte.")
+        funde["werte_keine"] = eine_zeile(True)
     quote_ohne = frame[frame["indikator_id"].map(katalog.set_index("indikator_id")["aggregation"]).eq("quote")
                        & frame["nenner"].isna()]
-    if len(quote_ohne):
-        ungeprueft = nicht_pruefbar(quote_ohne, frozenset())
-        bericht.add("Warnung" if ungeprueft.any() else "Hinweis", "Quote ohne Zähler/Nenner",
-                    f"{len(quote_ohne)} Anteilswerte kommen ohne Nenner. Sie werden gespeichert, lassen sich aber "
-                    "nicht zu höheren Raumebenen zusammenfassen"
-                    + (f"; bei {int(ungeprueft.sum())} ohne Zähler und Nenner lässt sich auch nicht prüfen, ob sie "
-                       "eine kleine Fallzahl verbergen (Geheimhaltung): sie werden ungeschützt gezeigt. Bitte Zähler "
-                       "und Nenner mitliefern." if ungeprueft.any() else "."), anzahl=len(quote_ohne))
+    ungeprueft = nicht_pruefbar(quote_ohne, frozenset()) if len(quote_ohne) else pd.Series(dtype=bool)
+    funde["werte_quote_ungeprueft" if ungeprueft.any() else "werte_quote_ohne_nenner"] = \
+        quote_ohne.assign(ungeprueft=ungeprueft)
+    anwenden(WERTE_LESEN, frame, Kontext(spalten={"stichtag": zuordnung.stichtag or ""}, felder=felder), bericht,
+             funde=funde)
     pruefe_doppelte_datei(store, tabelle.sha256, bericht)
     vergleich = store.vergleiche_werte(frame) if len(frame) and bericht.ok else \
         frame.assign(art=pd.Series(dtype=str))

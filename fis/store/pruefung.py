@@ -3,7 +3,7 @@
 :data:`PRUEFABFRAGEN` is the table of checks: per check id the query that finds the rows concerned in a
 delivery (``{neu}``: the delivered rows as a temporary table with zeile, raum_id, indikator_id, stichtag,
 wert, zaehler, nenner). What a finding means to the user (severity, message, fix) is the rule of the same
-id in :data:`fis.ingest.pruefregeln.WERTE_REGELN`; a test keeps both tables in step.
+id in :data:`fis.ingest.werteregeln.WERTE_REGELN`; a test keeps both tables in step.
 """
 
 from __future__ import annotations

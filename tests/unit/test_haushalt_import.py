@@ -67,6 +67,8 @@ def test_every_error_is_named_and_nothing_is_written(demo_copy):
                           "Ungültige Angabe „monat“", "Unbekannte Wertart", "Kein Betrag", "Doppelte Zeile"}
     meldungen = " ".join(p.meldung for p in v.bericht.fehler)
     assert "(Zeile 2)" in meldungen and "erlaubt sind Ansatz, Planung, Ist und Prognose" in meldungen
+    assert "1 Eintrag hat in „jahr“ keine ganze Zahl von 1990 bis 2100. (Zeile 4)" in meldungen
+    assert "2 Einträge nennen denselben Betrag" in meldungen
 
 
 def test_missing_columns_are_named(demo):

@@ -149,7 +149,7 @@ def test_catalog_import_rejects_bad_yaml(store):
 def test_every_check_of_the_store_has_exactly_one_rule_and_back():
     """The table of checks: each query of the store has one rule with the same id (and its message), each rule
     without a function of its own has a query; nothing is joined by a key that exists on one side only."""
-    from fis.ingest.pruefregeln import WERTE_REGELN
+    from fis.ingest.werteregeln import WERTE_REGELN
     from fis.store.pruefung import PRUEFABFRAGEN
     ids = [r.id for r in WERTE_REGELN]
     assert len(ids) == len(set(ids))
