@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -154,15 +156,31 @@ def _zahl(v, wo: str, fehler: list[str]) -> float | None:
 
 @dataclass(frozen=True)
 class Bezugsdaten:
-    """What goal references are checked against and base values are read from."""
-    indikator_ist: pd.DataFrame      # indikator_id, raum_id, jahr, wert (all levels)
+    """What goal references are checked against and base values are read from. The Ist values (all levels,
+    suppressed as the monitoring shows them) are computed on first use: a file with mistakes is refused
+    without them."""
+    ist_quelle: pd.DataFrame | Callable[[], pd.DataFrame]    # indikator_id, raum_id, jahr, wert (all levels)
     indikatoren: pd.DataFrame        # indexed by indikator_id
     raeume: set
     kennzahlen: pd.DataFrame         # kennzahl_id, jahr, wertart, wert, einheit, nachkommastellen
     tep: pd.DataFrame
     produkte: set
     vorhandene: set                  # goal ids already stored
-    ist_je_jahr: dict = field(default_factory=dict)   # (indikator_id, raum_id, jahr) → last known wert
+
+    @cached_property
+    def indikator_ist(self) -> pd.DataFrame:
+        return self.ist_quelle() if callable(self.ist_quelle) else self.ist_quelle
+
+    @cached_property
+    def ist_je_jahr(self) -> dict:
+        """(indikator_id, raum_id, jahr) → last known wert."""
+        alle = self.indikator_ist
+        if alle.empty:
+            return {}
+        return jahreswerte(alle).set_index(["indikator_id", "raum_id", "jahr"])["wert"].to_dict()
+
+
+_OHNE_IST = pd.DataFrame(columns=["indikator_id", "raum_id", "stichtag", "wert", "status", "jahr"])
 
 
 TEXTFELDER = ("id", "titel", "zielfeld", "zielebene", "parent", "beschreibung", "richtung", "produkt",
@@ -176,27 +194,36 @@ def bezugsdaten(store, config=None) -> Bezugsdaten:
     what suppression hides). ``config`` None: the configured one."""
 
     config = config or lade_konfiguration()
-    werte, raeume, katalog = store.lade_werte(), store.lade_raeume(), store.lade_indikatoren()
-    top = int(raeume["ebene"].max()) if len(raeume) else 0
-    # the same aggregation and suppression the monitoring uses (all levels in one climb)
-    if top and len(werte):
+    raeume, katalog = store.lade_raeume(), store.lade_indikatoren()
+
+    def ist() -> pd.DataFrame:
+        # the same aggregation and suppression the monitoring uses (all levels in one climb)
+        werte = store.lade_werte()
+        top = int(raeume["ebene"].max()) if len(raeume) else 0
+        if not (top and len(werte)):
+            return _OHNE_IST.copy()
         stadt = config.stadt
         alle = suppress(aggregate_levels(werte, raeume, katalog, top), regeln(
             katalog, stadt.geheimhaltung_standard, stadt.mindest_einwohner, stadt.einwohner_indikator))
-        alle = alle[~alle["unterdrueckt"]]
-    else:
-        alle = pd.DataFrame(columns=["indikator_id", "raum_id", "stichtag", "wert", "status"])
-    alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
-    return Bezugsdaten(alle, katalog.set_index("indikator_id"), set(raeume["raum_id"]),
+        alle = alle[~alle["unterdrueckt"]].copy()
+        alle["jahr"] = pd.to_datetime(alle["stichtag"]).dt.year
+        return alle
+
+    return Bezugsdaten(ist, katalog.set_index("indikator_id"), set(raeume["raum_id"]),
                        store.lade_produkt_kennzahlen(), store.lade_teilergebnisplan(),
-                       set(store.lade_produkte()["nr"]), set(store.lade_ziele()["ziel_id"]),
-                       jahreswerte(alle).set_index(["indikator_id", "raum_id", "jahr"])["wert"].to_dict())
+                       set(store.lade_produkte()["nr"]), set(store.lade_ziele()["ziel_id"]))
 
 
 def pruefen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
     """Goal rows for the ``ziel`` table, or :class:`ZielFehler` with every problem.
     Missing base values are the Ist of the base year; relative and delta targets are
-    resolved against the base value."""
+    resolved against the base value. The file is checked first without the Ist (no check depends on it), so a
+    file with mistakes is refused before the monitoring is computed."""
+    _zielzeilen(specs, replace(bezug, ist_quelle=_OHNE_IST))
+    return _zielzeilen(specs, bezug)
+
+
+def _zielzeilen(specs: list[dict], bezug: Bezugsdaten) -> pd.DataFrame:
     fehler: list[str] = []
     rows = []
     ids = [str(z.get("id", "")).strip() for z in specs]

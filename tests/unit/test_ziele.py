@@ -126,3 +126,15 @@ def test_cli_imports_goals_and_refuses_a_bad_file(demo_copy, tmp_path):
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "Übernommen: 1 neu, 0 geändert, 0 unverändert." in r.stdout
+
+
+def test_a_goal_file_with_mistakes_is_refused_before_the_monitoring_is_computed(demo, monkeypatch):
+    """The checks need no Ist value: a bad file costs milliseconds, not a climb over every level."""
+    def nicht_rechnen(*args, **kwargs):
+        raise AssertionError("Monitoring gerechnet")
+    monkeypatch.setattr(ziele, "aggregate_levels", nicht_rechnen)
+    spec = {"id": "Z1", "titel": "t", "zielfeld": "Ergebnis/Wirkung", "zielebene": "Teilziel", "richtung": "quer",
+            "kennzahl": {"indikator": "kinderarmut", "raum": "01"}, "basisjahr": 2022, "zielwert": 10}
+    with pytest.raises(ziele.ZielFehler) as exc:
+        ziele.pruefen([spec], ziele.bezugsdaten(demo))
+    assert exc.value.fehler == ["Ziel Z1: Richtung „quer“ gibt es nicht; erlaubt: steigern, senken, halten."]
