@@ -17,6 +17,7 @@ def c(demo, config):
 
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_ziele_tree_and_drill_down_to_heimerziehung(monkeypatch, demo_copy, c, config):
     at = seite(monkeypatch, demo_copy, "ziele")
     jahr = 2024                             # the year of the sidebar's Stichtag 31.12.2024, not the budget's
@@ -36,6 +37,7 @@ def test_ziele_tree_and_drill_down_to_heimerziehung(monkeypatch, demo_copy, c, c
     assert at.metric[4].value == "0,30 %" and at.metric[5].value == "0,20 %"
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_ziele_drill_down_with_scenarios(monkeypatch, demo_copy):
     at = seite(monkeypatch, demo_copy, "ziele")
     at.selectbox(key="ziel_id").set_value("K1").run()
@@ -83,6 +85,7 @@ def test_controlling_monthly_view_groups_by_fachbereich(monkeypatch, demo_copy):
     assert "#### 51 – Amt für Kinder, Jugend und Familie" in titel
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_ziel_edit_form_saves_with_audit_and_refuses_bad_input(monkeypatch, demo_copy):
     from fis.store import Store
 

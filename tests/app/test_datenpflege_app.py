@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from fis.store import Store
@@ -55,6 +56,7 @@ def test_rollback_from_the_page_restores_the_provisional_values(monkeypatch, dem
         store.close()
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_a_rollback_with_dependents_needs_them_and_can_be_undone_from_the_page(monkeypatch, demo_copy):
     at = _app(monkeypatch, demo_copy)
     at.selectbox(key="dp_rb_nr").set_value(2).run()                      # the Feldmark split of 2019
@@ -72,6 +74,7 @@ def test_a_rollback_with_dependents_needs_them_and_can_be_undone_from_the_page(m
         assert status[2] == "aktiv" and status[16] == "zurückgenommen"   # the dependents stay rolled back
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_value_history_shows_both_versions(monkeypatch, demo_copy):
     at = _app(monkeypatch, demo_copy)
     at.selectbox(key="dp_h_raum").set_value("0101")
@@ -91,6 +94,7 @@ def test_empty_database_opens_on_datenpflege(monkeypatch, tmp_path):
     assert at.title[0].value == "Datenpflege"
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_the_new_city_tab_is_offered_in_single_user_mode_only_to_who_may_configure(monkeypatch, demo_copy,
                                                                                    tmp_path):
     from fis.zugang import Benutzerdatei

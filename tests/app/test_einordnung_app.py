@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from fis.einordnung import speichern
 from fis.store import Store
 from tests.app.helfer import seite
@@ -17,6 +19,7 @@ def _texte(at) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_planung_writes_an_einordnung_on_the_lagebild_and_it_is_shown(monkeypatch, demo_copy, tmp_path):
     monkeypatch.setenv("FIS_BENUTZERDATEI", str(tmp_path / "keine.json"))       # single user: Planung
     at = seite(monkeypatch, demo_copy, "lagebild")
@@ -34,6 +37,7 @@ def test_planung_writes_an_einordnung_on_the_lagebild_and_it_is_shown(monkeypatc
     assert (log["aktion"] == "einordnung_gespeichert").sum() == 1
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_the_committee_sees_only_published_einordnungen(monkeypatch, demo_copy, benutzer):  # noqa: F811
     with Store.open(demo_copy) as s:
         speichern(s, "lagebild", T, "Veröffentlichte Einordnung.", "p.planer", veroeffentlichen=True)
@@ -46,6 +50,7 @@ def test_the_committee_sees_only_published_einordnungen(monkeypatch, demo_copy, 
     assert "Kommentar der Planung:* Veröffentlichte Einordnung." in "\n".join(m.value for m in at.markdown)
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_the_profile_lists_the_einordnungen_of_its_indicators(monkeypatch, demo_copy, tmp_path):
     monkeypatch.setenv("FIS_BENUTZERDATEI", str(tmp_path / "keine.json"))
     with Store.open(demo_copy) as s:

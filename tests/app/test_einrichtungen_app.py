@@ -23,6 +23,7 @@ def _tabelle(at, spalte: str):
     return next(d.value for d in at.dataframe if spalte in d.value.columns)
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_the_page_answers_where_u3_places_are_missing(monkeypatch, demo_copy, m, config):
     at = seite(monkeypatch, demo_copy, "einrichtungen")
     erwartet = vs.luecken(m, config, "versorgung_u3", T, 1)
@@ -75,6 +76,7 @@ def test_karte_draws_the_facilities_over_the_areas(monkeypatch, demo_copy):
     assert "einrichtungen" in schichten and len(schichten["einrichtungen"]["data"]) == 13   # 14, one closed 2017
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_a_public_role_sees_only_the_published_register(monkeypatch, demo_copy, tmp_path, config):
     with Store.open(demo_copy) as store:
         v = einr.vorbereiten(store, config, (
@@ -113,6 +115,7 @@ def test_the_register_tab_explains_the_columns(monkeypatch, demo_copy, seite_nam
     assert any("Je Zeile eine Einrichtung" in c.value for c in at.caption)
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_a_partial_delivery_says_how_many_areas_the_sum_covers(monkeypatch, demo_copy):
     from tests.teillieferung import RAEUME, STICHTAG, liefere_teil
     liefere_teil(demo_copy)

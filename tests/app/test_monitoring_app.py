@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from fis.analysen import karte_werte, trend, zeitreihe_werte, zusammenhang
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl
 from tests.app.helfer import seite
@@ -56,6 +58,7 @@ def test_karte_button_opens_the_profile_of_the_chosen_area(monkeypatch, demo_cop
     assert at.selectbox(key="profil_wahl").value == "0103"
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_zeitreihen_trend_table_matches_fis(monkeypatch, demo_copy, m):
     at = seite(monkeypatch, demo_copy, "zeitreihen")
     at.selectbox(key="zr_indikator").set_value("sgb2_quote").run()

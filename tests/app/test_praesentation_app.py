@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from fis.config_lesen import lade_konfiguration
 from fis.monitoring import lade_monitoring
 from fis.store import Store
 from tests.app.helfer import seite
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_presentation_steps_through_the_configured_views(monkeypatch, demo_copy):
     at = seite(monkeypatch, demo_copy, "praesentation")
     folien = lade_konfiguration().praesentation.folien

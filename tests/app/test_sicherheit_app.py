@@ -205,6 +205,7 @@ def _alles_gesendete(at: AppTest) -> str:
     return "\n".join(teile)
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_the_committee_gets_index_classes_but_no_value_or_contribution(monkeypatch, demo_copy, benutzer):
     planung = _als(monkeypatch, demo_copy, "p.planer", "planung")
     planung.switch_page("seiten/sozialindex.py").run()

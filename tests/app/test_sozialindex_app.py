@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from fis.config_lesen import lade_konfiguration
 from fis.format import fmt_zahl
 from fis.indizes import berechne_aus, index_nach_id, lade_indexdaten
@@ -26,6 +28,7 @@ def test_sozialindex_map_table_and_drivers(monkeypatch, demo_copy, demo):
     assert not at.exception and "Bildungsindex" in at.html[0].value
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_typisierung_page_types_and_loadings(monkeypatch, demo_copy, demo):
     from fis.typologie import matrix, typisieren
 

@@ -1,7 +1,10 @@
+import pytest
+
 from fis.cli import main
 from fis.store import LATEST_VERSION
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_demo_command_builds_a_database_and_status_reports_it(tmp_path, capsys):
     db = tmp_path / "cli.duckdb"
     assert main(["demo", "--db", str(db)]) == 0

@@ -206,6 +206,7 @@ def test_products_have_full_datasheets_kennzahlen_and_budget_lines(demo):
     pd.testing.assert_series_equal(m25.sort_index(), ist25.sort_index(), check_names=False)
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_the_demo_is_deterministic(demo, config):
     again = Store.open(":memory:")
     build_demo(again, config)

@@ -150,6 +150,7 @@ def test_no_suppressed_cell_of_the_hand_examples_can_be_recovered():
         assert _recoverable(f, out) == set()
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_no_suppressed_cell_of_the_demo_city_can_be_recovered(demo, config):
     m = lade_monitoring(demo, config)
     original = aggregate_levels(demo.lade_werte(), demo.lade_raeume(), demo.lade_indikatoren(), 3)

@@ -189,6 +189,7 @@ def _welten_konsistent(ix, daten, e_oeffentlich, zelle, faelle, partner) -> list
     return passend
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_no_hidden_component_follows_from_the_public_classes_of_the_demo(demo_index, config):
     daten, m = demo_index
     geprueft = 0

@@ -77,6 +77,7 @@ def test_missing_columns_are_named(demo):
     assert any("Die Spalte „position“ fehlt" in p.meldung for p in v.bericht.fehler)
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_cli_imports_a_finance_export(demo_copy, tmp_path):
     datei = tmp_path / "finanzen.csv"
     datei.write_bytes(GUT)

@@ -109,6 +109,7 @@ def test_bad_index_configuration_is_named(tmp_path, aenderung, meldung):
         lade_konfiguration(tmp_path)
 
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_handlungsbedarf_by_index_class_combines_with_the_indicator_rule(demo, config):
     import dataclasses
     from datetime import date

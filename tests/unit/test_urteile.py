@@ -139,6 +139,7 @@ def test_the_goal_tree_names_the_year_of_an_ist_from_another_year(demo, config):
 
 # --------------------------------------------------------------------------- suppression reasons
 
+@pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
 def test_the_handlungsbedarf_table_gives_the_actual_suppression_reason(demo, config):
     from fis.lagebild import berechne_lagebild
     m = lade_monitoring(demo, config)
