@@ -14,7 +14,6 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
-import mapclassify
 import numpy as np
 import pandas as pd
 import pydeck as pdk
@@ -92,6 +91,7 @@ class Klassen:
 def klassen(werte, methode: str = STANDARD_METHODE, k: int = 5, stadtwert: float | None = None,
             einheit: str = "", nachkommastellen: int = 1) -> Klassen:
     """Class breaks for the non-missing ``werte`` (mapclassify)."""
+    import mapclassify  # pulls in scikit-learn (0,3 s at import); only class breaks need it (short CLI start)
     y = np.asarray(pd.Series(werte, dtype=float).dropna())
     if len(y) == 0:
         return Klassen((), np.nan, methode, ())

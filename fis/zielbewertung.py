@@ -9,7 +9,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fis.ampel import Ampel, erste_regel
 from fis.format import fmt_datum, fmt_differenz, fmt_wert
@@ -68,6 +67,7 @@ class Ziel:
 
 @lru_cache(maxsize=256)
 def _t_quantil(konfidenz: float, freiheitsgrade: int) -> float:
+    from scipy import stats  # 0,6 s to import; only a forecast interval needs it (keeps the CLI's start short)
     return float(stats.t.ppf((1 + konfidenz) / 2, freiheitsgrade))
 
 
