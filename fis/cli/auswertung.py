@@ -137,9 +137,8 @@ def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauft
     """The report's choices from the arguments, with the defaults of the pages; None (and a German error on
     stderr) if a named area, index or product does not exist."""
     store, config = q.store, q.config
-    standard = _standard_stichtag(store, config)
     if args.art == "abweichungsbericht":
-        return Berichtsauftrag(stichtag=standard, rhythmus=args.rhythmus, jahr=args.jahr)
+        return Berichtsauftrag(stichtag=_standard_stichtag(store, config), rhythmus=args.rhythmus, jahr=args.jahr)
     if args.art == "sozialindex":
         indizes = {ix.id: ix for ix in config.indizes.indizes}
         ix = indizes.get(args.index or next(iter(indizes), ""))
@@ -147,6 +146,7 @@ def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauft
             _fehler(f"Index „{args.index}“ ist nicht konfiguriert (vorhanden: {', '.join(indizes) or 'keiner'}).")
             return None
         tage = stichtage(q.indexdaten(), ix)
+        standard = _standard_stichtag(store, config)
         frueher = [t for t in tage if standard is None or t <= standard]
         stichtag = parse_stichtag(args.stichtag) if args.stichtag else (frueher or tage or [None])[-1]
         if stichtag not in tage:
@@ -165,7 +165,10 @@ def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauft
             _fehler(f"{fehler} (z. B. {', '.join(list(auswahl)[:3])}).")
             return None
         return Berichtsauftrag(produkt=args.produkt, jahr=args.jahr)
-    stichtag = _report_stichtag(store, config, args, q.monitoring().stichtage)
+    # a Stichtag without any value is refused before the monitoring of every level is computed
+    vorhanden = q.monitoring().stichtage if not args.stichtag or parse_stichtag(args.stichtag) in \
+        store.lade_stichtage() else store.lade_stichtage()
+    stichtag = _report_stichtag(store, config, args, vorhanden)
     if stichtag is None:
         return None
     if args.art == "monitoring":
