@@ -10,14 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from fis.format import fmt_anzahl
-from fis.ingest.pruefregeln import KEINE_AENDERUNG, Funde, Kontext, Pruefregel, eine_zeile, liste, zeilen
+from fis.ingest.pruefregeln import KEINE_AENDERUNG, Funde, Kontext, Pruefregel, eine_zeile, liste, ohne_detail, zeilen
 
 PFLICHT = ("einrichtung_id", "typ", "name")
 DUBLETTEN = {"adresse": "Name und Adresse", "standort": "Standort"}
 
-
-def _ohne_detail(u: pd.DataFrame, funde: Funde, k: Kontext) -> pd.DataFrame:
-    return u.iloc[0:0]
 
 
 def _maske(spalte: str, feld: str = "", wert: str | None = None, hinweis: str = ""):
@@ -45,9 +42,9 @@ def _je_spalte(einzahl: str, mehrzahl: str, satz: str = "{anzahl}"):
 EINRICHTUNG_KOPF: tuple[Pruefregel, ...] = (
     Pruefregel("einrichtung_keine_kapazitaet", "Warnung", "Keine Kapazitäten",
                "Die Datei hat keine Spalte mit einer Kapazitätsart (erwartet: {erwartet}); Versorgungsgrade zählen "
-               "dann 0 Plätze.", _ohne_detail, finden=lambda d, k: eine_zeile(not (d["art"] == "kapazitaet").any())),
+               "dann 0 Plätze.", ohne_detail, finden=lambda d, k: eine_zeile(not (d["art"] == "kapazitaet").any())),
     Pruefregel("einrichtung_spalte_unbenutzt", "Hinweis", "Spalten nicht verwendet", "Nicht verwendet: {werte}.",
-               _ohne_detail, finden=lambda d, k: d[d["art"] == ""]),
+               ohne_detail, finden=lambda d, k: d[d["art"] == ""]),
 )
 
 EINRICHTUNG_ZEILEN: tuple[Pruefregel, ...] = (
@@ -70,7 +67,7 @@ EINRICHTUNG_ZEILEN: tuple[Pruefregel, ...] = (
                "{n:Einrichtung hat|Einrichtungen haben} nur eine Koordinate.",
                finden=_maske("_halb", "lon/lat", None, "nur eine Angabe")),
     Pruefregel("einrichtung_crs", "Hinweis", "Koordinatensystem erkannt",
-               "Die Koordinaten sind Rechts-/Hochwerte; gelesen als {crs_erkannt}.", _ohne_detail,
+               "Die Koordinaten sind Rechts-/Hochwerte; gelesen als {crs_erkannt}.", ohne_detail,
                "Falls das nicht stimmt, bitte das Koordinatensystem angeben.",
                finden=lambda d, k: eine_zeile(bool(k.felder.get("crs_erkannt")))),
     Pruefregel("einrichtung_ausserhalb", "Fehler", "Außerhalb der Stadt",
@@ -85,7 +82,7 @@ EINRICHTUNG_ZEILEN: tuple[Pruefregel, ...] = (
                finden=_maske("_raum_fremd", "raum_id", "raum_id", "unbekannt")),
     Pruefregel("einrichtung_lage", "Hinweis", "Lage aus Koordinaten",
                "Wo Koordinaten vorliegen, bestimmen sie den Sozialraum (zu jedem Stichtag nach der dann gültigen "
-               "Raumgliederung); die Spalte „raum_id“ gilt nur ohne.", _ohne_detail,
+               "Raumgliederung); die Spalte „raum_id“ gilt nur ohne.", ohne_detail,
                finden=_maske("_raum_ueberschrieben")),
     Pruefregel("einrichtung_doppelt", "Fehler", "Kennung doppelt",
                "{n:Kennung steht|Kennungen stehen} mehrfach in der Datei.",
@@ -115,7 +112,7 @@ EINRICHTUNG_KAPAZITAETEN: tuple[Pruefregel, ...] = (
 EINRICHTUNG_ERGEBNIS: tuple[Pruefregel, ...] = (
     Pruefregel("einrichtung_teillieferung", "Hinweis", "Teillieferung",
                "{n:Einrichtung des Registers steht|Einrichtungen des Registers stehen} nicht in der Datei; sie bleiben "
-               "unverändert. Eine geschlossene Einrichtung bitte mit Datum in „geschlossen“ liefern.", _ohne_detail),
+               "unverändert. Eine geschlossene Einrichtung bitte mit Datum in „geschlossen“ liefern.", ohne_detail),
     KEINE_AENDERUNG["einrichtungen"],
 )
 

@@ -23,7 +23,7 @@ from fis.format import fmt_zahl
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
-from fis.ingest.pruefregeln import Kontext, Pruefregel, anwenden, zeilen
+from fis.ingest.pruefregeln import Kontext, Pruefregel, anwenden, ohne_detail, zeilen
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, parse_zahlen
 from fis.produkte import _summe_aus, konsistenz
@@ -112,7 +112,7 @@ HAUSHALT_SUMMEN: tuple[Pruefregel, ...] = (
     Pruefregel("haushalt_summen", "Hinweis", "Summen geprüft",
                "{n:Summenzeile (Produktgruppe, -bereich oder Summe des Teilergebnisplans) wurde|Summenzeilen "
                "(Produktgruppen, -bereiche oder Summen des Teilergebnisplans) wurden} geprüft und nicht gespeichert.",
-               lambda u, f, k: u.iloc[0:0]),
+               ohne_detail),
 )
 HAUSHALT_REGELN = HAUSHALT_KOPF + HAUSHALT_ZEILEN + HAUSHALT_SUMMEN
 

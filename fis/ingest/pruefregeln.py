@@ -108,6 +108,11 @@ def zeilen(daten: pd.DataFrame, maske, spalte: str = "", wert=None, hinweis="") 
                          "wert": werte, "hinweis": hinweis}, index=teil.index)
 
 
+def ohne_detail(zeilen: pd.DataFrame, funde: Funde, kontext: Kontext) -> pd.DataFrame:
+    """``detail`` of a check whose message says it all (no rows in the detail table)."""
+    return zeilen.iloc[0:0]
+
+
 def eine_zeile(gefunden: bool) -> pd.DataFrame:
     """The finding of a check about the delivery as a whole (not about rows): one row or none."""
     return pd.DataFrame({"zeile": [pd.NA] if gefunden else []})
@@ -115,7 +120,7 @@ def eine_zeile(gefunden: bool) -> pd.DataFrame:
 
 def _keine_aenderung(art: str, text: str) -> Pruefregel:
     """„Keine Änderung“: found when the delivery changes nothing (its frame of changes is empty)."""
-    return Pruefregel(f"{art}_keine_aenderung", "Hinweis", "Keine Änderung", text, lambda u, f, k: u.iloc[0:0],
+    return Pruefregel(f"{art}_keine_aenderung", "Hinweis", "Keine Änderung", text, ohne_detail,
                       finden=lambda d, k: eine_zeile(d.empty))
 
 
@@ -144,11 +149,11 @@ DATEI_REGELN: tuple[Pruefregel, ...] = (
     Pruefregel("datei_geliefert", "Fehler", "Datei bereits geliefert",
                lambda u, f, k: f"Diese Datei (gleicher Inhalt) wurde bereits am "
                                f"{u['zeitpunkt'].iloc[0]:%d.%m.%Y um %H:%M} als Lieferung {u['lieferung_id'].iloc[0]} "
-                               f"„{u['bezeichnung'].iloc[0]}“ übernommen.", lambda u, f, k: u.iloc[0:0],
+                               f"„{u['bezeichnung'].iloc[0]}“ übernommen.", ohne_detail,
                finden=_frueher_geliefert, anzahl=lambda u: 1),
     Pruefregel("datei_zurueckgenommen", "Hinweis", "Datei schon einmal geliefert",
                lambda u, f, k: f"Dieselbe Datei war Lieferung {u['lieferung_id'].iloc[-1]}, die zurückgenommen wurde.",
-               lambda u, f, k: u.iloc[0:0], anzahl=lambda u: 1,
+               ohne_detail, anzahl=lambda u: 1,
                finden=lambda d, k: d if len(d) and not (d["status"] == "aktiv").any() else d.iloc[0:0]),
 )
 

@@ -9,11 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fis.format import fmt_anzahl
-from fis.ingest.pruefregeln import Funde, Kontext, Pruefregel, eine_zeile, liste, zeilen
-
-
-def _ohne_detail(u: pd.DataFrame, funde: Funde, k: Kontext) -> pd.DataFrame:
-    return u.iloc[0:0]
+from fis.ingest.pruefregeln import Funde, Kontext, Pruefregel, eine_zeile, liste, ohne_detail, zeilen
 
 
 def _doppelt_meldung(u: pd.DataFrame, funde: Funde, k: Kontext) -> str:
@@ -25,7 +21,7 @@ def _doppelt_meldung(u: pd.DataFrame, funde: Funde, k: Kontext) -> str:
 RAUM_OBJEKTE: tuple[Pruefregel, ...] = (
     Pruefregel("grenze_numerisch", "Warnung", "Numerische Kennungen",
                lambda u, f, k: f"Die Spalte „{k.spalte('kennung')}“ ist als Zahl gespeichert; führende Nullen können "
-                               "verloren sein.", _ohne_detail,
+                               "verloren sein.", ohne_detail,
                "Bitte prüfen, ob die Kennungen zu den Datenlieferungen passen.",
                finden=lambda d, k: eine_zeile(bool(k.felder["numerisch"]))),
     Pruefregel("grenze_kennung_ersetzt", "Hinweis", "Kennung ersetzt",
@@ -43,7 +39,7 @@ RAUM_OBJEKTE: tuple[Pruefregel, ...] = (
                "Flächenänderung reparieren (z. B. selbstüberschneidende Ränder).", abhilfe="Bitte im GIS korrigieren.",
                finden=lambda d, k: zeilen(d, d["_ungueltig"], "", None, d["_grund"])),
     Pruefregel("grenze_ausserhalb", "Warnung", "Lage außerhalb Deutschlands",
-               "Die Flächen liegen (teilweise) außerhalb Deutschlands ({lage}).", _ohne_detail,
+               "Die Flächen liegen (teilweise) außerhalb Deutschlands ({lage}).", ohne_detail,
                "Stimmt das Koordinatensystem?", finden=lambda d, k: eine_zeile(bool(k.felder["lage"]))),
     Pruefregel("grenze_pflicht", "Fehler", "Kennung oder Name fehlt", "{n:Objekt|Objekte} ohne Kennung oder Name.",
                finden=lambda d, k: zeilen(d, (d["raum_id"] == "") | (d["name"] == ""), "", None, "leer")),
@@ -52,7 +48,7 @@ RAUM_OBJEKTE: tuple[Pruefregel, ...] = (
                        "Objektnummer die richtige Kennung angeben.",
                finden=lambda d, k: zeilen(d, d["_doppelt"], k.spalte("kennung"), "raum_id", d["_lage"])),
     Pruefregel("grenze_stadt_angelegt", "Hinweis", "Gesamtstadt angelegt",
-               "Die Gesamtstadt „{stadtname}“ (Kennung {neue_stadt}) wird aus den Flächen gebildet.", _ohne_detail,
+               "Die Gesamtstadt „{stadtname}“ (Kennung {neue_stadt}) wird aus den Flächen gebildet.", ohne_detail,
                finden=lambda d, k: eine_zeile(bool(k.felder["neue_stadt"]))),
     Pruefregel("grenze_eltern", "Fehler", "Übergeordnete Einheit unbekannt",
                lambda u, f, k: f"{fmt_anzahl(len(u), 'Objekt verweist', 'Objekte verweisen')} auf übergeordnete "
@@ -61,17 +57,17 @@ RAUM_OBJEKTE: tuple[Pruefregel, ...] = (
                abhilfe="Bitte zuerst die höhere Ebene liefern.",
                finden=lambda d, k: zeilen(d, d["_eltern_fehlt"], "", "parent_id", "übergeordnete Einheit fehlt")),
     Pruefregel("grenze_andere_ebene", "Fehler", "Kennung auf anderer Ebene",
-               "{n:Kennung gibt|Kennungen gibt} es bereits auf einer anderen Ebene ({werte}).", _ohne_detail),
+               "{n:Kennung gibt|Kennungen gibt} es bereits auf einer anderen Ebene ({werte}).", ohne_detail),
 )
 
 #: What the delivery does to the stored scheme (found in the store).
 RAUM_FASSUNG: tuple[Pruefregel, ...] = (
     Pruefregel("grenze_korrektur", "Hinweis", "Korrektur",
                "{n:Raum gibt|Räume gibt} es mit diesem Beginn schon; die neue Fassung ersetzt die bisherige (die "
-               "bisherige bleibt in ihrer Lieferung gespeichert).", _ohne_detail),
+               "bisherige bleibt in ihrer Lieferung gespeichert).", ohne_detail),
     Pruefregel("grenze_zuschnitt_endet", "Hinweis", "Bisheriger Zuschnitt endet",
                "{n:bisheriger Raum der Ebene {ebene} gilt|bisherige Räume der Ebene {ebene} gelten} bis {vortag}; "
-               "für frühere Stichtage bleibt der bisherige Zuschnitt erhalten.", _ohne_detail),
+               "für frühere Stichtage bleibt der bisherige Zuschnitt erhalten.", ohne_detail),
 )
 
 RAUM_REGELN = RAUM_OBJEKTE + RAUM_FASSUNG

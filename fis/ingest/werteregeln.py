@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from fis.format import fmt_anzahl, fmt_zahl
-from fis.ingest.pruefregeln import Funde, Kontext, Pruefregel, eine_zeile, liste
+from fis.ingest.pruefregeln import Funde, Kontext, Pruefregel, eine_zeile, liste, ohne_detail
 
 
 def _tag(d) -> str:
@@ -198,7 +198,7 @@ def _beispiele(u: pd.DataFrame, n: int = 3) -> str:
 #: hands its findings over under the rule's id (rows in the detail columns zeile, spalte, wert, hinweis).
 WERTE_LESEN: tuple[Pruefregel, ...] = (
     Pruefregel("werte_tabelle", "Hinweis", "Tabelle gelesen", lambda u, f, k: " ".join(u["hinweis"]),
-               lambda u, f, k: u.iloc[0:0]),
+               ohne_detail),
     Pruefregel("werte_formel", "Fehler", "Formel statt Wert",
                "{n:Zeile enthält eine Formel|Zeilen enthalten Formeln} (beginnend mit = + - @).",
                abhilfe="Bitte in der Tabellenkalkulation „Werte einfügen“ verwenden und erneut exportieren."),
@@ -214,7 +214,7 @@ WERTE_LESEN: tuple[Pruefregel, ...] = (
     Pruefregel("werte_stichtag_ungueltig", "Fehler", "Ungültiger Stichtag", _stichtag_ungueltig),
     Pruefregel("werte_stichtag_aus_datei", "Hinweis", "Stichtag aus der Datei",
                "Die Stichtage stehen in der Spalte „{stichtag_spalte}“; der für die Datei angegebene Stichtag "
-               "{stichtag_datei} wird nicht verwendet.", lambda u, f, k: u.iloc[0:0],
+               "{stichtag_datei} wird nicht verwendet.", ohne_detail,
                finden=lambda d, k: eine_zeile(bool(k.felder.get("stichtag_datei")) and bool(k.spalte("stichtag")))),
     Pruefregel("werte_status", "Fehler", "Ungültiger Status",
                "{n:Zeile hat|Zeilen haben} einen Status außer „endgültig“/„vorläufig“."),
@@ -235,14 +235,14 @@ WERTE_LESEN: tuple[Pruefregel, ...] = (
                lambda u, f, k: fmt_anzahl(int(u["anzahl"].sum()), "Raum-Kennung hatte ihre führenden Nullen verloren "
                                           "und wurde", "Raum-Kennungen hatten ihre führenden Nullen verloren und "
                                           "wurden") + f" ergänzt (z. B. {_beispiele(u)}).",
-               lambda u, f, k: u.iloc[0:0], anzahl=lambda u: int(u["anzahl"].sum())),
+               ohne_detail, anzahl=lambda u: int(u["anzahl"].sum())),
     Pruefregel("werte_gebiet_name", "Hinweis", "Gebiete über den Namen zugeordnet",
                lambda u, f, k: f"{fmt_anzahl(len(u), 'Gebiet', 'Gebiete')} über den Namen zugeordnet "
                                f"(z. B. {_beispiele(u)})."),
     Pruefregel("werte_gesamt", "Hinweis", "Gesamtwerte erkannt",
                lambda u, f, k: f"Die Zeilen {liste([f'„{w}“' for w in u['wert']], 3)} sind Werte der Gesamtstadt "
                                f"({u['hinweis'].iloc[0]}) und werden als gelieferte Gesamtwerte gespeichert.",
-               lambda u, f, k: u.iloc[0:0]),
+               ohne_detail),
     Pruefregel("werte_gebiet_widerspruch", "Fehler", "Kennung und Name widersprechen sich",
                lambda u, f, k: f"{fmt_anzahl(len(u), 'Gebietsangabe nennt', 'Gebietsangaben nennen')} eine Kennung "
                                f"mit dem Namen eines anderen Gebiets (z. B. {_beispiele(u)}).",
@@ -255,15 +255,15 @@ WERTE_LESEN: tuple[Pruefregel, ...] = (
                                f"Namen als die Raumgliederung (z. B. {_beispiele(u)}).",
                abhilfe="Ist die Datei verrutscht, oder gehört sie zu einem anderen Zuschnitt?"),
     Pruefregel("werte_keine", "Fehler", "Keine Werte",
-               "Die Datei enthält nach der Zuordnung keine übernehmbaren Werte.", lambda u, f, k: u.iloc[0:0]),
+               "Die Datei enthält nach der Zuordnung keine übernehmbaren Werte.", ohne_detail),
     Pruefregel("werte_quote_ungeprueft", "Warnung", "Quote ohne Zähler/Nenner",
                lambda u, f, k: f"{fmt_anzahl(len(u), 'Anteilswert kommt', 'Anteilswerte kommen')} ohne Nenner: "
                                "gespeichert, aber nicht zu höheren Raumebenen zusammenzufassen. Bei "
                                f"{fmt_zahl(int(u['ungeprueft'].sum()), 0)} ohne Zähler und Nenner lässt sich auch "
                                "nicht prüfen, ob eine kleine Fallzahl dahintersteht (Geheimhaltung): diese Werte "
-                               "werden ungeschützt gezeigt.", lambda u, f, k: u.iloc[0:0],
+                               "werden ungeschützt gezeigt.", ohne_detail,
                "Bitte Zähler und Nenner mitliefern."),
     Pruefregel("werte_quote_ohne_nenner", "Hinweis", "Quote ohne Zähler/Nenner",
                "{n:Anteilswert kommt|Anteilswerte kommen} ohne Nenner: gespeichert, aber nicht zu höheren "
-               "Raumebenen zusammenzufassen.", lambda u, f, k: u.iloc[0:0]),
+               "Raumebenen zusammenzufassen.", ohne_detail),
 )
