@@ -23,6 +23,8 @@ def test_produktdatenblatt_produktkritik_sroi(demo_db_file):
         page.goto(url + "/produktdatenblatt")
         page.get_by_text("Teilergebnisplan", exact=True).wait_for(timeout=120_000)
         ruhig(page)
+        # the Kennzahlen table stands above the Teilergebnisplan; under load it may be painted a moment later
+        page.get_by_text("Aufwand pro 1.000 Einwohner (EUR)").first.wait_for(timeout=60_000)
         body = page.inner_text("body")
         assert "11.05.01 Grundsicherung für Arbeit" in body and "Besonderheiten im Haushaltsjahr" in body
         assert "Aufwand pro 1.000 Einwohner (EUR)" in body
