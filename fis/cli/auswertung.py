@@ -166,8 +166,9 @@ def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauft
             return None
         return Berichtsauftrag(produkt=args.produkt, jahr=args.jahr)
     # a Stichtag without any value is refused before the monitoring of every level is computed
-    vorhanden = q.monitoring().stichtage if not args.stichtag or parse_stichtag(args.stichtag) in \
-        store.lade_stichtage() else store.lade_stichtage()
+    gespeichert = store.lade_stichtage()
+    ohne_werte = args.stichtag and parse_stichtag(args.stichtag) not in gespeichert
+    vorhanden = gespeichert if ohne_werte else q.monitoring().stichtage
     stichtag = _report_stichtag(store, config, args, vorhanden)
     if stichtag is None:
         return None

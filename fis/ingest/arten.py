@@ -30,7 +30,7 @@ from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.einrichtungsregeln import EINRICHTUNG_REGELN
 from fis.ingest.lesen import ImportFehler, Tabelle, lies_tabelle
 from fis.ingest.lieferungen import veroeffentlicht_text
-from fis.ingest.pruefregeln import DATEI_REGELN, KEINE_AENDERUNG, Pruefregel
+from fis.ingest.pruefregeln import DATEI_REGELN, Pruefregel
 from fis.ingest.raeume import GEO_ENDUNGEN
 from fis.ingest.raumregeln import RAUM_REGELN
 from fis.ingest.werteregeln import WERTE_LESEN, WERTE_REGELN
@@ -140,7 +140,7 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         lambda v: _zaehlung(v.vergleich),
         lambda a, v: katalog_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung),
         "YAML wie indikatoren.yaml, CSV oder XLSX mit einer Zeile je Indikator.",
-        DATEI_REGELN + katalog_import.KATALOG_REGELN + (KEINE_AENDERUNG["katalog"],)),
+        DATEI_REGELN + katalog_import.KATALOG_REGELN),
     Lieferart(
         "haushalt", "Haushalt", (".csv", ".txt", ".xlsx"),
         lambda a: haushalt_import.vorbereiten(a.store, a.gelesen()),

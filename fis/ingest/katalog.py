@@ -127,7 +127,7 @@ def _kennung_falsch(d: pd.DataFrame) -> pd.Series:
 
 
 #: The checks of a catalog delivery (file or the catalog editor), one row per entry.
-KATALOG_REGELN: tuple[Pruefregel, ...] = (
+KATALOG_EINTRAEGE: tuple[Pruefregel, ...] = (
     Pruefregel("katalog_angabe", "Fehler", "Ungültige Angabe", _je_eintrag),          # found while reading a table
     Pruefregel("katalog_pflicht", "Fehler", "Pflichtangabe fehlt", _je_eintrag,
                finden=_eintraege(lambda d: _fehlende(d) != "", "",
@@ -151,6 +151,7 @@ KATALOG_REGELN: tuple[Pruefregel, ...] = (
                finden=lambda d, k: zeilen(d, d["id"].notna() & d["id"].duplicated(keep=False), "id", "id"),
                anzahl=lambda u: u["wert"].nunique()),
 )
+KATALOG_REGELN = KATALOG_EINTRAEGE + (KEINE_AENDERUNG["katalog"],)
 
 
 def _als_frame(eintraege: list[dict]) -> pd.DataFrame:
@@ -202,7 +203,7 @@ def vorbereiten_frame(store: Store, eintraege: list[dict], standard: int, datein
     """Check the entries (:data:`KATALOG_REGELN`) and compare them with the current catalog."""
     bericht = Pruefbericht()
     roh = _als_frame(eintraege)
-    fehlerhaft = anwenden(KATALOG_REGELN, roh, Kontext(), bericht, funde={"katalog_angabe": unlesbar})
+    fehlerhaft = anwenden(KATALOG_EINTRAEGE, roh, Kontext(), bericht, funde={"katalog_angabe": unlesbar})
     checked = tuple(Indikator(**{k: v for k, v in e.items() if k != "_zeile"})
                     for i, e in enumerate(eintraege) if i not in fehlerhaft)
     frame = katalog_frame(checked, standard)

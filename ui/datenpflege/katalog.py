@@ -54,7 +54,7 @@ def reiter(config) -> None:
     aenderungen = v.vergleich[v.vergleich["art"] != "unverändert"]
     if len(aenderungen) == 0 and v.bericht.ok:
         return
-    bericht(v.bericht, "dp_katalog")
+    bericht(v.bericht, "dp_katalog_bericht")
     if len(aenderungen):
         namen = {"indikator_id": "Kennung", "art": "Art", "geaendert": "geänderte Felder"}
         st.dataframe(aenderungen.rename(columns=namen), hide_index=True, key="dp_katalog_aenderungen")
