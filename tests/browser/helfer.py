@@ -80,6 +80,19 @@ def ruhig(page, timeout: int = 120_000) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+def erscheint(page, locator, name: str, timeout: int = 90_000) -> None:
+    """Wait until ``locator`` is visible; if it never is, keep a screenshot (``ARTIFACTS/fehlt_<name>.png``) and
+    fail with what the page shows instead, so that a failure on CI can be read without rerunning it."""
+    try:
+        locator.wait_for(timeout=timeout)
+    except Exception as fehler:  # noqa: BLE001 – Playwright's TimeoutError, reported as the page's state
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"fehlt_{name}.png"), full_page=True)
+        zustand = page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+        raise AssertionError(f"{name} nicht sichtbar nach {timeout / 1000:.0f} s (Skript: {zustand}); die Seite "
+                             f"zeigt:\n{page.inner_text('body')[-3000:]}") from fehler
+
+
 def anmelden(page, adresse: str, name: str, passwort: str) -> None:
     """Open ``adresse``, sign in on the sign-in page and wait until the app shows who is signed in."""
     page.goto(adresse)

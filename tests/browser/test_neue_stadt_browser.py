@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests import neue_stadt as ns
-from tests.browser.helfer import ARTIFACTS, ROOT, launch, nur_lokal, ruhig, streamlit_server
+from tests.browser.helfer import ARTIFACTS, ROOT, erscheint, launch, nur_lokal, ruhig, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -91,14 +91,17 @@ def test_a_new_city_from_the_browser_alone(server, tmp_path):
         page.get_by_text("übernommen: 265 neue").wait_for(timeout=120_000)
         schritte.append(("Werte übernommen", time.monotonic() - beginn))
         # 3. publish
+        ruhig(page)
         page.get_by_role("tab", name="Lieferungen und Historie").click()
         page.get_by_text("Vorläufige Lieferungen").first.wait_for(timeout=30_000)
         page.get_by_label("Vorläufige Lieferungen").click()
         page.get_by_text("4 – sozialatlas_beispielstadt.xlsx").last.click()
         ruhig(page)
         page.keyboard.press("Escape")
-        page.get_by_role("button", name="Veröffentlichen").wait_for(timeout=90_000)     # a rerun under load
-        page.get_by_role("button", name="Veröffentlichen").click()
+        knopf = page.get_by_role("button", name="Veröffentlichen")
+        erscheint(page, knopf, "knopf_veroeffentlichen")
+        assert knopf.is_enabled(), "die gewählte Lieferung ist nicht angekommen"
+        knopf.click()
         page.get_by_text("Veröffentlicht: Lieferung").wait_for(timeout=60_000)
         # 4. the Lagebild of the new city
         page.goto(url)
