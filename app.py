@@ -73,6 +73,7 @@ def seitenliste(datenpflege_zuerst: bool = False) -> dict[str, list]:
         "Steuerung": [
             st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),
             st.Page("seiten/controlling.py", title="Controlling", icon=":material/report:"),
+            st.Page("seiten/mittelverteilung.py", title="Mittelverteilung", icon=":material/account_balance_wallet:"),
         ],
         "Produkthaushalt": [
             st.Page("seiten/produktdatenblatt.py", title="Produktdatenblatt", icon=":material/description:"),

@@ -9,6 +9,7 @@ from fis.berichte import pdf
 from fis.berichte.arten import BERICHTSARTEN, Berichtsauftrag, steckbrief_gebiete
 from fis.format import dateiname_sicher, fmt_anzahl, fmt_datum, md
 from fis.indizes import stichtage
+from fis.mittelverteilung import szenarien
 from ui import cache, sidebar
 from ui.berichte import CacheQuelle
 
@@ -70,6 +71,15 @@ elif art == "sozialindex":
     index_tag = spalten[1].selectbox("Stichtag", tage, index=tage.index(vorgabe), format_func=fmt_datum,
                                      key="ber_index_tag")
     auftrag = Berichtsauftrag(stichtag=index_tag, index=ix.id)
+elif art == "mittelverteilung":
+    gespeichert = {sz.name: sz for sz in szenarien(cache.store())}
+    if not gespeichert:
+        st.info("Noch kein Szenario gespeichert: auf der Seite „Mittelverteilung“ eine Verteilung einstellen und "
+                "unter einem Namen speichern (oder dort direkt ein PDF der aktuellen Einstellung erstellen).")
+        st.stop()
+    name = st.selectbox("Szenario", list(gespeichert), key="ber_szenario")
+    st.caption(md(gespeichert[name].satz))
+    auftrag = Berichtsauftrag(verteilung=gespeichert[name].regel.als_json(), szenario=name)
 else:
     p = cache.produkte(version)
     if p.produkte.empty:

@@ -18,8 +18,11 @@ import pandas as pd
 
 from fis import controlling as ctl
 from fis import hochrechnung
+from fis import mittelverteilung as mv
 from fis.berichte import Bericht, indexbericht, inhalte
+from fis.berichte.verteilungsbericht import verteilungsbericht
 from fis.config import Config
+from fis.format import dateiname_sicher
 from fis.indizes import index_indikatoren, lade_indexdaten
 from fis.lagebild import berechne_lagebild
 from fis.maps import anzeige_geometrien
@@ -94,6 +97,8 @@ class Berichtsauftrag:
     indikatoren: tuple[str, ...] | None = None    # Monitoring: default the Lagebild's
     index: str | None = None                      # Sozialindex
     produkt: str | None = None                    # Produktdatenblatt: product or Produktgruppe
+    verteilung: str | None = None                 # Mittelverteilung: the rule (Verteilungsregel.als_json)
+    szenario: str | None = None                   # Mittelverteilung: the scenario's name, if saved
     fortschritt: Callable[[float, str], None] | None = None
 
 
@@ -140,6 +145,15 @@ def _produktdatenblatt(q: Quelle, a: Berichtsauftrag) -> Bericht:
                                      einwohner_je_jahr(q.monitoring([]), q.config.stadt.einwohner_indikator))
 
 
+def _verteilungsbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
+    regel = mv.Verteilungsregel.aus_json(a.verteilung)
+    m = q.monitoring([*index_indikatoren(q.config), *[i for i in (regel.kennung, regel.bezug) if i]])
+    oeffentlich = bool(getattr(q.store, "nur_veroeffentlicht", False))
+    g = mv.grundlage_fuer(regel, q.config, m, q.indexdaten() if regel.art == "index" else None, oeffentlich)
+    return verteilungsbericht(q.store, q.config, mv.verteilung(regel, g), m, q.geometrien(regel.stichtag, regel.ebene),
+                              a.szenario)
+
+
 def steckbrief_gebiete(m, raum: str, stichtag: date) -> list[str]:
     """The areas of a Steckbrief: ``raum`` itself if it is a Sozialraum, else every Sozialraum in it (at
     ``stichtag``); [] if there is no such unit then."""
@@ -169,6 +183,8 @@ BERICHTSARTEN: dict[str, Berichtsart] = {art.id: art for art in (
     Berichtsart("monitoring", "Monitoringbericht (Karten und Zeitreihen)", _monitoringbericht,
                 lambda q, a: f"monitoring_{a.stichtag:%Y%m%d}.pdf"),
     Berichtsart("sozialindex", "Sozialindex", _indexbericht, lambda q, a: f"{a.index}_{a.stichtag:%Y%m%d}.pdf"),
+    Berichtsart("mittelverteilung", "Mittelverteilung nach Index", _verteilungsbericht,
+                lambda q, a: dateiname_sicher(f"mittelverteilung_{a.szenario or 'entwurf'}") + ".pdf"),
     Berichtsart("produktdatenblatt", "Produktdatenblatt", _produktdatenblatt,
                 lambda q, a: f"produktdatenblatt_{a.produkt}_{a.jahr or q.produkte().haushaltsjahr()}.pdf"),
 )}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fis import controlling as ctl
 from fis import hochrechnung
+from fis import mittelverteilung as mv
 from fis.berichte import pdf
 from fis.berichte.arten import BERICHTSARTEN, Berichtsauftrag, DirekteQuelle, steckbrief_gebiete
 from fis.cli.gemeinsam import (
@@ -21,6 +22,7 @@ from fis.config_lesen import lade_konfiguration
 from fis.datenstand import lade_stichtagsstaende, stand_hinweis, standard_stichtag
 from fis.export import csv_bytes
 from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten, stichtage
+from fis.ingest.lieferungen import benutzer
 from fis.ingest.zahlen import parse_stichtag
 from fis.monitoring import lade_monitoring
 from fis.palette import AMPEL_SYMBOL
@@ -97,6 +99,60 @@ def _index(args: argparse.Namespace) -> int:
     return _csv_ausgeben(tabelle, tabelle.to_csv(index=False, sep=";", decimal=",", float_format="%.5f"), args.csv)
 
 
+def _gewichte(text: str | None) -> tuple[tuple[str, float], ...]:
+    """'A=0,B=0.5,C=1,D=2' → (('A', 0.0), ('B', 0.5), …)."""
+    paare = []
+    for teil in (text or "").split(","):
+        if teil.strip():
+            klasse, _, gewicht = teil.partition("=")
+            paare.append((klasse.strip(), float(gewicht)))
+    return tuple(paare)
+
+
+def _mittelverteilung(args: argparse.Namespace) -> int:
+    config = lade_konfiguration(args.config)
+    if bool(args.index) == bool(args.indikator):
+        _fehler("Bitte genau eines nennen: --index (Kennung aus indizes.yaml) oder --indikator.")
+        return 1
+    try:
+        gewichte = _gewichte(args.gewichte)
+    except ValueError:
+        _fehler(f"--gewichte „{args.gewichte}“ ist nicht lesbar (Beispiel: A=0,B=0.5,C=1,D=2).")
+        return 1
+    ebene = next((ix.ebene for ix in config.indizes.indizes if ix.id == args.index), 1) if args.index else args.ebene
+    regel = mv.Verteilungsregel(
+        betrag=args.betrag, grundlage=f"index:{args.index}" if args.index else f"indikator:{args.indikator}",
+        stichtag=parse_stichtag(args.stichtag), verfahren=args.verfahren, einheit=args.einheit,
+        schritt=args.rundung or (100.0 if args.einheit == "€" else 1.0), schwelle=args.schwelle,
+        klassengewichte=gewichte, bezug=args.bezug or config.stadt.einwohner_indikator, mindest=args.mindest,
+        hoechst=args.hoechst, ebene=ebene)
+    with Store.open(args.db, read_only=not args.speichern) as store:
+        store.nur_veroeffentlicht = args.nur_veroeffentlicht
+        noetig = [*index_indikatoren(config), *[i for i in (args.indikator, regel.bezug) if i]]
+        m = lade_monitoring(store, config, noetig)
+        if args.index and args.index not in {ix.id for ix in config.indizes.indizes}:
+            _fehler(f"Index „{args.index}“ ist nicht konfiguriert.")
+            return 1
+        if regel.stichtag not in m.stichtage:
+            _fehler(f"Für den {regel.stichtag:%d.%m.%Y} gibt es keine Werte.")
+            return 1
+        daten = lade_indexdaten(store, config) if args.index else None
+        try:
+            v = mv.verteilung(regel, mv.grundlage_fuer(regel, config, m, daten, args.nur_veroeffentlicht))
+        except mv.VerteilungsFehler as exc:
+            _fehler(str(exc))
+            return 1
+        if args.speichern:
+            mv.szenario_speichern(store, args.speichern, v, args.benutzer or benutzer())
+    print(mv.regel_satz(regel, v.grundlage, m.ebenen[ebene][1]), file=sys.stderr)
+    for hinweis in v.hinweise:
+        print(f"Hinweis: {hinweis}", file=sys.stderr)
+    if args.speichern:
+        print(f"Szenario „{args.speichern}“ gespeichert.", file=sys.stderr)
+    tabelle = mv.anzeige_tabelle(v, m.ebenen[ebene][0])
+    return _csv_ausgeben(tabelle, csv_bytes(tabelle).decode("utf-8"), args.csv)
+
+
 def _report_stichtag(store: Store, config, args: argparse.Namespace, vorhanden):
     """The report's Stichtag: the one given, else the newest complete, published one; None (with a
     German message) if there are no values at it. A provisional or incomplete one is named."""
@@ -154,6 +210,13 @@ def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauft
                     f"(Stichtage: {', '.join(f'{t:%d.%m.%Y}' for t in tage) or 'keine'}).")
             return None
         return Berichtsauftrag(stichtag=stichtag, index=ix.id)
+    if args.art == "mittelverteilung":
+        gespeichert = {sz.name: sz for sz in mv.szenarien(store)}
+        if args.szenario not in gespeichert:
+            _fehler(f"Szenario „{args.szenario or ''}“ gibt es nicht (gespeichert: {', '.join(gespeichert) or 'keines'}"
+                    "; python -m fis mittelverteilung … --speichern NAME).")
+            return None
+        return Berichtsauftrag(verteilung=gespeichert[args.szenario].regel.als_json(), szenario=args.szenario)
     if args.art == "produktdatenblatt":
         auswahl = q.produkte().auswahl()
         if args.produkt not in auswahl:
@@ -208,6 +271,7 @@ def befehle(sub) -> None:
     rp.add_argument("--stichtag", help="Steckbrief, Monitoring, Sozialindex: Stichtag (Standard: der neueste "
                                        "vollständige, veröffentlichte)")
     rp.add_argument("--index", help="Sozialindex: Kennung aus indizes.yaml (Standard: der erste)")
+    rp.add_argument("--szenario", help="Mittelverteilung: Name eines gespeicherten Szenarios")
     rp.add_argument("--produkt", help="Produktdatenblatt: Nummer eines Produkts oder einer Produktgruppe")
     rp.add_argument("--jahr", type=int, help="Produktdatenblatt: Haushaltsjahr (Standard: das aktuelle); "
                                              "Abweichungsbericht: Berichtsjahr der Ziele (Standard: Jahr des "
@@ -216,6 +280,28 @@ def befehle(sub) -> None:
                     help="nur veröffentlichte Lieferungen (für Ausschuss und Öffentlichkeit)")
     rp.add_argument("--db", default=str(db_path()), help=DB_HILFE)
     rp.set_defaults(func=_report)
+    mvp = sub.add_parser("mittelverteilung", help="einen Betrag (Euro oder Stellen) nach Index oder Indikator auf die "
+                                                  "Gebiete verteilen, als CSV (Summe genau, größte Reste)")
+    mvp.add_argument("--betrag", type=float, required=True, help="z. B. 500000 (Euro) oder 12 (Stellen)")
+    mvp.add_argument("--einheit", choices=list(mv.EINHEITEN), default="€")
+    mvp.add_argument("--rundung", type=float, help="Schritt der Rundung (Standard: 100 € bzw. 1 Stelle)")
+    mvp.add_argument("--index", help="Kennung eines Index aus indizes.yaml")
+    mvp.add_argument("--indikator", help="oder: Kennung eines Indikators")
+    mvp.add_argument("--ebene", type=int, default=1, help="Raumebene beim Indikator (Standard: 1)")
+    mvp.add_argument("--stichtag", required=True, help="z. B. 31.12.2024")
+    mvp.add_argument("--verfahren", choices=list(mv.VERFAHREN), default="schwelle",
+                     help="; ".join(f"{k}: {v}" for k, v in mv.VERFAHREN.items()))
+    mvp.add_argument("--schwelle", type=float, default=0.0, help="schwelle: Punkte über diesem Wert zählen")
+    mvp.add_argument("--gewichte", help="klassen, kopf (Index): Gewicht je Klasse, z. B. A=0,B=0.5,C=1,D=2")
+    mvp.add_argument("--bezug", help="kopf: Bezugsgröße (Indikator mit Summe, Standard: Einwohner)")
+    mvp.add_argument("--mindest", type=float, help="Mindestbetrag je bedachtem Gebiet")
+    mvp.add_argument("--hoechst", type=float, help="Höchstbetrag je Gebiet")
+    mvp.add_argument("--speichern", metavar="NAME", help="als Szenario unter diesem Namen speichern")
+    mvp.add_argument("--benutzer", help="wer speichert (Standard: FIS_BENUTZER oder Systemkonto)")
+    mvp.add_argument("--nur-veroeffentlicht", action="store_true", help="nur veröffentlichte Lieferungen")
+    mvp.add_argument("--csv", help="in diese Datei schreiben (sonst auf die Standardausgabe)")
+    mvp.add_argument("--db", default=str(db_path()), help=DB_HILFE)
+    mvp.set_defaults(func=_mittelverteilung)
     ab = sub.add_parser("abweichungsbericht", help="Abweichungsbericht (Ziele und Haushalt) ausgeben")
     ab.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
     ab.add_argument("--csv", help="zusätzlich als CSV in diese Datei schreiben")

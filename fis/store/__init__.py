@@ -3,7 +3,7 @@
 ``Store`` is one object per connection (or cursor) that brings together the query modules, one per
 aggregate: :mod:`~fis.store.lieferungen`, :mod:`~fis.store.raeume`, :mod:`~fis.store.katalog`,
 :mod:`~fis.store.werte` (with :mod:`~fis.store.pruefung`), :mod:`~fis.store.einrichtungen`,
-:mod:`~fis.store.ziele`, :mod:`~fis.store.produkte` and :mod:`~fis.store.audit`, on top of
+:mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` and :mod:`~fis.store.audit`, on top of
 :mod:`~fis.store.verbindung` (opening, migrations from :mod:`~fis.store.schema`, transactions, data
 version). Values from users are always bound parameters; DataFrames are handed to DuckDB by registering
 them as views. Nothing outside this package writes SQL (``tests/unit/test_architektur.py``).
@@ -30,6 +30,7 @@ from fis.store.verbindung import (
     versionsdatei,
     warten_standard,
 )
+from fis.store.verteilung import VerteilungAbfragen
 from fis.store.werte import WertAbfragen
 from fis.store.ziele import ZielAbfragen
 
@@ -39,7 +40,7 @@ DatenbankFehler = duckdb.Error
 
 
 class Store(LieferungAbfragen, RaumAbfragen, KatalogAbfragen, WertAbfragen, PruefAbfragen, EinrichtungAbfragen,
-            ZielAbfragen, ProduktAbfragen, AuditAbfragen):
+            ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen):
     """A DuckDB connection (or cursor) with the project's schema and queries."""
 
 

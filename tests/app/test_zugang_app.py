@@ -57,7 +57,7 @@ def test_login_wrong_password_then_right_then_logout(monkeypatch, demo_copy, ben
 def test_ausschuss_sees_only_published_monitoring(monkeypatch, demo_copy, benutzer):
     at = _anmelden(_app(monkeypatch, demo_copy), "a.ausschuss", "Ausschuss-Passwort-1")
     assert at.title[0].value == "Lagebild Musterstadt" and not at.get("download_button")
-    for gesperrt in ("datenpflege", "controlling", "ziele", "produktdatenblatt", "berichte"):
+    for gesperrt in ("datenpflege", "controlling", "ziele", "mittelverteilung", "produktdatenblatt", "berichte"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):   # not registered: no URL
             at.switch_page(f"seiten/{gesperrt}.py")
     at.switch_page("seiten/karte.py").run()

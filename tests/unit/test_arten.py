@@ -23,7 +23,7 @@ def test_the_command_line_offers_exactly_the_registered_kinds():
     assert _wahl("import", "art") == ["werte", "raeume", "katalog", "haushalt", "produkte", "einrichtungen"]
     assert _wahl("import", "art") == [a.id for a in LIEFERARTEN.values() if a.aus_datei]
     assert _wahl("report", "art") == list(BERICHTSARTEN) == [
-        "abweichungsbericht", "steckbrief", "monitoring", "sozialindex", "produktdatenblatt"]
+        "abweichungsbericht", "steckbrief", "monitoring", "sozialindex", "mittelverteilung", "produktdatenblatt"]
 
 
 def test_the_pages_use_the_registries_and_no_list_of_their_own():
