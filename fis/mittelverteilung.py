@@ -449,7 +449,8 @@ def kartendaten(v: Verteilung, geometrien: pd.Series):
     d["betrag"] = d["raum_id"].map(t["betrag"]).astype(float)
     positiv = d["betrag"].where(d["betrag"] > 0)
     k = klassen(positiv, "jenks", 5, einheit=v.regel.einheit, nachkommastellen=0 if v.regel.schritt >= 1 else 1)
-    farbig, legende = einfaerben(d.assign(_wert=positiv, unterdrueckt=False), "_wert", k, BLUES[5])
+    # the lightest blue is left out: it would hardly differ from the white of areas without money
+    farbig, legende = einfaerben(d.assign(_wert=positiv, unterdrueckt=False), "_wert", k, BLUES[6][1:])
     d["farbe"] = farbig["farbe"].to_numpy()
     d["anzeige"] = [fmt_betrag(b, v.regel.einheit) if b > 0 else f"keine Mittel ({t['grund'].get(r) or 'kein Wert'})"
                     for r, b in zip(d["raum_id"], d["betrag"].fillna(0), strict=True)]
