@@ -26,9 +26,9 @@ def _achse(titel: str, nachkommastellen: int) -> alt.Axis:
 
 def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: int = 360,
               titel: str | None = None, jahresschritt: int = 1) -> alt.LayerChart:
-    """Lines of ``reihe`` (from fis.monitoring.zeitreihe): selected units solid, parent
-    levels dashed; provisional values as hollow points, suppressed Stichtage as gaps with
-    a grey mark at the axis; dates of new Raum schemes as vertical rules."""
+    """Lines of ``reihe`` (from fis.monitoring.zeitreihe): selected units solid, parent levels dashed, external
+    references (rolle „Vergleich“, fis.vergleichswerte.reihen) dotted; provisional values as hollow points,
+    suppressed Stichtage as gaps with a grey mark at the axis; dates of new Raum schemes as vertical rules."""
     einheit, stellen = meta["einheit"], int(meta["nachkommastellen"])
     d = reihe.copy()
     d["datum"] = pd.to_datetime(d["stichtag"])
@@ -40,14 +40,18 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     d["Status"] = d["status"].fillna("").where(abdeckung == "", "unvollständig")
     # an incomplete sum is a hollow point of its own: no line leads to it
     d["linie"] = d["wert"].where(abdeckung == "")
-    d["Gebiet"] = d["name"] + np.where(d["rolle"] == "Auswahl", "", " (" + d["rolle"] + ")")
+    d["Gebiet"] = d["name"] + np.where(d["rolle"].isin(["Auswahl", "Vergleich"]), "", " (" + d["rolle"] + ")")
     reihenfolge = list(dict.fromkeys(d.sort_values(["ebene", "name"])["Gebiet"]))
     # the chosen areas in colours, their parents and the city in neutral greys (a reference, no judgement)
     art = d.drop_duplicates("Gebiet").set_index("Gebiet")
-    oben = int(d["ebene"].max()) if len(d) else 0
+    oben = int(d.loc[d["rolle"] != "Vergleich", "ebene"].max()) if (d["rolle"] != "Vergleich").any() else 0
     farben, gewaehlt, eltern = [], 0, 0
+    vergleiche = 0
     for g in reihenfolge:
-        if art.at[g, "rolle"] == "Auswahl":
+        if art.at[g, "rolle"] == "Vergleich":          # Land, Bund …: fis.vergleichswerte.reihen
+            farben.append(P.VERGLEICH[vergleiche % len(P.VERGLEICH)])
+            vergleiche += 1
+        elif art.at[g, "rolle"] == "Auswahl":
             reihe = P.AUSWAHL + P.AUSWAHL_WEITERE
             farben.append(reihe[gewaehlt % len(reihe)])
             gewaehlt += 1
@@ -58,8 +62,10 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
             eltern += 1
     farbe = alt.Color("Gebiet:N", sort=reihenfolge, scale=alt.Scale(domain=reihenfolge, range=farben),
                       legend=alt.Legend(title=None, orient="bottom", columns=3))
-    strich = alt.StrokeDash("Ebene:N", legend=None)
-    d["Ebene"] = np.where(d["rolle"] == "Auswahl", "Auswahl", "Oberebene")
+    strich = alt.StrokeDash("Ebene:N", legend=None, scale=alt.Scale(
+        domain=["Auswahl", "Oberebene", "Vergleich"], range=[[1, 0], [6, 3], [2, 2]]))
+    d["Ebene"] = np.select([d["rolle"] == "Auswahl", d["rolle"] == "Vergleich"], ["Auswahl", "Vergleich"],
+                           "Oberebene")
     d = d.drop(columns=["stichtag", "gueltig_von"], errors="ignore")   # plain dates are not JSON; datum is
     tage = sorted(d["datum"].unique())[::-1][::jahresschritt][::-1]     # ticks at the Stichtage themselves
     jahresende = all(t.month == 12 and t.day == 31 for t in pd.to_datetime(tage))

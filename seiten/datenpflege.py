@@ -3,7 +3,17 @@
 import streamlit as st
 
 from ui import cache, zugang
-from ui.datenpflege import einrichtungen, gemeinsam, haushalt, katalog, lieferungen, neue_stadt, raeume, werte
+from ui.datenpflege import (
+    einrichtungen,
+    gemeinsam,
+    haushalt,
+    katalog,
+    lieferungen,
+    neue_stadt,
+    raeume,
+    vergleichswerte,
+    werte,
+)
 
 config = cache.config()
 st.title("Datenpflege")
@@ -11,10 +21,11 @@ st.caption("Jede Datei wird vollständig geprüft, bevor etwas gespeichert wird.
            "ersetzen frühere Werte, ohne sie zu löschen, und lassen sich zurücknehmen.")
 gemeinsam.meldung()
 reiter = ["Indikatorwerte", "Raumgliederung", "Indikatorenkatalog", "Haushalt", "Einrichtungen",
-          "Lieferungen und Historie"]
+          "Vergleichswerte", "Lieferungen und Historie"]
 einrichten = zugang.darf_aktuell("konfiguration")
 tabs = st.tabs(reiter + (["Neue Stadt einrichten"] if einrichten else []), key="dp_reiter")
 # one module per tab (ui/datenpflege/), in the order of the tabs; „Neue Stadt“ only with the right to configure
-for tab, modul in zip(tabs, (werte, raeume, katalog, haushalt, einrichtungen, lieferungen, neue_stadt), strict=False):
+for tab, modul in zip(tabs, (werte, raeume, katalog, haushalt, einrichtungen, vergleichswerte, lieferungen,
+                                  neue_stadt), strict=False):
     with tab:
         modul.reiter(config)

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from fis import vergleichswerte as vgl
 from fis.controlling import ampel_je_zielfeld, schlechteste_ziele
 from fis.datenstand import neuere_hinweis
 from fis.einordnung import bezug_indikator
@@ -23,6 +24,7 @@ if neuer and auswahl.stichtag == cache.standard_stichtag(version):
     st.info(neuer, icon=":material/update:")
 
 st.subheader("Eckwerte der Gesamtstadt")
+vergleich = cache.vergleichswerte(version)
 FARBE = {"hoch_gut": "normal", "hoch_schlecht": "inverse", "neutral": "off"}
 spalten = st.columns(4)
 for i, e in enumerate(lage.eckwerte):
@@ -56,6 +58,15 @@ for i, e in enumerate(lage.eckwerte):
         status = "vorläufig" if e.status == "vorläufig" else "endgültig"
         st.caption(f"{status} · seit {e.vergleichsjahr}: "
                    f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)}")
+        if bezug := vgl.karten_text(vergleich, e.indikator_id, lage.stichtag, e.einheit, e.nachkommastellen):
+            st.caption(bezug)
+
+tabelle_vgl = vgl.vergleichstabelle(vergleich, lage.eckwerte, lage.stichtag, config.stadt.name)
+if len(tabelle_vgl):
+    with st.expander("Im Vergleich mit Land, Bund und Vergleichsring", icon=":material/compare_arrows:"):
+        st.dataframe(tabelle_vgl, hide_index=True, key="lagebild_vergleich")
+        st.caption("Werte von Land, Bund und Vergleichskommunen im Jahr des Stichtags (Datenpflege › "
+                   "Vergleichswerte). Rang 1 = geringste Belastung unter den Kommunen des Vergleichsrings.")
 
 eintraege = cache.einordnungen(version, auswahl.stichtag)
 bezuege = ["lagebild", *[bezug_indikator(e.indikator_id) for e in lage.eckwerte]]

@@ -1,7 +1,9 @@
 """Zeitreihen: an indicator over time for chosen areas against their parents and the city."""
 
+import pandas as pd
 import streamlit as st
 
+from fis import vergleichswerte as vgl
 from fis.analysen import gebietsreformen, trend_tabelle, zeitreihe_werte
 from fis.charts import kleine_vielfache, zeitreihe
 from fis.format import fmt_datum
@@ -34,16 +36,22 @@ if not gebiete:
 
 meta = m.meta(ind)
 reihe = zeitreihe_werte(m, ind, gebiete, oberebenen)
+referenzen = vgl.reihen(cache.vergleichswerte(version), ind, m.top + 1)
+if len(referenzen) and st.toggle(f"Vergleichswerte zeigen ({', '.join(dict.fromkeys(referenzen['name']))})",
+                                 value=True, key="zr_vergleich"):
+    bild = pd.concat([reihe, referenzen], ignore_index=True)
+else:
+    bild = reihe
 reformen = gebietsreformen(m)
 st.subheader(f"{meta['name']} ({meta['einheit']})")
 st.caption(f"Quelle: {meta['quelle']} · durchgezogen = Auswahl, gestrichelt = übergeordnete Ebenen · "
            "△ = vorläufiger Wert · graue Striche an der Achse = Wert wegen kleiner Fallzahl unterdrückt · "
-           "senkrechte Linie = neuer Gebietszuschnitt"
+           "senkrechte Linie = neuer Gebietszuschnitt · gepunktet = Vergleichswerte von außen"
            + (" · Anzahl: ohne übergeordnete Gebiete, deren Summen keine Vergleichsgröße sind"
               if meta["aggregation"] == "summe" and oberebenen else "")
            + (" · gestrichelter Kreis ohne Linie = Summe, für die nicht alle Sozialräume geliefert haben"
               if reihe["abdeckung"].ne("").any() else ""))
-st.altair_chart(zeitreihe(reihe, meta, reformen), key="zr_chart")
+st.altair_chart(zeitreihe(bild, meta, reformen), key="zr_chart")
 
 links.merken(indikator=ind)
 links.teilen()

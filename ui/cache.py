@@ -101,6 +101,12 @@ def einordnungen(version: str, stichtag: date) -> dict[str, dict]:
     return lade_einordnungen(_leser(version), stichtag)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def vergleichswerte(version: str) -> pd.DataFrame:
+    """Current values of Land, Bund, Vergleichsring … (public roles: published deliveries only)."""
+    return _leser(version).lade_vergleichswerte()
+
+
 @st.cache_data(show_spinner=False)
 def offene_lieferungen(version: str) -> pd.DataFrame:
     """Active deliveries nobody has published yet (the sidebar reminds Planung of them)."""

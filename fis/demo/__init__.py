@@ -20,9 +20,13 @@ import yaml
 from fis.config import Config
 from fis.demo import einrichtungen as demo_einrichtungen
 from fis.demo import raeume as geo
+from fis.demo import vergleich as demo_vergleich
 from fis.demo import werte as model
 from fis.ingest import einrichtungen as einrichtungen_import
+from fis.ingest import vergleichswerte as vergleich_import
 from fis.ingest.katalog import aus_config
+from fis.ingest.lesen import lies_tabelle
+from fis.monitoring import lade_monitoring
 from fis.store import Lieferung, Store
 from fis.ziele import bezugsdaten, pruefen, soll_werte
 
@@ -136,6 +140,8 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     if config.einrichtungen.typen:
         report(0.92, "Einrichtungsregister wird erzeugt …")
         _einrichtungsregister(store, config)
+    report(0.96, "Vergleichswerte von Land, Bund und Vergleichsring …")
+    _vergleichswerte(store, config)
     report(1.0, "Fertig.")
     return store.count_rows()
 
@@ -257,6 +263,26 @@ def _einrichtungsregister(store: Store, config: Config) -> int:
     with store.transaction():
         store.set_lieferung_veroeffentlicht(lid, DEMO_USER, zeitpunkt)
         store.insert_audit(DEMO_USER, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": v.dateiname})
+    return lid
+
+
+def _vergleichswerte(store: Store, config: Config) -> int:
+    """Land, Bund and Vergleichsring for the Lagebild's rates, imported through the delivery path and published."""
+    quoten = [i for i in config.lagebild.kennzahlen if i in set(aus_config(config).query("aggregation == 'quote'")
+                                                                 ["indikator_id"])]
+    m = lade_monitoring(store, config, quoten)
+    datei = f"vergleichswerte_{model.STICHTAGE[-1]}.csv"
+    v = vergleich_import.vorbereiten(store, lies_tabelle(demo_vergleich.vergleichswerte_csv(m, quoten), datei))
+    if not v.uebernehmbar:
+        raise ValueError("Die Demo-Vergleichswerte bestehen die Prüfung nicht:\n" + v.bericht.als_text())
+    zeitpunkt = datetime(int(model.STICHTAGE[-1]) + 1, 3, 2, 10, 0)
+    lid = vergleich_import.uebernehmen(store, v, DEMO_USER, f"Vergleichswerte Land, Bund, Vergleichsring "
+                                       f"{model.STICHTAGE[0]}–{model.STICHTAGE[-1]}",
+                                       quelle="Demo: erfundene Werte (IT.NRW, Bundesagentur für Arbeit im Echtbetrieb)",
+                                       zeitpunkt=zeitpunkt)
+    with store.transaction():
+        store.set_lieferung_veroeffentlicht(lid, DEMO_USER, zeitpunkt)
+        store.insert_audit(DEMO_USER, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": datei})
     return lid
 
 

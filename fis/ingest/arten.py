@@ -25,6 +25,7 @@ from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
 from fis.ingest import produkte as produkte_import
 from fis.ingest import raeume as raeume_import
+from fis.ingest import vergleichswerte as vergleich_import
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.einrichtungsregeln import EINRICHTUNG_REGELN
@@ -162,6 +163,13 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         lambda a, v: einrichtungen_import.uebernehmen(a.store, v, a.benutzer, a.config, a.bezeichnung, a.quelle),
         "Einrichtungen mit Typ, Kapazitäten und Lage (Koordinaten oder Sozialraum).",
         DATEI_REGELN + EINRICHTUNG_REGELN),
+    Lieferart(
+        "vergleichswerte", "Vergleichswerte", (".csv", ".txt", ".xlsx"),
+        lambda a: vergleich_import.vorbereiten(a.store, a.gelesen()),
+        vergleich_import.vorschau,
+        lambda a, v: vergleich_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle),
+        "Werte von Land, Bund, Regierungsbezirk, Kreis und Vergleichsring je Indikator und Stichtag.",
+        DATEI_REGELN + vergleich_import.VERGLEICH_KOPF + vergleich_import.VERGLEICH_REGELN),
     Lieferart("ziele", "Zielsystem"),
     Lieferart("einordnung", "Einordnung"),
 )}

@@ -3,7 +3,8 @@
 ``Store`` is one object per connection (or cursor) that brings together the query modules, one per
 aggregate: :mod:`~fis.store.lieferungen`, :mod:`~fis.store.raeume`, :mod:`~fis.store.katalog`,
 :mod:`~fis.store.werte` (with :mod:`~fis.store.pruefung`), :mod:`~fis.store.einrichtungen`,
-:mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` and :mod:`~fis.store.audit`, on top of
+:mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` (Mittelverteilung),
+:mod:`~fis.store.vergleich` (Vergleichswerte) and :mod:`~fis.store.audit`, on top of
 :mod:`~fis.store.verbindung` (opening, migrations from :mod:`~fis.store.schema`, transactions, data
 version). Values from users are always bound parameters; DataFrames are handed to DuckDB by registering
 them as views. Nothing outside this package writes SQL (``tests/unit/test_architektur.py``).
@@ -30,6 +31,7 @@ from fis.store.verbindung import (
     versionsdatei,
     warten_standard,
 )
+from fis.store.vergleich import VergleichAbfragen
 from fis.store.verteilung import VerteilungAbfragen
 from fis.store.werte import WertAbfragen
 from fis.store.ziele import ZielAbfragen
@@ -40,7 +42,7 @@ DatenbankFehler = duckdb.Error
 
 
 class Store(LieferungAbfragen, RaumAbfragen, KatalogAbfragen, WertAbfragen, PruefAbfragen, EinrichtungAbfragen,
-            ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen):
+            ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen, VergleichAbfragen):
     """A DuckDB connection (or cursor) with the project's schema and queries."""
 
 
