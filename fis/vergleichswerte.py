@@ -112,3 +112,19 @@ def reihen(vw: pd.DataFrame, indikator_id: str, ebene: int) -> pd.DataFrame:
                          "wert": w["wert"], "status": "endgültig", "unterdrueckt": False, "grund": "",
                          "schwelle": np.nan, "abdeckung": "", "gueltig_von": pd.NaT,
                          "name": w["referenz"] + " (" + w["art"] + ")", "rolle": "Vergleich"}).reset_index(drop=True)
+
+
+def mit_profilspalten(tabelle: pd.DataFrame, daten: pd.DataFrame, vw: pd.DataFrame, stichtag: date) -> pd.DataFrame:
+    """The profile table (fis.analysen.profil_tabelle of ``daten``, row for row) with a column per reference (Land,
+    Bund …) right after „Gesamtstadt“; unchanged without Vergleichswerte for its indicators."""
+    werte = {i: einzelwerte(vw, i, stichtag).set_index("referenz")["wert"] for i in daten["indikator_id"].unique()}
+    referenzen = list(dict.fromkeys(r for w in werte.values() for r in w.index))
+    if not referenzen or "Gesamtstadt" not in tabelle:
+        return tabelle
+    out = tabelle.copy()
+    stelle = list(out.columns).index("Gesamtstadt") + 1
+    for ref in referenzen:
+        out.insert(stelle, kurzname(ref), [fmt_wert(werte[r.indikator_id].get(ref), r.einheit, int(r.nachkommastellen))
+                                           for r in daten.itertuples()])
+        stelle += 1
+    return out

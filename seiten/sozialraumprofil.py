@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from fis import vergleichswerte as vgl
 from fis.analysen import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 from fis.einordnung import bezug_indikator
 from fis.format import dativ, fmt_datum, fmt_zahl, md
@@ -63,6 +64,7 @@ if mit_text:
 
 vergleich = profil(m, zweiter, auswahl.stichtag, jahre) if zweiter else None
 tabelle = profil_tabelle(daten, jahre, vergleich, namen.get(raum), namen.get(zweiter) if zweiter else None)
+tabelle = vgl.mit_profilspalten(tabelle, daten, cache.vergleichswerte(cache.data_version()), auswahl.stichtag)
 spalten = {
     "Verlauf": st.column_config.LineChartColumn("Verlauf", help="alle Stichtage bis zum gewählten"),
     "Rang": st.column_config.TextColumn("Rang", help="1 = ungünstigster Wert"),

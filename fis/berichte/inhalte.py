@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 
+from fis import vergleichswerte as vgl
 from fis import versorgung as vs
 from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
 from fis.analysen import aehnliche, gebietsreformen, handlungsbedarf_profil, profil, profil_tabelle, zeitreihe_werte
@@ -328,6 +329,13 @@ def monitoringbericht(store, config, m, geometrien: pd.Series, stichtag: date,
         )]
     if not len(bedarf):
         abschnitte[0].absaetze.append(f"Kein {einheit} erfüllt die Regel am {fmt_datum(stichtag)}.")
+    vergleich = vgl.vergleichstabelle(store.lade_vergleichswerte(), lage.eckwerte, stichtag, config.stadt.name)
+    if len(vergleich):
+        abschnitte.append(Abschnitt("Im Vergleich mit Land, Bund und Vergleichsring", absaetze=[
+            "Werte von Land, Bund und Vergleichskommunen im Jahr des Stichtags; Rang 1 = geringste Belastung unter "
+            "den Kommunen des Vergleichsrings."], tabellen=[Tabelle(
+                "", vergleich, ["1.6fr"] + ["auto"] * (len(vergleich.columns) - 1),
+                rechts=list(range(1, len(vergleich.columns))))]))
     kandidaten = indikatoren or list(dict.fromkeys([*config.lagebild.handlungsbedarf.indikatoren,
                                                     *config.lagebild.kennzahlen]))
     am_tag = set(m.auswahl(stichtag=stichtag, ebene=1).dropna(subset=["wert"])["indikator_id"])
