@@ -61,7 +61,7 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
             farben.append(P.REFERENZ_STUFEN[eltern % len(P.REFERENZ_STUFEN)])
             eltern += 1
     farbe = alt.Color("Gebiet:N", sort=reihenfolge, scale=alt.Scale(domain=reihenfolge, range=farben),
-                      legend=alt.Legend(title=None, orient="bottom", columns=3))
+                      legend=alt.Legend(title=None, orient="bottom", columns=3, labelLimit=280))
     strich = alt.StrokeDash("Ebene:N", legend=None, scale=alt.Scale(
         domain=["Auswahl", "Oberebene", "Vergleich"], range=[[1, 0], [6, 3], [2, 2]]))
     d["Ebene"] = np.select([d["rolle"] == "Auswahl", d["rolle"] == "Vergleich"], ["Auswahl", "Vergleich"],

@@ -89,9 +89,9 @@ AUSWAHL = ["#0072b2", "#e69f00", "#56b4e9", "#cc79a7", "#000000", "#d55e00"]
 # its green and red, so that no two lines share a colour
 AUSWAHL_WEITERE = ["#332288", "#44aa99", "#999933", "#882255", "#aa4499", "#88ccee"]
 
-# external references in time series (Land, Bund, Vergleichsring): muted browns and olive, dotted, never a
-# colour of a chosen area or of the city's own grey
-VERGLEICH = ["#8c6d31", "#7b6f4a", "#a0522d", "#6b6b3a"]
+# external references in time series (Land, Bund, Vergleichsring): browns and olive, dotted, never a colour of
+# a chosen area or of the city's own grey
+VERGLEICH = ["#8c510a", "#5f7a1f", "#b35806", "#6b6b3a"]
 
 # Facility types on the map (Okabe-Ito, colour-blind safe; no valuation), in the order of einrichtungen.yaml
 EINRICHTUNGEN = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#f0e442"]
