@@ -215,6 +215,21 @@ class Haushaltsregel:
 
 
 @dataclass(frozen=True)
+class ZielElastizitaet:
+    ziel: str = hilfe("Kennung des Ziels.")
+    wert: float = hilfe("Elastizität: wie stark eine Budgetänderung den Weg zum Ziel verändert (0 = gar nicht).")
+
+
+@dataclass(frozen=True)
+class Budgetvarianten:
+    prozent: float = hilfe("Budgetänderung der Varianten in % (± für mehr und weniger Budget).", 10.0)
+    elastizitaet: float = hilfe(
+        "Standard-Elastizität: Ein um b % höheres Budget rückt die Trendprognose um Elastizität × b % des Wegs vom "
+        "Basiswert bis zur Prognose auf das Ziel zu (eine ausgewiesene Annahme).", 0.5)
+    elastizitaeten: tuple[ZielElastizitaet, ...] = hilfe("Abweichende Elastizitäten einzelner Ziele.", ())
+
+
+@dataclass(frozen=True)
 class Controlling:
     ampel: tuple[AmpelRegel, ...] = hilfe(
         "Regeltabelle der Ziel-Ampel, von oben nach unten geprüft; die erste zutreffende Regel gilt.")
@@ -224,6 +239,8 @@ class Controlling:
     prognose_konfidenz: float = hilfe("Breite des Prognosebands als Wahrscheinlichkeit (0,8 = 80 %).", 0.8)
     prognose_min_jahre: int = hilfe("So viele Ist-Jahre braucht eine Trendprognose mindestens.", 3)
     haushalt: Haushaltsregel = hilfe("Regeln für Haushaltszeilen.", Haushaltsregel())
+    budgetvarianten: Budgetvarianten = hilfe("Budgetvarianten für den Eckwertebeschluss (Ziele mit Haushaltszeile).",
+                                             Budgetvarianten())
 
 
 @dataclass(frozen=True)

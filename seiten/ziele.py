@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from fis import budgetvarianten
 from fis.ampel import REIHENFOLGE
 from fis.charts import zielverlauf
 from fis.controlling import ZIELFELDER, szenarien, zielbaum, zieldetail
@@ -123,6 +124,16 @@ if d.smart:
 if d.ziel.get("massnahmen"):
     st.markdown("**Maßnahmen:**")
     st.text(d.ziel["massnahmen"])
+
+with st.expander("Budgetvarianten für den Eckwertebeschluss", icon=":material/account_balance:"):
+    bv_cfg = config.controlling.budgetvarianten
+    varianten = budgetvarianten.tabelle(budgetvarianten.budgetvarianten(c.ziele, b, bv_cfg, c.nachkommastellen),
+                                        bv_cfg)
+    if varianten.empty:
+        st.caption("Kein Ziel mit Haushaltszeile hat eine Trendprognose zu einem künftigen Zieldatum.")
+    else:
+        st.dataframe(varianten, hide_index=True, key="ziele_budgetvarianten")
+        st.caption(budgetvarianten.annahme_text(bv_cfg))
 
 if not pflegen:
     st.stop()

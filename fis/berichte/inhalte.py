@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 
+from fis import budgetvarianten
 from fis import vergleichswerte as vgl
 from fis import versorgung as vs
 from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
@@ -152,6 +153,14 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
         abschnitte.append(Abschnitt("Ziele ohne aktuellen Ist-Wert", tabellen=[Tabelle("", pd.DataFrame({
             "Kennung": grau["kennung"], "Bezeichnung": grau["bezeichnung"], "Hinweis": grau["begruendung"]}),
             ["auto", "1fr", "1.5fr"])]))
+    bv_cfg = config.controlling.budgetvarianten
+    varianten = budgetvarianten.tabelle(budgetvarianten.budgetvarianten(c.ziele, bewertung, bv_cfg,
+                                                                          c.nachkommastellen), bv_cfg)
+    if len(varianten):
+        abschnitte.append(Abschnitt("Anhang: Budgetvarianten für den Eckwertebeschluss", absaetze=[
+            budgetvarianten.annahme_text(bv_cfg)], tabellen=[Tabelle(
+                "", varianten.drop(columns="Produkt"), ["1.6fr", "auto", "auto", "auto", "auto", "auto"],
+                rechts=[1, 2, 3, 4, 5])]))
     _, lieferung = lieferstand(store, "haushalt")
     if lage is None:
         stichtag = stichtag or standard_stichtag(lade_stichtagsstaende(store, config))
