@@ -132,7 +132,8 @@ with st.expander("Budgetvarianten für den Eckwertebeschluss", icon=":material/a
     if varianten.empty:
         st.caption("Kein Ziel mit Haushaltszeile hat eine Trendprognose zu einem künftigen Zieldatum.")
     else:
-        st.dataframe(varianten, hide_index=True, key="ziele_budgetvarianten")
+        st.dataframe(varianten, hide_index=True, key="ziele_budgetvarianten",
+                     column_config={"Ziel": st.column_config.TextColumn(width="medium")})
         st.caption(budgetvarianten.annahme_text(bv_cfg))
 
 if not pflegen:
