@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from fis import palette as P
-from fis.format import fmt_anzeige, fmt_datum, fmt_euro, fmt_wert
+from fis.format import fmt_anzeige, fmt_datum, fmt_euro, fmt_wert, fmt_zahl
 from fis.produkte import spaltenname
 
 
@@ -347,3 +347,17 @@ def indexbalken(teil: pd.DataFrame, breite: int = 300) -> alt.LayerChart:
         y=y, x=alt.X("index:Q", scale=alt.Scale(domain=[unten, oben], clamp=True)), text="text:N")
     linie = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color=P.REFERENZ, strokeWidth=1).encode(x="x:Q")
     return alt.layer(balken, werte, linie).properties(width=breite, height=16 * max(len(d), 1))
+
+
+def prognoseband(reihe: pd.DataFrame, titel: str, hoehe: int = 220) -> alt.LayerChart:
+    """A projection: the Basis variant dashed, the other variants as a band (columns jahr, wert, unten, oben)."""
+    d = reihe.assign(Jahr=reihe["jahr"].astype(str), Wert=[fmt_zahl(v, 0) for v in reihe["wert"]],
+                     Spanne=[f"{fmt_zahl(u, 0)}–{fmt_zahl(o, 0)}" for u, o in zip(reihe["unten"], reihe["oben"],
+                                                                                     strict=True)])
+    x = alt.X("jahr:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
+    y = alt.Y("wert:Q", title=titel, scale=alt.Scale(zero=False), axis=alt.Axis(labelExpr=zahl_label(0)))
+    band = alt.Chart(d).mark_area(opacity=0.25, color=P.AUSWAHL[0]).encode(x=x, y=alt.Y("unten:Q", title=titel),
+                                                                           y2="oben:Q")
+    linie = alt.Chart(d).mark_line(strokeDash=[6, 4], strokeWidth=2.5, color=P.AUSWAHL[0], point=True).encode(
+        x=x, y=y, tooltip=["Jahr:N", "Wert:N", "Spanne:N"])
+    return alt.layer(band, linie).properties(height=hoehe)

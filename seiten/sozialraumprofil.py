@@ -6,7 +6,7 @@ from fis import vergleichswerte as vgl
 from fis.analysen import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 from fis.einordnung import bezug_indikator
 from fis.format import dativ, fmt_datum, fmt_zahl, md
-from ui import cache, einordnung, einrichtungen, monitoring, sidebar
+from ui import cache, einordnung, einrichtungen, monitoring, prognose, sidebar
 from ui import links as deeplinks
 
 config = cache.config()
@@ -77,6 +77,7 @@ monitoring.download(tabelle.drop(columns="Verlauf"), f"profil_{raum}_{auswahl.st
                     "profil_csv")
 
 einrichtungen.profil_abschnitt(m, config, cache.data_version(), raum, auswahl.stichtag, ebene_name)
+prognose.profil_abschnitt(m, raum, auswahl.stichtag, auswahl.ebene)
 
 st.subheader(f"Ähnliche {ebene_plural}")
 st.caption("Nächste Nachbarn im Raum der standardisierten Quoten-Indikatoren (z-Werte über alle "

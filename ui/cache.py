@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import controlling as ctl
-from fis import datenstand, hochrechnung
+from fis import datenstand, hochrechnung, prognose
 from fis import indizes as idx
 from fis import produkte as prd
 from fis import versorgung as vs
@@ -105,6 +105,16 @@ def einordnungen(version: str, stichtag: date) -> dict[str, dict]:
 def vergleichswerte(version: str) -> pd.DataFrame:
     """Current values of Land, Bund, Vergleichsring … (public roles: published deliveries only)."""
     return _leser(version).lade_vergleichswerte()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def prognosen(version: str) -> pd.DataFrame:
+    """The current projection (public roles: published deliveries only, small areas and counts withheld)."""
+    p = _leser(version).lade_prognosen()
+    if version.endswith("|veroeffentlicht"):
+        stadt = config().stadt
+        p = prognose.oeffentlich(p, stadt.mindest_einwohner, stadt.geheimhaltung_standard)
+    return p
 
 
 @st.cache_data(show_spinner=False)

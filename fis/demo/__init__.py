@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from fis import prognose
 from fis.config import Config
 from fis.demo import einrichtungen as demo_einrichtungen
 from fis.demo import raeume as geo
 from fis.demo import vergleich as demo_vergleich
 from fis.demo import werte as model
 from fis.ingest import einrichtungen as einrichtungen_import
+from fis.ingest import prognosen as prognose_import
 from fis.ingest import vergleichswerte as vergleich_import
 from fis.ingest.katalog import aus_config
 from fis.ingest.lesen import lies_tabelle
@@ -142,6 +144,8 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
         _einrichtungsregister(store, config)
     report(0.96, "Vergleichswerte von Land, Bund und Vergleichsring …")
     _vergleichswerte(store, config)
+    report(0.98, "Bevölkerungsvorausberechnung 2025–2040 …")
+    _prognose(store)
     report(1.0, "Fertig.")
     return store.count_rows()
 
@@ -280,6 +284,27 @@ def _vergleichswerte(store: Store, config: Config) -> int:
                                        f"{model.STICHTAGE[0]}–{model.STICHTAGE[-1]}",
                                        quelle="Demo: erfundene Werte (IT.NRW, Bundesagentur für Arbeit im Echtbetrieb)",
                                        zeitpunkt=zeitpunkt)
+    with store.transaction():
+        store.set_lieferung_veroeffentlicht(lid, DEMO_USER, zeitpunkt)
+        store.insert_audit(DEMO_USER, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": datei})
+    return lid
+
+
+def _prognose(store: Store) -> int:
+    """The projection 2025–2040 in three variants per Sozialraum and age band from the cohort-component model
+    (fis.prognose), imported through the delivery path and published."""
+    basisjahr = int(model.STICHTAGE[-1])
+    stichtag = date(basisjahr, 12, 31)
+    frame = prognose.fortschreiben(demo_vergleich.bevoelkerung_nach_baendern(store, stichtag),
+                                   demo_vergleich.wanderungssaldo(store, stichtag), basisjahr, 2040)
+    datei = f"bevoelkerungsvorausberechnung_{basisjahr + 1}_2040.csv"
+    v = prognose_import.vorbereiten(store, lies_tabelle(prognose.als_csv(frame), datei))
+    if not v.uebernehmbar:
+        raise ValueError("Die Demo-Prognose besteht die Prüfung nicht:\n" + v.bericht.als_text())
+    zeitpunkt = datetime(basisjahr + 1, 4, 14, 9, 0)
+    lid = prognose_import.uebernehmen(store, v, DEMO_USER, f"Bevölkerungsvorausberechnung {basisjahr + 1}–2040 "
+                                      "(Basis, hoch, niedrig)", quelle="Demo: Kohorten-Komponenten-Modell "
+                                      "(fis/prognose_modell.yaml)", zeitpunkt=zeitpunkt)
     with store.transaction():
         store.set_lieferung_veroeffentlicht(lid, DEMO_USER, zeitpunkt)
         store.insert_audit(DEMO_USER, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": datei})

@@ -24,6 +24,7 @@ from fis.ingest import einrichtungen as einrichtungen_import
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
 from fis.ingest import produkte as produkte_import
+from fis.ingest import prognosen as prognose_import
 from fis.ingest import raeume as raeume_import
 from fis.ingest import vergleichswerte as vergleich_import
 from fis.ingest import werte as werte_import
@@ -170,6 +171,13 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         lambda a, v: vergleich_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle),
         "Werte von Land, Bund, Regierungsbezirk, Kreis und Vergleichsring je Indikator und Stichtag.",
         DATEI_REGELN + vergleich_import.VERGLEICH_KOPF + vergleich_import.VERGLEICH_REGELN),
+    Lieferart(
+        "prognosen", "Prognosen", (".csv", ".txt", ".xlsx"),
+        lambda a: prognose_import.vorbereiten(a.store, a.gelesen()),
+        prognose_import.vorschau,
+        lambda a, v: prognose_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle),
+        "Bevölkerungsvorausberechnung je Gebiet, Merkmal (Altersgruppe), künftigem Stichtag und Variante.",
+        DATEI_REGELN + prognose_import.PROGNOSE_KOPF + prognose_import.PROGNOSE_REGELN),
     Lieferart("ziele", "Zielsystem"),
     Lieferart("einordnung", "Einordnung"),
 )}

@@ -4,7 +4,7 @@
 aggregate: :mod:`~fis.store.lieferungen`, :mod:`~fis.store.raeume`, :mod:`~fis.store.katalog`,
 :mod:`~fis.store.werte` (with :mod:`~fis.store.pruefung`), :mod:`~fis.store.einrichtungen`,
 :mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` (Mittelverteilung),
-:mod:`~fis.store.vergleich` (Vergleichswerte) and :mod:`~fis.store.audit`, on top of
+:mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose` and :mod:`~fis.store.audit`, on top of
 :mod:`~fis.store.verbindung` (opening, migrations from :mod:`~fis.store.schema`, transactions, data
 version). Values from users are always bound parameters; DataFrames are handed to DuckDB by registering
 them as views. Nothing outside this package writes SQL (``tests/unit/test_architektur.py``).
@@ -19,6 +19,7 @@ from fis.store.einrichtungen import EinrichtungAbfragen
 from fis.store.katalog import KatalogAbfragen
 from fis.store.lieferungen import Lieferung, LieferungAbfragen
 from fis.store.produkte import ProduktAbfragen
+from fis.store.prognose import PrognoseAbfragen
 from fis.store.pruefung import PruefAbfragen
 from fis.store.raeume import RaumAbfragen
 from fis.store.schema import LATEST_VERSION, MIGRATIONS
@@ -42,7 +43,8 @@ DatenbankFehler = duckdb.Error
 
 
 class Store(LieferungAbfragen, RaumAbfragen, KatalogAbfragen, WertAbfragen, PruefAbfragen, EinrichtungAbfragen,
-            ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen, VergleichAbfragen):
+            ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen, VergleichAbfragen,
+            PrognoseAbfragen):
     """A DuckDB connection (or cursor) with the project's schema and queries."""
 
 

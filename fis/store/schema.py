@@ -65,6 +65,8 @@ SPALTEN: dict[str, tuple[str, ...]] = {
                      "beschlossen_von", "beschlossen_am", "band_unten_strikt", "band_oben_strikt", "lieferung_id"),
     "ziel_soll_fassung": ("ziel_id", "jahr", "soll", "lieferung_id"),
     "einordnung": ("bezug", "stichtag", "text", "lieferung_id"),
+    "prognose_wert": ("raum_id", "merkmal", "merkmal_name", "stichtag", "variante", "wert", "basisjahr",
+                      "lieferung_id"),
     "vergleichswert": ("referenz", "art", "gruppe", "indikator_id", "stichtag", "wert", "lieferung_id"),
     "produktbereich": ("nr", "name", "verantwortlich"),
     "produktbereich_fassung": ("nr", "name", "verantwortlich", "lieferung_id"),

@@ -21,7 +21,7 @@ def _wahl(befehl: str, ziel: str) -> list[str]:
 
 def test_the_command_line_offers_exactly_the_registered_kinds():
     assert _wahl("import", "art") == ["werte", "raeume", "katalog", "haushalt", "produkte", "einrichtungen",
-                                      "vergleichswerte"]
+                                      "vergleichswerte", "prognosen"]
     assert _wahl("import", "art") == [a.id for a in LIEFERARTEN.values() if a.aus_datei]
     assert _wahl("report", "art") == list(BERICHTSARTEN) == [
         "abweichungsbericht", "steckbrief", "monitoring", "sozialindex", "mittelverteilung", "produktdatenblatt"]
@@ -30,7 +30,7 @@ def test_the_command_line_offers_exactly_the_registered_kinds():
 def test_the_pages_use_the_registries_and_no_list_of_their_own():
     berichte = (ROOT / "seiten" / "berichte.py").read_text(encoding="utf-8")
     assert "BERICHTSARTEN" in berichte and "inhalte." not in berichte
-    for modul in ("werte", "raeume", "katalog", "haushalt", "einrichtungen", "vergleichswerte"):
+    for modul in ("werte", "raeume", "katalog", "haushalt", "einrichtungen", "vergleichswerte", "prognosen"):
         text = (ROOT / "ui" / "datenpflege" / f"{modul}.py").read_text(encoding="utf-8")
         assert "LIEFERARTEN[" in text and "_import.uebernehmen(" not in text, modul
 
