@@ -78,6 +78,25 @@ def budgetvarianten(ziele: pd.DataFrame, bewertung: pd.DataFrame, cfg, nachkomma
     return pd.DataFrame(zeilen)
 
 
+def entscheidend(v: pd.DataFrame) -> pd.Series:
+    """The goals whose attainment differs between the variants: where the budget decides."""
+    if v.empty:
+        return pd.Series(dtype=bool)
+    ergebnis = v[["weniger_erreicht", "konstant_erreicht", "mehr_erreicht"]].astype(object)
+    return ergebnis.nunique(axis=1, dropna=False) > 1
+
+
+def anhang_satz(v: pd.DataFrame, kippt: pd.Series, cfg) -> str:
+    """„Bei 3 von 16 Zielen mit Haushaltszeile entscheidet das Budget (± 10 %) über die Zielerreichung; bei den
+    übrigen 13 nicht (9 erreicht, 4 verfehlt in jeder Variante).“"""
+    b = fmt_prozent(cfg.prozent, 0)
+    rest = v[~kippt]
+    erreicht = int(rest["konstant_erreicht"].eq(True).sum())
+    return (f"Bei {int(kippt.sum())} von {len(v)} Zielen mit Haushaltszeile entscheidet das Budget (± {b}) über die "
+            f"Zielerreichung (Tabelle); bei den übrigen {len(rest)} nicht ({erreicht} erreicht, "
+            f"{len(rest) - erreicht} verfehlt oder ohne Urteil in jeder Variante). Alle Ziele: Seite „Ziele“.")
+
+
 def _ja(e) -> str:
     return "–" if e is None or (isinstance(e, float) and np.isnan(e)) else ("erreicht" if e else "verfehlt")
 

@@ -154,13 +154,16 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
             "Kennung": grau["kennung"], "Bezeichnung": grau["bezeichnung"], "Hinweis": grau["begruendung"]}),
             ["auto", "1fr", "1.5fr"])]))
     bv_cfg = config.controlling.budgetvarianten
-    varianten = budgetvarianten.tabelle(budgetvarianten.budgetvarianten(c.ziele, bewertung, bv_cfg,
-                                                                          c.nachkommastellen), bv_cfg)
-    if len(varianten):
-        abschnitte.append(Abschnitt("Anhang: Budgetvarianten für den Eckwertebeschluss", absaetze=[
-            budgetvarianten.annahme_text(bv_cfg)], tabellen=[Tabelle(
-                "", varianten.drop(columns="Produkt"), ["1.6fr", "auto", "auto", "auto", "auto", "auto"],
-                rechts=[1, 2, 3, 4, 5])]))
+    alle_varianten = budgetvarianten.budgetvarianten(c.ziele, bewertung, bv_cfg, c.nachkommastellen)
+    if len(alle_varianten):
+        # the annex names the goals whose attainment depends on the budget; the others in one sentence
+        kippt = budgetvarianten.entscheidend(alle_varianten)
+        varianten = budgetvarianten.tabelle(alle_varianten[kippt], bv_cfg)
+        # a sub-section of the overview (no page of its own: the quarterly report stays within six pages)
+        abschnitte.insert(1, Abschnitt("Budgetvarianten für den Eckwertebeschluss", ebene=2, absaetze=[
+            budgetvarianten.anhang_satz(alle_varianten, kippt, bv_cfg), budgetvarianten.annahme_text(bv_cfg)],
+            tabellen=[Tabelle("", varianten.drop(columns="Produkt"), ["1.6fr", "auto", "auto", "auto", "auto", "auto"],
+                              rechts=[1, 2, 3, 4, 5])] if len(varianten) else []))
     _, lieferung = lieferstand(store, "haushalt")
     if lage is None:
         stichtag = stichtag or standard_stichtag(lade_stichtagsstaende(store, config))

@@ -43,7 +43,7 @@ def test_ziele_drill_down_with_scenarios(monkeypatch, demo_copy):
     at.selectbox(key="ziel_id").set_value("K1").run()
     at.toggle(key="ziel_sz_an").set_value(True).run()
     assert not at.exception
-    sz = at.dataframe[-1].value.set_index("Szenario")
+    sz = next(d.value for d in at.dataframe if "Szenario" in d.value.columns).set_index("Szenario")
     assert list(sz.index) == ["best case", "status quo", "worst case"]
     assert sz.at["best case", "Ziel erreicht"] == "ja"              # the default best case reaches the goal
     assert sz.at["worst case", "Ziel erreicht"] == "nein"

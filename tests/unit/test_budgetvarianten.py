@@ -71,5 +71,10 @@ def test_the_demo_and_the_annex_of_the_abweichungsbericht(demo, config, m):
     jahr, monat = berichtsstand(c)
     bericht = abweichungsbericht(demo, config, c, b, haushaltszeilen(c, jahr, monat, config.controlling.haushalt),
                                  "Quartal", 2024, stichtag=date(2024, 12, 31))
-    anhang = next(a for a in bericht.abschnitte if a.titel.startswith("Anhang: Budgetvarianten"))
-    assert len(anhang.tabellen[0].frame) == len(v) and "Annahme" in anhang.absaetze[0]
+    anhang = next(a for a in bericht.abschnitte if a.titel == "Budgetvarianten für den Eckwertebeschluss")
+    # only the goals whose attainment the budget decides, the others counted in the sentence
+    entscheidend = v[bv.entscheidend(v)]
+    assert 0 < len(entscheidend) < len(v) and len(anhang.tabellen[0].frame) == len(entscheidend)
+    satz = f"Bei {len(entscheidend)} von {len(v)} Zielen mit Haushaltszeile entscheidet das Budget"
+    assert satz in anhang.absaetze[0]
+    assert "Annahme" in anhang.absaetze[1]
