@@ -23,7 +23,7 @@ from fis.format import fmt_zahl
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
-from fis.ingest.pruefregeln import Kontext, Pruefregel, anwenden, ohne_detail, zeilen
+from fis.ingest.pruefregeln import Kontext, Pruefregel, anwenden, ohne_detail, spalte_fehlt, spalten_zuordnen, zeilen
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, parse_zahlen
 from fis.produkte import _summe_aus, konsistenz
@@ -40,10 +40,6 @@ WERTARTEN = {"ansatz": "Ansatz", "planung": "Planung", "ist": "Ist", "prognose":
 SCHLUESSEL = ["produkt_nr", "position_nr", "jahr", "monat", "wertart"]
 
 
-def _norm(text: str) -> str:
-    return " ".join(str(text).strip().lower().replace("_", " ").split())
-
-
 @dataclass
 class HaushaltVorbereitung:
     tabelle: Tabelle
@@ -55,12 +51,6 @@ class HaushaltVorbereitung:
     @property
     def uebernehmbar(self) -> bool:
         return self.bericht.ok and not self.zeilen.empty
-
-
-
-def _spalte_fehlt(u: pd.DataFrame, funde, k: Kontext) -> str:
-    return " ".join(f"Die Spalte „{r.rolle}“ fehlt (erkannt werden: " + ", ".join(f"„{n}“" for n in ROLLEN[r.rolle])
-                    + ")." for r in u.itertuples()) + f" Vorhanden: {k.felder['vorhanden']}."
 
 
 def _ganzzahl(rolle: str, lo: int, hi: int, feld: str | None = None) -> Pruefregel:
@@ -81,8 +71,7 @@ def _summe_detail(u: pd.DataFrame, funde, k: Kontext) -> pd.DataFrame:
 
 #: The checks of a finance export: the header, the rows, the delivered totals.
 HAUSHALT_KOPF: tuple[Pruefregel, ...] = (
-    Pruefregel("haushalt_spalte_fehlt", "Fehler", "Spalte fehlt", _spalte_fehlt,
-               finden=lambda d, k: d[(d["spalte"] == "") & (d["rolle"] != "monat")]),
+    spalte_fehlt("haushalt", ROLLEN, [r for r in ROLLEN if r != "monat"]),
 )
 HAUSHALT_ZEILEN: tuple[Pruefregel, ...] = (
     _ganzzahl("position", 1, 99, "position_nr"), _ganzzahl("jahr", 1990, 2100), _ganzzahl("monat", 0, 12),
@@ -142,8 +131,8 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> HaushaltVorbereitung:
     bericht = Pruefbericht()
     pruefe_doppelte_datei(store, tabelle.sha256, bericht)
     leer = pd.DataFrame(columns=[*SCHLUESSEL, "betrag"])
-    spalten = {rolle: next((c for c in tabelle.spalten if _norm(c) in namen), "") for rolle, namen in ROLLEN.items()}
-    kopf = pd.DataFrame({"rolle": list(spalten), "spalte": list(spalten.values())})
+    kopf = spalten_zuordnen(tabelle.spalten, ROLLEN)
+    spalten = dict(zip(kopf["rolle"], kopf["spalte"], strict=True))
     anwenden(HAUSHALT_KOPF, kopf, Kontext(felder={"vorhanden": ", ".join(tabelle.spalten)}), bericht)
     if not bericht.ok:
         return HaushaltVorbereitung(tabelle, leer, leer, leer, bericht)

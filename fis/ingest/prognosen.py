@@ -23,7 +23,7 @@ import pandas as pd
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
-from fis.ingest.pruefregeln import Kontext, Pruefregel, anwenden, liste, zeilen
+from fis.ingest.pruefregeln import Kontext, Pruefregel, anwenden, liste, spalte_fehlt, spalten_zuordnen, zeilen
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, parse_datum, parse_zahlen
 from fis.store import Lieferung, Store
@@ -41,10 +41,6 @@ PFLICHT = ("raum", "merkmal", "stichtag", "wert")
 SCHLUESSEL = ["raum_id", "merkmal", "stichtag", "variante"]
 
 
-def _norm(text: str) -> str:
-    return " ".join(str(text).strip().lower().replace("_", " ").replace("-", " ").split())
-
-
 @dataclass
 class PrognoseVorbereitung:
     tabelle: Tabelle
@@ -56,16 +52,8 @@ class PrognoseVorbereitung:
         return self.bericht.ok and not self.werte.empty
 
 
-def _spalte_fehlt(u: pd.DataFrame, funde, k: Kontext) -> str:
-    return " ".join(f"Die Spalte „{r.rolle}“ fehlt (erkannt werden: " + ", ".join(f"„{n}“" for n in ROLLEN[r.rolle])
-                    + ")." for r in u.itertuples()) + f" Vorhanden: {k.felder['vorhanden']}."
-
-
 #: The checks of a projection: the header, then the rows.
-PROGNOSE_KOPF: tuple[Pruefregel, ...] = (
-    Pruefregel("prognose_spalte_fehlt", "Fehler", "Spalte fehlt", _spalte_fehlt,
-               finden=lambda d, k: d[(d["spalte"] == "") & d["rolle"].isin(PFLICHT)]),
-)
+PROGNOSE_KOPF: tuple[Pruefregel, ...] = (spalte_fehlt("prognose", ROLLEN, PFLICHT),)
 PROGNOSE_REGELN: tuple[Pruefregel, ...] = (
     Pruefregel("prognose_raum_unbekannt", "Fehler", "Unbekannter Raum",
                lambda u, f, k: f"{len(u)} {'Zeile nennt' if len(u) == 1 else 'Zeilen nennen'} einen Raum, den die "
@@ -122,9 +110,8 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> PrognoseVorbereitung:
     bericht = Pruefbericht()
     pruefe_doppelte_datei(store, tabelle.sha256, bericht)
     leer = pd.DataFrame(columns=[*SCHLUESSEL, "merkmal_name", "wert", "basisjahr"])
-    spalten = {rolle: next((c for c in tabelle.spalten if _norm(c) in {_norm(n) for n in namen}), "")
-               for rolle, namen in ROLLEN.items()}
-    kopf = pd.DataFrame({"rolle": list(spalten), "spalte": list(spalten.values())})
+    kopf = spalten_zuordnen(tabelle.spalten, ROLLEN)
+    spalten = dict(zip(kopf["rolle"], kopf["spalte"], strict=True))
     anwenden(PROGNOSE_KOPF, kopf, Kontext(felder={"vorhanden": ", ".join(tabelle.spalten)}), bericht)
     if not bericht.ok:
         return PrognoseVorbereitung(tabelle, leer, bericht)

@@ -132,6 +132,29 @@ KEINE_AENDERUNG = {
 }
 
 
+def normiert(text: str) -> str:
+    """A column name or code as compared: lower case, „_“ and „-“ as spaces, single spaces."""
+    return " ".join(str(text).strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def spalten_zuordnen(spalten, rollen: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Per role (a field of a delivery kind) the delivered column whose name is one of the role's names (compared
+    :func:`normiert`; '' if none): columns rolle, spalte – what :func:`spalte_fehlt` checks."""
+    gefunden = {rolle: next((c for c in spalten if normiert(c) in {normiert(n) for n in namen}), "")
+                for rolle, namen in rollen.items()}
+    return pd.DataFrame({"rolle": list(gefunden), "spalte": list(gefunden.values())})
+
+
+def spalte_fehlt(art: str, rollen: dict[str, tuple[str, ...]], pflicht) -> Pruefregel:
+    """„Spalte fehlt“ of a delivery kind with fixed roles: names every missing required role with the names that
+    are recognised and the columns the file has (``Kontext.felder['vorhanden']``)."""
+    def meldung(u: pd.DataFrame, funde, k: Kontext) -> str:
+        return " ".join(f"Die Spalte „{r.rolle}“ fehlt (erkannt werden: " + ", ".join(f"„{n}“" for n in rollen[r.rolle])
+                        + ")." for r in u.itertuples()) + f" Vorhanden: {k.felder['vorhanden']}."
+    return Pruefregel(f"{art}_spalte_fehlt", "Fehler", "Spalte fehlt", meldung,
+                      finden=lambda d, k: d[(d["spalte"] == "") & d["rolle"].isin(list(pflicht))])
+
+
 def liste(werte, n: int = 5) -> str:
     """„a, b, c, d, e und 7 weitere“."""
     werte = [str(w) for w in werte]

@@ -24,7 +24,16 @@ import pandas as pd
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, Tabelle
 from fis.ingest.lieferungen import pruefe_doppelte_datei
-from fis.ingest.pruefregeln import Kontext, Pruefregel, anwenden, liste, zeilen
+from fis.ingest.pruefregeln import (
+    Kontext,
+    Pruefregel,
+    anwenden,
+    liste,
+    normiert,
+    spalte_fehlt,
+    spalten_zuordnen,
+    zeilen,
+)
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, heute, parse_datum, parse_zahlen
 from fis.store import Lieferung, Store
@@ -44,10 +53,6 @@ ARTEN = {"land": "Land", "bundesland": "Land", "bund": "Bund", "deutschland": "B
 SCHLUESSEL = ["referenz", "indikator_id", "stichtag"]
 
 
-def _norm(text: str) -> str:
-    return " ".join(str(text).strip().lower().replace("_", " ").replace("-", " ").split())
-
-
 @dataclass
 class VergleichVorbereitung:
     tabelle: Tabelle
@@ -61,16 +66,8 @@ class VergleichVorbereitung:
         return self.bericht.ok and not self.werte.empty
 
 
-def _spalte_fehlt(u: pd.DataFrame, funde, k: Kontext) -> str:
-    return " ".join(f"Die Spalte „{r.rolle}“ fehlt (erkannt werden: " + ", ".join(f"„{n}“" for n in ROLLEN[r.rolle])
-                    + ")." for r in u.itertuples()) + f" Vorhanden: {k.felder['vorhanden']}."
-
-
 #: The checks of a delivery of Vergleichswerte: the header, then the rows.
-VERGLEICH_KOPF: tuple[Pruefregel, ...] = (
-    Pruefregel("vergleich_spalte_fehlt", "Fehler", "Spalte fehlt", _spalte_fehlt,
-               finden=lambda d, k: d[(d["spalte"] == "") & d["rolle"].isin(PFLICHT)]),
-)
+VERGLEICH_KOPF: tuple[Pruefregel, ...] = (spalte_fehlt("vergleich", ROLLEN, PFLICHT),)
 VERGLEICH_REGELN: tuple[Pruefregel, ...] = (
     Pruefregel("vergleich_referenz_leer", "Fehler", "Referenz fehlt",
                "{n:Zeile nennt|Zeilen nennen} keine Referenz (z. B. Nordrhein-Westfalen, Deutschland, Herne).",
@@ -121,7 +118,7 @@ def _lesen(d: pd.DataFrame, spalten: dict[str, str]) -> pd.DataFrame:
     frame = pd.DataFrame({"zeile": range(2, len(d) + 2), "referenz": text("referenz"), "gruppe": text("gruppe"),
                           "indikator_id": text("indikator"), "roh_art": text("art"),
                           "roh_stichtag": text("stichtag"), "roh_wert": text("wert")}, index=d.index)
-    frame["art"] = frame["roh_art"].map(lambda a: ARTEN.get(_norm(a)))
+    frame["art"] = frame["roh_art"].map(lambda a: ARTEN.get(normiert(a)))
     datum, _, _ = parse_datum(frame["roh_stichtag"])
     frame["stichtag"] = datum
     stil, _, _ = dezimalstil(frame["roh_wert"])
@@ -135,9 +132,8 @@ def vorbereiten(store: Store, tabelle: Tabelle) -> VergleichVorbereitung:
     bericht = Pruefbericht()
     pruefe_doppelte_datei(store, tabelle.sha256, bericht)
     leer = pd.DataFrame(columns=["referenz", "art", "gruppe", "indikator_id", "stichtag", "wert"])
-    spalten = {rolle: next((c for c in tabelle.spalten if _norm(c) in {_norm(n) for n in namen}), "")
-               for rolle, namen in ROLLEN.items()}
-    kopf = pd.DataFrame({"rolle": list(spalten), "spalte": list(spalten.values())})
+    kopf = spalten_zuordnen(tabelle.spalten, ROLLEN)
+    spalten = dict(zip(kopf["rolle"], kopf["spalte"], strict=True))
     anwenden(VERGLEICH_KOPF, kopf, Kontext(felder={"vorhanden": ", ".join(tabelle.spalten)}), bericht)
     if not bericht.ok:
         return VergleichVorbereitung(tabelle, leer, 0, 0, bericht)
