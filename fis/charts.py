@@ -25,7 +25,8 @@ def _achse(titel: str, nachkommastellen: int) -> alt.Axis:
 
 
 def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: int = 360,
-              titel: str | None = None, jahresschritt: int = 1) -> alt.LayerChart:
+              titel: str | None = None, jahresschritt: int = 1, prognose: pd.DataFrame | None = None
+              ) -> alt.LayerChart:
     """Lines of ``reihe`` (from fis.monitoring.zeitreihe): selected units solid, parent levels dashed, external
     references (rolle „Vergleich“, fis.vergleichswerte.reihen) dotted; provisional values as hollow points,
     suppressed Stichtage as gaps with a grey mark at the axis; dates of new Raum schemes as vertical rules."""
@@ -67,7 +68,11 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     d["Ebene"] = np.select([d["rolle"] == "Auswahl", d["rolle"] == "Vergleich"], ["Auswahl", "Vergleich"],
                            "Oberebene")
     d = d.drop(columns=["stichtag", "gueltig_von"], errors="ignore")   # plain dates are not JSON; datum is
-    tage = sorted(d["datum"].unique())[::-1][::jahresschritt][::-1]     # ticks at the Stichtage themselves
+    if prognose is not None and len(prognose):
+        prognose = _prognose_zeilen(prognose, d, einheit, stellen)
+        jahresschritt = max(jahresschritt, int(np.ceil((d["datum"].nunique() + prognose["datum"].nunique()) / 16)))
+    alle_tage = pd.concat([d["datum"], prognose["datum"]]) if prognose is not None and len(prognose) else d["datum"]
+    tage = sorted(alle_tage.unique())[::-1][::jahresschritt][::-1]     # ticks at the Stichtage themselves
     jahresende = all(t.month == 12 and t.day == 31 for t in pd.to_datetime(tage))
     x = alt.X("datum:T", title="Stichtag", axis=alt.Axis(
         values=[alt.DateTime(year=t.year, month=t.month, date=t.day) for t in pd.to_datetime(tage)],
@@ -85,6 +90,11 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
         shape="circle", filled=False, size=90, strokeWidth=2, strokeDash=[2, 2], fill="white", fillOpacity=1)
     punkte = endgueltig + vorlaeufig + unvollstaendig
     layers = [linien, punkte]
+    if prognose is not None and len(prognose):
+        vor = alt.Chart(prognose).encode(x=x, color=farbe)
+        layers = [vor.mark_area(opacity=0.15).encode(y=y("unten"), y2="oben"), *layers,
+                  vor.mark_line(strokeDash=[6, 4], strokeWidth=2).encode(
+                      y=y("wert"), tooltip=["Gebiet:N", "Stichtag:N", "Wert:N"])]
     unter = d[d["unterdrueckt"]]
     if len(unter):
         layers.append(alt.Chart(unter).mark_tick(color=P.GRAU_GESPERRT, thickness=3, size=14).encode(
@@ -100,6 +110,18 @@ def zeitreihe(reihe: pd.DataFrame, meta: pd.Series, reformen: list = (), hoehe: 
     if titel:
         chart = chart.properties(title=titel)
     return chart
+
+
+def _prognose_zeilen(prognose: pd.DataFrame, d: pd.DataFrame, einheit: str, stellen: int) -> pd.DataFrame:
+    """A projection of chosen areas (raum_id, stichtag, wert, unten, oben) as rows of the time series chart: named
+    and coloured like the area's observed line, drawn dashed with its variant band."""
+    p = prognose[prognose["raum_id"].isin(set(d.loc[d["rolle"] != "Vergleich", "raum_id"]))].copy()
+    p["Gebiet"] = p["raum_id"].map(d.drop_duplicates("raum_id").set_index("raum_id")["Gebiet"])
+    p["datum"] = pd.to_datetime(p["stichtag"])
+    p["Stichtag"] = [fmt_datum(t.date()) for t in p["datum"]]
+    p["Wert"] = [f"{fmt_wert(w, einheit, stellen)} (Prognose, Spanne {fmt_wert(u, einheit, stellen)}–"
+                 f"{fmt_wert(o, einheit, stellen)})" for w, u, o in zip(p["wert"], p["unten"], p["oben"], strict=True)]
+    return p.drop(columns=["stichtag"])
 
 
 def kleine_vielfache(reihen: dict[str, pd.DataFrame], metas: dict[str, pd.Series],

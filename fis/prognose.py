@@ -188,3 +188,15 @@ def ausblick_tabelle(a: pd.DataFrame, jahr: int) -> pd.DataFrame:
         "Veränderung": ["–" if v is None or pd.isna(v) else ("±0 %" if round(v) == 0 else
                         f"{'+' if v > 0 else '−'}{fmt_prozent(abs(v), 0)}") for v in a["veraenderung_prozent"]],
     })
+
+
+def reihen(prognosen: pd.DataFrame, merkmal: str, raum_ids: list[str], einheit: str = "Anzahl") -> pd.DataFrame:
+    """The projection of ``merkmal`` for the areas as chart rows (fis.charts.zeitreihe ``prognose``): raum_id,
+    stichtag, wert (Basis variant or the first), unten, oben (range of the variants), from the base year on."""
+    p = prognosen[(prognosen["merkmal"] == merkmal) & prognosen["raum_id"].isin(raum_ids)]
+    if p.empty:
+        return pd.DataFrame(columns=["raum_id", "stichtag", "wert", "unten", "oben"])
+    haupt = "Basis" if (p["variante"] == "Basis").any() else p["variante"].iloc[0]
+    spanne = p.groupby(["raum_id", "stichtag"])["wert"].agg(unten="min", oben="max")
+    basis = p[p["variante"] == haupt].set_index(["raum_id", "stichtag"])[["wert"]]
+    return basis.join(spanne).reset_index().dropna(subset=["wert"])

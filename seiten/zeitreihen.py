@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from fis import prognose
 from fis import vergleichswerte as vgl
 from fis.analysen import gebietsreformen, trend_tabelle, zeitreihe_werte
 from fis.charts import kleine_vielfache, zeitreihe
@@ -51,7 +52,14 @@ st.caption(f"Quelle: {meta['quelle']} · durchgezogen = Auswahl, gestrichelt = �
               if meta["aggregation"] == "summe" and oberebenen else "")
            + (" · gestrichelter Kreis ohne Linie = Summe, für die nicht alle Sozialräume geliefert haben"
               if reihe["abdeckung"].ne("").any() else ""))
-st.altair_chart(zeitreihe(bild, meta, reformen), key="zr_chart")
+vorschau = prognose.reihen(cache.prognosen(version), ind, gebiete) if auswahl.ebene == 1 else None
+if vorschau is not None and len(vorschau) and not st.toggle("Bevölkerungsvorausberechnung zeigen", value=True,
+                                                            key="zr_prognose"):
+    vorschau = None
+st.altair_chart(zeitreihe(bild, meta, reformen, prognose=vorschau), key="zr_chart")
+if vorschau is not None and len(vorschau):
+    st.caption("Gestrichelt ab dem Basisjahr: Bevölkerungsvorausberechnung (Basisvariante), die Fläche die Spanne "
+               "der Varianten – eine Prognose, kein beobachteter Wert (Datenpflege › Prognosen).")
 
 links.merken(indikator=ind)
 links.teilen()

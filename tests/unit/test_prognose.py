@@ -129,3 +129,20 @@ def test_public_view_withholds_small_areas_and_cannot_be_solved_for(demo):
     geschuetzt = prognose.oeffentlich(fall, 300, 3).set_index(["merkmal", "variante"])["wert"]
     assert pd.isna(geschuetzt[("bev_80plus", "Basis")]) and pd.isna(geschuetzt[("bev_gesamt", "Basis")])
     assert geschuetzt[("bev_u6", "Basis")] > 0
+
+
+def test_the_projection_in_the_time_series_chart(demo, m):
+    from fis.analysen import zeitreihe_werte
+    from fis.charts import zeitreihe
+    vorschau = prognose.reihen(demo.lade_prognosen(), "bev_gesamt", ["0101"])
+    assert len(vorschau) == 17 and (vorschau["unten"] <= vorschau["wert"]).all()      # 2024 and 2025–2040
+    assert (vorschau["wert"] <= vorschau["oben"]).all()
+    spec = zeitreihe(zeitreihe_werte(m, "bev_gesamt", ["0101"]), m.meta("bev_gesamt"), prognose=vorschau).to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+             for layer in spec["layer"] if "mark" in layer]
+    assert marks[0] == "area" and marks[-1] == "line"                 # the band under, the dashed Basis over all
+    assert spec["layer"][-1]["mark"]["strokeDash"] == [6, 4]
+    daten = spec["datasets"]
+    werte = [z for reihe in daten.values() for z in reihe if str(z.get("Wert", "")).endswith(")")
+             and "Prognose" in str(z.get("Wert", ""))]
+    assert any(z["Stichtag"] == "31.12.2030" for z in werte)
