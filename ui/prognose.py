@@ -30,8 +30,8 @@ def profil_abschnitt(m, raum: str, stichtag, ebene: int) -> None:
     if not jahre:
         return
     st.subheader("Bevölkerungsvorausberechnung")
-    jahr = st.select_slider("Prognosejahr", jahre, value=2030 if 2030 in jahre else jahre[min(5, len(jahre) - 1)],
-                            key="profil_prognosejahr")
+    vorgabe = 2030 if 2030 in jahre else jahre[min(5, len(jahre) - 1)]
+    jahr = st.selectbox("Prognosejahr", jahre, index=jahre.index(vorgabe), key="profil_prognosejahr")
     a = prognose.ausblick(p, p["raum_id"].iloc[0], jahr)
     kinder = a[a["merkmal"] == "bev_u6"]
     if len(kinder):

@@ -46,7 +46,7 @@ def test_planning_sees_the_projection_of_an_area_and_of_the_city(app):
     tabelle = next(d.value for d in at.dataframe if "Spanne der Varianten" in d.value.columns).set_index("Merkmal")
     assert tabelle.at["Kinder unter 6 Jahren", "Ausgangswert 2024"] == "542"
     assert tabelle.at["Kinder unter 6 Jahren", "2030 (Basis)"] == "614"
-    at.select_slider(key="profil_prognosejahr").set_value(2040).run()
+    at.selectbox(key="profil_prognosejahr").set_value(2040).run()
     assert _satz(at).startswith("**2040\\:")
     at.sidebar.selectbox(key="_ebene").set_value(3).run()          # the city: the sum of its 51 Sozialräume
     assert "Kinder unter 6 Jahren" in _satz(at) and not at.exception

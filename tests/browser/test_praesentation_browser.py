@@ -132,7 +132,7 @@ def test_every_slide_fits_the_projector_and_the_clicker_steps_through(demo_serve
 
 
 @pytest.mark.parametrize("pfad, text", [("/", "Eckwerte der Gesamtstadt"), ("/controlling", "Abweichungsbericht"),
-                                        ("/sozialraumprofil", "Ähnliche")])
+                                        ("/sozialraumprofil", "Ähnliche"), ("/mittelverteilung", "Bedachte")])
 def test_contrast_and_200_percent_zoom(demo_server, pfad, text):
     from playwright.sync_api import sync_playwright
 
