@@ -121,6 +121,53 @@ def luecken(m, config: Config, indikator_id: str, stichtag: date, ebene: int) ->
     return out.sort_values(["luecke", "wert"], ascending=[False, True], na_position="last").reset_index(drop=True)
 
 
+def ausblick(lu: pd.DataFrame, v: Versorgungsgrad, prognosen: pd.DataFrame, jahr: int, faktor: float
+             ) -> pd.DataFrame:
+    """The gaps of :func:`luecken` (level 1) in ``jahr`` after the Bevölkerungsvorausberechnung: the target
+    group estimated as ``v.prognose_anteil`` × the projected ``v.prognose_merkmal`` (Basis variant, with the range of
+    the variants), today's places unchanged. Columns raum_id, name, plaetze, zielgruppe, luecke, zielgruppe_kuenftig,
+    luecke_kuenftig, luecke_unten, luecke_oben (largest future gap first); empty without a projection."""
+    if not v.prognose_merkmal or v.richtwert is None or prognosen.empty or lu.empty:
+        return pd.DataFrame()
+    p = prognosen[(prognosen["merkmal"] == v.prognose_merkmal)
+                  & (pd.to_datetime(prognosen["stichtag"]).dt.year == jahr)]
+    if p.empty:
+        return pd.DataFrame()
+    haupt = "Basis" if (p["variante"] == "Basis").any() else p["variante"].iloc[0]
+    basis = p[p["variante"] == haupt].set_index("raum_id")["wert"] * v.prognose_anteil
+    unten = p.groupby("raum_id")["wert"].min() * v.prognose_anteil
+    oben = p.groupby("raum_id")["wert"].max() * v.prognose_anteil
+
+    def fehlt(zielgruppe, plaetze):
+        if pd.isna(zielgruppe) or pd.isna(plaetze):
+            return np.nan
+        return float(max(0, math.ceil(v.richtwert * zielgruppe / faktor - plaetze - 1e-9)))
+
+    out = lu[["raum_id", "name", "plaetze", "zielgruppe", "luecke"]].copy()
+    out["zielgruppe_kuenftig"] = out["raum_id"].map(basis)
+    out["luecke_kuenftig"] = [fehlt(z, pl) for z, pl in zip(out["zielgruppe_kuenftig"], out["plaetze"], strict=True)]
+    out["luecke_unten"] = [fehlt(z, pl) for z, pl in zip(out["raum_id"].map(unten), out["plaetze"], strict=True)]
+    out["luecke_oben"] = [fehlt(z, pl) for z, pl in zip(out["raum_id"].map(oben), out["plaetze"], strict=True)]
+    out = out[out["zielgruppe_kuenftig"].notna() & out["plaetze"].notna()]    # a hidden value has no outlook either
+    return out.sort_values("luecke_kuenftig", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def ausblick_tabelle(a: pd.DataFrame, jahr: int, ebene_name: str) -> pd.DataFrame:
+    """:func:`ausblick` as a German table."""
+    def zahl(x) -> str:
+        return "–" if x is None or pd.isna(x) else fmt_zahl(x, 0)
+    return pd.DataFrame({
+        ebene_name: a["name"] + " (" + a["raum_id"] + ")",
+        f"Fehlende Plätze {jahr}": [zahl(x) for x in a["luecke_kuenftig"]],
+        "Spanne der Varianten": [f"{zahl(u)}–{zahl(o)}" if pd.notna(u) and pd.notna(o) and o != u else "–"
+                                 for u, o in zip(a["luecke_unten"], a["luecke_oben"], strict=True)],
+        "heute": [zahl(x) for x in a["luecke"]],
+        "Plätze heute": [zahl(x) for x in a["plaetze"]],
+        "Zielgruppe heute": [zahl(x) for x in a["zielgruppe"]],
+        f"Zielgruppe {jahr} (geschätzt)": [zahl(x) for x in a["zielgruppe_kuenftig"]],
+    })
+
+
 def luecken_tabelle(lu: pd.DataFrame, v: Versorgungsgrad, einheit: str, ebene_name: str) -> pd.DataFrame:
     """The gaps as a German table, the missing places right after the area."""
     return pd.DataFrame({

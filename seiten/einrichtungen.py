@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from fis import prognose
 from fis import versorgung as vs
 from fis.format import dativ, fmt_datum, fmt_zahl, md
 from fis.kartenansicht import kartenansicht, legende_html
@@ -80,6 +81,20 @@ with links:
     l1.html(legende_html(f"{meta['kurzname']} ({meta['einheit']})", ansicht.legende))
     if punkte is not None and len(punkte):
         l2.html(einrichtungen.legende(config, punkte))
+
+prognosen = cache.prognosen(version) if v.prognose_merkmal and auswahl.ebene == 1 else None
+if prognosen is not None and len(prognosen):
+    with st.expander("Ausblick: fehlende Plätze nach der Bevölkerungsvorausberechnung", icon=":material/update:"):
+        jahre = [j for j in prognose.prognosejahre(prognosen) if j > auswahl.stichtag.year]
+        jahr = st.selectbox("Jahr", jahre, index=jahre.index(2030) if 2030 in jahre else 0, key="einr_prognose_jahr")
+        blick = vs.ausblick(luecken, v, prognosen, jahr, float(meta["faktor"] or 1))
+        if len(blick):
+            st.markdown(f"**{jahr} fehlen nach der Basisvariante {fmt_zahl(blick['luecke_kuenftig'].sum(), 0)} Plätze "
+                        f"(heute {fmt_zahl(blick['luecke'].sum(), 0)}) in den {dativ(ebene_plural)} mit Prognose.**")
+            st.dataframe(vs.ausblick_tabelle(blick, jahr, ebene_name), hide_index=True, key="einr_prognose")
+        st.caption(f"Annahme: Zielgruppe = {fmt_zahl(v.prognose_anteil * 100, 0)} % des Prognosemerkmals "
+                   f"„{md(v.prognose_merkmal)}“, die Plätze von heute bleiben (einrichtungen.yaml: prognose_merkmal, "
+                   "prognose_anteil). Spanne: die Varianten der Vorausberechnung.")
 
 with st.expander(f"Register: {len(alle)} Einrichtungen am {fmt_datum(auswahl.stichtag)} geöffnet"):
     typen = st.multiselect("Typen", [t.id for t in config.einrichtungen.typen], key="einr_register_typen",
