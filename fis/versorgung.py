@@ -161,7 +161,7 @@ def ausblick_tabelle(a: pd.DataFrame, jahr: int, ebene_name: str) -> pd.DataFram
         f"Fehlende Plätze {jahr}": [zahl(x) for x in a["luecke_kuenftig"]],
         "Spanne der Varianten": [f"{zahl(u)}–{zahl(o)}" if pd.notna(u) and pd.notna(o) and o != u else "–"
                                  for u, o in zip(a["luecke_unten"], a["luecke_oben"], strict=True)],
-        "heute": [zahl(x) for x in a["luecke"]],
+        "Fehlende Plätze heute": [zahl(x) for x in a["luecke"]],
         "Plätze heute": [zahl(x) for x in a["plaetze"]],
         "Zielgruppe heute": [zahl(x) for x in a["zielgruppe"]],
         f"Zielgruppe {jahr} (geschätzt)": [zahl(x) for x in a["zielgruppe_kuenftig"]],

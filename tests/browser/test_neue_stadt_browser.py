@@ -92,14 +92,22 @@ def test_a_new_city_from_the_browser_alone(server, tmp_path):
         schritte.append(("Werte übernommen", time.monotonic() - beginn))
         # 3. publish
         ruhig(page)
-        page.get_by_role("tab", name="Lieferungen und Historie").click()
-        page.get_by_text("Vorläufige Lieferungen").first.wait_for(timeout=30_000)
-        page.get_by_label("Vorläufige Lieferungen").click()
-        page.get_by_text("4 – sozialatlas_beispielstadt.xlsx").last.click()
-        ruhig(page)
-        page.keyboard.press("Escape")
         knopf = page.get_by_role("button", name="Veröffentlichen")
-        erscheint(page, knopf, "knopf_veroeffentlichen")
+        # under load the panel was once not shown after the rerun of the choice: open the tab again as a user would
+        for versuch in range(3):
+            page.get_by_role("tab", name="Lieferungen und Historie").click()
+            page.get_by_text("Vorläufige Lieferungen").first.wait_for(timeout=30_000)
+            if not page.get_by_text("4 – sozialatlas_beispielstadt.xlsx").first.is_visible():
+                page.get_by_label("Vorläufige Lieferungen").click()
+                page.get_by_text("4 – sozialatlas_beispielstadt.xlsx").last.click()
+                ruhig(page)
+                page.keyboard.press("Escape")
+            try:
+                knopf.wait_for(timeout=30_000)
+                break
+            except Exception:  # noqa: BLE001 – Playwright's TimeoutError: try the tab once more
+                if versuch == 2:
+                    erscheint(page, knopf, "knopf_veroeffentlichen", timeout=1_000)
         assert knopf.is_enabled(), "die gewählte Lieferung ist nicht angekommen"
         knopf.click()
         page.get_by_text("Veröffentlicht: Lieferung").wait_for(timeout=60_000)
