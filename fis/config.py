@@ -108,6 +108,16 @@ class Stadt:
 
 
 @dataclass(frozen=True)
+class Zielgruppenprognose:
+    merkmale: tuple[str, ...] = hilfe(
+        "Merkmale der Bevölkerungsvorausberechnung (Lieferart „Prognosen“), deren Summe die Zielgruppe "
+        "fortschreibt, z. B. [bev_65_79, bev_80plus] für „Einwohner ab 65 Jahren“.")
+    anteil: float = hilfe(
+        "Anteil der Zielgruppe an dieser Summe, eine ausgewiesene Annahme (z. B. 0,5: Kinder unter 3 als die "
+        "Hälfte der Kinder unter 6 bei gleich starken Jahrgängen).", 1.0)
+
+
+@dataclass(frozen=True)
 class Indikator:
     id: str = hilfe("Eindeutige Kennung (Kleinbuchstaben, Ziffern, Unterstrich).")
     name: str = hilfe("Vollständiger Name des Indikators.")
@@ -137,6 +147,9 @@ class Indikator:
         "Wert höherer Ebenen (Bezirk, Gesamtstadt), wenn eine Lieferung ihn selbst enthält: „geliefert“ "
         "zeigt den gelieferten (amtlichen) Wert und die Differenz zur Summe der Teilgebiete als „nicht "
         "zuordenbar“; „summe“ zeigt immer die Summe der Teilgebiete.", "geliefert")
+    prognose: Zielgruppenprognose | None = hilfe(
+        "Wie die Bevölkerungsvorausberechnung die Zielgruppe fortschreibt (bei Quoten der Nenner, bei Anzahlen "
+        "der Wert): Ziele mit diesem Indikator zeigen die erwartete Zielgruppe am Zieldatum. Leer: keine.", None)
 
 
 @dataclass(frozen=True)

@@ -409,10 +409,12 @@ def zieldetail(c: Controllingdaten, ziel_id: str, berichtsjahr: int, cfg) -> Zie
     return Zieldetail(z, ist, soll, si, smart_pruefung(z), einheit, stellen, standard)
 
 
-def baumtabelle(baum: pd.DataFrame, berichtsjahr: int | None = None) -> pd.DataFrame:
+def baumtabelle(baum: pd.DataFrame, berichtsjahr: int | None = None,
+                zielgruppe: dict[str, str] | None = None) -> pd.DataFrame:
     """The goal tree as a German display table (indented titles, Ampel with symbol and word). The Ist
     column is that of ``berichtsjahr``; an Ist of another year (an older one, or the target year of a
-    goal past its Zieldatum) names its year."""
+    goal past its Zieldatum) names its year. ``zielgruppe`` (fis.zielgruppe.spalte): the expected Zielgruppe at
+    the Zieldatum per goal, a column before the reason when any goal has one."""
 
     def einheit(e):
         return e.replace("EUR", "€") if isinstance(e, str) else ""
@@ -422,7 +424,7 @@ def baumtabelle(baum: pd.DataFrame, berichtsjahr: int | None = None) -> pd.DataF
 
     nks = [int(n) if n == n else 1 for n in baum["stellen"]]
 
-    return pd.DataFrame({
+    tabelle = pd.DataFrame({
         "Ampel": [AMPEL_SYMBOL.get(a, "–") if isinstance(a, str) else "–" for a in baum["ampel"]],
         "Ziel": ["    " * t + ("└ " if t else "") + f"{i} {ti}"
                  for t, i, ti in zip(baum["tiefe"], baum["ziel_id"], baum["titel"], strict=True)],
@@ -437,6 +439,10 @@ def baumtabelle(baum: pd.DataFrame, berichtsjahr: int | None = None) -> pd.DataF
         "Begründung": [t if isinstance(t, str) else f"Ampel: {at}"
                        for t, at in zip(baum["text"], baum["ampel_text"], strict=True)],
     })
+    if zielgruppe:
+        tabelle.insert(len(tabelle.columns) - 1, "Zielgruppe am Zieldatum (Prognose)",
+                       [zielgruppe.get(i, "–") for i in baum["ziel_id"]])
+    return tabelle
 
 
 def szenariotabelle(fan: pd.DataFrame, d: Zieldetail) -> pd.DataFrame:

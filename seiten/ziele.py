@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from fis import budgetvarianten
+from fis import zielgruppe
 from fis.ampel import REIHENFOLGE
 from fis.charts import zielverlauf
 from fis.controlling import ZIELFELDER, szenarien, zielbaum, zieldetail
@@ -54,7 +54,8 @@ for spalte, feld in zip(spalten, ZIELFELDER, strict=True):
 
 baum = zielbaum(c.ziele).merge(c.ziele, on="ziel_id").merge(b.drop(columns="titel"), on="ziel_id")
 baum = baum[baum["zielfeld"].isin(felder)]
-tabelle = controlling.baumtabelle(baum, jahr)
+zg = cache.zielgruppen(version)
+tabelle = controlling.baumtabelle(baum, jahr, zielgruppe.spalte(zg))
 st.subheader("Zielbaum")
 auswahl = st.dataframe(controlling.ampel_stil(tabelle), hide_index=True, on_select="rerun",
                        selection_mode="single-row",
@@ -115,6 +116,9 @@ else:
                                 d.ziel.get("zielwert"), zieljahr), key="ziel_chart")
     if si.prognose is not None:
         st.caption(f"Prognose: {si.prognose.methode}.")
+    if ziel_id in set(zg["ziel_id"]):
+        st.markdown(md(zielgruppe.satz(zg.set_index("ziel_id").loc[ziel_id].to_dict(), d.einheit, d.stellen,
+                                       d.ziel.get("zielwert"))))
     if fan is not None:
         st.dataframe(controlling.szenariotabelle(fan, d), hide_index=True, key="ziel_sz_tabelle")
         controlling.download(controlling.szenariotabelle(fan, d), f"szenarien_{ziel_id}.csv", "ziel_sz_csv",
@@ -125,16 +129,7 @@ if d.ziel.get("massnahmen"):
     st.markdown("**Maßnahmen:**")
     st.text(d.ziel["massnahmen"])
 
-with st.expander("Budgetvarianten für den Eckwertebeschluss", icon=":material/account_balance:"):
-    bv_cfg = config.controlling.budgetvarianten
-    varianten = budgetvarianten.tabelle(budgetvarianten.budgetvarianten(c.ziele, b, bv_cfg, c.nachkommastellen),
-                                        bv_cfg)
-    if varianten.empty:
-        st.caption("Kein Ziel mit Haushaltszeile hat eine Trendprognose zu einem künftigen Zieldatum.")
-    else:
-        st.dataframe(varianten, hide_index=True, key="ziele_budgetvarianten",
-                     column_config={"Ziel": st.column_config.TextColumn(width="medium")})
-        st.caption(budgetvarianten.annahme_text(bv_cfg))
+bearbeiten.budgetvarianten_abschnitt(c, b)
 
 if not pflegen:
     st.stop()

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import controlling as ctl
-from fis import datenstand, hochrechnung, prognose
+from fis import datenstand, hochrechnung, prognose, zielgruppe
 from fis import indizes as idx
 from fis import produkte as prd
 from fis import versorgung as vs
@@ -115,6 +115,14 @@ def prognosen(version: str) -> pd.DataFrame:
         stadt = config().stadt
         p = prognose.oeffentlich(p, stadt.mindest_einwohner, stadt.geheimhaltung_standard)
     return p
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def zielgruppen(version: str) -> pd.DataFrame:
+    """The expected Zielgruppe of each goal at its Zieldatum (fis.zielgruppe); public roles: goals of a single
+    Sozialraum only, from the protected projection."""
+    return zielgruppe.je_ziel(controlling(version).ziele, config().katalog.indikatoren, prognosen(version),
+                              monitoring(version, []).raeume, summen=not version.endswith("|veroeffentlicht"))
 
 
 @st.cache_data(show_spinner=False)

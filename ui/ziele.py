@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from fis import ziele
+from fis import budgetvarianten, ziele
 from fis.controlling import ZIELFELDER
 from ui import cache
 from ui.zugang import aktuell as angemeldet
@@ -117,3 +117,16 @@ def hochladen() -> None:
             st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {f}" for f in exc.fehler))
             return
         _uebernehmen(specs, datei.name, datei.name)
+
+
+def budgetvarianten_abschnitt(c, b: pd.DataFrame) -> None:
+    """What each goal's forecast becomes under a constant, increased or reduced budget (Eckwertebeschluss)."""
+    with st.expander("Budgetvarianten für den Eckwertebeschluss", icon=":material/account_balance:"):
+        cfg = cache.config().controlling.budgetvarianten
+        varianten = budgetvarianten.tabelle(budgetvarianten.budgetvarianten(c.ziele, b, cfg, c.nachkommastellen), cfg)
+        if varianten.empty:
+            st.caption("Kein Ziel mit Haushaltszeile hat eine Trendprognose zu einem künftigen Zieldatum.")
+            return
+        st.dataframe(varianten, hide_index=True, key="ziele_budgetvarianten",
+                     column_config={"Ziel": st.column_config.TextColumn(width="medium")})
+        st.caption(budgetvarianten.annahme_text(cfg))

@@ -1,5 +1,6 @@
 """The Bevölkerungsvorausberechnung in the Sozialraumprofil: the sentence for children under 6 in 2030 with its
-variant band, the table per age band, the city as the sum of its Sozialräume; the committee gets no sums over
+variant band, the table per age band, the city as the sum of its Sozialräume; the expected target group of a goal
+at its Zieldatum on the Ziele page; the committee gets no sums over
 areas and nothing for areas too small to show."""
 
 from __future__ import annotations
@@ -59,3 +60,24 @@ def test_the_committee_gets_no_sums_and_nothing_for_small_areas(app):
     assert "Bevölkerungsvorausberechnung" not in [s.value for s in at.subheader]   # no sum over areas
     at = app("a.ausschuss", "Ausschuss-Passwort-1", "0203")               # Hafen: under 300 inhabitants
     assert "Bevölkerungsvorausberechnung" not in [s.value for s in at.subheader]
+
+
+def _ziele(at: AppTest, ziel_id: str) -> AppTest:
+    at.switch_page("seiten/ziele.py").run()
+    at.selectbox(key="ziel_id").set_value(ziel_id).run()
+    assert not at.exception
+    return at
+
+
+def test_a_goal_shows_its_expected_target_group_at_the_zieldatum(app):
+    at = _ziele(app("p.planer", "Planung-Passwort-1", "0101"), "K4")
+    baum = at.dataframe(key="ziele_baum").value
+    spalte = "Zielgruppe am Zieldatum (Prognose)"
+    zeile = baum[baum["Ziel"].str.contains("K4 ")].iloc[0]
+    assert zeile[spalte] == "770 (−7 %)"               # half the projected children under 6 of Bezirk 02 in 2027
+    assert baum[baum["Ziel"].str.contains("H1 ")].iloc[0][spalte] == "–"     # Zieldatum 2024: no projection
+    satz = next(m.value for m in at.markdown if m.value.startswith("Zielgruppe am Zieldatum"))
+    assert satz.startswith("Zielgruppe am Zieldatum\\: 2027 voraussichtlich 770 Kinder unter 3 Jahren "
+                           "(Basisvariante, −7 % gegenüber 2024; Spanne der Varianten 736–804).")
+    assert "Der Zielwert von 35,0 % bedeutet dann\\: rund 270 Kinder unter 3 Jahren in Tageseinrichtungen." in satz
+
