@@ -9,6 +9,7 @@ import streamlit as st
 from fis import prognose
 from fis.charts import prognoseband
 from fis.format import md
+from fis.versorgung import sozialraeume_unter
 from ui import cache
 
 
@@ -20,10 +21,7 @@ def profil_abschnitt(m, raum: str, stichtag, ebene: int) -> None:
     elif cache.data_version().endswith("|veroeffentlicht"):
         return                          # sums over areas would give back the ones withheld (fis.prognose)
     else:
-        r = m.raeume[(m.raeume["stichtag"] == stichtag) & (m.raeume["ebene"] == 1)]
-        if ebene < m.top:
-            r = r[r["raum_id"].isin(_unter(m, raum, stichtag, ebene))]
-        p = prognose.fuer_gebiet(alle, list(r["raum_id"]))
+        p = prognose.fuer_gebiet(alle, sozialraeume_unter(m.raeume, raum, stichtag))
     if p.empty:
         return
     jahre = prognose.prognosejahre(p)
@@ -48,16 +46,6 @@ def profil_abschnitt(m, raum: str, stichtag, ebene: int) -> None:
                f"Varianten {', '.join(sorted(p['variante'].unique()))}; gestrichelt die Basisvariante, die Fläche "
                "die Spanne der Varianten (Datenpflege › Prognosen). „–“ = zum Schutz kleiner Zahlen nicht "
                "ausgewiesen.")
-
-
-def _unter(m, raum: str, stichtag, ebene: int) -> set[str]:
-    """The Sozialräume below ``raum`` (level ``ebene``) at ``stichtag``."""
-    r = m.raeume[m.raeume["stichtag"] == stichtag].set_index("raum_id")["parent_id"]
-    ids, ebene_jetzt = {raum}, ebene
-    while ebene_jetzt > 1:
-        ids = set(r[r.isin(ids)].index)
-        ebene_jetzt -= 1
-    return ids
 
 
 def _reihe(p: pd.DataFrame, merkmal: str) -> pd.DataFrame:
