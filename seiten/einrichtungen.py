@@ -86,7 +86,8 @@ prognosen = cache.prognosen(version) if v.prognose_merkmal and auswahl.ebene == 
 if prognosen is not None and len(prognosen):
     with st.expander("Ausblick: fehlende Plätze nach der Bevölkerungsvorausberechnung", icon=":material/update:"):
         jahre = [j for j in prognose.prognosejahre(prognosen) if j > auswahl.stichtag.year]
-        jahr = st.selectbox("Jahr", jahre, index=jahre.index(2030) if 2030 in jahre else 0, key="einr_prognose_jahr")
+        jahr = st.columns([1, 3])[0].selectbox("Jahr", jahre, index=jahre.index(2030) if 2030 in jahre else 0,
+                                               key="einr_prognose_jahr")
         blick = vs.ausblick(luecken, v, prognosen, jahr, float(meta["faktor"] or 1))
         if len(blick):
             st.markdown(f"**{jahr} fehlen nach der Basisvariante {fmt_zahl(blick['luecke_kuenftig'].sum(), 0)} Plätze "

@@ -7,7 +7,7 @@ from fis import vergleichswerte as vgl
 from fis.controlling import ampel_je_zielfeld, schlechteste_ziele
 from fis.datenstand import neuere_hinweis
 from fis.einordnung import bezug_indikator
-from fis.format import fmt_datum, fmt_differenz, fmt_wert
+from fis.format import fmt_datum, fmt_differenz, fmt_wert, md
 from ui import cache, controlling, einordnung, monitoring, sidebar
 
 config = cache.config()
@@ -26,6 +26,17 @@ if neuer and auswahl.stichtag == cache.standard_stichtag(version):
 st.subheader("Eckwerte der Gesamtstadt")
 vergleich = cache.vergleichswerte(version)
 FARBE = {"hoch_gut": "normal", "hoch_schlecht": "inverse", "neutral": "off"}
+bezuege_vgl = {e.indikator_id: vgl.karten_text(vergleich, e.indikator_id, lage.stichtag, e.einheit,
+                                              e.nachkommastellen) for e in lage.eckwerte}
+# every card's caption gets a second line when any card has comparison values: the cards of a row stay aligned
+mit_vgl = any(bezuege_vgl.values())
+
+
+def zweite(i: str) -> str:
+    return ("  \n" + (md(bezuege_vgl[i]) if bezuege_vgl[i] else "&nbsp;")) if mit_vgl else ""
+
+
+
 spalten = st.columns(4)
 for i, e in enumerate(lage.eckwerte):
     with spalten[i % 4]:
@@ -35,14 +46,14 @@ for i, e in enumerate(lage.eckwerte):
             st.metric(e.name, "–", border=True,
                       help="Zu diesem Stichtag liegt für die Gesamtstadt kein Wert vor (nicht geliefert oder als "
                            "Anteil ohne Zähler und Nenner, der sich nicht zusammenfassen lässt).")
-            st.caption("kein Wert zu diesem Stichtag")
+            st.caption("kein Wert zu diesem Stichtag" + zweite(e.indikator_id))
             continue
         if e.unvollstaendig:
             # a sum over some areas only: its coverage, no change, no trend
             st.metric(e.name, fmt_wert(e.wert, e.einheit, e.nachkommastellen), border=True,
                       help=f"Nicht alle {sozialraeume} haben an diesem Stichtag Werte geliefert; ohne sie "
                            "wäre der Wert der Gesamtstadt erfunden.")
-            st.caption(f"unvollständig: Werte für {e.abdeckung}")
+            st.caption(f"unvollständig: Werte für {e.abdeckung}" + zweite(e.indikator_id))
             continue
         st.metric(
             e.name, fmt_wert(e.wert, e.einheit, e.nachkommastellen),
@@ -57,9 +68,7 @@ for i, e in enumerate(lage.eckwerte):
         )
         status = "vorläufig" if e.status == "vorläufig" else "endgültig"
         st.caption(f"{status} · seit {e.vergleichsjahr}: "
-                   f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)}")
-        if bezug := vgl.karten_text(vergleich, e.indikator_id, lage.stichtag, e.einheit, e.nachkommastellen):
-            st.caption(bezug)
+                   f"{fmt_differenz(e.veraenderung_vergleich, e.einheit, e.nachkommastellen)}" + zweite(e.indikator_id))
 
 tabelle_vgl = vgl.vergleichstabelle(vergleich, lage.eckwerte, lage.stichtag, config.stadt.name)
 if len(tabelle_vgl):

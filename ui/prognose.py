@@ -29,15 +29,16 @@ def profil_abschnitt(m, raum: str, stichtag, ebene: int) -> None:
         return
     st.subheader("Bevölkerungsvorausberechnung")
     vorgabe = 2030 if 2030 in jahre else jahre[min(5, len(jahre) - 1)]
-    jahr = st.selectbox("Prognosejahr", jahre, index=jahre.index(vorgabe), key="profil_prognosejahr")
+    jahr = st.columns([1, 3])[0].selectbox("Prognosejahr", jahre, index=jahre.index(vorgabe), key="profil_prognosejahr")
     a = prognose.ausblick(p, p["raum_id"].iloc[0], jahr)
     kinder = a[a["merkmal"] == "bev_u6"]
     if len(kinder):
         st.markdown(f"**{md(prognose.ausblick_satz(kinder.iloc[0].to_dict(), jahr))}**")
     st.dataframe(prognose.ausblick_tabelle(a, jahr), hide_index=True, key="profil_prognose")
     merkmale = dict(zip(a["merkmal"], a["Merkmal"], strict=True))
-    wahl = st.selectbox("Verlauf", list(merkmale), format_func=merkmale.get, key="profil_prognose_merkmal",
-                        index=list(merkmale).index("bev_u6") if "bev_u6" in merkmale else 0)
+    wahl = st.columns([2, 3])[0].selectbox("Verlauf", list(merkmale), format_func=merkmale.get,
+                                           key="profil_prognose_merkmal",
+                                           index=list(merkmale).index("bev_u6") if "bev_u6" in merkmale else 0)
     reihe = _reihe(p, wahl)
     if len(reihe) and reihe["wert"].notna().all():
         st.altair_chart(prognoseband(reihe, merkmale[wahl]), key="profil_prognose_chart")

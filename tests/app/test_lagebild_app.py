@@ -118,3 +118,14 @@ def test_every_lagebild_table_downloads_as_csv_and_excel(monkeypatch, demo_copy)
     # the workbook is written on click (deferred), the CSV at once
     assert knoepfe["lagebild_hb_csv_xlsx"].label == "Excel" and knoepfe["lagebild_hb_csv_xlsx"].deferred_file_id
     assert knoepfe["lagebild_raum_csv"].url.endswith(".csv")
+
+
+def test_the_cards_compare_with_land_and_bund_and_stay_aligned(monkeypatch, demo_copy):
+    """Every card's caption has the same two lines (status and change; the comparison values or a blank), so the
+    cards of a row line up; the table ranks the city in its Vergleichsring."""
+    at = _app(monkeypatch, demo_copy)
+    karten = [c.value for c in at.caption if c.value.startswith(("endgültig", "vorläufig", "unvollständig", "kein"))]
+    assert len(karten) == 8 and all(k.count("  \n") == 1 for k in karten)
+    assert any(k.endswith("  \nNRW 9,0 % · Bund 7,0 %") for k in karten)
+    tabelle = next(d.value for d in at.dataframe if "Rang im Vergleichsring" in d.value.columns).set_index("Indikator")
+    assert tabelle.at["SGB-II-Quote", "Rang im Vergleichsring"] == "4 von 6"
