@@ -112,9 +112,7 @@ class Zielgruppenprognose:
     merkmale: tuple[str, ...] = hilfe(
         "Merkmale der Bevölkerungsvorausberechnung (Lieferart „Prognosen“), deren Summe die Zielgruppe "
         "fortschreibt, z. B. [bev_65_79, bev_80plus] für „Einwohner ab 65 Jahren“.")
-    anteil: float = hilfe(
-        "Anteil der Zielgruppe an dieser Summe, eine ausgewiesene Annahme (z. B. 0,5: Kinder unter 3 als die "
-        "Hälfte der Kinder unter 6 bei gleich starken Jahrgängen).", 1.0)
+    anteil: float = hilfe("Anteil der Zielgruppe an dieser Summe, eine ausgewiesene Annahme (z. B. 0,5).", 1.0)
 
 
 @dataclass(frozen=True)
@@ -429,12 +427,6 @@ class Versorgungsgrad:
         "Richt- oder Orientierungswert in der Einheit des Indikators (z. B. 45 Plätze je 100 Kinder); "
         "darunter wird die Versorgungslücke in Plätzen ausgewiesen.", None)
     richtwert_quelle: str | None = hilfe("Woher der Richtwert stammt (Beschluss, Gesetz, Bedarfsplan).", None)
-    prognose_merkmal: str | None = hilfe(
-        "Merkmal der Bevölkerungsvorausberechnung (Lieferart „Prognosen“), aus dem die künftige Zielgruppe "
-        "geschätzt wird, z. B. „bev_u6“. Leer: kein Ausblick.", None)
-    prognose_anteil: float = hilfe(
-        "Anteil der Zielgruppe an diesem Merkmal, eine ausgewiesene Annahme (z. B. 0,5: Kinder unter 3 als die "
-        "Hälfte der Kinder unter 6 bei gleich starken Jahrgängen).", 1.0)
 
 
 @dataclass(frozen=True)

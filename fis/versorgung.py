@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from fis.config import Config, Versorgungsgrad
+from fis.config import Config, Versorgungsgrad, Zielgruppenprognose
 from fis.format import fmt_datum, fmt_zahl
 from fis.palette import EINRICHTUNGEN as FARBEN
 
@@ -121,22 +121,36 @@ def luecken(m, config: Config, indikator_id: str, stichtag: date, ebene: int) ->
     return out.sort_values(["luecke", "wert"], ascending=[False, True], na_position="last").reset_index(drop=True)
 
 
-def ausblick(lu: pd.DataFrame, v: Versorgungsgrad, prognosen: pd.DataFrame, jahr: int, faktor: float
-             ) -> pd.DataFrame:
+def zielgruppenprognose(config: Config, v: Versorgungsgrad) -> Zielgruppenprognose | None:
+    """How the projection continues the target group of ``v``: the catalog's ``prognose`` of its Zielgruppe
+    indicator (which describes the value of a count, the denominator of a quota); none when the target group is
+    the numerator of a quota."""
+    ind = next((i for i in config.katalog.indikatoren if i.id == v.zielgruppe), None)
+    if ind is None or v.zielgruppe_feld == "zaehler" or (v.zielgruppe_feld == "nenner") != (ind.aggregation == "quote"):
+        return None
+    return ind.prognose
+
+
+def ausblick(lu: pd.DataFrame, v: Versorgungsgrad, zg: Zielgruppenprognose | None, prognosen: pd.DataFrame,
+             jahr: int, faktor: float) -> pd.DataFrame:
     """The gaps of :func:`luecken` (level 1) in ``jahr`` after the Bevölkerungsvorausberechnung: the target
-    group estimated as ``v.prognose_anteil`` × the projected ``v.prognose_merkmal`` (Basis variant, with the range of
-    the variants), today's places unchanged. Columns raum_id, name, plaetze, zielgruppe, luecke, zielgruppe_kuenftig,
-    luecke_kuenftig, luecke_unten, luecke_oben (largest future gap first); empty without a projection."""
-    if not v.prognose_merkmal or v.richtwert is None or prognosen.empty or lu.empty:
+    group estimated as ``zg.anteil`` × the sum of the projected ``zg.merkmale`` (:func:`zielgruppenprognose`; Basis
+    variant, with the range of the variants), today's places unchanged. Columns raum_id, name, plaetze, zielgruppe,
+    luecke, zielgruppe_kuenftig, luecke_kuenftig, luecke_unten, luecke_oben (largest future gap first); empty
+    without a projection."""
+    if zg is None or v.richtwert is None or prognosen.empty or lu.empty:
         return pd.DataFrame()
-    p = prognosen[(prognosen["merkmal"] == v.prognose_merkmal)
-                  & (pd.to_datetime(prognosen["stichtag"]).dt.year == jahr)]
+    p = prognosen[prognosen["merkmal"].isin(zg.merkmale) & (pd.to_datetime(prognosen["stichtag"]).dt.year == jahr)]
     if p.empty:
         return pd.DataFrame()
     haupt = "Basis" if (p["variante"] == "Basis").any() else p["variante"].iloc[0]
-    basis = p[p["variante"] == haupt].set_index("raum_id")["wert"] * v.prognose_anteil
-    unten = p.groupby("raum_id")["wert"].min() * v.prognose_anteil
-    oben = p.groupby("raum_id")["wert"].max() * v.prognose_anteil
+    # an area counts only with every Merkmal of the target group (none withheld)
+    summe = p.groupby(["raum_id", "variante"])["wert"].agg(["sum", "count"])
+    summe = summe.loc[summe["count"] == len(set(zg.merkmale)), "sum"] * zg.anteil
+    summe = summe.reset_index()
+    basis = summe[summe["variante"] == haupt].set_index("raum_id")["sum"]
+    unten = summe.groupby("raum_id")["sum"].min()
+    oben = summe.groupby("raum_id")["sum"].max()
 
     def fehlt(zielgruppe, plaetze):
         if pd.isna(zielgruppe) or pd.isna(plaetze):

@@ -82,20 +82,21 @@ with links:
     if punkte is not None and len(punkte):
         l2.html(einrichtungen.legende(config, punkte))
 
-prognosen = cache.prognosen(version) if v.prognose_merkmal and auswahl.ebene == 1 else None
+zg = vs.zielgruppenprognose(config, v)
+prognosen = cache.prognosen(version) if zg and auswahl.ebene == 1 else None
 if prognosen is not None and len(prognosen):
     with st.expander("Ausblick: fehlende Plätze nach der Bevölkerungsvorausberechnung", icon=":material/update:"):
         jahre = [j for j in prognose.prognosejahre(prognosen) if j > auswahl.stichtag.year]
         jahr = st.columns([1, 3])[0].selectbox("Jahr", jahre, index=jahre.index(2030) if 2030 in jahre else 0,
                                                key="einr_prognose_jahr")
-        blick = vs.ausblick(luecken, v, prognosen, jahr, float(meta["faktor"] or 1))
+        blick = vs.ausblick(luecken, v, zg, prognosen, jahr, float(meta["faktor"] or 1))
         if len(blick):
             st.markdown(f"**{jahr} fehlen nach der Basisvariante {fmt_zahl(blick['luecke_kuenftig'].sum(), 0)} Plätze "
                         f"(heute {fmt_zahl(blick['luecke'].sum(), 0)}) in den {dativ(ebene_plural)} mit Prognose.**")
             st.dataframe(vs.ausblick_tabelle(blick, jahr, ebene_name), hide_index=True, key="einr_prognose")
-        st.caption(f"Annahme: Zielgruppe = {fmt_zahl(v.prognose_anteil * 100, 0)} % des Prognosemerkmals "
-                   f"„{md(v.prognose_merkmal)}“, die Plätze von heute bleiben (einrichtungen.yaml: prognose_merkmal, "
-                   "prognose_anteil). Spanne: die Varianten der Vorausberechnung.")
+        st.caption(f"Annahme: Zielgruppe = {fmt_zahl(zg.anteil * 100, 0)} % von „{md(' + '.join(zg.merkmale))}“ der "
+                   "Vorausberechnung, die Plätze von heute bleiben (indikatoren.yaml › prognose des Indikators der "
+                   "Zielgruppe). Spanne: die Varianten der Vorausberechnung.")
 
 with st.expander(f"Register: {len(alle)} Einrichtungen am {fmt_datum(auswahl.stichtag)} geöffnet"):
     typen = st.multiselect("Typen", [t.id for t in config.einrichtungen.typen], key="einr_register_typen",

@@ -150,22 +150,28 @@ def test_the_projection_in_the_time_series_chart(demo, m):
 
 def test_future_gaps_in_places_by_hand_and_in_the_demo(demo, m, config):
     from fis import versorgung as vs
-    from fis.config import Versorgungsgrad
-    v = Versorgungsgrad("versorgung_u3", ("kita",), "plaetze_u3", "kita_u3", "nenner", richtwert=45.0,
-                        prognose_merkmal="bev_u6", prognose_anteil=0.5)
+    from fis.config import Versorgungsgrad, Zielgruppenprognose
+    v = Versorgungsgrad("versorgung_u3", ("kita",), "plaetze_u3", "kita_u3", "nenner", richtwert=45.0)
+    zg = Zielgruppenprognose(("bev_u6",), 0.5)
     lu = pd.DataFrame({"raum_id": ["01"], "name": ["A"], "plaetze": [100.0], "zielgruppe": [240.0], "luecke": [8.0]})
     p = pd.DataFrame({"raum_id": "01", "merkmal": "bev_u6", "merkmal_name": "Kinder unter 6",
                       "stichtag": pd.Timestamp(2030, 12, 31), "variante": ["Basis", "hoch", "niedrig"],
                       "wert": [600.0, 660.0, 520.0], "basisjahr": 2024})
-    a = vs.ausblick(lu, v, p, 2030, 100.0).iloc[0]
+    a = vs.ausblick(lu, v, zg, p, 2030, 100.0).iloc[0]
     # 300 children under 3 (half of 600) need 135 places at 45 per 100: 35 missing; the variants 330 → 49, 260 → 17
     assert (a["zielgruppe_kuenftig"], a["luecke_kuenftig"], a["luecke_unten"], a["luecke_oben"]) == (300, 35, 17, 49)
-    assert vs.ausblick(lu, v, p, 2035, 100.0).empty
+    assert vs.ausblick(lu, v, zg, p, 2035, 100.0).empty
+    # two Merkmale: both needed (a withheld one leaves the area out)
+    zwei = Zielgruppenprognose(("bev_u6", "bev_x"), 0.5)
+    assert vs.ausblick(lu, v, zwei, p, 2030, 100.0).empty
+    mit_x = pd.concat([p, p.assign(merkmal="bev_x", wert=[100.0, 100.0, 100.0])])
+    assert vs.ausblick(lu, v, zwei, mit_x, 2030, 100.0).iloc[0]["zielgruppe_kuenftig"] == 350
     # the demo: the configured U3 outlook over every Sozialraum with a projection
     demo_v = config.einrichtungen.versorgungsgrad("versorgung_u3")
     lu = vs.luecken(m, config, "versorgung_u3", date(2024, 12, 31), 1)
-    blick = vs.ausblick(lu, demo_v, demo.lade_prognosen(), 2030, 100.0)
-    assert demo_v.prognose_merkmal == "bev_u6" and lu["luecke"].sum() == 632
+    demo_zg = vs.zielgruppenprognose(config, demo_v)
+    blick = vs.ausblick(lu, demo_v, demo_zg, demo.lade_prognosen(), 2030, 100.0)
+    assert demo_zg.merkmale == ("bev_u6",) and lu["luecke"].sum() == 632
     assert len(blick) == lu["plaetze"].notna().sum() and blick["luecke_kuenftig"].sum() == 715
     assert (blick["luecke_unten"] <= blick["luecke_kuenftig"]).all() and (blick["luecke_kuenftig"]
                                                                            <= blick["luecke_oben"]).all()
