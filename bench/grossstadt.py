@@ -17,7 +17,7 @@ import json
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -309,8 +309,7 @@ def erzeuge(ziel: Path, groesse: str = "small", fortschritt=print) -> Stadt:
             store, frames,
             store.insert_lieferung(Lieferung(art="produkte", bezeichnung="Produkte (Benchmark)", benutzer=BENUTZER)),
             store.insert_lieferung(Lieferung(art="haushalt", bezeichnung="Haushalt (Benchmark)", benutzer=BENUTZER)))
-        store.con.execute("UPDATE lieferung SET veroeffentlicht_am = ?, veroeffentlicht_von = ?",
-                          [datetime.now(), BENUTZER])
+        store.alle_veroeffentlichen(BENUTZER)
     zeiten["produkte_s"] = time.perf_counter() - t
 
     fortschritt("Zielsystem …")

@@ -88,6 +88,7 @@ class LieferungAbfragen(Verbindung):
                 lieferung_id,
             ],
         )
+        self.aktuell_auffrischen([lieferung_id])
 
     def set_lieferung_veroeffentlicht(self, lieferung_id: int, benutzer: str,
                                       zeitpunkt: datetime | None = None) -> None:
@@ -95,6 +96,13 @@ class LieferungAbfragen(Verbindung):
             "UPDATE lieferung SET veroeffentlicht_am = ?, veroeffentlicht_von = ? WHERE lieferung_id = ?",
             [zeitpunkt or datetime.now(), benutzer, lieferung_id],
         )
+        self.aktuell_auffrischen([lieferung_id])
+
+    def alle_veroeffentlichen(self, benutzer: str, zeitpunkt: datetime | None = None) -> None:
+        """Publish every delivery not yet published (a benchmark or a migration of old data)."""
+        self.con.execute("UPDATE lieferung SET veroeffentlicht_am = ?, veroeffentlicht_von = ? "
+                         "WHERE veroeffentlicht_am IS NULL", [zeitpunkt or datetime.now(), benutzer])
+        self.aktuell_auffrischen()
 
     def rueckname_wirkung(self, lieferung_id: int) -> dict[str, int]:
         """What rolling back a delivery would do to the current values: how many keys
@@ -137,6 +145,7 @@ class LieferungAbfragen(Verbindung):
         try:
             self.con.execute("UPDATE lieferung SET status = 'zurückgenommen' WHERE list_contains(?::INTEGER[], "
                              "lieferung_id)", [list(map(int, lieferung_ids))])
+            self.aktuell_auffrischen(list(lieferung_ids))
             nachher = self._abhaengige_zaehlen()
         finally:
             self.con.execute("ROLLBACK")

@@ -9,6 +9,11 @@ import pandas as pd
 
 from fis.store.verbindung import Verbindung
 
+#: The maintained tables of current values and which deliveries count for each (migration 16).
+AKTUELL = {"wert_aktuell": "l.status = 'aktiv'",
+           "wert_veroeffentlicht": "l.status = 'aktiv' AND l.veroeffentlicht_am IS NOT NULL"}
+_SPALTEN = "w.raum_id, w.indikator_id, w.stichtag, w.wert, w.zaehler, w.nenner, w.status, w.lieferung_id"
+
 
 class WertAbfragen(Verbindung):
     """Indikatorwerte."""
@@ -24,12 +29,52 @@ class WertAbfragen(Verbindung):
             )
         finally:
             self.con.unregister(view)
-        self._insert_frame("wert", frame)
+        self.insert_werte_roh(frame)
         return len(frame) - int(ersetzt), int(ersetzt)
 
     def insert_werte_roh(self, frame: pd.DataFrame) -> int:
-        """Insert rows of one delivery (``lieferung_id`` in ``frame``) without comparing."""
-        return self._insert_frame("wert", frame)
+        """Insert rows of one delivery (``lieferung_id`` in ``frame``) without comparing; the current values
+        follow for the keys of ``frame``."""
+        n = self._insert_frame("wert", frame)
+        ids = sorted({int(i) for i in frame["lieferung_id"].unique()})
+        veroeffentlicht = self._scalar("SELECT count(*) FROM lieferung WHERE list_contains(?::INTEGER[], "
+                                       "lieferung_id) AND veroeffentlicht_am IS NOT NULL", [ids])
+        with self._registered(frame[["raum_id", "indikator_id", "stichtag"]].drop_duplicates(), "_neu") as k:
+            # values of an unpublished delivery change only what Planung sees
+            self._auffrischen(k, list(AKTUELL) if veroeffentlicht else ["wert_aktuell"])
+        return n
+
+    def aktuell_auffrischen(self, lieferung_ids: list[int] | None = None) -> None:
+        """Bring the current values (``wert_aktuell``, ``wert_veroeffentlicht``) up to date for the keys of
+        ``lieferung_ids`` after their status or publication changed — or for every key (None). Call it inside
+        the transaction of that change."""
+        if lieferung_ids is None:
+            for tabelle, bedingung in AKTUELL.items():
+                self.con.execute(f"DELETE FROM {tabelle}")
+                self.con.execute(
+                    f"INSERT INTO {tabelle} SELECT {_SPALTEN} FROM wert w JOIN lieferung l USING (lieferung_id) "
+                    f"WHERE {bedingung} QUALIFY row_number() OVER (PARTITION BY w.raum_id, w.indikator_id, "
+                    "w.stichtag ORDER BY w.lieferung_id DESC) = 1")
+            return
+        name = f"_schluessel_{uuid.uuid4().hex}"
+        self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT DISTINCT raum_id, indikator_id, stichtag FROM wert "
+                         "WHERE list_contains(?::INTEGER[], lieferung_id)", [[int(i) for i in lieferung_ids]])
+        try:
+            self._auffrischen(name, list(AKTUELL))
+        finally:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def _auffrischen(self, schluessel: str, tabellen: list[str]) -> None:
+        """Recompute the current value of the keys in the relation ``schluessel`` (raum_id, indikator_id,
+        stichtag) from the history: delete them, insert each key's newest counting row."""
+        for tabelle in tabellen:
+            self.con.execute(f"DELETE FROM {tabelle} a USING {schluessel} k WHERE a.raum_id = k.raum_id "
+                             "AND a.indikator_id = k.indikator_id AND a.stichtag = k.stichtag")
+            self.con.execute(
+                f"INSERT INTO {tabelle} SELECT {_SPALTEN} FROM wert w "
+                f"JOIN {schluessel} k USING (raum_id, indikator_id, stichtag) JOIN lieferung l USING (lieferung_id) "
+                f"WHERE {AKTUELL[tabelle]} QUALIFY row_number() OVER (PARTITION BY w.raum_id, w.indikator_id, "
+                "w.stichtag ORDER BY w.lieferung_id DESC) = 1")
 
     def lade_stichtage(self, indikator_id: str | None = None) -> list[date]:
         rows = self.con.execute(

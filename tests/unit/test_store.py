@@ -140,7 +140,7 @@ def test_the_schema_equals_its_snapshot():
     erwartet = (Path(__file__).resolve().parents[1] / "daten" / "schema.txt").read_text(encoding="utf-8")
     with Store.open(":memory:") as store:
         assert beschreibung(store.con) == erwartet
-    assert "VIEW wert_aktuell: " in erwartet and "TABLE wert.zaehler DOUBLE" in erwartet
+    assert "TABLE wert_aktuell.lieferung_id INTEGER NOT NULL" in erwartet and "TABLE wert.zaehler DOUBLE" in erwartet
 
 
 def test_migrations_come_from_numbered_files_with_their_names():
