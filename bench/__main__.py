@@ -1,11 +1,13 @@
 """Benchmark of a large city: every figure as a ratio to a yardstick measured in the same run.
 
-    python -m bench --size large|small [--wiederholungen N] [--ohne-browser] [--ausgabe bench/results]
+    python -m bench --size large|small [--wiederholungen N] [--ohne-browser] [--browser-seiten …]
+                    [--ausgabe bench/results]
 
 Generates the city (bench/grossstadt.py), loads it through the normal import path and measures
 import throughput against raw DuckDB, every page's script time (AppTest: first run with empty
 caches, cached rerun; median) against a one-line page, key fis functions, the peak memory of one
-server serving 10 concurrent browser sessions, and the map payload. Writes JSON with every figure
+server serving 10 concurrent browser sessions, every page's time in a real browser (bench/browserzeiten.py:
+warm and after a new data version), and the map payload. Writes JSON with every figure
 and a Markdown summary with the budgets; ``small`` is the CI smoke run and asserts nothing about time.
 """
 
@@ -21,14 +23,16 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from bench import browserzeiten
 from bench.grossstadt import GROESSEN, erzeuge, pruefsumme
 
 ROOT = Path(__file__).resolve().parent.parent
 SEITEN = ["lagebild", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
-          "ziele", "controlling", "produktdatenblatt", "produktkritik", "sroi", "berichte", "praesentation",
-          "datenpflege", "audit"]
+          "einrichtungen", "ziele", "controlling", "mittelverteilung", "produktdatenblatt", "produktkritik", "sroi",
+          "berichte", "praesentation", "datenpflege", "audit"]
 BUDGET = {"import_verhaeltnis_min": 0.5, "seite_wiederholung_max": 3.0, "seite_erster_lauf_max": 15.0,
-          "soll_ist_ampel_s_max": 1.0, "karten_nutzlast_bytes_max": 2_000_000}
+          "soll_ist_ampel_s_max": 1.0, "karten_nutzlast_bytes_max": 2_000_000,
+          "browser_neue_version_s_max": 2.0}
 
 
 def _zeit(f, *args, **kw):
@@ -195,6 +199,9 @@ def budgets(r: dict) -> list[tuple[str, str, bool]]:
                    f["soll_ist_ampel_s"] < BUDGET["soll_ist_ampel_s_max"]))
     n = seiten["karte"].get("karten_nutzlast_bytes") or 0
     zeilen.append(("Kartennutzlast ≤ 2 MB", f"{n / 1e6:.2f} MB", n <= BUDGET["karten_nutzlast_bytes_max"]))
+    for s, z in (r.get("browser") or {}).items():
+        zeilen.append((f"{s}: im Browser nach neuer Datenversion ≤ 2 s", f"{z['neue_version_s']:.2f} s",
+                       z["neue_version_s"] <= BUDGET["browser_neue_version_s_max"]))
     return zeilen
 
 
@@ -213,6 +220,10 @@ def markdown(r: dict) -> str:
     text += ["", "## Funktionen", ""] + [f"- {k}: {v}" for k, v in r["funktionen"].items()]
     if r.get("speicher"):
         text += ["", "## Speicher (10 gleichzeitige Sitzungen)", ""] + [f"- {k}: {v}" for k, v in r["speicher"].items()]
+    if r.get("browser"):
+        text += ["", "## Im Browser (Navigation bis zur ruhigen Seite, Median, s)", "",
+                 "| Seite | nach neuer Datenversion | warm |", "|---|---|---|"]
+        text += [f"| {s} | {z['neue_version_s']} | {z['warm_s']} |" for s, z in r["browser"].items()]
     return "\n".join(text) + "\n"
 
 
@@ -221,7 +232,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=list(GROESSEN), default="small")
     parser.add_argument("--wiederholungen", type=int, help="Läufe je Seite (Standard: small 1, large 5)")
-    parser.add_argument("--ohne-browser", action="store_true", help="ohne die Speichermessung mit 10 Sitzungen")
+    parser.add_argument("--ohne-browser", action="store_true",
+                        help="ohne die Messungen im Browser (Speicher mit 10 Sitzungen, Seitenzeiten)")
+    parser.add_argument("--browser-seiten", nargs="*", help="Seitenzeiten im Browser nur für diese Adressen "
+                        "(„“ = Lagebild; Standard: alle Seiten)")
     parser.add_argument("--ausgabe", default=str(ROOT / "bench" / "results"), help="Ordner für JSON und Markdown")
     args = parser.parse_args(argv)
     n = args.wiederholungen or (1 if args.size == "small" else 5)
@@ -255,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
             # first: the AppTests below keep the database open in this process (DuckDB: one writer)
             print("Speicher mit 10 Sitzungen …", file=sys.stderr)
             r["speicher"] = speicher_zehn_sitzungen(env)
+            sichern()
+            print("Seitenzeiten im Browser …", file=sys.stderr)
+            r["browser"] = browserzeiten.messen(env, stadt.db, n, args.browser_seiten,
+                                                fortschritt=lambda t: print(t, file=sys.stderr))
             sichern()
         os.environ.update(env)
         print("Seiten …", file=sys.stderr)

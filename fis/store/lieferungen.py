@@ -96,7 +96,7 @@ class LieferungAbfragen(Verbindung):
             "UPDATE lieferung SET veroeffentlicht_am = ?, veroeffentlicht_von = ? WHERE lieferung_id = ?",
             [zeitpunkt or datetime.now(), benutzer, lieferung_id],
         )
-        self.aktuell_auffrischen([lieferung_id])
+        self.aktuell_auffrischen([lieferung_id], ("wert_veroeffentlicht",))   # Planung's view is unchanged
 
     def alle_veroeffentlichen(self, benutzer: str, zeitpunkt: datetime | None = None) -> None:
         """Publish every delivery not yet published (a benchmark or a migration of old data)."""

@@ -41,40 +41,63 @@ class WertAbfragen(Verbindung):
                                        "lieferung_id) AND veroeffentlicht_am IS NOT NULL", [ids])
         with self._registered(frame[["raum_id", "indikator_id", "stichtag"]].drop_duplicates(), "_neu") as k:
             # values of an unpublished delivery change only what Planung sees
-            self._auffrischen(k, list(AKTUELL) if veroeffentlicht else ["wert_aktuell"])
+            self._auffrischen(k, list(AKTUELL) if veroeffentlicht else ["wert_aktuell"],
+                              ids[0] if len(ids) == 1 else None)
         return n
 
-    def aktuell_auffrischen(self, lieferung_ids: list[int] | None = None) -> None:
-        """Bring the current values (``wert_aktuell``, ``wert_veroeffentlicht``) up to date for the keys of
-        ``lieferung_ids`` after their status or publication changed — or for every key (None). Call it inside
-        the transaction of that change."""
+    def aktuell_auffrischen(self, lieferung_ids: list[int] | None = None,
+                            tabellen: tuple[str, ...] = tuple(AKTUELL)) -> None:
+        """Bring the current values (``wert_aktuell``, ``wert_veroeffentlicht`` or the ``tabellen`` named) up to
+        date for the keys of ``lieferung_ids`` after their status or publication changed — or for every key
+        (None). Call it inside the transaction of that change."""
         if lieferung_ids is None:
-            for tabelle, bedingung in AKTUELL.items():
+            for tabelle in tabellen:
                 self.con.execute(f"DELETE FROM {tabelle}")
                 self.con.execute(
                     f"INSERT INTO {tabelle} SELECT {_SPALTEN} FROM wert w JOIN lieferung l USING (lieferung_id) "
-                    f"WHERE {bedingung} QUALIFY row_number() OVER (PARTITION BY w.raum_id, w.indikator_id, "
+                    f"WHERE {AKTUELL[tabelle]} QUALIFY row_number() OVER (PARTITION BY w.raum_id, w.indikator_id, "
                     "w.stichtag ORDER BY w.lieferung_id DESC) = 1")
             return
+        ids = [int(i) for i in lieferung_ids]
         name = f"_schluessel_{uuid.uuid4().hex}"
         self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT DISTINCT raum_id, indikator_id, stichtag FROM wert "
-                         "WHERE list_contains(?::INTEGER[], lieferung_id)", [[int(i) for i in lieferung_ids]])
+                         "WHERE list_contains(?::INTEGER[], lieferung_id)", [ids])
         try:
-            self._auffrischen(name, list(AKTUELL))
+            self._auffrischen(name, list(tabellen), ids[0] if len(ids) == 1 else None)
         finally:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
-    def _auffrischen(self, schluessel: str, tabellen: list[str]) -> None:
+    def _auffrischen(self, schluessel: str, tabellen: list[str], lieferung_id: int | None = None) -> None:
         """Recompute the current value of the keys in the relation ``schluessel`` (raum_id, indikator_id,
-        stichtag) from the history: delete them, insert each key's newest counting row."""
+        stichtag): delete them, insert each key's newest counting row from the history. When the change is
+        that of one delivery ``lieferung_id`` that counts for a table and no later delivery holds any of the
+        keys (a new delivery, the publication of the newest), its own rows are the current ones — no window
+        over the history. The Stichtage of the keys bound every scan (the tables are stored in delivery order,
+        so DuckDB skips the row groups of other years)."""
+        von, bis = self.con.execute(f"SELECT min(stichtag), max(stichtag) FROM {schluessel}").fetchone()
+        if von is None:
+            return
+        neuer = lieferung_id is not None and self._scalar(
+            f"SELECT count(*) FROM wert w JOIN {schluessel} k USING (raum_id, indikator_id, stichtag) "
+            "WHERE w.lieferung_id > ? AND w.stichtag BETWEEN ? AND ?", [lieferung_id, von, bis]) > 0
         for tabelle in tabellen:
-            self.con.execute(f"DELETE FROM {tabelle} a USING {schluessel} k WHERE a.raum_id = k.raum_id "
-                             "AND a.indikator_id = k.indikator_id AND a.stichtag = k.stichtag")
+            self.con.execute(f"DELETE FROM {tabelle} a USING {schluessel} k WHERE a.stichtag BETWEEN ? AND ? "
+                             "AND a.raum_id = k.raum_id AND a.indikator_id = k.indikator_id "
+                             "AND a.stichtag = k.stichtag", [von, bis])
+            zaehlt = lieferung_id is not None and not neuer and self._scalar(
+                f"SELECT count(*) FROM lieferung l WHERE l.lieferung_id = ? AND {AKTUELL[tabelle]}", [lieferung_id])
+            if zaehlt:
+                self.con.execute(
+                    f"INSERT INTO {tabelle} SELECT {_SPALTEN} FROM wert w "
+                    f"JOIN {schluessel} k USING (raum_id, indikator_id, stichtag) "
+                    "WHERE w.lieferung_id = ? AND w.stichtag BETWEEN ? AND ?", [lieferung_id, von, bis])
+                continue
             self.con.execute(
                 f"INSERT INTO {tabelle} SELECT {_SPALTEN} FROM wert w "
                 f"JOIN {schluessel} k USING (raum_id, indikator_id, stichtag) JOIN lieferung l USING (lieferung_id) "
-                f"WHERE {AKTUELL[tabelle]} QUALIFY row_number() OVER (PARTITION BY w.raum_id, w.indikator_id, "
-                "w.stichtag ORDER BY w.lieferung_id DESC) = 1")
+                f"WHERE {AKTUELL[tabelle]} AND w.stichtag BETWEEN ? AND ? "
+                "QUALIFY row_number() OVER (PARTITION BY w.raum_id, w.indikator_id, "
+                "w.stichtag ORDER BY w.lieferung_id DESC) = 1", [von, bis])
 
     def lade_stichtage(self, indikator_id: str | None = None) -> list[date]:
         rows = self.con.execute(

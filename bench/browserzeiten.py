@@ -1,0 +1,135 @@
+"""What a user feels: the time from navigation to a settled page in headless Chromium, per page, median of N —
+warm (the server's caches filled) and as the first visitor after a new data version (every cache keyed on the
+old version misses).
+
+    python -m bench.browserzeiten [--db PFAD --config ORDNER] [--wiederholungen 5] [--ausgabe bench/results]
+
+Without ``--db`` the demo city is built into a temporary file. Every visit opens a new browser context (a new
+session, as a shared link does) and counts until Streamlit reports the script as not running, no spinner is
+left, every chart has drawn and the browser has painted twice. A new data version is an empty committed write
+from a second process (as the command line does beside the running app). Writes browserzeiten.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: the pages by their address (the Lagebild is the start page)
+SEITEN = ["", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
+          "einrichtungen", "ziele", "controlling", "mittelverteilung", "produktdatenblatt", "produktkritik", "sroi",
+          "berichte", "praesentation", "datenpflege", "audit"]
+GELADEN = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _geladen(page, timeout: int = 300_000) -> None:
+    """Settled: the first run has ended (a new page starts „initial“, then „running“), no spinner is left,
+    every chart has its canvas or SVG, two frames painted."""
+    page.wait_for_selector(GELADEN, timeout=timeout)
+    page.locator('[data-testid="stSpinner"]').first.wait_for(state="detached", timeout=timeout)
+    page.wait_for_selector(GELADEN, timeout=timeout)
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        '[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"]')]
+        .every(e => e.querySelector('canvas, svg'))""", timeout=timeout)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def besuch(browser, adresse: str) -> float:
+    """Seconds from navigation to the settled page, in a new session."""
+    kontext = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = kontext.new_page()
+    try:
+        beginn = time.perf_counter()
+        page.goto(adresse, wait_until="commit")
+        _geladen(page)
+        return time.perf_counter() - beginn
+    finally:
+        kontext.close()
+
+
+def neue_datenversion(db: Path) -> None:
+    """An empty committed write from this process: the running app sees a new data version."""
+    from fis.store import Store
+    with Store.open(db) as store, store.transaction():
+        pass
+
+
+def messen(env: dict[str, str], db: Path, wiederholungen: int = 5, seiten: list[str] | None = None,
+           fortschritt=lambda text: None) -> dict:
+    """Per page the median (and the single visits) warm and after a new data version."""
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.helfer import launch, streamlit_server
+    ergebnis: dict[str, dict] = {}
+    with streamlit_server(env) as url, sync_playwright() as p:
+        browser = launch(p)
+        besuch(browser, url)                      # the server's imports and the app frame, once
+        for seite in seiten or SEITEN:
+            adresse = f"{url}/{seite}"
+            neu = []
+            for _ in range(wiederholungen):
+                neue_datenversion(db)
+                neu.append(besuch(browser, adresse))
+            warm = [besuch(browser, adresse) for _ in range(wiederholungen)]
+            ergebnis[seite or "lagebild"] = {
+                "neue_version_s": round(statistics.median(neu), 2), "warm_s": round(statistics.median(warm), 2),
+                "einzeln_neu": [round(t, 2) for t in neu], "einzeln_warm": [round(t, 2) for t in warm]}
+            fortschritt(f"  {seite or 'lagebild'}: nach neuer Version {statistics.median(neu):.2f} s, "
+                        f"warm {statistics.median(warm):.2f} s")
+        browser.close()
+    return ergebnis
+
+
+def markdown(r: dict, titel: str) -> str:
+    zeilen = [f"# Seitenzeiten im Browser – {titel}", "",
+              f"Gemessen am {r['zeitpunkt']}, headless Chromium, 1280×800, Median aus {r['wiederholungen']}, "
+              "von der Navigation bis zur ruhigen Seite.", "",
+              "| Seite | erster Besuch nach neuer Datenversion | warm |", "|---|---|---|"]
+    for seite, z in r["seiten"].items():
+        zeilen.append(f"| {seite} | {z['neue_version_s']:.2f} s | {z['warm_s']:.2f} s |".replace(".", ","))
+    return "\n".join(zeilen) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.browserzeiten", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="Datenbank (Standard: die Demo-Stadt in einer temporären Datei)")
+    parser.add_argument("--config", help="Konfigurationsordner zur Datenbank")
+    parser.add_argument("--wiederholungen", type=int, default=5)
+    parser.add_argument("--seiten", nargs="*", help="nur diese Seiten (Adressen, „“ = Lagebild)")
+    parser.add_argument("--ausgabe", default=str(ROOT / "bench" / "results"))
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="fis_browserzeiten_") as tmp:
+        db = Path(args.db) if args.db else Path(tmp) / "demo.duckdb"
+        if not args.db:
+            from fis.config_lesen import lade_konfiguration
+            from fis.demo import build_demo
+            from fis.store import Store
+            with Store.open(db) as store:
+                build_demo(store, lade_konfiguration())
+        env = {"FIS_DB": str(db), "FIS_BENUTZERDATEI": str(Path(tmp) / "keine_benutzer.json")}
+        if args.config:
+            env["FIS_CONFIG"] = str(args.config)
+        r = {"zeitpunkt": datetime.now().isoformat(timespec="seconds"), "wiederholungen": args.wiederholungen,
+             "db": "Demo" if not args.db else str(args.db),
+             "seiten": messen(env, db, args.wiederholungen, args.seiten,
+                              fortschritt=lambda t: print(t, file=sys.stderr, flush=True))}
+    ausgabe = Path(args.ausgabe)
+    ausgabe.mkdir(parents=True, exist_ok=True)
+    (ausgabe / "browserzeiten.json").write_text(json.dumps(r, indent=2, ensure_ascii=False), encoding="utf-8")
+    text = markdown(r, r["db"])
+    (ausgabe / "browserzeiten.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
