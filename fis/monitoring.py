@@ -351,14 +351,23 @@ def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggr
     indikatoren = store.lade_indikatoren()
     raeume = store.lade_raeume()
     top = max(e.ebene for e in config.stadt.raumebenen)
-    werte = store.lade_werte(indikator_ids=indikator_ids)
-    # values of an indicator this reader's catalog does not have (its catalog delivery is not published)
-    werte = werte[werte["indikator_id"].isin(indikatoren["indikator_id"])]
-    if "veroeffentlicht" in werte:
-        # A value nobody has published yet is provisional for every reader, whatever its deliverer said.
-        werte["status"] = werte["status"].where(werte["veroeffentlicht"], "vorläufig")
-        werte = werte.drop(columns="veroeffentlicht")
-    alle = aggregate_levels(werte, raeume, indikatoren, top)
+    # the levels in DuckDB (fis.store.aggregat, equal to aggregate_levels); values delivered for higher units
+    # (few) are put in place in pandas as there
+    alle = store.lade_ebenen_aggregat(top, indikator_ids)
+    alle["stichtag"] = pd.to_datetime(alle["stichtag"]).dt.date
+    alle["summe_teile"] = np.nan
+    hoehere = sorted(set(raeume.loc[raeume["ebene"] > 1, "raum_id"]))
+    oben = store.lade_werte(indikator_ids=indikator_ids, raum_ids=hoehere) if hoehere else pd.DataFrame()
+    if len(oben):
+        oben = oben[oben["indikator_id"].isin(indikatoren["indikator_id"])]
+        oben = oben.assign(stichtag=pd.to_datetime(oben["stichtag"]),
+                           status=oben["status"].where(oben["veroeffentlicht"], "vorläufig"))
+    if len(oben) and len(alle):
+        hier = hierarchy(raeume, sorted(alle["stichtag"].unique()))
+        alle = _gelieferte_gesamtwerte(alle, oben.drop(columns="veroeffentlicht"), hier, indikatoren)
+    alle = alle[WERT_COLUMNS + ["anzahl", "erwartet", "vollstaendig", "geliefert", "summe_teile", "ebene",
+                                "parent_id"]]
+    alle = alle.sort_values(["indikator_id", "stichtag", "ebene", "raum_id"]).reset_index(drop=True)
     return Aggregat(alle, raeume, indikatoren, tuple(sorted(alle["stichtag"].unique())))
 
 

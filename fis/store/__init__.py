@@ -4,7 +4,8 @@
 aggregate: :mod:`~fis.store.lieferungen`, :mod:`~fis.store.raeume`, :mod:`~fis.store.katalog`,
 :mod:`~fis.store.werte` (with :mod:`~fis.store.pruefung`), :mod:`~fis.store.einrichtungen`,
 :mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` (Mittelverteilung),
-:mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose` and :mod:`~fis.store.audit`, on top of
+:mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose`, :mod:`~fis.store.aggregat` (the levels
+in SQL) and :mod:`~fis.store.audit`, on top of
 :mod:`~fis.store.verbindung` (opening, migrations from :mod:`~fis.store.schema`, transactions, data
 version). Values from users are always bound parameters; DataFrames are handed to DuckDB by registering
 them as views. Nothing outside this package writes SQL (``tests/unit/test_architektur.py``).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
+from fis.store.aggregat import AggregatAbfragen
 from fis.store.audit import AuditAbfragen, audit_vormerken, audit_warteschlange, audit_warteschlange_lesen
 from fis.store.einrichtungen import EinrichtungAbfragen
 from fis.store.katalog import KatalogAbfragen
@@ -44,7 +46,7 @@ DatenbankFehler = duckdb.Error
 
 class Store(LieferungAbfragen, RaumAbfragen, KatalogAbfragen, WertAbfragen, PruefAbfragen, EinrichtungAbfragen,
             ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen, VergleichAbfragen,
-            PrognoseAbfragen):
+            PrognoseAbfragen, AggregatAbfragen):
     """A DuckDB connection (or cursor) with the project's schema and queries."""
 
 
