@@ -200,6 +200,8 @@ def budgets(r: dict) -> list[tuple[str, str, bool]]:
     n = seiten["karte"].get("karten_nutzlast_bytes") or 0
     zeilen.append(("Kartennutzlast ≤ 2 MB", f"{n / 1e6:.2f} MB", n <= BUDGET["karten_nutzlast_bytes_max"]))
     for s, z in (r.get("browser") or {}).items():
+        if s == "leere_seite":
+            continue
         zeilen.append((f"{s}: im Browser nach neuer Datenversion ≤ 2 s", f"{z['neue_version_s']:.2f} s",
                        z["neue_version_s"] <= BUDGET["browser_neue_version_s_max"]))
     return zeilen

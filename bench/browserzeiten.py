@@ -4,10 +4,11 @@ old version misses).
 
     python -m bench.browserzeiten [--db PFAD --config ORDNER] [--wiederholungen 5] [--ausgabe bench/results]
 
-Without ``--db`` the demo city is built into a temporary file. Every visit opens a new browser context (a new
-session, as a shared link does) and counts until Streamlit reports the script as not running, no spinner is
-left, every chart has drawn and the browser has painted twice. A new data version is an empty committed write
-from a second process (as the command line does beside the running app). Writes browserzeiten.json and .md.
+Without ``--db`` the demo city is built into a temporary file. Every visit opens a new tab (a new session, as
+a shared link does) in a browser that has the app's scripts cached, and counts until Streamlit reports the
+script as not running, no spinner is left, every chart has drawn and the browser has painted twice. A new data
+version is an empty committed write from a second process (as the command line does beside the running app).
+Writes browserzeiten.json and .md.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+
+from fis.format import fmt_zahl
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the pages by their address (the Lagebild is the start page)
@@ -41,9 +44,9 @@ def _geladen(page, timeout: int = 300_000) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def besuch(browser, adresse: str) -> float:
-    """Seconds from navigation to the settled page, in a new session."""
-    kontext = browser.new_context(viewport={"width": 1280, "height": 800})
+def besuch(kontext, adresse: str) -> float:
+    """Seconds from navigation to the settled page, in a new tab (a new session) of a browser that has loaded the
+    app before (its scripts are cached, as for anyone who used the app the day before)."""
     page = kontext.new_page()
     try:
         beginn = time.perf_counter()
@@ -51,7 +54,7 @@ def besuch(browser, adresse: str) -> float:
         _geladen(page)
         return time.perf_counter() - beginn
     finally:
-        kontext.close()
+        page.close()
 
 
 def neue_datenversion(db: Path) -> None:
@@ -61,24 +64,69 @@ def neue_datenversion(db: Path) -> None:
         pass
 
 
+def leere_seite(wiederholungen: int = 5) -> float:
+    """The yardstick: the median time of a one-line Streamlit app (``st.write``) in a new tab — what Streamlit
+    itself needs to start a session and draw (HTML, scripts from the cache, websocket, one run)."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.helfer import launch
+    with tempfile.TemporaryDirectory(prefix="fis_leer_") as tmp:
+        skript = Path(tmp) / "leer.py"
+        skript.write_text('import streamlit as st\nst.write("x")\n', encoding="utf-8")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(skript), "--server.port", str(port),
+                                   "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            with sync_playwright() as p:
+                browser = launch(p)
+                kontext = browser.new_context(viewport={"width": 1280, "height": 800})
+                besuch(kontext, url)
+                zeiten = [besuch(kontext, url) for _ in range(wiederholungen)]
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    return round(statistics.median(zeiten), 2)
+
+
 def messen(env: dict[str, str], db: Path, wiederholungen: int = 5, seiten: list[str] | None = None,
            fortschritt=lambda text: None) -> dict:
-    """Per page the median (and the single visits) warm and after a new data version."""
+    """Per page the median (and the single visits) warm and after a new data version, and the yardstick
+    (``leere_seite``: a one-line Streamlit app) under the key ``""``."""
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
     from tests.browser.helfer import launch, streamlit_server
     ergebnis: dict[str, dict] = {}
+    leer = leere_seite(wiederholungen)
+    fortschritt(f"  leere Streamlit-Seite (Maßstab): {leer:.2f} s")
+    ergebnis["leere_seite"] = {"neue_version_s": leer, "warm_s": leer, "einzeln_neu": [], "einzeln_warm": []}
     with streamlit_server(env) as url, sync_playwright() as p:
         browser = launch(p)
-        besuch(browser, url)                      # the server's imports and the app frame, once
+        kontext = browser.new_context(viewport={"width": 1280, "height": 800})
+        besuch(kontext, url)                      # the server's imports, the app's scripts in the browser cache
         for seite in seiten or SEITEN:
             adresse = f"{url}/{seite}"
             neu = []
             for _ in range(wiederholungen):
                 neue_datenversion(db)
-                neu.append(besuch(browser, adresse))
-            warm = [besuch(browser, adresse) for _ in range(wiederholungen)]
+                neu.append(besuch(kontext, adresse))
+            warm = [besuch(kontext, adresse) for _ in range(wiederholungen)]
             ergebnis[seite or "lagebild"] = {
                 "neue_version_s": round(statistics.median(neu), 2), "warm_s": round(statistics.median(warm), 2),
                 "einzeln_neu": [round(t, 2) for t in neu], "einzeln_warm": [round(t, 2) for t in warm]}
@@ -92,9 +140,13 @@ def markdown(r: dict, titel: str) -> str:
     zeilen = [f"# Seitenzeiten im Browser – {titel}", "",
               f"Gemessen am {r['zeitpunkt']}, headless Chromium, 1280×800, Median aus {r['wiederholungen']}, "
               "von der Navigation bis zur ruhigen Seite.", "",
+              f"Maßstab: eine einzeilige Streamlit-Seite braucht im neuen Tab "
+              f"{fmt_zahl(r['seiten']['leere_seite']['warm_s'], 2)} s.", "",
               "| Seite | erster Besuch nach neuer Datenversion | warm |", "|---|---|---|"]
     for seite, z in r["seiten"].items():
-        zeilen.append(f"| {seite} | {z['neue_version_s']:.2f} s | {z['warm_s']:.2f} s |".replace(".", ","))
+        if seite == "leere_seite":
+            continue
+        zeilen.append(f"| {seite} | {fmt_zahl(z['neue_version_s'], 2)} s | {fmt_zahl(z['warm_s'], 2)} s |")
     return "\n".join(zeilen) + "\n"
 
 

@@ -51,7 +51,7 @@ def test_small_benchmark_runs_end_to_end(tmp_path):
     assert r["seiten"]["karte"]["karten_nutzlast_bytes"] > 10_000
     assert r["speicher"]["spitze_mb"] > 100
     # in a real browser: the Lagebild and the goals, warm and as the first visitor after a new data version
-    assert set(r["browser"]) == {"lagebild", "ziele"}
+    assert set(r["browser"]) == {"leere_seite", "lagebild", "ziele"}     # with the yardstick
     assert all(z["neue_version_s"] > 0 and z["warm_s"] > 0 for z in r["browser"].values())
     assert len(r["budgets"]) == 1 + 2 * len(SEITEN) + 2 + 2
     md = (tmp_path / "bench_small.md").read_text(encoding="utf-8")
