@@ -57,15 +57,22 @@ def test_the_lagebild_compares_with_land_bund_and_the_ring(seite):
     assert "Bund 7,0 %" in page.inner_text("body")
 
 
-def test_the_profile_shows_the_projection_with_its_band(seite):
-    url, page = seite
-    page.goto(url + "/sozialraumprofil?raum=0101")
-    satz = page.get_by_text("2030: 614 Kinder unter 6 Jahren (Basisvariante, +13 % gegenüber 2024")
-    erscheint(page, satz, "profil_prognose", timeout=120_000)
+def _satz_zeigen(page, adresse: str, text: str, name: str) -> str:
+    """Open ``adresse``, wait for the sentence ``text``, keep a screenshot with it in view; the page's text."""
+    page.goto(adresse)
+    satz = page.get_by_text(text)
+    erscheint(page, satz, name, timeout=120_000)
     ruhig(page)
     satz.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / f"profil_prognose_{BREITE}x{HOEHE}.png"))
-    assert "Spanne der Varianten 562–668" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / f"{name}_{BREITE}x{HOEHE}.png"))
+    return page.inner_text("body")
+
+
+def test_the_profile_shows_the_projection_with_its_band(seite):
+    url, page = seite
+    text = _satz_zeigen(page, url + "/sozialraumprofil?raum=0101",
+                        "2030: 614 Kinder unter 6 Jahren (Basisvariante, +13 % gegenüber 2024", "profil_prognose")
+    assert "Spanne der Varianten 562–668" in text
 
 
 def test_the_einrichtungen_page_looks_ahead_at_missing_places(seite):
@@ -83,10 +90,6 @@ def test_the_einrichtungen_page_looks_ahead_at_missing_places(seite):
 
 def test_a_goal_names_its_target_group_at_the_zieldatum(seite):
     url, page = seite
-    page.goto(url + "/ziele?ziel=K4")
-    satz = page.get_by_text("Zielgruppe am Zieldatum: 2027 voraussichtlich 770 Kinder unter 3 Jahren")
-    erscheint(page, satz, "ziel_zielgruppe", timeout=120_000)
-    ruhig(page)
-    satz.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / f"ziel_zielgruppe_{BREITE}x{HOEHE}.png"))
-    assert "bedeutet dann: rund 270 Kinder unter 3 Jahren in Tageseinrichtungen" in page.inner_text("body")
+    text = _satz_zeigen(page, url + "/ziele?ziel=K4",
+                        "Zielgruppe am Zieldatum: 2027 voraussichtlich 770 Kinder unter 3 Jahren", "ziel_zielgruppe")
+    assert "bedeutet dann: rund 270 Kinder unter 3 Jahren in Tageseinrichtungen" in text
