@@ -30,6 +30,7 @@ from fis.lagebild import berechne_lagebild
 from fis.maps import anzeige_geometrien
 from fis.monitoring import lade_monitoring
 from fis.store import LATEST_VERSION, Store
+from fis.store.werte import AKTUELL
 
 pytestmark = pytest.mark.langsam   # sets PDFs with Typst
 
@@ -252,9 +253,16 @@ def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
             s.con.execute(f"DROP VIEW {sicht}")
         for tabelle in ("einrichtung", "einrichtung_kapazitaet", "einrichtung_lage", "versorgung_regel"):
             s.con.execute(f"DROP TABLE {tabelle}")
+        # before migration 16 the current values were views over the history
+        for tabelle, bedingung in AKTUELL.items():
+            s.con.execute(f"DROP TABLE {tabelle}")
+            s.con.execute(f"CREATE VIEW {tabelle} AS SELECT w.* FROM wert w JOIN lieferung l USING (lieferung_id) "
+                          f"WHERE {bedingung} QUALIFY row_number() OVER (PARTITION BY w.raum_id, w.indikator_id, "
+                          "w.stichtag ORDER BY w.lieferung_id DESC) = 1")
         s.con.execute("DELETE FROM schema_version WHERE version >= 10")
     with Store.open(demo_copy, read_only=True) as s:
         assert s.schema_version() == LATEST_VERSION and s.lade_einordnungen().empty
+        assert len(s.lade_werte(["sgb2_quote"])) > 0          # the current values filled from the history
         # goals that were in use before count as published
         assert len(s.cursor(nur_veroeffentlicht=True).lade_ziele()) == ziele
 
