@@ -34,7 +34,7 @@ def karte_werte(m: Monitoringdaten, indikator_id: str, stichtag: date, ebene: in
     spalten = ["raum_id", "wert", "status", "unterdrueckt", "grund", "schwelle", "vollstaendig", "abdeckung"]
     w = m.auswahl(indikator_id, stichtag, ebene).reindex(columns=spalten)
     out = units.merge(w, on="raum_id", how="left")
-    out["abdeckung"] = out["abdeckung"].fillna("")
+    out["abdeckung"] = out["abdeckung"].astype(object).fillna("").astype(str)   # all-NaN when no row has one
     out["unterdrueckt"] = out["unterdrueckt"].fillna(False).astype(bool)
     out["grund"] = out["grund"].fillna("")
     out["schwelle"] = out["schwelle"].fillna(0).astype(int)
@@ -109,7 +109,7 @@ def zeitreihe_werte(m: Monitoringdaten, indikator_id: str, raum_ids: list[str],
     w = w[w["raum_id"].isin(ids)]
     w = w.reindex(columns=["raum_id", "ebene", "stichtag", "wert", "status", "unterdrueckt", "grund", "schwelle",
                            "abdeckung"])
-    w["abdeckung"] = w["abdeckung"].fillna("")
+    w["abdeckung"] = w["abdeckung"].astype(object).fillna("").astype(str)
     w = w.merge(m.raeume[["raum_id", "stichtag", "gueltig_von"]], on=["raum_id", "stichtag"], how="left")
     w["name"] = w["raum_id"].map(m.namen())
     w["rolle"] = np.where(w["raum_id"].isin(raum_ids), "Auswahl",
