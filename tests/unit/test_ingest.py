@@ -164,3 +164,14 @@ def test_check_messages_say_one_row_in_the_singular(store):
     text = v.bericht.als_text()
     assert "2 Zeilen liefern denselben Raum" in text
     assert "1 Zeile mit 1 unbekannter Raum-Kennung: 9999" in text
+
+
+def test_dates_are_parsed_once_per_distinct_text_with_the_same_result():
+    """A large delivery repeats a few Stichtage: each distinct text is parsed once and mapped back, with exactly
+    the result, the invalid cells and the Excel hints of parsing every cell."""
+    from fis.ingest.zahlen import _parse_datum, parse_datum
+    texte = ["31.12.2024", "2024", "x", None, "202012", "12/2020", "45000", "31.12.20", "2024-12-31", ""]
+    werte = pd.Series([texte[i % len(texte)] for i in range(5_000)], index=range(10, 5_010), dtype=object)
+    for schnell, einzeln in zip(parse_datum(werte), _parse_datum(werte), strict=True):
+        pd.testing.assert_series_equal(schnell, einzeln)
+    assert parse_datum(werte)[0].loc[10] == pd.Timestamp(2024, 12, 31) and parse_datum(werte)[1].loc[12]
