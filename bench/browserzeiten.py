@@ -31,38 +31,14 @@ SEITEN = ["", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozi
           "berichte", "praesentation", "datenpflege", "audit"]
 
 
-#: In the page: the time (ms since the navigation started) from which the page has been settled for ``ruhe`` ms —
-#: the script not running, something drawn into the main area, no spinner, every chart with its canvas or SVG.
-#: A new tab may report „not running“ before its first run, and a component's first value starts a second run:
-#: only a state that lasts counts, and the time is when it began, not when the waiting ended.
-RUHIG_SEIT = """async ([ruhe, frist]) => {
-  const fertig = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app && app.getAttribute('data-test-script-state') === 'notRunning'
-      && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')
-      && !document.querySelector('[data-testid="stSpinner"]')
-      && [...document.querySelectorAll('[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"]')]
-           .every(e => e.querySelector('canvas, svg'));
-  };
-  let seit = null;
-  while (performance.now() < frist) {
-    await new Promise(r => requestAnimationFrame(r));
-    const jetzt = performance.now();
-    if (!fertig()) { seit = null; continue; }
-    if (seit === null) seit = jetzt;
-    if (jetzt - seit >= ruhe) return seit;
-  }
-  throw new Error('Seite nicht ruhig innerhalb der Frist');
-}"""
-
-
 def besuch(kontext, adresse: str, ruhe_ms: int = 1000) -> float:
     """Seconds from the start of the navigation until the page settled for good, in a new tab (a new session) of
     a browser that has loaded the app before (its scripts are cached, as for anyone who used it the day before)."""
+    from tests.browser.helfer import RUHIG_SEIT  # the test helpers need ROOT on sys.path (see messen)
     page = kontext.new_page()
     try:
         page.goto(adresse, wait_until="commit")
-        return page.evaluate(RUHIG_SEIT, [ruhe_ms, 300_000]) / 1000
+        return page.evaluate(RUHIG_SEIT, [ruhe_ms, 300_000]) / 1000   # tests/browser/helfer.py
     finally:
         page.close()
 

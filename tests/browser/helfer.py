@@ -80,6 +80,38 @@ def ruhig(page, timeout: int = 120_000) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+#: In the page: the time (ms since the navigation started) from which the page has been settled for ``ruhe`` ms —
+#: the script not running, something drawn into the main area, no spinner, every chart with its canvas or SVG.
+#: A new tab may report „not running“ before its first run, and a component's first value starts a second run:
+#: only a state that lasts counts, and the time is when it began, not when the waiting ended.
+RUHIG_SEIT = """async ([ruhe, frist]) => {
+  const ende = performance.now() + frist;
+  const fertig = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+      && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')
+      && !document.querySelector('[data-testid="stSpinner"]')
+      && [...document.querySelectorAll('[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"]')]
+           .every(e => e.querySelector('canvas, svg'));
+  };
+  let seit = null;
+  while (performance.now() < ende) {
+    await new Promise(r => requestAnimationFrame(r));
+    const jetzt = performance.now();
+    if (!fertig()) { seit = null; continue; }
+    if (seit === null) seit = jetzt;
+    if (jetzt - seit >= ruhe) return seit;
+  }
+  throw new Error('Seite nicht ruhig innerhalb der Frist');
+}"""
+
+
+def bleibt_ruhig(page, ruhe_ms: int = 500, timeout: int = 120_000) -> None:
+    """Wait until the page has been settled for ``ruhe_ms`` without a break (:data:`RUHIG_SEIT`): a component's
+    first value or a link update may start a second run just after :func:`ruhig` saw the first one end."""
+    page.evaluate(RUHIG_SEIT, [ruhe_ms, timeout])
+
+
 def erscheint(page, locator, name: str, timeout: int = 90_000) -> None:
     """Wait until ``locator`` is visible; if it never is, keep a screenshot (``ARTIFACTS/fehlt_<name>.png``) and
     fail with what the page shows instead, so that a failure on CI can be read without rerunning it."""

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, launch, ruhig
+from tests.browser.helfer import ARTIFACTS, bleibt_ruhig, launch, ruhig
 
 pytestmark = pytest.mark.browser
 
@@ -143,12 +143,14 @@ def test_contrast_and_200_percent_zoom(demo_server, pfad, text):
         page.goto(url + pfad)
         page.get_by_text(text).first.wait_for(timeout=120_000)
         ruhig(page)
+        bleibt_ruhig(page)        # not between two runs, when Streamlit fades what is about to be replaced
         assert page.locator("body").evaluate(KONTRAST_JS) == []
         # 200 % zoom of a 1920×1080 screen = 960×540 CSS pixels
         klein = browser.new_context(viewport={"width": 960, "height": 540}).new_page()
         klein.goto(url + pfad)
         klein.get_by_text(text).first.wait_for(timeout=120_000)
         ruhig(klein)
+        bleibt_ruhig(klein)
         breite = klein.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert breite[0] <= breite[1], breite
         abgeschnitten = klein.locator('[data-testid="stMetricValue"] div, [data-testid="stMetricValue"] p') \
