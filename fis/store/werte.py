@@ -51,12 +51,7 @@ class WertAbfragen(Verbindung):
         date for the keys of ``lieferung_ids`` after their status or publication changed — or for every key
         (None). Call it inside the transaction of that change."""
         if lieferung_ids is None:
-            for tabelle in tabellen:
-                self.con.execute(f"DELETE FROM {tabelle}")
-                self.con.execute(
-                    f"INSERT INTO {tabelle} SELECT {_SPALTEN} FROM wert w JOIN lieferung l USING (lieferung_id) "
-                    f"WHERE {AKTUELL[tabelle]} QUALIFY row_number() OVER (PARTITION BY w.raum_id, w.indikator_id, "
-                    "w.stichtag ORDER BY w.lieferung_id DESC) = 1")
+            self._auffrischen("(SELECT DISTINCT raum_id, indikator_id, stichtag FROM wert)", list(tabellen))
             return
         ids = [int(i) for i in lieferung_ids]
         name = f"_schluessel_{uuid.uuid4().hex}"
