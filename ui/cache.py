@@ -19,6 +19,7 @@ import streamlit as st
 
 from fis import controlling as ctl
 from fis import datenstand, hochrechnung, prognose, zielgruppe
+from fis import massnahmen as mn
 from fis import indizes as idx
 from fis import produkte as prd
 from fis import versorgung as vs
@@ -196,6 +197,13 @@ def monitoring(version: str, indikatoren=None) -> Monitoringdaten:
 def ziele(version: str) -> pd.DataFrame:
     """The goals as stored (without their Ist series: see controlling)."""
     return _leser(version).lade_ziele()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def massnahmen(version: str) -> mn.Register:
+    """The Maßnahmenregister (public roles: published measures, people counts below the threshold withheld)."""
+    oeffentlich = version.endswith("|veroeffentlicht")
+    return mn.lade(_leser(version), config().stadt.geheimhaltung_standard if oeffentlich else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -20,6 +20,7 @@ import yaml
 from fis import prognose
 from fis.config import Config
 from fis.demo import einrichtungen as demo_einrichtungen
+from fis.demo import massnahmen as demo_massnahmen
 from fis.demo import raeume as geo
 from fis.demo import vergleich as demo_vergleich
 from fis.demo import werte as model
@@ -146,6 +147,8 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     _vergleichswerte(store, config)
     report(0.98, "Bevölkerungsvorausberechnung 2025–2040 …")
     _prognose(store)
+    report(0.99, "Maßnahmenregister …")
+    demo_massnahmen.register(store, DEMO_USER)
     report(1.0, "Fertig.")
     return store.count_rows()
 

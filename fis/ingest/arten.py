@@ -23,6 +23,7 @@ from fis.format import fmt_datum, fmt_zahl
 from fis.ingest import einrichtungen as einrichtungen_import
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
+from fis.ingest import massnahmen as massnahmen_import
 from fis.ingest import produkte as produkte_import
 from fis.ingest import prognosen as prognose_import
 from fis.ingest import raeume as raeume_import
@@ -31,6 +32,7 @@ from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.einrichtungsregeln import EINRICHTUNG_REGELN
 from fis.ingest.lesen import ImportFehler, Tabelle, lies_tabelle
+from fis.ingest.massnahmeregeln import MASSNAHME_REGELN
 from fis.ingest.lieferungen import veroeffentlicht_text
 from fis.ingest.pruefregeln import DATEI_REGELN, Pruefregel
 from fis.ingest.raeume import GEO_ENDUNGEN
@@ -178,6 +180,14 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         lambda a, v: prognose_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle),
         "Bevölkerungsvorausberechnung je Gebiet, Merkmal (Altersgruppe), künftigem Stichtag und Variante.",
         DATEI_REGELN + prognose_import.PROGNOSE_KOPF + prognose_import.PROGNOSE_REGELN),
+    Lieferart(
+        "massnahmen", "Maßnahmenregister", massnahmen_import.ENDUNGEN,
+        lambda a: massnahmen_import.vorbereiten(a.store, a.daten, a.dateiname, a.blatt),
+        massnahmen_import.vorschau,
+        lambda a, v: massnahmen_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle),
+        "Maßnahmen mit Handlungsfeld, Sozialräumen, Zielen, Status, Budget und Leistungen je Jahr und Evaluationen "
+        "(YAML, oder CSV/XLSX mit einer Zeile je Maßnahme).",
+        DATEI_REGELN + MASSNAHME_REGELN),
     Lieferart("ziele", "Zielsystem"),
     Lieferart("einordnung", "Einordnung"),
 )}

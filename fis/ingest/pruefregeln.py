@@ -129,6 +129,7 @@ KEINE_AENDERUNG = {
     "produkte": _keine_aenderung("produkte", "Alle Angaben stimmen mit dem Produkthaushalt überein."),
     "einrichtungen": _keine_aenderung("einrichtungen", "Alle Einrichtungen stimmen mit dem Register überein."),
     "katalog": _keine_aenderung("katalog", "Alle Einträge stimmen mit dem aktuellen Katalog überein."),
+    "massnahmen": _keine_aenderung("massnahmen", "Alle Maßnahmen stimmen mit dem Register überein."),
 }
 
 

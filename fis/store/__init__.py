@@ -4,7 +4,7 @@
 aggregate: :mod:`~fis.store.lieferungen`, :mod:`~fis.store.raeume`, :mod:`~fis.store.katalog`,
 :mod:`~fis.store.werte` (with :mod:`~fis.store.pruefung`), :mod:`~fis.store.einrichtungen`,
 :mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` (Mittelverteilung),
-:mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose`, :mod:`~fis.store.aggregat` (the levels
+:mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose`, :mod:`~fis.store.massnahmen` (Maßnahmenregister), :mod:`~fis.store.aggregat` (the levels
 in SQL) and :mod:`~fis.store.audit`, on top of
 :mod:`~fis.store.verbindung` (opening, migrations from :mod:`~fis.store.schema`, transactions, data
 version). Values from users are always bound parameters; DataFrames are handed to DuckDB by registering
@@ -20,6 +20,7 @@ from fis.store.audit import AuditAbfragen, audit_vormerken, audit_warteschlange,
 from fis.store.einrichtungen import EinrichtungAbfragen
 from fis.store.katalog import KatalogAbfragen
 from fis.store.lieferungen import Lieferung, LieferungAbfragen
+from fis.store.massnahmen import MassnahmeAbfragen
 from fis.store.produkte import ProduktAbfragen
 from fis.store.prognose import PrognoseAbfragen
 from fis.store.pruefung import PruefAbfragen
@@ -46,7 +47,7 @@ DatenbankFehler = duckdb.Error
 
 class Store(LieferungAbfragen, RaumAbfragen, KatalogAbfragen, WertAbfragen, PruefAbfragen, EinrichtungAbfragen,
             ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen, VergleichAbfragen,
-            PrognoseAbfragen, AggregatAbfragen):
+            PrognoseAbfragen, AggregatAbfragen, MassnahmeAbfragen):
     """A DuckDB connection (or cursor) with the project's schema and queries."""
 
 

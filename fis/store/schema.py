@@ -97,6 +97,14 @@ SPALTEN: dict[str, tuple[str, ...]] = {
                     "eroeffnet", "geschlossen", "lieferung_id"),
     "einrichtung_kapazitaet": ("einrichtung_id", "kapazitaet", "wert", "lieferung_id"),
     "einrichtung_lage": ("einrichtung_id", "einrichtung_lieferung", "raum_id", "gueltig_von", "raum_lieferung"),
+    "massnahme": ("massnahme_id", "titel", "beschreibung", "handlungsfeld", "raeume", "ziele", "produkte", "traeger",
+                  "verantwortlich", "beginn", "ende", "status", "haushalt_produkt", "haushalt_position",
+                  "lieferung_id"),
+    "massnahme_status": ("massnahme_id", "status", "seit", "lieferung_id"),
+    "massnahme_jahr": ("massnahme_id", "jahr", "budget_plan", "budget_ist", "teilnehmende", "plaetze", "faelle",
+                       "lieferung_id"),
+    "massnahme_evaluation": ("massnahme_id", "datum", "methode", "ergebnis", "kennzahlen", "text", "dokument",
+                             "lieferung_id"),
     "versorgung_regel": ("indikator_id", "typen", "kapazitaet", "zielgruppe", "zielgruppe_feld", "faktor"),
 }
 
