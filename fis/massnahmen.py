@@ -130,6 +130,10 @@ def _leistung(zeile: pd.Series, reg: Register) -> str:
     return ", ".join(teile)
 
 
+def _euro(v) -> str:
+    return fmt_euro(v) if v is not None and pd.notna(v) else "–"
+
+
 def _evaluation_text(e) -> str:
     if e is None or not isinstance(e.get("datum"), date):
         return "–"
@@ -148,15 +152,15 @@ def uebersicht(reg: Register, auswahl: pd.DataFrame, jahr: int, namen: dict[str,
             "Kennung": m.massnahme_id, "Maßnahme": m.titel, "Handlungsfeld": m.handlungsfeld,
             "Gebiet": gebiete_text(m.raeume, namen), "Ziele": ", ".join(m.ziele), "Status": m.status,
             "Laufzeit": laufzeit(m.beginn, m.ende),
-            f"Budget {jahr} Plan (€)": w.get("budget_plan", np.nan), f"Budget {jahr} Ist (€)": w.get("budget_ist", np.nan),
+            f"Budget {jahr} Plan": _euro(w.get("budget_plan")), f"Budget {jahr} Ist": _euro(w.get("budget_ist")),
             f"Leistung {jahr}": _leistung(w, reg),
             "Evaluation": _evaluation_text(ev.loc[m.massnahme_id].to_dict() | {"datum": ev.loc[m.massnahme_id, "datum"]}
                                            if m.massnahme_id in ev.index else None),
-            "Träger": m.traeger or "", "verantwortlich": m.verantwortlich or "",
-            "veröffentlicht": "ja" if m.veroeffentlicht else "nein (vorläufig)"})
+            "Träger": m.traeger or "", "Verantwortlich": m.verantwortlich or "",
+            "Veröffentlicht": "ja" if m.veroeffentlicht else "nein (vorläufig)"})
     spalten = ["Kennung", "Maßnahme", "Handlungsfeld", "Gebiet", "Ziele", "Status", "Laufzeit",
-               f"Budget {jahr} Plan (€)", f"Budget {jahr} Ist (€)", f"Leistung {jahr}", "Evaluation", "Träger",
-               "verantwortlich", "veröffentlicht"]
+               f"Budget {jahr} Plan", f"Budget {jahr} Ist", f"Leistung {jahr}", "Evaluation", "Träger",
+               "Verantwortlich", "Veröffentlicht"]
     return pd.DataFrame(zeilen, columns=spalten)
 
 
@@ -241,7 +245,7 @@ def ohne_massnahme(reg: Register, raum_ids) -> list[str]:
 
 def statusverlauf(reg: Register, massnahme_id: str) -> pd.DataFrame:
     s = reg.status[reg.status["massnahme_id"] == massnahme_id]
-    return pd.DataFrame({"seit": [fmt_datum(t) for t in s["seit"]], "Status": s["status"].to_numpy()})
+    return pd.DataFrame({"Seit": [fmt_datum(t) for t in s["seit"]], "Status": s["status"].to_numpy()})
 
 
 def jahrestabelle(reg: Register, massnahme_id: str) -> pd.DataFrame:
@@ -274,7 +278,7 @@ def export_tabellen(reg: Register, auswahl: pd.DataFrame, namen: dict[str, str])
                       "Beschreibung": auswahl["beschreibung"].fillna(""), "Handlungsfeld": auswahl["handlungsfeld"],
                       "Sozialräume": [gebiete_text(r, namen, 99) for r in auswahl["raeume"]],
                       "Ziele": auswahl["ziele"].map(", ".join), "Produkte": auswahl["produkte"].map(", ".join),
-                      "Träger": auswahl["traeger"].fillna(""), "verantwortlich": auswahl["verantwortlich"].fillna(""),
+                      "Träger": auswahl["traeger"].fillna(""), "Verantwortlich": auswahl["verantwortlich"].fillna(""),
                       "Beginn": [fmt_datum(t) if isinstance(t, date) else "" for t in auswahl["beginn"]],
                       "Ende": [fmt_datum(t) if isinstance(t, date) else "" for t in auswahl["ende"]],
                       "Status": auswahl["status"]})
@@ -286,7 +290,7 @@ def export_tabellen(reg: Register, auswahl: pd.DataFrame, namen: dict[str, str])
     e = reg.evaluationen[reg.evaluationen["massnahme_id"].isin(ids)]
     return {"Maßnahmen": m, "Jahreswerte": jahre,
             "Statusverlauf": pd.DataFrame({"Kennung": s["massnahme_id"], "Status": s["status"],
-                                           "seit": [fmt_datum(t) for t in s["seit"]]}),
+                                           "Seit": [fmt_datum(t) for t in s["seit"]]}),
             "Evaluationen": pd.DataFrame({"Kennung": e["massnahme_id"], "Datum": [fmt_datum(t) for t in e["datum"]],
                                           "Methode": e["methode"], "Ergebnis": e["ergebnis"],
                                           "Kennzahlen": e["kennzahlen"].fillna(""), "Befund": e["text"].fillna("")})}
@@ -306,8 +310,8 @@ def karte(je_raum: pd.DataFrame, geometrien: pd.Series, namen: dict[str, str], m
     werte = daten[mass].where(daten[mass] > 0) if mass == "budget_je_einwohner" else daten[mass].astype(float)
     daten["_wert"] = werte
     daten["unterdrueckt"] = False
-    k = klassen(werte, "quantile", 5, einheit="€" if mass != "massnahmen" else "", nachkommastellen=0 if
-                mass == "massnahmen" else 2)
+    k = klassen(werte, "gleich", 5, nachkommastellen=0) if mass == "massnahmen" else klassen(
+        werte, "jenks", 5, einheit="€", nachkommastellen=2)
     daten, legende = einfaerben(daten, "_wert", k, palette("neutral", 5))
     daten.loc[daten["_wert"].isna(), "farbe"] = OHNE_WERT
     daten["text_anzahl"] = daten["massnahmen"].map(lambda n: fmt_zahl(n, 0))

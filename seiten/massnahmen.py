@@ -8,6 +8,7 @@ from fis.format import fmt_euro, md
 from fis.kartenansicht import legende_html
 from fis.maps import deck
 from fis.palette import REFERENZ
+from fis.versorgung import sozialraeume_unter
 from ui import cache, monitoring, sidebar
 from ui import massnahmen as ansicht
 from ui.datenpflege.gemeinsam import meldung
@@ -34,9 +35,9 @@ if not reg.leer:
     hf = f[0].multiselect("Handlungsfeld", sorted(reg.massnahmen["handlungsfeld"].unique()), key="mn_hf")
     status = f[1].multiselect("Status", [s for s in ("geplant", "beschlossen", "laufend", "abgeschlossen",
                                                      "eingestellt")], default=list(mn.OFFEN), key="mn_status")
-    gebiete = {"": "Gesamtstadt (alle)"} | {b: f"Stadtbezirk {n}" for b, n in
-                                            m.raeume[m.raeume["ebene"] == 2].drop_duplicates("raum_id")[
-                                                ["raum_id", "name"]].itertuples(index=False)} | dict(raeume1)
+    bezirke = monitoring.raeume_der_ebene(m, auswahl.stichtag, 2) if m.top > 2 else {}
+    gebiete = {"": "Gesamtstadt (alle)"} | {b: f"{m.ebenen[2][0]} {n}" for b, n in dict(bezirke).items()} \
+        | dict(raeume1)
     gebiet = f[2].selectbox("Gebiet", list(gebiete), format_func=gebiete.get, key="mn_gebiet")
     jahre = sorted(reg.jahre["jahr"].unique()) or [jahr]
     jahr = f[3].selectbox("Jahr", jahre, index=jahre.index(jahr) if jahr in jahre else len(jahre) - 1,
@@ -46,8 +47,7 @@ if not reg.leer:
         bedient = sorted({z for zs in reg.massnahmen["ziele"] for z in zs})
         ziel = st.selectbox("Ziel", [None, *bedient], key="mn_ziel", format_func=lambda z: "alle Ziele" if z is None
                             else f"{z} – {ziele_titel.get(z, '')}")
-    sozial = None if not gebiet else ({gebiet} if gebiet in raeume1.index else set(
-        m.raeume.loc[(m.raeume["parent_id"] == gebiet) & (m.raeume["ebene"] == 1), "raum_id"]))
+    sozial = set(sozialraeume_unter(m.raeume, gebiet, auswahl.stichtag)) if gebiet else None
     treffer = mn.filtern(reg, hf, status, sozial, ziel)
     s = mn.summen(reg, treffer, jahr)
     k = st.columns(4)
@@ -72,7 +72,7 @@ if not reg.leer:
 
     t = mn.uebersicht(reg, treffer, jahr, namen)
     if not darf_aktuell("unveroeffentlicht_lesen"):
-        t = t.drop(columns=["veröffentlicht"])
+        t = t.drop(columns=["Veröffentlicht"])
     wahl = ansicht.tabelle(t, "mn_tabelle", hoehe=min(36 * (len(t) + 1), 460), auswahl=True)
     monitoring.download(t, f"massnahmen_{jahr}.csv", "mn_csv", titel=f"Maßnahmen {jahr}",
                         quellen=["Maßnahmenregister"])
@@ -114,10 +114,15 @@ if pflegen:
     hfs = sorted(set(cache.katalog(version)["handlungsfeld"].dropna()) | set(reg.massnahmen.get("handlungsfeld", [])))
     produkte = sorted(cache.produkte(version).produkte["nr"]) if ziele is not None else []
     bearbeiten = st.session_state.get("mn_id") if not reg.leer else None
-    if bearbeiten:
-        with st.expander(f"Maßnahme {bearbeiten} bearbeiten"):
-            ansicht.formular(reg, bearbeiten, hfs, dict(raeume1), ziele_titel, produkte)
-    with st.expander("Neue Maßnahme anlegen"):
+    wege = {"bearbeiten": f"Maßnahme {bearbeiten} bearbeiten", "neu": "Neue Maßnahme anlegen",
+            "import": "Register importieren (YAML, CSV, Excel)"}
+    if not bearbeiten:
+        wege.pop("bearbeiten")
+    weg = st.radio("Pflegen", list(wege), format_func=wege.get, horizontal=True, index=None if not reg.leer else
+                   len(wege) - 1, key="mn_pflege", label_visibility="collapsed")
+    if weg == "bearbeiten":
+        ansicht.formular(reg, bearbeiten, hfs, dict(raeume1), ziele_titel, produkte)
+    elif weg == "neu":
         ansicht.formular(reg, None, hfs, dict(raeume1), ziele_titel, produkte)
-    with st.expander("Maßnahmenregister importieren (YAML, CSV oder Excel)", expanded=reg.leer):
+    elif weg == "import":
         ansicht.hochladen(config)

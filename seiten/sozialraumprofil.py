@@ -6,7 +6,8 @@ from fis import vergleichswerte as vgl
 from fis.analysen import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
 from fis.einordnung import bezug_indikator
 from fis.format import dativ, fmt_datum, fmt_zahl, md
-from ui import cache, einordnung, einrichtungen, monitoring, prognose, sidebar
+from fis.versorgung import sozialraeume_unter
+from ui import cache, einordnung, einrichtungen, massnahmen, monitoring, prognose, sidebar
 from ui import links as deeplinks
 
 config = cache.config()
@@ -78,6 +79,8 @@ monitoring.download(tabelle.drop(columns="Verlauf"), f"profil_{raum}_{auswahl.st
 
 einrichtungen.profil_abschnitt(m, config, cache.data_version(), raum, auswahl.stichtag, ebene_name)
 prognose.profil_abschnitt(m, raum, auswahl.stichtag, auswahl.ebene)
+massnahmen.im_gebiet(cache.massnahmen(cache.data_version()), set(sozialraeume_unter(m.raeume, raum, auswahl.stichtag)),
+                     namen.get(raum, raum), auswahl.stichtag.year, dict(m.namen()))
 
 st.subheader(f"Ähnliche {ebene_plural}")
 st.caption("Nächste Nachbarn im Raum der standardisierten Quoten-Indikatoren (z-Werte über alle "

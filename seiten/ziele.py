@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from fis import massnahmen as mn
 from fis import zielgruppe
 from fis.ampel import REIHENFOLGE
 from fis.charts import zielverlauf
 from fis.controlling import ZIELFELDER, szenarien, zielbaum, zieldetail
 from fis.format import fmt_differenz, fmt_wert, fmt_zahl, md
 from fis.hochrechnung import berichtsstand
-from ui import cache, controlling, links, sidebar
+from ui import cache, controlling, links, massnahmen, sidebar
 from ui import ziele as bearbeiten
 from ui.zugang import darf_aktuell
 
@@ -126,8 +127,10 @@ else:
 if d.smart:
     st.warning("**SMART-Prüfung** – es fehlt: " + "; ".join(d.smart) + ".", icon=":material/rule:")
 if d.ziel.get("massnahmen"):
-    st.markdown("**Maßnahmen:**")
-    st.text(d.ziel["massnahmen"])
+    st.markdown("**Maßnahmen laut Zielbeschreibung:** " + md(d.ziel["massnahmen"]))
+reg = cache.massnahmen(version)
+namen = dict(cache.monitoring(version, []).namen())
+massnahmen.im_ziel(reg, ziel_id, jahr, namen, ziel_id in mn.rot_ohne_laufende(b, reg))
 
 bearbeiten.budgetvarianten_abschnitt(c, b)
 

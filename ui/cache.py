@@ -19,8 +19,8 @@ import streamlit as st
 
 from fis import controlling as ctl
 from fis import datenstand, hochrechnung, prognose, zielgruppe
-from fis import massnahmen as mn
 from fis import indizes as idx
+from fis import massnahmen as mn
 from fis import produkte as prd
 from fis import versorgung as vs
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import massnahmen as mn
-from fis.format import fmt_datum, fmt_euro, md
+from fis.format import fmt_euro, md
 from fis.ingest import massnahmen as massnahmen_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag
 from fis.ingest.lesen import ImportFehler
@@ -20,11 +20,11 @@ from ui.datenpflege.gemeinsam import bericht, geprueft, nach_schreiben, upload_k
 from ui.zugang import aktuell as angemeldet
 from ui.zugang import darf_aktuell
 
+
 def tabelle(t: pd.DataFrame, key: str, hoehe: int | None = None, auswahl: bool = False):
-    """The register table (money as euros); with ``auswahl`` one row can be selected."""
-    geld = {c: st.column_config.NumberColumn(c, format="%,.0f €") for c in t.columns if c.endswith("(€)")}
-    return st.dataframe(t, hide_index=True, key=key, height=hoehe, column_config={
-        "Maßnahme": st.column_config.TextColumn(width="large"), **geld},
+    """The register table; with ``auswahl`` one row can be selected."""
+    return st.dataframe(t, hide_index=True, key=key, height=hoehe or "auto", column_config={
+        "Maßnahme": st.column_config.TextColumn(width="large")},
         **({"on_select": "rerun", "selection_mode": "single-row"} if auswahl else {}))
 
 
@@ -86,7 +86,7 @@ def im_gebiet(reg: mn.Register, sozialraeume: set[str], name: str, jahr: int, na
     if hier.empty:
         st.info(f"Für {md(name)} ist keine Maßnahme im Register.", icon=":material/info:")
         return
-    tabelle(mn.uebersicht(reg, hier, jahr, namen).drop(columns=["Träger", "verantwortlich"]), "profil_mn")
+    tabelle(mn.uebersicht(reg, hier, jahr, namen).drop(columns=["Träger", "Verantwortlich"]), "profil_mn")
 
 
 # --------------------------------------------------------------------------- editing (Planung)
@@ -95,8 +95,9 @@ def hochladen(config) -> None:
     """Upload a register file (YAML, CSV, XLSX): checked, previewed, committed as a delivery."""
     art = LIEFERARTEN["massnahmen"]
     datei = st.file_uploader("Maßnahmenregister (YAML, CSV oder Excel)", type=[e.strip(".") for e in art.endungen],
-                             key=upload_key("mn_datei"), help=art.hilfe + " Nicht genannte Maßnahmen und fehlende Spalten bleiben, "
-                             "wie sie sind; ein neuer Status kommt mit Datum in den Verlauf.")
+                             key=upload_key("mn_datei"), help=art.hilfe
+                             + " Nicht genannte Maßnahmen und fehlende Spalten bleiben, wie sie sind; ein neuer Status "
+                             "kommt mit Datum in den Verlauf.")
     if datei is None:
         return
     auftrag = Auftrag(cache.store(), config, datei.getvalue(), datei.name, angemeldet())
@@ -128,11 +129,12 @@ def formular(reg: mn.Register, massnahme_id: str | None, handlungsfelder: list[s
         beschreibung = st.text_area("Beschreibung", value=alt.get("beschreibung") or "", key=f"{k}_beschr")
         a, b, c = st.columns(3)
         hf = a.selectbox("Handlungsfeld", handlungsfelder, key=f"{k}_hf",
-                         index=handlungsfelder.index(alt["handlungsfeld"]) if alt.get("handlungsfeld") in handlungsfelder
-                         else 0)
+                         index=handlungsfelder.index(alt["handlungsfeld"])
+                         if alt.get("handlungsfeld") in handlungsfelder else 0)
         status = b.selectbox("Status", STATUS, index=STATUS.index(alt.get("status", "geplant")), key=f"{k}_st")
         seit = c.date_input("Status seit", value=date.today(), format="DD.MM.YYYY", key=f"{k}_seit",
-                            help="Gilt nur, wenn sich der Status ändert: dann kommt er mit diesem Datum in den Verlauf.")
+                            help="Gilt nur, wenn sich der Status ändert: dann kommt er mit diesem Datum in den "
+                                 "Verlauf.")
         gebiete = st.multiselect("Sozialräume (leer: stadtweit)", list(raeume), default=alt.get("raeume", []),
                                  format_func=lambda r: f"{raeume[r]} ({r})", key=f"{k}_raeume")
         a, b = st.columns(2)

@@ -32,8 +32,8 @@ from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.einrichtungsregeln import EINRICHTUNG_REGELN
 from fis.ingest.lesen import ImportFehler, Tabelle, lies_tabelle
-from fis.ingest.massnahmeregeln import MASSNAHME_REGELN
 from fis.ingest.lieferungen import veroeffentlicht_text
+from fis.ingest.massnahmeregeln import MASSNAHME_REGELN
 from fis.ingest.pruefregeln import DATEI_REGELN, Pruefregel
 from fis.ingest.raeume import GEO_ENDUNGEN
 from fis.ingest.raumregeln import RAUM_REGELN

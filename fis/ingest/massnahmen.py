@@ -42,13 +42,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import numpy as np
 import pandas as pd
 
 from fis.ingest.bericht import Pruefbericht
-from fis.ingest.grenzen import yaml_laden
-from fis.ingest.lesen import ImportFehler, lies_tabelle, pruefe_datei, sha256
+from fis.ingest.lesen import ImportFehler, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
+from fis.ingest.massnahmen_lesen import EVALUATION, TEXTE, als_liste, als_text, aus_tabelle, aus_yaml, leer
 from fis.ingest.massnahmeregeln import (
     ERGEBNISSE,
     MASSNAHME_ERGEBNIS,
@@ -56,7 +55,6 @@ from fis.ingest.massnahmeregeln import (
     MASSNAHME_JAHRE,
     MASSNAHME_KOPF,
     MASSNAHME_ZEILEN,
-    METHODEN,
     STATUS,
 )
 from fis.ingest.pruefregeln import Kontext, anwenden, liste, normiert
@@ -67,29 +65,8 @@ from fis.zugang import Benutzer, handelnder
 
 ART = "massnahmen"
 ENDUNGEN = (".yaml", ".yml", ".csv", ".txt", ".xlsx")
-TEXTE = ("titel", "beschreibung", "handlungsfeld", "traeger", "verantwortlich")
 LISTEN = ("raeume", "ziele", "produkte")
 KENNZAHLEN = ("budget_plan", "budget_ist", "teilnehmende", "plaetze", "faelle")
-EVALUATION = ("datum", "methode", "ergebnis", "kennzahlen", "text", "dokument")
-# Column names (compared normalised) per field of a table delivery.
-ALIASE = {
-    "id": ("id", "kennung", "nr", "massnahme", "massnahme_id", "maßnahme"),
-    "titel": ("titel", "bezeichnung", "name"),
-    "beschreibung": ("beschreibung",),
-    "handlungsfeld": ("handlungsfeld",),
-    "raeume": ("sozialraeume", "sozialräume", "sozialraum", "raeume", "räume", "gebiete"),
-    "ziele": ("ziele", "ziel"),
-    "produkte": ("produkte", "produkt"),
-    "traeger": ("traeger", "träger"),
-    "verantwortlich": ("verantwortlich", "verantwortliche stelle", "stelle"),
-    "beginn": ("beginn", "start"),
-    "ende": ("ende",),
-    "status": ("status",),
-    "status_seit": ("status_seit", "status seit", "seit"),
-    "haushalt_produkt": ("haushalt_produkt",),
-    "haushalt_position": ("haushalt_position",),
-}
-_JAHRSPALTE = re.compile(r"^(budget plan|budget ist|teilnehmende|plaetze|plätze|faelle|fälle)\s?(\d{4})$")
 _STATUS = {**{s: s for s in STATUS}, "in umsetzung": "laufend", "beendet": "abgeschlossen", "geplant": "geplant"}
 _METHODE = {"selbstevaluation": "Selbstevaluation", "selbst": "Selbstevaluation", "intern": "Selbstevaluation",
             "fremdevaluation": "Fremdevaluation", "fremd": "Fremdevaluation", "extern": "Fremdevaluation"}
@@ -114,107 +91,17 @@ class MassnahmeVorbereitung:
         return self.bericht.ok and len(self.massnahmen) > 0
 
 
-# --------------------------------------------------------------------------- reading
-
-def _leer(v) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
-
-
-def _text(v) -> str:
-    if _leer(v):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
-def _liste(v) -> list[str]:
-    if _leer(v):
-        return []
-    teile = v if isinstance(v, (list, tuple)) else re.split(r"[,;|\n]", str(v))
-    return [_text(t) for t in teile if not _leer(t)]
-
-
-def _aus_yaml(data: bytes, name: str) -> list[dict]:
-    daten = yaml_laden(data, name)
-    eintraege = daten.get("massnahmen") if isinstance(daten, dict) else daten
-    if not isinstance(eintraege, list) or not all(isinstance(e, dict) for e in eintraege):
-        raise ImportFehler(f"„{name}“: erwartet wird eine Liste von Maßnahmen unter dem Schlüssel „massnahmen:“, "
-                           "jede ein Abschnitt mit Schlüsseln (id, titel, handlungsfeld, status …).")
-    out = []
-    for i, e in enumerate(eintraege, start=1):
-        r = {"_zeile": i, "id": _text(e.get("id"))}
-        for feld in (*TEXTE, "beginn", "ende", "status", "status_seit"):
-            if feld in e:
-                r[feld] = e[feld]
-        for feld, schluessel in (("raeume", "sozialraeume"), ("ziele", "ziele"), ("produkte", "produkte")):
-            if schluessel in e or feld in e:
-                r[feld] = e.get(schluessel, e.get(feld))
-        if "haushalt" in e:
-            h = e["haushalt"] if isinstance(e["haushalt"], dict) else {}
-            r["haushalt_produkt"], r["haushalt_position"] = h.get("produkt"), h.get("position")
-        if "status_verlauf" in e:
-            r["status_verlauf"] = [(s.get("status"), s.get("seit")) if isinstance(s, dict) else (s, None)
-                                   for s in (e["status_verlauf"] or [])]
-        if isinstance(e.get("jahre"), dict):
-            r["jahre"] = {j: (f if isinstance(f, dict) else {}) for j, f in e["jahre"].items()}
-        if "evaluationen" in e:
-            r["evaluationen"] = [x for x in (e["evaluationen"] or []) if isinstance(x, dict)]
-        out.append(r)
-    return out
-
-
-def _aus_tabelle(data: bytes, name: str, blatt: str | None) -> tuple[list[dict], pd.DataFrame]:
-    """Records from a table and its header as rows (wert: column, art: field or '' when unused)."""
-    t = lies_tabelle(data, name, blatt)
-    felder: dict[str, str] = {}
-    arten = {}
-    for spalte in t.daten.columns:
-        n = normiert(spalte)
-        feld = next((f for f, namen in ALIASE.items() if n in {normiert(a) for a in namen} and f not in felder), None)
-        if feld:
-            felder[feld], arten[spalte] = spalte, feld
-        elif _JAHRSPALTE.match(n) or (n.startswith("evaluation ") and n[11:] in EVALUATION):
-            arten[spalte] = "jahr" if _JAHRSPALTE.match(n) else "evaluation"
-        else:
-            arten[spalte] = ""
-    out = []
-    for i, zeile in enumerate(t.daten.to_dict("records")):
-        if all(_leer(v) for v in zeile.values()):
-            continue
-        r = {"_zeile": i + t.kopfzeile + 1, "id": _text(zeile.get(felder.get("id", ""), ""))}
-        r |= {f: zeile[s] for f, s in felder.items() if f != "id"}
-        jahre: dict = {}
-        ev: dict = {}
-        for spalte, art in arten.items():
-            n = normiert(spalte)
-            if art == "jahr":
-                m = _JAHRSPALTE.match(n)
-                feld = {"plätze": "plaetze", "fälle": "faelle"}.get(m.group(1), m.group(1).replace(" ", "_"))
-                jahre.setdefault(m.group(2), {})[feld] = zeile[spalte]
-            elif art == "evaluation" and not _leer(zeile[spalte]):
-                ev[n[11:]] = zeile[spalte]
-        if jahre:
-            r["jahre"] = jahre
-        if ev:
-            r["evaluationen"] = [ev]
-            r["_evaluation_ergaenzen"] = True
-        out.append(r)
-    kopf = pd.DataFrame({"wert": list(arten), "art": list(arten.values())})
-    return out, kopf
-
-
 # --------------------------------------------------------------------------- merging with the register
 
 def _datum(v, jan1: bool = False) -> tuple[date | None, bool, str]:
     """(date, invalid, text) of one delivered value; a bare year is 1 January with ``jan1``, else 31 December."""
-    if _leer(v):
+    if leer(v):
         return None, False, ""
     if isinstance(v, datetime):
         return v.date(), False, str(v.date())
     if isinstance(v, date):
         return v, False, str(v)
-    text = _text(v)
+    text = als_text(v)
     if jan1 and re.fullmatch(r"(19|20)\d{2}", text):
         return date(int(text), 1, 1), False, text
     tage, falsch, _ = parse_datum(pd.Series([text]))
@@ -240,15 +127,15 @@ def bezug(store: Store) -> _Bezug:
     for row in m.to_dict("records"):
         mid = row["massnahme_id"]
         register[mid] = {
-            **{f: row[f] or "" for f in TEXTE}, **{f: list(row[f]) for f in LISTEN},
+            **{f: "" if leer(row[f]) else row[f] for f in TEXTE}, **{f: list(row[f]) for f in LISTEN},
             "beginn": _tag(row["beginn"]), "ende": _tag(row["ende"]), "status": row["status"],
-            "haushalt_produkt": row["haushalt_produkt"] or "",
+            "haushalt_produkt": "" if leer(row["haushalt_produkt"]) else row["haushalt_produkt"],
             "haushalt_position": None if pd.isna(row["haushalt_position"]) else int(row["haushalt_position"]),
             "verlauf": [(s, _tag(t)) for s, t in status.loc[status["massnahme_id"] == mid, ["status", "seit"]]
                         .itertuples(index=False)],
             "jahre": {int(j.pop("jahr")): {k: (None if pd.isna(v) else float(v)) for k, v in j.items()}
                       for j in jahre[jahre["massnahme_id"] == mid].drop(columns="massnahme_id").to_dict("records")},
-            "evaluationen": {_tag(e["datum"]): {k: ("" if _leer(e[k]) else e[k]) for k in EVALUATION if k != "datum"}
+            "evaluationen": {_tag(e["datum"]): {k: ("" if leer(e[k]) else e[k]) for k in EVALUATION if k != "datum"}
                              for e in ev[ev["massnahme_id"] == mid].to_dict("records")}}
     raeume = store.lade_raeume(ebene=1)
     schluessel = {r: r for r in raeume["raum_id"]} | {normiert(n): r for r, n in zip(raeume["raum_id"], raeume["name"],
@@ -272,10 +159,10 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
     neu = copy.deepcopy(neu)                  # the register's record stays as it is (the comparison needs it)
     for f in TEXTE:
         if f in r:
-            neu[f] = _text(r[f])
+            neu[f] = als_text(r[f])
     for f in LISTEN:
         if f in r:
-            neu[f] = _liste(r[f])
+            neu[f] = als_liste(r[f])
     daten_falsch = []
     for f in ("beginn", "ende"):
         if f in r:
@@ -284,9 +171,9 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
             if falsch:
                 daten_falsch.append(text)
     if "haushalt_produkt" in r:
-        neu["haushalt_produkt"] = _text(r["haushalt_produkt"])
+        neu["haushalt_produkt"] = als_text(r["haushalt_produkt"])
     if "haushalt_position" in r:
-        text = _text(r["haushalt_position"])
+        text = als_text(r["haushalt_position"])
         neu["haushalt_position"] = int(text) if text.isdigit() else None
         flags["_position_falsch"] = (text != "" and not text.isdigit()) or (text != "" and not neu["haushalt_produkt"])
         flags["_position_text"] = text
@@ -296,18 +183,18 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
     if "status_verlauf" in r:
         verlauf = []
         for s, t in r["status_verlauf"]:
-            st = _STATUS.get(normiert(_text(s)), "")
+            st = _STATUS.get(normiert(als_text(s)), "")
             tag, falsch, text = _datum(t, jan1=True)
             if not st:
-                falscher_status.append(_text(s))
+                falscher_status.append(als_text(s))
             if falsch or tag is None:
                 daten_falsch.append(text or "(leer)")
             if st and tag:
                 verlauf.append((st, tag))
-    if "status" in r and not _leer(r["status"]):
-        st = _STATUS.get(normiert(_text(r["status"])), "")
+    if "status" in r and not leer(r["status"]):
+        st = _STATUS.get(normiert(als_text(r["status"])), "")
         if not st:
-            falscher_status.append(_text(r["status"]))
+            falscher_status.append(als_text(r["status"]))
         seit, falsch, text = _datum(r.get("status_seit"), jan1=True)
         if falsch:
             daten_falsch.append(text)
@@ -318,7 +205,7 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
     neu["status"] = verlauf[-1][0] if verlauf else ""
     # figures per year
     for j, felder in (r.get("jahre") or {}).items():
-        jahr = _text(j)
+        jahr = als_text(j)
         eintrag = neu["jahre"].setdefault(int(jahr) if re.fullmatch(r"\d{4}", jahr) else jahr, {})
         for k in KENNZAHLEN:
             if k in felder:
@@ -358,9 +245,9 @@ def vorbereiten(store: Store, data: bytes, dateiname: str, blatt: str | None = N
     digest = sha256(data)
     pruefe_doppelte_datei(store, digest, bericht)
     if name.lower().endswith((".yaml", ".yml")):
-        eintraege, kopf = _aus_yaml(data, name), pd.DataFrame({"wert": ["id"], "art": ["id"]})
+        eintraege, kopf = aus_yaml(data, name), pd.DataFrame({"wert": ["id"], "art": ["id"]})
     else:
-        eintraege, kopf = _aus_tabelle(data, name, blatt)
+        eintraege, kopf = aus_tabelle(data, name, blatt)
     kontext = Kontext(felder={"vorhanden": liste(kopf["wert"], 12)})
     anwenden(MASSNAHME_KOPF, kopf, kontext, bericht)
     if not bericht.ok:
@@ -445,7 +332,7 @@ def _jahre(datensaetze: dict, frame: pd.DataFrame) -> pd.DataFrame:
     if roh.empty:
         return pd.DataFrame(columns=["massnahme_id", "zeile", "jahr", *KENNZAHLEN, "_jahr_falsch", "_zahl_falsch",
                                      "jahr_text", "spalte", "text"])
-    roh["text"] = roh["roh"].map(_text)
+    roh["text"] = roh["roh"].map(als_text)
     zahl = pd.to_numeric(roh["roh"].where(roh["roh"].map(lambda v: isinstance(v, (int, float)))), errors="coerce")
     texte = roh["text"].where(roh["roh"].map(lambda v: isinstance(v, str)), "")
     if (texte != "").any():
@@ -474,10 +361,11 @@ def _evaluationen(datensaetze: dict, frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for mid, d in datensaetze.items():
         for tag, e in d["evaluationen"].items():
-            methode, ergebnis = _text(e.get("methode")), _text(e.get("ergebnis"))
+            methode, ergebnis = als_text(e.get("methode")), als_text(e.get("ergebnis"))
             rows.append({"massnahme_id": mid, "zeile": zeile[mid], "datum": tag if isinstance(tag, date) else None,
-                         "methode": _METHODE.get(normiert(methode), ""), "ergebnis": _ERGEBNIS.get(normiert(ergebnis), ""),
-                         **{k: _text(e.get(k)) or None for k in ("kennzahlen", "text", "dokument")},
+                         "methode": _METHODE.get(normiert(methode), ""),
+                         "ergebnis": _ERGEBNIS.get(normiert(ergebnis), ""),
+                         **{k: als_text(e.get(k)) or None for k in ("kennzahlen", "text", "dokument")},
                          "datum_text": e.get("_text", str(tag)), "methode_text": methode, "ergebnis_text": ergebnis,
                          "_datum_falsch": bool(e.get("_falsch")) or not isinstance(tag, date)})
     out = pd.DataFrame(rows, columns=["massnahme_id", "zeile", *EVALUATION, "datum_text", "methode_text",

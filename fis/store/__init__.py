@@ -4,8 +4,9 @@
 aggregate: :mod:`~fis.store.lieferungen`, :mod:`~fis.store.raeume`, :mod:`~fis.store.katalog`,
 :mod:`~fis.store.werte` (with :mod:`~fis.store.pruefung`), :mod:`~fis.store.einrichtungen`,
 :mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` (Mittelverteilung),
-:mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose`, :mod:`~fis.store.massnahmen` (Maßnahmenregister), :mod:`~fis.store.aggregat` (the levels
-in SQL) and :mod:`~fis.store.audit`, on top of
+:mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose`,
+:mod:`~fis.store.massnahmen` (Maßnahmenregister), :mod:`~fis.store.aggregat` (the levels in SQL) and
+:mod:`~fis.store.audit`, on top of
 :mod:`~fis.store.verbindung` (opening, migrations from :mod:`~fis.store.schema`, transactions, data
 version). Values from users are always bound parameters; DataFrames are handed to DuckDB by registering
 them as views. Nothing outside this package writes SQL (``tests/unit/test_architektur.py``).
