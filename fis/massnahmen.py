@@ -11,7 +11,7 @@ city's threshold are withheld (``< n``), and no sum of them is shown; places and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -158,9 +158,8 @@ def uebersicht(reg: Register, auswahl: pd.DataFrame, jahr: int, namen: dict[str,
                                            if m.massnahme_id in ev.index else None),
             "Träger": m.traeger or "", "Verantwortlich": m.verantwortlich or "",
             "Veröffentlicht": "ja" if m.veroeffentlicht else "nein (vorläufig)"})
-    spalten = ["Kennung", "Maßnahme", "Handlungsfeld", "Gebiet", "Ziele", "Status", "Laufzeit",
-               f"Budget {jahr} Plan", f"Budget {jahr} Ist", f"Leistung {jahr}", "Evaluation", "Träger",
-               "Verantwortlich", "Veröffentlicht"]
+    spalten = ["Kennung", "Maßnahme", "Status", f"Budget {jahr} Plan", f"Budget {jahr} Ist", "Evaluation", "Gebiet",
+               "Handlungsfeld", "Ziele", "Laufzeit", f"Leistung {jahr}", "Träger", "Verantwortlich", "Veröffentlicht"]
     return pd.DataFrame(zeilen, columns=spalten)
 
 
@@ -307,13 +306,15 @@ def karte(je_raum: pd.DataFrame, geometrien: pd.Series, namen: dict[str, str], m
     daten = je_raum[je_raum["raum_id"].isin(geometrien.index)].copy()
     daten["geometrie"] = daten["raum_id"].map(geometrien)
     daten["name"] = daten["raum_id"].map(namen).fillna(daten["raum_id"])
-    werte = daten[mass].where(daten[mass] > 0) if mass == "budget_je_einwohner" else daten[mass].astype(float)
+    werte = daten[mass].astype(float).where(daten[mass] > 0)
     daten["_wert"] = werte
     daten["unterdrueckt"] = False
     k = klassen(werte, "gleich", 5, nachkommastellen=0) if mass == "massnahmen" else klassen(
         werte, "jenks", 5, einheit="€", nachkommastellen=2)
     daten, legende = einfaerben(daten, "_wert", k, palette("neutral", 5))
     daten.loc[daten["_wert"].isna(), "farbe"] = OHNE_WERT
+    keine = "keine eigene Maßnahme" if mass == "massnahmen" else "kein Budget (oder Einwohnerzahl unbekannt)"
+    legende = [replace(e, text=keine) if e.farbe == OHNE_WERT else e for e in legende]
     daten["text_anzahl"] = daten["massnahmen"].map(lambda n: fmt_zahl(n, 0))
     daten["text_budget"] = [fmt_euro(b) if pd.notna(b) and b > 0 else "–" for b in daten["budget"]]
     daten["text_je_ew"] = [fmt_euro(b, 2) if pd.notna(b) and b > 0 else "–" for b in daten["budget_je_einwohner"]]

@@ -32,9 +32,11 @@ if reg.leer:
 jahr = auswahl.stichtag.year
 if not reg.leer:
     f = st.columns([2, 2, 2, 1])
-    hf = f[0].multiselect("Handlungsfeld", sorted(reg.massnahmen["handlungsfeld"].unique()), key="mn_hf")
+    hf = f[0].multiselect("Handlungsfeld", sorted(reg.massnahmen["handlungsfeld"].unique()), key="mn_hf",
+                        placeholder="alle Handlungsfelder")
     status = f[1].multiselect("Status", [s for s in ("geplant", "beschlossen", "laufend", "abgeschlossen",
-                                                     "eingestellt")], default=list(mn.OFFEN), key="mn_status")
+                                                     "eingestellt")], default=list(mn.OFFEN), key="mn_status",
+                            placeholder="alle")
     bezirke = monitoring.raeume_der_ebene(m, auswahl.stichtag, 2) if m.top > 2 else {}
     gebiete = {"": "Gesamtstadt (alle)"} | {b: f"{m.ebenen[2][0]} {n}" for b, n in dict(bezirke).items()} \
         | dict(raeume1)
@@ -54,9 +56,10 @@ if not reg.leer:
     k[0].metric("Maßnahmen", s["anzahl"], help="In der Auswahl; mit Gebiet: auch die stadtweiten")
     k[1].metric("davon laufend", s["laufend"])
     k[2].metric(f"Budget {jahr} (Plan)", fmt_euro(s["plan"]) if s["plan"] == s["plan"] else "–",
-                f"Ist {fmt_euro(s['ist'])}" if s["ist"] == s["ist"] else None, delta_color="off")
+                f"Ist {fmt_euro(s['ist'])}" if s["ist"] == s["ist"] else None, delta_color="off",
+                delta_arrow="off")
     k[3].metric("evaluiert", s["evaluiert"], f"{s['wirksam']} wirksam" if s["evaluiert"] else None,
-                delta_color="off")
+                delta_color="off", delta_arrow="off")
 
     lb = cache.lagebild(version, auswahl.stichtag, 1)
     ohne = mn.ohne_massnahme(reg, list(lb.handlungsbedarf["raum_id"])) if not lb.nicht_beurteilbar else []
@@ -87,7 +90,7 @@ if not reg.leer:
         je = mn.je_sozialraum(mn.Register(treffer, reg.status, reg.jahre, reg.evaluationen, reg.schwelle),
                               einwohner.reindex(raeume1.index), jahr, status or mn.OFFEN)
         daten, legende, tooltip = mn.karte(je, cache.geometrien(version, auswahl.stichtag, 1), namen, mass, jahr)
-        st.pydeck_chart(deck(daten, tooltip, markiert=list(lb.handlungsbedarf["raum_id"]), hoehe=440,
+        st.pydeck_chart(deck(daten, tooltip, markiert=list(lb.handlungsbedarf["raum_id"]), hoehe=440, breite=370,
                              kachel_url=config.stadt.karte.kachel_url,
                              kachel_attribution=config.stadt.karte.kachel_attribution), height=440, key="mn_deck")
         st.markdown(legende_html(mn.MASSE[mass], legende), unsafe_allow_html=True)

@@ -24,7 +24,7 @@ from ui.zugang import darf_aktuell
 def tabelle(t: pd.DataFrame, key: str, hoehe: int | None = None, auswahl: bool = False):
     """The register table; with ``auswahl`` one row can be selected."""
     return st.dataframe(t, hide_index=True, key=key, height=hoehe or "auto", column_config={
-        "Maßnahme": st.column_config.TextColumn(width="large")},
+        "Maßnahme": st.column_config.TextColumn(width="medium")},
         **({"on_select": "rerun", "selection_mode": "single-row"} if auswahl else {}))
 
 
@@ -136,12 +136,14 @@ def formular(reg: mn.Register, massnahme_id: str | None, handlungsfelder: list[s
                             help="Gilt nur, wenn sich der Status ändert: dann kommt er mit diesem Datum in den "
                                  "Verlauf.")
         gebiete = st.multiselect("Sozialräume (leer: stadtweit)", list(raeume), default=alt.get("raeume", []),
-                                 format_func=lambda r: f"{raeume[r]} ({r})", key=f"{k}_raeume")
+                                 format_func=lambda r: f"{raeume[r]} ({r})", key=f"{k}_raeume",
+                                 placeholder="stadtweit")
         a, b = st.columns(2)
         zl = a.multiselect("Ziele", list(ziele), default=[z for z in alt.get("ziele", []) if z in ziele],
-                           format_func=lambda z: f"{z} – {ziele[z]}", key=f"{k}_ziele")
+                           format_func=lambda z: f"{z} – {ziele[z]}", key=f"{k}_ziele",
+                           placeholder="keine")
         pr = b.multiselect("Produkte", produkte, default=[p for p in alt.get("produkte", []) if p in produkte],
-                           key=f"{k}_produkte")
+                           key=f"{k}_produkte", placeholder="keine")
         a, b, c, d = st.columns(4)
         traeger = a.text_input("Träger", value=alt.get("traeger") or "", key=f"{k}_traeger")
         verantwortlich = b.text_input("Verantwortliche Stelle", value=alt.get("verantwortlich") or "", key=f"{k}_ver")

@@ -1,0 +1,71 @@
+"""Vom Befund zur Maßnahme in a real browser on the projector (1280×800), offline: the page „Maßnahmen“ with its
+flags, table, map and the detail of one measure, and the Heimerziehung goal H1 with the measures serving it, its
+costs and evaluations, next to H8, a red goal without any measure."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser.helfer import ARTIFACTS, erscheint, launch, nur_lokal, ruhig, streamlit_server
+
+pytestmark = pytest.mark.browser
+
+BREITE, HOEHE = 1280, 800
+
+
+@pytest.fixture(scope="module")
+def seite(demo_db_file, tmp_path_factory):
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    db = tmp_path_factory.mktemp("massnahmen") / "fis.duckdb"
+    shutil.copy(demo_db_file, db)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    hosts: set[str] = set()
+    with streamlit_server({"FIS_DB": str(db)}) as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": BREITE, "height": HOEHE})
+        page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url))
+        yield url, page
+        browser.close()
+    assert nur_lokal(hosts), hosts
+
+
+def test_the_register_page_with_flags_map_and_detail(seite):
+    url, page = seite
+    page.goto(url + "/massnahmen")
+    erscheint(page, page.get_by_text("Handlungsbedarf ohne Maßnahme"), "massnahmen_hinweis", timeout=120_000)
+    ruhig(page)
+    page.screenshot(path=str(ARTIFACTS / f"massnahmen_{BREITE}x{HOEHE}.png"))
+    text = page.inner_text("body")
+    assert "Am Kanalhafen" in text and "Rot, keine laufende Maßnahme" in text and "H8" in text
+    # nothing wider than the window (the table scrolls inside its frame)
+    assert page.evaluate("document.documentElement.scrollWidth") <= BREITE
+    karte = page.locator('[data-testid="stDeckGlJsonChart"]')
+    erscheint(page, karte, "massnahmen_karte")
+    karte.scroll_into_view_if_needed()
+    ruhig(page)
+    page.screenshot(path=str(ARTIFACTS / f"massnahmen_karte_{BREITE}x{HOEHE}.png"))
+    verlauf = page.get_by_text("Statusverlauf", exact=True)
+    verlauf.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"massnahmen_detail_{BREITE}x{HOEHE}.png"))
+
+
+def test_the_heimerziehung_goal_shows_its_measures(seite):
+    url, page = seite
+    page.goto(url + "/ziele?ziel=H1")
+    abschnitt = page.get_by_text("Maßnahmen zu diesem Ziel")
+    erscheint(page, abschnitt, "ziel_h1_massnahmen", timeout=120_000)
+    ruhig(page)
+    abschnitt.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"ziel_h1_massnahmen_{BREITE}x{HOEHE}.png"))
+    assert "4 Maßnahmen, davon 3 laufend" in page.inner_text("body")
+    page.goto(url + "/ziele?ziel=H8")
+    flagge = page.get_by_text("Rot, keine laufende Maßnahme")
+    erscheint(page, flagge, "ziel_h8_flagge", timeout=120_000)
+    ruhig(page)
+    flagge.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"ziel_h8_ohne_massnahme_{BREITE}x{HOEHE}.png"))
