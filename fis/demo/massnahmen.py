@@ -123,7 +123,7 @@ def register(store: Store, benutzer: str) -> list[int]:
         lid = massnahmen_import.uebernehmen(store, v, benutzer, f"Maßnahmenregister Stand {fmt_datum(stand)}",
                                             quelle="Sozialplanung, Fachämter", zeitpunkt=wann)
         with store.transaction():
-            store.set_lieferung_veroeffentlicht(lid, benutzer, wann.replace(day=20))
+            store.set_lieferung_veroeffentlicht(lid, benutzer, wann)
             store.insert_audit(benutzer, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": name})
         lids.append(lid)
     return lids

@@ -31,7 +31,7 @@ def test_register_lists_every_delivery(monkeypatch, demo_copy):
     assert not at.exception
     assert at.title[0].value == "Datenpflege"
     register = _tabelle(at, "SHA-256")
-    assert len(register) == 23 and register["Nr."].iloc[0] == 23
+    assert len(register) == 25 and register["Nr."].iloc[0] == 25
     assert set(register["Status"]) == {"aktiv"}
 
 

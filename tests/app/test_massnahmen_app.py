@@ -100,8 +100,8 @@ def ausschuss(tmp_path, monkeypatch):
 
 def test_the_committee_sees_published_measures_only_and_cannot_edit(monkeypatch, demo_copy, ausschuss):
     with Store.open(demo_copy) as store:     # a new, unpublished measure
-        v = imp.vorbereiten(store, "massnahmen:\n  - {id: M70, titel: Entwurf, handlungsfeld: Bildung, "
-                                   "status: geplant}\n".encode(), "entwurf.yaml")
+        v = imp.vorbereiten(store, b"massnahmen:\n  - {id: M70, titel: Entwurf, handlungsfeld: Bildung, "
+                                   b"status: geplant}\n", "entwurf.yaml")
         imp.uebernehmen(store, v, "p.planer")
     monkeypatch.setenv("FIS_DB", str(demo_copy))
     monkeypatch.chdir(ROOT)

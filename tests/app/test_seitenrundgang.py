@@ -23,8 +23,8 @@ pytestmark = pytest.mark.langsam   # every page at every Stichtag and level (5 m
 
 ROOT = Path(__file__).resolve().parents[2]
 SEITEN = ["lagebild", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
-          "einrichtungen", "ziele", "massnahmen", "controlling", "mittelverteilung", "produktdatenblatt", "produktkritik", "sroi",
-          "berichte", "praesentation", "datenpflege", "audit"]
+          "einrichtungen", "ziele", "massnahmen", "controlling", "mittelverteilung", "produktdatenblatt",
+          "produktkritik", "sroi", "berichte", "praesentation", "datenpflege", "audit"]
 MIT_GEBIET = {"karte", "zeitreihen", "sozialraumprofil", "berichte"}
 # pages that read neither the Stichtag nor the level of the sidebar (their main area is the same at every
 # Stichtag — asserted below, so a page that starts to read them leaves this set), and pages that read only the

@@ -21,7 +21,7 @@ def _wahl(befehl: str, ziel: str) -> list[str]:
 
 def test_the_command_line_offers_exactly_the_registered_kinds():
     assert _wahl("import", "art") == ["werte", "raeume", "katalog", "haushalt", "produkte", "einrichtungen",
-                                      "vergleichswerte", "prognosen"]
+                                      "vergleichswerte", "prognosen", "massnahmen"]
     assert _wahl("import", "art") == [a.id for a in LIEFERARTEN.values() if a.aus_datei]
     assert _wahl("report", "art") == list(BERICHTSARTEN) == [
         "abweichungsbericht", "steckbrief", "monitoring", "sozialindex", "mittelverteilung", "produktdatenblatt"]

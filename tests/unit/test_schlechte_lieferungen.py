@@ -153,7 +153,7 @@ def test_killed_import_leaves_the_database_as_before(demo_copy, tmp_path):
     assert _hash(demo_copy) == before
     store = Store.open(demo_copy)
     try:
-        assert store.count_rows()["lieferung"] == 23
+        assert store.count_rows()["lieferung"] == 25
     finally:
         store.close()
 
@@ -181,7 +181,7 @@ def test_concurrent_imports_are_serialised(demo_copy):
         t.join()
     try:
         assert errors == []
-        assert sorted(ids) == [24, 25, 26, 27]
+        assert sorted(ids) == [26, 27, 28, 29]
         assert len(store.lade_werte(stichtage=[__import__("datetime").date(2025, 12, 31)])) == 4 * len(RAEUME)
     finally:
         store.close()
@@ -202,6 +202,6 @@ def test_two_processes_queue_for_the_database(demo_copy, tmp_path):
     store = Store.open(demo_copy, read_only=True)
     try:
         lief = store.lade_lieferungen()
-        assert sorted(lief["lieferung_id"].tolist()[-2:]) == [24, 25]
+        assert sorted(lief["lieferung_id"].tolist()[-2:]) == [26, 27]
     finally:
         store.close()
