@@ -112,7 +112,7 @@ MASSNAHME_EVALUATIONEN: tuple[Pruefregel, ...] = (
 MASSNAHME_ERGEBNIS: tuple[Pruefregel, ...] = (
     KEINE_AENDERUNG["massnahmen"],
     Pruefregel("massnahme_teillieferung", "Hinweis", "Nicht genannte Maßnahmen bleiben",
-               "{n:Maßnahme des Registers nennt|Maßnahmen des Registers nennt} die Lieferung nicht ({werte}); "
+               "{n:Maßnahme des Registers steht|Maßnahmen des Registers stehen} nicht in der Lieferung ({werte}); "
                "sie bleiben unverändert.", ohne_detail),
 )
 

@@ -87,7 +87,7 @@ def test_a_partial_yaml_changes_the_status_keeps_the_rest_and_rolls_back(store):
     daten = b"massnahmen:\n  - id: M01\n    status: eingestellt\n    status_seit: 2025-03-31\n"
     v = LIEFERARTEN["massnahmen"].pruefen(_auftrag(store, daten, "m01.yaml"))
     assert v.uebernehmbar and v.vergleich.set_index("massnahme_id").loc["M01", "geaendert"] == "status, Statusverlauf"
-    assert any("41 Maßnahmen des Registers nennt die Lieferung nicht" in p.meldung for p in v.bericht.probleme)
+    assert any("41 Maßnahmen des Registers stehen nicht in der Lieferung" in p.meldung for p in v.bericht.probleme)
     lid = imp.uebernehmen(store, v, "p.planer")
     nachher = mn.lade(store)
     m01 = nachher.massnahme("M01")
