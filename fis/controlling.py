@@ -332,10 +332,13 @@ def smart_pruefung(ziel: dict, basis_ist: float | None = None) -> list[str]:
 
 
 def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.DataFrame,
-                       rhythmus: str = "Quartal") -> pd.DataFrame:
+                       rhythmus: str = "Quartal", massnahmen: dict[str, str] | None = None,
+                       gegensteuerung: dict[str, str] | None = None) -> pd.DataFrame:
     """Only the deviations: goals (own Kennzahl) and budget lines with a yellow or red Ampel,
     red first, then by size of the deviation; grouped by Dezernat and Fachbereich (Quartal)
-    or Fachbereich and Produkt (Monat). Goals without current Ist follow as „ohne Ist“."""
+    or Fachbereich and Produkt (Monat). Goals without current Ist follow as „ohne Ist“. With ``massnahmen``
+    (ziel_id → its measures in short, fis.massnahmen.kurz_je_ziel) and ``gegensteuerung`` (ziel_id → the
+    proposal as a sentence) each goal carries them (columns ``massnahmen``, ``gegensteuerung``)."""
     z = bewertung.merge(c.ziele[["ziel_id", "dezernat", "fachbereich", "org_produkt", "org_produkt_name",
                                  "verantwortlich", "zielfeld"]], on="ziel_id")
     z = z[z["ampel_eigen"].isin([*ABWEICHEND, Ampel.GRAU])]
@@ -346,6 +349,8 @@ def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.
                     for n, p in zip(z["org_produkt"], z["org_produkt_name"], strict=True)],
         "verantwortlich": z["verantwortlich"], "begruendung": z["text"],
         "schwere": np.abs(z["abweichung_prozent"]).fillna(0.0),
+        "massnahmen": z["ziel_id"].map(massnahmen or {}).fillna("keine"),
+        "gegensteuerung": z["ziel_id"].map(gegensteuerung or {}).fillna(""),
     })
     teile = [ziele]
     if not zeilen.empty:
@@ -355,7 +360,8 @@ def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.
             "bezeichnung": h["position"] + " – " + h["produkt"], "ampel": h["ampel"],
             "dezernat": h["dezernat"], "fachbereich": h["fachbereich"],
             "produkt": h["produkt_nr"] + " " + h["produkt"], "verantwortlich": None,
-            "begruendung": h["text"], "schwere": h["abweichung_prozent"].fillna(0.0)}))
+            "begruendung": h["text"], "schwere": h["abweichung_prozent"].fillna(0.0), "massnahmen": "",
+            "gegensteuerung": ""}))
     out = pd.concat(teile, ignore_index=True)
     if rhythmus == "Quartal":
         out["gruppe"], out["untergruppe"] = out["dezernat"], out["fachbereich"]
@@ -465,6 +471,7 @@ def berichtstabelle(bericht: pd.DataFrame, mit_gruppen: bool = False) -> pd.Data
         "Ampel": bericht["ampel"].map(AMPEL_SYMBOL), "Art": bericht["art"], "Kennung": bericht["kennung"],
         "Bezeichnung": bericht["bezeichnung"], "Begründung": bericht["begruendung"],
         "Verantwortlich": bericht["verantwortlich"].fillna("–"),
+        "Maßnahmen": bericht["massnahmen"], "Gegensteuerung": bericht["gegensteuerung"],
     })
     if mit_gruppen:
         out.insert(0, "Bereich", bericht["gruppe"])

@@ -199,6 +199,15 @@ def je_ziel(reg: Register, jahr: int) -> pd.DataFrame:
                                       wirksam=("wirksam", "sum")).rename_axis("ziel_id").reset_index()
 
 
+def kurz_je_ziel(reg: Register) -> dict[str, str]:
+    """ziel_id → its planned and running measures in short („M01 laufend, M05 beschlossen“), for the
+    Abweichungsbericht; goals without any: absent."""
+    offen = reg.massnahmen[reg.massnahmen["status"].isin(list(OFFEN))]
+    paare = offen[["massnahme_id", "status", "ziele"]].explode("ziele").dropna(subset=["ziele"])
+    return {z: ", ".join(f"{m} {s}" for m, s in zip(t["massnahme_id"], t["status"], strict=True))
+            for z, t in paare.groupby("ziele")}
+
+
 def rot_ohne_laufende(bewertung: pd.DataFrame, reg: Register) -> list[str]:
     """Goals whose own Ampel is red and that no running measure serves („rot, keine laufende Maßnahme“)."""
     rot = bewertung.loc[bewertung["ampel_eigen"].map(Ampel.aus) == Ampel.ROT, "ziel_id"]

@@ -2,17 +2,22 @@
 
 import streamlit as st
 
+from fis import gegensteuerung as gs
+from fis import massnahmen as mn
 from fis.ampel import ABWEICHEND, Ampel
 from fis.controlling import abweichungsbericht
 from fis.format import fmt_datum, fmt_euro, fmt_prozent
 from fis.hochrechnung import MONATE, RHYTHMEN, berichtsdatum, berichtsstand
 from ui import cache, controlling, sidebar
+from ui.datenpflege.gemeinsam import meldung
+from ui.zugang import darf_aktuell
 
 config = cache.config()
 version = cache.data_version()
 c = cache.controlling(version)
 
 st.title("Controlling")
+meldung()
 if c.ziele.empty and c.tep.empty:
     st.info("Es sind weder Ziele noch Haushaltsdaten erfasst; beides wird in der Datenpflege geliefert.")
     st.stop()
@@ -24,7 +29,9 @@ stand = berichtsdatum(jahr, monat)
 ziel_jahr = sidebar.auswahl().stichtag.year
 b = cache.bewertung(version, ziel_jahr)
 zeilen = cache.haushaltszeilen(version, jahr, monat)
-bericht = abweichungsbericht(c, b, zeilen, rhythmus)
+gegen = cache.gegensteuerung(version, ziel_jahr)
+bericht = abweichungsbericht(c, b, zeilen, rhythmus, mn.kurz_je_ziel(cache.massnahmen(version)),
+                             {z: gs.satz(e) for z, e in gegen.items()})
 
 st.subheader(f"Abweichungsbericht zum {fmt_datum(stand)}")
 regel = config.controlling.haushalt
@@ -60,3 +67,6 @@ if len(grau):
 controlling.download(controlling.berichtstabelle(bericht, mit_gruppen=True),
                      f"abweichungsbericht_{stand:%Y%m%d}.csv", "ctl_csv",
                      titel=f"Abweichungsbericht {fmt_datum(stand)}")
+abweichende_ziele = abw[abw["art"] == "Ziel"]
+if len(abweichende_ziele) and darf_aktuell("ziele_bearbeiten"):
+    controlling.gegensteuerung_formular(abweichende_ziele, ziel_jahr, gegen)

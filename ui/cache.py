@@ -19,6 +19,7 @@ import streamlit as st
 
 from fis import controlling as ctl
 from fis import datenstand, hochrechnung, prognose, zielgruppe
+from fis import gegensteuerung as gs
 from fis import indizes as idx
 from fis import massnahmen as mn
 from fis import produkte as prd
@@ -204,6 +205,12 @@ def massnahmen(version: str) -> mn.Register:
     """The Maßnahmenregister (public roles: published measures, people counts below the threshold withheld)."""
     oeffentlich = version.endswith("|veroeffentlicht")
     return mn.lade(_leser(version), config().stadt.geheimhaltung_standard if oeffentlich else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def gegensteuerung(version: str, jahr: int) -> dict[str, dict]:
+    """The Gegensteuerung per goal in ``jahr`` (fis.gegensteuerung.je_ziel; public roles: published ones)."""
+    return gs.je_ziel(_leser(version), jahr)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from fis import budgetvarianten
+from fis import budgetvarianten, gegensteuerung
 from fis import vergleichswerte as vgl
 from fis import versorgung as vs
 from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
@@ -115,6 +115,12 @@ def _ziel_bewertung(store, config, m, jahr: int) -> pd.DataFrame | None:
     return bewerte_ziele(c, jahr, config.controlling) if len(c.ziele) else None
 
 
+def _massnahmen_satz(z: pd.DataFrame) -> list[str]:
+    """Per row of the Abweichungsbericht: the goal's measures and the Gegensteuerung (budget lines: –)."""
+    return [("–" if a != "Ziel" else f"Maßnahmen: {m}" + (f". Gegensteuerung: {g}" if g else ""))
+            for a, m, g in zip(z["art"], z["massnahmen"], z["gegensteuerung"], strict=True)]
+
+
 def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.DataFrame, rhythmus: str,
                        ziel_jahr: int | None = None, lage=None, stichtag: date | None = None) -> Bericht:
     """The Abweichungsbericht as on the Controlling page: only deviations, red first,
@@ -125,7 +131,7 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
     the Einordnung der Sozialplanung of the goals and the Lagebild at that Stichtag."""
 
     jahr, monat = berichtsstand(c, rhythmus)
-    b = bericht_daten(c, bewertung, zeilen, rhythmus)
+    b = bericht_daten(c, bewertung, zeilen, rhythmus, *gegensteuerung.fuer_bericht(store, ziel_jahr or jahr))
     abw = b[b["ampel"].isin(ABWEICHEND)]
     regel = config.controlling.haushalt
     abschnitte = [Abschnitt("Überblick", absaetze=[
@@ -146,8 +152,9 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
         for untergruppe, z in teil.groupby("untergruppe", sort=False):
             abschnitte.append(Abschnitt(str(untergruppe), ebene=2, tabellen=[Tabelle("", pd.DataFrame({
                 "Ampel": z["ampel"], "Kennung": z["kennung"], "Bezeichnung": z["bezeichnung"],
-                "Begründung": z["begruendung"], "Verantwortlich": z["verantwortlich"].fillna("–")}),
-                ["auto", "auto", "1.3fr", "2fr", "auto"], ampel_spalte=0)]))
+                "Begründung": z["begruendung"], "Maßnahmen und Gegensteuerung": _massnahmen_satz(z),
+                "Verantwortlich": z["verantwortlich"].fillna("–")}),
+                ["auto", "auto", "1.1fr", "1.6fr", "1.3fr", "auto"], ampel_spalte=0)]))
     grau = b[b["ampel"] == Ampel.GRAU]
     if len(grau):
         abschnitte.append(Abschnitt("Ziele ohne aktuellen Ist-Wert", tabellen=[Tabelle("", pd.DataFrame({

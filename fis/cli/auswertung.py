@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from fis import controlling as ctl
-from fis import hochrechnung
+from fis import gegensteuerung, hochrechnung
 from fis import mittelverteilung as mv
 from fis.berichte import pdf
 from fis.berichte.arten import BERICHTSARTEN, Berichtsauftrag, DirekteQuelle, steckbrief_gebiete
@@ -36,17 +36,21 @@ def _abweichungsbericht(args: argparse.Namespace) -> int:
     with Store.open(args.db, read_only=True) as store:
         c = ctl.lade_controlling(store, lade_monitoring(store, config))
         standard = _standard_stichtag(store, config)
-    jahr, monat = hochrechnung.berichtsstand(c, args.rhythmus)
-    ziel_jahr = standard.year if standard else jahr       # as on the pages: the Stichtag's year
+        jahr, monat = hochrechnung.berichtsstand(c, args.rhythmus)
+        ziel_jahr = standard.year if standard else jahr       # as on the pages: the Stichtag's year
+        zusatz = gegensteuerung.fuer_bericht(store, ziel_jahr)
     b = ctl.bewerte_ziele(c, ziel_jahr, config.controlling)
     h = hochrechnung.haushaltszeilen(c, jahr, monat, config.controlling.haushalt)
-    bericht = ctl.abweichungsbericht(c, b, h, args.rhythmus)
+    bericht = ctl.abweichungsbericht(c, b, h, args.rhythmus, *zusatz)
     print(f"Abweichungsbericht zum {hochrechnung.berichtsdatum(jahr, monat):%d.%m.%Y} ({args.rhythmus}; "
           f"Ziele: Berichtsjahr {ziel_jahr})")
     for gruppe, teil in bericht.groupby("gruppe", sort=False):
         print(f"\n{gruppe}")
         for r in teil.itertuples():
             print(f"  {AMPEL_SYMBOL[r.ampel]:8} {r.kennung:24} {r.bezeichnung}\n  {'':8} {r.begruendung}")
+            if r.art == "Ziel":
+                print(f"  {'':8} Maßnahmen: {r.massnahmen}" + (f" · Gegensteuerung: {r.gegensteuerung}"
+                                                               if r.gegensteuerung else ""))
     if args.csv:
         Path(args.csv).write_bytes(csv_bytes(ctl.berichtstabelle(bericht, mit_gruppen=True)))
         print(f"\nCSV geschrieben: {args.csv}")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from fis import gegensteuerung
 from fis.format import fmt_datum, fmt_zahl
 from fis.ingest import massnahmen as massnahmen_import
 from fis.store import Store
@@ -109,8 +110,20 @@ def lieferung_2025(rng: np.random.Generator) -> bytes:
     return frame.to_csv(sep=";", index=False).encode("utf-8")
 
 
+#: What the planners propose against red goals of 2024 (Abweichungsbericht), written in February 2025.
+GEGENSTEUERUNG = (
+    ("H1", "Sozialraumteams (M01) auf die Bezirke Nordost und West ausweiten; Erziehungsstellen (M05) ab 2025 belegen.",
+     "Jugendamt, Abteilung Hilfen zur Erziehung", date(2025, 12, 31)),
+    ("H8", "Krisenberatung für Pflegefamilien einrichten und jeden Abbruch im Fachteam auswerten.",
+     "Jugendamt, Pflegekinderdienst", date(2025, 6, 30)),
+    ("K7", "Sprachbildung (M16) neu ausrichten: Sprachfachkräfte in den Kitas statt Schulungen, da die "
+           "Fremdevaluation keine Wirkung zeigt.", "Jugendamt, Fachberatung Kitas", date(2025, 8, 1)),
+    ("A7", "Springerpool (M30) bis zur Einführung der E-Akte verlängern.", "Wohngeldstelle", date(2025, 9, 30)),
+)
+
+
 def register(store: Store, benutzer: str) -> list[int]:
-    """Both deliveries, checked, committed and published; returns their numbers."""
+    """Both deliveries, checked, committed and published, and the Gegensteuerung of red goals; their numbers."""
     rng = np.random.default_rng(2025)
     lids = []
     for daten, name, stand, wann in ((lieferung_2024(rng), "massnahmen_2024-01.yaml", STAENDE[0],
@@ -125,5 +138,11 @@ def register(store: Store, benutzer: str) -> list[int]:
         with store.transaction():
             store.set_lieferung_veroeffentlicht(lid, benutzer, wann)
             store.insert_audit(benutzer, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": name})
+        lids.append(lid)
+    for ziel, text, wer, termin in GEGENSTEUERUNG:
+        wann = datetime(2025, 2, 12, 9, 0)
+        lid = gegensteuerung.speichern(store, ziel, 2024, text, wer, termin, benutzer, zeitpunkt=wann)
+        with store.transaction():
+            store.set_lieferung_veroeffentlicht(lid, benutzer, wann)
         lids.append(lid)
     return lids

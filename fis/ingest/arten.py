@@ -189,6 +189,7 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         "(YAML, oder CSV/XLSX mit einer Zeile je Maßnahme).",
         DATEI_REGELN + MASSNAHME_REGELN),
     Lieferart("ziele", "Zielsystem"),
+    Lieferart("gegensteuerung", "Gegensteuerung"),
     Lieferart("einordnung", "Einordnung"),
 )}
 

@@ -48,6 +48,21 @@ class MassnahmeAbfragen(Verbindung):
         """Evaluations of the current versions, oldest first."""
         return self._kinder("massnahme_evaluation", "k.datum")
 
+    def insert_gegensteuerung(self, frame: pd.DataFrame) -> int:
+        return self._insert_frame("gegensteuerung", frame)
+
+    def lade_gegensteuerung(self, jahr: int | None = None) -> pd.DataFrame:
+        """The current Gegensteuerung per goal and year (newest active delivery; public store: published ones),
+        with who wrote it and when; withdrawn ones (empty text) are left out."""
+        frame = self.con.execute(
+            "SELECT g.ziel_id, g.jahr, g.text, g.verantwortlich, g.termin, g.lieferung_id, l.benutzer, l.zeitpunkt, "
+            "l.veroeffentlicht_am IS NOT NULL AS veroeffentlicht FROM gegensteuerung g JOIN lieferung l "
+            "USING (lieferung_id) WHERE l.status = 'aktiv' AND (NOT ? OR l.veroeffentlicht_am IS NOT NULL) "
+            "AND (CAST(? AS INTEGER) IS NULL OR g.jahr = ?) "
+            "QUALIFY row_number() OVER (PARTITION BY g.ziel_id, g.jahr ORDER BY g.lieferung_id DESC) = 1 "
+            "ORDER BY g.ziel_id, g.jahr", [self.nur_veroeffentlicht, jahr, jahr]).df()
+        return frame[frame["text"].str.strip() != ""].reset_index(drop=True)
+
     def lade_massnahme_fassungen(self, massnahme_id: str) -> pd.DataFrame:
         """Every active version of one measure (newest first) with its delivery: who, when, published."""
         return self.con.execute(

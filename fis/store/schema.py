@@ -65,6 +65,7 @@ SPALTEN: dict[str, tuple[str, ...]] = {
                      "beschlossen_von", "beschlossen_am", "band_unten_strikt", "band_oben_strikt", "lieferung_id"),
     "ziel_soll_fassung": ("ziel_id", "jahr", "soll", "lieferung_id"),
     "einordnung": ("bezug", "stichtag", "text", "lieferung_id"),
+    "gegensteuerung": ("ziel_id", "jahr", "text", "verantwortlich", "termin", "lieferung_id"),
     "prognose_wert": ("raum_id", "merkmal", "merkmal_name", "stichtag", "variante", "wert", "basisjahr",
                       "lieferung_id"),
     "vergleichswert": ("referenz", "art", "gruppe", "indikator_id", "stichtag", "wert", "lieferung_id"),
