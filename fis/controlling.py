@@ -350,7 +350,7 @@ def abweichungsbericht(c: Controllingdaten, bewertung: pd.DataFrame, zeilen: pd.
         "verantwortlich": z["verantwortlich"], "begruendung": z["text"],
         "schwere": np.abs(z["abweichung_prozent"]).fillna(0.0),
         "massnahmen": z["ziel_id"].map(massnahmen or {}).fillna("keine"),
-        "gegensteuerung": z["ziel_id"].map(gegensteuerung or {}).fillna(""),
+        "gegensteuerung": z["ziel_id"].map(gegensteuerung or {}).astype(object).fillna(""),
     })
     teile = [ziele]
     if not zeilen.empty:

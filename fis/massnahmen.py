@@ -200,11 +200,12 @@ def je_ziel(reg: Register, jahr: int) -> pd.DataFrame:
 
 
 def kurz_je_ziel(reg: Register) -> dict[str, str]:
-    """ziel_id → its planned and running measures in short („M01 laufend, M05 beschlossen“), for the
+    """ziel_id → its planned and running measures in short („M01, M04 laufend; M05 beschlossen“), for the
     Abweichungsbericht; goals without any: absent."""
     offen = reg.massnahmen[reg.massnahmen["status"].isin(list(OFFEN))]
     paare = offen[["massnahme_id", "status", "ziele"]].explode("ziele").dropna(subset=["ziele"])
-    return {z: ", ".join(f"{m} {s}" for m, s in zip(t["massnahme_id"], t["status"], strict=True))
+    return {z: "; ".join(f"{', '.join(t.loc[t['status'] == s, 'massnahme_id'])} {s}" for s in reversed(OFFEN)
+                         if (t["status"] == s).any())
             for z, t in paare.groupby("ziele")}
 
 

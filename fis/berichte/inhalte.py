@@ -115,12 +115,6 @@ def _ziel_bewertung(store, config, m, jahr: int) -> pd.DataFrame | None:
     return bewerte_ziele(c, jahr, config.controlling) if len(c.ziele) else None
 
 
-def _massnahmen_satz(z: pd.DataFrame) -> list[str]:
-    """Per row of the Abweichungsbericht: the goal's measures and the Gegensteuerung (budget lines: –)."""
-    return [("–" if a != "Ziel" else f"Maßnahmen: {m}" + (f". Gegensteuerung: {g}" if g else ""))
-            for a, m, g in zip(z["art"], z["massnahmen"], z["gegensteuerung"], strict=True)]
-
-
 def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.DataFrame, rhythmus: str,
                        ziel_jahr: int | None = None, lage=None, stichtag: date | None = None) -> Bericht:
     """The Abweichungsbericht as on the Controlling page: only deviations, red first,
@@ -152,9 +146,11 @@ def abweichungsbericht(store, config, c, bewertung: pd.DataFrame, zeilen: pd.Dat
         for untergruppe, z in teil.groupby("untergruppe", sort=False):
             abschnitte.append(Abschnitt(str(untergruppe), ebene=2, tabellen=[Tabelle("", pd.DataFrame({
                 "Ampel": z["ampel"], "Kennung": z["kennung"], "Bezeichnung": z["bezeichnung"],
-                "Begründung": z["begruendung"], "Maßnahmen und Gegensteuerung": _massnahmen_satz(z),
+                "Begründung und Gegensteuerung": [b + (f" Gegensteuerung: {g}" if g else "") for b, g in
+                                                  zip(z["begruendung"], z["gegensteuerung"], strict=True)],
+                "Maßnahmen": z["massnahmen"].where(z["art"] == "Ziel", "–"),
                 "Verantwortlich": z["verantwortlich"].fillna("–")}),
-                ["auto", "auto", "1.1fr", "1.6fr", "1.3fr", "auto"], ampel_spalte=0)]))
+                ["auto", "auto", "1.1fr", "2.2fr", "0.75fr", "0.9fr"], ampel_spalte=0)]))
     grau = b[b["ampel"] == Ampel.GRAU]
     if len(grau):
         abschnitte.append(Abschnitt("Ziele ohne aktuellen Ist-Wert", tabellen=[Tabelle("", pd.DataFrame({

@@ -109,3 +109,22 @@ def test_ziel_edit_form_saves_with_audit_and_refuses_bad_input(monkeypatch, demo
     fehler = at.error[-1].value
     assert "Nicht gespeichert" in fehler and "Ziel N1: „titel“ fehlt." in fehler
     assert "Ziel N1: Raum „9999“ ist unbekannt." in fehler
+
+
+def test_a_planner_enters_the_gegensteuerung_of_a_red_goal(monkeypatch, demo_copy):
+    from tests.app.helfer import seite
+    at = seite(monkeypatch, demo_copy, "controlling")
+    tabellen = [t.value for t in at.table]
+    h1 = next(t for t in tabellen if "H1" in list(t["Kennung"]))
+    zeile = h1[h1["Kennung"] == "H1"].iloc[0]
+    assert zeile["Maßnahmen"] == "M01, M02, M04 laufend; M05 beschlossen"
+    assert zeile["Gegensteuerung"].startswith("Sozialraumteams (M01)")
+    at.selectbox(key="gs_ziel").set_value("K8").run()
+    at.text_area[0].set_value("Bewegungsangebote in den Grundschulen der Bezirke Nord und Nordost ergänzen")
+    at.text_input[0].set_value("Gesundheitsamt")
+    next(b for b in at.button if b.label == "Speichern").click().run()
+    assert not at.exception
+    assert any("Gegensteuerung für K8 gespeichert" in s.value for s in at.success)
+    k8 = next(t for t in (t.value for t in at.table) if "K8" in list(t["Kennung"]))
+    assert k8[k8["Kennung"] == "K8"].iloc[0]["Gegensteuerung"] == (
+        "Bewegungsangebote in den Grundschulen der Bezirke Nord und Nordost ergänzen (verantwortlich: Gesundheitsamt)")
