@@ -73,6 +73,7 @@ def seitenliste(datenpflege_zuerst: bool = False) -> dict[str, list]:
         "Steuerung": [
             st.Page("seiten/ziele.py", title="Ziele", icon=":material/flag:"),
             st.Page("seiten/massnahmen.py", title="Maßnahmen", icon=":material/construction:"),
+            st.Page("seiten/planungszyklus.py", title="Planungszyklus", icon=":material/autorenew:"),
             st.Page("seiten/controlling.py", title="Controlling", icon=":material/report:"),
             st.Page("seiten/mittelverteilung.py", title="Mittelverteilung", icon=":material/account_balance_wallet:"),
         ],
@@ -118,7 +119,7 @@ def rahmen() -> None:
     seiten = seitenliste(datenpflege_zuerst=not stichtage)
     datenpflege = seiten["Verwaltung"][0]
     praesentation = seiten["Berichte"][1]
-    massnahmen = seiten["Steuerung"][1]
+    massnahmen, zyklus = seiten["Steuerung"][1:3]
     if not stichtage:
         # An empty database: only the page that fills it.
         st.sidebar.info("Die Datenbank enthält noch keine Indikatorwerte. Bitte zuerst Raumgliederung, "
@@ -131,8 +132,8 @@ def rahmen() -> None:
     if not zugang.darf_aktuell("controlling_lesen"):
         for bereich in ("Steuerung", "Produkthaushalt", "Berichte"):
             seiten.pop(bereich)
-        # the published measures are for the committee, too (without goals, Ampel and budget internals)
-        seiten["Steuerung"] = [massnahmen]
+        # the published measures, cycle and participation are for the committee, too (without goals and Ampel)
+        seiten["Steuerung"] = [massnahmen, zyklus]
         seiten["Präsentation"] = [praesentation]
     seiten["Verwaltung"] = [p for p, aktion in zip(seiten["Verwaltung"], ("hochladen", "audit_lesen"), strict=True)
                             if zugang.darf_aktuell(aktion)]

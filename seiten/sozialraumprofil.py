@@ -79,8 +79,10 @@ monitoring.download(tabelle.drop(columns="Verlauf"), f"profil_{raum}_{auswahl.st
 
 einrichtungen.profil_abschnitt(m, config, cache.data_version(), raum, auswahl.stichtag, ebene_name)
 prognose.profil_abschnitt(m, raum, auswahl.stichtag, auswahl.ebene)
-massnahmen.im_gebiet(cache.massnahmen(cache.data_version()), set(sozialraeume_unter(m.raeume, raum, auswahl.stichtag)),
-                     namen.get(raum, raum), auswahl.stichtag.year, dict(m.namen()))
+gebiet = set(sozialraeume_unter(m.raeume, raum, auswahl.stichtag))
+massnahmen.im_gebiet(cache.massnahmen(cache.data_version()), gebiet, namen.get(raum, raum), auswahl.stichtag.year,
+                     dict(m.namen()))
+massnahmen.beteiligung_im_gebiet(cache.planung(cache.data_version()), gebiet, namen.get(raum, raum), dict(m.namen()))
 
 st.subheader(f"Ähnliche {ebene_plural}")
 st.caption("Nächste Nachbarn im Raum der standardisierten Quoten-Indikatoren (z-Werte über alle "

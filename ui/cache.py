@@ -22,6 +22,7 @@ from fis import datenstand, hochrechnung, prognose, zielgruppe
 from fis import gegensteuerung as gs
 from fis import indizes as idx
 from fis import massnahmen as mn
+from fis import planung as pl
 from fis import produkte as prd
 from fis import versorgung as vs
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
@@ -205,6 +206,12 @@ def massnahmen(version: str) -> mn.Register:
     """The Maßnahmenregister (public roles: published measures, people counts below the threshold withheld)."""
     oeffentlich = version.endswith("|veroeffentlicht")
     return mn.lade(_leser(version), config().stadt.geheimhaltung_standard if oeffentlich else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def planung(version: str) -> pl.Planungsstand:
+    """Planungszyklus und Beteiligung (public roles: published deliveries only)."""
+    return pl.lade(_leser(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

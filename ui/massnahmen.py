@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import massnahmen as mn
+from fis import planung as pl
 from fis.format import fmt_euro, md
 from fis.ingest import massnahmen as massnahmen_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag
@@ -87,6 +88,17 @@ def im_gebiet(reg: mn.Register, sozialraeume: set[str], name: str, jahr: int, na
         st.info(f"Für {md(name)} ist keine Maßnahme im Register.", icon=":material/info:")
         return
     tabelle(mn.uebersicht(reg, hier, jahr, namen).drop(columns=["Träger", "Verantwortlich"]), "profil_mn")
+
+
+def beteiligung_im_gebiet(p, sozialraeume: set[str], name: str, namen: dict[str, str]) -> None:
+    """The profile's section „Beteiligung in diesem Gebiet“ (events held for its Sozialräume, newest first)."""
+    hier = pl.beteiligungen(p, sozialraeume=sozialraeume, stadtweit=False)
+    st.subheader("Beteiligung in diesem Gebiet")
+    if hier.empty:
+        st.caption(f"Für {md(name)} ist keine Sozialraumkonferenz oder Beteiligung erfasst.")
+        return
+    st.dataframe(pl.beteiligungstabelle(p, hier, namen).drop(columns=["Gebiet"]), hide_index=True,
+                 key="profil_beteiligung", column_config={"Titel": st.column_config.TextColumn(width="medium")})
 
 
 # --------------------------------------------------------------------------- editing (Planung)

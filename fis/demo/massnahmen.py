@@ -19,6 +19,7 @@ import yaml
 from fis import gegensteuerung
 from fis.format import fmt_datum, fmt_zahl
 from fis.ingest import massnahmen as massnahmen_import
+from fis.ingest import planung as planung_import
 from fis.store import Store
 
 SPEC = Path(__file__).with_name("massnahmen.yaml")
@@ -139,6 +140,16 @@ def register(store: Store, benutzer: str) -> list[int]:
             store.set_lieferung_veroeffentlicht(lid, benutzer, wann)
             store.insert_audit(benutzer, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": name})
         lids.append(lid)
+    daten = Path(__file__).with_name("planung.yaml").read_bytes()
+    v = planung_import.vorbereiten(store, daten, "planung.yaml")
+    if not v.uebernehmbar:
+        raise ValueError("Planungszyklus und Beteiligung der Demo bestehen die Prüfung nicht:\n" + v.bericht.als_text())
+    wann = datetime(2025, 2, 10, 9, 0)
+    lid = planung_import.uebernehmen(store, v, benutzer, "Planungszyklus und Beteiligung Stand 31.01.2025",
+                                     quelle="Sozialplanung", zeitpunkt=wann)
+    with store.transaction():
+        store.set_lieferung_veroeffentlicht(lid, benutzer, wann)
+    lids.append(lid)
     for ziel, text, wer, termin in GEGENSTEUERUNG:
         wann = datetime(2025, 2, 12, 9, 0)
         lid = gegensteuerung.speichern(store, ziel, 2024, text, wer, termin, benutzer, zeitpunkt=wann)

@@ -24,6 +24,7 @@ from fis.ingest import einrichtungen as einrichtungen_import
 from fis.ingest import haushalt as haushalt_import
 from fis.ingest import katalog as katalog_import
 from fis.ingest import massnahmen as massnahmen_import
+from fis.ingest import planung as planung_import
 from fis.ingest import produkte as produkte_import
 from fis.ingest import prognosen as prognose_import
 from fis.ingest import raeume as raeume_import
@@ -188,6 +189,14 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         "Maßnahmen mit Handlungsfeld, Sozialräumen, Zielen, Status, Budget und Leistungen je Jahr und Evaluationen "
         "(YAML, oder CSV/XLSX mit einer Zeile je Maßnahme).",
         DATEI_REGELN + MASSNAHME_REGELN),
+    Lieferart(
+        "planung", "Planungszyklus und Beteiligung", (".yaml", ".yml"),
+        lambda a: planung_import.vorbereiten(a.store, a.daten, a.dateiname),
+        planung_import.vorschau,
+        lambda a, v: planung_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle),
+        "Phase je Handlungsfeld oder Fachplanung mit Auftrag und Fortschreibung; Sozialraumkonferenzen, "
+        "Fachkonferenzen, Bürgerbeteiligung und Trägerrunden mit Teilnehmenden je Gruppe (YAML).",
+        DATEI_REGELN + planung_import.PLANUNG_REGELN),
     Lieferart("ziele", "Zielsystem"),
     Lieferart("gegensteuerung", "Gegensteuerung"),
     Lieferart("einordnung", "Einordnung"),

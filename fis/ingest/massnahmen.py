@@ -93,7 +93,7 @@ class MassnahmeVorbereitung:
 
 # --------------------------------------------------------------------------- merging with the register
 
-def _datum(v, jan1: bool = False) -> tuple[date | None, bool, str]:
+def datum_wert(v, jan1: bool = False) -> tuple[date | None, bool, str]:
     """(date, invalid, text) of one delivered value; a bare year is 1 January with ``jan1``, else 31 December."""
     if leer(v):
         return None, False, ""
@@ -166,7 +166,7 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
     daten_falsch = []
     for f in ("beginn", "ende"):
         if f in r:
-            tag, falsch, text = _datum(r[f], jan1=f == "beginn")
+            tag, falsch, text = datum_wert(r[f], jan1=f == "beginn")
             neu[f] = tag
             if falsch:
                 daten_falsch.append(text)
@@ -184,7 +184,7 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
         verlauf = []
         for s, t in r["status_verlauf"]:
             st = _STATUS.get(normiert(als_text(s)), "")
-            tag, falsch, text = _datum(t, jan1=True)
+            tag, falsch, text = datum_wert(t, jan1=True)
             if not st:
                 falscher_status.append(als_text(s))
             if falsch or tag is None:
@@ -195,7 +195,7 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
         st = _STATUS.get(normiert(als_text(r["status"])), "")
         if not st:
             falscher_status.append(als_text(r["status"]))
-        seit, falsch, text = _datum(r.get("status_seit"), jan1=True)
+        seit, falsch, text = datum_wert(r.get("status_seit"), jan1=True)
         if falsch:
             daten_falsch.append(text)
         if st and (not verlauf or sorted(verlauf, key=lambda x: x[1])[-1][0] != st):
@@ -215,7 +215,7 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
         if not r.get("_evaluation_ergaenzen"):
             neu["evaluationen"] = {}
         for i, e in enumerate(r["evaluationen"]):
-            tag, falsch, text = _datum(e.get("datum"))
+            tag, falsch, text = datum_wert(e.get("datum"))
             schluessel = tag if tag else f"?{i}:{text}"
             neu["evaluationen"][schluessel] = {k: e.get(k, "") for k in EVALUATION if k != "datum"} | {
                 "_text": text, "_falsch": falsch or tag is None}

@@ -130,6 +130,7 @@ KEINE_AENDERUNG = {
     "einrichtungen": _keine_aenderung("einrichtungen", "Alle Einrichtungen stimmen mit dem Register überein."),
     "katalog": _keine_aenderung("katalog", "Alle Einträge stimmen mit dem aktuellen Katalog überein."),
     "massnahmen": _keine_aenderung("massnahmen", "Alle Maßnahmen stimmen mit dem Register überein."),
+    "planung": _keine_aenderung("planung", "Planungszyklus und Beteiligung stimmen mit dem Stand überein."),
 }
 
 

@@ -106,6 +106,12 @@ SPALTEN: dict[str, tuple[str, ...]] = {
                        "lieferung_id"),
     "massnahme_evaluation": ("massnahme_id", "datum", "methode", "ergebnis", "kennzahlen", "text", "dokument",
                              "lieferung_id"),
+    "planungszyklus": ("bereich", "handlungsfeld", "phase", "auftrag_gremium", "auftrag_datum", "drucksache",
+                       "fortschreibung_faellig", "verantwortlich", "bemerkung", "lieferung_id"),
+    "planungszyklus_phase": ("bereich", "phase", "seit", "lieferung_id"),
+    "beteiligung": ("beteiligung_id", "art", "datum", "titel", "raeume", "bereich", "themen", "ergebnisse",
+                    "massnahmen", "ziele", "lieferung_id"),
+    "beteiligung_teilnehmende": ("beteiligung_id", "gruppe", "anzahl", "lieferung_id"),
     "versorgung_regel": ("indikator_id", "typen", "kapazitaet", "zielgruppe", "zielgruppe_feld", "faktor"),
 }
 
