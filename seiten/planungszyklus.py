@@ -36,10 +36,11 @@ else:
         st.warning(f"**{md(r.bereich)}**: Fortschreibung war am {fmt_datum(r.fortschreibung_faellig)} fällig "
                    f"(Phase {r.phase})." + (f" {md(r.bemerkung)}" if isinstance(r.bemerkung, str) else ""),
                    icon=":material/event_busy:")
+    st.markdown(formulare.zyklus_html(p, heute), unsafe_allow_html=True)   # escaped texts, palette colours
     tabelle = pl.zyklustabelle(p, heute)
-    st.dataframe(formulare.zyklus_stil(tabelle), hide_index=True, key="pz_tabelle",
-                 column_config={ph: st.column_config.TextColumn(ph, width="small") for ph in PHASEN})
-    monitoring.download(tabelle, "planungszyklus.csv", "pz_csv", titel="Planungszyklus")
+    with st.expander("Als Tabelle"):
+        st.dataframe(formulare.zyklus_stil(tabelle), hide_index=True, key="pz_tabelle")
+        monitoring.download(tabelle, "planungszyklus.csv", "pz_csv", titel="Planungszyklus")
 
 st.subheader("Beteiligung")
 m = cache.monitoring(version, [])

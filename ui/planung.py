@@ -4,21 +4,59 @@ through :mod:`fis.ingest.planung`, the same checks as a file from the command li
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 import pandas as pd
 import streamlit as st
 
 from fis import planung as pl
+from fis.format import fmt_datum
 from fis.ingest import planung as planung_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag
 from fis.ingest.lesen import ImportFehler
 from fis.ingest.planung import ARTEN, PHASEN
-from fis.palette import AMPEL, HINTERGRUND_KOPF, TEXT, TEXT_LEISE
+from fis.palette import AMPEL, HINTERGRUND_KOPF, PRIMAER, RAHMEN, TEXT, TEXT_LEISE, WEISS
 from ui import cache
 from ui.datenpflege.gemeinsam import bericht, geprueft, nach_schreiben, upload_key
 from ui.zugang import aktuell as angemeldet
 
 GRUPPEN = ("Bürgerinnen und Bürger", "freie Träger", "Verwaltung", "Politik")
+
+
+KURZ = {"Bestandsaufnahme": "Bestand", "Bedarfsermittlung": "Bedarf", "Zielentwicklung": "Ziele",
+        "Maßnahmenplanung": "Maßnahmen", "Fortschreibung": "Fortschr."}
+
+
+def zyklus_html(p: pl.Planungsstand, heute: date) -> str:
+    """Every Bereich as a row of the eight phases (done ✓, current filled, ahead outlined) with its Beschluss and
+    the Fortschreibung due (overdue in the Ampel's red). Text escaped; colours from the palette."""
+    rot = AMPEL[next(a for a in AMPEL if a.value == "rot")]
+    zeilen = []
+    for z in p.zyklus.to_dict("records"):
+        i = PHASEN.index(z["phase"])
+        chips = []
+        for j, ph in enumerate(PHASEN):
+            stil = (f"background:{PRIMAER};color:{WEISS};font-weight:600" if j == i else
+                    f"background:{HINTERGRUND_KOPF};color:{TEXT}" if j < i else
+                    f"background:{WEISS};color:{TEXT_LEISE};border:1px dashed {RAHMEN}")
+            zeichen = "● " if j == i else "✓ " if j < i else ""
+            chips.append(f'<div title="{escape(ph)}" style="{stil};border-radius:.3em;padding:.25em .3em;'
+                         f'font-size:.75rem;text-align:center;white-space:nowrap;overflow:hidden">'
+                         f'{zeichen}{escape(KURZ.get(ph, ph))}</div>')
+        faellig = z["fortschreibung_faellig"]
+        frist = ("" if faellig is None else
+                 f'<span style="background:{rot.hintergrund};color:{rot.text};font-weight:600;padding:0 .3em;'
+                 f'border-radius:.2em;white-space:nowrap">⚠ Fortschreibung überfällig seit {fmt_datum(faellig)}</span>'
+                 if faellig < heute else f"Fortschreibung fällig {fmt_datum(faellig)}")
+        seit = pl.seit_wann(p, z["bereich"])
+        zusatz = " · ".join(t for t in (f"{escape(z['phase'])} seit {fmt_datum(seit)}" if seit else "",
+                                        f"Beschluss: {escape(pl.auftrag_text(z))}", frist) if t)
+        zeilen.append(
+            f'<div role="listitem" style="display:grid;grid-template-columns:minmax(8em,1.1fr) repeat(8,minmax(0,1fr));'
+            f'gap:.25em;align-items:center;margin:.55em 0 .1em"><div><strong>{escape(z["bereich"])}</strong><br>'
+            f'<span style="font-size:.8rem;color:{TEXT_LEISE}">{escape(z["handlungsfeld"] or "")}</span></div>'
+            + "".join(chips) + f'</div><div style="font-size:.8rem;color:{TEXT_LEISE};margin-left:.1em">{zusatz}</div>')
+    return f'<div role="list" aria-label="Planungszyklus je Bereich">{"".join(zeilen)}</div>'
 
 
 def zyklus_stil(tabelle: pd.DataFrame):
@@ -61,14 +99,15 @@ def _phase(p: pl.Planungsstand) -> None:
         gremium = b.text_input("Auftrag: Gremium", key="pz_f_gremium")
         drucksache = c.text_input("Drucksachen-Nr.", key="pz_f_drs")
         faellig = d.date_input("Fortschreibung fällig", value=None, format="DD.MM.YYYY", key="pz_f_faellig")
-        if st.form_submit_button("Speichern", type="primary"):
-            bereich = neu.strip() if wahl == "(neu)" else wahl
-            eintrag = {"bereich": bereich, "phase": phase, "phase_seit": seit}
-            if gremium or drucksache:
-                eintrag["auftrag"] = {k: v for k, v in (("gremium", gremium), ("drucksache", drucksache)) if v}
-            if faellig:
-                eintrag["fortschreibung_faellig"] = faellig
-            _speichern(planung_import.aus_formular(cache.store(), [eintrag], []), f"Planungszyklus {bereich}")
+        gesendet = st.form_submit_button("Speichern", type="primary")
+    if gesendet:        # outside the form: the Prüfbericht offers a download
+        bereich = neu.strip() if wahl == "(neu)" else wahl
+        eintrag = {"bereich": bereich, "phase": phase, "phase_seit": seit}
+        if gremium or drucksache:
+            eintrag["auftrag"] = {k: v for k, v in (("gremium", gremium), ("drucksache", drucksache)) if v}
+        if faellig:
+            eintrag["fortschreibung_faellig"] = faellig
+        _speichern(planung_import.aus_formular(cache.store(), [eintrag], []), f"Planungszyklus {bereich}")
 
 
 def _beteiligung(p: pl.Planungsstand, raeume: dict[str, str]) -> None:
@@ -89,13 +128,14 @@ def _beteiligung(p: pl.Planungsstand, raeume: dict[str, str]) -> None:
         a, b = st.columns(2)
         massnahmen = a.text_input("Folgen: Maßnahmen (Kennungen, durch Komma getrennt)", key="pz_b_mn")
         ziele = b.text_input("Folgen: Ziele (Kennungen)", key="pz_b_ziele")
-        if st.form_submit_button("Speichern", type="primary"):
-            teilnehmende = {str(g): n for g, n in zip(gruppen["Gruppe"], gruppen["Anzahl"], strict=True)
-                            if isinstance(g, str) and g.strip() and pd.notna(n) and n != 0}
-            eintrag = {"id": f"B{nummer:02d}", "art": art, "datum": datum, "titel": titel, "sozialraeume": gebiete,
-                       "teilnehmende": teilnehmende, "themen": themen, "ergebnisse": ergebnisse,
-                       "massnahmen": massnahmen, "ziele": ziele}
-            _speichern(planung_import.aus_formular(cache.store(), [], [eintrag]), f"Beteiligung B{nummer:02d}")
+        gesendet = st.form_submit_button("Speichern", type="primary")
+    if gesendet:
+        teilnehmende = {str(g): n for g, n in zip(gruppen["Gruppe"], gruppen["Anzahl"], strict=True)
+                        if isinstance(g, str) and g.strip() and pd.notna(n) and n != 0}
+        eintrag = {"id": f"B{nummer:02d}", "art": art, "datum": datum, "titel": titel, "sozialraeume": gebiete,
+                   "teilnehmende": teilnehmende, "themen": themen, "ergebnisse": ergebnisse,
+                   "massnahmen": massnahmen, "ziele": ziele}
+        _speichern(planung_import.aus_formular(cache.store(), [], [eintrag]), f"Beteiligung B{nummer:02d}")
 
 
 def _import(config) -> None:

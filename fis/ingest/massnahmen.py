@@ -57,7 +57,7 @@ from fis.ingest.massnahmeregeln import (
     MASSNAHME_ZEILEN,
     STATUS,
 )
-from fis.ingest.pruefregeln import Kontext, anwenden, liste, normiert
+from fis.ingest.pruefregeln import KONTAKTDATEN, Kontext, anwenden, liste, normiert
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import dezimalstil, heute, parse_datum, parse_zahlen
 from fis.store import Lieferung, Store
@@ -71,7 +71,6 @@ _STATUS = {**{s: s for s in STATUS}, "in umsetzung": "laufend", "beendet": "abge
 _METHODE = {"selbstevaluation": "Selbstevaluation", "selbst": "Selbstevaluation", "intern": "Selbstevaluation",
             "fremdevaluation": "Fremdevaluation", "fremd": "Fremdevaluation", "extern": "Fremdevaluation"}
 _ERGEBNIS = {**{e: e for e in ERGEBNISSE}, "teilweise": "teilweise wirksam", "unwirksam": "nicht wirksam"}
-_KONTAKT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+49|\b0)\d[\d /-]{6,}\d")
 STADTWEIT = {"stadtweit", "gesamtstadt", "alle"}
 
 
@@ -291,7 +290,7 @@ def pruefen(store: Store, eintraege: list[dict], name: str, digest: str, bericht
                   "_produkt_fremd": bool(produkte_fremd), "_produkt_fremd_text": ", ".join(produkte_fremd),
                   "_hf_fremd": bool(b.handlungsfelder) and bool(neu["handlungsfeld"])
                   and neu["handlungsfeld"] not in b.handlungsfelder,
-                  "_kontakt": bool(_KONTAKT.search(freitext))}
+                  "_kontakt": bool(KONTAKTDATEN.search(freitext))}
         flags.setdefault("_raum_fremd", False)
         flags.setdefault("_raum_fremd_text", "")
         zeilen.append(flags)

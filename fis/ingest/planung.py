@@ -45,7 +45,7 @@ from fis.ingest.lesen import ImportFehler, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
 from fis.ingest.massnahmen import datum_wert
 from fis.ingest.massnahmen_lesen import als_liste, als_text, leer
-from fis.ingest.pruefregeln import KEINE_AENDERUNG, Kontext, Pruefregel, anwenden, normiert, zeilen
+from fis.ingest.pruefregeln import KEINE_AENDERUNG, KONTAKTDATEN, Kontext, Pruefregel, anwenden, normiert, zeilen
 from fis.ingest.sperre import schreibsperre
 from fis.ingest.zahlen import heute
 from fis.store import Lieferung, Store
@@ -55,7 +55,6 @@ ART = "planung"
 PHASEN = ("Auftrag", "Bestandsaufnahme", "Bedarfsermittlung", "Zielentwicklung", "Maßnahmenplanung", "Umsetzung",
           "Evaluation", "Fortschreibung")
 ARTEN = ("Sozialraumkonferenz", "Fachkonferenz", "Sozialplanungskonferenz", "Bürgerbeteiligung", "Trägerrunde")
-KONTAKT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+49|\b0)\d[\d /-]{6,}\d")
 _PHASE = {normiert(p): p for p in PHASEN}
 _ART = {normiert(a): a for a in ARTEN}
 
@@ -238,7 +237,7 @@ def _beteiligung(eintraege: list[dict], store: Store) -> tuple[pd.DataFrame, dic
             "_b_datum_falsch": datum_falsch, "_b_datum_text": datum_text,
             "_bezug_falsch": bool(fremd), "_bezug_text": ", ".join(fremd),
             "_anzahl_falsch": bool(anzahl_falsch), "_anzahl_text": "; ".join(anzahl_falsch),
-            "_kontakt": bool(KONTAKT.search(freitext))})
+            "_kontakt": bool(KONTAKTDATEN.search(freitext))})
         saetze[bid] = {"art": _ART.get(normiert(art_text), art_text), "datum": tag, "titel": titel,
                        "raeume": sorted({schluessel.get(g, schluessel.get(normiert(g))) for g in gebiete} - {None}),
                        "bereich": als_text(e.get("bereich")) or None, "themen": als_text(e.get("themen")) or None,

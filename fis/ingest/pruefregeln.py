@@ -15,6 +15,7 @@ count with the fitting singular or plural („1 Zeile hat“, „1.204 Zeilen ha
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -132,6 +133,11 @@ KEINE_AENDERUNG = {
     "massnahmen": _keine_aenderung("massnahmen", "Alle Maßnahmen stimmen mit dem Register überein."),
     "planung": _keine_aenderung("planung", "Planungszyklus und Beteiligung stimmen mit dem Stand überein."),
 }
+
+
+#: An e-mail address or a German telephone number (+49 …, 0209 …) in a free text: personal data where a record is
+#: meant for the public (Maßnahmenregister, Beteiligung).
+KONTAKTDATEN = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+49|\b0)[\s/-]?\(?\d[\d ()/-]{5,}\d")
 
 
 def normiert(text: str) -> str:

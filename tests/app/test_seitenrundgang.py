@@ -23,14 +23,14 @@ pytestmark = pytest.mark.langsam   # every page at every Stichtag and level (5 m
 
 ROOT = Path(__file__).resolve().parents[2]
 SEITEN = ["lagebild", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
-          "einrichtungen", "ziele", "massnahmen", "controlling", "mittelverteilung", "produktdatenblatt",
-          "produktkritik", "sroi", "berichte", "praesentation", "datenpflege", "audit"]
+          "einrichtungen", "ziele", "massnahmen", "planungszyklus", "controlling", "mittelverteilung",
+          "produktdatenblatt", "produktkritik", "sroi", "berichte", "praesentation", "datenpflege", "audit"]
 MIT_GEBIET = {"karte", "zeitreihen", "sozialraumprofil", "berichte"}
 # pages that read neither the Stichtag nor the level of the sidebar (their main area is the same at every
 # Stichtag — asserted below, so a page that starts to read them leaves this set), and pages that read only the
 # Stichtag (or its year), not the level: their tour skips the combinations that cannot change them
 OHNE_STICHTAG = {"datenpflege", "audit", "produktkritik", "sroi"}
-NUR_JAHR = {"ziele", "massnahmen", "controlling", "produktdatenblatt", "mittelverteilung"}
+NUR_JAHR = {"ziele", "massnahmen", "planungszyklus", "controlling", "produktdatenblatt", "mittelverteilung"}
 VERBOTEN = re.compile(r"(?<![\w-])(nan|NaN|None|NaT|null|undefined|empty|Page not found)(?![\w-])")
 ROHE_SPALTE = re.compile(r"^[a-z_]+$")          # a column name like „indikator_id“ is a raw id, not German
 

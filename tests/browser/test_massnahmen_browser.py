@@ -69,3 +69,16 @@ def test_the_heimerziehung_goal_shows_its_measures(seite):
     ruhig(page)
     flagge.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"ziel_h8_ohne_massnahme_{BREITE}x{HOEHE}.png"))
+
+
+def test_the_cycle_page_shows_every_bereich_in_its_phase(seite):
+    url, page = seite
+    page.goto(url + "/planungszyklus")
+    erscheint(page, page.get_by_text("Fortschreibung war am 30.06.2024 fällig"), "planungszyklus", timeout=120_000)
+    ruhig(page)
+    page.screenshot(path=str(ARTIFACTS / f"planungszyklus_{BREITE}x{HOEHE}.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= BREITE
+    beteiligung = page.get_by_role("heading", name="Beteiligung")
+    beteiligung.scroll_into_view_if_needed()
+    ruhig(page)
+    page.screenshot(path=str(ARTIFACTS / f"planungszyklus_beteiligung_{BREITE}x{HOEHE}.png"))
