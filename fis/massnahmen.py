@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fis.ampel import Ampel
-from fis.format import fmt_datum, fmt_euro, fmt_zahl
+from fis.format import fmt_datum, fmt_differenz, fmt_euro, fmt_zahl
 from fis.maps import OHNE_WERT, einfaerben, klassen, palette
 from fis.store import Store
 
@@ -43,7 +43,9 @@ class Register:
         return self.massnahmen.empty
 
     def massnahme(self, massnahme_id: str) -> dict:
-        return self.massnahmen.set_index("massnahme_id").loc[massnahme_id].to_dict()
+        """One measure as a dict; missing texts and numbers are None (never NaN)."""
+        zeile = self.massnahmen.set_index("massnahme_id").loc[massnahme_id].to_dict()
+        return {k: None if not isinstance(v, (list, tuple)) and pd.isna(v) else v for k, v in zeile.items()}
 
 
 def lade(store: Store, schwelle: int | None = None) -> Register:
@@ -262,7 +264,7 @@ def jahrestabelle(reg: Register, massnahme_id: str) -> pd.DataFrame:
     out = pd.DataFrame({"Jahr": j["jahr"].astype(str).to_numpy(),
                         "Budget Plan": [fmt_euro(v) if pd.notna(v) else "" for v in j["budget_plan"]],
                         "Budget Ist": [fmt_euro(v) if pd.notna(v) else "" for v in j["budget_ist"]],
-                        "Abweichung": [fmt_euro(i - p) if pd.notna(i) and pd.notna(p) else ""
+                        "Abweichung": [fmt_differenz(i - p, "€", 0) if pd.notna(i) and pd.notna(p) else ""
                                        for p, i in zip(j["budget_plan"], j["budget_ist"], strict=True)]})
     for f, name in LEISTUNGEN.items():
         zurueck = j.get(f"{f}_zurueckgehalten", pd.Series(False, index=j.index)).fillna(False)

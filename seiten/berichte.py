@@ -80,6 +80,24 @@ elif art == "mittelverteilung":
     name = st.selectbox("Szenario", list(gespeichert), key="ber_szenario")
     st.caption(md(gespeichert[name].satz))
     auftrag = Berichtsauftrag(verteilung=gespeichert[name].regel.als_json(), szenario=name)
+elif art == "massnahmenbericht":
+    reg = cache.massnahmen(version)
+    spalten = st.columns([1, 2])
+    nach = spalten[0].segmented_control("Bericht für", ["Handlungsfeld", "Gebiet"], default="Handlungsfeld",
+                                        key="ber_mn_nach") or "Handlungsfeld"
+    if nach == "Handlungsfeld":
+        felder = sorted(reg.massnahmen["handlungsfeld"].unique()) or ["–"]
+        feld = spalten[1].selectbox("Handlungsfeld", felder, key="ber_mn_feld")
+        auftrag = Berichtsauftrag(stichtag=auswahl.stichtag, handlungsfeld=feld)
+    else:
+        namen = m.namen()
+        ids = sorted(m.raeume[(m.raeume["stichtag"] == auswahl.stichtag) & (m.raeume["ebene"] < m.top)]["raum_id"],
+                     key=lambda r: (len(r), r))
+        raum = spalten[1].selectbox("Gebiet (Bezirk mit allen Sozialräumen oder ein Sozialraum)", ids,
+                                    format_func=lambda r: f"{namen.get(r, r)} ({r})", key="ber_mn_raum")
+        auftrag = Berichtsauftrag(stichtag=auswahl.stichtag, raum=raum)
+    st.caption(f"Budget und Leistungen {auswahl.stichtag.year} (Jahr des Stichtags links); je Maßnahme Ziele, "
+               "Statusverlauf, Jahreswerte und Evaluation.")
 else:
     p = cache.produkte(version)
     if p.produkte.empty:

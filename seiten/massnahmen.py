@@ -79,6 +79,7 @@ if not reg.leer:
     wahl = ansicht.tabelle(t, "mn_tabelle", hoehe=min(36 * (len(t) + 1), 460), auswahl=True)
     monitoring.download(t, f"massnahmen_{jahr}.csv", "mn_csv", titel=f"Maßnahmen {jahr}",
                         quellen=["Maßnahmenregister"])
+    ansicht.register_excel(reg, treffer, namen)
 
     links, rechts = st.columns([1, 1])
     with links:

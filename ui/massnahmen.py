@@ -11,6 +11,7 @@ import streamlit as st
 
 from fis import massnahmen as mn
 from fis import planung as pl
+from fis.export import xlsx_bytes
 from fis.format import fmt_euro, md
 from fis.ingest import massnahmen as massnahmen_import
 from fis.ingest.arten import LIEFERARTEN, Auftrag
@@ -27,6 +28,17 @@ def tabelle(t: pd.DataFrame, key: str, hoehe: int | None = None, auswahl: bool =
     return st.dataframe(t, hide_index=True, key=key, height=hoehe or "auto", column_config={
         "Maßnahme": st.column_config.TextColumn(width="medium")},
         **({"on_select": "rerun", "selection_mode": "single-row"} if auswahl else {}))
+
+
+def register_excel(reg: mn.Register, auswahl: pd.DataFrame, namen: dict[str, str]) -> None:
+    """The selected measures as a workbook: register, figures per year, status history, evaluations."""
+    if not darf_aktuell("rohdaten_herunterladen"):
+        return
+    st.download_button("Register als Excel (vier Blätter)", lambda: xlsx_bytes(
+        mn.export_tabellen(reg, auswahl, namen), "Maßnahmenregister", ["Maßnahmenregister der Stadt"]),
+        file_name="massnahmenregister.xlsx", key="mn_register_xlsx", icon=":material/table_view:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help="Maßnahmen, Jahreswerte (Budget und Leistungen), Statusverlauf und Evaluationen der Auswahl")
 
 
 def detail(reg: mn.Register, massnahme_id: str, namen: dict[str, str], ziele_titel: dict[str, str]) -> None:

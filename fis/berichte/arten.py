@@ -20,6 +20,7 @@ from fis import controlling as ctl
 from fis import hochrechnung
 from fis import mittelverteilung as mv
 from fis.berichte import Bericht, indexbericht, inhalte
+from fis.berichte.massnahmenbericht import massnahmenbericht
 from fis.berichte.verteilungsbericht import verteilungsbericht
 from fis.config import Config
 from fis.format import dateiname_sicher
@@ -99,6 +100,7 @@ class Berichtsauftrag:
     produkt: str | None = None                    # Produktdatenblatt: product or Produktgruppe
     verteilung: str | None = None                 # Mittelverteilung: the rule (Verteilungsregel.als_json)
     szenario: str | None = None                   # Mittelverteilung: the scenario's name, if saved
+    handlungsfeld: str | None = None              # Maßnahmenbericht: one Handlungsfeld (else ``raum``)
     fortschritt: Callable[[float, str], None] | None = None
 
 
@@ -171,6 +173,12 @@ def _steckbrief(q: Quelle, a: Berichtsauftrag) -> Bericht:
     return inhalte.steckbrief(q.store, q.config, m, steckbrief_gebiete(m, a.raum, a.stichtag), a.stichtag)
 
 
+def _massnahmenbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:
+    jahr = a.jahr or (a.stichtag.year if a.stichtag else date.today().year)
+    return massnahmenbericht(q.store, q.config, q.monitoring([]), jahr, a.handlungsfeld, a.raum, a.stichtag,
+                             q.bewertung(jahr) if a.handlungsfeld and len(q.controlling().ziele) else None)
+
+
 def _abweichung_datei(q: Quelle, a: Berichtsauftrag) -> str:
     jahr, monat = hochrechnung.berichtsstand(q.controlling(), a.rhythmus)
     return f"abweichungsbericht_{hochrechnung.berichtsdatum(jahr, monat):%Y%m%d}.pdf"
@@ -185,6 +193,8 @@ BERICHTSARTEN: dict[str, Berichtsart] = {art.id: art for art in (
     Berichtsart("sozialindex", "Sozialindex", _indexbericht, lambda q, a: f"{a.index}_{a.stichtag:%Y%m%d}.pdf"),
     Berichtsart("mittelverteilung", "Mittelverteilung nach Index", _verteilungsbericht,
                 lambda q, a: dateiname_sicher(f"mittelverteilung_{a.szenario or 'entwurf'}") + ".pdf"),
+    Berichtsart("massnahmenbericht", "Maßnahmenbericht", _massnahmenbericht,
+                lambda q, a: dateiname_sicher(f"massnahmenbericht_{a.handlungsfeld or a.raum}") + ".pdf"),
     Berichtsart("produktdatenblatt", "Produktdatenblatt", _produktdatenblatt,
                 lambda q, a: f"produktdatenblatt_{a.produkt}_{a.jahr or q.produkte().haushaltsjahr()}.pdf"),
 )}

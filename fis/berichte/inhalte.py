@@ -13,6 +13,8 @@ from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
 from fis.analysen import aehnliche, gebietsreformen, handlungsbedarf_profil, profil, profil_tabelle, zeitreihe_werte
 from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle, Zusammenfassung
 from fis.berichte.grafik import karte_mit_namen, lagekarte, png
+from fis.berichte.massnahmenteil import register_fuer
+from fis.berichte.massnahmenteil import steckbrief_abschnitt as massnahmen_abschnitt
 from fis.charts import ertrag_aufwand, indexbalken, zeitreihe
 from fis.controlling import abweichungsbericht as bericht_daten
 from fis.controlling import bewerte_ziele, lade_controlling, schlechteste_ziele
@@ -214,6 +216,7 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
     abschnitte = []
     status = set()
     farbe = gestaltung(config).farbe
+    register = register_fuer(store, config)
     geometrien = {}
     for raum in raum_ids:
         d = profil(m, raum, stichtag, jahre)
@@ -259,6 +262,8 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         versorgung = _versorgung(store, config, m, raum, stichtag)
         if versorgung is not None:
             abschnitte.append(versorgung)
+        if (im_gebiet := massnahmen_abschnitt(register, raum, m, stichtag)) is not None:
+            abschnitte.append(im_gebiet)
     datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
     _, lieferung = lieferstand(store)
     einheit = m.ebenen[1][0]

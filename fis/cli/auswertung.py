@@ -221,6 +221,17 @@ def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauft
                     "; python -m fis mittelverteilung … --speichern NAME).")
             return None
         return Berichtsauftrag(verteilung=gespeichert[args.szenario].regel.als_json(), szenario=args.szenario)
+    if args.art == "massnahmenbericht":
+        felder = sorted(set(store.lade_massnahmen()["handlungsfeld"]))
+        if args.handlungsfeld and args.handlungsfeld not in felder:
+            _fehler(f"Handlungsfeld „{args.handlungsfeld}“ hat keine Maßnahme (vorhanden: "
+                    f"{', '.join(felder) or 'keines'}).")
+            return None
+        stichtag = _standard_stichtag(store, config)
+        if not args.handlungsfeld and (not args.raum or not steckbrief_gebiete(q.monitoring(), args.raum, stichtag)):
+            _fehler("Bitte mit --handlungsfeld ein Handlungsfeld oder mit --raum ein Gebiet nennen, das es gibt.")
+            return None
+        return Berichtsauftrag(stichtag=stichtag, jahr=args.jahr, handlungsfeld=args.handlungsfeld, raum=args.raum)
     if args.art == "produktdatenblatt":
         auswahl = q.produkte().auswahl()
         if args.produkt not in auswahl:
@@ -271,7 +282,9 @@ def befehle(sub) -> None:
     rp.add_argument("art", choices=list(BERICHTSARTEN), help="Berichtsart")
     rp.add_argument("--out", required=True, help="Zieldatei (.pdf)")
     rp.add_argument("--rhythmus", choices=["Quartal", "Monat"], default="Quartal")
-    rp.add_argument("--raum", help="Steckbrief: Kennung eines Sozialraums oder eines Bezirks (alle seine Sozialräume)")
+    rp.add_argument("--raum", help="Steckbrief, Maßnahmenbericht: Kennung eines Sozialraums oder eines Bezirks (alle "
+                                   "seine Sozialräume)")
+    rp.add_argument("--handlungsfeld", help="Maßnahmenbericht: ein Handlungsfeld, z. B. „Kinder und Jugend“")
     rp.add_argument("--stichtag", help="Steckbrief, Monitoring, Sozialindex: Stichtag (Standard: der neueste "
                                        "vollständige, veröffentlichte)")
     rp.add_argument("--index", help="Sozialindex: Kennung aus indizes.yaml (Standard: der erste)")

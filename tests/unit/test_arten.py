@@ -21,10 +21,11 @@ def _wahl(befehl: str, ziel: str) -> list[str]:
 
 def test_the_command_line_offers_exactly_the_registered_kinds():
     assert _wahl("import", "art") == ["werte", "raeume", "katalog", "haushalt", "produkte", "einrichtungen",
-                                      "vergleichswerte", "prognosen", "massnahmen"]
+                                      "vergleichswerte", "prognosen", "massnahmen", "planung"]
     assert _wahl("import", "art") == [a.id for a in LIEFERARTEN.values() if a.aus_datei]
     assert _wahl("report", "art") == list(BERICHTSARTEN) == [
-        "abweichungsbericht", "steckbrief", "monitoring", "sozialindex", "mittelverteilung", "produktdatenblatt"]
+        "abweichungsbericht", "steckbrief", "monitoring", "sozialindex", "mittelverteilung", "massnahmenbericht",
+        "produktdatenblatt"]
 
 
 def test_the_pages_use_the_registries_and_no_list_of_their_own():
