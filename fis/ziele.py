@@ -437,6 +437,34 @@ def uebernehmen(store, frame: pd.DataFrame, benutzer: Benutzer | str, bezeichnun
     return {"neu": len(neu), "geaendert": len(geaendert), "unveraendert": len(gleich)}
 
 
+def entfernen(store, ziel_id: str, benutzer: Benutzer | str) -> int:
+    """Delete a goal as a goals delivery of its own (audited with its content). Refused with a German message while
+    sub-goals hang on it or measures of the Maßnahmenregister serve it: those links would point nowhere."""
+    benutzer = handelnder(benutzer, "ziele_bearbeiten")
+    ziele = store.lade_ziele()
+    if ziel_id not in set(ziele["ziel_id"]):
+        raise ImportFehler(f"Ziel „{ziel_id}“ gibt es nicht.")
+    m = store.lade_massnahmen()
+    dienen = sorted(m.loc[m["ziele"].map(lambda zs: ziel_id in list(zs)), "massnahme_id"]) if len(m) else []
+    if dienen:
+        raise ImportFehler(f"Ziel {ziel_id} kann nicht gelöscht werden: {len(dienen)} "
+                           f"{'Maßnahme dient' if len(dienen) == 1 else 'Maßnahmen dienen'} ihm ({', '.join(dienen)}). "
+                           "Bitte die Maßnahmen zuerst einem anderen Ziel zuordnen (Seite Maßnahmen).")
+    kinder = sorted(ziele.loc[ziele["parent_id"] == ziel_id, "ziel_id"])
+    if kinder:
+        raise ImportFehler(f"Ziel {ziel_id} kann nicht gelöscht werden: {len(kinder)} Unterziele hängen daran "
+                           f"({', '.join(kinder)}). Bitte diese zuerst löschen oder einem anderen Ziel zuordnen.")
+    zeile = {k: (None if pd.isna(v) else str(v)) for k, v in ziele.set_index("ziel_id").loc[ziel_id].items()}
+    with store.transaction():
+        lid = store.insert_lieferung(Lieferung(
+            art="ziele", bezeichnung=f"Ziel {ziel_id} gelöscht", dateiname="Eingabe", benutzer=benutzer,
+            quelle="Zielsystem", zeitpunkt=datetime.now(), pruefergebnis={"fehler": 0, "warnungen": 0}))
+        store.loesche_ziel(ziel_id, lid)
+        store.set_lieferung_counts(lid, 1, 0, 1)
+        store.insert_audit(benutzer, "ziel_geloescht", "ziel", ziel_id, zeile)
+    return lid
+
+
 def soll_werte(frame: pd.DataFrame) -> pd.DataFrame:
     """The explicit annual Soll values of checked goals as ``ziel_soll`` rows."""
     return pd.DataFrame([(r["ziel_id"], j, w) for r in frame.to_dict("records") for j, w in r["_soll"].items()],

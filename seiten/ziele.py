@@ -141,6 +141,8 @@ if meldung := st.session_state.pop("ziele_meldung", None):
     st.success(meldung)
 with st.expander(f"Ziel {ziel_id} bearbeiten"):
     bearbeiten.formular(c, ziel_id)
+with st.expander(f"Ziel {ziel_id} löschen"):
+    bearbeiten.loeschen(ziel_id)
 with st.expander("Neues Ziel anlegen"):
     bearbeiten.formular(c, None)
 with st.expander("Ziele importieren (YAML oder Excel)"):

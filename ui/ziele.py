@@ -8,6 +8,7 @@ import streamlit as st
 
 from fis import budgetvarianten, ziele
 from fis.controlling import ZIELFELDER
+from fis.ingest.lesen import ImportFehler
 from ui import cache
 from ui.zugang import aktuell as angemeldet
 
@@ -130,3 +131,21 @@ def budgetvarianten_abschnitt(c, b: pd.DataFrame) -> None:
         st.dataframe(varianten, hide_index=True, key="ziele_budgetvarianten",
                      column_config={"Ziel": st.column_config.TextColumn(width="medium")})
         st.caption(budgetvarianten.annahme_text(cfg))
+
+
+def loeschen(ziel_id: str) -> None:
+    """Delete a goal after confirmation; refused in German while sub-goals or measures depend on it."""
+    st.caption("Das Löschen ist eine Lieferung des Zielsystems: im Audit-Log mit dem Inhalt vermerkt; der Ausschuss "
+               "sieht das Ziel, bis die Lieferung veröffentlicht ist.")
+    if not st.checkbox(f"Ja, Ziel {ziel_id} löschen", key=f"ziel_loeschen_ok_{ziel_id}"):
+        return
+    if st.button("Löschen", type="primary", key=f"ziel_loeschen_{ziel_id}"):
+        try:
+            lid = ziele.entfernen(cache.store(), ziel_id, angemeldet())
+        except ImportFehler as exc:
+            st.error(str(exc))
+            return
+        cache.verwerfen()
+        st.session_state.pop("ziel_id", None)
+        st.session_state["ziele_meldung"] = f"Ziel {ziel_id} gelöscht (Lieferung {lid}, im Audit-Log vermerkt)."
+        st.rerun()

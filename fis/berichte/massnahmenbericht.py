@@ -64,6 +64,10 @@ def massnahmenbericht(store, config, m, jahr: int, handlungsfeld: str | None = N
               f"{fmt_euro(s['ist']) if s['ist'] == s['ist'] else '–'}.",
               f"{fmt_anzahl(s['evaluiert'], 'Maßnahme ist', 'Maßnahmen sind')} evaluiert, davon "
               f"{s['wirksam']} als wirksam."]
+    if len(beteiligung):
+        letzte = beteiligung.iloc[0]
+        saetze.append(f"{fmt_anzahl(len(beteiligung), 'Beteiligung', 'Beteiligungen')} im Gebiet, zuletzt "
+                      f"„{letzte['titel']}“ am {fmt_datum(letzte['datum'])}.")
     if bewertung is not None and handlungsfeld:
         # goals of the field: measured on one of its indicators, served by one of its measures, or belonging to a
         # product one of its measures works for

@@ -42,6 +42,13 @@ class ZielAbfragen(Verbindung):
             self._insert_frame("ziel_soll", soll)
             self._insert_frame("ziel_soll_fassung", soll.assign(lieferung_id=lieferung_id))
 
+    def loesche_ziel(self, ziel_id: str, lieferung_id: int) -> None:
+        """Remove a goal and its Soll values; its last version becomes an empty one of ``lieferung_id`` (the public
+        sees the goal until that delivery is published). Call inside a transaction."""
+        self.con.execute("DELETE FROM ziel_soll WHERE ziel_id = ?", [ziel_id])
+        self.con.execute("DELETE FROM ziel WHERE ziel_id = ?", [ziel_id])
+        self.con.execute("INSERT INTO ziel_fassung (ziel_id, lieferung_id) VALUES (?, ?)", [ziel_id, lieferung_id])
+
     def insert_einordnung(self, frame: pd.DataFrame) -> int:
         return self._insert_frame("einordnung", frame)
 

@@ -115,3 +115,14 @@ def test_the_committee_sees_published_measures_only_and_cannot_edit(monkeypatch,
     assert "M70" not in set(tabelle["Kennung"]) and "Veröffentlicht" not in tabelle.columns
     assert not any(s.value == "Maßnahmen pflegen" for s in at.subheader)
     assert not [s for s in at.selectbox if s.key == "mn_ziel"] and not at.get("download_button")
+
+
+def test_deleting_a_goal_that_measures_serve_is_refused_in_german(monkeypatch, demo_copy):
+    at = seite(monkeypatch, demo_copy, "ziele")
+    at.selectbox(key="ziel_id").set_value("H1").run()
+    at.checkbox(key="ziel_loeschen_ok_H1").check().run()
+    at.button(key="ziel_loeschen_H1").click().run()
+    assert not at.exception
+    assert any("Ziel H1 kann nicht gelöscht werden: 4 Maßnahmen dienen ihm" in e.value for e in at.error)
+    with Store.open(demo_copy, read_only=True) as s:
+        assert "H1" in set(s.lade_ziele()["ziel_id"])

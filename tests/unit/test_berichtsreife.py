@@ -253,10 +253,12 @@ def test_an_older_database_is_upgraded_when_opened_read_only(demo_copy):
             s.con.execute(f"DROP VIEW {sicht}")
         for tabelle in ("einrichtung", "einrichtung_kapazitaet", "einrichtung_lage", "versorgung_regel"):
             s.con.execute(f"DROP TABLE {tabelle}")
-        # the Maßnahmenregister (migration 17) and the Gegensteuerung (18)
-        for sicht in ("massnahme_aktuell", "massnahme_veroeffentlicht"):
+        # the Maßnahmenregister (migration 17), the Gegensteuerung (18), Planungszyklus und Beteiligung (19)
+        for sicht in ("massnahme_aktuell", "massnahme_veroeffentlicht", "planungszyklus_aktuell",
+                      "planungszyklus_veroeffentlicht", "beteiligung_aktuell", "beteiligung_veroeffentlicht"):
             s.con.execute(f"DROP VIEW {sicht}")
-        for tabelle in ("massnahme", "massnahme_status", "massnahme_jahr", "massnahme_evaluation", "gegensteuerung"):
+        for tabelle in ("massnahme", "massnahme_status", "massnahme_jahr", "massnahme_evaluation", "gegensteuerung",
+                        "planungszyklus", "planungszyklus_phase", "beteiligung", "beteiligung_teilnehmende"):
             s.con.execute(f"DROP TABLE {tabelle}")
         # before migration 16 the current values were views over the history
         for tabelle, bedingung in AKTUELL.items():

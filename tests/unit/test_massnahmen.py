@@ -216,3 +216,25 @@ def test_the_public_role_gets_no_people_count_below_the_threshold(store):
     for frame in (reg.jahre, tabelle, mn.jahrestabelle(reg, "M01"), *export):
         assert not frame.astype(str).isin(["2", "2.0", "2,0"]).any().any()
     assert set(mn.summen(reg, reg.massnahmen, 2024)) == {"anzahl", "laufend", "plan", "ist", "evaluiert", "wirksam"}
+
+
+# ---------------------------------------------------------------------------- link integrity
+
+def test_a_goal_with_measures_or_sub_goals_is_not_deleted(store):
+    from fis import ziele
+    with pytest.raises(ImportFehler, match=r"Ziel H1 kann nicht gelöscht werden: 4 Maßnahmen dienen ihm "
+                                           r"\(M01, M02, M04, M05\)\. Bitte die Maßnahmen zuerst"):
+        ziele.entfernen(store, "H1", "p.planer")
+    with pytest.raises(ImportFehler, match="Unterziele hängen daran"):
+        ziele.entfernen(store, "L1", "p.planer")
+    assert "H1" in set(store.lade_ziele()["ziel_id"])
+    # H8 has no measure and no sub-goal: deleted, audited with its content; the public sees it until publication
+    lid = ziele.entfernen(store, "H8", "p.planer")
+    assert "H8" not in set(store.lade_ziele()["ziel_id"]) and "H8" not in set(store.lade_ziel_soll()["ziel_id"])
+    audit = store.lade_audit().iloc[-1]
+    assert (audit["aktion"], audit["objekt_id"]) == ("ziel_geloescht", "H8") and "Abbruchquote" in audit["details"]
+    oeffentlich = store.cursor(nur_veroeffentlicht=True)
+    assert "H8" in set(oeffentlich.lade_ziele()["ziel_id"])
+    lieferungen.veroeffentlichen(store, lid, "p.planer")
+    assert "H8" not in set(oeffentlich.lade_ziele()["ziel_id"])
+    assert len(oeffentlich.lade_ziele()) == 36 and oeffentlich.lade_ziele()["titel"].notna().all()
