@@ -22,6 +22,13 @@ os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 os.environ.setdefault("FIS_AKTIVE_STADT", str(ROOT / "tests" / "daten" / "keine_aktive_stadt.json"))
 
 
+#: What the demo (fis.demo) writes: its deliveries (values, areas, catalog, budget, goals, facilities, comparison
+#: values, projection, two Maßnahmenregister deliveries, Planungszyklus und Beteiligung, four Gegensteuerungen) and its
+#: audit entries. Tests count from here, so that a new demo delivery is one change.
+DEMO_LIEFERUNGEN = 30
+DEMO_AUDIT = 60
+
+
 @pytest.fixture(scope="session")
 def config():
     return lade_konfiguration()

@@ -149,11 +149,13 @@ def register(store: Store, benutzer: str) -> list[int]:
                                      quelle="Sozialplanung", zeitpunkt=wann)
     with store.transaction():
         store.set_lieferung_veroeffentlicht(lid, benutzer, wann)
+        store.insert_audit(benutzer, "veroeffentlicht", "lieferung", str(lid), {"bezeichnung": "planung.yaml"})
     lids.append(lid)
     for ziel, text, wer, termin in GEGENSTEUERUNG:
         wann = datetime(2025, 2, 12, 9, 0)
         lid = gegensteuerung.speichern(store, ziel, 2024, text, wer, termin, benutzer, zeitpunkt=wann)
         with store.transaction():
             store.set_lieferung_veroeffentlicht(lid, benutzer, wann)
+            store.insert_audit(benutzer, "veroeffentlicht", "lieferung", str(lid), {"art": "gegensteuerung"})
         lids.append(lid)
     return lids

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from fis.store import Store
+from tests.conftest import DEMO_LIEFERUNGEN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +32,7 @@ def test_register_lists_every_delivery(monkeypatch, demo_copy):
     assert not at.exception
     assert at.title[0].value == "Datenpflege"
     register = _tabelle(at, "SHA-256")
-    assert len(register) == 25 and register["Nr."].iloc[0] == 25
+    assert len(register) == DEMO_LIEFERUNGEN and register["Nr."].iloc[0] == DEMO_LIEFERUNGEN
     assert set(register["Status"]) == {"aktiv"}
 
 

@@ -109,7 +109,7 @@ def test_audit_page_for_leitung_and_admin_only_with_filter_and_export(monkeypatc
     # the demo's 46 entries, the four sign-ins of the other tests' users here, and this sign-in
     anmeldungen = tabelle[tabelle["Aktion"] == "Anmeldung"]
     assert anmeldungen["Benutzer"].tolist() == ["l.leitung", "a.ausschuss", "p.planer"]
-    assert (tabelle["Aktion"] == "Lieferung übernommen").sum() == 23
+    assert (tabelle["Aktion"] == "Lieferung übernommen").sum() == 26
     at.selectbox(key="au_aktion").set_value("anmeldung").run()
     assert at.dataframe[0].value["Benutzer"].tolist() == ["l.leitung", "a.ausschuss", "p.planer"]
     assert at.get("download_button")

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.browser.helfer import ARTIFACTS, ROOT, launch, ruhig, streamlit_server
+from tests.conftest import DEMO_LIEFERUNGEN
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +113,7 @@ def test_a_bad_upload_is_explained_and_fixed_in_the_datenpflege(server):
         assert box.is_checked()
         page.get_by_text("Vorschau").wait_for(timeout=90_000)
         page.get_by_role("button", name="Lieferung übernehmen").click(timeout=60_000)
-        page.get_by_text("Lieferung 24 übernommen").wait_for(timeout=30_000)
+        page.get_by_text(f"Lieferung {DEMO_LIEFERUNGEN + 1} übernommen").wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "datenpflege_uebernommen.png"), full_page=True)
         browser.close()
     assert hosts == {"127.0.0.1"}

@@ -17,6 +17,7 @@ from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
 from fis.ingest.lesen import lies_tabelle
 from fis.store import Store
+from tests.conftest import DEMO_LIEFERUNGEN
 
 ROOT = Path(__file__).resolve().parents[2]
 DATEN = ROOT / "tests" / "daten"
@@ -153,7 +154,7 @@ def test_killed_import_leaves_the_database_as_before(demo_copy, tmp_path):
     assert _hash(demo_copy) == before
     store = Store.open(demo_copy)
     try:
-        assert store.count_rows()["lieferung"] == 25
+        assert store.count_rows()["lieferung"] == DEMO_LIEFERUNGEN
     finally:
         store.close()
 
@@ -181,7 +182,7 @@ def test_concurrent_imports_are_serialised(demo_copy):
         t.join()
     try:
         assert errors == []
-        assert sorted(ids) == [26, 27, 28, 29]
+        assert sorted(ids) == [DEMO_LIEFERUNGEN + i for i in (1, 2, 3, 4)]
         assert len(store.lade_werte(stichtage=[__import__("datetime").date(2025, 12, 31)])) == 4 * len(RAEUME)
     finally:
         store.close()
@@ -202,6 +203,6 @@ def test_two_processes_queue_for_the_database(demo_copy, tmp_path):
     store = Store.open(demo_copy, read_only=True)
     try:
         lief = store.lade_lieferungen()
-        assert sorted(lief["lieferung_id"].tolist()[-2:]) == [26, 27]
+        assert sorted(lief["lieferung_id"].tolist()[-2:]) == [DEMO_LIEFERUNGEN + 1, DEMO_LIEFERUNGEN + 2]
     finally:
         store.close()

@@ -30,6 +30,7 @@ from fis.ingest.lieferungen import (
 from fis.monitoring import lade_monitoring
 from fis.store import Store
 from fis.zugang import Benutzer, KeinZugriff
+from tests.conftest import DEMO_AUDIT, DEMO_LIEFERUNGEN
 
 KOPF = "raum;indikator;stichtag;wert;zaehler;nenner\n"
 PLANUNG = Benutzer("p.planer", "planung")
@@ -98,7 +99,7 @@ def test_a_rolled_back_delivery_cannot_be_published_and_public_data_version_diff
 
 def test_migration_counts_earlier_deliveries_as_published(demo):
     lief = demo.lade_lieferungen()
-    assert len(lief) == 25 and lief["veroeffentlicht_am"].notna().all()
+    assert len(lief) == DEMO_LIEFERUNGEN and lief["veroeffentlicht_am"].notna().all()
     assert (lief["veroeffentlicht_am"] == lief["zeitpunkt"]).all()
 
 
@@ -138,7 +139,7 @@ def test_audit_log_in_german_filtered_and_only_for_leitung_and_admin(store):
             protokoll(store, wer)
     alle = protokoll(store, LEITUNG)
     assert list(alle.columns) == ["Nr.", "Zeitpunkt", "Benutzer", "Aktion", "Objekt", "Kennung", "Einzelheiten"]
-    assert alle["Nr."].is_monotonic_decreasing and len(alle) == 50 + 3
+    assert alle["Nr."].is_monotonic_decreasing and len(alle) == DEMO_AUDIT + 3
     eigene = protokoll(store, ADMIN, benutzer="p.planer")
     assert eigene["Aktion"].tolist() == ["Lieferung zurückgenommen", "Lieferung veröffentlicht",
                                          "Lieferung übernommen"]
@@ -146,10 +147,10 @@ def test_audit_log_in_german_filtered_and_only_for_leitung_and_admin(store):
     assert "grund: Tippfehler" in eigene["Einzelheiten"].iloc[0]
     assert protokoll(store, ADMIN, aktion="rollback")["Benutzer"].tolist() == ["p.planer"]
     assert protokoll(store, ADMIN, von=date.today() + timedelta(days=1)).empty
-    assert len(protokoll(store, ADMIN, von=date(2000, 1, 1), bis=date.today())) == 53
+    assert len(protokoll(store, ADMIN, von=date(2000, 1, 1), bis=date.today())) == DEMO_AUDIT + 3
     # filters are bound parameters: an injected quote finds nothing and breaks nothing
     assert protokoll(store, ADMIN, benutzer="x' OR '1'='1").empty
-    assert len(protokoll(store, ADMIN)) == 53
+    assert len(protokoll(store, ADMIN)) == DEMO_AUDIT + 3
 
 
 def test_sign_in_is_locked_after_repeated_failures_per_name(store):
@@ -309,21 +310,22 @@ def test_cli_publish_audit_and_public_report(demo_copy, tmp_path, capsys, monkey
     datei.write_text(KOPF + "0101;alq;31.12.2025;4,0;;\n", encoding="utf-8")
     assert main(["import", str(datei), "--db", str(demo_copy)]) == 0
     out = capsys.readouterr().out
-    assert "vorläufig, bis sie veröffentlicht wird: python -m fis publish 26" in out
+    neu = DEMO_LIEFERUNGEN + 1
+    assert f"vorläufig, bis sie veröffentlicht wird: python -m fis publish {neu}" in out
     # a committee report leaves the unpublished Stichtag out; the internal one has it
     for flag, erwartet, fehlt in ((["--nur-veroeffentlicht"], "31.12.2024", "31.12.2025"), ([], "31.12.2025", None)):
         pdf = tmp_path / "m.pdf"
         assert main(["report", "monitoring", "--db", str(demo_copy), "--out", str(pdf), *flag]) == 0
         titel = PdfReader(pdf).pages[0].extract_text()
         assert erwartet in titel and (fehlt is None or fehlt not in titel)
-    assert main(["publish", "26", "--db", str(demo_copy)]) == 0
-    assert "Lieferung 26 „werte.csv (Stichtag 31.12.2025)“ veröffentlicht." in capsys.readouterr().out
-    assert main(["publish", "26", "--db", str(demo_copy)]) == 2
+    assert main(["publish", str(neu), "--db", str(demo_copy)]) == 0
+    assert f"Lieferung {neu} „werte.csv (Stichtag 31.12.2025)“ veröffentlicht." in capsys.readouterr().out
+    assert main(["publish", str(neu), "--db", str(demo_copy)]) == 2
     assert "bereits am" in capsys.readouterr().err
     datei2 = tmp_path / "werte2.csv"
     datei2.write_text(KOPF + "0102;alq;31.12.2025;5,0;;\n", encoding="utf-8")
     assert main(["import", str(datei2), "--db", str(demo_copy), "--veroeffentlichen"]) == 0
-    assert "Lieferung 27 veröffentlicht." in capsys.readouterr().out
+    assert f"Lieferung {neu + 1} veröffentlicht." in capsys.readouterr().out
     csv = tmp_path / "audit.csv"
     assert main(["audit", "--db", str(demo_copy), "--wer", "cli.planer", "--csv", str(csv)]) == 0
     text = csv.read_text(encoding="utf-8-sig")
