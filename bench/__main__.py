@@ -28,8 +28,8 @@ from bench.grossstadt import GROESSEN, erzeuge, pruefsumme
 
 ROOT = Path(__file__).resolve().parent.parent
 SEITEN = ["lagebild", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
-          "einrichtungen", "ziele", "controlling", "mittelverteilung", "produktdatenblatt", "produktkritik", "sroi",
-          "berichte", "praesentation", "datenpflege", "audit"]
+          "einrichtungen", "ziele", "massnahmen", "planungszyklus", "controlling", "mittelverteilung",
+          "produktdatenblatt", "produktkritik", "sroi", "berichte", "praesentation", "datenpflege", "audit"]
 BUDGET = {"import_verhaeltnis_min": 0.5, "seite_wiederholung_max": 3.0, "seite_erster_lauf_max": 15.0,
           "soll_ist_ampel_s_max": 1.0, "karten_nutzlast_bytes_max": 2_000_000,
           "browser_neue_version_s_max": 2.0}
@@ -78,13 +78,13 @@ def _appt(seite: str | None):
     return at
 
 
-def seitenzeiten(wiederholungen: int) -> dict:
-    """Median first run (every Streamlit cache cleared) and cached rerun per page."""
+def seitenzeiten(wiederholungen: int, seiten: list[str] | None = None) -> dict:
+    """Median first run (every Streamlit cache cleared) and cached rerun per page (``seiten``: default all)."""
     import streamlit as st
     os.chdir(ROOT)
     ergebnis = {}
     _appt(None).run()                      # warm-up: the first AppTest of a process pays for imports
-    for seite in [None, *SEITEN]:
+    for seite in [None, *(seiten or SEITEN)]:
         erster, wieder, nutzlast = [], [], None
         for _ in range(wiederholungen):
             st.cache_data.clear()
@@ -157,9 +157,9 @@ def funktionen(db: Path, config_dir: Path) -> dict:
 
 # --------------------------------------------------------------------------- memory
 
-def speicher_zehn_sitzungen(env: dict) -> dict:
-    """Peak resident memory (VmHWM) of one Streamlit server while 10 browser sessions load the
-    Lagebild at the same time."""
+def speicher_zehn_sitzungen(env: dict, sitzungen: int = 10) -> dict:
+    """Peak resident memory (VmHWM) of one Streamlit server while ``sitzungen`` (the budget: 10) browser sessions
+    load the Lagebild at the same time."""
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
@@ -169,7 +169,7 @@ def speicher_zehn_sitzungen(env: dict) -> dict:
         pid = int(subprocess.run(["pgrep", "-f", "--", f"server.port {url.rsplit(':', 1)[1]}"],
                                  capture_output=True, text=True).stdout.split()[0])
         browser = launch(p)
-        seiten = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(10)]
+        seiten = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(sitzungen)]
         t = time.perf_counter()
         for s in seiten:
             s.goto(url, wait_until="commit")
@@ -180,7 +180,7 @@ def speicher_zehn_sitzungen(env: dict) -> dict:
         browser.close()
     kb = {z.split(":")[0]: int(z.split()[1]) for z in status.splitlines() if z.startswith(("VmHWM", "VmRSS"))}
     return {"spitze_mb": round(kb["VmHWM"] / 1024), "danach_mb": round(kb["VmRSS"] / 1024),
-            "zehn_sitzungen_s": round(dauer, 2)}
+            "zehn_sitzungen_s": round(dauer, 2), "sitzungen": sitzungen}
 
 
 # --------------------------------------------------------------------------- summary
@@ -189,7 +189,7 @@ def budgets(r: dict) -> list[tuple[str, str, bool]]:
     seiten, triv = r["seiten"], r["seiten"]["triviale_seite"]
     zeilen = [("Import ≥ 0,5 × DuckDB roh", f"{r['import']['verhaeltnis']:.2f}",
                r["import"]["verhaeltnis"] >= BUDGET["import_verhaeltnis_min"])]
-    for s in SEITEN:
+    for s in [s for s in SEITEN if s in seiten]:
         w = seiten[s]["wiederholung_s"] / max(triv["wiederholung_s"], 1e-6)
         e = seiten[s]["erster_lauf_s"] / max(triv["erster_lauf_s"], 1e-6)
         zeilen.append((f"{s}: Wiederholung ≤ 3 × trivial", f"{w:.1f} ×", w <= BUDGET["seite_wiederholung_max"]))
@@ -221,7 +221,8 @@ def markdown(r: dict) -> str:
     text += [f"| {s} | {v['erster_lauf_s']} | {v['wiederholung_s']} |" for s, v in r["seiten"].items()]
     text += ["", "## Funktionen", ""] + [f"- {k}: {v}" for k, v in r["funktionen"].items()]
     if r.get("speicher"):
-        text += ["", "## Speicher (10 gleichzeitige Sitzungen)", ""] + [f"- {k}: {v}" for k, v in r["speicher"].items()]
+        text += ["", f"## Speicher ({r['speicher']['sitzungen']} gleichzeitige Sitzungen)", ""]
+        text += [f"- {k}: {v}" for k, v in r["speicher"].items()]
     if r.get("browser"):
         text += ["", "## Im Browser (Navigation bis zur ruhigen Seite, Median, s)", "",
                  "| Seite | nach neuer Datenversion | warm |", "|---|---|---|"]
@@ -238,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="ohne die Messungen im Browser (Speicher mit 10 Sitzungen, Seitenzeiten)")
     parser.add_argument("--browser-seiten", nargs="*", help="Seitenzeiten im Browser nur für diese Adressen "
                         "(„“ = Lagebild; Standard: alle Seiten)")
+    parser.add_argument("--seiten", nargs="*", help="AppTest-Zeiten nur für diese Seiten (Standard: alle)")
+    parser.add_argument("--sitzungen", type=int, default=10, help="gleichzeitige Browsersitzungen für den "
+                        "Speicher (Budget: 10; weniger nur für den Rauchtest)")
     parser.add_argument("--ausgabe", default=str(ROOT / "bench" / "results"), help="Ordner für JSON und Markdown")
     args = parser.parse_args(argv)
     n = args.wiederholungen or (1 if args.size == "small" else 5)
@@ -270,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.ohne_browser:
             # first: the AppTests below keep the database open in this process (DuckDB: one writer)
             print("Speicher mit 10 Sitzungen …", file=sys.stderr)
-            r["speicher"] = speicher_zehn_sitzungen(env)
+            r["speicher"] = speicher_zehn_sitzungen(env, args.sitzungen)
             sichern()
             print("Seitenzeiten im Browser …", file=sys.stderr)
             r["browser"] = browserzeiten.messen(env, stadt.db, n, args.browser_seiten,
@@ -278,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             sichern()
         os.environ.update(env)
         print("Seiten …", file=sys.stderr)
-        r["seiten"] = seitenzeiten(n)
+        r["seiten"] = seitenzeiten(n, args.seiten)
     r["budgets"] = [{"budget": a, "gemessen": b, "erfuellt": ok} for a, b, ok in budgets(r)]
     sichern()
     stamm.with_suffix(".md").write_text(markdown(r), encoding="utf-8")

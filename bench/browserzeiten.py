@@ -27,8 +27,8 @@ from fis.format import fmt_zahl
 ROOT = Path(__file__).resolve().parent.parent
 #: the pages by their address (the Lagebild is the start page)
 SEITEN = ["", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
-          "einrichtungen", "ziele", "controlling", "mittelverteilung", "produktdatenblatt", "produktkritik", "sroi",
-          "berichte", "praesentation", "datenpflege", "audit"]
+          "einrichtungen", "ziele", "massnahmen", "planungszyklus", "controlling", "mittelverteilung",
+          "produktdatenblatt", "produktkritik", "sroi", "berichte", "praesentation", "datenpflege", "audit"]
 
 
 def besuch(kontext, adresse: str, ruhe_ms: int = 1000) -> float:

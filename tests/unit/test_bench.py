@@ -36,7 +36,8 @@ def test_generated_city_is_deterministic_and_has_the_issues_shape():
 
 def test_small_benchmark_runs_end_to_end(tmp_path):
     ergebnis = subprocess.run([sys.executable, "-m", "bench", "--size", "small", "--ausgabe", str(tmp_path),
-                               "--browser-seiten", "", "ziele"],
+                               "--browser-seiten", "", "ziele", "--seiten", "lagebild", "karte", "massnahmen",
+                               "--sitzungen", "3"],
                               cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert ergebnis.returncode == 0, ergebnis.stderr[-3000:]
     r = json.loads((tmp_path / "bench_small.json").read_text(encoding="utf-8"))
@@ -45,15 +46,14 @@ def test_small_benchmark_runs_end_to_end(tmp_path):
     f = r["funktionen"]
     assert (f["ziele"], f["produkte"], f["index_gebiete"]) == (100, 30, 100)
     assert f["pdf_abweichungsbericht_bytes"] > 10_000
-    from bench.__main__ import SEITEN
-    assert set(r["seiten"]) == {"triviale_seite", *SEITEN}
+    assert set(r["seiten"]) == {"triviale_seite", "lagebild", "karte", "massnahmen"}      # the pages asked for
     assert all(v["erster_lauf_s"] > 0 and v["wiederholung_s"] > 0 for v in r["seiten"].values())
     assert r["seiten"]["karte"]["karten_nutzlast_bytes"] > 10_000
-    assert r["speicher"]["spitze_mb"] > 100
+    assert r["speicher"]["spitze_mb"] > 100 and r["speicher"]["sitzungen"] == 3
     # in a real browser: the Lagebild and the goals, warm and as the first visitor after a new data version
     assert set(r["browser"]) == {"leere_seite", "lagebild", "ziele"}     # with the yardstick
     assert all(z["neue_version_s"] > 0 and z["warm_s"] > 0 for z in r["browser"].values())
-    assert len(r["budgets"]) == 1 + 2 * len(SEITEN) + 2 + 2
+    assert len(r["budgets"]) == 1 + 2 * 3 + 2 + 2
     md = (tmp_path / "bench_small.md").read_text(encoding="utf-8")
     assert md.startswith("# Benchmark small") and "| Budget | gemessen | erfüllt |" in md
     assert "| ziele: im Browser nach neuer Datenversion ≤ 2 s |" in md
