@@ -7,13 +7,14 @@ from datetime import date
 import pandas as pd
 
 from fis import budgetvarianten, gegensteuerung
+from fis import planung as pl
 from fis import vergleichswerte as vgl
 from fis import versorgung as vs
 from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
 from fis.analysen import aehnliche, gebietsreformen, handlungsbedarf_profil, profil, profil_tabelle, zeitreihe_werte
 from fis.berichte import GEHEIMHALTUNG, Abschnitt, Bericht, Bild, Tabelle, Zusammenfassung
 from fis.berichte.grafik import karte_mit_namen, lagekarte, png
-from fis.berichte.massnahmenteil import register_fuer
+from fis.berichte.massnahmenteil import beteiligung_abschnitt, register_fuer
 from fis.berichte.massnahmenteil import steckbrief_abschnitt as massnahmen_abschnitt
 from fis.charts import ertrag_aufwand, indexbalken, zeitreihe
 from fis.controlling import abweichungsbericht as bericht_daten
@@ -216,7 +217,7 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
     abschnitte = []
     status = set()
     farbe = gestaltung(config).farbe
-    register = register_fuer(store, config)
+    register, planungsstand = register_fuer(store, config), pl.lade(store)
     geometrien = {}
     for raum in raum_ids:
         d = profil(m, raum, stichtag, jahre)
@@ -262,8 +263,10 @@ def steckbrief(store, config, m, raum_ids: list[str], stichtag: date, jahre: int
         versorgung = _versorgung(store, config, m, raum, stichtag)
         if versorgung is not None:
             abschnitte.append(versorgung)
-        if (im_gebiet := massnahmen_abschnitt(register, raum, m, stichtag)) is not None:
-            abschnitte.append(im_gebiet)
+        for teil in (massnahmen_abschnitt(register, raum, m, stichtag),
+                     beteiligung_abschnitt(planungsstand, raum, m, stichtag)):
+            if teil is not None:
+                abschnitte.append(teil)
     datenstand, stand_hinweise = _datenstand(store, config, stichtag, status)
     _, lieferung = lieferstand(store)
     einheit = m.ebenen[1][0]

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from fis import massnahmen as mn
+from fis import planung as pl
 from fis.berichte import Abschnitt, Tabelle
 from fis.versorgung import sozialraeume_unter
 
@@ -33,3 +34,14 @@ def steckbrief_abschnitt(reg: mn.Register, raum: str, m, stichtag: date) -> Absc
     return Abschnitt("Maßnahmen in diesem Gebiet", ebene=2, absaetze=[
         "Geplante und laufende Maßnahmen des Registers in diesem Gebiet (ohne stadtweite)."],
         tabellen=[uebersicht_tabelle(reg, hier, stichtag.year, dict(m.namen()))])
+
+
+def beteiligung_abschnitt(p: pl.Planungsstand, raum: str, m, stichtag: date) -> Abschnitt | None:
+    """„Beteiligung in diesem Gebiet“ for the Steckbrief of ``raum``: the events held for its Sozialräume (None when
+    there are none)."""
+    hier = pl.beteiligungen(p, sozialraeume=set(sozialraeume_unter(m.raeume, raum, stichtag)), stadtweit=False)
+    if hier.empty:
+        return None
+    t = pl.beteiligungstabelle(p, hier, dict(m.namen())).drop(columns=["Gebiet", "Themen"])
+    return Abschnitt("Beteiligung in diesem Gebiet", ebene=2, tabellen=[
+        Tabelle("", t, ["auto", "auto", "1.2fr", "1fr", "1.5fr", "auto"])])

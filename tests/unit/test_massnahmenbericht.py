@@ -54,6 +54,8 @@ def test_the_steckbrief_lists_the_measures_of_the_area(demo, config):
     b = BERICHTSARTEN["steckbrief"].erstellen(DirekteQuelle(demo, config), Berichtsauftrag(stichtag=T, raum="0202"))
     teil = next(a for a in b.abschnitte if a.titel == "Maßnahmen in diesem Gebiet")
     assert "M31" in set(teil.tabellen[0].frame["Kennung"]) and "M27" not in set(teil.tabellen[0].frame["Kennung"])
+    beteiligung = next(a for a in b.abschnitte if a.titel == "Beteiligung in diesem Gebiet").tabellen[0].frame
+    assert list(beteiligung["Titel"])[:2] == ["Sozialraumkonferenz Nord", "Stadtteilspaziergang Zechenkolonie"]
 
 
 def test_the_command_line_names_what_is_missing(demo_db_file, tmp_path, capsys):
