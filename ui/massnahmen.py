@@ -14,11 +14,10 @@ from fis import planung as pl
 from fis.export import xlsx_bytes
 from fis.format import fmt_euro, md
 from fis.ingest import massnahmen as massnahmen_import
-from fis.ingest.arten import LIEFERARTEN, Auftrag
-from fis.ingest.lesen import ImportFehler
+from fis.ingest.arten import LIEFERARTEN
 from fis.ingest.massnahmeregeln import ERGEBNISSE, METHODEN, STATUS
 from ui import cache
-from ui.datenpflege.gemeinsam import bericht, geprueft, nach_schreiben, upload_key
+from ui.datenpflege.gemeinsam import bericht, datei_liefern, nach_schreiben
 from ui.zugang import aktuell as angemeldet
 from ui.zugang import darf_aktuell
 
@@ -117,28 +116,15 @@ def beteiligung_im_gebiet(p, sozialraeume: set[str], name: str, namen: dict[str,
 
 def hochladen(config) -> None:
     """Upload a register file (YAML, CSV, XLSX): checked, previewed, committed as a delivery."""
-    art = LIEFERARTEN["massnahmen"]
-    datei = st.file_uploader("Maßnahmenregister (YAML, CSV oder Excel)", type=[e.strip(".") for e in art.endungen],
-                             key=upload_key("mn_datei"), help=art.hilfe
-                             + " Nicht genannte Maßnahmen und fehlende Spalten bleiben, wie sie sind; ein neuer Status "
-                             "kommt mit Datum in den Verlauf.")
-    if datei is None:
-        return
-    auftrag = Auftrag(cache.store(), config, datei.getvalue(), datei.name, angemeldet())
-    try:
-        v = geprueft(f"mn_{datei.file_id}_{cache.data_version()}", lambda: art.pruefen(auftrag))
-    except ImportFehler as exc:
-        st.error(str(exc))
-        return
-    bericht(v.bericht, "mn_bericht")
-    st.caption(f"Vorschau: {art.vorschau(v)}.")
+    datei_liefern(config, "massnahmen", "Maßnahmenregister (YAML, CSV oder Excel)", "mn_datei",
+                  LIEFERARTEN["massnahmen"].hilfe + " Nicht genannte Maßnahmen und fehlende Spalten bleiben, wie sie "
+                  "sind; ein neuer Status kommt mit Datum in den Verlauf.", vorschau=_vorschau)
+
+
+def _vorschau(v) -> None:
     if len(v.vergleich):
         st.dataframe(v.vergleich.rename(columns={"massnahme_id": "Kennung", "titel": "Maßnahme", "art": "Änderung",
                                                  "geaendert": "geändert"}), hide_index=True, key="mn_vorschau")
-    if v.uebernehmbar and st.button("Maßnahmen übernehmen", type="primary", key="mn_ok"):
-        lid = art.speichern(auftrag, v)
-        nach_schreiben(f"Maßnahmen übernommen (Lieferung {lid}). Sie sind vorläufig, bis die Lieferung "
-                       "veröffentlicht ist (Datenpflege › Lieferungen und Historie).")
 
 
 def formular(reg: mn.Register, massnahme_id: str | None, handlungsfelder: list[str], raeume: dict[str, str],

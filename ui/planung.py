@@ -12,12 +12,10 @@ import streamlit as st
 from fis import planung as pl
 from fis.format import fmt_datum
 from fis.ingest import planung as planung_import
-from fis.ingest.arten import LIEFERARTEN, Auftrag
-from fis.ingest.lesen import ImportFehler
 from fis.ingest.planung import ARTEN, PHASEN
 from fis.palette import AMPEL, HINTERGRUND_KOPF, PRIMAER, RAHMEN, TEXT, TEXT_LEISE, WEISS
 from ui import cache
-from ui.datenpflege.gemeinsam import bericht, geprueft, nach_schreiben, upload_key
+from ui.datenpflege.gemeinsam import bericht, datei_liefern, nach_schreiben
 from ui.zugang import aktuell as angemeldet
 
 GRUPPEN = ("Bürgerinnen und Bürger", "freie Träger", "Verwaltung", "Politik")
@@ -139,23 +137,7 @@ def _beteiligung(p: pl.Planungsstand, raeume: dict[str, str]) -> None:
 
 
 def _import(config) -> None:
-    art = LIEFERARTEN["planung"]
-    datei = st.file_uploader("Planungszyklus und Beteiligung (YAML)", type=["yaml", "yml"], key=upload_key("pz_datei"),
-                             help=art.hilfe)
-    if datei is None:
-        return
-    auftrag = Auftrag(cache.store(), config, datei.getvalue(), datei.name, angemeldet())
-    try:
-        v = geprueft(f"pz_{datei.file_id}_{cache.data_version()}", lambda: art.pruefen(auftrag))
-    except ImportFehler as exc:
-        st.error(str(exc))
-        return
-    bericht(v.bericht, "pz_import_bericht")
-    st.caption(f"Vorschau: {art.vorschau(v)}.")
-    if v.uebernehmbar and st.button("Übernehmen", type="primary", key="pz_import_ok"):
-        lid = art.speichern(auftrag, v)
-        nach_schreiben(f"Planungszyklus und Beteiligung übernommen (Lieferung {lid}).")
-        st.rerun()
+    datei_liefern(config, "planung", "Planungszyklus und Beteiligung (YAML)", "pz_datei")
 
 
 def pflegen(p: pl.Planungsstand, namen: dict[str, str], raeume: dict[str, str]) -> None:

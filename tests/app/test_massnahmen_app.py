@@ -3,15 +3,11 @@ goal detail's measures with the red-goal flag, the profile section, and what the
 
 from __future__ import annotations
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from fis import massnahmen as mn
 from fis.format import fmt_euro
 from fis.ingest import massnahmen as imp
 from fis.store import Store
-from fis.zugang import Benutzerdatei
-from tests.app.helfer import ROOT, seite
+from tests.app.helfer import als_ausschuss, seite
 
 
 def _tabelle(at, spalte: str):
@@ -91,26 +87,13 @@ def test_the_profile_shows_the_measures_in_the_area(monkeypatch, demo_copy):
     assert kennungen == ["M01", "M06", "M09", "M10", "M14", "M20", "M24", "M27", "M31"]
 
 
-@pytest.fixture
-def ausschuss(tmp_path, monkeypatch):
-    pfad = tmp_path / "benutzer.json"
-    Benutzerdatei(pfad).hinzufuegen("a.ausschuss", "ausschuss", "Ausschuss-Passwort-1")
-    monkeypatch.setenv("FIS_BENUTZERDATEI", str(pfad))
-
-
-def test_the_committee_sees_published_measures_only_and_cannot_edit(monkeypatch, demo_copy, ausschuss):
+def test_the_committee_sees_published_measures_only_and_cannot_edit(monkeypatch, demo_copy, tmp_path):
     with Store.open(demo_copy) as store:     # a new, unpublished measure
         v = imp.vorbereiten(store, b"massnahmen:\n  - {id: M70, titel: Entwurf, handlungsfeld: Bildung, "
                                    b"status: geplant}\n", "entwurf.yaml")
         imp.uebernehmen(store, v, "p.planer")
-    monkeypatch.setenv("FIS_DB", str(demo_copy))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.text_input(key="zugang_name").set_value("a.ausschuss")
-    at.text_input(key="zugang_passwort").set_value("Ausschuss-Passwort-1")
-    at.button[0].click().run()
-    at.switch_page("seiten/massnahmen.py").run()
-    assert not at.exception and at.title[0].value == "Maßnahmen"
+    at = als_ausschuss(monkeypatch, demo_copy, tmp_path, "massnahmen")
+    assert at.title[0].value == "Maßnahmen"
     tabelle = _tabelle(at, "Maßnahme")
     assert "M70" not in set(tabelle["Kennung"]) and "Veröffentlicht" not in tabelle.columns
     assert not any(s.value == "Maßnahmen pflegen" for s in at.subheader)

@@ -4,13 +4,9 @@ the committee's published view."""
 
 from __future__ import annotations
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from fis.ingest.planung import PHASEN
 from fis.store import Store
-from fis.zugang import Benutzerdatei
-from tests.app.helfer import ROOT, seite
+from tests.app.helfer import als_ausschuss, seite
 
 
 def _tabelle(at, spalte: str):
@@ -53,21 +49,8 @@ def test_a_planner_records_a_beteiligung_but_no_phone_number(monkeypatch, demo_c
         assert list(b["raeume"]) == ["0706"] and b["art"] == "Sozialraumkonferenz"
 
 
-@pytest.fixture
-def ausschuss(tmp_path, monkeypatch):
-    pfad = tmp_path / "benutzer.json"
-    Benutzerdatei(pfad).hinzufuegen("a.ausschuss", "ausschuss", "Ausschuss-Passwort-1")
-    monkeypatch.setenv("FIS_BENUTZERDATEI", str(pfad))
-
-
-def test_the_committee_sees_the_cycle_without_editing(monkeypatch, demo_copy, ausschuss):
-    monkeypatch.setenv("FIS_DB", str(demo_copy))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.text_input(key="zugang_name").set_value("a.ausschuss")
-    at.text_input(key="zugang_passwort").set_value("Ausschuss-Passwort-1")
-    at.button[0].click().run()
-    at.switch_page("seiten/planungszyklus.py").run()
-    assert not at.exception and at.title[0].value == "Planungszyklus"
+def test_the_committee_sees_the_cycle_without_editing(monkeypatch, demo_copy, tmp_path):
+    at = als_ausschuss(monkeypatch, demo_copy, tmp_path, "planungszyklus")
+    assert at.title[0].value == "Planungszyklus"
     assert len(_tabelle(at, "Beschluss")) == 8 and not [r for r in at.radio if r.key == "pz_pflege"]
     assert not at.get("download_button")

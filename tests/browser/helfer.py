@@ -140,3 +140,24 @@ def anmelden(page, adresse: str, name: str, passwort: str) -> None:
 def nur_lokal(hosts: set[str]) -> bool:
     """Every request went to this machine (data: URLs have no host)."""
     return all(h == "127.0.0.1" or h.startswith("data:") or h.startswith("blob:") for h in hosts)
+
+
+@contextmanager
+def demo_seite(demo_db_file: Path, ordner: Path, breite: int, hoehe: int):
+    """A server on a copy of the demo and one browser page of ``breite`` × ``hoehe`` for a module's views: yields
+    (url, page); afterwards asserts that every request stayed on this machine (offline)."""
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    db = ordner / "fis.duckdb"
+    shutil.copy(demo_db_file, db)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    hosts: set[str] = set()
+    with streamlit_server({"FIS_DB": str(db)}) as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": breite, "height": hoehe})
+        page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url))
+        yield url, page
+        browser.close()
+    assert nur_lokal(hosts), hosts

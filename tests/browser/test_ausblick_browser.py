@@ -4,11 +4,9 @@ places on the page „Einrichtungen“ and the expected target group of a goal a
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, erscheint, launch, nur_lokal, ruhig, streamlit_server
+from tests.browser.helfer import ARTIFACTS, demo_seite, erscheint, ruhig
 
 pytestmark = pytest.mark.browser
 
@@ -18,21 +16,8 @@ BREITE, HOEHE = 1280, 800
 @pytest.fixture(scope="module")
 def seite(demo_db_file, tmp_path_factory):
     """One server and one browser page for the module's views (a fresh session per view via its URL)."""
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    db = tmp_path_factory.mktemp("ausblick") / "fis.duckdb"
-    shutil.copy(demo_db_file, db)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    hosts: set[str] = set()
-    with streamlit_server({"FIS_DB": str(db)}) as url, sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": BREITE, "height": HOEHE})
-        page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url))
+    with demo_seite(demo_db_file, tmp_path_factory.mktemp("ausblick"), BREITE, HOEHE) as (url, page):
         yield url, page
-        browser.close()
-    assert nur_lokal(hosts), hosts
 
 
 def test_the_lagebild_compares_with_land_bund_and_the_ring(seite):

@@ -4,11 +4,9 @@ costs and evaluations, next to H8, a red goal without any measure."""
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
-from tests.browser.helfer import ARTIFACTS, erscheint, launch, nur_lokal, ruhig, streamlit_server
+from tests.browser.helfer import ARTIFACTS, demo_seite, erscheint, ruhig
 
 pytestmark = pytest.mark.browser
 
@@ -17,21 +15,9 @@ BREITE, HOEHE = 1280, 800
 
 @pytest.fixture(scope="module")
 def seite(demo_db_file, tmp_path_factory):
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    db = tmp_path_factory.mktemp("massnahmen") / "fis.duckdb"
-    shutil.copy(demo_db_file, db)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    hosts: set[str] = set()
-    with streamlit_server({"FIS_DB": str(db)}) as url, sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": BREITE, "height": HOEHE})
-        page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url))
+    """One server and one browser page for the module's views (a fresh session per view via its URL)."""
+    with demo_seite(demo_db_file, tmp_path_factory.mktemp("massnahmen"), BREITE, HOEHE) as (url, page):
         yield url, page
-        browser.close()
-    assert nur_lokal(hosts), hosts
 
 
 def test_the_register_page_with_flags_map_and_detail(seite):
@@ -82,3 +68,25 @@ def test_the_cycle_page_shows_every_bereich_in_its_phase(seite):
     beteiligung.scroll_into_view_if_needed()
     ruhig(page)
     page.screenshot(path=str(ARTIFACTS / f"planungszyklus_beteiligung_{BREITE}x{HOEHE}.png"))
+
+
+def test_a_register_file_with_an_error_is_explained_then_a_good_one_is_taken(seite, tmp_path):
+    url, page = seite
+    schlecht = tmp_path / "register.yaml"
+    schlecht.write_text("massnahmen:\n  - {id: M90, titel: Nachbarschaftscafé, handlungsfeld: Wohnen, "
+                        "status: irgendwann, sozialraeume: [Hafen]}\n", encoding="utf-8")
+    gut = tmp_path / "register_gut.yaml"
+    gut.write_text(schlecht.read_text(encoding="utf-8").replace("irgendwann", "geplant"), encoding="utf-8")
+    page.goto(url + "/massnahmen")
+    erscheint(page, page.get_by_text("Register importieren (YAML, CSV, Excel)"), "mn_import", timeout=120_000)
+    page.get_by_text("Register importieren (YAML, CSV, Excel)").click()
+    page.locator("input[type=file]").first.set_input_files(str(schlecht))
+    erscheint(page, page.get_by_text("Unbekannter Status"), "mn_import_fehler")
+    assert "Erlaubt: geplant, beschlossen, laufend" in page.inner_text("body")
+    assert page.get_by_role("button", name="Übernehmen").count() == 0          # nothing to commit
+    page.locator("input[type=file]").first.set_input_files(str(gut))
+    erscheint(page, page.get_by_role("button", name="Übernehmen"), "mn_import_ok")
+    page.get_by_role("button", name="Übernehmen").click()
+    erscheint(page, page.get_by_text("Maßnahmenregister: übernommen als Lieferung"), "mn_import_gespeichert")
+    ruhig(page)
+    page.screenshot(path=str(ARTIFACTS / f"massnahmen_import_{BREITE}x{HOEHE}.png"))

@@ -8,9 +8,11 @@ import streamlit as st
 
 from fis.format import fmt_zahl
 from fis.ingest import raeume as raeume_import
+from fis.ingest.arten import LIEFERARTEN, Auftrag
 from fis.ingest.bericht import Pruefbericht
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from ui import cache
+from ui.zugang import aktuell
 
 KEIN = "—"
 
@@ -119,3 +121,28 @@ def tabelle_hochladen(label: str, key: str, hilfe: str):
     except ImportFehler as exc:
         st.error(str(exc))
         return None
+
+
+def datei_liefern(config, art_id: str, label: str, key: str, hilfe: str | None = None, vorschau=None) -> None:
+    """Upload a file of a delivery kind (fis.ingest.arten): checked, the Prüfbericht and the preview shown
+    (``vorschau``: a function drawing more of the checked delivery), committed on click as a provisional delivery."""
+    art = LIEFERARTEN[art_id]
+    datei = st.file_uploader(label, type=[e.strip(".") for e in art.endungen], key=upload_key(key),
+                             help=hilfe or art.hilfe)
+    if datei is None:
+        return
+    auftrag = Auftrag(cache.store(), config, datei.getvalue(), datei.name, aktuell())
+    try:
+        v = geprueft(f"{key}_{datei.file_id}_{cache.data_version()}", lambda: art.pruefen(auftrag))
+    except ImportFehler as exc:
+        st.error(str(exc))
+        return
+    bericht(v.bericht, f"{key}_bericht")
+    st.caption(f"Vorschau: {art.vorschau(v)}.")
+    if vorschau is not None:
+        vorschau(v)
+    if v.uebernehmbar and st.button("Übernehmen", type="primary", key=f"{key}_ok"):
+        lid = art.speichern(auftrag, v)
+        nach_schreiben(f"{art.name}: übernommen als Lieferung {lid}. Sie ist vorläufig, bis sie veröffentlicht ist "
+                       "(Datenpflege › Lieferungen und Historie).")
+        st.rerun()
