@@ -125,7 +125,8 @@ def laufzeit(beginn, ende) -> str:
 def _leistung(zeile: pd.Series, reg: Register) -> str:
     teile = []
     for f, name in LEISTUNGEN.items():
-        if zeile.get(f"{f}_zurueckgehalten") is True:
+        zurueck = zeile.get(f"{f}_zurueckgehalten")
+        if pd.notna(zurueck) and bool(zurueck):
             teile.append(f"{name} < {reg.schwelle}")
         elif pd.notna(zeile.get(f)):
             teile.append(f"{name} {fmt_zahl(zeile[f], 0)}")
@@ -142,8 +143,7 @@ def _evaluation_text(e) -> str:
     return f"{SYMBOL.get(e['ergebnis'], e['ergebnis'])} ({e['datum'].month:02d}/{e['datum'].year})"
 
 
-def uebersicht(reg: Register, auswahl: pd.DataFrame, jahr: int, namen: dict[str, str],
-               ziele_titel: dict[str, str] | None = None) -> pd.DataFrame:
+def uebersicht(reg: Register, auswahl: pd.DataFrame, jahr: int, namen: dict[str, str]) -> pd.DataFrame:
     """The register table in German (one row per measure of ``auswahl``) with the budget and outputs of ``jahr``."""
     j = jahreswerte(reg, jahr)
     ev = letzte_evaluation(reg)
@@ -156,8 +156,7 @@ def uebersicht(reg: Register, auswahl: pd.DataFrame, jahr: int, namen: dict[str,
             "Laufzeit": laufzeit(m.beginn, m.ende),
             f"Budget {jahr} Plan": _euro(w.get("budget_plan")), f"Budget {jahr} Ist": _euro(w.get("budget_ist")),
             f"Leistung {jahr}": _leistung(w, reg),
-            "Evaluation": _evaluation_text(ev.loc[m.massnahme_id].to_dict() | {"datum": ev.loc[m.massnahme_id, "datum"]}
-                                           if m.massnahme_id in ev.index else None),
+            "Evaluation": _evaluation_text(ev.loc[m.massnahme_id].to_dict() if m.massnahme_id in ev.index else None),
             "Träger": m.traeger or "", "Verantwortlich": m.verantwortlich or "",
             "Veröffentlicht": "ja" if m.veroeffentlicht else "nein (vorläufig)"})
     spalten = ["Kennung", "Maßnahme", "Status", f"Budget {jahr} Plan", f"Budget {jahr} Ist", "Evaluation", "Gebiet",

@@ -1,6 +1,9 @@
 """Maßnahmen: what the city does where, for which goal, at what cost, and whether it works – and where nothing
 is done (Sozialräume with Handlungsbedarf without a measure, red goals without a running one)."""
 
+from dataclasses import replace
+
+import pandas as pd
 import streamlit as st
 
 from fis import massnahmen as mn
@@ -86,10 +89,9 @@ if not reg.leer:
         mass = st.radio("Karte", list(mn.MASSE), format_func=mn.MASSE.get, horizontal=True, key="mn_mass")
         ew = m.auswahl(config.stadt.einwohner_indikator, auswahl.stichtag, 1) if config.stadt.einwohner_indikator \
             else None
-        einwohner = (ew[~ew["unterdrueckt"].fillna(False)].set_index("raum_id")["wert"] if ew is not None and len(ew)
-                     else raeume1.rename(None).map(lambda _: float("nan")))
-        je = mn.je_sozialraum(mn.Register(treffer, reg.status, reg.jahre, reg.evaluationen, reg.schwelle),
-                              einwohner.reindex(raeume1.index), jahr, status or mn.OFFEN)
+        einwohner = (ew[~ew["unterdrueckt"].fillna(False)].set_index("raum_id")["wert"] if ew is not None
+                     else pd.Series(dtype=float)).reindex(raeume1.index)      # unknown or withheld: no figure
+        je = mn.je_sozialraum(replace(reg, massnahmen=treffer), einwohner, jahr, status or mn.OFFEN)
         daten, legende, tooltip = mn.karte(je, cache.geometrien(version, auswahl.stichtag, 1), namen, mass, jahr)
         st.pydeck_chart(deck(daten, tooltip, markiert=list(lb.handlungsbedarf["raum_id"]), hoehe=440, breite=370,
                              kachel_url=config.stadt.karte.kachel_url,

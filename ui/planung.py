@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import planung as pl
+from fis.ampel import Ampel
 from fis.format import fmt_datum
 from fis.ingest import planung as planung_import
 from fis.ingest.planung import ARTEN, PHASEN
@@ -28,7 +29,7 @@ KURZ = {"Bestandsaufnahme": "Bestand", "Bedarfsermittlung": "Bedarf", "Zielentwi
 def zyklus_html(p: pl.Planungsstand, heute: date) -> str:
     """Every Bereich as a row of the eight phases (done ✓, current filled, ahead outlined) with its Beschluss and
     the Fortschreibung due (overdue in the Ampel's red). Text escaped; colours from the palette."""
-    rot = AMPEL[next(a for a in AMPEL if a.value == "rot")]
+    rot = AMPEL[Ampel.ROT]
     zeilen = []
     for z in p.zyklus.to_dict("records"):
         i = PHASEN.index(z["phase"])
@@ -59,7 +60,7 @@ def zyklus_html(p: pl.Planungsstand, heute: date) -> str:
 
 def zyklus_stil(tabelle: pd.DataFrame):
     """The current phase on a tinted cell, done phases muted, an overdue Fortschreibung in the Ampel's red."""
-    rot = AMPEL[next(a for a in AMPEL if a.value == "rot")]
+    rot = AMPEL[Ampel.ROT]
 
     def zelle(v) -> str:
         if not isinstance(v, str):

@@ -83,11 +83,11 @@ def massnahmenbericht(store, config, m, jahr: int, handlungsfeld: str | None = N
     for mid in auswahl["massnahme_id"]:
         abschnitte.append(_massnahme(reg, mid, namen, ziele))
     if len(bereiche):
-        abschnitte.append(Abschnitt("Stand im Planungszyklus", tabellen=[Tabelle("", pl.zyklustabelle(
-            pl.Planungsstand(bereiche, p.phasen, p.beteiligung, p.teilnehmende), date.today())[
-            ["Bereich", "Beschluss", "Fortschreibung fällig"]].assign(
-            Phase=list(bereiche["phase"]))[["Bereich", "Phase", "Beschluss", "Fortschreibung fällig"]],
-            ["auto", "auto", "1fr", "auto"])]))
+        z = pl.zyklustabelle(p, date.today())
+        z = z[z["Bereich"].isin(bereiche["bereich"])]
+        z = z.assign(Phase=z["Bereich"].map(bereiche.set_index("bereich")["phase"]))
+        abschnitte.append(Abschnitt("Stand im Planungszyklus", tabellen=[Tabelle(
+            "", z[["Bereich", "Phase", "Beschluss", "Fortschreibung fällig"]], ["auto", "auto", "1fr", "auto"])]))
     if len(beteiligung):
         abschnitte.append(Abschnitt("Beteiligung", tabellen=[Tabelle("", pl.beteiligungstabelle(
             p, beteiligung, namen).drop(columns=["Gebiet", "Themen"]), ["auto", "auto", "1.2fr", "1fr", "1.5fr",

@@ -67,7 +67,7 @@ ART = "massnahmen"
 ENDUNGEN = (".yaml", ".yml", ".csv", ".txt", ".xlsx")
 LISTEN = ("raeume", "ziele", "produkte")
 KENNZAHLEN = ("budget_plan", "budget_ist", "teilnehmende", "plaetze", "faelle")
-_STATUS = {**{s: s for s in STATUS}, "in umsetzung": "laufend", "beendet": "abgeschlossen", "geplant": "geplant"}
+_STATUS = {**{s: s for s in STATUS}, "in umsetzung": "laufend", "beendet": "abgeschlossen"}
 _METHODE = {"selbstevaluation": "Selbstevaluation", "selbst": "Selbstevaluation", "intern": "Selbstevaluation",
             "fremdevaluation": "Fremdevaluation", "fremd": "Fremdevaluation", "extern": "Fremdevaluation"}
 _ERGEBNIS = {**{e: e for e in ERGEBNISSE}, "teilweise": "teilweise wirksam", "unwirksam": "nicht wirksam"}
@@ -136,9 +136,7 @@ def bezug(store: Store) -> _Bezug:
                       for j in jahre[jahre["massnahme_id"] == mid].drop(columns="massnahme_id").to_dict("records")},
             "evaluationen": {_tag(e["datum"]): {k: ("" if leer(e[k]) else e[k]) for k in EVALUATION if k != "datum"}
                              for e in ev[ev["massnahme_id"] == mid].to_dict("records")}}
-    raeume = store.lade_raeume(ebene=1)
-    schluessel = {r: r for r in raeume["raum_id"]} | {normiert(n): r for r, n in zip(raeume["raum_id"], raeume["name"],
-                                                                                     strict=True)}
+    schluessel = raumschluessel(store)
     katalog = store.lade_indikatoren()
     hf = set(katalog["handlungsfeld"].dropna()) if "handlungsfeld" in katalog else set()
     produkte = store.lade_produkte()
@@ -150,7 +148,7 @@ def _tag(v) -> date | None:
     return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
 
 
-def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
+def _zusammenfuehren(r: dict, alt: dict | None, flags: dict) -> dict:
     """The full record of a delivered entry: the delivered fields over the current record."""
     neu = dict(alt or {f: "" for f in TEXTE} | {f: [] for f in LISTEN} | {
         "beginn": None, "ende": None, "status": "", "haushalt_produkt": "", "haushalt_position": None,
@@ -225,13 +223,23 @@ def _zusammenfuehren(r: dict, alt: dict | None, b: _Bezug, flags: dict) -> dict:
     return neu
 
 
+def raumschluessel(store: Store) -> dict[str, str]:
+    """Key (Kennung, or the normalised name) → Sozialraum id, for deliveries that name areas either way."""
+    raeume = store.lade_raeume(ebene=1)
+    return {r: r for r in raeume["raum_id"]} | {normiert(n): r for r, n in zip(raeume["raum_id"], raeume["name"],
+                                                                           strict=True)}
+
+
+def gebiete_aufloesen(genannt: list[str], schluessel: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The Sozialräume named by id or name (sorted ids; „stadtweit“ → none) and the names not found."""
+    if any(normiert(x) in STADTWEIT for x in genannt):
+        return [], []
+    fremd = [x for x in genannt if x not in schluessel and normiert(x) not in schluessel]
+    return sorted({schluessel.get(x, schluessel.get(normiert(x))) for x in genannt} - {None}), fremd
+
+
 def _raeume_aufloesen(neu: dict, b: _Bezug, flags: dict) -> None:
-    """Sozialräume by id or name; „stadtweit“ → empty list."""
-    if any(normiert(x) in STADTWEIT for x in neu["raeume"]):
-        neu["raeume"] = []
-        return
-    fremd = [x for x in neu["raeume"] if x not in b.raeume and normiert(x) not in b.raeume]
-    neu["raeume"] = sorted({b.raeume.get(x, b.raeume.get(normiert(x))) for x in neu["raeume"]} - {None})
+    neu["raeume"], fremd = gebiete_aufloesen(neu["raeume"], b.raeume)
     flags["_raum_fremd"], flags["_raum_fremd_text"] = bool(fremd), ", ".join(fremd)
 
 
@@ -275,7 +283,7 @@ def pruefen(store: Store, eintraege: list[dict], name: str, digest: str, bericht
     ids = [r["id"] for r in eintraege]
     for r in eintraege:
         flags: dict = {"zeile": r["_zeile"], "massnahme_id": r["id"], "_position_falsch": False, "_position_text": ""}
-        neu = _zusammenfuehren(r, b.register.get(r["id"]), b, flags)
+        neu = _zusammenfuehren(r, b.register.get(r["id"]), flags)
         _raeume_aufloesen(neu, b, flags)
         fehlt = [f for f, v in (("Kennung", r["id"]), ("Titel", neu["titel"]), ("Handlungsfeld", neu["handlungsfeld"]),
                                 ("Status", neu["status"])) if not v and not (f == "Status" and flags["_status_falsch"])]

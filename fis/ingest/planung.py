@@ -43,7 +43,7 @@ from fis.ingest.bericht import Pruefbericht
 from fis.ingest.grenzen import yaml_laden
 from fis.ingest.lesen import ImportFehler, pruefe_datei, sha256
 from fis.ingest.lieferungen import pruefe_doppelte_datei
-from fis.ingest.massnahmen import datum_wert
+from fis.ingest.massnahmen import datum_wert, gebiete_aufloesen, raumschluessel
 from fis.ingest.massnahmen_lesen import als_liste, als_text, leer
 from fis.ingest.pruefregeln import KEINE_AENDERUNG, KONTAKTDATEN, Kontext, Pruefregel, anwenden, normiert, zeilen
 from fis.ingest.sperre import schreibsperre
@@ -139,11 +139,12 @@ def _tag(v) -> date | None:
 
 
 def _b_kanonisch(r: dict, t: pd.DataFrame) -> str:
-    return json.dumps({"art": r["art"], "datum": str(_tag(r["datum"])), "titel": r["titel"],
-                       "raeume": sorted(r["raeume"]), "bereich": r["bereich"] or "", "themen": r["themen"] or "",
-                       "ergebnisse": r["ergebnisse"] or "", "massnahmen": sorted(r["massnahmen"]),
-                       "ziele": sorted(r["ziele"]), "teilnehmende": sorted(zip(t["gruppe"], map(int, t["anzahl"]),
-                                                                               strict=True))},
+    """One event as compared (stored record or delivered entry): its fields and participants, order-free."""
+    texte = {k: "" if leer(r[k]) else r[k] for k in ("bereich", "themen", "ergebnisse")}
+    return json.dumps({"art": r["art"], "datum": str(_tag(r["datum"])), "titel": r["titel"], **texte,
+                       "raeume": sorted(r["raeume"]), "massnahmen": sorted(r["massnahmen"]),
+                       "ziele": sorted(r["ziele"]),
+                       "teilnehmende": sorted(zip(t["gruppe"], map(int, t["anzahl"]), strict=True))},
                       sort_keys=True, ensure_ascii=False)
 
 
@@ -206,19 +207,14 @@ def _zyklus(eintraege: list[dict], alt: dict) -> tuple[pd.DataFrame, dict]:
 
 
 def _beteiligung(eintraege: list[dict], store: Store) -> tuple[pd.DataFrame, dict]:
-    raeume = store.lade_raeume(ebene=1)
-    schluessel = {r: r for r in raeume["raum_id"]} | {normiert(n): r for r, n in
-                                                      zip(raeume["raum_id"], raeume["name"], strict=True)}
+    schluessel = raumschluessel(store)
     massnahmen = set(store.lade_massnahmen()["massnahme_id"])
     ziele = set(store.lade_ziele()["ziel_id"])
     zeilen_, saetze = [], {}
     for i, e in enumerate(eintraege, start=1):
         bid, art_text, titel = als_text(e.get("id")), als_text(e.get("art")), als_text(e.get("titel"))
         tag, datum_falsch, datum_text = datum_wert(e.get("datum"))
-        gebiete = als_liste(e.get("sozialraeume"))
-        if any(normiert(g) in {"stadtweit", "gesamtstadt"} for g in gebiete):
-            gebiete = []
-        fremd = [g for g in gebiete if g not in schluessel and normiert(g) not in schluessel]
+        gebiete, fremd = gebiete_aufloesen(als_liste(e.get("sozialraeume")), schluessel)
         mn, zl = als_liste(e.get("massnahmen")), als_liste(e.get("ziele"))
         fremd += [m for m in mn if m not in massnahmen] + [z for z in zl if z not in ziele]
         teilnehmende = e.get("teilnehmende") if isinstance(e.get("teilnehmende"), dict) else {}
@@ -239,7 +235,7 @@ def _beteiligung(eintraege: list[dict], store: Store) -> tuple[pd.DataFrame, dic
             "_anzahl_falsch": bool(anzahl_falsch), "_anzahl_text": "; ".join(anzahl_falsch),
             "_kontakt": bool(KONTAKTDATEN.search(freitext))})
         saetze[bid] = {"art": _ART.get(normiert(art_text), art_text), "datum": tag, "titel": titel,
-                       "raeume": sorted({schluessel.get(g, schluessel.get(normiert(g))) for g in gebiete} - {None}),
+                       "raeume": gebiete,
                        "bereich": als_text(e.get("bereich")) or None, "themen": als_text(e.get("themen")) or None,
                        "ergebnisse": als_text(e.get("ergebnisse")) or None, "massnahmen": mn, "ziele": zl,
                        "teilnehmende": zahlen}
@@ -261,12 +257,13 @@ def pruefen(store: Store, zyklus: list[dict], beteiligung: list[dict], name: str
             alle[c] = alle[c].fillna("")
     alle["_doppelt"] = pd.concat([zf["schluessel"].duplicated(keep=False), bf["schluessel"].duplicated(keep=False)],
                                  ignore_index=True) & (alle["schluessel"] != "")
+    def art(neu, alt) -> str:
+        return "neu" if alt is None else "geändert" if neu != alt else "unverändert"
     vergleich = pd.DataFrame(
-        [(b, "Planungszyklus", "neu" if b not in alt_z else "geändert" if zs[b] != alt_z[b] else "unverändert")
-         for b in zs] + [(b, "Beteiligung", "neu" if b not in alt_b else "geändert" if _b_kanonisch(
-             {**s, "datum": s["datum"]}, pd.DataFrame({"gruppe": list(s["teilnehmende"]),
-                                                       "anzahl": list(s["teilnehmende"].values())})) != alt_b[b]
-             else "unverändert") for b, s in bs.items()], columns=["schluessel", "teil", "art"])
+        [(b, "Planungszyklus", art(s, alt_z.get(b))) for b, s in zs.items()]
+        + [(b, "Beteiligung", art(_b_kanonisch(s, pd.DataFrame(list(s["teilnehmende"].items()),
+                                                                columns=["gruppe", "anzahl"])), alt_b.get(b)))
+           for b, s in bs.items()], columns=["schluessel", "teil", "art"])
     geaendert = vergleich[vergleich["art"] != "unverändert"]
     anwenden(PLANUNG_REGELN[:-1], alle, Kontext(), bericht)
     if bericht.ok:

@@ -5,7 +5,8 @@ aggregate: :mod:`~fis.store.lieferungen`, :mod:`~fis.store.raeume`, :mod:`~fis.s
 :mod:`~fis.store.werte` (with :mod:`~fis.store.pruefung`), :mod:`~fis.store.einrichtungen`,
 :mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` (Mittelverteilung),
 :mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose`,
-:mod:`~fis.store.massnahmen` (Maßnahmenregister), :mod:`~fis.store.aggregat` (the levels in SQL) and
+:mod:`~fis.store.massnahmen` (Maßnahmenregister), :mod:`~fis.store.planung` (Planungszyklus,
+Beteiligung, Gegensteuerung), :mod:`~fis.store.aggregat` (the levels in SQL) and
 :mod:`~fis.store.audit`, on top of
 :mod:`~fis.store.verbindung` (opening, migrations from :mod:`~fis.store.schema`, transactions, data
 version). Values from users are always bound parameters; DataFrames are handed to DuckDB by registering
@@ -22,6 +23,7 @@ from fis.store.einrichtungen import EinrichtungAbfragen
 from fis.store.katalog import KatalogAbfragen
 from fis.store.lieferungen import Lieferung, LieferungAbfragen
 from fis.store.massnahmen import MassnahmeAbfragen
+from fis.store.planung import PlanungAbfragen
 from fis.store.produkte import ProduktAbfragen
 from fis.store.prognose import PrognoseAbfragen
 from fis.store.pruefung import PruefAbfragen
@@ -48,7 +50,7 @@ DatenbankFehler = duckdb.Error
 
 class Store(LieferungAbfragen, RaumAbfragen, KatalogAbfragen, WertAbfragen, PruefAbfragen, EinrichtungAbfragen,
             ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen, VergleichAbfragen,
-            PrognoseAbfragen, AggregatAbfragen, MassnahmeAbfragen):
+            PrognoseAbfragen, AggregatAbfragen, MassnahmeAbfragen, PlanungAbfragen):
     """A DuckDB connection (or cursor) with the project's schema and queries."""
 
 

@@ -80,3 +80,10 @@ def test_the_form_refuses_contact_details_in_a_participation_record(store, feld,
     assert "keine Namen, Adressen oder Telefonnummern" in v.bericht.fehler[0].meldung
     eintrag[feld] = {"Bürgerinnen und Bürger": 12} if feld == "teilnehmende" else "Spielgeräte erneuern"
     assert imp.aus_formular(store, [], [eintrag]).uebernehmbar
+
+
+def test_the_same_file_again_changes_nothing(demo):
+    from pathlib import Path
+    daten = (Path(__file__).resolve().parents[2] / "fis" / "demo" / "planung.yaml").read_bytes()
+    v = imp.vorbereiten(demo, daten, "nochmal.yaml")
+    assert set(v.vergleich["art"]) == {"unverändert"} and not v.uebernehmbar
