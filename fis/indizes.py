@@ -16,10 +16,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from fis import wuerfel
 from fis.config import Config, Index
 from fis.format import fmt_anzeige, fmt_zahl
 from fis.maps import Legendeneintrag
-from fis.monitoring import Zeilenindex, hierarchy, lade_aggregat
+from fis.monitoring import Zeilenindex, hierarchy
 from fis.palette import GRAU_FALLZAHL, YLORRD, ZWEI_KLASSEN
 
 
@@ -117,7 +118,8 @@ class Indexdaten(Zeilenindex):
 
 
 def lade_indexdaten(store, config: Config) -> Indexdaten:
-    return indexdaten_aus(lade_aggregat(store, config))
+    """The index inputs of the store's Sicht, from the aggregate cube (fis.wuerfel)."""
+    return indexdaten_aus(wuerfel.lade(store, config)[0])
 
 
 def indexdaten_aus(a) -> Indexdaten:

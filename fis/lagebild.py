@@ -15,8 +15,9 @@ from fis.controlling import count_ziele
 from fis.eckwerte import Eckwert, berechne_eckwerte
 from fis.format import fmt_anzeige
 from fis.indizes import handlungsbedarf_klassen, index_indikatoren, lade_indexdaten
-from fis.monitoring import Monitoringdaten, beschreibe_handlungsbedarf, flag_handlungsbedarf, lade_monitoring
+from fis.monitoring import Monitoringdaten, beschreibe_handlungsbedarf, flag_handlungsbedarf
 from fis.store import Store
+from fis.wuerfel import lade_monitoring
 
 
 @dataclass(frozen=True)

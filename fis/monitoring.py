@@ -19,6 +19,10 @@ from fis.disclosure import GRUND_FALLZAHL, apply_suppression, regeln, suppress
 from fis.format import dativ, fmt_zahl
 
 WERT_COLUMNS = ["raum_id", "indikator_id", "stichtag", "wert", "zaehler", "nenner", "status"]
+#: The columns of :attr:`Aggregat.werte`; :attr:`Monitoringdaten.werte` adds ``GEHEIMHALTUNG_SPALTEN``.
+AGGREGAT_SPALTEN = [*WERT_COLUMNS, "anzahl", "erwartet", "vollstaendig", "geliefert", "summe_teile", "ebene",
+                    "parent_id"]
+GEHEIMHALTUNG_SPALTEN = ["unterdrueckt", "grund", "schwelle", "unvollstaendig", "abdeckung"]
 
 
 def _valid_at(frame: pd.DataFrame) -> pd.Series:
@@ -342,9 +346,11 @@ class Aggregat:
     stichtage: tuple[date, ...]
 
 
-def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggregat:
+def lade_aggregat(store, config, indikator_ids: list[str] | None = None,
+                  stichtage: list[date] | None = None) -> Aggregat:
     """Load the current values and aggregate them over all levels (nothing suppressed yet). With
-    ``indikator_ids``, the population indicator comes along: the rule „zu wenige Einwohner“ needs it."""
+    ``indikator_ids``, the population indicator comes along: the rule „zu wenige Einwohner“ needs it; with
+    ``stichtage``, only those (each Stichtag is aggregated and suppressed on its own)."""
     ew = config.stadt.einwohner_indikator
     if indikator_ids is not None and ew and ew not in indikator_ids:
         indikator_ids = [*indikator_ids, ew]
@@ -353,11 +359,12 @@ def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggr
     top = max(e.ebene for e in config.stadt.raumebenen)
     # the levels in DuckDB (fis.store.aggregat, equal to aggregate_levels); values delivered for higher units
     # (few) are put in place in pandas as there
-    alle = store.lade_ebenen_aggregat(top, indikator_ids)
+    alle = store.lade_ebenen_aggregat(top, indikator_ids, stichtage)
     alle["stichtag"] = pd.to_datetime(alle["stichtag"]).dt.date
     alle["summe_teile"] = np.nan
     hoehere = sorted(set(raeume.loc[raeume["ebene"] > 1, "raum_id"]))
-    oben = store.lade_werte(indikator_ids=indikator_ids, raum_ids=hoehere) if hoehere else pd.DataFrame()
+    oben = store.lade_werte(indikator_ids=indikator_ids, stichtage=stichtage, raum_ids=hoehere) if hoehere \
+        else pd.DataFrame()
     if len(oben):
         oben = oben[oben["indikator_id"].isin(indikatoren["indikator_id"])]
         oben = oben.assign(stichtag=pd.to_datetime(oben["stichtag"]),
@@ -365,8 +372,7 @@ def lade_aggregat(store, config, indikator_ids: list[str] | None = None) -> Aggr
     if len(oben) and len(alle):
         hier = hierarchy(raeume, sorted(alle["stichtag"].unique()))
         alle = _gelieferte_gesamtwerte(alle, oben.drop(columns="veroeffentlicht"), hier, indikatoren)
-    alle = alle[WERT_COLUMNS + ["anzahl", "erwartet", "vollstaendig", "geliefert", "summe_teile", "ebene",
-                                "parent_id"]]
+    alle = alle[AGGREGAT_SPALTEN]
     alle = alle.sort_values(["indikator_id", "stichtag", "ebene", "raum_id"]).reset_index(drop=True)
     return Aggregat(alle, raeume, indikatoren, tuple(sorted(alle["stichtag"].unique())))
 
@@ -378,11 +384,17 @@ def monitoring_aus(a: Aggregat, config) -> Monitoringdaten:
     r = regeln(a.indikatoren, stadt.geheimhaltung_standard, stadt.mindest_einwohner, stadt.einwohner_indikator)
     pub = abdeckung_pruefen(_teilsummen_schuetzen(suppress(a.werte, r)), stadt.mindest_abdeckung,
                             config.ebene(1).plural)
+    return monitoringdaten(pub, a, config)
+
+
+def monitoringdaten(werte: pd.DataFrame, a: Aggregat, config) -> Monitoringdaten:
+    """:class:`Monitoringdaten` of already suppressed ``werte`` (rows of ``a``: the Raum records and
+    catalog they were computed with)."""
     return Monitoringdaten(
-        werte=pub, raeume=hierarchy(a.raeume, a.stichtage),
+        werte=werte, raeume=hierarchy(a.raeume, a.stichtage),
         indikatoren=a.indikatoren.set_index("indikator_id"), stichtage=a.stichtage,
-        ebenen={e.ebene: (e.name, e.plural) for e in stadt.raumebenen},
-        mindest_einwohner=stadt.mindest_einwohner)
+        ebenen={e.ebene: (e.name, e.plural) for e in config.stadt.raumebenen},
+        mindest_einwohner=config.stadt.mindest_einwohner)
 
 
 def _teilsummen_schuetzen(werte: pd.DataFrame) -> pd.DataFrame:
@@ -419,11 +431,6 @@ def abdeckung_pruefen(werte: pd.DataFrame, mindest_prozent: float, plural: str =
             out.loc[zu_wenig, col] = np.nan
         out.loc[teil, "status"] = "vorläufig"
     return out
-
-
-def lade_monitoring(store, config, indikator_ids: list[str] | None = None) -> Monitoringdaten:
-    """Load, aggregate over all levels and suppress (primary and secondary)."""
-    return monitoring_aus(lade_aggregat(store, config, indikator_ids), config)
 
 
 TREND_METHODE = ("Lineare Regression (kleinste Quadrate) über die letzten {n} Stichtage mit "

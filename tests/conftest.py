@@ -54,7 +54,7 @@ def demo(demo_db_file) -> Store:
 @pytest.fixture(scope="session")
 def m(demo, config):
     """The demo's monitoring data (read-only, computed once)."""
-    from fis.monitoring import lade_monitoring
+    from fis.wuerfel import lade_monitoring
     return lade_monitoring(demo, config)
 
 

@@ -31,9 +31,10 @@ from fis.einordnung import einordnungen as lade_einordnungen
 from fis.ingest.lieferungen import unveroeffentlicht
 from fis.lagebild import Lagebild, berechne_lagebild
 from fis.maps import anzeige_geometrien
-from fis.monitoring import Monitoringdaten, lade_aggregat, monitoring_aus
+from fis.monitoring import Monitoringdaten
 from fis.pfade import db_path
 from fis.store import Store, datenversion_lesen, datenversion_schreiben, versionsdatei
+from fis.wuerfel import lade as lade_wuerfel
 from ui.verbindung import _verbindung, config
 from ui.zugang import darf_aktuell
 
@@ -163,9 +164,9 @@ def lagebild(version: str, stichtag: date, ebene: int) -> Lagebild:
 # per rerun and a copy per session. Nobody may change them in place (pandas copy-on-write makes
 # every derived frame a copy). Two entries: the current version for both Sichten.
 def _berechne(version: str, indikatoren: tuple[str, ...] | None) -> tuple[Monitoringdaten, idx.Indexdaten]:
-    """One aggregation for both the published values and the indices."""
-    a = lade_aggregat(_leser(version), config(), None if indikatoren is None else list(indikatoren))
-    return monitoring_aus(a, config()), idx.indexdaten_aus(a)
+    """One read of the aggregate cube (fis.wuerfel) for both the published values and the indices."""
+    a, m = lade_wuerfel(_leser(version), config(), indikatoren)
+    return m, idx.indexdaten_aus(a)
 
 
 @st.cache_resource(show_spinner="Werte werden zusammengestellt …", max_entries=2)

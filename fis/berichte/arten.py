@@ -27,9 +27,10 @@ from fis.format import dateiname_sicher
 from fis.indizes import index_indikatoren, lade_indexdaten
 from fis.lagebild import berechne_lagebild
 from fis.maps import anzeige_geometrien
-from fis.monitoring import einwohner_je_jahr, lade_monitoring
+from fis.monitoring import einwohner_je_jahr
 from fis.produkte import lade_produkte
 from fis.store import Store
+from fis.wuerfel import lade_monitoring
 
 
 class Quelle(Protocol):

@@ -24,11 +24,11 @@ from fis.export import csv_bytes
 from fis.indizes import export_tabelle, index_indikatoren, lade_indexdaten, stichtage
 from fis.ingest.lieferungen import benutzer
 from fis.ingest.zahlen import parse_stichtag
-from fis.monitoring import lade_monitoring
 from fis.palette import AMPEL_SYMBOL
 from fis.pfade import db_path
 from fis.store import Store
 from fis.versorgung import luecken, luecken_tabelle
+from fis.wuerfel import lade_monitoring
 
 
 def _abweichungsbericht(args: argparse.Namespace) -> int:

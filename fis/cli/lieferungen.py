@@ -34,6 +34,7 @@ from fis.ingest.raeume import RaumZuordnung
 from fis.ingest.zahlen import parse_stichtag
 from fis.pfade import db_path
 from fis.store import Store
+from fis.wuerfel import nachfuehren
 
 
 def _shapefile_zip(path: Path) -> bytes:
@@ -107,6 +108,7 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
     print(f"Übernommen als Lieferung {lid}.")
     if args.veroeffentlichen:
         veroeffentlichen(store, lid, auftrag.benutzer)
+        nachfuehren(store, config)
         print(f"Lieferung {lid} veröffentlicht.")
     else:
         print(f"Sie ist vorläufig, bis sie veröffentlicht wird: python -m fis publish {lid}")
@@ -213,6 +215,7 @@ def _lieferungen(args: argparse.Namespace) -> int:
 def _rollback(args: argparse.Namespace) -> int:
     with Store.open(args.db, warten=WARTEN) as store:
         info = zuruecknehmen(store, args.id, args.benutzer or benutzer(), args.grund, args.mit_abhaengigen)
+        nachfuehren(store, lade_konfiguration(args.config))
     text = f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ zurückgenommen."
     if info["abhaengige"]:
         text += f" Mit ihr zurückgenommen: Lieferung {', '.join(map(str, info['abhaengige']))}."
@@ -226,6 +229,7 @@ def _rollback(args: argparse.Namespace) -> int:
 def _rollback_aufheben(args: argparse.Namespace) -> int:
     with Store.open(args.db, warten=WARTEN) as store:
         info = zuruecknahme_aufheben(store, args.id, args.benutzer or benutzer())
+        nachfuehren(store, lade_konfiguration(args.config))
     print(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ gilt wieder (Zurücknahme aufgehoben).")
     return 0
 
@@ -235,6 +239,7 @@ def _publish(args: argparse.Namespace) -> int:
         for nr in args.ids:
             info = veroeffentlichen(store, nr, args.benutzer or benutzer())
             print(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ veröffentlicht.")
+        nachfuehren(store, lade_konfiguration(args.config))
     return 0
 
 

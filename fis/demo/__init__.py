@@ -29,8 +29,8 @@ from fis.ingest import prognosen as prognose_import
 from fis.ingest import vergleichswerte as vergleich_import
 from fis.ingest.katalog import aus_config
 from fis.ingest.lesen import lies_tabelle
-from fis.monitoring import lade_monitoring
 from fis.store import Lieferung, Store
+from fis.wuerfel import lade_monitoring, nachfuehren
 from fis.ziele import bezugsdaten, pruefen, soll_werte
 
 SEED = 2024
@@ -149,6 +149,8 @@ def build_demo(store: Store, config: Config, progress: Progress | None = None) -
     _prognose(store)
     report(0.99, "Maßnahmenregister …")
     demo_massnahmen.register(store, DEMO_USER)
+    report(0.995, "Werte aller Ebenen werden zusammengestellt …")
+    nachfuehren(store, config)
     report(1.0, "Fertig.")
     return store.count_rows()
 

@@ -40,6 +40,7 @@ from fis.ingest.raeume import GEO_ENDUNGEN
 from fis.ingest.raumregeln import RAUM_REGELN
 from fis.ingest.werteregeln import WERTE_LESEN, WERTE_REGELN
 from fis.store import Store
+from fis.wuerfel import nachfuehren
 from fis.zugang import Benutzer
 
 Fortschritt = Callable[[float, str], None]
@@ -86,6 +87,7 @@ class Lieferart:
     uebernehmen: Callable[[Auftrag, Any], int] | None = None
     hilfe: str = ""
     regeln: tuple[Pruefregel, ...] = ()            # its checks, in the order they are applied
+    aendert_werte: bool = False                    # can change the aggregate cube (fis.wuerfel)
 
     @property
     def aus_datei(self) -> bool:
@@ -102,7 +104,12 @@ class Lieferart:
         """Commit a checked delivery as one versioned, audited delivery; returns its number."""
         if self.uebernehmen is None:
             raise ImportFehler(f"{self.name} wird nicht als Datei geliefert.")
-        return self.uebernehmen(auftrag, vorbereitung)
+        lid = self.uebernehmen(auftrag, vorbereitung)
+        if self.aendert_werte:
+            if auftrag.fortschritt:
+                auftrag.fortschritt(1.0, "Werte aller Ebenen werden zusammengestellt …")
+            nachfuehren(auftrag.store, auftrag.config)
+        return lid
 
 
 def _zaehlung(vergleich) -> str:
@@ -130,14 +137,14 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         lambda a, v: werte_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle, a.fortschritt,
                                               a.zuordnung_merken),
         "Langes Format (Raum, Indikator, Stichtag, Wert) oder breites (je Indikator eine Spalte).",
-        DATEI_REGELN + WERTE_LESEN + WERTE_REGELN),
+        DATEI_REGELN + WERTE_LESEN + WERTE_REGELN, aendert_werte=True),
     Lieferart(
         "raeume", "Raumgliederung", tuple(sorted(GEO_ENDUNGEN)), _raeume_vorbereiten,
         lambda v: f"{len(v.raeume)} Räume, {len(v.schliessungen)} bisherige Räume enden "
                   f"(Koordinatensystem der Datei: {v.crs_quelle})",
         lambda a, v: raeume_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung, a.quelle, a.fortschritt),
         "GeoJSON, gezipptes Shapefile oder GeoPackage mit Kennung, Name und Fläche je Raum.",
-        DATEI_REGELN + RAUM_REGELN),
+        DATEI_REGELN + RAUM_REGELN, aendert_werte=True),
     Lieferart(
         "katalog", "Indikatorenkatalog", (".yaml", ".yml", ".csv", ".xlsx"),
         lambda a: katalog_import.vorbereiten(a.store, a.daten, a.dateiname, a.config.stadt.geheimhaltung_standard,
@@ -145,7 +152,7 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         lambda v: _zaehlung(v.vergleich),
         lambda a, v: katalog_import.uebernehmen(a.store, v, a.benutzer, a.bezeichnung),
         "YAML wie indikatoren.yaml, CSV oder XLSX mit einer Zeile je Indikator.",
-        DATEI_REGELN + katalog_import.KATALOG_REGELN),
+        DATEI_REGELN + katalog_import.KATALOG_REGELN, aendert_werte=True),
     Lieferart(
         "haushalt", "Haushalt", (".csv", ".txt", ".xlsx"),
         lambda a: haushalt_import.vorbereiten(a.store, a.gelesen()),
@@ -166,7 +173,7 @@ LIEFERARTEN: dict[str, Lieferart] = {art.id: art for art in (
         lambda v: _zaehlung(v.vergleich) + f" (Koordinaten aus {v.crs})",
         lambda a, v: einrichtungen_import.uebernehmen(a.store, v, a.benutzer, a.config, a.bezeichnung, a.quelle),
         "Einrichtungen mit Typ, Kapazitäten und Lage (Koordinaten oder Sozialraum).",
-        DATEI_REGELN + EINRICHTUNG_REGELN),
+        DATEI_REGELN + EINRICHTUNG_REGELN, aendert_werte=True),
     Lieferart(
         "vergleichswerte", "Vergleichswerte", (".csv", ".txt", ".xlsx"),
         lambda a: vergleich_import.vorbereiten(a.store, a.gelesen()),

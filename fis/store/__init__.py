@@ -6,8 +6,8 @@ aggregate: :mod:`~fis.store.lieferungen`, :mod:`~fis.store.raeume`, :mod:`~fis.s
 :mod:`~fis.store.ziele`, :mod:`~fis.store.produkte`, :mod:`~fis.store.verteilung` (Mittelverteilung),
 :mod:`~fis.store.vergleich` (Vergleichswerte), :mod:`~fis.store.prognose`,
 :mod:`~fis.store.massnahmen` (Maßnahmenregister), :mod:`~fis.store.planung` (Planungszyklus,
-Beteiligung, Gegensteuerung), :mod:`~fis.store.aggregat` (the levels in SQL) and
-:mod:`~fis.store.audit`, on top of
+Beteiligung, Gegensteuerung), :mod:`~fis.store.aggregat` (the levels in SQL),
+:mod:`~fis.store.wuerfel` (the stored aggregate cube) and :mod:`~fis.store.audit`, on top of
 :mod:`~fis.store.verbindung` (opening, migrations from :mod:`~fis.store.schema`, transactions, data
 version). Values from users are always bound parameters; DataFrames are handed to DuckDB by registering
 them as views. Nothing outside this package writes SQL (``tests/unit/test_architektur.py``).
@@ -41,6 +41,7 @@ from fis.store.verbindung import (
 from fis.store.vergleich import VergleichAbfragen
 from fis.store.verteilung import VerteilungAbfragen
 from fis.store.werte import WertAbfragen
+from fis.store.wuerfel import WuerfelAbfragen
 from fis.store.ziele import ZielAbfragen
 
 #: The database engine's error: what a caller catches when a write may fail for a reason outside the
@@ -50,7 +51,7 @@ DatenbankFehler = duckdb.Error
 
 class Store(LieferungAbfragen, RaumAbfragen, KatalogAbfragen, WertAbfragen, PruefAbfragen, EinrichtungAbfragen,
             ZielAbfragen, ProduktAbfragen, AuditAbfragen, VerteilungAbfragen, VergleichAbfragen,
-            PrognoseAbfragen, AggregatAbfragen, MassnahmeAbfragen, PlanungAbfragen):
+            PrognoseAbfragen, AggregatAbfragen, WuerfelAbfragen, MassnahmeAbfragen, PlanungAbfragen):
     """A DuckDB connection (or cursor) with the project's schema and queries."""
 
 

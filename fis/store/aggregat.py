@@ -7,6 +7,7 @@ published; ``anzahl`` the Sozialräume with a delivered row, ``erwartet`` those 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pandas as pd
 
@@ -16,10 +17,12 @@ from fis.store.verbindung import Verbindung
 class AggregatAbfragen(Verbindung):
     """Aggregation aller Ebenen."""
 
-    def lade_ebenen_aggregat(self, top: int, indikator_ids: list[str] | None = None) -> pd.DataFrame:
+    def lade_ebenen_aggregat(self, top: int, indikator_ids: list[str] | None = None,
+                             stichtage: list[date] | None = None) -> pd.DataFrame:
         """Columns raum_id, indikator_id, stichtag, wert, zaehler, nenner, status, anzahl, erwartet, vollstaendig,
         geliefert (True on level 1), ebene, parent_id — levels 1 … ``top``, without the values delivered for
-        higher units (fis.monitoring adds those). Only indicators of this store's catalog."""
+        higher units (fis.monitoring adds those). Only indicators of this store's catalog; with ``stichtage``, only
+        those Stichtage (each is aggregated on its own)."""
         katalog = "indikator_veroeffentlicht" if self.nur_veroeffentlicht else "indikator"
         werte = self._werte_fuer(indikator_ids)
         name = f"_agg_{uuid.uuid4().hex}"
@@ -29,8 +32,9 @@ class AggregatAbfragen(Verbindung):
             "w.nenner, CASE WHEN l.veroeffentlicht_am IS NULL THEN 'vorläufig' ELSE w.status END AS status "
             f"FROM {werte} w JOIN lieferung l USING (lieferung_id) "
             f"WHERE w.indikator_id IN (SELECT indikator_id FROM {katalog}) "
-            "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], w.indikator_id))",
-            [indikator_ids, indikator_ids])
+            "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], w.indikator_id)) "
+            "AND (CAST(? AS DATE[]) IS NULL OR list_contains(?::DATE[], w.stichtag))",
+            [indikator_ids, indikator_ids, stichtage, stichtage])
         try:
             self.con.execute(
                 # the records valid at each Stichtag with values (fis.monitoring.hierarchy)

@@ -83,6 +83,7 @@ class Verbindung:
         self.path = path
         # True for Ausschuss and public: every read of values sees published deliveries only.
         self.nur_veroeffentlicht = nur_veroeffentlicht
+        self.in_transaktion = False          # inside transaction(): no second one can begin on this connection
 
     @property
     def _raeume(self) -> str:
@@ -266,6 +267,7 @@ class Verbindung:
         ``bump`` increments the data version that caches are keyed on.
         """
         self.con.execute("BEGIN TRANSACTION")
+        self.in_transaktion = True
         try:
             yield self
             if bump:
@@ -274,6 +276,8 @@ class Verbindung:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            self.in_transaktion = False
         if bump and self.path and self.path != ":memory:":
             # after the commit: other processes see the new version without taking the database lock
             datenversion_schreiben(self.path, self.data_version())

@@ -6,7 +6,7 @@ import pytest
 
 from fis.controlling import abweichungsbericht, bewerte_ziele, lade_controlling
 from fis.hochrechnung import berichtsstand, haushaltszeilen
-from fis.monitoring import lade_monitoring
+from fis.wuerfel import lade_monitoring
 from tests.app.helfer import seite
 
 

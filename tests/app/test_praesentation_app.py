@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from fis.config_lesen import lade_konfiguration
-from fis.monitoring import lade_monitoring
 from fis.store import Store
+from fis.wuerfel import lade_monitoring
 from tests.app.helfer import seite
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from fis.format import fmt_zahl
-from fis.monitoring import einwohner_je_jahr, lade_monitoring
+from fis.monitoring import einwohner_je_jahr
 from fis.produkte import datenblatt, lade_produkte
+from fis.wuerfel import lade_monitoring
 from tests.app.helfer import seite
 
 

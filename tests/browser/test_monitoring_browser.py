@@ -31,9 +31,17 @@ def _karte_oeffnen(page, url: str) -> None:
 def _hover(page, fx: float, fy: float) -> str:
     """Move over a point of the map; returns the first tooltip line (name and id)."""
     box = page.locator("canvas").first.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
     tooltip = page.locator(".deck-tooltip")
-    tooltip.wait_for(state="visible", timeout=10_000)
+    # deck.gl picks on pointer moves; under software WebGL on a busy machine the first move can go unpicked:
+    # move again, a pixel further, until the tooltip shows (at most five moves of 10 s)
+    for versuch in range(5):
+        page.mouse.move(box["x"] + box["width"] * fx + versuch, box["y"] + box["height"] * fy + versuch, steps=3)
+        try:
+            tooltip.wait_for(state="visible", timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError
+            if versuch == 4:
+                raise
     return tooltip.inner_text().split("\n")[0]
 
 

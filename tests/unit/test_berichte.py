@@ -206,7 +206,7 @@ def test_cli_report_errors_are_german(demo_db_file, tmp_path):
 
 
 def test_indexbericht_for_the_public_has_classes_but_no_index_value(demo, config):
-    from fis.monitoring import lade_monitoring
+    from fis.wuerfel import lade_monitoring
     oeffentlich = demo.cursor(nur_veroeffentlicht=True)
     daten = lade_indexdaten(oeffentlich, config)
     m_pub = lade_monitoring(oeffentlich, config)

@@ -28,9 +28,9 @@ from fis.einordnung import speichern
 from fis.kartenansicht import kartenansicht
 from fis.lagebild import berechne_lagebild
 from fis.maps import anzeige_geometrien
-from fis.monitoring import lade_monitoring
 from fis.store import LATEST_VERSION, Store
 from fis.store.werte import AKTUELL
+from fis.wuerfel import lade_monitoring
 
 pytestmark = pytest.mark.langsam   # sets PDFs with Typst
 

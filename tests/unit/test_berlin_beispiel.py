@@ -111,7 +111,7 @@ def test_the_same_boundary_file_twice_is_reported(berlin, tmp_path):
 
 @pytest.fixture(scope="module")
 def berlin_monitoring(berlin):
-    from fis.monitoring import lade_monitoring
+    from fis.wuerfel import lade_monitoring
 
     config = lade_konfiguration(BEISPIEL / "config")
     with Store.open(berlin, read_only=True) as store:

@@ -191,7 +191,7 @@ def test_smart_check_names_what_is_missing():
 
 def test_demo_goals_roll_up_the_worst_ampel(demo, config):
     from fis.controlling import lade_controlling
-    from fis.monitoring import lade_monitoring
+    from fis.wuerfel import lade_monitoring
 
     c = lade_controlling(demo, lade_monitoring(demo, config))
     b = bewerte_ziele(c, 2026, config.controlling).set_index("ziel_id")
@@ -211,7 +211,7 @@ def test_rollup_eigene_keeps_the_own_colour(demo, config):
     from dataclasses import replace
 
     from fis.controlling import lade_controlling
-    from fis.monitoring import lade_monitoring
+    from fis.wuerfel import lade_monitoring
 
     c = lade_controlling(demo, lade_monitoring(demo, config))
     eigene = replace(config.controlling, rollup="eigene")

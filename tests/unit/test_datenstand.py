@@ -18,8 +18,9 @@ from fis.analysen import profil, profil_tabelle
 from fis.datenstand import lade_stichtagsstaende, standard_stichtag, stichtagsstaende
 from fis.format import fmt_datum, jahre_vorher
 from fis.lagebild import berechne_lagebild
-from fis.monitoring import abdeckung_pruefen, aggregate_levels, lade_monitoring
+from fis.monitoring import abdeckung_pruefen, aggregate_levels
 from fis.store import Store
+from fis.wuerfel import lade_monitoring
 from tests.teillieferung import STICHTAG, liefere_teil
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from fis.disclosure import Regeln, suppress
-from fis.monitoring import aggregate_levels, lade_monitoring
+from fis.monitoring import aggregate_levels
+from fis.wuerfel import lade_monitoring
 
 T = date(2024, 12, 31)
 

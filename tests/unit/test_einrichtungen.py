@@ -26,8 +26,9 @@ from fis.ingest import einrichtungen as einr
 from fis.ingest.katalog import aus_config
 from fis.ingest.lesen import ImportFehler
 from fis.ingest.lieferungen import veroeffentlichen, zuruecknahme_aufheben, zuruecknehmen
-from fis.monitoring import lade_aggregat, lade_monitoring
+from fis.monitoring import lade_aggregat
 from fis.store import Lieferung, Store
+from fis.wuerfel import lade_monitoring
 
 T18, T19 = date(2018, 12, 31), date(2019, 12, 31)
 SPLIT = date(2019, 1, 1)

@@ -14,7 +14,7 @@ from fis import hochrechnung
 from fis import massnahmen as mn
 from fis.ingest import lieferungen
 from fis.ingest.lesen import ImportFehler
-from fis.monitoring import lade_monitoring
+from fis.wuerfel import lade_monitoring
 from fis.zugang import Benutzer, KeinZugriff
 
 

@@ -138,7 +138,7 @@ def test_the_rule_round_trips_through_json():
 @pytest.fixture(scope="module")
 def demo_daten(demo, config):
     from fis.indizes import index_indikatoren, lade_indexdaten
-    from fis.monitoring import lade_monitoring
+    from fis.wuerfel import lade_monitoring
     return lade_monitoring(demo, config, [*index_indikatoren(config), "bev_gesamt", "sgb2_quote"]), \
         lade_indexdaten(demo, config)
 
@@ -167,7 +167,7 @@ def test_the_public_view_allocates_by_classes_only(demo_db_file, config):
     """Ausschuss and public get index classes, not values, where values would reveal suppressed cells: an
     allocation by points is refused there (it would reveal the values), by classes it works."""
     from fis.indizes import index_indikatoren, lade_indexdaten
-    from fis.monitoring import lade_monitoring
+    from fis.wuerfel import lade_monitoring
     with Store.open(demo_db_file, read_only=True) as store:
         store.nur_veroeffentlicht = True
         m = lade_monitoring(store, config, [*index_indikatoren(config), "bev_gesamt"])

@@ -21,7 +21,8 @@ from fis.maps import (
     palette,
     palette_veraenderung,
 )
-from fis.monitoring import Monitoringdaten, aggregate_levels, hierarchy, lade_monitoring
+from fis.monitoring import Monitoringdaten, aggregate_levels, hierarchy
+from fis.wuerfel import lade_monitoring
 
 T1, T2 = date(2018, 12, 31), date(2019, 12, 31)
 

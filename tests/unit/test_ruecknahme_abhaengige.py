@@ -11,8 +11,8 @@ from fis.audit import protokoll
 from fis.cli import main
 from fis.ingest.lesen import ImportFehler
 from fis.ingest.lieferungen import zuruecknahme_aufheben, zuruecknehmen
-from fis.monitoring import lade_monitoring
 from fis.store import Store
+from fis.wuerfel import lade_monitoring
 from fis.zugang import Benutzer
 
 SPLIT, KATALOG = 2, 3        # the demo: Feldmark split 2019, the catalog

@@ -27,8 +27,8 @@ from fis.ingest.lieferungen import (
     wert_historie,
     zuruecknehmen,
 )
-from fis.monitoring import lade_monitoring
 from fis.store import Store
+from fis.wuerfel import lade_monitoring
 from fis.zugang import Benutzer, KeinZugriff
 from tests.conftest import DEMO_AUDIT, DEMO_LIEFERUNGEN
 

@@ -14,7 +14,7 @@ import pytest
 from fis.analysen import fmt_rang, karte_werte, rangspanne
 from fis.config import STANDARD_AMPEL
 from fis.controlling import bewerte_ziele, lade_controlling
-from fis.monitoring import lade_monitoring
+from fis.wuerfel import lade_monitoring
 from fis.zielbewertung import soll_ist
 
 # --------------------------------------------------------------------------- ranks

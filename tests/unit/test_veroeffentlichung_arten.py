@@ -12,9 +12,9 @@ import yaml
 from fis import ziele
 from fis.ingest import katalog as katalog_import
 from fis.ingest.lieferungen import veroeffentlichen
-from fis.monitoring import lade_monitoring
 from fis.pfade import DEFAULT_CONFIG_DIR
 from fis.store import Lieferung, Store
+from fis.wuerfel import lade_monitoring
 
 T = date(2024, 12, 31)
 

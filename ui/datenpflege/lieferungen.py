@@ -13,12 +13,19 @@ from fis.ingest.lieferungen import (
     zuruecknahme_aufheben,
     zuruecknehmen,
 )
+from fis.wuerfel import nachfuehren
 from ui import cache
 from ui.datenpflege.gemeinsam import (
     indikator_text,
     nach_schreiben,
 )
 from ui.zugang import aktuell as angemeldet
+
+
+def _wuerfel(store, config) -> None:
+    """After publishing or a rollback: the values of all levels for everybody's next page (fis.wuerfel)."""
+    with st.spinner("Werte aller Ebenen werden zusammengestellt …"):
+        nachfuehren(store, config)
 
 
 def reiter(config) -> None:
@@ -40,6 +47,7 @@ def reiter(config) -> None:
         if st.button("Veröffentlichen", disabled=not wahl, key="dp_pub_ok", icon=":material/publish:"):
             for n in wahl:
                 veroeffentlichen(store, int(n), angemeldet())
+            _wuerfel(store, config)
             nach_schreiben(f"Veröffentlicht: Lieferung {', '.join(str(n) for n in wahl)}.")
     st.markdown("#### Lieferung zurücknehmen")
     if aktiv.empty:
@@ -68,6 +76,7 @@ def reiter(config) -> None:
         if st.button("Zurücknehmen", disabled=not sicher or (bool(abhaengige) and not mit), key="dp_rb_ok",
                      icon=":material/undo:"):
             info = zuruecknehmen(store, int(nr), angemeldet(), grund or None, mit_abhaengigen=mit)
+            _wuerfel(store, config)
             nach_schreiben(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ zurückgenommen"
                             + (f", mit ihr Lieferung {', '.join(map(str, info['abhaengige']))}."
                                if info["abhaengige"] else "."))
@@ -78,6 +87,7 @@ def reiter(config) -> None:
                             format_func=lambda n: f"{n} – {zurueck.set_index('Nr.').at[n, 'Bezeichnung']}")
         if st.button("Wieder gelten lassen", key="dp_rb_auf_ok", icon=":material/redo:"):
             info = zuruecknahme_aufheben(store, int(nr_z), angemeldet())
+            _wuerfel(store, config)
             nach_schreiben(f"Lieferung {info['lieferung_id']} „{info['bezeichnung']}“ gilt wieder.")
     st.markdown("#### Werthistorie")
     c1, c2, c3 = st.columns(3)

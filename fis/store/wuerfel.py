@@ -1,0 +1,78 @@
+"""The aggregate cube (migration 21): fingerprints of its inputs per Stichtag, writing the rows of some
+Stichtage and reading slices. What the rows are and when they are computed: :mod:`fis.wuerfel`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from fis.store.verbindung import Verbindung
+
+#: The columns of a cube row, in table order.
+WUERFEL_SPALTEN = (
+    "sicht", "stichtag", "raum_id", "indikator_id", "ebene", "parent_id", "wert", "zaehler", "nenner", "status",
+    "summe_teile", "anzahl", "erwartet", "vollstaendig", "geliefert", "z_wert", "z_zaehler", "z_nenner",
+    "z_status", "z_summe_teile", "unterdrueckt", "grund", "schwelle", "unvollstaendig", "abdeckung")
+
+
+class WuerfelAbfragen(Verbindung):
+    """Aggregatwürfel."""
+
+    @property
+    def sicht(self) -> str:
+        """The cube this store reads: 'veroeffentlicht' for public roles, else 'alle'."""
+        return "veroeffentlicht" if self.nur_veroeffentlicht else "alle"
+
+    @property
+    def schreibbar(self) -> bool:
+        """False for a database opened read-only, and inside a transaction (no second one can begin)."""
+        return not self.in_transaktion and self._scalar("SELECT current_setting('access_mode')") != "read_only"
+
+    def wuerfel_fingerabdruecke(self, zusatz: str) -> dict[date, str]:
+        """Per Stichtag with current values in this store's view, a fingerprint of what the cube rows of that
+        Stichtag follow from: its values (with their publication state, which makes a value provisional), the
+        Raumgliederung and the catalog of the view, and ``zusatz`` (the rules of the configuration). Sums of
+        row hashes: one pass over the current values, no sorting."""
+        katalog = "indikator_veroeffentlicht" if self.nur_veroeffentlicht else "indikator"
+        rows = self.con.execute(
+            "WITH g AS (SELECT (SELECT coalesce(sum(hash(r)::HUGEINT), 0) FROM " + self._raeume + " r) AS r, "
+            f"    (SELECT coalesce(sum(hash(k)::HUGEINT), 0) FROM {katalog} k) AS k) "
+            "SELECT w.stichtag, count(*) AS n, sum(hash(w.raum_id, w.indikator_id, w.wert, w.zaehler, w.nenner, "
+            "    w.status, l.veroeffentlicht_am IS NULL)::HUGEINT) AS h, any_value(g.r) AS r, any_value(g.k) AS k "
+            f"FROM {self._werte} w JOIN lieferung l USING (lieferung_id) CROSS JOIN g GROUP BY w.stichtag",
+        ).fetchall()
+        return {tag: f"{n}:{h}:{r}:{k}:{zusatz}" for tag, n, h, r, k in rows}
+
+    def wuerfel_stand(self) -> dict[date, str]:
+        """The fingerprint each Stichtag of this store's cube was computed for."""
+        rows = self.con.execute("SELECT stichtag, fingerabdruck FROM wuerfel_stand WHERE sicht = ?",
+                                [self.sicht]).fetchall()
+        return dict(rows)
+
+    def wuerfel_schreiben(self, zeilen: pd.DataFrame, fingerabdruecke: dict[date, str],
+                          weg: list[date]) -> None:
+        """Replace this store's cube at the Stichtage of ``fingerabdruecke`` by ``zeilen`` (their rows) and drop
+        the Stichtage ``weg`` (no values any more); in the caller's transaction."""
+        tage = sorted({*fingerabdruecke, *weg})
+        self.con.execute("DELETE FROM wuerfel WHERE sicht = ? AND list_contains(?::DATE[], stichtag)",
+                         [self.sicht, tage])
+        self.con.execute("DELETE FROM wuerfel_stand WHERE sicht = ? AND list_contains(?::DATE[], stichtag)",
+                         [self.sicht, tage])
+        if len(zeilen):
+            with self._registered(zeilen.assign(sicht=self.sicht)[list(WUERFEL_SPALTEN)], "wuerfel") as name:
+                self.con.execute(f"INSERT INTO wuerfel SELECT * FROM {name}")
+        je_tag = zeilen.groupby("stichtag").size() if len(zeilen) else pd.Series(dtype=int)
+        jetzt = datetime.now()
+        for tag, fp in fingerabdruecke.items():
+            self.con.execute("INSERT INTO wuerfel_stand VALUES (?, ?, ?, ?, ?)",
+                             [self.sicht, tag, fp, int(je_tag.get(tag, 0)), jetzt])
+
+    def lade_wuerfel(self, indikator_ids: list[str] | None = None) -> pd.DataFrame:
+        """The cube rows of this store's Sicht (of ``indikator_ids``; None: all), ordered by indicator, Stichtag,
+        level and Raum."""
+        spalten = ", ".join(s for s in WUERFEL_SPALTEN if s != "sicht")
+        return self.con.execute(
+            f"SELECT {spalten} FROM wuerfel WHERE sicht = ? "
+            "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], indikator_id)) "
+            "ORDER BY indikator_id, stichtag, ebene, raum_id", [self.sicht, indikator_ids, indikator_ids]).df()

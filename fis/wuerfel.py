@@ -1,0 +1,151 @@
+"""The aggregate cube: every level × indicator × Stichtag, aggregated and suppressed, kept in the database.
+
+Computing a large city's values (aggregation over all levels, primary and secondary suppression, coverage) takes
+seconds per million values; before the cube, every process paid it again for every new data version, and the
+first visitor after a delivery waited. Now the values are computed once, when the data change, and stored per
+Sicht (``alle``: every active delivery; ``veroeffentlicht``: what Ausschuss and public see) in the tables
+``wuerfel`` and ``wuerfel_stand`` (migration 21). Pages, reports and the command line read them.
+
+**When**: :func:`nachfuehren` runs right after a delivery that can change values is committed, published or
+rolled back (the delivery registry, fis.ingest.arten, and the publish/rollback paths of CLI and app call it).
+Whoever reads finds stale Stichtage anyway (:func:`lade`): a change made by a path that did not call it, a
+changed configuration, a database from before migration 21 — and computes them then (and stores them, if
+it may write).
+
+**What is stale** is decided per Stichtag by a fingerprint of its inputs: the current values of the Sicht with
+their publication state, the Raumgliederung and the catalog of the Sicht, and the suppression rules of the
+configuration (:func:`regelschluessel`). Each Stichtag is aggregated and suppressed on its own (the equations
+of secondary suppression and the minimum-population rule never span Stichtage), so a delivery for one
+Stichtag recomputes that Stichtag only, and the rows are exactly those of a computation of the whole city
+(``tests/unit/test_wuerfel.py``).
+
+The cube holds internal values (what indices are computed from) beside the shown ones; it is derived data in
+the internal database, never exported as such: every reader gets :class:`~fis.monitoring.Monitoringdaten`,
+whose values are the suppressed ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pandas as pd
+
+from fis.config import Config
+from fis.ingest.sperre import schreibsperre
+from fis.monitoring import (
+    AGGREGAT_SPALTEN,
+    GEHEIMHALTUNG_SPALTEN,
+    Aggregat,
+    Monitoringdaten,
+    lade_aggregat,
+    monitoring_aus,
+    monitoringdaten,
+)
+from fis.store import DatenbankFehler, Store
+
+#: Raise when the computation of the rows changes: every stored cube is then computed again.
+RECHENWEISE = 1
+SICHTEN = ("alle", "veroeffentlicht")
+#: The shown values, stored beside the internal ones under these names.
+GEZEIGT = {"wert": "z_wert", "zaehler": "z_zaehler", "nenner": "z_nenner", "status": "z_status",
+           "summe_teile": "z_summe_teile"}
+_SORTIERUNG = ["indikator_id", "stichtag", "ebene", "raum_id"]
+
+
+def regelschluessel(config: Config) -> str:
+    """What of the configuration the cube's rows depend on, as a short key."""
+    stadt = config.stadt
+    teile = (RECHENWEISE, stadt.geheimhaltung_standard, stadt.mindest_einwohner, stadt.einwohner_indikator,
+             stadt.mindest_abdeckung, [(e.ebene, e.plural) for e in stadt.raumebenen])
+    return hashlib.sha256(repr(teile).encode()).hexdigest()[:16]
+
+
+def _ids(config: Config, indikator_ids) -> list[str] | None:
+    """The requested indicators with the population indicator (fis.monitoring.lade_aggregat); None: all."""
+    if indikator_ids is None:
+        return None
+    ids = sorted({str(i) for i in indikator_ids})
+    ew = config.stadt.einwohner_indikator
+    return sorted({*ids, ew}) if ew else ids
+
+
+def _offen(store: Store, config: Config) -> tuple[dict[date, str], list[date]]:
+    """The Stichtage of the store's Sicht to compute (with their new fingerprint) and those to drop."""
+    soll = store.wuerfel_fingerabdruecke(regelschluessel(config))
+    ist = store.wuerfel_stand()
+    return {t: fp for t, fp in soll.items() if ist.get(t) != fp}, sorted(t for t in ist if t not in soll)
+
+
+def zeilen_aus(a: Aggregat, m: Monitoringdaten) -> pd.DataFrame:
+    """Cube rows from an aggregate and its suppressed values (the same rows in the same order)."""
+    gezeigt = m.werte[[*GEZEIGT, *GEHEIMHALTUNG_SPALTEN]].rename(columns=GEZEIGT).reset_index(drop=True)
+    return pd.concat([a.werte.reset_index(drop=True), gezeigt], axis=1)
+
+
+def _rechnen(store: Store, config: Config, stichtage: list[date],
+             indikator_ids: list[str] | None = None) -> pd.DataFrame:
+    a = lade_aggregat(store, config, indikator_ids, stichtage)
+    return zeilen_aus(a, monitoring_aus(a, config))
+
+
+def _schreiben(store: Store, config: Config, neu: dict[date, str], weg: list[date]) -> pd.DataFrame:
+    """Compute the Stichtage ``neu`` (every indicator) and store them; returns their rows."""
+    zeilen = _rechnen(store, config, sorted(neu)) if neu else pd.DataFrame(columns=AGGREGAT_SPALTEN)
+    with schreibsperre(store), store.transaction(bump=False):
+        store.wuerfel_schreiben(zeilen, neu, weg)
+    return zeilen
+
+
+def nachfuehren(store: Store, config: Config) -> dict[str, int]:
+    """Bring both cubes up to date; returns per Sicht how many Stichtage were computed (0: nothing changed).
+    Called after a commit; takes the write lock of the process."""
+    out = {}
+    for sicht in SICHTEN:
+        s = store.cursor(nur_veroeffentlicht=sicht == "veroeffentlicht")
+        neu, weg = _offen(s, config)
+        if neu or weg:
+            _schreiben(s, config, neu, weg)
+        out[sicht] = len(neu)
+    return out
+
+
+def lade(store: Store, config: Config, indikator_ids=None) -> tuple[Aggregat, Monitoringdaten]:
+    """The internal aggregate and the values as they may be shown, of every indicator (None) or of the given
+    ones (with the population indicator), for the store's Sicht — read from the cube. Stale Stichtage are
+    computed first and stored; a store that may not write (opened read-only, busy, inside another
+    transaction) keeps them in memory for this call."""
+    ids = _ids(config, indikator_ids)
+    neu, weg = _offen(store, config)
+    gespeichert = not (neu or weg)
+    if not gespeichert and store.schreibbar:
+        try:
+            _schreiben(store, config, neu, weg)
+            gespeichert = True
+        except (DatenbankFehler, TimeoutError):
+            pass                                # busy or inside another transaction: computed for this call
+    zeilen = store.lade_wuerfel(ids)
+    zeilen["stichtag"] = pd.to_datetime(zeilen["stichtag"]).dt.date
+    if not gespeichert:
+        zeilen = zeilen[~zeilen["stichtag"].isin({*neu, *weg})]
+        if neu:
+            frisch = _rechnen(store, config, sorted(neu), ids)
+            zeilen = pd.concat([zeilen, frisch[zeilen.columns]], ignore_index=True).sort_values(_SORTIERUNG)
+    return _daten(store, config, zeilen.reset_index(drop=True))
+
+
+def _daten(store: Store, config: Config, zeilen: pd.DataFrame) -> tuple[Aggregat, Monitoringdaten]:
+    for spalte in ("anzahl", "erwartet", "schwelle"):
+        zeilen[spalte] = zeilen[spalte].astype("int64")
+    for spalte in ("vollstaendig", "geliefert", "unterdrueckt", "unvollstaendig"):
+        zeilen[spalte] = zeilen[spalte].astype(bool)
+    a = Aggregat(zeilen[AGGREGAT_SPALTEN], store.lade_raeume(), store.lade_indikatoren(),
+                 tuple(sorted(zeilen["stichtag"].unique())))
+    gezeigt = zeilen.drop(columns=list(GEZEIGT)).rename(columns={v: k for k, v in GEZEIGT.items()})
+    return a, monitoringdaten(gezeigt[AGGREGAT_SPALTEN + GEHEIMHALTUNG_SPALTEN], a, config)
+
+
+def lade_monitoring(store: Store, config: Config, indikator_ids=None) -> Monitoringdaten:
+    """The values as they may be shown (aggregated over all levels, suppressed): of every indicator, or of the
+    given ones (:func:`lade`)."""
+    return lade(store, config, indikator_ids)[1]
