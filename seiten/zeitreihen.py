@@ -6,7 +6,7 @@ import streamlit as st
 from fis import prognose
 from fis import vergleichswerte as vgl
 from fis.analysen import gebietsreformen, trend_tabelle, zeitreihe_werte
-from fis.charts import kleine_vielfache, zeitreihe
+from fis.charts import zeitreihe
 from fis.format import fmt_datum
 from fis.monitoring import TREND_METHODE
 from ui import cache, links, monitoring, sidebar
@@ -77,6 +77,5 @@ weitere = st.multiselect("Indikatoren (kleine Vielfache)", list(katalog.index),
                          max_selections=9, key="zr_vielfache",
                          format_func=lambda i: katalog.at[i, "kurzname"])
 if weitere:
-    mw = cache.monitoring(version, weitere)
-    reihen = {i: zeitreihe_werte(mw, i, gebiete, oberebenen) for i in weitere}
-    st.altair_chart(kleine_vielfache(reihen, {i: mw.meta(i) for i in weitere}), key="zr_vielfache_chart")
+    st.vega_lite_chart(spec=cache.kleine_vielfache(version, tuple(weitere), tuple(gebiete), oberebenen),
+                       key="zr_vielfache_chart")

@@ -17,14 +17,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from fis import charts, datenstand, hochrechnung, prognose, zielgruppe
 from fis import controlling as ctl
-from fis import datenstand, hochrechnung, prognose, zielgruppe
 from fis import gegensteuerung as gs
 from fis import indizes as idx
 from fis import massnahmen as mn
 from fis import planung as pl
 from fis import produkte as prd
 from fis import versorgung as vs
+from fis.analysen import zeitreihe_werte
 from fis.datenstand import Stichtagsstand, lade_stichtagsstaende
 from fis.demo import build_demo
 from fis.einordnung import einordnungen as lade_einordnungen
@@ -194,6 +195,17 @@ def monitoring(version: str, indikatoren=None) -> Monitoringdaten:
     """Published values (aggregated, suppressed) for this data version: of every indicator, or
     of the given ones (see _werte)."""
     return _werte(version, indikatoren)[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def kleine_vielfache(version: str, indikatoren: tuple[str, ...], gebiete: tuple[str, ...],
+                     oberebenen: bool) -> dict:
+    """The Vega-Lite spec of the small multiples on the Zeitreihen page: building the nested Altair chart costs
+    about a second (Altair copies every subchart while combining them), and the page reruns on every widget
+    change with the same indicators and areas."""
+    mw = monitoring(version, indikatoren)
+    reihen = {i: zeitreihe_werte(mw, i, list(gebiete), oberebenen) for i in indikatoren}
+    return charts.kleine_vielfache(reihen, {i: mw.meta(i) for i in indikatoren}).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

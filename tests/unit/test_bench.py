@@ -53,7 +53,11 @@ def test_small_benchmark_runs_end_to_end(tmp_path):
     # in a real browser: the Lagebild and the goals, warm and as the first visitor after a new data version
     assert set(r["browser"]) == {"leere_seite", "lagebild", "ziele"}     # with the yardstick
     assert all(z["neue_version_s"] > 0 and z["warm_s"] > 0 for z in r["browser"].values())
-    assert len(r["budgets"]) == 1 + 2 * 3 + 2 + 2
+    # the aggregate cube: built for every Stichtag, one Stichtag again, read
+    assert all(f[k] > 0 for k in ("wuerfel_alle_stichtage_s", "wuerfel_ein_stichtag_s", "wuerfel_lesen_alle_werte_s"))
+    assert f["wuerfel_ein_stichtag_s"] < f["wuerfel_alle_stichtage_s"]
+    assert len(r["budgets"]) == 1 + 2 * 3 + 1 + 2 + 2
     md = (tmp_path / "bench_small.md").read_text(encoding="utf-8")
     assert md.startswith("# Benchmark small") and "| Budget | gemessen | erfüllt |" in md
     assert "| ziele: im Browser nach neuer Datenversion ≤ 2 s |" in md
+    assert "| Würfel aller Stichtage (beide Sichten) ≤ 10 s |" in md
