@@ -215,8 +215,9 @@ def budgets(r: dict) -> list[tuple[str, str, bool]]:
                    f["wuerfel_alle_stichtage_s"] <= BUDGET["wuerfel_s_max"]))
     zeilen.append((f"Soll-Ist + Ampel für {f['ziele']} Ziele < 1 s", f"{f['soll_ist_ampel_s']:.3f} s",
                    f["soll_ist_ampel_s"] < BUDGET["soll_ist_ampel_s_max"]))
-    n = seiten["karte"].get("karten_nutzlast_bytes") or 0
-    zeilen.append(("Kartennutzlast ≤ 2 MB", f"{n / 1e6:.2f} MB", n <= BUDGET["karten_nutzlast_bytes_max"]))
+    if "karte" in seiten:                          # measured unless --seiten leaves the map out
+        n = seiten["karte"].get("karten_nutzlast_bytes") or 0
+        zeilen.append(("Kartennutzlast ≤ 2 MB", f"{n / 1e6:.2f} MB", n <= BUDGET["karten_nutzlast_bytes_max"]))
     for s, z in (r.get("browser") or {}).items():
         if s == "leere_seite":
             continue

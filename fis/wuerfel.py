@@ -89,12 +89,17 @@ def _rechnen(store: Store, config: Config, stichtage: list[date],
     return zeilen_aus(a, monitoring_aus(a, config))
 
 
-def _schreiben(store: Store, config: Config, neu: dict[date, str], weg: list[date]) -> pd.DataFrame:
-    """Compute the Stichtage ``neu`` (every indicator) and store them; returns their rows."""
-    zeilen = _rechnen(store, config, sorted(neu)) if neu else pd.DataFrame(columns=AGGREGAT_SPALTEN)
+def _schreiben(store: Store, config: Config, neu: dict[date, str], weg: list[date]) -> None:
+    """Compute the Stichtage ``neu`` (every indicator) and store them. A Stichtag whose inputs the other Sicht
+    already has computed (the same fingerprint: every delivery of it published) is copied from there."""
+    andere = store.wuerfel_stand_der_anderen_sicht()
+    gleich = {t: fp for t, fp in neu.items() if andere.get(t) == fp}
+    rechnen = {t: fp for t, fp in neu.items() if t not in gleich}
+    zeilen = _rechnen(store, config, sorted(rechnen)) if rechnen else pd.DataFrame(columns=AGGREGAT_SPALTEN)
     with schreibsperre(store), store.transaction(bump=False):
-        store.wuerfel_schreiben(zeilen, neu, weg)
-    return zeilen
+        store.wuerfel_schreiben(zeilen, rechnen, [*weg, *gleich])
+        if gleich:
+            store.wuerfel_uebernehmen(gleich)
 
 
 def nachfuehren(store: Store, config: Config) -> dict[str, int]:
@@ -124,8 +129,7 @@ def lade(store: Store, config: Config, indikator_ids=None) -> tuple[Aggregat, Mo
             gespeichert = True
         except (DatenbankFehler, TimeoutError):
             pass                                # busy or inside another transaction: computed for this call
-    zeilen = store.lade_wuerfel(ids)
-    zeilen["stichtag"] = pd.to_datetime(zeilen["stichtag"]).dt.date
+    zeilen = store.lade_wuerfel(ids)                   # Stichtage as dates, as fis.monitoring has them
     if not gespeichert:
         zeilen = zeilen[~zeilen["stichtag"].isin({*neu, *weg})]
         if neu:

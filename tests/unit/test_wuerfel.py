@@ -64,7 +64,7 @@ def test_the_demo_comes_with_both_cubes_equal_to_the_computation(demo, store, co
     _gleich_der_berechnung(store, config, ["sgb2_quote", "alq"])
     # the cube holds every level: 51 Sozialräume, 8 Bezirke and the city at 31.12.2024
     zeilen = demo.lade_wuerfel(["bev_gesamt"])
-    zeilen = zeilen[zeilen["stichtag"] == pd.Timestamp(2024, 12, 31)]
+    zeilen = zeilen[zeilen["stichtag"] == date(2024, 12, 31)]
     assert zeilen.groupby("ebene").size().to_dict() == {1: 51, 2: 8, 3: 1}
 
 
@@ -83,11 +83,14 @@ def test_a_delivery_recomputes_its_stichtag_only_and_publishing_and_rollback_fol
 
     veroeffentlichen(store, lid, "p.planer")
     assert wuerfel.nachfuehren(store, config) == {"alle": 1, "veroeffentlicht": 1}
+    # published: both Sichten have the same inputs at the Stichtag; the second copies the first's rows
+    nachher = _stand(store)
+    assert nachher["alle"][STICHTAG] == nachher["veroeffentlicht"][STICHTAG]
     _gleich_der_berechnung(store, config)
     zuruecknehmen(store, lid, "p.planer", "falsche Datei")
     assert wuerfel.nachfuehren(store, config) == {"alle": 0, "veroeffentlicht": 0}    # dropped, none computed
     assert STICHTAG not in store.wuerfel_stand()
-    assert not (store.lade_wuerfel(["bev_gesamt"])["stichtag"] == pd.Timestamp(STICHTAG)).any()
+    assert not (store.lade_wuerfel(["bev_gesamt"])["stichtag"] == STICHTAG).any()
     _gleich_der_berechnung(store, config)
     zuruecknahme_aufheben(store, lid, "p.planer")
     _gleich_der_berechnung(store, config)        # no nachfuehren: the reader finds the Stichtag stale

@@ -31,7 +31,11 @@ CREATE TABLE wuerfel (
     grund VARCHAR,
     schwelle INTEGER,
     unvollstaendig BOOLEAN,
-    abdeckung VARCHAR
+    abdeckung VARCHAR,
+    -- the rank of indikator_id and raum_id among the ids of the catalog and the Raumgliederung: reading sorts by
+    -- numbers, not strings (the same for every Stichtag, as a new catalog or Raumgliederung computes all again)
+    ind_nr INTEGER,
+    raum_nr INTEGER
 );
 
 -- Per Sicht and Stichtag the fingerprint of everything the cube's rows at that Stichtag follow from (the
