@@ -125,10 +125,11 @@ def _prognose_zeilen(prognose: pd.DataFrame, d: pd.DataFrame, einheit: str, stel
 
 
 def kleine_vielfache(reihen: dict[str, pd.DataFrame], metas: dict[str, pd.Series],
-                     spalten: int = 3, hoehe: int = 170) -> alt.VConcatChart:
-    """One small chart per indicator (own y-scale), all with the same areas and colours."""
+                     spalten: int = 2, hoehe: int = 170) -> alt.VConcatChart:
+    """One small chart per indicator (own y-scale), all with the same areas and colours; two per row fit the
+    main area beside the sidebar at 1280 px (three were cut off)."""
     charts = [zeitreihe(reihen[i], metas[i], hoehe=hoehe, titel=metas[i]["kurzname"], jahresschritt=2)
-              .properties(width=260)
+              .properties(width=300)
               for i in reihen]
     rows = [alt.hconcat(*charts[i:i + spalten]) for i in range(0, len(charts), spalten)]
     return alt.vconcat(*rows).resolve_scale(color="shared", shape="shared")

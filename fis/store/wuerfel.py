@@ -84,8 +84,8 @@ class WuerfelAbfragen(Verbindung):
             with self._registered(zeilen.assign(sicht=self.sicht)[list(WUERFEL_SPALTEN)], "wuerfel") as name:
                 self.con.execute(
                     f"INSERT INTO wuerfel SELECT {spalten}, coalesce(i.nr, -1), coalesce(r.nr, -1) FROM {name} z "
-                    f"LEFT JOIN (SELECT indikator_id, row_number() OVER (ORDER BY indikator_id) AS nr FROM {katalog}) i "
-                    "ON i.indikator_id = z.indikator_id "
+                    "LEFT JOIN (SELECT indikator_id, row_number() OVER (ORDER BY indikator_id) AS nr "
+                    f"    FROM {katalog}) i ON i.indikator_id = z.indikator_id "
                     "LEFT JOIN (SELECT raum_id, row_number() OVER (ORDER BY raum_id) AS nr "
                     f"    FROM (SELECT DISTINCT raum_id FROM {self._raeume})) r ON r.raum_id = z.raum_id")
         je_tag = zeilen.groupby("stichtag").size() if len(zeilen) else pd.Series(dtype=int)
