@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from pathlib import Path
 
 from fis.audit import protokoll, vermerken_in
@@ -15,6 +16,7 @@ from fis.cli.gemeinsam import (
 from fis.config_lesen import lade_konfiguration
 from fis.demo import build_demo
 from fis.export import csv_bytes
+from fis.format import fmt_zahl
 from fis.ingest.lieferungen import (
     benutzer,
 )
@@ -23,6 +25,7 @@ from fis.pfade import benutzerdatei_pfad, db_path
 from fis.sicherung import pruefen, sichern, wiederherstellen
 from fis.sitzungen import sitzungen_fuer
 from fis.store import Store
+from fis.wuerfel import nachfuehren
 from fis.zugang import ROLLEN, Benutzer, Benutzerdatei, BenutzerFehler
 
 
@@ -58,6 +61,22 @@ def _status(args: argparse.Namespace) -> int:
             print(f"  {table:<18} {n:>9}")
     finally:
         store.close()
+    return 0
+
+
+def _wuerfel(args: argparse.Namespace) -> int:
+    """Bring the aggregate cube up to date (after a change of the suppression rules in the configuration, so that
+    the first visitor need not wait)."""
+    with Store.open(args.db, warten=WARTEN) as store:
+        t = time.perf_counter()
+        berechnet = nachfuehren(store, lade_konfiguration(args.config))
+        dauer = time.perf_counter() - t
+    if not any(berechnet.values()):
+        print("Der Aggregatwürfel ist aktuell; nichts neu berechnet.")
+    else:
+        print("Aggregatwürfel nachgeführt: " + ", ".join(
+            f"{'alle Lieferungen' if sicht == 'alle' else 'veröffentlichte'} {n} Stichtage"
+            for sicht, n in berechnet.items()) + f" ({fmt_zahl(dauer, 1)} s).")
     return 0
 
 
@@ -155,6 +174,10 @@ def befehle(sub) -> None:
     status = sub.add_parser("status", help="Schema, Datenversion und Zeilenzahlen anzeigen")
     status.add_argument("--db", default=str(db_path()), help="Pfad der DuckDB-Datei (Standard: FIS_DB)")
     status.set_defaults(func=_status)
+    wu = sub.add_parser("wuerfel", help="den Aggregatwürfel nachführen (nach einer Änderung der Geheimhaltung "
+                        "in der Konfiguration)")
+    wu.add_argument("--db", default=str(db_path()), help=DB_HILFE)
+    wu.set_defaults(func=_wuerfel)
     au = sub.add_parser("audit", help="Audit-Log anzeigen oder als CSV schreiben")
     au.add_argument("--von", help="ab diesem Tag, z. B. 01.01.2026")
     au.add_argument("--bis", help="bis zu diesem Tag")

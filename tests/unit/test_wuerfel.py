@@ -9,6 +9,7 @@ import random
 import shutil
 from datetime import date
 from itertools import combinations
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,6 +23,7 @@ from fis.store import Store
 from tests.teillieferung import STICHTAG, liefere_teil, teillieferung_csv
 
 SICHTEN = (False, True)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _gleich_der_berechnung(store: Store, config, indikator_ids=None) -> None:
@@ -165,3 +167,17 @@ def test_a_reader_inside_another_transaction_still_gets_exact_values(store, conf
         a, m = wuerfel.lade(s, config, ["alq"])
         ref = monitoring_aus(lade_aggregat(s, config, wuerfel._ids(config, ["alq"])), config)
         pd.testing.assert_frame_equal(m.werte, ref.werte, check_dtype=False)
+
+
+def test_the_command_line_brings_the_cube_up_to_date_after_a_configuration_change(demo_copy, tmp_path, capsys):
+    from fis.cli import main
+    ordner = tmp_path / "config"
+    shutil.copytree(ROOT / "config", ordner)
+    stadt = (ordner / "stadt.yaml").read_text(encoding="utf-8")
+    (ordner / "stadt.yaml").write_text(stadt.replace("geheimhaltung_standard: 3", "geheimhaltung_standard: 5"),
+                                       encoding="utf-8")
+    assert main(["wuerfel", "--db", str(demo_copy)]) == 0
+    assert capsys.readouterr().out.startswith("Der Aggregatwürfel ist aktuell; nichts neu berechnet.")
+    assert main(["--config", str(ordner), "wuerfel", "--db", str(demo_copy)]) == 0
+    assert "Aggregatwürfel nachgeführt: alle Lieferungen 13 Stichtage, veröffentlichte 13 Stichtage" in \
+        capsys.readouterr().out
