@@ -104,7 +104,7 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
     print(f"Vorschau: {art.vorschau(v)}")
     if not v.uebernehmbar or args.nur_pruefen:
         return v.bericht.ok
-    lid = art.speichern(auftrag, v)
+    lid = art.speichern(auftrag, v, wuerfel=not args.veroeffentlichen)
     print(f"Übernommen als Lieferung {lid}.")
     if args.veroeffentlichen:
         veroeffentlichen(store, lid, auftrag.benutzer)

@@ -100,12 +100,14 @@ class Lieferart:
             raise ImportFehler(f"{self.name} wird nicht als Datei geliefert.")
         return self.vorbereiten(auftrag)
 
-    def speichern(self, auftrag: Auftrag, vorbereitung: Any) -> int:
-        """Commit a checked delivery as one versioned, audited delivery; returns its number."""
+    def speichern(self, auftrag: Auftrag, vorbereitung: Any, wuerfel: bool = True) -> int:
+        """Commit a checked delivery as one versioned, audited delivery; returns its number. Then the aggregate
+        cube follows, unless ``wuerfel`` is False (the caller publishes the delivery at once and brings the cube
+        up to date after that: once, not twice)."""
         if self.uebernehmen is None:
             raise ImportFehler(f"{self.name} wird nicht als Datei geliefert.")
         lid = self.uebernehmen(auftrag, vorbereitung)
-        if self.aendert_werte:
+        if self.aendert_werte and wuerfel:
             if auftrag.fortschritt:
                 auftrag.fortschritt(1.0, "Werte aller Ebenen werden zusammengestellt …")
             nachfuehren(auftrag.store, auftrag.config)

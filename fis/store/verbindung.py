@@ -18,6 +18,10 @@ import pandas as pd
 
 from fis.store.schema import LATEST_VERSION, MIGRATIONS, SPALTEN
 
+#: Tables of derived data: the aggregate cube (fis.wuerfel), computed from the deliveries and recomputed when they
+#: change; not part of :meth:`Verbindung.content_hash`.
+ABGELEITET = frozenset({"wuerfel", "wuerfel_stand"})
+
 
 class StoreError(Exception):
     """A store operation failed; the message is German and meant for the user."""
@@ -349,10 +353,11 @@ class Verbindung:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def content_hash(self) -> str:
-        """One hash over the rows of every table: equal hashes, equal contents."""
+        """One hash over the rows of every table but the derived ones (:data:`ABGELEITET`, computed from the
+        others): equal hashes, equal contents."""
         tables = [r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_schema = 'main' ORDER BY table_name").fetchall()]
+            "AND table_schema = 'main' ORDER BY table_name").fetchall() if r[0] not in ABGELEITET]
         parts = []
         for table in tables:
             digest = self._scalar(

@@ -11,7 +11,7 @@ def test_demo_command_builds_a_database_and_status_reports_it(tmp_path, capsys):
     assert main(["status", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "Demo „Musterstadt“ erzeugt" in out
-    assert f"Schema-Version: {LATEST_VERSION}" in out and LATEST_VERSION == 20
+    assert f"Schema-Version: {LATEST_VERSION}" in out and LATEST_VERSION == 21
 
 
 def test_demo_command_refuses_to_overwrite_an_existing_database(tmp_path, capsys):
