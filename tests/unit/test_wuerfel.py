@@ -70,6 +70,7 @@ def test_the_demo_comes_with_both_cubes_equal_to_the_computation(demo, store, co
     assert zeilen.groupby("ebene").size().to_dict() == {1: 51, 2: 8, 3: 1}
 
 
+@pytest.mark.langsam          # over 4 s: the full tier only
 def test_a_delivery_recomputes_its_stichtag_only_and_publishing_and_rollback_follow(store, config):
     vorher = _stand(store)
     lid = _teil_ueber_register(store, config)                 # nachfuehren after the commit
@@ -130,6 +131,7 @@ def test_a_new_raumgliederung_recomputes_and_a_rolled_back_one_too(store, config
     _gleich_der_berechnung(store, config)
 
 
+@pytest.mark.langsam          # over 4 s: the full tier only
 def test_random_sequences_of_deliveries_rollbacks_and_publications(demo_db_file, tmp_path, config):
     """Against the computation as oracle, after every step of random sequences (seeded)."""
     auswahl = ["alq", "sgb2_quote", "bev_gesamt", "anteil_u18"]
