@@ -7,14 +7,12 @@ import shutil
 from datetime import date
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from fis import versorgung as vs
 from fis.format import fmt_zahl
 from fis.ingest import einrichtungen as einr
 from fis.store import Store
-from fis.zugang import Benutzerdatei
-from tests.app.helfer import ROOT, seite
+from tests.app.helfer import ROOT, als_ausschuss, seite
 
 T = date(2024, 12, 31)
 
@@ -83,17 +81,7 @@ def test_a_public_role_sees_only_the_published_register(monkeypatch, demo_copy, 
             b"einrichtung_id;typ;name;lon;lat;eroeffnet;plaetze_u3;plaetze_ue3\n"
             b"NEU1;kita;ENTWURF Kita am Hafen;7,215;51,605;01.08.2024;40;60\n"), "neu.csv")
         einr.uebernehmen(store, v, "p.planer", config)
-    pfad = tmp_path / "benutzer.json"
-    Benutzerdatei(pfad).hinzufuegen("a.ausschuss", "ausschuss", "ausschuss-Passwort-123")
-    monkeypatch.setenv("FIS_BENUTZERDATEI", str(pfad))
-    monkeypatch.setenv("FIS_DB", str(demo_copy))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.text_input(key="zugang_name").set_value("a.ausschuss")
-    at.text_input(key="zugang_passwort").set_value("ausschuss-Passwort-123")
-    at = at.button[0].click().run()
-    at.switch_page("seiten/einrichtungen.py").run()
-    assert not at.exception
+    at = als_ausschuss(monkeypatch, demo_copy, tmp_path, "einrichtungen")
     gesendet = " ".join(d.value.to_csv() for d in at.dataframe)
     assert "ENTWURF" not in gesendet
     assert at.toggle(key="einr_karte_versorgung_u3_an").value
