@@ -21,7 +21,9 @@ from fis.cli.gemeinsam import (
 from fis.config_lesen import lade_konfiguration
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
+from fis.format import fmt_anzahl
 from fis.ingest.arten import LIEFERARTEN, Auftrag, art_der_datei, lieferungen_tabelle, pruefkatalog
+from fis.ingest.ladeplan import OPTIONEN, lade_ladeplan
 from fis.ingest.lesen import ImportFehler, lies_tabelle
 from fis.ingest.lieferungen import (
     benutzer,
@@ -86,7 +88,9 @@ def _raum_auftrag(auftrag: Auftrag, args: argparse.Namespace) -> Auftrag:
     return auftrag.mit(raum_zuordnung=RaumZuordnung.aus_dict(spec, args.zuordnung or "Kommandozeile"))
 
 
-def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) -> bool:
+def _import_datei(store: Store, config, path: Path, args: argparse.Namespace, wuerfel: bool = True) -> bool:
+    """Check and (unless refused or --nur-pruefen) take over one file; ``wuerfel``: bring the cube up to date
+    right after (a Ladeplan does it once at its end)."""
     if path.suffix.lower() == ".shp":
         data, path = _shapefile_zip(path), path.with_suffix(".zip")
     else:
@@ -104,11 +108,12 @@ def _import_datei(store: Store, config, path: Path, args: argparse.Namespace) ->
     print(f"Vorschau: {art.vorschau(v)}")
     if not v.uebernehmbar or args.nur_pruefen:
         return v.bericht.ok
-    lid = art.speichern(auftrag, v, wuerfel=not args.veroeffentlichen)
+    lid = art.speichern(auftrag, v, wuerfel=wuerfel and not args.veroeffentlichen)
     print(f"Übernommen als Lieferung {lid}.")
     if args.veroeffentlichen:
         veroeffentlichen(store, lid, auftrag.benutzer)
-        nachfuehren(store, config)
+        if wuerfel:
+            nachfuehren(store, config)
         print(f"Lieferung {lid} veröffentlicht.")
     else:
         print(f"Sie ist vorläufig, bis sie veröffentlicht wird: python -m fis publish {lid}")
@@ -128,26 +133,60 @@ def _zuordnung_beschreiben(z, treffer, katalog) -> str:
     return "\n".join(zeilen)
 
 
+def _datei_sicher(store: Store, config, path: Path, args: argparse.Namespace, wuerfel: bool = True) -> bool:
+    """:func:`_import_datei` with every error of the file as a sentence (False), never a traceback."""
+    try:
+        return _import_datei(store, config, path, args, wuerfel)
+    except ImportFehler as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+    except Exception as exc:  # never a traceback for a user's file; nothing was written
+        print(f"Fehler: „{path.name}“ ließ sich nicht verarbeiten ({type(exc).__name__}: {exc}). "
+              "Es wurde nichts gespeichert. Bitte die Datei prüfen oder den Fehler melden.", file=sys.stderr)
+    return False
+
+
+def _ladeplan(store: Store, config, args: argparse.Namespace) -> bool:
+    """Every entry of the Ladeplan in its order, each as its own delivery; stops at the first refused one.
+    The cube is brought up to date once, at the end."""
+    eintraege = lade_ladeplan(Path(args.ladeplan), Path(args.daten) if args.daten else None)
+    args.dateien = [str(e.datei) for e in eintraege]          # the Prüfbericht gets one file per entry
+    geladen = 0
+    try:
+        for e in eintraege:
+            optionen = {k: e.optionen.get(k, getattr(args, k)) for k in OPTIONEN}
+            print(f"-- Eintrag {e.nummer} von {len(eintraege)}")
+            if not _datei_sicher(store, config, e.datei, argparse.Namespace(**{**vars(args), **optionen}),
+                                 wuerfel=False):
+                print(f"Fehler: Ladeplan bei Eintrag {e.nummer} ({e.datei.name}) angehalten. "
+                      f"{fmt_anzahl(geladen, 'Eintrag davor ist', 'Einträge davor sind')} übernommen, die "
+                      "folgenden nicht.", file=sys.stderr)
+                return False
+            geladen += 1
+    finally:
+        if geladen and not args.nur_pruefen:
+            nachfuehren(store, config)
+    print(f"Ladeplan: {fmt_anzahl(geladen, 'Datei', 'Dateien')} "
+          + ("geprüft." if args.nur_pruefen else "übernommen."))
+    return True
+
+
 def _import(args: argparse.Namespace) -> int:
     config = lade_konfiguration(args.config)
+    if bool(args.dateien) == bool(args.ladeplan):
+        print("Fehler: bitte entweder Dateien oder --ladeplan angeben.", file=sys.stderr)
+        return 2
     store = Store.open(args.db, warten=WARTEN)
     ok = True
     try:
+        if args.ladeplan:
+            return 0 if _ladeplan(store, config, args) else 1
         for name in args.dateien:
             path = Path(name)
             if not path.is_file():
                 print(f"Fehler: Datei „{name}“ gibt es nicht.", file=sys.stderr)
                 ok = False
                 continue
-            try:
-                ok &= _import_datei(store, config, path, args)
-            except ImportFehler as exc:
-                print(f"Fehler: {exc}", file=sys.stderr)
-                ok = False
-            except Exception as exc:  # never a traceback for a user's file; nothing was written
-                print(f"Fehler: „{path.name}“ ließ sich nicht verarbeiten ({type(exc).__name__}: {exc}). "
-                      "Es wurde nichts gespeichert. Bitte die Datei prüfen oder den Fehler melden.", file=sys.stderr)
-                ok = False
+            ok &= _datei_sicher(store, config, path, args)
     finally:
         store.close()
     if not ok:
@@ -285,7 +324,10 @@ def befehle(sub) -> None:
 
 def _import_befehl(sub) -> None:
     imp = sub.add_parser("import", help="Datenlieferungen prüfen und übernehmen (Werte, Raumgliederung, Katalog)")
-    imp.add_argument("dateien", nargs="+", metavar="DATEI", help="CSV, XLSX, GeoJSON, ZIP (Shapefile), GPKG, YAML")
+    imp.add_argument("dateien", nargs="*", metavar="DATEI", help="CSV, XLSX, GeoJSON, ZIP (Shapefile), GPKG, YAML")
+    imp.add_argument("--ladeplan", help="YAML-Datei mit allen Dateien in ihrer Reihenfolge und ihren Angaben "
+                                        "(statt DATEI; siehe fis/ingest/ladeplan.py)")
+    imp.add_argument("--daten", help="Ordner, auf den sich die Dateien des Ladeplans beziehen (Standard: sein Ordner)")
     imp.add_argument("--db", default=str(db_path()), help=DB_HILFE)
     imp.add_argument("--art", choices=[a.id for a in LIEFERARTEN.values() if a.aus_datei],
                      help="Art der Lieferung (Standard: nach Endung; Finanzsystem-Export: haushalt; "
