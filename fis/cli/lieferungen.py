@@ -19,9 +19,9 @@ from fis.cli.gemeinsam import (
     _lade_yaml,
 )
 from fis.config_lesen import lade_konfiguration
+from fis.format import fmt_anzahl
 from fis.ingest import werte as werte_import
 from fis.ingest import zuordnung as zuordnung_import
-from fis.format import fmt_anzahl
 from fis.ingest.arten import LIEFERARTEN, Auftrag, art_der_datei, lieferungen_tabelle, pruefkatalog
 from fis.ingest.ladeplan import OPTIONEN, lade_ladeplan
 from fis.ingest.lesen import ImportFehler, lies_tabelle

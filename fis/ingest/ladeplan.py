@@ -15,10 +15,11 @@ the same in one YAML file, checked completely before the first file is read::
         zuordnung: zuordnungen/ewr_t1.yaml
         stichtag: 31.12.2015
 
-Paths are relative to the plan's folder; ``{daten}`` in ``datei`` stands for the data folder (``--daten``, else
-the plan's folder), so one plan serves data kept elsewhere. Every other key is an option of ``python -m fis import`` (:data:`OPTIONEN`); a key on the top
-level is the default of every entry. ``python -m fis import --ladeplan PLAN.yaml`` loads the entries one after
-another, each as its own delivery, and stops at the first that is refused.
+Paths are relative to the plan's folder; ``{daten}`` in ``datei`` stands for the data folder (``--daten``,
+else the plan's folder), so one plan serves data kept elsewhere. Every other key is an option of
+``python -m fis import`` (:data:`OPTIONEN`); a key on the top level is the default of every entry.
+``python -m fis import --ladeplan PLAN.yaml`` loads the entries one after another, each as its own delivery,
+and stops at the first that is refused.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ def lade_ladeplan(pfad: Path, daten: Path | None = None) -> list[Planeintrag]:
             fehlend.append(f"{nummer}: {datei}")
         eintraege.append(Planeintrag(nummer, datei, optionen))
     if fehlend:
-        raise ImportFehler(f"{wo}: {fmt_anzahl(len(fehlend), 'Datei gibt', 'Dateien gibt')} es nicht – " + "; ".join(fehlend[:5])
-                           + (" …" if len(fehlend) > 5 else "") + ". Es wurde nichts geladen.")
+        raise ImportFehler(f"{wo}: {fmt_anzahl(len(fehlend), 'Datei gibt', 'Dateien gibt')} es nicht – "
+                           + "; ".join(fehlend[:5]) + (" …" if len(fehlend) > 5 else "")
+                           + ". Es wurde nichts geladen.")
     return eintraege
