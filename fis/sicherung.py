@@ -116,7 +116,8 @@ def pruefen(sicherung: str | Path) -> dict:
                                f"{info['schema_version']}, diese Version kennt {LATEST_VERSION}). Bitte erst die "
                                "Software aktualisieren.")
     with Store.open(datei, read_only=True) as s:
-        if s.content_hash() != info.get("inhalt"):
+        inhalt = str(info.get("inhalt", ""))
+        if s.content_hash(2 if inhalt.startswith("2:") else 1) != inhalt:      # backups described before fassung 2
             raise SicherungsFehler(f"Der Inhalt der Sicherung {datei.name} weicht von ihrer Beschreibung ab.")
     return info
 

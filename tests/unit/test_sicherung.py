@@ -78,3 +78,22 @@ def test_backup_and_restore_from_the_command_line(demo_copy, tmp_path):
     assert r.returncode == 0 and "Wiederhergestellt" in r.stdout, r.stderr
     with Store.open(tmp_path / "neu.duckdb", read_only=True) as a, Store.open(demo_copy, read_only=True) as b:
         assert a.content_hash() == b.content_hash()
+
+
+def test_the_content_hash_sees_one_changed_cell_and_backups_of_the_first_fassung_still_verify(demo_copy, tmp_path):
+    with Store.open(demo_copy) as store:
+        vorher, vorher_1 = store.content_hash(), store.content_hash(1)
+        assert vorher.startswith("2:") and not vorher_1.startswith("2:")
+        with store.transaction():
+            store.con.execute("UPDATE wert SET wert = wert + 1e-9 WHERE rowid = (SELECT min(rowid) FROM wert)")
+        assert store.content_hash() != vorher and store.content_hash(1) != vorher_1
+    s = sichern(demo_copy, tmp_path)
+    beschreibung = s.datei.with_suffix(".json")
+    info = json.loads(beschreibung.read_text(encoding="utf-8"))
+    with Store.open(s.datei, read_only=True) as store:         # described by a version before fassung 2
+        alt = store.content_hash(1)
+    beschreibung.write_text(json.dumps({**info, "inhalt": alt}), encoding="utf-8")
+    assert pruefen(s.datei)["inhalt"] == alt
+    beschreibung.write_text(json.dumps({**info, "inhalt": "anders"}), encoding="utf-8")
+    with pytest.raises(SicherungsFehler, match="weicht von ihrer Beschreibung ab"):
+        pruefen(s.datei)
