@@ -4,6 +4,7 @@ field."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import types
 import typing
@@ -200,9 +201,30 @@ def _check_consistency(stadt: Stadt, katalog: Katalog, lagebild: Lagebild, verze
                           f"und der Zahl der Kernindikatoren ({len(regel.indikatoren)}) liegen.")
 
 
+#: Configurations already loaded, by folder and the contents of its YAML files (a few, kept per process).
+_GELADEN: dict[tuple[str, str], Config] = {}
+
+
 def lade_konfiguration(directory: str | Path | None = None) -> Config:
-    """Load and validate all configuration files of ``directory`` (default: config/)."""
+    """Load and validate all configuration files of ``directory`` (default: config/). Parsing and checking take
+    about 0.2 s; a process that asks again for unchanged files (every command, every report) gets the
+    configuration it already has (the dataclasses are frozen): the files are only read and compared."""
     directory = Path(directory or config_ordner())
+    try:
+        inhalt = hashlib.sha256()
+        for datei in sorted(directory.glob("*.yaml")):
+            inhalt.update(datei.name.encode() + b"\0" + datei.read_bytes() + b"\0")
+        schluessel = (str(directory), inhalt.hexdigest())
+    except OSError:
+        return _lade(directory)                        # the error, in German, comes from reading the files
+    if schluessel not in _GELADEN:
+        if len(_GELADEN) >= 8:
+            _GELADEN.clear()
+        _GELADEN[schluessel] = _lade(directory)
+    return _GELADEN[schluessel]
+
+
+def _lade(directory: Path) -> Config:
     parts = {}
     for filename, cls in FILES.items():
         path = directory / filename

@@ -88,3 +88,19 @@ def test_every_config_field_has_a_help_text_and_is_documented_in_the_readme():
         for f in fields(cls):
             assert f.metadata.get("hilfe"), f"{cls.__name__}.{f.name} has no help text"
             assert f"`{f.name}`" in readme, f"{cls.__name__}.{f.name} is not documented in README.md"
+
+
+def test_a_changed_file_is_read_again_even_within_the_same_second(tmp_path):
+    target = tmp_path / "config"
+    shutil.copytree(CONFIG, target)
+    erst = lade_konfiguration(target)
+    assert lade_konfiguration(target) is erst                      # unchanged: the configuration already loaded
+    stadt = target / "stadt.yaml"
+    text = stadt.read_text(encoding="utf-8")
+    wert = erst.stadt.geheimhaltung_standard
+    stadt.write_text(text.replace(f"geheimhaltung_standard: {wert}", f"geheimhaltung_standard: {wert + 1}", 1),
+                     encoding="utf-8")                              # same length when wert < 9
+    assert lade_konfiguration(target).stadt.geheimhaltung_standard == wert + 1
+    (target / "lagebild.yaml").unlink()
+    with pytest.raises(ConfigError, match="lagebild.yaml: Datei fehlt"):
+        lade_konfiguration(target)
