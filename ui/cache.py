@@ -82,7 +82,9 @@ def _datenversion() -> str:
             geaendert = datei = 0
         if geaendert <= datei + 2:
             return version
-    version = _verbindung().data_version()
+    # on a cursor: sessions ask at the same time (the first visitors while the cube is written), and the process's
+    # connection refuses a second concurrent call ("connection is busy")
+    version = _verbindung().cursor().data_version()
     datenversion_schreiben(pfad, version)
     return version
 

@@ -141,3 +141,36 @@ def test_the_version_file_is_written_with_every_commit(store):
     werte_import.uebernehmen(store, werte_import.vorbereiten(store, tabelle, z), "planung-test")
     assert datenversion_lesen(store.path) == store.data_version() != vorher
     assert date(2025, 12, 31) in store.lade_stichtage()
+
+
+def test_sessions_asking_for_the_data_version_at_once_while_the_version_file_is_stale(monkeypatch, demo_copy):
+    """The first visitors after a delivery arrive together while the cube is written (the version file is then
+    older than the database): each reads the version from the database at the same time. On the process's one
+    connection, DuckDB refused the second call ("connection is busy") and a visitor saw an error."""
+    import threading
+
+    from fis.store import versionsdatei
+    from ui import cache, verbindung
+    monkeypatch.setenv("FIS_DB", str(demo_copy))
+    with Store.open(demo_copy, read_only=True) as store:
+        erwartet = store.data_version()
+    gelesen, fehler = [], []
+    start = threading.Barrier(4)
+
+    def besucher() -> None:
+        try:
+            with verbindung.lauf():
+                start.wait()
+                for _ in range(25):
+                    versionsdatei(demo_copy).unlink(missing_ok=True)       # stale: read from the database
+                    gelesen.append(cache._datenversion())
+        except Exception as exc:  # noqa: BLE001 – collected and asserted below
+            fehler.append(exc)
+    threads = [threading.Thread(target=besucher) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not fehler, fehler
+    assert len(gelesen) == 100 and set(gelesen) == {erwartet}
+    assert not VERBINDUNGEN.offen(demo_copy)
