@@ -122,14 +122,22 @@ def funktionen(db: Path, config_dir: Path) -> dict:
     out: dict = {}
     with Store.open(db) as store:
         # the aggregate cube (fis.wuerfel): both Sichten of every Stichtag, as after a new Raumgliederung or
-        # catalog; then one Stichtag, as after a delivery of one Stichtag
-        _, out["wuerfel_alle_stichtage_s"] = _zeit(wuerfel.nachfuehren, store, config)
-        letzter = max(store.wuerfel_stand())
-        for sicht in (False, True):
-            s = store.cursor(nur_veroeffentlicht=sicht)
-            with s.transaction(bump=False):
-                s.wuerfel_schreiben(pd.DataFrame(), {}, [letzter])
-        _, out["wuerfel_ein_stichtag_s"] = _zeit(wuerfel.nachfuehren, store, config)
+        # catalog; then one Stichtag, as after a delivery of one Stichtag. Whatever of it the loading above built
+        # (a reader that may write stores what it computes) is dropped first, so both figures are full builds.
+        wuerfel.nachfuehren(store, config)
+        alle = sorted(store.wuerfel_stand())
+
+        def verwerfen(tage) -> None:
+            for sicht in (False, True):
+                s = store.cursor(nur_veroeffentlicht=sicht)
+                with s.transaction(bump=False):
+                    s.wuerfel_schreiben(pd.DataFrame(), {}, tage)
+        verwerfen(alle)
+        n, out["wuerfel_alle_stichtage_s"] = _zeit(wuerfel.nachfuehren, store, config)
+        assert n["alle"] == len(alle), n                           # every Stichtag computed, not found current
+        verwerfen(alle[-1:])
+        n, out["wuerfel_ein_stichtag_s"] = _zeit(wuerfel.nachfuehren, store, config)
+        assert n["alle"] == 1, n
     with Store.open(db, read_only=True) as store:
         # what a page's first run pays once per data version: reading the cube (all values)
         _, out["wuerfel_lesen_alle_werte_s"] = _zeit(wuerfel.lade, store, config)
