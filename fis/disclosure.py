@@ -171,16 +171,18 @@ def _secondary(werte: pd.DataFrame, cases: np.ndarray, hidden: np.ndarray) -> np
     """Extend ``hidden`` until no parent–children equation has exactly one hidden cell."""
     hidden = hidden.copy()
     known = ~np.isnan(cases)
-    # the columns as they are (no conversion of millions of strings to Python objects)
+    # integer codes instead of the text columns: merging and grouping millions of rows by text took seconds.
+    # Raum and parent share one sorted code, so the code orders Räume as their ids do.
+    n = len(werte)
+    raum_codes = pd.factorize(pd.concat([werte["raum_id"], werte["parent_id"]], ignore_index=True), sort=True)[0]
     frame = pd.DataFrame({
-        "row": np.arange(len(werte)), "raum_id": werte["raum_id"].reset_index(drop=True),
-        "parent_id": werte["parent_id"].reset_index(drop=True),
-        "indikator_id": werte["indikator_id"].reset_index(drop=True),
-        "stichtag": werte["stichtag"].reset_index(drop=True), "cases": cases,
+        "row": np.arange(n), "raum_id": raum_codes[:n], "parent_id": raum_codes[n:],
+        "indikator_id": pd.factorize(werte["indikator_id"])[0], "stichtag": pd.factorize(werte["stichtag"])[0],
+        "cases": cases,
     })[known]
     # Equation members: every cell as child of its parent's equation, every parent of its own.
     key = ["indikator_id", "stichtag"]
-    kinder = frame.dropna(subset=["parent_id"]).rename(columns={"parent_id": "eq"})
+    kinder = frame[frame["parent_id"] >= 0].rename(columns={"parent_id": "eq"})      # −1: no parent
     kinder = kinder[["row", "eq", "raum_id", "cases", *key]].assign(kind=True)
     eltern_ids = kinder[["eq", *key]].drop_duplicates()
     eltern = frame.merge(eltern_ids, left_on=["raum_id", *key], right_on=["eq", *key])
@@ -196,9 +198,7 @@ def _secondary(werte: pd.DataFrame, cases: np.ndarray, hidden: np.ndarray) -> np
     members["rang"] = np.select(
         [members["kind"] & (members["cases"].abs() > 0), members["kind"]], [0, 1], 2)
     members["betrag"] = members["cases"].abs()
-    # raum_id by its rank among the sorted ids: sorting numbers, not strings, in the same order
-    members["raum_rang"] = pd.factorize(members["raum_id"], sort=True)[0]
-    members = members.sort_values(["eq_id", "rang", "betrag", "raum_rang"]).reset_index(drop=True)
+    members = members.sort_values(["eq_id", "rang", "betrag", "raum_id"]).reset_index(drop=True)
     rows = members["row"].to_numpy()
     eq = members["eq_id"].to_numpy()
     n_eq = eq.max() + 1
