@@ -217,11 +217,13 @@ def lade_konfiguration(directory: str | Path | None = None) -> Config:
         schluessel = (str(directory), inhalt.hexdigest())
     except OSError:
         return _lade(directory)                        # the error, in German, comes from reading the files
-    if schluessel not in _GELADEN:
+    config = _GELADEN.get(schluessel)
+    if config is None:                                 # (threads of the app: every step on its own is atomic)
+        config = _lade(directory)
         if len(_GELADEN) >= 8:
             _GELADEN.clear()
-        _GELADEN[schluessel] = _lade(directory)
-    return _GELADEN[schluessel]
+        _GELADEN[schluessel] = config
+    return config
 
 
 def _lade(directory: Path) -> Config:
