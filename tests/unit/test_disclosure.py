@@ -199,3 +199,45 @@ def test_some_indicators_alone_give_exactly_the_published_values_of_the_whole_ci
     pd.testing.assert_frame_equal(teil.werte.reset_index(drop=True), erwartet)
     assert {"fallzahl", "sekundaer", "einwohner"} <= set(erwartet["grund"])
     assert teil.auswahl(gewaehlt[0], ganz.stichtage[-1], 1).equals(ganz.auswahl(gewaehlt[0], ganz.stichtage[-1], 1))
+
+
+def _sekundaer_schrittweise(werte: pd.DataFrame, cases: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """The rule of secondary suppression written out cell by cell (the reference): an equation is a published
+    parent with its published children; in every round, each equation with exactly one hidden cell hides its
+    first open member – the smallest positive child, then a zero child, then the parent; ties by Raum id."""
+    hidden = hidden.copy()
+    zeile = {(r.raum_id, r.indikator_id, r.stichtag): i for i, r in enumerate(werte.itertuples())
+             if not np.isnan(cases[i])}
+    gleichungen: dict[tuple, list[int]] = {}
+    for (_raum, ind, tag), i in zeile.items():
+        eltern = werte.at[i, "parent_id"]
+        if isinstance(eltern, str) and (eltern, ind, tag) in zeile:
+            gleichungen.setdefault((eltern, ind, tag), [zeile[(eltern, ind, tag)]]).append(i)
+
+    def vorrang(i: int, eltern: int) -> tuple:
+        rang = 2 if i == eltern else (0 if abs(cases[i]) > 0 else 1)
+        return rang, abs(cases[i]), werte.at[i, "raum_id"]
+    while True:
+        neu = [min((i for i in g if not hidden[i]), key=lambda i, g=g: vorrang(i, g[0]))
+               for g in gleichungen.values() if sum(hidden[i] for i in g) == 1]
+        if not neu:
+            return hidden
+        hidden[neu] = True
+
+
+@pytest.mark.parametrize("anteil", [0.01, 0.1])
+def test_secondary_suppression_equals_the_rule_written_out_cell_by_cell(demo, config, anteil):
+    """The vectorised secondary suppression (integer codes, numpy) against the rule as a loop, on the demo
+    city's aggregate with random primary cells."""
+    from fis import disclosure
+    from fis.monitoring import lade_aggregat
+    werte = lade_aggregat(demo, config).werte
+    werte = werte[werte["stichtag"] == max(werte["stichtag"])].reset_index(drop=True)
+    st = config.stadt
+    r = disclosure.regeln(demo.lade_indikatoren(), st.geheimhaltung_standard, st.mindest_einwohner,
+                          st.einwohner_indikator)
+    cases = disclosure._cases(werte, r.summe, r.faktoren)
+    primaer = np.random.default_rng(11).random(len(werte)) < anteil
+    erwartet = _sekundaer_schrittweise(werte, cases, primaer)
+    assert erwartet.sum() > primaer.sum()                          # complements were needed
+    assert (disclosure._secondary(werte, cases, primaer) == erwartet).all()
