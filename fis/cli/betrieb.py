@@ -16,7 +16,7 @@ from fis.cli.gemeinsam import (
 from fis.config_lesen import lade_konfiguration
 from fis.demo import build_demo
 from fis.export import csv_bytes
-from fis.format import fmt_zahl
+from fis.format import fmt_anzahl, fmt_zahl
 from fis.ingest.lieferungen import (
     benutzer,
 )
@@ -75,7 +75,7 @@ def _wuerfel(args: argparse.Namespace) -> int:
         print("Der Aggregatwürfel ist aktuell; nichts neu berechnet.")
     else:
         print("Aggregatwürfel nachgeführt: " + ", ".join(
-            f"{'alle Lieferungen' if sicht == 'alle' else 'veröffentlichte'} {n} Stichtage"
+            f"{'alle Lieferungen' if sicht == 'alle' else 'veröffentlichte'} {fmt_anzahl(n, 'Stichtag', 'Stichtage')}"
             for sicht, n in berechnet.items()) + f" ({fmt_zahl(dauer, 1)} s).")
     return 0
 
