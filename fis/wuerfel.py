@@ -115,11 +115,13 @@ def nachfuehren(store: Store, config: Config) -> dict[str, int]:
     return out
 
 
-def lade(store: Store, config: Config, indikator_ids=None) -> tuple[Aggregat, Monitoringdaten]:
+def lade(store: Store, config: Config, indikator_ids=None,
+         ausschnitt: tuple[date, list[str]] | None = None) -> tuple[Aggregat, Monitoringdaten]:
     """The internal aggregate and the values as they may be shown, of every indicator (None) or of the given
-    ones (with the population indicator), for the store's Sicht — read from the cube. Stale Stichtage are
-    computed first and stored; a store that may not write (opened read-only, busy, inside another
-    transaction) keeps them in memory for this call."""
+    ones (with the population indicator), for the store's Sicht — read from the cube; with ``ausschnitt``
+    (Stichtag, Räume) only the rows of that Stichtag and of these Räume (:func:`lade_ausschnitt`). Stale
+    Stichtage are computed first and stored; a store that may not write (opened read-only, busy, inside
+    another transaction) keeps them in memory for this call."""
     ids = _ids(config, indikator_ids)
     neu, weg = _offen(store, config)
     gespeichert = not (neu or weg)
@@ -129,24 +131,40 @@ def lade(store: Store, config: Config, indikator_ids=None) -> tuple[Aggregat, Mo
             gespeichert = True
         except (DatenbankFehler, TimeoutError):
             pass                                # busy or inside another transaction: computed for this call
-    zeilen = store.lade_wuerfel(ids)                   # Stichtage as dates, as fis.monitoring has them
+    zeilen = store.lade_wuerfel(ids, ausschnitt)       # Stichtage as dates, as fis.monitoring has them
     if not gespeichert:
         zeilen = zeilen[~zeilen["stichtag"].isin({*neu, *weg})]
         if neu:
             frisch = _rechnen(store, config, sorted(neu), ids)
+            if ausschnitt is not None:
+                tag, raeume = ausschnitt
+                am_tag = pd.to_datetime(frisch["stichtag"]) == pd.Timestamp(tag)
+                frisch = frisch[am_tag | frisch["raum_id"].isin(raeume)]
             zeilen = pd.concat([zeilen, frisch[zeilen.columns]], ignore_index=True).sort_values(_SORTIERUNG)
-    return _daten(store, config, zeilen.reset_index(drop=True))
+    # a slice lacks rows of most Stichtage; the Raum records of every Stichtag with values stay as for the city
+    tage = sorted((set(store.wuerfel_stand()) - set(weg)) | set(neu)) if ausschnitt is not None else None
+    return _daten(store, config, zeilen.reset_index(drop=True), tage)
 
 
-def _daten(store: Store, config: Config, zeilen: pd.DataFrame) -> tuple[Aggregat, Monitoringdaten]:
+def _daten(store: Store, config: Config, zeilen: pd.DataFrame,
+           stichtage: list[date] | None = None) -> tuple[Aggregat, Monitoringdaten]:
     for spalte in ("anzahl", "erwartet", "schwelle"):
         zeilen[spalte] = zeilen[spalte].astype("int64")
     for spalte in ("vollstaendig", "geliefert", "unterdrueckt", "unvollstaendig"):
         zeilen[spalte] = zeilen[spalte].astype(bool)
     a = Aggregat(zeilen[AGGREGAT_SPALTEN], store.lade_raeume(), store.lade_indikatoren(),
-                 tuple(sorted(zeilen["stichtag"].unique())))
+                 tuple(sorted(zeilen["stichtag"].unique()) if stichtage is None else stichtage))
     gezeigt = zeilen.drop(columns=list(GEZEIGT)).rename(columns={v: k for k, v in GEZEIGT.items()})
     return a, monitoringdaten(gezeigt[AGGREGAT_SPALTEN + GEHEIMHALTUNG_SPALTEN], a, config)
+
+
+def lade_ausschnitt(store: Store, config: Config, stichtag: date, raum_ids: list[str]) -> Monitoringdaten:
+    """Every indicator at ``stichtag`` for every Raum, and every Stichtag of ``raum_ids``: all that one area's
+    profile needs (the ranks and the similar areas compare the level at the Stichtag; the change and the
+    series are the area's own), read from the cube as a slice. For the profile of a large city a twentieth of
+    the rows: what it computes from them equals the computation on the whole city
+    (``tests/unit/test_profil_ausschnitt.py``)."""
+    return lade(store, config, None, (stichtag, sorted({str(r) for r in raum_ids})))[1]
 
 
 def lade_monitoring(store: Store, config: Config, indikator_ids=None) -> Monitoringdaten:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from fis import vergleichswerte as vgl
-from fis.analysen import aehnliche, handlungsbedarf_profil, profil, profil_tabelle
+from fis.analysen import profil_tabelle
 from fis.einordnung import bezug_indikator
 from fis.format import dativ, fmt_datum, fmt_zahl, md
 from fis.versorgung import sozialraeume_unter
@@ -12,7 +12,7 @@ from ui import links as deeplinks
 
 config = cache.config()
 auswahl = sidebar.auswahl()
-m = cache.monitoring(cache.data_version())
+m = cache.monitoring(cache.data_version(), [])    # the Raumgliederung for the choice; values: profil_monitoring
 ebene_name, ebene_plural = m.ebenen[auswahl.ebene]
 
 st.title(f"{ebene_name}profil" if auswahl.ebene == 1 else f"Profil {ebene_name}")
@@ -33,8 +33,10 @@ st.session_state["profil_raum"] = raum
 deeplinks.merken(raum=raum)
 deeplinks.teilen()
 
+ausschnitt = (cache.data_version(), auswahl.stichtag, tuple(filter(None, (raum, zweiter))))
+m = cache.profil_monitoring(*ausschnitt)
 jahre = config.lagebild.vergleich_jahre
-daten = profil(m, raum, auswahl.stichtag, jahre)
+daten = cache.profil(*ausschnitt, raum, jahre)
 if daten.empty:
     mit_werten = sorted(set(m.auswahl(raum_id=raum)["stichtag"]))
     st.info(f"Für {md(namen.get(raum, raum))} ({raum}) gibt es am {fmt_datum(auswahl.stichtag)} keine Werte. "
@@ -48,7 +50,7 @@ st.caption(f"Stichtag {fmt_datum(auswahl.stichtag)} · Rang 1 = ungünstigster W
            "„< n Fälle“ / „gesperrt“ = zum Schutz kleiner Fallzahlen nicht ausgewiesen")
 
 if auswahl.ebene == 1:
-    flags = handlungsbedarf_profil(m, config.lagebild.handlungsbedarf, raum, auswahl.stichtag)
+    flags = cache.handlungsbedarf_profil(*ausschnitt, raum)
     if not flags.beurteilbar:
         st.info(f"Handlungsbedarf nach der Regel des Lagebilds {flags.text}", icon=":material/help:")
     elif flags.handlungsbedarf:
@@ -63,7 +65,7 @@ if mit_text:
     with st.expander(f"Einordnung der Sozialplanung zu {len(mit_text)} dieser Indikatoren"):
         einordnung.anzeigen(eintraege, mit_text, m.indikatoren, titel="")
 
-vergleich = profil(m, zweiter, auswahl.stichtag, jahre) if zweiter else None
+vergleich = cache.profil(*ausschnitt, zweiter, jahre) if zweiter else None
 tabelle = profil_tabelle(daten, jahre, vergleich, namen.get(raum), namen.get(zweiter) if zweiter else None)
 tabelle = vgl.mit_profilspalten(tabelle, daten, cache.vergleichswerte(cache.data_version()), auswahl.stichtag)
 spalten = {
@@ -87,7 +89,7 @@ massnahmen.beteiligung_im_gebiet(cache.planung(cache.data_version()), gebiet, na
 st.subheader(f"Ähnliche {ebene_plural}")
 st.caption("Nächste Nachbarn im Raum der standardisierten Quoten-Indikatoren (z-Werte über alle "
            f"{ebene_plural}; euklidischer Abstand; Anzahlen bleiben außen vor, weil sie die Größe messen).")
-nachbarn = aehnliche(m, raum, auswahl.stichtag, k=5)
+nachbarn = cache.aehnliche(*ausschnitt, raum)
 if nachbarn.empty:
     st.info("Zu wenige vergleichbare Werte für eine Ähnlichkeitsanalyse.")
 else:

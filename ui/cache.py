@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from fis import charts, datenstand, hochrechnung, prognose, zielgruppe
+from fis import analysen, charts, datenstand, hochrechnung, prognose, zielgruppe
 from fis import controlling as ctl
 from fis import gegensteuerung as gs
 from fis import indizes as idx
@@ -36,6 +36,7 @@ from fis.monitoring import Monitoringdaten
 from fis.pfade import db_path
 from fis.store import Store, datenversion_lesen, datenversion_schreiben, versionsdatei
 from fis.wuerfel import lade as lade_wuerfel
+from fis.wuerfel import lade_ausschnitt
 from ui.verbindung import _verbindung, config
 from ui.zugang import darf_aktuell
 
@@ -187,16 +188,42 @@ def _teil(version: str, indikatoren: tuple[str, ...]) -> tuple[Monitoringdaten, 
 
 
 def _werte(version: str, indikatoren) -> tuple[Monitoringdaten, idx.Indexdaten]:
-    """Of every indicator (None or none), or of the given ones (with the population indicator:
-    fis.monitoring.lade_aggregat)."""
-    teil = tuple(sorted({str(i) for i in (() if indikatoren is None else indikatoren)}))   # a list or an array
-    return _teil(version, teil) if teil else _daten(version)
+    """Of every indicator (None), or of the given ones (with the population indicator:
+    fis.monitoring.lade_aggregat); none given: the population indicator only (what a page needs that
+    shows no values but the Raumgliederung, the catalog or Kennzahlen per inhabitant)."""
+    if indikatoren is None:
+        return _daten(version)
+    return _teil(version, tuple(sorted({str(i) for i in indikatoren})))     # a list or an array
 
 
 def monitoring(version: str, indikatoren=None) -> Monitoringdaten:
-    """Published values (aggregated, suppressed) for this data version: of every indicator, or
+    """Published values (aggregated, suppressed) for this data version: of every indicator (None), or
     of the given ones (see _werte)."""
     return _werte(version, indikatoren)[0]
+
+
+@st.cache_resource(show_spinner="Werte werden zusammengestellt …", max_entries=4)
+def profil_monitoring(version: str, stichtag: date, raeume: tuple[str, ...]) -> Monitoringdaten:
+    """What one area's profile shows (fis.wuerfel.lade_ausschnitt): every value at the Stichtag and the areas'
+    series. A twentieth of a large city, read in a fraction of a second instead of every value."""
+    return lade_ausschnitt(_leser(version), config(), stichtag, list(raeume))
+
+
+# what the profile computes from its slice, per area: a rerun (another widget, the download) only draws
+@st.cache_data(show_spinner=False, max_entries=32)
+def profil(version: str, stichtag: date, raeume: tuple[str, ...], raum: str, jahre: int) -> pd.DataFrame:
+    return analysen.profil(profil_monitoring(version, stichtag, raeume), raum, stichtag, jahre)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def aehnliche(version: str, stichtag: date, raeume: tuple[str, ...], raum: str) -> pd.DataFrame:
+    return analysen.aehnliche(profil_monitoring(version, stichtag, raeume), raum, stichtag, k=5)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def handlungsbedarf_profil(version: str, stichtag: date, raeume: tuple[str, ...], raum: str) -> analysen.ProfilBedarf:
+    return analysen.handlungsbedarf_profil(profil_monitoring(version, stichtag, raeume),
+                                           config().lagebild.handlungsbedarf, raum, stichtag)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -94,16 +94,20 @@ class WuerfelAbfragen(Verbindung):
             self.con.execute("INSERT INTO wuerfel_stand VALUES (?, ?, ?, ?, ?)",
                              [self.sicht, tag, fp, int(je_tag.get(tag, 0)), jetzt])
 
-    def lade_wuerfel(self, indikator_ids: list[str] | None = None) -> pd.DataFrame:
+    def lade_wuerfel(self, indikator_ids: list[str] | None = None,
+                     ausschnitt: tuple[date, list[str]] | None = None) -> pd.DataFrame:
         """The cube rows of this store's Sicht (of ``indikator_ids``; None: all), ordered by indicator, Stichtag,
-        level and Raum."""
+        level and Raum. ``ausschnitt`` (Stichtag, Räume): only the rows of that Stichtag and those of these Räume
+        (every Stichtag) – what one area's profile shows, a twentieth of a large city."""
         spalten = ", ".join(s for s in WUERFEL_SPALTEN if s != "sicht")
+        tag, raeume = ausschnitt if ausschnitt is not None else (None, None)
         # through Arrow and sorted by the integer ranks in numpy: ORDER BY over millions of rows and the conversion
         # of the sorted result took DuckDB about four times as long for a large city
         tabelle = self.con.sql(
             f"SELECT {spalten}, ind_nr, raum_nr FROM wuerfel WHERE sicht = ? "
-            "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], indikator_id))",
-            params=[self.sicht, indikator_ids, indikator_ids]).to_arrow_table()
+            "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], indikator_id)) "
+            "AND (CAST(? AS DATE) IS NULL OR stichtag = ? OR list_contains(?::VARCHAR[], raum_id))",
+            params=[self.sicht, indikator_ids, indikator_ids, tag, tag, raeume]).to_arrow_table()
         ordnung = np.lexsort([tabelle["raum_nr"].to_numpy(), tabelle["ebene"].to_numpy(),
                               tabelle["stichtag"].cast(pa.int32()).to_numpy(), tabelle["ind_nr"].to_numpy()])
         return tabelle.take(ordnung).drop_columns(["ind_nr", "raum_nr"]).to_pandas()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from fis.analysen import karte_werte, trend, zeitreihe_werte, zusammenhang
@@ -107,3 +108,23 @@ def test_zusammenhaenge_metrics_match_fis(monkeypatch, demo_copy, m, config):
     assert werte["Spearman ρ"] == fmt_zahl(z.spearman, 2)
     assert werte["Sozialräume"] == str(z.n)
     assert z.n < 51                                 # suppressed values are left out
+
+
+def test_pages_without_values_load_the_population_indicator_only_and_the_profile_a_slice(monkeypatch, demo_copy,
+                                                                                         m, config):
+    """``cache.monitoring(version, [])`` (Ziele, Produktdatenblatt, Berichte, Mittelverteilung …: the
+    Raumgliederung, the catalog, Kennzahlen per inhabitant) had come to mean every value – for a large city the
+    20 s of a whole read on each of these pages. The profile reads the Stichtag and the areas' series only."""
+    from ui import cache, verbindung
+    monkeypatch.setenv("FIS_DB", str(demo_copy))
+    with verbindung.lauf():
+        version = cache.data_version()
+        wenig = cache.monitoring(version, [])
+        assert wenig.indikatoren_mit_werten == {config.stadt.einwohner_indikator}
+        assert list(wenig.indikatoren.index) == list(m.indikatoren.index)
+        pd.testing.assert_frame_equal(wenig.raeume, m.raeume)
+        assert cache.monitoring(version).indikatoren_mit_werten == m.indikatoren_mit_werten
+        teil = cache.profil_monitoring(version, T, ("0103", "0501"))
+        assert set(teil.zeilen("stichtag")) == set(m.stichtage)
+        assert set(teil.werte.loc[teil.werte["stichtag"] != T, "raum_id"]) == {"0103", "0501"}
+        assert len(teil.auswahl(stichtag=T)) == len(m.auswahl(stichtag=T))
