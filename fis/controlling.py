@@ -83,6 +83,13 @@ def _indikator_reihen(ziele: pd.DataFrame, werte: pd.DataFrame) -> dict[str, lis
     return out
 
 
+def gemessen_an(ziele: pd.DataFrame) -> list[tuple[str, str]]:
+    """The (indicator, Raum) of every goal measured on an indicator: the series :func:`lade_controlling` needs
+    (fis.wuerfel.lade_reihen reads just these)."""
+    s = ziele.loc[ziele["kennzahl_art"] == "indikator", ["indikator_id", "raum_id"]].dropna()
+    return list(s.itertuples(index=False, name=None))
+
+
 def lade_controlling(store, m) -> Controllingdaten:
     """Goals with their Kennzahl series: indicators from the published (suppressed) monitoring
     values ``m`` at the goal's Raum, product Kennzahlen (Ist), budget lines (annual Ist,

@@ -43,6 +43,7 @@ from fis.monitoring import (
     monitoringdaten,
 )
 from fis.store import DatenbankFehler, Store
+from fis.store.wuerfel import Ausschnitt
 
 #: Raise when the computation of the rows changes: every stored cube is then computed again.
 RECHENWEISE = 1
@@ -116,10 +117,10 @@ def nachfuehren(store: Store, config: Config) -> dict[str, int]:
 
 
 def lade(store: Store, config: Config, indikator_ids=None,
-         ausschnitt: tuple[date, list[str]] | None = None) -> tuple[Aggregat, Monitoringdaten]:
+         ausschnitt: Ausschnitt | None = None) -> tuple[Aggregat, Monitoringdaten]:
     """The internal aggregate and the values as they may be shown, of every indicator (None) or of the given
     ones (with the population indicator), for the store's Sicht — read from the cube; with ``ausschnitt``
-    (Stichtag, Räume) only the rows of that Stichtag and of these Räume (:func:`lade_ausschnitt`). Stale
+    only its rows (:func:`lade_ausschnitt`, :func:`lade_reihen`). Stale
     Stichtage are computed first and stored; a store that may not write (opened read-only, busy, inside
     another transaction) keeps them in memory for this call."""
     ids = _ids(config, indikator_ids)
@@ -137,9 +138,7 @@ def lade(store: Store, config: Config, indikator_ids=None,
         if neu:
             frisch = _rechnen(store, config, sorted(neu), ids)
             if ausschnitt is not None:
-                tag, raeume = ausschnitt
-                am_tag = pd.to_datetime(frisch["stichtag"]) == pd.Timestamp(tag)
-                frisch = frisch[am_tag | frisch["raum_id"].isin(raeume)]
+                frisch = frisch[ausschnitt.maske(frisch).to_numpy()]
             zeilen = pd.concat([zeilen, frisch[zeilen.columns]], ignore_index=True).sort_values(_SORTIERUNG)
     # a slice lacks rows of most Stichtage; the Raum records of every Stichtag with values stay as for the city
     tage = sorted((set(store.wuerfel_stand()) - set(weg)) | set(neu)) if ausschnitt is not None else None
@@ -164,7 +163,13 @@ def lade_ausschnitt(store: Store, config: Config, stichtag: date, raum_ids: list
     series are the area's own), read from the cube as a slice. For the profile of a large city a twentieth of
     the rows: what it computes from them equals the computation on the whole city
     (``tests/unit/test_profil_ausschnitt.py``)."""
-    return lade(store, config, None, (stichtag, sorted({str(r) for r in raum_ids})))[1]
+    return lade(store, config, None, Ausschnitt(stichtag, tuple(sorted({str(r) for r in raum_ids}))))[1]
+
+
+def lade_reihen(store: Store, config: Config, paare) -> Monitoringdaten:
+    """The series (every Stichtag) of each (indicator, Raum) of ``paare`` and nothing else: what goals are
+    measured on. 2.000 goals of a large city need a few thousand rows, not the millions of their indicators."""
+    return lade(store, config, None, Ausschnitt(paare=tuple(sorted({(str(i), str(r)) for i, r in paare}))))[1]
 
 
 def lade_monitoring(store: Store, config: Config, indikator_ids=None) -> Monitoringdaten:

@@ -36,7 +36,7 @@ from fis.monitoring import Monitoringdaten
 from fis.pfade import db_path
 from fis.store import Store, datenversion_lesen, datenversion_schreiben, versionsdatei
 from fis.wuerfel import lade as lade_wuerfel
-from fis.wuerfel import lade_ausschnitt
+from fis.wuerfel import lade_ausschnitt, lade_reihen
 from ui.verbindung import _verbindung, config
 from ui.zugang import darf_aktuell
 
@@ -289,9 +289,9 @@ def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
 @st.cache_resource(show_spinner="Ziele werden bewertet …", max_entries=2)
 def controlling(version: str) -> ctl.Controllingdaten:
     """Goals with their Kennzahl series and the budget data of this data version."""
-    # only the indicators goals are measured on: a large city need not wait for all
-    gemessen = ziele(version)["indikator_id"].dropna().unique()
-    return ctl.lade_controlling(_leser(version), monitoring(version, gemessen))
+    # only the series goals are measured on (indicator and Raum): a large city need not wait for all values
+    leser = _leser(version)
+    return ctl.lade_controlling(leser, lade_reihen(leser, config(), ctl.gemessen_an(ziele(version))))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

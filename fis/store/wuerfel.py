@@ -3,6 +3,7 @@ Stichtage and reading slices. What the rows are and when they are computed: :mod
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
@@ -16,6 +17,35 @@ WUERFEL_SPALTEN = (
     "sicht", "stichtag", "raum_id", "indikator_id", "ebene", "parent_id", "wert", "zaehler", "nenner", "status",
     "summe_teile", "anzahl", "erwartet", "vollstaendig", "geliefert", "z_wert", "z_zaehler", "z_nenner",
     "z_status", "z_summe_teile", "unterdrueckt", "grund", "schwelle", "unvollstaendig", "abdeckung")
+
+
+#: Separates indicator and Raum in the key of a pair (a control character no id contains).
+_TRENNER = "\x1f"
+
+
+@dataclass(frozen=True)
+class Ausschnitt:
+    """Rows of the cube a page needs, where it needs few of a large city's: every Raum at ``stichtag``, every
+    Stichtag of ``raeume``, every Stichtag of each (indicator, Raum) of ``paare``."""
+
+    stichtag: date | None = None
+    raeume: tuple[str, ...] = ()
+    paare: tuple[tuple[str, str], ...] = ()
+
+    def maske(self, zeilen: pd.DataFrame) -> pd.Series:
+        """Which of ``zeilen`` (cube rows) belong to it."""
+        drin = zeilen["raum_id"].isin(self.raeume)
+        if self.stichtag is not None:
+            drin |= pd.to_datetime(zeilen["stichtag"]) == pd.Timestamp(self.stichtag)
+        if self.paare:
+            drin |= pd.MultiIndex.from_frame(zeilen[["indikator_id", "raum_id"]]).isin(list(self.paare))
+        return drin
+
+    def bedingung(self) -> tuple[str, list]:
+        """The same as an SQL condition with its parameters."""
+        return ("(stichtag = ? OR list_contains(?::VARCHAR[], raum_id) "
+                f"OR list_contains(?::VARCHAR[], indikator_id || '{_TRENNER}' || raum_id))",
+                [self.stichtag, list(self.raeume), [f"{i}{_TRENNER}{r}" for i, r in self.paare]])
 
 
 class WuerfelAbfragen(Verbindung):
@@ -95,19 +125,17 @@ class WuerfelAbfragen(Verbindung):
                              [self.sicht, tag, fp, int(je_tag.get(tag, 0)), jetzt])
 
     def lade_wuerfel(self, indikator_ids: list[str] | None = None,
-                     ausschnitt: tuple[date, list[str]] | None = None) -> pd.DataFrame:
-        """The cube rows of this store's Sicht (of ``indikator_ids``; None: all), ordered by indicator, Stichtag,
-        level and Raum. ``ausschnitt`` (Stichtag, Räume): only the rows of that Stichtag and those of these Räume
-        (every Stichtag) – what one area's profile shows, a twentieth of a large city."""
+                     ausschnitt: Ausschnitt | None = None) -> pd.DataFrame:
+        """The cube rows of this store's Sicht (of ``indikator_ids``; None: all; of ``ausschnitt`` only), ordered
+        by indicator, Stichtag, level and Raum."""
         spalten = ", ".join(s for s in WUERFEL_SPALTEN if s != "sicht")
-        tag, raeume = ausschnitt if ausschnitt is not None else (None, None)
+        bedingung, parameter = ausschnitt.bedingung() if ausschnitt is not None else ("TRUE", [])
         # through Arrow and sorted by the integer ranks in numpy: ORDER BY over millions of rows and the conversion
         # of the sorted result took DuckDB about four times as long for a large city
         tabelle = self.con.sql(
             f"SELECT {spalten}, ind_nr, raum_nr FROM wuerfel WHERE sicht = ? "
-            "AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], indikator_id)) "
-            "AND (CAST(? AS DATE) IS NULL OR stichtag = ? OR list_contains(?::VARCHAR[], raum_id))",
-            params=[self.sicht, indikator_ids, indikator_ids, tag, tag, raeume]).to_arrow_table()
+            f"AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], indikator_id)) AND {bedingung}",
+            params=[self.sicht, indikator_ids, indikator_ids, *parameter]).to_arrow_table()
         ordnung = np.lexsort([tabelle["raum_nr"].to_numpy(), tabelle["ebene"].to_numpy(),
                               tabelle["stichtag"].cast(pa.int32()).to_numpy(), tabelle["ind_nr"].to_numpy()])
         return tabelle.take(ordnung).drop_columns(["ind_nr", "raum_nr"]).to_pandas()

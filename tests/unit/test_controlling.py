@@ -260,3 +260,28 @@ def test_a_goal_row_is_typed_once_and_judged_in_numbers_then_words():
     assert b.regel.farbe == "gelb"
     assert begruendung(z, b, 1).startswith("Ist 16,5 % liegt 1,5 Pp über dem Soll-Pfad (15,0 % für 2025); "
                                            "Toleranz 1,0 Pp überschritten")
+
+
+@pytest.mark.parametrize("oeffentlich", [False, True])
+def test_goals_read_only_their_series_and_are_judged_as_from_every_value(demo_copy, config, oeffentlich):
+    """fis.wuerfel.lade_reihen reads the (indicator, Raum) of the goals only; Ist series, base values, Soll-Ist and
+    Ampel equal those computed from every value – also with a partial unpublished delivery in the database."""
+    from fis import wuerfel
+    from fis.controlling import gemessen_an, lade_controlling
+    from fis.store import Store
+    from tests.teillieferung import liefere_teil
+
+    liefere_teil(demo_copy, ["sgb2_quote", "alq"])
+    with Store.open(demo_copy) as store:
+        s = store.cursor(nur_veroeffentlicht=oeffentlich)
+        paare = gemessen_an(s.lade_ziele())
+        reihen = wuerfel.lade_reihen(s, config, paare)
+        assert 10 < len(paare) and len(reihen.werte) < len(wuerfel.lade_monitoring(s, config).werte) / 20
+        assert set(zip(reihen.werte["indikator_id"], reihen.werte["raum_id"], strict=True)) <= set(paare)
+        schmal = lade_controlling(s, reihen)
+        breit = lade_controlling(s, wuerfel.lade_monitoring(s, config))
+        pd.testing.assert_frame_equal(schmal.reihen, breit.reihen)
+        assert len(schmal.reihen) > 100
+        for jahr in (2024, 2025):
+            pd.testing.assert_frame_equal(bewerte_ziele(schmal, jahr, config.controlling),
+                                          bewerte_ziele(breit, jahr, config.controlling))
