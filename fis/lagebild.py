@@ -122,14 +122,21 @@ def _names(raeume: pd.DataFrame) -> pd.Series:
     return raeume.drop_duplicates("raum_id", keep="last").set_index("raum_id")["name"]
 
 
-def _shown(row: pd.Series, meta: pd.DataFrame) -> str:
-    """The value as text: the actual suppression reason, the coverage of an incomplete sum."""
-    m = meta.loc[row["indikator_id"]]
-    abdeckung = row.get("abdeckung", "")
-    return fmt_anzeige(row["wert"], m["einheit"], int(m["nachkommastellen"]),
-                       unterdrueckt=bool(row.get("unterdrueckt", False)), grund=row.get("grund", ""),
-                       schwelle=int(row.get("schwelle", 0) or 0),
-                       abdeckung=abdeckung if isinstance(abdeckung, str) else "")
+def _shown(rows: pd.DataFrame, meta: pd.DataFrame) -> list[str]:
+    """Each row's value as text: the actual suppression reason, the coverage of an incomplete sum (a loop over
+    columns: pandas rows cost a large city's Lagebild a second)."""
+    einheit, stellen = meta["einheit"].to_dict(), meta["nachkommastellen"].astype(int).to_dict()
+    n = len(rows)
+
+    def spalte(name, leer):
+        return rows[name].tolist() if name in rows else [leer] * n
+
+    return [fmt_anzeige(wert, einheit[ind], stellen[ind], unterdrueckt=bool(u), grund=grund,
+                        schwelle=int(schwelle or 0) if pd.notna(schwelle) else 0,
+                        abdeckung=abdeckung if isinstance(abdeckung, str) else "")
+            for ind, wert, u, grund, schwelle, abdeckung in zip(
+                rows["indikator_id"].tolist(), rows["wert"].tolist(), spalte("unterdrueckt", False),
+                spalte("grund", ""), spalte("schwelle", 0), spalte("abdeckung", ""), strict=True)]
 
 
 def _handlungsbedarf_tabelle(flags: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.DataFrame,
@@ -142,7 +149,7 @@ def _handlungsbedarf_tabelle(flags: pd.DataFrame, raeume: pd.DataFrame, indikato
     hits = flags[flags["handlungsbedarf"]].copy()
     if hits.empty:
         return pd.DataFrame(columns=["raum_id", einheit, oberebene, "auffällig"])
-    hits["anzeige"] = hits.apply(lambda r: _shown(r, meta), axis=1)
+    hits["anzeige"] = _shown(hits, meta)
     hits["anzeige"] = hits["anzeige"].where(~hits["auffaellig"], hits["anzeige"] + " ▲")
     wide = hits.pivot(index="raum_id", columns="indikator_id", values="anzeige")
     wide.columns = [meta.at[c, "kurzname"] for c in wide.columns]
@@ -160,7 +167,7 @@ def _raumtabelle(level: pd.DataFrame, raeume: pd.DataFrame, indikatoren: pd.Data
     a unit has no value), as display text."""
     meta = indikatoren.set_index("indikator_id")
     rows = level[level["indikator_id"].isin(kennzahlen)].copy()
-    rows["anzeige"] = [_shown(r, meta) for _, r in rows.iterrows()]
+    rows["anzeige"] = _shown(rows, meta)
     ohne_hinweis = rows["abdeckung"].fillna("") == "" if "abdeckung" in rows else True
     rows.loc[(rows["status"] == "vorläufig") & ~rows["unterdrueckt"] & ohne_hinweis & rows["wert"].notna(),
              "anzeige"] += " (v)"
