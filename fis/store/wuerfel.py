@@ -19,10 +19,6 @@ WUERFEL_SPALTEN = (
     "z_status", "z_summe_teile", "unterdrueckt", "grund", "schwelle", "unvollstaendig", "abdeckung")
 
 
-#: Separates indicator and Raum in the key of a pair (a control character no id contains).
-_TRENNER = "\x1f"
-
-
 @dataclass(frozen=True)
 class Ausschnitt:
     """Rows of the cube a page needs, where it needs few of a large city's: every Raum at ``stichtag``, every
@@ -43,9 +39,10 @@ class Ausschnitt:
 
     def bedingung(self) -> tuple[str, list]:
         """The same as an SQL condition with its parameters."""
-        return ("(stichtag = ? OR list_contains(?::VARCHAR[], raum_id) "
-                f"OR list_contains(?::VARCHAR[], indikator_id || '{_TRENNER}' || raum_id))",
-                [self.stichtag, list(self.raeume), [f"{i}{_TRENNER}{r}" for i, r in self.paare]])
+        # pairs as a semi join of structs: 0,02 s for 2.000 goals in 5 million rows (a text key per row: 0,2 s)
+        return ("(stichtag = ? OR list_contains(?::VARCHAR[], raum_id) OR struct_pack(i := indikator_id, r := raum_id) "
+                "IN (SELECT struct_pack(i := unnest(?::VARCHAR[]), r := unnest(?::VARCHAR[]))))",
+                [self.stichtag, list(self.raeume), [i for i, _ in self.paare], [r for _, r in self.paare]])
 
 
 class WuerfelAbfragen(Verbindung):
