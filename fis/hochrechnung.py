@@ -46,7 +46,10 @@ def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.Dat
     ampelregeln = regel.regeln()
     pos = c.positionen.set_index("position_nr")
     ist = t[(t["jahr"] == jahr) & (t["wertart"] == "Ist") & (t["monat"].between(1, monat))]
-    vj = t[(t["jahr"] == jahr - 1) & (t["wertart"] == "Ist") & (t["monat"] >= 1)]
+    vj = t[(t["jahr"] == jahr - 1) & (t["wertart"] == "Ist") & (t["monat"] >= 1)].reset_index(drop=True)
+    # the previous year's months per line in one pass (a filter per line cost 300 products 0,8 s)
+    vj_zeilen = vj.groupby(["produkt_nr", "position_nr"], sort=False).indices
+    keine = np.empty(0, dtype=np.intp)
     ansatz = t[(t["jahr"] == jahr) & (t["wertart"] == "Ansatz") & (t["monat"] == 0)].set_index(
         ["produkt_nr", "position_nr"])["betrag"]
     namen = c.produkte.set_index("nr")
@@ -54,7 +57,7 @@ def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.Dat
     for (nr, p), g in ist.groupby(["produkt_nr", "position_nr"]):
         if int(g["monat"].max()) < monat:
             continue
-        v = vj[(vj["produkt_nr"] == nr) & (vj["position_nr"] == p)].set_index("monat")["betrag"]
+        v = vj.iloc[vj_zeilen.get((nr, p), keine)].set_index("monat")["betrag"]
         h = hochrechnung(g.set_index("monat")["betrag"], v if len(v) == 12 else None)
         methode = regel.methode if (regel.methode == "linear" or h.saisonal is not None) else "linear"
         wert = h.saisonal if methode == "saisonal" else h.linear
