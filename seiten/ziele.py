@@ -132,7 +132,7 @@ reg = cache.massnahmen(version)
 namen = dict(cache.monitoring(version, []).namen())
 massnahmen.im_ziel(reg, ziel_id, jahr, namen, ziel_id in mn.rot_ohne_laufende(b, reg))
 
-bearbeiten.budgetvarianten_abschnitt(c, b)
+bearbeiten.budgetvarianten_abschnitt(version, jahr)
 
 if not pflegen:
     st.stop()

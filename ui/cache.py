@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from fis import analysen, charts, datenstand, hochrechnung, prognose, zielgruppe
+from fis import budgetvarianten as bv
 from fis import controlling as ctl
 from fis import gegensteuerung as gs
 from fis import indizes as idx
@@ -298,6 +299,13 @@ def controlling(version: str) -> ctl.Controllingdaten:
 def bewertung(version: str, jahr: int) -> pd.DataFrame:
     """Soll-Ist and Ampel of every goal for ``jahr``, rolled up over the tree."""
     return ctl.bewerte_ziele(controlling(version), jahr, config().controlling)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def budgetvarianten(version: str, jahr: int) -> pd.DataFrame:
+    """The goals' forecasts under other budgets as a table (the Ziele page draws it on every rerun, mostly folded)."""
+    c, cfg = controlling(version), config().controlling.budgetvarianten
+    return bv.tabelle(bv.budgetvarianten(c.ziele, bewertung(version, jahr), cfg, c.nachkommastellen), cfg)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

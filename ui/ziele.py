@@ -40,7 +40,7 @@ def formular(c, ziel_id: str | None) -> None:
     """The edit form, prefilled with ``ziel_id`` (or empty for a new goal)."""
     z = c.ziele.set_index("ziel_id").loc[ziel_id].to_dict() | {"ziel_id": ziel_id} if ziel_id else {}
     m = cache.monitoring(cache.data_version(), [])      # catalog and city id; values are not needed here
-    kz = cache.store().lade_produkt_kennzahlen().drop_duplicates("kennzahl_id")
+    kz = cache.produkte(cache.data_version()).kennzahlen.drop_duplicates("kennzahl_id")
     with st.form(f"ziel_form_{ziel_id or 'neu'}"):
         a = st.columns([1, 3])
         zid = a[0].text_input("Kennung", value=_wert(z, "ziel_id", ""), disabled=bool(ziel_id))
@@ -120,11 +120,11 @@ def hochladen() -> None:
         _uebernehmen(specs, datei.name, datei.name)
 
 
-def budgetvarianten_abschnitt(c, b: pd.DataFrame) -> None:
+def budgetvarianten_abschnitt(version: str, jahr: int) -> None:
     """What each goal's forecast becomes under a constant, increased or reduced budget (Eckwertebeschluss)."""
     with st.expander("Budgetvarianten für den Eckwertebeschluss", icon=":material/account_balance:"):
         cfg = cache.config().controlling.budgetvarianten
-        varianten = budgetvarianten.tabelle(budgetvarianten.budgetvarianten(c.ziele, b, cfg, c.nachkommastellen), cfg)
+        varianten = cache.budgetvarianten(version, jahr)
         if varianten.empty:
             st.caption("Kein Ziel mit Haushaltszeile hat eine Trendprognose zu einem künftigen Zieldatum.")
             return
