@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEITEN = ["lagebild", "karte", "zeitreihen", "sozialraumprofil", "zusammenhaenge", "sozialindex", "typisierung",
           "einrichtungen", "ziele", "massnahmen", "planungszyklus", "controlling", "mittelverteilung",
           "produktdatenblatt", "produktkritik", "sroi", "berichte", "praesentation", "datenpflege", "audit"]
-BUDGET = {"import_verhaeltnis_min": 0.5, "seite_wiederholung_max": 3.0, "seite_erster_lauf_max": 15.0,
-          "soll_ist_ampel_s_max": 1.0, "karten_nutzlast_bytes_max": 2_000_000,
+BUDGET = {"import_verhaeltnis_min": 0.5, "seite_wiederholung_max": 3.0, "seite_erster_lauf_s_max": 2.0,
+          "soll_ist_ampel_s_max": 0.5, "karten_nutzlast_bytes_max": 2_000_000,
           "browser_neue_version_s_max": 2.0, "wuerfel_s_max": 10.0}
 
 
@@ -79,11 +79,15 @@ def _appt(seite: str | None):
 
 
 def seitenzeiten(wiederholungen: int, seiten: list[str] | None = None) -> dict:
-    """Median first run (every Streamlit cache cleared) and cached rerun per page (``seiten``: default all)."""
+    """Median first run (every Streamlit cache cleared: a new data version in a running server) and cached rerun
+    per page (``seiten``: default all)."""
     import streamlit as st
     os.chdir(ROOT)
     ergebnis = {}
-    _appt(None).run()                      # warm-up: the first AppTest of a process pays for imports
+    # warm-up: the first AppTest of a process and the first run of each page pay for imports, which a server pays
+    # once at its start, not after each delivery
+    for seite in [None, *(seiten or SEITEN)]:
+        _appt(seite).run()
     for seite in [None, *(seiten or SEITEN)]:
         erster, wieder, nutzlast = [], [], None
         for _ in range(wiederholungen):
@@ -215,13 +219,14 @@ def budgets(r: dict) -> list[tuple[str, str, bool]]:
                r["import"]["verhaeltnis"] >= BUDGET["import_verhaeltnis_min"])]
     for s in [s for s in SEITEN if s in seiten]:
         w = seiten[s]["wiederholung_s"] / max(triv["wiederholung_s"], 1e-6)
-        e = seiten[s]["erster_lauf_s"] / max(triv["erster_lauf_s"], 1e-6)
+        e = seiten[s]["erster_lauf_s"]
         zeilen.append((f"{s}: Wiederholung ≤ 3 × trivial", f"{w:.1f} ×", w <= BUDGET["seite_wiederholung_max"]))
-        zeilen.append((f"{s}: erster Lauf ≤ 15 × trivial", f"{e:.1f} ×", e <= BUDGET["seite_erster_lauf_max"]))
+        zeilen.append((f"{s}: erster Lauf nach neuer Datenversion ≤ 2 s", f"{e:.2f} s",
+                       e <= BUDGET["seite_erster_lauf_s_max"]))
     f = r["funktionen"]
     zeilen.append(("Würfel aller Stichtage (beide Sichten) ≤ 10 s", f"{f['wuerfel_alle_stichtage_s']:.1f} s",
                    f["wuerfel_alle_stichtage_s"] <= BUDGET["wuerfel_s_max"]))
-    zeilen.append((f"Soll-Ist + Ampel für {f['ziele']} Ziele < 1 s", f"{f['soll_ist_ampel_s']:.3f} s",
+    zeilen.append((f"Soll-Ist + Ampel für {f['ziele']} Ziele < 0,5 s", f"{f['soll_ist_ampel_s']:.3f} s",
                    f["soll_ist_ampel_s"] < BUDGET["soll_ist_ampel_s_max"]))
     if "karte" in seiten:                          # measured unless --seiten leaves the map out
         n = seiten["karte"].get("karten_nutzlast_bytes") or 0

@@ -37,6 +37,23 @@ def hochrechnung(monate: pd.Series, vorjahr: pd.Series | None = None) -> Hochrec
     return Hochrechnung(kum / m * 12, saisonal, kum, m)
 
 
+def _hochrechnungen(ist: pd.DataFrame, vj: pd.DataFrame, monat: int) -> dict[tuple, Hochrechnung]:
+    """:func:`hochrechnung` of every budget line with Ist in month ``monat`` at once (``ist``: months 1 to
+    ``monat``; ``vj``: the previous year's months): grouped sums instead of a pandas series per line, which cost
+    300 products with 20 lines each 2 s."""
+    schluessel = ["produkt_nr", "position_nr"]
+    jetzt = ist.groupby(schluessel).agg(kum=("betrag", "sum"), m=("monat", "max"))
+    jetzt = jetzt[jetzt["m"] >= monat]
+    vorjahr = vj.assign(bis=vj["betrag"].where(vj["monat"] <= monat)).groupby(schluessel).agg(
+        zeilen=("betrag", "size"), mit_wert=("betrag", "count"), summe=("betrag", "sum"), bis=("bis", "sum"))
+    v = vorjahr.reindex(jetzt.index)
+    voll = (v["zeilen"] == 12) & (v["mit_wert"] == 12) & (v["summe"] != 0)
+    anteil = (v["bis"] / v["summe"]).where(voll)
+    saisonal = (jetzt["kum"] / anteil).where(anteil > 0)
+    return {k: Hochrechnung(float(kum / m * 12), None if pd.isna(s) else float(s), float(kum), int(m))
+            for k, kum, m, s in zip(jetzt.index, jetzt["kum"], jetzt["m"], saisonal, strict=True)}
+
+
 def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.DataFrame:
     """Every budget line (product × NKF line) with monthly Ist in ``jahr``: Ist up to
     ``monat``, year-end projection (configured method) against the Ansatz, Ampel and text.
@@ -46,19 +63,12 @@ def haushaltszeilen(c: Controllingdaten, jahr: int, monat: int, regel) -> pd.Dat
     ampelregeln = regel.regeln()
     pos = c.positionen.set_index("position_nr")
     ist = t[(t["jahr"] == jahr) & (t["wertart"] == "Ist") & (t["monat"].between(1, monat))]
-    vj = t[(t["jahr"] == jahr - 1) & (t["wertart"] == "Ist") & (t["monat"] >= 1)].reset_index(drop=True)
-    # the previous year's months per line in one pass (a filter per line cost 300 products 0,8 s)
-    vj_zeilen = vj.groupby(["produkt_nr", "position_nr"], sort=False).indices
-    keine = np.empty(0, dtype=np.intp)
+    vj = t[(t["jahr"] == jahr - 1) & (t["wertart"] == "Ist") & (t["monat"] >= 1)]
     ansatz = t[(t["jahr"] == jahr) & (t["wertart"] == "Ansatz") & (t["monat"] == 0)].set_index(
         ["produkt_nr", "position_nr"])["betrag"]
     namen = c.produkte.set_index("nr")
     rows = []
-    for (nr, p), g in ist.groupby(["produkt_nr", "position_nr"]):
-        if int(g["monat"].max()) < monat:
-            continue
-        v = vj.iloc[vj_zeilen.get((nr, p), keine)].set_index("monat")["betrag"]
-        h = hochrechnung(g.set_index("monat")["betrag"], v if len(v) == 12 else None)
+    for (nr, p), h in _hochrechnungen(ist, vj, monat).items():
         methode = regel.methode if (regel.methode == "linear" or h.saisonal is not None) else "linear"
         wert = h.saisonal if methode == "saisonal" else h.linear
         a = ansatz.get((nr, p), np.nan)

@@ -10,8 +10,10 @@ import pytest
 from fis.ampel import Ampel, erste_regel
 from fis.config import STANDARD_AMPEL, AmpelRegel, Controlling
 from fis.config_lesen import lade_konfiguration
-from fis.controlling import bewerte_ziele, smart_pruefung, szenarien
+from fis.controlling import bewerte_ziele, lade_controlling, smart_pruefung, szenarien
+from fis.hochrechnung import berichtsstand as hochrechnung_stand
 from fis.hochrechnung import hochrechnung
+from fis.wuerfel import lade_monitoring
 from fis.zielbewertung import prognose, soll_ist, soll_pfad, unguenstige_abweichung, zielerreichungsgrad
 
 HEIM = {"ziel_id": "H1", "einheit": "%", "basiswert": 0.30, "basisjahr": 2021, "zielwert": 0.20,
@@ -285,3 +287,34 @@ def test_goals_read_only_their_series_and_are_judged_as_from_every_value(demo_co
         for jahr in (2024, 2025):
             pd.testing.assert_frame_equal(bewerte_ziele(schmal, jahr, config.controlling),
                                           bewerte_ziele(breit, jahr, config.controlling))
+
+
+def test_budget_lines_are_projected_as_the_rule_for_one_line_says(demo, config):
+    """fis.hochrechnung projects all budget lines at once; each equals :func:`hochrechnung` of its months – on the
+    demo's lines and on awkward ones: a previous year with 11 months, one that sums to 0, a line whose Ist stops
+    before the reporting month, one without a previous year."""
+    from fis.hochrechnung import _hochrechnungen
+
+    monate = range(1, 13)
+    zeilen = [("A", 1, 2025, m, 100.0 + m) for m in monate] + [("A", 1, 2026, m, 110.0 + m) for m in range(1, 8)]
+    zeilen += [("B", 2, 2025, m, 50.0) for m in range(1, 12)] + [("B", 2, 2026, m, 60.0) for m in range(1, 8)]
+    zeilen += [("C", 3, 2025, m, (-1.0) ** m) for m in monate] + [("C", 3, 2026, m, 5.0) for m in range(1, 8)]
+    zeilen += [("D", 4, 2026, m, 7.0) for m in range(1, 6)] + [("E", 5, 2026, m, -30.0) for m in range(1, 8)]
+    eigene = pd.DataFrame(zeilen, columns=["produkt_nr", "position_nr", "jahr", "monat", "betrag"])
+    c = lade_controlling(demo, lade_monitoring(demo, config))
+    tep = c.tep[(c.tep["wertart"] == "Ist") & (c.tep["monat"] >= 1)][eigene.columns]
+    for t, jahr, monat in ((eigene, 2026, 7), (tep, *hochrechnung_stand(c))):
+        ist = t[(t["jahr"] == jahr) & t["monat"].between(1, monat)]
+        vj = t[t["jahr"] == jahr - 1]
+        alle = _hochrechnungen(ist, vj, monat)
+        erwartet = {}
+        for (nr, p), g in ist.groupby(["produkt_nr", "position_nr"]):
+            if g["monat"].max() >= monat:
+                v = vj[(vj["produkt_nr"] == nr) & (vj["position_nr"] == p)].set_index("monat")["betrag"]
+                erwartet[(nr, p)] = hochrechnung(g.set_index("monat")["betrag"], v if len(v) == 12 else None)
+        assert alle.keys() == erwartet.keys() and len(alle) >= 4
+        for k, h in erwartet.items():
+            assert alle[k].linear == pytest.approx(h.linear) and alle[k].ist_kumuliert == pytest.approx(h.ist_kumuliert)
+            assert (alle[k].saisonal is None) == (h.saisonal is None), k
+            assert h.saisonal is None or alle[k].saisonal == pytest.approx(h.saisonal)
+    assert _hochrechnungen(eigene[eigene["jahr"] == 2026], eigene[eigene["jahr"] == 2025], 7)[("A", 1)].saisonal
