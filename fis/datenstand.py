@@ -150,5 +150,9 @@ def lade_stichtagsstaende(store, config) -> list[Stichtagsstand]:
     stadt = config.stadt
     args = (kernindikatoren(config), stadt.einwohner_indikator, stadt.mindest_einwohner)
     eigen = store.lade_abdeckung(*args)
-    pub = eigen if store.nur_veroeffentlicht else store.cursor(nur_veroeffentlicht=True).lade_abdeckung(*args)
+    lief = store.lade_lieferungen()
+    # every active delivery published: both views hold the same values (half the time of a large city's first page)
+    alle_veroeffentlicht = not ((lief["status"] == "aktiv") & lief["veroeffentlicht_am"].isna()).any()
+    pub = eigen if store.nur_veroeffentlicht or alle_veroeffentlicht \
+        else store.cursor(nur_veroeffentlicht=True).lade_abdeckung(*args)
     return stichtagsstaende(eigen, pub)
