@@ -78,8 +78,10 @@ def _indikator_reihen(ziele: pd.DataFrame, werte: pd.DataFrame) -> dict[str, lis
     jahre = jahreswerte(w).astype({"indikator_id": str, "raum_id": str})
     hit = schluessel.merge(jahre, on=["indikator_id", "raum_id"]).sort_values(["ziel_id", "jahr"], kind="stable")
     out: dict[str, list[tuple]] = {}
-    for r in hit.itertuples():
-        out.setdefault(r.ziel_id, []).append((r.ziel_id, int(r.jahr), r.wert, r.status))
+    # columns as lists: iterating rows of Arrow-backed text columns cost 2.000 goals 0,25 s
+    for zid, jahr, wert, status in zip(hit["ziel_id"].tolist(), hit["jahr"].tolist(), hit["wert"].tolist(),
+                                       hit["status"].tolist(), strict=True):
+        out.setdefault(zid, []).append((zid, int(jahr), wert, status))
     return out
 
 
@@ -108,12 +110,13 @@ def lade_controlling(store, m) -> Controllingdaten:
     kz_ist = kz[kz["wertart"] == "Ist"].reset_index(drop=True)
     kz_zeilen = kz_ist.groupby("kennzahl_id", sort=False).indices
     keine = np.empty(0, dtype=np.intp)
+    stellen = m.indikatoren["nachkommastellen"].astype(int).to_dict()
     for z in ziele.itertuples():
         art = z.kennzahl_art
         if art == "indikator":
             reihen += ist_je_ziel.get(z.ziel_id, [])
-            if z.indikator_id in m.indikatoren.index:
-                nk[z.ziel_id] = int(m.indikatoren.at[z.indikator_id, "nachkommastellen"])
+            if z.indikator_id in stellen:
+                nk[z.ziel_id] = stellen[z.indikator_id]
         elif art == "produktkennzahl":
             hit = kz_ist.iloc[kz_zeilen.get(z.kennzahl_id, keine)]
             reihen += [(z.ziel_id, int(r.jahr), float(r.wert), "endgültig") for r in hit.itertuples()]
@@ -140,17 +143,19 @@ def lade_controlling(store, m) -> Controllingdaten:
             zid = parent.get(zid)
         return None
 
+    einheit, gname = gruppen["organisationseinheit"].to_dict(), gruppen["name"].to_dict()
+    bverantwortlich, bname = bereiche["verantwortlich"].to_dict(), bereiche["name"].to_dict()
     org_p = pd.DataFrame({
         "nr": produkte["nr"], "produkt_name": produkte["name"],
-        "fachbereich": [gruppen.at[g, "organisationseinheit"] or gruppen.at[g, "name"] for g in produkte["gruppe_nr"]],
-        "dezernat": [_dezernat(bereiche.at[b, "verantwortlich"]) or bereiche.at[b, "name"]
-                     for b in produkte["bereich_nr"]],
+        "fachbereich": [einheit[g] or gname[g] for g in produkte["gruppe_nr"]],
+        "dezernat": [_dezernat(bverantwortlich[b]) or bname[b] for b in produkte["bereich_nr"]],
     }).set_index("nr")
+    je_produkt = {nr: (nr, *werte) for nr, *werte in org_p[["produkt_name", "fachbereich", "dezernat"]].itertuples()}
     org = []
     for z in ziele.itertuples():
         nr = produkt_von(z.ziel_id)
-        if nr in org_p.index:
-            org.append((nr, org_p.at[nr, "produkt_name"], org_p.at[nr, "fachbereich"], org_p.at[nr, "dezernat"]))
+        if nr in je_produkt:
+            org.append(je_produkt[nr])
         else:
             # no product in the chain: the Dezernat named by the goal or an ancestor
             dez, zid = None, z.ziel_id
@@ -217,26 +222,27 @@ def bewerte_ziele(c: Controllingdaten, berichtsjahr: int, cfg) -> pd.DataFrame:
             out += teilbaum(k)
         return out
 
+    # plain dicts: .at on 2.000 goals and their subtrees cost a large city 0,3 s
+    eigene, titel = b["ampel_eigen"].to_dict(), b["titel"].to_dict()
     ampel, erklaerung = {}, {}
     for zid in b.index:
-        eigen = b.at[zid, "ampel_eigen"]
+        eigen = eigene[zid]
         if cfg.rollup == "eigene" and isinstance(eigen, str):
             ampel[zid], erklaerung[zid] = eigen, "eigene Kennzahl"
             continue
-        farben = [(Ampel(b.at[t, "ampel_eigen"]).rang, t) for t in teilbaum(zid)
-                  if isinstance(b.at[t, "ampel_eigen"], str)]
+        farben = [(Ampel(eigene[t]).rang, t) for t in teilbaum(zid) if isinstance(eigene.get(t), str)]
         if not farben:
             ampel[zid], erklaerung[zid] = None, "keine messbare Kennzahl im Teilbaum"
             continue
         rang, wer = max(farben, key=lambda f: (f[0], f[1] == zid))
-        farbe = b.at[wer, "ampel_eigen"]
+        farbe = eigene[wer]
         ampel[zid] = farbe
         if wer == zid:
             erklaerung[zid] = "eigene Kennzahl"
         elif isinstance(eigen, str):
             # the goal's own figure is fine, its subtree is not: say both, and who
             erklaerung[zid] = (f"eigene Kennzahl {eigen}" + (" (im Toleranzband)" if eigen == Ampel.GRUEN else "")
-                               + f"; {farbe} wegen {wer} „{b.at[wer, 'titel']}“")
+                               + f"; {farbe} wegen {wer} „{titel[wer]}“")
         else:
             erklaerung[zid] = f"schlechteste Ampel im Teilbaum: {wer} ({farbe})"
     b["ampel"] = pd.Series(ampel)
