@@ -112,7 +112,7 @@ def _rechnen(store: Store, config: Config, stichtage: list[date],
 
 def _schreiben(store: Store, config: Config, neu: dict[date, str], weg: list[date]) -> None:
     """Compute the Stichtage ``neu`` (every indicator) and store them. A Stichtag whose inputs the other Sicht
-    already has computed (the same fingerprint: every delivery of it published) is copied from there."""
+    already has computed (the same fingerprint: every delivery of it published) shares that Sicht's rows."""
     andere = store.wuerfel_stand_der_anderen_sicht()
     gleich = {t: fp for t, fp in neu.items() if andere.get(t) == fp}
     rechnen = {t: fp for t, fp in neu.items() if t not in gleich}

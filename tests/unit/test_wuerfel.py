@@ -86,7 +86,7 @@ def test_a_delivery_recomputes_its_stichtag_only_and_publishing_and_rollback_fol
 
     veroeffentlichen(store, lid, "p.planer")
     assert wuerfel.nachfuehren(store, config) == {"alle": 1, "veroeffentlicht": 1}
-    # published: both Sichten have the same inputs at the Stichtag; the second copies the first's rows
+    # published: both Sichten have the same inputs at the Stichtag; they share the first's rows
     nachher = _stand(store)
     assert nachher["alle"][STICHTAG] == nachher["veroeffentlicht"][STICHTAG]
     _gleich_der_berechnung(store, config)
@@ -183,3 +183,48 @@ def test_the_command_line_brings_the_cube_up_to_date_after_a_configuration_chang
     assert main(["--config", str(ordner), "wuerfel", "--db", str(demo_copy)]) == 0
     assert "Aggregatwürfel nachgeführt: alle Lieferungen 13 Stichtage, veröffentlichte 13 Stichtage" in \
         capsys.readouterr().out
+
+
+def _sichten_am(store: Store, tag: date) -> dict[str, int]:
+    return dict(store.con.execute("SELECT sicht, count(*) FROM wuerfel WHERE stichtag = ? GROUP BY 1",
+                                  [tag]).fetchall())
+
+
+@pytest.mark.langsam          # over 4 s: the full tier only
+def test_published_stichtage_share_their_rows_and_an_unpublished_correction_never_reaches_the_public(store,
+                                                                                                     config):
+    """Where every delivery of a Stichtag is published, both Sichten share one set of rows (``beide``). An
+    unpublished correction of such a Stichtag hands the shared rows to the public Sicht before the internal one
+    is replaced; publishing shares them again, a rollback too."""
+    tag, raeume = date(2023, 12, 31), ["0101", "0102", "0103"]
+    n = _sichten_am(store, tag)["beide"]
+    assert set(_sichten_am(store, tag)) == {"beide"} and n > 1000
+    oeffentlich = store.cursor(nur_veroeffentlicht=True)
+    vorher = wuerfel.lade_monitoring(oeffentlich, config, ["alq"]).auswahl("alq", tag)
+    alt = store.lade_werte(["alq"], [tag], raeume)
+    zeilen = ["raum;indikator;stichtag;wert;zaehler;nenner"] + [
+        f"{w.raum_id};alq;31.12.2023;{(w.zaehler + 40) / w.nenner * 100:.6f};{w.zaehler + 40:.0f};{w.nenner:.0f}"
+        for w in alt.itertuples()]
+    art = LIEFERARTEN["werte"]
+    z = zuordnung_import.Zuordnung(format="lang", raum="raum", indikator="indikator", stichtag="stichtag",
+                                   wert="wert", zaehler="zaehler", nenner="nenner")
+    auftrag = Auftrag(store, config, "\n".join(zeilen).encode(), "korrektur.csv", "planung-test",
+                      werte_zuordnung=z, status="endgültig")
+    v = art.pruefen(auftrag)
+    assert v.bericht.ok, v.bericht.als_text()
+    lid = art.speichern(auftrag, v)                            # nachfuehren after the commit
+    assert _sichten_am(store, tag) == {"alle": n, "veroeffentlicht": n}
+    pd.testing.assert_frame_equal(wuerfel.lade_monitoring(oeffentlich, config, ["alq"]).auswahl("alq", tag), vorher)
+    intern = wuerfel.lade_monitoring(store, config, ["alq"]).auswahl("alq", tag).set_index("raum_id")
+    assert (intern.loc[raeume, "zaehler"].to_numpy() == alt["zaehler"].to_numpy() + 40).all()
+    _gleich_der_berechnung(store, config, ["alq", "sgb2_quote"])
+
+    veroeffentlichen(store, lid, "p.planer")
+    assert wuerfel.nachfuehren(store, config) == {"alle": 1, "veroeffentlicht": 1}
+    assert _sichten_am(store, tag) == {"beide": n}
+    _gleich_der_berechnung(store, config, ["alq", "sgb2_quote"])
+    zuruecknehmen(store, lid, "p.planer", "falsch")
+    wuerfel.nachfuehren(store, config)
+    assert _sichten_am(store, tag) == {"beide": n}
+    pd.testing.assert_frame_equal(wuerfel.lade_monitoring(oeffentlich, config, ["alq"]).auswahl("alq", tag), vorher)
+    _gleich_der_berechnung(store, config)
