@@ -167,12 +167,18 @@ def suppress(werte: pd.DataFrame, regeln: Regeln) -> pd.DataFrame:
     return out
 
 
+#: The largest key range secondary suppression looks up in a table (one byte per key; above: sorting).
+TABELLE_MAX = 50_000_000
+
+
 def _secondary(werte: pd.DataFrame, cases: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     """Extend ``hidden`` until no parent–children equation has exactly one hidden cell."""
     hidden = hidden.copy()
     # integer codes instead of the text columns, one number per (Raum, indicator, Stichtag), numpy instead of
-    # pandas merges and sorts: for a large city (5 million rows) 5.3 s became 3.4 s. Raum and parent share one
-    # sorted code, so the code orders Räume as their ids do.
+    # pandas merges and sorts; the numbers index lookup tables directly (no sort, no factorize), and only the
+    # candidates of equations with one hidden cell are sorted by preference: for a large city (5 million rows)
+    # 5.3 s became 3.4 s and then 0.9 s. Raum and parent share one sorted code, so the code orders Räume as
+    # their ids do.
     n = len(werte)
     raum_codes = pd.factorize(pd.concat([werte["raum_id"], werte["parent_id"]], ignore_index=True), sort=True)[0]
     ind, n_ind = _codes(werte["indikator_id"])
@@ -180,39 +186,49 @@ def _secondary(werte: pd.DataFrame, cases: np.ndarray, hidden: np.ndarray) -> np
     known = ~np.isnan(cases)
     row = np.flatnonzero(known)
     raum, parent, ind, tag = raum_codes[:n][known], raum_codes[n:][known], ind[known], tag[known]
+    umfang = (int(raum_codes.max(initial=0)) + 1) * n_ind * n_tag
 
     def schluessel(r: np.ndarray, i: np.ndarray, t: np.ndarray) -> np.ndarray:
         return (r.astype(np.int64) * n_ind + i) * n_tag + t
+
+    def enthalten(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """np.isin for keys below ``umfang``: a table lookup instead of sorting both."""
+        if umfang > TABELLE_MAX:                      # a table that large: sort instead
+            return np.isin(a, b)
+        tabelle = np.zeros(umfang, dtype=bool)
+        tabelle[b] = True
+        return tabelle[a]
     # Equation members: every cell as child of its parent's equation (−1: no parent), every parent of its own.
     kind = parent >= 0
     eq_kinder = schluessel(parent[kind], ind[kind], tag[kind])
-    ist_eltern = np.isin(schluessel(raum, ind, tag), eq_kinder)
+    ist_eltern = enthalten(schluessel(raum, ind, tag), eq_kinder)
     eq_eltern = schluessel(raum[ist_eltern], ind[ist_eltern], tag[ist_eltern])
     # Only equations whose parent is published (known) are known to a reader.
-    bekannt = np.isin(eq_kinder, eq_eltern)
-    eq_key = np.concatenate([eq_kinder[bekannt], eq_eltern])
-    if not len(eq_key):
+    bekannt = enthalten(eq_kinder, eq_eltern)
+    eq = np.concatenate([eq_kinder[bekannt], eq_eltern])
+    if not len(eq):
         return hidden
     rows = np.concatenate([row[kind][bekannt], row[ist_eltern]])
     ist_kind = np.concatenate([np.ones(bekannt.sum(), dtype=bool), np.zeros(len(eq_eltern), dtype=bool)])
     raeume = np.concatenate([raum[kind][bekannt], raum[ist_eltern]])
     betrag = np.abs(cases[rows])
-    eq_id = pd.factorize(eq_key)[0]
     # Candidates in order of preference: smallest positive case count, then zeros, then parent; then by Raum.
     rang = np.select([ist_kind & (betrag > 0), ist_kind], [0, 1], 2)
-    ordnung = np.lexsort([raeume, betrag, rang, eq_id])
-    rows, eq = rows[ordnung], eq_id[ordnung]
-    n_eq = eq.max() + 1
+    if umfang <= TABELLE_MAX:
+        n_eq = umfang
+    else:                                             # keys too large to count in a table: number them
+        eq = pd.factorize(eq)[0]
+        n_eq = int(eq.max()) + 1
     while True:
         h = hidden[rows]
         count = np.bincount(eq, weights=h, minlength=n_eq)
-        offen = count[eq] == 1
-        if not offen.any():
+        kandidat = np.flatnonzero((count[eq] == 1) & ~h)
+        if not len(kandidat):
             return hidden
         # First unhidden member (in preference order) of each equation with one hidden cell.
-        kandidat = offen & ~h
-        _, erste = np.unique(eq[kandidat], return_index=True)
-        hidden[rows[kandidat][erste]] = True
+        ordnung = kandidat[np.lexsort([raeume[kandidat], betrag[kandidat], rang[kandidat], eq[kandidat]])]
+        _, erste = np.unique(eq[ordnung], return_index=True)
+        hidden[rows[ordnung[erste]]] = True
 
 
 def _codes(spalte: pd.Series) -> tuple[np.ndarray, int]:

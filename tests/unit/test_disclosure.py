@@ -226,9 +226,10 @@ def _sekundaer_schrittweise(werte: pd.DataFrame, cases: np.ndarray, hidden: np.n
 
 
 @pytest.mark.parametrize("anteil", [0.01, 0.1])
-def test_secondary_suppression_equals_the_rule_written_out_cell_by_cell(demo, config, anteil):
+def test_secondary_suppression_equals_the_rule_written_out_cell_by_cell(demo, config, anteil, monkeypatch):
     """The vectorised secondary suppression (integer codes, numpy) against the rule as a loop, on the demo
-    city's aggregate with random primary cells."""
+    city's aggregate with random primary cells; with lookup tables and with sorting (for key ranges too large
+    for a table)."""
     from fis import disclosure
     from fis.monitoring import lade_aggregat
     werte = lade_aggregat(demo, config).werte
@@ -240,4 +241,6 @@ def test_secondary_suppression_equals_the_rule_written_out_cell_by_cell(demo, co
     primaer = np.random.default_rng(11).random(len(werte)) < anteil
     erwartet = _sekundaer_schrittweise(werte, cases, primaer)
     assert erwartet.sum() > primaer.sum()                          # complements were needed
+    assert (disclosure._secondary(werte, cases, primaer) == erwartet).all()
+    monkeypatch.setattr(disclosure, "TABELLE_MAX", 0)
     assert (disclosure._secondary(werte, cases, primaer) == erwartet).all()
