@@ -370,8 +370,9 @@ def lade_aggregat(store, config, indikator_ids: list[str] | None = None,
                            status=oben["status"].where(oben["veroeffentlicht"], "vorläufig"))
     if len(oben) and len(alle):
         hier = hierarchy(raeume, sorted(alle["stichtag"].unique()))
-        alle = _gelieferte_gesamtwerte(alle, oben.drop(columns="veroeffentlicht"), hier, indikatoren)
-    alle = sortiert(alle[AGGREGAT_SPALTEN])
+        alle = sortiert(_gelieferte_gesamtwerte(alle, oben.drop(columns="veroeffentlicht"), hier, indikatoren))
+    # else in the order of the SQL aggregation already (checking it cost a large city 0,4–1 s)
+    alle = alle[AGGREGAT_SPALTEN].reset_index(drop=True)
     return Aggregat(alle, raeume, indikatoren, tuple(sorted(alle["stichtag"].unique())))
 
 
