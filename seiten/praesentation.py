@@ -51,8 +51,8 @@ nr = st.session_state["pr_folie"] = min(max(st.session_state["pr_folie"], 0), le
 teil = plan[nr]
 folie = teil.folie
 st.query_params["folie"] = str(nr + 1)
-if folie.ansicht == "profil":        # every indicator of one area
-    m = cache.monitoring(version)
+if folie.ansicht == "profil":        # every indicator of one area: the Stichtag and the area's series
+    m = cache.profil_monitoring(version, stichtag, (folie.raum,))
 
 lage = index_name = ergebnis = profil_daten = None
 if folie.ansicht == "eckwerte":

@@ -21,6 +21,9 @@ class CacheQuelle:
     def monitoring(self, indikatoren: list[str] | None = None):
         return cache.monitoring(self.version, indikatoren)
 
+    def ausschnitt(self, stichtag: date, raeume: list[str]):
+        return cache.profil_monitoring(self.version, stichtag, tuple(sorted(raeume)))
+
     def controlling(self):
         return cache.controlling(self.version)
 

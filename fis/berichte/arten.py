@@ -30,7 +30,7 @@ from fis.maps import anzeige_geometrien
 from fis.monitoring import einwohner_je_jahr
 from fis.produkte import lade_produkte
 from fis.store import Store
-from fis.wuerfel import lade_monitoring, lade_reihen
+from fis.wuerfel import lade_ausschnitt, lade_monitoring, lade_reihen
 
 
 class Quelle(Protocol):
@@ -40,6 +40,7 @@ class Quelle(Protocol):
     config: Config
 
     def monitoring(self, indikatoren: list[str] | None = None): ...
+    def ausschnitt(self, stichtag: date, raeume: list[str]): ...
     def controlling(self): ...
     def bewertung(self, jahr: int) -> pd.DataFrame: ...
     def haushaltszeilen(self, jahr: int, monat: int) -> pd.DataFrame: ...
@@ -56,12 +57,17 @@ class DirekteQuelle:
         self.store, self.config = store, config
 
     def monitoring(self, indikatoren: list[str] | None = None):
-        """All indicators (loaded once, whatever ``indikatoren`` asks for)."""
-        return self._monitoring()
+        """Every indicator (None) or the given ones (with the population indicator; none: that one only), each
+        selection loaded once: reading a few indicators from the cube is cheap, all of a large city is not."""
+        return self._monitoring(None if indikatoren is None else tuple(sorted({str(i) for i in indikatoren})))
 
     @cache  # noqa: B019 – one report per object; the object lives as long as the report
-    def _monitoring(self):
-        return lade_monitoring(self.store, self.config)
+    def _monitoring(self, indikatoren: tuple[str, ...] | None):
+        return lade_monitoring(self.store, self.config, None if indikatoren is None else list(indikatoren))
+
+    def ausschnitt(self, stichtag: date, raeume: list[str]):
+        """Every value at ``stichtag`` and the series of ``raeume`` (fis.wuerfel.lade_ausschnitt)."""
+        return lade_ausschnitt(self.store, self.config, stichtag, raeume)
 
     @cache  # noqa: B019
     def controlling(self):
@@ -171,8 +177,9 @@ def steckbrief_gebiete(m, raum: str, stichtag: date) -> list[str]:
 
 
 def _steckbrief(q: Quelle, a: Berichtsauftrag) -> Bericht:
-    m = q.monitoring()
-    return inhalte.steckbrief(q.store, q.config, m, steckbrief_gebiete(m, a.raum, a.stichtag), a.stichtag)
+    gebiete = steckbrief_gebiete(q.monitoring([]), a.raum, a.stichtag)
+    # the Stichtag for every area and the areas' series: what the profile of each needs, not the whole city
+    return inhalte.steckbrief(q.store, q.config, q.ausschnitt(a.stichtag, gebiete), gebiete, a.stichtag)
 
 
 def _massnahmenbericht(q: Quelle, a: Berichtsauftrag) -> Bericht:

@@ -228,7 +228,7 @@ def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauft
                     f"{', '.join(felder) or 'keines'}).")
             return None
         stichtag = _standard_stichtag(store, config)
-        if not args.handlungsfeld and (not args.raum or not steckbrief_gebiete(q.monitoring(), args.raum, stichtag)):
+        if not args.handlungsfeld and (not args.raum or not steckbrief_gebiete(q.monitoring([]), args.raum, stichtag)):
             _fehler("Bitte mit --handlungsfeld ein Handlungsfeld oder mit --raum ein Gebiet nennen, das es gibt.")
             return None
         return Berichtsauftrag(stichtag=stichtag, jahr=args.jahr, handlungsfeld=args.handlungsfeld, raum=args.raum)
@@ -243,16 +243,13 @@ def _berichtsauftrag(q: DirekteQuelle, args: argparse.Namespace) -> Berichtsauft
             _fehler(f"{fehler} (z. B. {', '.join(list(auswahl)[:3])}).")
             return None
         return Berichtsauftrag(produkt=args.produkt, jahr=args.jahr)
-    # a Stichtag without any value is refused before the monitoring of every level is computed
-    gespeichert = store.lade_stichtage()
-    ohne_werte = args.stichtag and parse_stichtag(args.stichtag) not in gespeichert
-    vorhanden = gespeichert if ohne_werte else q.monitoring().stichtage
-    stichtag = _report_stichtag(store, config, args, vorhanden)
+    # the Stichtage with current values of the store's view: those the cube holds (no read of every value)
+    stichtag = _report_stichtag(store, config, args, store.lade_stichtage())
     if stichtag is None:
         return None
     if args.art == "monitoring":
         return Berichtsauftrag(stichtag=stichtag)
-    if not args.raum or not steckbrief_gebiete(q.monitoring(), args.raum, stichtag):
+    if not args.raum or not steckbrief_gebiete(q.monitoring([]), args.raum, stichtag):
         _fehler(f"Raum „{args.raum}“ gibt es am {stichtag:%d.%m.%Y} nicht.")
         return None
     return Berichtsauftrag(stichtag=stichtag, raum=args.raum)

@@ -10,7 +10,7 @@ import pytest
 from fis.config_lesen import lade_konfiguration
 from fis.store import Store
 from fis.wuerfel import lade_monitoring
-from tests.app.helfer import seite
+from tests.app.helfer import ROOT, seite
 
 
 @pytest.mark.langsam   # over 4 s on 2 cores: not in --schnell
@@ -50,3 +50,22 @@ def test_karte_slide_states_the_city_value(monkeypatch, demo_copy):
     namen = m.namen()
     hoch, tief = namen[bezirke["raum_id"].iloc[-1]], namen[bezirke["raum_id"].iloc[0]]
     assert f"am ungünstigsten in {hoch} (" in aussage and f"am günstigsten in {tief} (" in aussage
+
+
+def test_profile_slide_reads_the_area_from_a_slice_and_shows_its_strongest_deviations(monkeypatch, demo_copy,
+                                                                                       tmp_path, m):
+    """A „profil“ slide of one Sozialraum: title and table from the published values, read as a slice of the cube
+    (the Stichtag and the area), equal to the profile computed from every value."""
+    import shutil
+
+    from fis.analysen import profil
+    ordner = tmp_path / "config"
+    shutil.copytree(ROOT / "config", ordner)
+    (ordner / "praesentation.yaml").write_text("folien:\n  - ansicht: profil\n    raum: '0103'\n", encoding="utf-8")
+    monkeypatch.setenv("FIS_CONFIG", str(ordner))
+    at = seite(monkeypatch, demo_copy, "praesentation")
+    assert "Schlossviertel" in at.title[0].value
+    tabelle = at.table[0].value if at.table else at.dataframe[0].value
+    erwartet = profil(m, "0103", date(2024, 12, 31))
+    erwartet = erwartet.assign(abstand=(erwartet["index"] - 100).abs()).sort_values("abstand", ascending=False)
+    assert list(tabelle.index)[:3] == list(erwartet["name"])[:3]

@@ -76,6 +76,31 @@ def test_steckbrief_of_one_area_and_of_a_bezirk(demo, config, m):
     (ARTIFACTS / "steckbrief_s3.png").write_bytes(png_seiten(b, 60)[2])
 
 
+def test_the_steckbrief_from_a_slice_of_the_cube_equals_the_one_from_every_value(demo, config, m):
+    """The report reads the Stichtag for every area and the series of its areas only (a large city: a twentieth
+    of the values); text, tables and charts are the same. (A Bezirk's slice: tests/unit/test_profil_ausschnitt.)"""
+    import dataclasses
+
+    from fis.berichte.arten import Berichtsauftrag, DirekteQuelle, _steckbrief, steckbrief_gebiete
+
+    def gleich(a, b) -> bool:
+        if isinstance(a, pd.DataFrame | pd.Series):
+            return a.equals(b)
+        if dataclasses.is_dataclass(a):
+            return type(a) is type(b) and all(gleich(getattr(a, f.name), getattr(b, f.name))
+                                               for f in dataclasses.fields(a))
+        if isinstance(a, list | tuple):
+            return len(a) == len(b) and all(gleich(x, y) for x, y in zip(a, b, strict=True))
+        return a == b
+
+    tag = date(2024, 12, 31)
+    gebiete = steckbrief_gebiete(m, "0501", tag)
+    assert gebiete == ["0501"]
+    teil = _steckbrief(DirekteQuelle(demo, config), Berichtsauftrag(stichtag=tag, raum="0501"))
+    ganz = steckbrief(demo, config, m, gebiete, tag)
+    assert len(teil.abschnitte) > 2 and gleich(teil, ganz)
+
+
 def test_delivered_text_is_never_typst_markup():
     boese = '#let x = 1 *fett* $a^2$ #read("/etc/passwd") <img src=x onerror=alert(1)> ]) [ \\'
     b = Bericht(boese, "u", "Stadt", date(2024, 12, 31), "endgültig", "–",
