@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pandas as pd
@@ -110,17 +111,41 @@ def _rechnen(store: Store, config: Config, stichtage: list[date],
     return zeilen_aus(a, monitoring_aus(a, config))
 
 
+#: Stichtage computed together: the next batch is computed while the previous one is written (DuckDB writes
+#: without Python's lock), and a batch's frames are a fraction of a large city's.
+STAPEL = 4
+
+
 def _schreiben(store: Store, config: Config, neu: dict[date, str], weg: list[date]) -> None:
     """Compute the Stichtage ``neu`` (every indicator) and store them. A Stichtag whose inputs the other Sicht
-    already has computed (the same fingerprint: every delivery of it published) shares that Sicht's rows."""
+    already has computed (the same fingerprint: every delivery of it published) shares that Sicht's rows.
+
+    Batches of :data:`STAPEL` Stichtage, each written in a transaction of its own on a second connection while
+    the next is computed; the first also drops ``weg`` and shares the equal ones. Each Stichtag's rows and its
+    fingerprint change together, so a reader between two batches finds the rest stale and computes it."""
     andere = store.wuerfel_stand_der_anderen_sicht()
     gleich = {t: fp for t, fp in neu.items() if andere.get(t) == fp}
-    rechnen = {t: fp for t, fp in neu.items() if t not in gleich}
-    zeilen = _rechnen(store, config, sorted(rechnen)) if rechnen else pd.DataFrame(columns=AGGREGAT_SPALTEN)
-    with schreibsperre(store), store.transaction(bump=False):
-        store.wuerfel_schreiben(zeilen, rechnen, [*weg, *gleich])
-        if gleich:
-            store.wuerfel_uebernehmen(gleich)
+    rechnen = sorted(t for t in neu if t not in gleich)
+    stapel = [rechnen[i:i + STAPEL] for i in range(0, len(rechnen), STAPEL)] or [[]]
+    schreiber = store.cursor()
+
+    def speichern(zeilen: pd.DataFrame, tage: list[date], erster: bool) -> None:
+        with schreibsperre(schreiber), schreiber.transaction(bump=False):
+            schreiber.wuerfel_schreiben(zeilen, {t: neu[t] for t in tage}, [*weg, *gleich] if erster else [])
+            if erster and gleich:
+                schreiber.wuerfel_uebernehmen(gleich)
+
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wuerfel") as pool:
+            laufend = None
+            for i, tage in enumerate(stapel):
+                zeilen = _rechnen(store, config, tage) if tage else pd.DataFrame(columns=AGGREGAT_SPALTEN)
+                if laufend is not None:
+                    laufend.result()                # in order; an error stops the batches after it
+                laufend = pool.submit(speichern, zeilen, tage, i == 0)
+            laufend.result()
+    finally:
+        schreiber.close()
 
 
 def nachfuehren(store: Store, config: Config) -> dict[str, int]:
