@@ -1,11 +1,12 @@
-"""Benchmark of a large city: every figure as a ratio to a yardstick measured in the same run.
+"""Benchmark of a large city: the figures, their budgets, and ratios to yardsticks measured in the same run.
 
     python -m bench --size large|small [--wiederholungen N] [--ohne-browser] [--browser-seiten …]
                     [--ausgabe bench/results]
 
 Generates the city (bench/grossstadt.py), loads it through the normal import path and measures
-import throughput against raw DuckDB, every page's script time (AppTest: first run with empty
-caches, cached rerun; median) against a one-line page, key fis functions, the peak memory of one
+import throughput against raw DuckDB, every page's script time (AppTest: first run after a new data version,
+i.e. with empty caches in a warm process, at most 2 s; cached rerun against a one-line page; median), the
+aggregate cube and key fis functions, the peak memory of one
 server serving 10 concurrent browser sessions, every page's time in a real browser (bench/browserzeiten.py:
 warm and after a new data version), and the map payload. Writes JSON with every figure
 and a Markdown summary with the budgets; ``small`` is the CI smoke run and asserts nothing about time.
