@@ -230,12 +230,11 @@ def handlungsbedarf_profil(version: str, stichtag: date, raeume: tuple[str, ...]
 @st.cache_data(show_spinner=False, max_entries=32)
 def kleine_vielfache(version: str, indikatoren: tuple[str, ...], gebiete: tuple[str, ...],
                      oberebenen: bool) -> dict:
-    """The Vega-Lite spec of the small multiples on the Zeitreihen page: building the nested Altair chart costs
-    about a second (Altair copies every subchart while combining them), and the page reruns on every widget
-    change with the same indicators and areas."""
+    """The Vega-Lite spec of the small multiples on the Zeitreihen page: half a second for four charts, and the
+    page reruns on every widget change with the same indicators and areas."""
     mw = monitoring(version, indikatoren)
     reihen = {i: zeitreihe_werte(mw, i, list(gebiete), oberebenen) for i in indikatoren}
-    return charts.kleine_vielfache(reihen, {i: mw.meta(i) for i in indikatoren}).to_dict()
+    return charts.kleine_vielfache(reihen, {i: mw.meta(i) for i in indikatoren})
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
