@@ -62,3 +62,21 @@ def test_a_slice_at_a_partial_unpublished_stichtag_also_when_the_cube_is_stale(d
         _gleich(leser.cursor(nur_veroeffentlicht=True), config, T, ohne)
         assert STICHTAG not in wuerfel.lade_ausschnitt(leser.cursor(nur_veroeffentlicht=True), config, T,
                                                        [ohne]).stichtage
+
+
+@pytest.mark.langsam          # over 4 s: the full tier only
+def test_the_series_of_goals_from_a_stale_cube_are_computed_for_the_reader(demo_copy, config):
+    """fis.wuerfel.lade_reihen on a database whose cube is stale and that the reader may not write: the pairs'
+    rows computed in memory equal those read after the cube is brought up to date."""
+    paare = [("alq", "0101"), ("alq", "01"), ("sgb2_quote", "0103"), ("bev_gesamt", "0202")]
+    liefere_teil(demo_copy)
+    with Store.open(demo_copy, read_only=True) as leser:
+        assert STICHTAG in wuerfel._offen(leser, config)[0]
+        im_speicher = wuerfel.lade_reihen(leser, config, paare).werte
+    with Store.open(demo_copy) as store:
+        wuerfel.nachfuehren(store, config)
+        gespeichert = wuerfel.lade_reihen(store, config, paare).werte
+    assert set(zip(gespeichert["indikator_id"], gespeichert["raum_id"], strict=True)) == set(paare)
+    assert STICHTAG in set(gespeichert["stichtag"])
+    pd.testing.assert_frame_equal(im_speicher.reset_index(drop=True), gespeichert.reset_index(drop=True),
+                                  check_dtype=False)
