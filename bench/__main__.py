@@ -5,10 +5,10 @@
 
 Generates the city (bench/grossstadt.py), loads it through the normal import path and measures
 import throughput against raw DuckDB, every page's script time (AppTest: first run after a new data version,
-i.e. with empty caches in a warm process, at most 2 s; cached rerun against a one-line page; median), the
-aggregate cube and key fis functions, the peak memory of one
-server serving 10 concurrent browser sessions, every page's time in a real browser (bench/browserzeiten.py:
-warm and after a new data version), and the map payload. Writes JSON with every figure
+i.e. with empty caches in a warm process, at most 2 s; cached rerun against the app's frame around a one-line
+page; median), the aggregate cube and key fis functions, the peak memory of one server serving 10 concurrent
+browser sessions, every page's time in a real browser (bench/browserzeiten.py: warm and after a new data
+version), and the map payload. Writes JSON with every figure
 and a Markdown summary with the budgets; ``small`` is the CI smoke run and asserts nothing about time.
 """
 
@@ -79,30 +79,44 @@ def _appt(seite: str | None):
     return at
 
 
+#: The yardstick of a rerun: the app's frame (sign-in, sidebar with Stichtag and Raumebene, navigation) around a
+#: page that writes one line – what every page of the app costs before its own content.
+RAHMEN = "leere_seite_im_rahmen"
+
+
 def seitenzeiten(wiederholungen: int, seiten: list[str] | None = None) -> dict:
     """Median first run (every Streamlit cache cleared: a new data version in a running server) and cached rerun
-    per page (``seiten``: default all)."""
+    per page (``seiten``: default all), with two yardsticks: a one-line Streamlit page and the app's frame around
+    a one-line page (:data:`RAHMEN`)."""
+    from contextlib import nullcontext
+    from unittest import mock
+
     import streamlit as st
+    from streamlit.navigation.page import Page
     os.chdir(ROOT)
     ergebnis = {}
     # warm-up: the first AppTest of a process and the first run of each page pay for imports, which a server pays
     # once at its start, not after each delivery
     for seite in [None, *(seiten or SEITEN)]:
         _appt(seite).run()
-    for seite in [None, *(seiten or SEITEN)]:
+    for seite in [None, RAHMEN, *(seiten or SEITEN)]:
         erster, wieder, nutzlast = [], [], None
-        for _ in range(wiederholungen):
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            at = _appt(seite)
-            _, d = _zeit(at.run)
-            erster.append(d)
-            if at.exception:
-                raise RuntimeError(f"{seite}: {at.exception[0].message}")
-            _, d = _zeit(at.run)
-            wieder.append(d)
-            if seite == "karte":
-                nutzlast = max((len(el.proto.json.encode()) for el in at.get("deck_gl_json_chart")), default=None)
+        # the frame runs as for a page; the page itself writes one line
+        leer = mock.patch.object(Page, "run", lambda self: st.write("x")) if seite == RAHMEN else nullcontext()
+        with leer:
+            for _ in range(wiederholungen):
+                st.cache_data.clear()
+                st.cache_resource.clear()
+                at = _appt("audit" if seite == RAHMEN else seite)
+                _, d = _zeit(at.run)
+                erster.append(d)
+                if at.exception:
+                    raise RuntimeError(f"{seite}: {at.exception[0].message}")
+                _, d = _zeit(at.run)
+                wieder.append(d)
+                if seite == "karte":
+                    nutzlast = max((len(el.proto.json.encode()) for el in at.get("deck_gl_json_chart")),
+                                   default=None)
         ergebnis[seite or "triviale_seite"] = {"erster_lauf_s": _median(erster), "wiederholung_s": _median(wieder),
                                                **({"karten_nutzlast_bytes": nutzlast} if nutzlast else {})}
     return ergebnis
@@ -215,13 +229,14 @@ def speicher_zehn_sitzungen(env: dict, sitzungen: int = 10) -> dict:
 # --------------------------------------------------------------------------- summary
 
 def budgets(r: dict) -> list[tuple[str, str, bool]]:
-    seiten, triv = r["seiten"], r["seiten"]["triviale_seite"]
+    seiten, rahmen = r["seiten"], r["seiten"][RAHMEN]
     zeilen = [("Import ≥ 0,5 × DuckDB roh", f"{r['import']['verhaeltnis']:.2f}",
                r["import"]["verhaeltnis"] >= BUDGET["import_verhaeltnis_min"])]
     for s in [s for s in SEITEN if s in seiten]:
-        w = seiten[s]["wiederholung_s"] / max(triv["wiederholung_s"], 1e-6)
+        w = seiten[s]["wiederholung_s"] / max(rahmen["wiederholung_s"], 1e-6)
         e = seiten[s]["erster_lauf_s"]
-        zeilen.append((f"{s}: Wiederholung ≤ 3 × trivial", f"{w:.1f} ×", w <= BUDGET["seite_wiederholung_max"]))
+        zeilen.append((f"{s}: Wiederholung ≤ 3 × leere Seite im App-Rahmen", f"{w:.1f} ×",
+                       w <= BUDGET["seite_wiederholung_max"]))
         zeilen.append((f"{s}: erster Lauf nach neuer Datenversion ≤ 2 s", f"{e:.2f} s",
                        e <= BUDGET["seite_erster_lauf_s_max"]))
     f = r["funktionen"]

@@ -46,7 +46,9 @@ def test_small_benchmark_runs_end_to_end(tmp_path):
     f = r["funktionen"]
     assert (f["ziele"], f["produkte"], f["index_gebiete"]) == (100, 30, 100)
     assert f["pdf_abweichungsbericht_bytes"] > 10_000
-    assert set(r["seiten"]) == {"triviale_seite", "lagebild", "karte", "massnahmen"}      # the pages asked for
+    # the pages asked for, with the two yardsticks
+    assert set(r["seiten"]) == {"triviale_seite", "leere_seite_im_rahmen", "lagebild", "karte", "massnahmen"}
+    assert r["seiten"]["leere_seite_im_rahmen"]["wiederholung_s"] > r["seiten"]["triviale_seite"]["wiederholung_s"]
     assert all(v["erster_lauf_s"] > 0 and v["wiederholung_s"] > 0 for v in r["seiten"].values())
     assert r["seiten"]["karte"]["karten_nutzlast_bytes"] > 10_000
     assert r["speicher"]["spitze_mb"] > 100 and r["speicher"]["sitzungen"] == 3
