@@ -4,7 +4,10 @@ Computing a large city's values (aggregation over all levels, primary and second
 seconds per million values; before the cube, every process paid it again for every new data version, and the
 first visitor after a delivery waited. Now the values are computed once, when the data change, and stored per
 Sicht (``alle``: every active delivery; ``veroeffentlicht``: what Ausschuss and public see) in the tables
-``wuerfel`` and ``wuerfel_stand`` (migration 21). Pages, reports and the command line read them.
+``wuerfel`` and ``wuerfel_stand`` (migration 21); a Stichtag whose deliveries are all published has the same rows
+in both and stores them once (``beide``, fis.store.wuerfel). Pages, reports and the command line read them, as a
+whole or as slices (:func:`lade_ausschnitt`: one Stichtag and some areas; :func:`lade_reihen`: the series goals
+are measured on).
 
 **When**: :func:`nachfuehren` runs right after a delivery that can change values is committed, published or
 rolled back (the delivery registry, fis.ingest.arten, and the publish/rollback paths of CLI and app call it).
