@@ -134,8 +134,7 @@ def kleine_vielfache(reihen: dict[str, pd.DataFrame], metas: dict[str, pd.Series
     have no parameters to lift; ``tests/unit/test_charts.py``)."""
     teile = [zeitreihe(reihen[i], metas[i], hoehe=hoehe, titel=metas[i]["kurzname"], jahresschritt=2)
              .properties(width=300).to_dict() for i in reihen]
-    kopf = {k: v for k, v in (teile[0] if teile else alt.Chart().to_dict()).items()
-            if k in ("$schema", "config")}
+    kopf = {k: teile[0][k] for k in ("$schema", "config") if teile and k in teile[0]}
     datensaetze = {name: werte for t in teile for name, werte in t.pop("datasets", {}).items()}
     teile = [{k: v for k, v in t.items() if k not in ("$schema", "config")} for t in teile]
     zeilen = [{"hconcat": teile[i:i + spalten]} for i in range(0, len(teile), spalten)]

@@ -16,6 +16,7 @@ from fis.ampel import ABWEICHEND, REIHENFOLGE, Ampel
 from fis.format import fmt_differenz, fmt_wert
 from fis.monitoring import jahreswerte
 from fis.palette import AMPEL_SYMBOL
+from fis.wuerfel import lade_reihen
 from fis.zielbewertung import IST_MAX_ALTER, SollIst, soll_ist, soll_ist_jahre, soll_pfad, unguenstige_abweichung
 
 ZIELFELDER = ("Ergebnis/Wirkung", "Programm/Produkt", "Prozess/Struktur", "Ressourcen")
@@ -90,6 +91,11 @@ def gemessen_an(ziele: pd.DataFrame) -> list[tuple[str, str]]:
     (fis.wuerfel.lade_reihen reads just these)."""
     s = ziele.loc[ziele["kennzahl_art"] == "indikator", ["indikator_id", "raum_id"]].dropna()
     return list(s.itertuples(index=False, name=None))
+
+
+def lade_controlling_aus_wuerfel(store, config) -> Controllingdaten:
+    """:func:`lade_controlling` with just the goals' series read from the aggregate cube (app, reports, CLI)."""
+    return lade_controlling(store, lade_reihen(store, config, gemessen_an(store.lade_ziele())))
 
 
 def lade_controlling(store, m) -> Controllingdaten:

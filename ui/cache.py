@@ -37,7 +37,7 @@ from fis.monitoring import Monitoringdaten
 from fis.pfade import db_path
 from fis.store import Store, datenversion_lesen, datenversion_schreiben, versionsdatei
 from fis.wuerfel import lade as lade_wuerfel
-from fis.wuerfel import lade_ausschnitt, lade_reihen
+from fis.wuerfel import lade_ausschnitt
 from ui.verbindung import _verbindung, config
 from ui.zugang import darf_aktuell
 
@@ -290,8 +290,7 @@ def geometrien(version: str, stichtag: date, ebene: int) -> pd.Series:
 def controlling(version: str) -> ctl.Controllingdaten:
     """Goals with their Kennzahl series and the budget data of this data version."""
     # only the series goals are measured on (indicator and Raum): a large city need not wait for all values
-    leser = _leser(version)
-    return ctl.lade_controlling(leser, lade_reihen(leser, config(), ctl.gemessen_an(ziele(version))))
+    return ctl.lade_controlling_aus_wuerfel(_leser(version), config())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

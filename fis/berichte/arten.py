@@ -30,7 +30,7 @@ from fis.maps import anzeige_geometrien
 from fis.monitoring import einwohner_je_jahr
 from fis.produkte import lade_produkte
 from fis.store import Store
-from fis.wuerfel import lade_ausschnitt, lade_monitoring, lade_reihen
+from fis.wuerfel import lade_ausschnitt, lade_monitoring
 
 
 class Quelle(Protocol):
@@ -71,8 +71,7 @@ class DirekteQuelle:
 
     @cache  # noqa: B019
     def controlling(self):
-        return ctl.lade_controlling(self.store, lade_reihen(self.store, self.config,
-                                                            ctl.gemessen_an(self.store.lade_ziele())))
+        return ctl.lade_controlling_aus_wuerfel(self.store, self.config)
 
     def bewertung(self, jahr: int) -> pd.DataFrame:
         return ctl.bewerte_ziele(self.controlling(), jahr, self.config.controlling)

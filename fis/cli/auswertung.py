@@ -28,13 +28,13 @@ from fis.palette import AMPEL_SYMBOL
 from fis.pfade import db_path
 from fis.store import Store
 from fis.versorgung import luecken, luecken_tabelle
-from fis.wuerfel import lade_monitoring, lade_reihen
+from fis.wuerfel import lade_monitoring
 
 
 def _abweichungsbericht(args: argparse.Namespace) -> int:
     config = lade_konfiguration(args.config)
     with Store.open(args.db, read_only=True) as store:
-        c = ctl.lade_controlling(store, lade_reihen(store, config, ctl.gemessen_an(store.lade_ziele())))
+        c = ctl.lade_controlling_aus_wuerfel(store, config)
         standard = _standard_stichtag(store, config)
         jahr, monat = hochrechnung.berichtsstand(c, args.rhythmus)
         ziel_jahr = standard.year if standard else jahr       # as on the pages: the Stichtag's year

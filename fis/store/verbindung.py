@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Self
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from fis.store.schema import LATEST_VERSION, MIGRATIONS, SPALTEN
 
@@ -77,6 +79,15 @@ def datenversion_schreiben(path: str | Path, version: str) -> None:
         os.replace(tmp, ziel)
     except OSError:
         tmp.unlink(missing_ok=True)        # a read-only place: readers fall back to the database
+
+
+def nach_raengen(tabelle: pa.Table, indikator: str, raum: str) -> pd.DataFrame:
+    """An Arrow result as pandas, ordered by indicator, Stichtag, level and Raum through the integer ranks in the
+    columns ``indikator`` and ``raum`` (dropped), sorted in numpy: ORDER BY over millions of rows and converting
+    the sorted result took DuckDB about four times as long for a large city."""
+    ordnung = np.lexsort([tabelle[raum].to_numpy(), tabelle["ebene"].to_numpy(),
+                          tabelle["stichtag"].cast(pa.int32()).to_numpy(), tabelle[indikator].to_numpy()])
+    return tabelle.take(ordnung).drop_columns([indikator, raum]).to_pandas()
 
 
 class Verbindung:

@@ -12,11 +12,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from fis.store.verbindung import Verbindung
+from fis.store.verbindung import Verbindung, nach_raengen
 
 #: The columns of a cube row, in table order.
 WUERFEL_SPALTEN = (
@@ -149,12 +148,8 @@ class WuerfelAbfragen(Verbindung):
         by indicator, Stichtag, level and Raum."""
         spalten = ", ".join(s for s in WUERFEL_SPALTEN if s != "sicht")
         bedingung, parameter = ausschnitt.bedingung() if ausschnitt is not None else ("TRUE", [])
-        # through Arrow and sorted by the integer ranks in numpy: ORDER BY over millions of rows and the conversion
-        # of the sorted result took DuckDB about four times as long for a large city
         tabelle = self.con.sql(
             f"SELECT {spalten}, ind_nr, raum_nr FROM wuerfel WHERE (sicht = ? OR sicht = 'beide') "
             f"AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?::VARCHAR[], indikator_id)) AND {bedingung}",
             params=[self.sicht, indikator_ids, indikator_ids, *parameter]).to_arrow_table()
-        ordnung = np.lexsort([tabelle["raum_nr"].to_numpy(), tabelle["ebene"].to_numpy(),
-                              tabelle["stichtag"].cast(pa.int32()).to_numpy(), tabelle["ind_nr"].to_numpy()])
-        return tabelle.take(ordnung).drop_columns(["ind_nr", "raum_nr"]).to_pandas()
+        return nach_raengen(tabelle, "ind_nr", "raum_nr")
